@@ -1,0 +1,79 @@
+//! gonghui's domain: values that are known good once parsed, the member's life cycle,
+//! roles and what each may do, and the scope a user sees. Pure: no IO, no clock.
+
+pub mod credit_code;
+pub mod division;
+pub mod idcard;
+pub mod member;
+pub mod org_path;
+pub mod phone;
+pub mod role;
+
+pub use credit_code::CreditCode;
+pub use division::DivisionCode;
+pub use idcard::IdCardNo;
+pub use member::{MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel};
+pub use org_path::OrgPath;
+pub use phone::PhoneNo;
+pub use role::{Role, Scope};
+
+/// Why a value did not parse, in words a cadre understands (Chinese) and an API client
+/// can log (English).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{zh}")]
+pub struct Invalid {
+    pub field: &'static str,
+    pub zh: String,
+    pub en: String,
+}
+
+impl Invalid {
+    pub fn new(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { field, zh: zh.into(), en: en.into() }
+    }
+}
+
+/// Parse a date the way people type it: 2023-05-01, 2023-5-1, 2023/05/01, 2023年5月1日, 20230501.
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    let s = s.trim();
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return ymd(s[0..4].parse().ok()?, s[4..6].parse().ok()?, s[6..8].parse().ok()?);
+    }
+    let cleaned: String = s
+        .chars()
+        .map(|c| if matches!(c, '-' | '/' | '.' | '年' | '月') { '-' } else { c })
+        .filter(|c| *c != '日')
+        .collect();
+    let mut parts = cleaned.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    ymd(y.trim().parse().ok()?, m.trim().parse().ok()?, d.trim().parse().ok()?)
+}
+
+fn ymd(y: i32, m: u8, d: u8) -> Option<time::Date> {
+    time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+}
+
+/// ISO form of a date, as stored and as shown: 2023-05-01.
+pub fn fmt_date(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_people_type_them() {
+        let want = ymd(2023, 5, 1);
+        for s in ["2023-05-01", "2023-5-1", "2023/05/01", "2023年5月1日", "20230501", " 2023.5.1 "] {
+            assert_eq!(parse_date(s), want, "{s}");
+        }
+        for s in ["2023-02-30", "2023", "", "2023-05-01-01", "abcd"] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+        assert_eq!(fmt_date(want.unwrap()), "2023-05-01");
+    }
+}
