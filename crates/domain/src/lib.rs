@@ -1,10 +1,47 @@
 //! gonghui's domain: values that are known good once parsed, the member's life cycle,
 //! roles and what each may do, and the scope a user sees. Pure: no IO, no clock.
 
+/// Declares a closed set of values with a stable code (stored and used by the API) and a
+/// Chinese label (shown), so every list of choices is written once.
+#[macro_export]
+macro_rules! labelled {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $zh),+ }
+            }
+
+            /// By code or by Chinese label.
+            pub fn parse(s: &str) -> Result<Self, $crate::Invalid> {
+                let s = s.trim();
+                $(if s == $code || s == $zh { return Ok($name::$variant); })+
+                let allowed: Vec<&str> = vec![$($zh),+];
+                Err($crate::Invalid::new(
+                    stringify!($name),
+                    format!("无效的取值“{}”，可选：{}", s, allowed.join("、")),
+                    format!("invalid value {:?} for {}", s, stringify!($name)),
+                ))
+            }
+        }
+    };
+}
+
 pub mod credit_code;
 pub mod division;
 pub mod idcard;
 pub mod member;
+pub mod org;
 pub mod org_path;
 pub mod phone;
 pub mod role;
@@ -13,6 +50,7 @@ pub use credit_code::CreditCode;
 pub use division::DivisionCode;
 pub use idcard::IdCardNo;
 pub use member::{MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel};
+pub use org::{Industry, UnionLevel};
 pub use org_path::OrgPath;
 pub use phone::PhoneNo;
 pub use role::{Role, Scope};

@@ -1,46 +1,10 @@
 //! A member's attributes and life cycle in the union (会员实名制).
 
 use crate::Invalid;
-use serde::{Deserialize, Serialize};
 
-/// Declares a closed set of values with a stable code (stored and used by the API) and a
-/// Chinese label (shown), so every list of choices is written once.
-macro_rules! labelled {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+crate::labelled!(Sex { Male = "male", "男"; Female = "female", "女"; });
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $zh),+ }
-            }
-
-            /// By code or by Chinese label.
-            pub fn parse(s: &str) -> Result<Self, Invalid> {
-                let s = s.trim();
-                $(if s == $code || s == $zh { return Ok($name::$variant); })+
-                let allowed: Vec<&str> = vec![$($zh),+];
-                Err(Invalid::new(
-                    stringify!($name),
-                    format!("无效的取值“{}”，可选：{}", s, allowed.join("、")),
-                    format!("invalid value {:?} for {}", s, stringify!($name)),
-                ))
-            }
-        }
-    };
-}
-
-labelled!(Sex { Male = "male", "男"; Female = "female", "女"; });
-
-labelled!(
+crate::labelled!(
     /// 技能等级 (national vocational qualification levels).
     SkillLevel {
         None = "none", "无";
@@ -52,7 +16,7 @@ labelled!(
     }
 );
 
-labelled!(
+crate::labelled!(
     /// 劳模级别.
     ModelWorkerLevel {
         None = "none", "无";
@@ -63,7 +27,7 @@ labelled!(
     }
 );
 
-labelled!(
+crate::labelled!(
     /// 新就业形态劳动者.
     NewEmploymentForm {
         None = "none", "否";
@@ -75,7 +39,7 @@ labelled!(
     }
 );
 
-labelled!(
+crate::labelled!(
     /// 会籍状态.
     MemberStatus {
         Active = "active", "在会";
@@ -86,7 +50,7 @@ labelled!(
     }
 );
 
-labelled!(
+crate::labelled!(
     /// What happened to a membership; each is one line of the member's history.
     MemberEvent {
         Joined = "joined", "入会";
@@ -167,5 +131,140 @@ mod tests {
         assert_eq!(parse_flag("是"), Some(true));
         assert_eq!(parse_flag("N"), Some(false));
         assert_eq!(parse_flag("maybe"), None);
+    }
+}
+
+/// A member as typed into a form, an API body or a roster row: text, not yet trusted.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MemberForm {
+    pub name: String,
+    /// 18 characters, or a legacy 15-digit number.
+    pub id_card_no: String,
+    pub phone: Option<String>,
+    pub employer: Option<String>,
+    pub job: Option<String>,
+    /// Code or Chinese label, e.g. `senior` or 高级工.
+    pub skill_level: Option<String>,
+    pub migrant: bool,
+    pub new_form: Option<String>,
+    pub model_worker: Option<String>,
+    /// YYYY-MM-DD (other common forms accepted).
+    pub joined_on: Option<String>,
+}
+
+/// A member whose every field has been checked.
+#[derive(Debug, Clone)]
+pub struct MemberDraft {
+    pub name: String,
+    pub id_card: crate::IdCardNo,
+    pub phone: Option<crate::PhoneNo>,
+    pub employer: Option<String>,
+    pub job: Option<String>,
+    pub skill_level: SkillLevel,
+    pub migrant: bool,
+    pub new_form: NewEmploymentForm,
+    pub model_worker: ModelWorkerLevel,
+    pub joined_on: Option<time::Date>,
+}
+
+impl MemberForm {
+    /// Checks every field and reports all problems at once, each against its field.
+    pub fn validate(&self, today: time::Date) -> Result<MemberDraft, Vec<Invalid>> {
+        let mut errors = Vec::new();
+
+        let name = keep(&mut errors, text("name", "姓名", &self.name, 1, 50));
+        let id_card = keep(&mut errors, crate::IdCardNo::parse(&self.id_card_no));
+        let phone = keep(&mut errors, optional(&self.phone).map(crate::PhoneNo::parse).transpose());
+        let employer = keep(&mut errors, optional(&self.employer).map(|s| text("employer", "工作单位", s, 1, 100)).transpose());
+        let job = keep(&mut errors, optional(&self.job).map(|s| text("job", "岗位", s, 1, 50)).transpose());
+        let skill_level = keep(&mut errors, optional(&self.skill_level).map_or(Ok(SkillLevel::None), SkillLevel::parse).map_err(|e| field(e, "skill_level")));
+        let new_form =
+            keep(&mut errors, optional(&self.new_form).map_or(Ok(NewEmploymentForm::None), NewEmploymentForm::parse).map_err(|e| field(e, "new_form")));
+        let model_worker =
+            keep(&mut errors, optional(&self.model_worker).map_or(Ok(ModelWorkerLevel::None), ModelWorkerLevel::parse).map_err(|e| field(e, "model_worker")));
+        let joined_on = keep(&mut errors, optional(&self.joined_on).map(|s| joined(s, today)).transpose());
+
+        if let Some(id) = &id_card {
+            let age = today.year() - id.birth_date().year();
+            if !(14..=120).contains(&age) {
+                errors.push(Invalid::new("id_card_no", "按身份证号推算的年龄不在 14–120 岁之间", "age from ID number is outside 14-120"));
+            }
+        }
+        match (name, id_card, phone, employer, job, skill_level, new_form, model_worker, joined_on) {
+            (Some(name), Some(id_card), Some(phone), Some(employer), Some(job), Some(skill_level), Some(new_form), Some(model_worker), Some(joined_on))
+                if errors.is_empty() =>
+            {
+                Ok(MemberDraft { name, id_card, phone, employer, job, skill_level, migrant: self.migrant, new_form, model_worker, joined_on })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn keep<T>(errors: &mut Vec<Invalid>, r: Result<T, Invalid>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+fn optional(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn field(mut e: Invalid, name: &'static str) -> Invalid {
+    e.field = name;
+    e
+}
+
+fn text(field: &'static str, zh: &str, s: &str, min: usize, max: usize) -> Result<String, Invalid> {
+    let s = s.trim();
+    let n = s.chars().count();
+    if n < min {
+        return Err(Invalid::new(field, format!("{zh}不能为空"), format!("{field} is required")));
+    }
+    if n > max || s.chars().any(char::is_control) {
+        return Err(Invalid::new(field, format!("{zh}最多 {max} 个字符，且不能含控制字符"), format!("{field}: at most {max} characters, no control characters")));
+    }
+    Ok(s.to_string())
+}
+
+fn joined(s: &str, today: time::Date) -> Result<time::Date, Invalid> {
+    let d = crate::parse_date(s).ok_or_else(|| Invalid::new("joined_on", "入会日期格式应为 2023-05-01", "joined_on must be a date like 2023-05-01"))?;
+    if d > today || d.year() < 1925 {
+        return Err(Invalid::new("joined_on", "入会日期不能晚于今天或早于 1925 年", "joined_on must not be in the future or before 1925"));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn reports_every_bad_field() {
+        let today = time::macros::date!(2026 - 11 - 25);
+        let form = MemberForm {
+            name: " ".into(),
+            id_card_no: "110105194912310021".into(),
+            phone: Some("123".into()),
+            skill_level: Some("大师".into()),
+            joined_on: Some("2030-01-01".into()),
+            ..Default::default()
+        };
+        let errs = form.validate(today).unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "id_card_no", "phone", "skill_level", "joined_on"]);
+
+        let ok = MemberForm {
+            name: "王芳".into(),
+            id_card_no: "11010519491231002x".into(),
+            phone: Some("+86 139 1234 5678".into()),
+            skill_level: Some("高级工".into()),
+            joined_on: Some("2020年5月1日".into()),
+            ..Default::default()
+        };
+        let d = ok.validate(today).unwrap();
+        assert_eq!(d.id_card.as_str(), "11010519491231002X");
+        assert_eq!(d.skill_level, SkillLevel::Senior);
+        assert_eq!(d.phone.unwrap().as_str(), "13912345678");
     }
 }

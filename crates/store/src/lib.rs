@@ -1,1 +1,196 @@
+//! gonghui's one database boundary. Every query runs through here, on SQLite or PostgreSQL
+//! alike (sqlx's `Any` driver, one SQL text for both, `$n` placeholders), and every query that
+//! reads records carries the caller's scope, added by [`Actor`] in `scope.rs` and nowhere else.
 
+pub mod audit;
+mod crypto;
+pub mod members;
+mod migrate;
+mod scope;
+pub mod sql;
+pub mod unions;
+pub mod users;
+
+pub use crypto::IdVault;
+pub use scope::Actor;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database and the key that opens ID numbers: everything a request needs to persist.
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+    vault: Arc<IdVault>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Not there, or not in the caller's scope: the two must look the same from outside.
+    #[error("记录不存在")]
+    NotFound,
+    #[error("无权执行此操作")]
+    Forbidden,
+    #[error("{0}")]
+    Invalid(#[from] domain::Invalid),
+    /// Several field errors at once (forms show each beside its field).
+    #[error("输入有误")]
+    InvalidFields(Vec<domain::Invalid>),
+    #[error("{zh}")]
+    Conflict { zh: String, en: String },
+    #[error("不支持的数据库地址：{0}（应以 sqlite:// 或 postgres:// 开头）")]
+    BadUrl(String),
+    #[error("数据库错误")]
+    Db(#[from] sqlx::Error),
+    #[error("数据库迁移失败：{0}")]
+    Migrate(String),
+    #[error("解密失败：密钥与数据库不匹配")]
+    Crypto,
+}
+
+impl StoreError {
+    pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        StoreError::Conflict { zh: zh.into(), en: en.into() }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One page of a list, with the total the filters match.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// Page number (from 1) and size, clamped to sane bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    pub const MAX_PER_PAGE: i64 = 200;
+
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+impl Db {
+    /// Opens `sqlite://PATH` (the file and its folder are created) or `postgres://…`,
+    /// then brings the schema up to date.
+    pub async fn connect(url: &str, vault: IdVault) -> Result<Db> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::BadUrl(url.to_string()));
+        };
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            Backend::Sqlite => {
+                options
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                                 PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => options.max_connections(16).connect(&url).await?,
+        };
+        let db = Db { pool, backend, vault: Arc::new(vault) };
+        migrate::run(&db).await?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn vault(&self) -> &IdVault {
+        &self.vault
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at once
+    /// (BEGIN IMMEDIATE), so two writers wait for each other instead of one failing.
+    pub async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Is the database reachable? For /healthz.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// `sqlite://data/gonghui.db` → creates `data/`, and asks SQLite to create the file.
+fn sqlite_url(url: &str) -> Result<String> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Err(StoreError::BadUrl(url.to_string()));
+    }
+    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Migrate(format!("{}: {e}", dir.display())))?;
+    }
+    Ok(if rest.contains('?') { format!("sqlite://{rest}") } else { format!("sqlite://{rest}?mode=rwc") })
+}
+
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// Is this database error a unique-constraint violation? (Same meaning, two dialects.)
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+                || d.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,147 @@
+//! A small SQL builder that numbers placeholders `$1, $2, …`, which both engines accept
+//! (sqlx's own QueryBuilder writes `?` under `Any`, which PostgreSQL refuses).
+
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AssertSqlSafe};
+
+#[derive(Debug, Clone)]
+pub enum Val {
+    Int(i64),
+    Text(String),
+    Blob(Vec<u8>),
+    NullText,
+    NullInt,
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::Int(v)
+    }
+}
+impl From<bool> for Val {
+    fn from(v: bool) -> Self {
+        Val::Int(v as i64)
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Self {
+        Val::Text(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Self {
+        Val::Text(v.to_string())
+    }
+}
+impl From<Vec<u8>> for Val {
+    fn from(v: Vec<u8>) -> Self {
+        Val::Blob(v)
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Val::NullText, Val::Text)
+    }
+}
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Val::NullInt, Val::Int)
+    }
+}
+
+/// Binds every argument in order; Query, QueryAs and QueryScalar each have their own `bind`.
+macro_rules! bind_all {
+    ($q:ident, $args:expr) => {{
+        for a in &$args {
+            $q = match a.clone() {
+                Val::Int(v) => $q.bind(v),
+                Val::Text(v) => $q.bind(v),
+                Val::Blob(v) => $q.bind(v),
+                Val::NullText => $q.bind(None::<String>),
+                Val::NullInt => $q.bind(None::<i64>),
+            };
+        }
+        $q
+    }};
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    text: String,
+    args: Vec<Val>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Self { text: text.to_string(), args: Vec::new() }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder for `v`.
+    pub fn bind(&mut self, v: impl Into<Val>) -> &mut Self {
+        self.args.push(v.into());
+        self.text.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    /// The same query with `prefix` in front (e.g. `SELECT count(*)` before a shared
+    /// `FROM … WHERE …`); later binds go on numbering after these.
+    pub fn prefixed(&self, prefix: &str) -> Sql {
+        Sql { text: format!("{prefix}{}", self.text), args: self.args.clone() }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn query(&self) -> sqlx::query::Query<'static, Any, AnyArguments> {
+        let mut q = sqlx::query(AssertSqlSafe(self.text.clone()));
+        bind_all!(q, self.args)
+    }
+
+    pub fn query_as<T>(&self) -> sqlx::query::QueryAs<'static, Any, T, AnyArguments>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as(AssertSqlSafe(self.text.clone()));
+        bind_all!(q, self.args)
+    }
+
+    pub fn query_scalar<T>(&self) -> sqlx::query::QueryScalar<'static, Any, T, AnyArguments>
+    where
+        (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_scalar(AssertSqlSafe(self.text.clone()));
+        bind_all!(q, self.args)
+    }
+}
+
+/// `LIKE` pattern for "starts with", with the wildcards in the user's text escaped.
+pub fn like_prefix(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 1);
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_placeholders() {
+        let mut s = Sql::new("SELECT * FROM t WHERE a = ");
+        s.bind(1).push(" AND b = ").bind("x");
+        assert_eq!(s.text(), "SELECT * FROM t WHERE a = $1 AND b = $2");
+        assert_eq!(like_prefix("5%_"), "5\\%\\_%");
+    }
+}
