@@ -42,6 +42,7 @@ pub async fn record_now(db: &Db, actor: &Actor, action: &str, entity: &str, enti
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// Username, exact.
     pub user: Option<String>,

@@ -394,3 +394,8 @@ pub async fn recount(db: &Db) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// The code of a union by id (for naming the root of a user's scope).
+pub async fn code_of(db: &Db, id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT code FROM unions WHERE id = $1").bind(id).fetch_optional(db.pool()).await?)
+}

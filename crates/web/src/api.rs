@@ -1,0 +1,308 @@
+//! JSON API under /api/v1. Every handler takes the caller (`ApiUser`) and hands its `Actor`
+//! to the store, which limits what is seen to the caller's scope.
+
+use crate::AppState;
+use crate::auth::{ApiJson, ApiQuery, ApiUser, client_ip};
+use crate::error::{ApiError, ErrorBody};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use store::audit::{AuditEntry, AuditFilter};
+use store::members::{HistoryEntry, Member, MemberPatch, MemberQuery, StatusForm, TransferForm};
+use store::unions::{Enterprise, EnterpriseForm, Union, UnionDetail, UnionForm, UnionRow};
+use store::users::{LoginError, User};
+use store::{Page, Paging};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_swagger_ui::SwaggerUi;
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "gonghui API", description = "县总工会改革系统集成平台 — JSON API. Authenticate with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`. Errors: `{\"error\": {\"code\", \"message\", \"message_zh\", \"fields\"}}`. A record outside the caller's scope answers 404 exactly like one that does not exist."),
+    paths(
+        login, logout, me, healthz, search_unions, create_union, get_union, union_children, move_union, add_enterprise,
+        list_members, create_member, get_member, patch_member, member_history, reveal_member, transfer_member, member_status,
+        audit_log
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/unions", get(search_unions).post(create_union))
+        .route("/api/v1/unions/{code}", get(get_union))
+        .route("/api/v1/unions/{code}/children", get(union_children))
+        .route("/api/v1/unions/{code}/move", post(move_union))
+        .route("/api/v1/unions/{code}/enterprises", post(add_enterprise))
+        .route("/api/v1/members", get(list_members).post(create_member))
+        .route("/api/v1/members/{id}", get(get_member).patch(patch_member))
+        .route("/api/v1/members/{id}/history", get(member_history))
+        .route("/api/v1/members/{id}/reveal", post(reveal_member))
+        .route("/api/v1/members/{id}/transfer", post(transfer_member))
+        .route("/api/v1/members/{id}/status", post(member_status))
+        .route("/api/v1/audit", get(audit_log))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
+        .fallback(not_found)
+}
+
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route", "没有这个接口").into_response()
+    } else {
+        crate::pages::not_found_page()
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+struct Health {
+    status: String,
+    database: bool,
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", tag = "auth", responses((status = 200, body = Health), (status = 503, body = Health)))]
+async fn healthz(State(st): State<AppState>) -> (StatusCode, Json<Health>) {
+    let ok = st.db.ping().await;
+    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(Health { status: if ok { "ok" } else { "unavailable" }.into(), database: ok }))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct LoginAnswer {
+    /// Send as `Authorization: Bearer <token>`.
+    token: String,
+    /// Unix seconds.
+    expires_at: i64,
+    user: User,
+}
+
+/// Exchange a username and password for a bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
+    responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn login(State(st): State<AppState>, parts: Parts, ApiJson(body): ApiJson<LoginBody>) -> ApiResult<LoginAnswer> {
+    match store::users::login(&st.db, &body.username, &body.password, client_ip(&parts)).await {
+        Ok(s) => Ok(Json(LoginAnswer { token: s.token, expires_at: s.expires_at, user: s.user })),
+        Err(LoginError::BadCredentials) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "wrong username or password", "用户名或密码错误")),
+        Err(e @ LoginError::Locked { .. }) => Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "locked", "too many failed logins; account locked for a while", e.to_string())),
+        Err(LoginError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// End the session of this token.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)), security(("bearer" = [])))]
+async fn logout(State(st): State<AppState>, parts: Parts) -> Result<StatusCode, ApiError> {
+    let token = parts.headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
+    store::users::logout(&st.db, token.trim()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+struct Me {
+    user: User,
+    role: String,
+    role_label: String,
+    /// Code of the union at the root of the caller's scope (none for a member account).
+    scope_union_code: Option<String>,
+    can_write: bool,
+    can_reveal: bool,
+}
+
+/// The caller, their role and the root of what they may see.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = Me), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn me(State(st): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Me> {
+    let scope_union_code = scope_root_code(&st, &s).await?;
+    let role = s.actor.role;
+    Ok(Json(Me {
+        user: s.user,
+        role: role.code().into(),
+        role_label: role.label().into(),
+        scope_union_code,
+        can_write: role.can_write_registry(),
+        can_reveal: role.can_reveal_id(),
+    }))
+}
+
+pub(crate) async fn scope_root_code(st: &AppState, s: &store::users::SessionInfo) -> Result<Option<String>, ApiError> {
+    Ok(match &s.actor.scope {
+        domain::Scope::Subtree(root) => {
+            let id = root.ids().last().copied().unwrap_or(0);
+            store::unions::code_of(&st.db, id).await?
+        }
+        domain::Scope::OwnRecord { .. } => None,
+    })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ListParams {
+    /// Name contains.
+    q: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// Search unions in scope by name; each result carries its full path.
+#[utoipa::path(get, path = "/api/v1/unions", tag = "unions", params(ListParams), responses((status = 200, body = Page<UnionRow>)), security(("bearer" = [])))]
+async fn search_unions(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(p): ApiQuery<ListParams>) -> ApiResult<Page<UnionRow>> {
+    Ok(Json(store::unions::search(&st.db, &s.actor, p.q.as_deref().unwrap_or(""), Paging::new(p.page, p.per_page)).await?))
+}
+
+/// Create a union under a parent in scope.
+#[utoipa::path(post, path = "/api/v1/unions", tag = "unions", request_body = UnionForm,
+    responses((status = 201, body = Union), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn create_union(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(f): ApiJson<UnionForm>) -> Result<(StatusCode, Json<Union>), ApiError> {
+    Ok((StatusCode::CREATED, Json(store::unions::create(&st.db, &s.actor, &f).await?)))
+}
+
+/// A union with its full path, counts and enterprises.
+#[utoipa::path(get, path = "/api/v1/unions/{code}", tag = "unions", params(("code" = String, Path)),
+    responses((status = 200, body = UnionDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_union(State(st): State<AppState>, ApiUser(s): ApiUser, Path(code): Path<String>) -> ApiResult<UnionDetail> {
+    Ok(Json(store::unions::detail(&st.db, &s.actor, &code).await?))
+}
+
+/// Direct children of a union, paginated, optionally filtered by name.
+#[utoipa::path(get, path = "/api/v1/unions/{code}/children", tag = "unions", params(("code" = String, Path), ListParams),
+    responses((status = 200, body = Page<UnionRow>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn union_children(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(code): Path<String>,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> ApiResult<Page<UnionRow>> {
+    Ok(Json(store::unions::children(&st.db, &s.actor, &code, p.q.as_deref(), Paging::new(p.page, p.per_page)).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct MoveBody {
+    parent_code: String,
+}
+
+/// Move a union and its whole subtree under another parent (county admins).
+#[utoipa::path(post, path = "/api/v1/unions/{code}/move", tag = "unions", params(("code" = String, Path)), request_body = MoveBody,
+    responses((status = 200, body = Union), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn move_union(State(st): State<AppState>, ApiUser(s): ApiUser, Path(code): Path<String>, ApiJson(b): ApiJson<MoveBody>) -> ApiResult<Union> {
+    Ok(Json(store::unions::move_to(&st.db, &s.actor, &code, &b.parent_code).await?))
+}
+
+/// Register an enterprise covered by a union.
+#[utoipa::path(post, path = "/api/v1/unions/{code}/enterprises", tag = "unions", params(("code" = String, Path)), request_body = EnterpriseForm,
+    responses((status = 201, body = Enterprise), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn add_enterprise(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(code): Path<String>,
+    ApiJson(f): ApiJson<EnterpriseForm>,
+) -> Result<(StatusCode, Json<Enterprise>), ApiError> {
+    Ok((StatusCode::CREATED, Json(store::unions::add_enterprise(&st.db, &s.actor, &code, &f).await?)))
+}
+
+/// Members in scope: by union subtree, name (from its start), phone, or exact ID number.
+#[utoipa::path(get, path = "/api/v1/members", tag = "members", params(MemberQuery),
+    responses((status = 200, body = Page<Member>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_members(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<MemberQuery>) -> ApiResult<Page<Member>> {
+    Ok(Json(store::members::search(&st.db, &s.actor, &q).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct NewMemberBody {
+    /// Code of the union the member joins.
+    union: String,
+    #[serde(flatten)]
+    form: domain::member::MemberForm,
+}
+
+/// Register a member (one person, one record: a second record with the same ID number is refused).
+#[utoipa::path(post, path = "/api/v1/members", tag = "members", request_body = NewMemberBody,
+    responses((status = 201, body = Member), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn create_member(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(b): ApiJson<NewMemberBody>) -> Result<(StatusCode, Json<Member>), ApiError> {
+    Ok((StatusCode::CREATED, Json(store::members::create(&st.db, &s.actor, &b.union, &b.form).await?)))
+}
+
+/// One member, ID number masked.
+#[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path)),
+    responses((status = 200, body = Member), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_member(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>) -> ApiResult<Member> {
+    Ok(Json(store::members::get(&st.db, &s.actor, id).await?))
+}
+
+/// Change some of a member's fields.
+#[utoipa::path(patch, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path)), request_body = MemberPatch,
+    responses((status = 200, body = Member), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn patch_member(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>, ApiJson(p): ApiJson<MemberPatch>) -> ApiResult<Member> {
+    Ok(Json(store::members::update(&st.db, &s.actor, id, &p).await?))
+}
+
+/// Membership history: joined, transfers, status changes.
+#[utoipa::path(get, path = "/api/v1/members/{id}/history", tag = "members", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn member_history(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>) -> ApiResult<Vec<HistoryEntry>> {
+    Ok(Json(store::members::history(&st.db, &s.actor, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct RevealBody {
+    /// Why the full number is needed; written to the audit log.
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Revealed {
+    id_card_no: String,
+}
+
+/// The full ID number, for roles allowed to reveal, with a reason; audited.
+#[utoipa::path(post, path = "/api/v1/members/{id}/reveal", tag = "members", params(("id" = i64, Path)), request_body = RevealBody,
+    responses((status = 200, body = Revealed), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn reveal_member(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>, ApiJson(b): ApiJson<RevealBody>) -> ApiResult<Revealed> {
+    Ok(Json(Revealed { id_card_no: store::members::reveal(&st.db, &s.actor, id, &b.reason).await? }))
+}
+
+/// 转会: move an active member to another union in scope; history is kept.
+#[utoipa::path(post, path = "/api/v1/members/{id}/transfer", tag = "members", params(("id" = i64, Path)), request_body = TransferForm,
+    responses((status = 200, body = Member), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn transfer_member(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>, ApiJson(f): ApiJson<TransferForm>) -> ApiResult<Member> {
+    Ok(Json(store::members::transfer(&st.db, &s.actor, id, &f).await?))
+}
+
+/// Change membership status: retained, left, died, rejoined, transferred_out, transferred_in.
+#[utoipa::path(post, path = "/api/v1/members/{id}/status", tag = "members", params(("id" = i64, Path)), request_body = StatusForm,
+    responses((status = 200, body = Member), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn member_status(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>, ApiJson(f): ApiJson<StatusForm>) -> ApiResult<Member> {
+    Ok(Json(store::members::change_status(&st.db, &s.actor, id, &f).await?))
+}
+
+/// The audit log, newest first (county admins).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilter),
+    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn audit_log(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(f): ApiQuery<AuditFilter>) -> ApiResult<Page<AuditEntry>> {
+    Ok(Json(store::audit::search(&st.db, &s.actor, &f).await?))
+}

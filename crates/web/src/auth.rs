@@ -1,0 +1,115 @@
+//! Who is calling. The API takes a bearer token; pages take the session cookie and check a
+//! CSRF token on every form. Both resolve to the same database session and `Actor`.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+use store::users::SessionInfo;
+
+pub const SESSION_COOKIE: &str = "gh_session";
+
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+}
+
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A caller of the API, by bearer token.
+pub struct ApiUser(pub SessionInfo);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthorized)?;
+        match store::users::session(&state.db, token.trim(), client_ip(parts)).await? {
+            Some(s) => Ok(ApiUser(s)),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+/// A signed-in person using the pages, by session cookie.
+pub struct PageUser(pub SessionInfo);
+
+pub struct ToLogin(String);
+
+impl IntoResponse for ToLogin {
+    fn into_response(self) -> Response {
+        Redirect::to(&format!("/login?next={}", urlencode(&self.0))).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let next = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+        let Some(token) = cookie(parts, SESSION_COOKIE) else {
+            return Err(ToLogin(next).into_response());
+        };
+        match store::users::session(&state.db, token, client_ip(parts)).await {
+            Ok(Some(s)) => Ok(PageUser(s)),
+            Ok(None) => Err(ToLogin(next).into_response()),
+            Err(e) => Err(crate::pages::error_page(e.into())),
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|x| x[1..].to_string()).unwrap_or_default()
+}
+
+/// JSON body whose parse errors answer in the API's error shape.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(r) => {
+                let status = r.status();
+                let mut e = ApiError::bad_request(r.body_text(), format!("请求体不是有效的 JSON：{}", r.body_text()));
+                if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    e = ApiError::new(status, "too_large", "request body too large", "请求体过大");
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Query string whose parse errors answer in the API's error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(r) => Err(ApiError::bad_request(r.body_text(), format!("查询参数有误：{}", r.body_text()))),
+        }
+    }
+}

@@ -1,0 +1,699 @@
+//! Server-rendered pages in Simplified Chinese. Each handler gathers what its template shows
+//! from the store (always through the signed-in user's `Actor`) and renders it; forms post
+//! back with a CSRF token bound to the session.
+
+use crate::AppState;
+use crate::auth::{PageUser, SESSION_COOKIE, client_ip, urlencode};
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use std::collections::HashMap;
+use store::members::{Member, MemberPatch, MemberQuery, StatusForm, TransferForm};
+use store::users::{LoginError, SessionInfo};
+use store::{Page, Paging};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/static/app.css", get(css))
+        .route("/unions", get(unions_search))
+        .route("/unions/{code}", get(union_page))
+        .route("/members", get(members_page))
+        .route("/members/new", get(new_member_page).post(new_member_submit))
+        .route("/members/{id}", get(member_page))
+        .route("/members/{id}/edit", get(edit_member_page).post(edit_member_submit))
+        .route("/members/{id}/reveal", post(reveal_submit))
+        .route("/members/{id}/transfer", post(transfer_submit))
+        .route("/members/{id}/status", post(status_submit))
+        .route("/audit", get(audit_page))
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.css"))
+        .into_response()
+}
+
+/// What the header shows on every page.
+pub struct Nav {
+    pub username: String,
+    pub role_label: &'static str,
+    pub csrf: String,
+    pub can_audit: bool,
+}
+
+fn nav(s: &SessionInfo) -> Option<Nav> {
+    Some(Nav {
+        username: s.user.username.clone(),
+        role_label: s.actor.role.label(),
+        csrf: s.csrf.clone(),
+        can_audit: s.actor.role.can_read_audit(),
+    })
+}
+
+fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面渲染失败").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    nav: Option<Nav>,
+    title: String,
+    message: String,
+}
+
+pub fn error_page(e: ApiError) -> Response {
+    let title = match e.status {
+        StatusCode::NOT_FOUND => "找不到该记录",
+        StatusCode::FORBIDDEN => "无权访问",
+        s if s.is_client_error() => "输入有误",
+        _ => "出错了",
+    };
+    let mut r = render(ErrorPage { nav: None, title: title.into(), message: e.message_zh });
+    *r.status_mut() = e.status;
+    r
+}
+
+pub fn not_found_page() -> Response {
+    error_page(ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found", "您要找的页面不存在，或不在您的管辖范围内。"))
+}
+
+type PageResult = Result<Response, Response>;
+
+fn fail(e: impl Into<ApiError>) -> Response {
+    error_page(e.into())
+}
+
+/// Forms carry the session's CSRF token; a post without the right one changes nothing.
+fn check_csrf(s: &SessionInfo, token: &str) -> Result<(), Response> {
+    if !token.is_empty() && token == s.csrf {
+        Ok(())
+    } else {
+        Err(error_page(ApiError::new(StatusCode::FORBIDDEN, "csrf", "form expired", "表单已过期，请返回刷新页面后重新提交。")))
+    }
+}
+
+// ---------- login ----------
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    nav: Option<Nav>,
+    next: String,
+    username: String,
+    error: String,
+    no_users: bool,
+}
+
+#[derive(Deserialize)]
+struct NextParam {
+    next: Option<String>,
+}
+
+async fn login_page(State(st): State<AppState>, Query(p): Query<NextParam>) -> Response {
+    let no_users = store::users::count(&st.db).await.map(|n| n == 0).unwrap_or(false);
+    render(LoginPage { nav: None, next: safe_next(p.next.as_deref()), username: String::new(), error: String::new(), no_users })
+}
+
+/// Only same-site paths, so the login page cannot be used to bounce people elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+async fn login_submit(State(st): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> Response {
+    let next = safe_next(f.next.as_deref());
+    match store::users::login(&st.db, &f.username, &f.password, client_ip(&parts)).await {
+        Ok(s) => {
+            let secure = if st.inner.secure_cookies { "; Secure" } else { "" };
+            let cookie = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", s.token, store::users::SESSION_SECONDS);
+            ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
+        }
+        Err(LoginError::Store(e)) => fail(e),
+        Err(e) => {
+            let mut r = render(LoginPage { nav: None, next, username: f.username, error: e.to_string(), no_users: false });
+            *r.status_mut() = StatusCode::UNAUTHORIZED;
+            r
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(State(st): State<AppState>, parts: Parts, PageUser(s): PageUser, Form(f): Form<CsrfOnly>) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    if let Some(token) = crate::auth::cookie(&parts, SESSION_COOKIE) {
+        store::users::logout(&st.db, token).await.map_err(fail)?;
+    }
+    let gone = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok(([(header::SET_COOKIE, gone)], Redirect::to("/login")).into_response())
+}
+
+// ---------- home and unions ----------
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: Option<Nav>,
+    greeting: String,
+    root: Option<store::unions::UnionRow>,
+    own_member: Option<i64>,
+}
+
+async fn root_row(st: &AppState, s: &SessionInfo) -> Result<Option<store::unions::UnionRow>, Response> {
+    let Some(code) = crate::api::scope_root_code(st, s).await.map_err(error_page)? else { return Ok(None) };
+    let detail = store::unions::detail(&st.db, &s.actor, &code).await;
+    match detail {
+        Ok(d) => Ok(Some(d.row)),
+        Err(store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+async fn home(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
+    let root = root_row(&st, &s).await?;
+    let own_member = match s.actor.scope {
+        domain::Scope::OwnRecord { member_id } => Some(member_id),
+        _ => None,
+    };
+    let greeting = format!("您好，{}（{}）", s.user.username, s.actor.role.label());
+    Ok(render(HomePage { nav: nav(&s), greeting, root, own_member }))
+}
+
+/// Page links that keep the other query parameters.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+fn pager(base: &str, params: &[(&str, String)], paging: Paging, total: i64) -> Pager {
+    let pages = ((total + paging.per_page - 1) / paging.per_page).max(1);
+    let link = |p: i64| {
+        let mut q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+        q.push(("page", p.to_string()));
+        format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    };
+    Pager {
+        page: paging.page,
+        pages,
+        prev: (paging.page > 1).then(|| link(paging.page - 1)),
+        next: (paging.page < pages).then(|| link(paging.page + 1)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct SearchParams {
+    #[serde(default)]
+    q: String,
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "unions.html")]
+struct UnionsPage {
+    nav: Option<Nav>,
+    q: String,
+    root_code: String,
+    page: Page<store::unions::UnionRow>,
+    pager: Pager,
+}
+
+async fn unions_search(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<SearchParams>) -> PageResult {
+    let paging = Paging::new(p.page, Some(20));
+    let page = if p.q.trim().is_empty() {
+        Page { items: vec![], total: 0 }
+    } else {
+        store::unions::search(&st.db, &s.actor, &p.q, paging).await.map_err(fail)?
+    };
+    let root_code = crate::api::scope_root_code(&st, &s).await.map_err(error_page)?.unwrap_or_default();
+    let pager = pager("/unions", &[("q", p.q.clone())], paging, page.total);
+    Ok(render(UnionsPage { nav: nav(&s), q: p.q, root_code, page, pager }))
+}
+
+#[derive(Template)]
+#[template(path = "union.html")]
+struct UnionPage {
+    nav: Option<Nav>,
+    u: store::unions::UnionDetail,
+    children: Page<store::unions::UnionRow>,
+    q: String,
+    pager: Pager,
+    can_write: bool,
+}
+
+async fn union_page(State(st): State<AppState>, PageUser(s): PageUser, Path(code): Path<String>, Query(p): Query<SearchParams>) -> PageResult {
+    let u = store::unions::detail(&st.db, &s.actor, &code).await.map_err(fail)?;
+    let paging = Paging::new(p.page, Some(30));
+    let children = store::unions::children(&st.db, &s.actor, &code, Some(&p.q), paging).await.map_err(fail)?;
+    let pager = pager(&format!("/unions/{}", urlencode(&code)), &[("q", p.q.clone())], paging, children.total);
+    Ok(render(UnionPage { nav: nav(&s), u, children, q: p.q, pager, can_write: s.actor.role.can_write_registry() }))
+}
+
+// ---------- members ----------
+
+#[derive(Deserialize, Default)]
+struct MembersParams {
+    #[serde(default)]
+    union: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    migrant: String,
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersPage {
+    nav: Option<Nav>,
+    within: Option<store::unions::Union>,
+    q: String,
+    status: String,
+    migrant: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    page: Page<Member>,
+    pager: Pager,
+    can_write: bool,
+}
+
+async fn members_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<MembersParams>) -> PageResult {
+    let within = match p.union.trim() {
+        "" => None,
+        code => Some(store::unions::by_code(&st.db, &s.actor, code).await.map_err(fail)?),
+    };
+    let status = if p.status.is_empty() { "active".to_string() } else { p.status.clone() };
+    let query = MemberQuery {
+        union: within.as_ref().map(|u| u.code.clone()),
+        q: Some(p.q.clone()),
+        status: Some(status.clone()),
+        migrant: match p.migrant.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        new_form: None,
+        page: p.page,
+        per_page: Some(20),
+    };
+    let page = store::members::search(&st.db, &s.actor, &query).await.map_err(fail)?;
+    let params = [("union", p.union.clone()), ("q", p.q.clone()), ("status", p.status.clone()), ("migrant", p.migrant.clone())];
+    let pager = pager("/members", &params, Paging::new(p.page, Some(20)), page.total);
+    let mut statuses: Vec<(&str, &str)> = domain::MemberStatus::ALL.iter().map(|s| (s.code(), s.label())).collect();
+    statuses.push(("all", "全部"));
+    Ok(render(MembersPage {
+        nav: nav(&s),
+        within,
+        q: p.q,
+        status,
+        migrant: p.migrant,
+        statuses,
+        page,
+        pager,
+        can_write: s.actor.role.can_write_registry(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberPage {
+    nav: Option<Nav>,
+    m: Member,
+    history: Vec<store::members::HistoryEntry>,
+    revealed: Option<String>,
+    can_write: bool,
+    can_reveal: bool,
+    csrf: String,
+    events: Vec<(&'static str, &'static str)>,
+    flash: String,
+    error: String,
+}
+
+async fn member_view(st: &AppState, s: &SessionInfo, id: i64, revealed: Option<String>, flash: String, error: String) -> PageResult {
+    let m = store::members::get(&st.db, &s.actor, id).await.map_err(fail)?;
+    let history = store::members::history(&st.db, &s.actor, id).await.map_err(fail)?;
+    use domain::MemberEvent as E;
+    let events = [E::Retained, E::Left, E::Died, E::Rejoined, E::TransferredOut, E::TransferredIn]
+        .iter()
+        .filter(|e| m.status.apply(**e).is_ok())
+        .map(|e| (e.code(), e.label()))
+        .collect();
+    let page = MemberPage {
+        nav: nav(s),
+        m,
+        history,
+        revealed,
+        can_write: s.actor.role.can_write_registry(),
+        can_reveal: s.actor.role.can_reveal_id(),
+        csrf: s.csrf.clone(),
+        events,
+        flash,
+        error,
+    };
+    Ok(render(page))
+}
+
+#[derive(Deserialize)]
+struct Flash {
+    #[serde(default)]
+    done: String,
+}
+
+async fn member_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Query(f): Query<Flash>) -> PageResult {
+    let flash = match f.done.as_str() {
+        "saved" => "已保存。",
+        "transferred" => "转会已办理。",
+        "status" => "会籍变更已办理。",
+        _ => "",
+    };
+    member_view(&st, &s, id, None, flash.into(), String::new()).await
+}
+
+#[derive(Deserialize)]
+struct RevealForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn reveal_submit(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Form(f): Form<RevealForm>) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    match store::members::reveal(&st.db, &s.actor, id, &f.reason).await {
+        Ok(full) => member_view(&st, &s, id, Some(full), "已记录本次查看。".into(), String::new()).await,
+        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_))) => {
+            member_view(&st, &s, id, None, String::new(), ApiError::from(e).message_zh).await
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct TransferPost {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    form: TransferForm,
+}
+
+async fn transfer_submit(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Form(f): Form<TransferPost>) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    match store::members::transfer(&st.db, &s.actor, id, &f.form).await {
+        Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done=transferred")).into_response()),
+        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_))) => {
+            member_view(&st, &s, id, None, String::new(), ApiError::from(e).message_zh).await
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusPost {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    form: StatusForm,
+}
+
+async fn status_submit(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Form(f): Form<StatusPost>) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    match store::members::change_status(&st.db, &s.actor, id, &f.form).await {
+        Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done=status")).into_response()),
+        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_))) => {
+            member_view(&st, &s, id, None, String::new(), ApiError::from(e).message_zh).await
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// The member form as typed, to show back with errors.
+#[derive(Deserialize, Default, Clone)]
+struct MemberPost {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    union: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    id_card_no: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    employer: String,
+    #[serde(default)]
+    job: String,
+    #[serde(default)]
+    skill_level: String,
+    #[serde(default)]
+    new_form: String,
+    #[serde(default)]
+    model_worker: String,
+    #[serde(default)]
+    joined_on: String,
+    migrant: Option<String>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl MemberPost {
+    fn form(&self) -> domain::member::MemberForm {
+        domain::member::MemberForm {
+            name: self.name.clone(),
+            id_card_no: self.id_card_no.clone(),
+            phone: opt(&self.phone),
+            employer: opt(&self.employer),
+            job: opt(&self.job),
+            skill_level: opt(&self.skill_level),
+            migrant: self.migrant.is_some(),
+            new_form: opt(&self.new_form),
+            model_worker: opt(&self.model_worker),
+            joined_on: opt(&self.joined_on),
+        }
+    }
+
+    /// Empty fields clear optional values; an empty ID number keeps the current one.
+    fn patch(&self) -> MemberPatch {
+        MemberPatch {
+            name: Some(self.name.clone()),
+            id_card_no: opt(&self.id_card_no),
+            phone: Some(self.phone.trim().to_string()),
+            employer: Some(self.employer.trim().to_string()),
+            job: Some(self.job.trim().to_string()),
+            skill_level: opt(&self.skill_level),
+            migrant: Some(self.migrant.is_some()),
+            new_form: opt(&self.new_form),
+            model_worker: opt(&self.model_worker),
+            joined_on: Some(self.joined_on.trim().to_string()),
+        }
+    }
+
+    fn from_member(m: &Member) -> Self {
+        MemberPost {
+            union: m.union_code.clone(),
+            name: m.name.clone(),
+            phone: m.phone.clone().unwrap_or_default(),
+            employer: m.employer.clone().unwrap_or_default(),
+            job: m.job.clone().unwrap_or_default(),
+            skill_level: m.skill_level.code().into(),
+            new_form: m.new_form.code().into(),
+            model_worker: m.model_worker.code().into(),
+            joined_on: m.joined_on.clone().unwrap_or_default(),
+            migrant: m.migrant.then(|| "true".into()),
+            ..Default::default()
+        }
+    }
+}
+
+/// Field → message, for showing errors beside their fields.
+#[derive(Default)]
+pub struct FormErrors(HashMap<String, String>);
+
+impl FormErrors {
+    fn from_error(e: ApiError) -> Self {
+        let mut map: HashMap<String, String> = e.fields.into_iter().map(|f| (f.field, f.message_zh)).collect();
+        if map.is_empty() {
+            map.insert(String::new(), e.message_zh);
+        }
+        FormErrors(map)
+    }
+
+    pub fn of(&self, field: &str) -> &str {
+        self.0.get(field).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn class(&self, field: &str) -> &'static str {
+        if self.0.contains_key(field) { "bad" } else { "" }
+    }
+
+    /// Errors that belong to no field on the form.
+    pub fn general(&self) -> String {
+        const SHOWN: [&str; 10] = ["union", "name", "id_card_no", "phone", "employer", "job", "skill_level", "new_form", "model_worker", "joined_on"];
+        self.0.iter().filter(|(k, _)| !SHOWN.contains(&k.as_str())).map(|(_, v)| v.as_str()).collect::<Vec<_>>().join("；")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+type Choices = Vec<(&'static str, &'static str)>;
+
+#[derive(Template)]
+#[template(path = "member_form.html")]
+struct MemberFormPage {
+    nav: Option<Nav>,
+    title: String,
+    action: String,
+    cancel: String,
+    creating: bool,
+    csrf: String,
+    f: MemberPost,
+    errors: FormErrors,
+    skill_levels: Choices,
+    new_forms: Choices,
+    model_workers: Choices,
+}
+
+fn form_page(s: &SessionInfo, title: &str, action: String, cancel: String, creating: bool, f: MemberPost, errors: FormErrors) -> Response {
+    let mut r = render(MemberFormPage {
+        nav: nav(s),
+        title: title.into(),
+        action,
+        cancel,
+        creating,
+        csrf: s.csrf.clone(),
+        f,
+        skill_levels: domain::SkillLevel::ALL.iter().map(|v| (v.code(), v.label())).collect(),
+        new_forms: domain::NewEmploymentForm::ALL.iter().map(|v| (v.code(), v.label())).collect(),
+        model_workers: domain::ModelWorkerLevel::ALL.iter().map(|v| (v.code(), v.label())).collect(),
+        errors,
+    });
+    if r.status().is_success() && !r.headers().contains_key(header::LOCATION) && title.is_empty() {
+        *r.status_mut() = StatusCode::OK;
+    }
+    r
+}
+
+#[derive(Deserialize)]
+struct UnionParam {
+    #[serde(default)]
+    union: String,
+}
+
+async fn new_member_page(PageUser(s): PageUser, Query(p): Query<UnionParam>) -> PageResult {
+    if !s.actor.role.can_write_registry() {
+        return Err(fail(store::StoreError::Forbidden));
+    }
+    let f = MemberPost { union: p.union, ..Default::default() };
+    Ok(form_page(&s, "登记会员", "/members/new".into(), "/members".into(), true, f, FormErrors::default()))
+}
+
+async fn new_member_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<MemberPost>) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    match store::members::create(&st.db, &s.actor, &f.union, &f.form()).await {
+        Ok(m) => Ok(Redirect::to(&format!("/members/{}?done=saved", m.id)).into_response()),
+        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_) | store::StoreError::Conflict { .. })) => {
+            let mut r = form_page(&s, "登记会员", "/members/new".into(), "/members".into(), true, f, FormErrors::from_error(e.into()));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+async fn edit_member_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
+    if !s.actor.role.can_write_registry() {
+        return Err(fail(store::StoreError::Forbidden));
+    }
+    let m = store::members::get(&st.db, &s.actor, id).await.map_err(fail)?;
+    let title = format!("修改 {}", m.name);
+    Ok(form_page(&s, &title, format!("/members/{id}/edit"), format!("/members/{id}"), false, MemberPost::from_member(&m), FormErrors::default()))
+}
+
+async fn edit_member_submit(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Form(f): Form<MemberPost>) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    match store::members::update(&st.db, &s.actor, id, &f.patch()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done=saved")).into_response()),
+        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_) | store::StoreError::Conflict { .. })) => {
+            let mut r = form_page(&s, "修改会员信息", format!("/members/{id}/edit"), format!("/members/{id}"), false, f, FormErrors::from_error(e.into()));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+// ---------- audit ----------
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    nav: Option<Nav>,
+    f_user: String,
+    f_action: String,
+    f_entity_id: String,
+    page: Page<()>,
+    rows: Vec<(store::audit::AuditEntry, String)>,
+    pager: Pager,
+}
+
+async fn audit_page(State(st): State<AppState>, PageUser(s): PageUser, Query(f): Query<store::audit::AuditFilter>) -> PageResult {
+    let result = store::audit::search(&st.db, &s.actor, &f).await.map_err(fail)?;
+    let paging = Paging::new(f.page, f.per_page);
+    let params = [
+        ("user", f.user.clone().unwrap_or_default()),
+        ("action", f.action.clone().unwrap_or_default()),
+        ("entity_id", f.entity_id.clone().unwrap_or_default()),
+    ];
+    let pager = pager("/audit", &params, paging, result.total);
+    let rows = result.items.into_iter().map(|e| (e.clone(), beijing_time(e.at))).collect();
+    Ok(render(AuditPage {
+        nav: nav(&s),
+        f_user: params[0].1.clone(),
+        f_action: params[1].1.clone(),
+        f_entity_id: params[2].1.clone(),
+        page: Page { items: vec![], total: result.total },
+        rows,
+        pager,
+    }))
+}
+
+fn beijing_time(unix: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH).to_offset(time::macros::offset!(+8));
+    format!("{} {:02}:{:02}:{:02}", domain::fmt_date(t.date()), t.hour(), t.minute(), t.second())
+}
