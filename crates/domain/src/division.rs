@@ -9,11 +9,18 @@ pub struct DivisionCode(String);
 impl DivisionCode {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let s = input.trim();
-        let ok = matches!(s.len(), 6 | 9 | 12) && s.bytes().all(|b| b.is_ascii_digit()) && &s[..2] >= "11" && &s[..2] <= "82";
+        let ok = matches!(s.len(), 6 | 9 | 12)
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && &s[..2] >= "11"
+            && &s[..2] <= "82";
         if ok {
             Ok(Self(s.to_string()))
         } else {
-            Err(Invalid::new("division_code", "行政区划代码应为 6、9 或 12 位数字", "division code must be 6, 9 or 12 digits"))
+            Err(Invalid::new(
+                "division_code",
+                "行政区划代码应为 6、9 或 12 位数字",
+                "division code must be 6, 9 or 12 digits",
+            ))
         }
     }
 

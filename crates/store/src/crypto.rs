@@ -20,7 +20,10 @@ impl IdVault {
     pub fn from_master(master: &[u8; 32]) -> Self {
         let enc = derive(master, b"gonghui id-card encryption v1");
         let mac_key = derive(master, b"gonghui id-card lookup v1");
-        Self { cipher: XChaCha20Poly1305::new((&enc).into()), mac_key }
+        Self {
+            cipher: XChaCha20Poly1305::new((&enc).into()),
+            mac_key,
+        }
     }
 
     /// 64 hex characters.
@@ -35,7 +38,10 @@ impl IdVault {
         if path.exists() {
             let text = std::fs::read_to_string(path)?;
             return Self::from_hex(&text).ok_or_else(|| {
-                std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: 密钥文件应为 64 位十六进制", path.display()))
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{}: 密钥文件应为 64 位十六进制", path.display()),
+                )
             });
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -55,7 +61,10 @@ impl IdVault {
     pub fn seal(&self, plain: &str) -> Vec<u8> {
         let mut nonce = [0u8; 24];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let ct = self.cipher.encrypt(XNonce::from_slice(&nonce), plain.as_bytes()).expect("in-memory encryption cannot fail");
+        let ct = self
+            .cipher
+            .encrypt(XNonce::from_slice(&nonce), plain.as_bytes())
+            .expect("in-memory encryption cannot fail");
         let mut out = Vec::with_capacity(24 + ct.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ct);
@@ -114,7 +123,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

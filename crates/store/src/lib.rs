@@ -59,7 +59,10 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        StoreError::Conflict { zh: zh.into(), en: en.into() }
+        StoreError::Conflict {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 }
 
@@ -131,7 +134,11 @@ impl Db {
             }
             Backend::Postgres => options.max_connections(16).connect(&url).await?,
         };
-        let db = Db { pool, backend, vault: Arc::new(vault) };
+        let db = Db {
+            pool,
+            backend,
+            vault: Arc::new(vault),
+        };
         migrate::run(&db).await?;
         Ok(db)
     }
@@ -174,21 +181,33 @@ fn sqlite_url(url: &str) -> Result<String> {
     if path.is_empty() || path == ":memory:" {
         return Err(StoreError::BadUrl(url.to_string()));
     }
-    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Migrate(format!("{}: {e}", dir.display())))?;
+    if let Some(dir) = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Migrate(format!("{}: {e}", dir.display())))?;
     }
-    Ok(if rest.contains('?') { format!("sqlite://{rest}") } else { format!("sqlite://{rest}?mode=rwc") })
+    Ok(if rest.contains('?') {
+        format!("sqlite://{rest}")
+    } else {
+        format!("sqlite://{rest}?mode=rwc")
+    })
 }
 
 pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Is this database error a unique-constraint violation? (Same meaning, two dialects.)
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {
-            d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+            d.code()
+                .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
                 || d.message().contains("UNIQUE constraint failed")
         }
         _ => false,

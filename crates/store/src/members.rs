@@ -4,7 +4,10 @@
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit, unions};
 use domain::member::{MemberDraft, MemberForm};
-use domain::{IdCardNo, Invalid, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel};
+use domain::{
+    IdCardNo, Invalid, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex,
+    SkillLevel,
+};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -76,7 +79,8 @@ impl From<Row> for Member {
             skill_level: SkillLevel::parse(&r.skill_level).unwrap_or(SkillLevel::None),
             migrant: r.migrant != 0,
             new_form: NewEmploymentForm::parse(&r.new_form).unwrap_or(NewEmploymentForm::None),
-            model_worker: ModelWorkerLevel::parse(&r.model_worker).unwrap_or(ModelWorkerLevel::None),
+            model_worker: ModelWorkerLevel::parse(&r.model_worker)
+                .unwrap_or(ModelWorkerLevel::None),
             joined_on: r.joined_on,
             status: MemberStatus::parse(&r.status).unwrap_or(MemberStatus::Active),
             created_at: r.created_at,
@@ -100,7 +104,9 @@ pub struct HistoryEntry {
 
 impl HistoryEntry {
     pub fn event_label(&self) -> &'static str {
-        MemberEvent::parse(&self.event).map(MemberEvent::label).unwrap_or("")
+        MemberEvent::parse(&self.event)
+            .map(MemberEvent::label)
+            .unwrap_or("")
     }
 }
 
@@ -111,7 +117,9 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Member> {
 }
 
 async fn get_in(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Member> {
-    let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id = "));
+    let mut q = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id = "
+    ));
     q.bind(id);
     actor.members_visible(&mut q, "m");
     let row: Option<Row> = q.query_as().fetch_optional(conn).await?;
@@ -154,31 +162,58 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     actor.members_visible(&mut filter, "m");
     let mut only_scope_and_active = true;
     let mut within: Option<unions::Union> = None;
-    if let Some(code) = query.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(code) = query
+        .union
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let u = unions::by_code(db, actor, code).await?;
         let p = u.org_path();
-        filter.push(" AND m.path >= ").bind(p.as_str()).push(" AND m.path < ").bind(p.upper_bound());
+        filter
+            .push(" AND m.path >= ")
+            .bind(p.as_str())
+            .push(" AND m.path < ")
+            .bind(p.upper_bound());
         within = Some(u);
     }
     let mut by_name = false;
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         only_scope_and_active = false;
         if let Ok(id) = IdCardNo::parse(q) {
-            filter.push(" AND m.id_hash = ").bind(db.vault().lookup_hash(id.as_str()));
+            filter
+                .push(" AND m.id_hash = ")
+                .bind(db.vault().lookup_hash(id.as_str()));
         } else if let Ok(phone) = domain::PhoneNo::parse(q) {
             filter.push(" AND m.phone = ").bind(phone.as_str());
         } else if q.len() >= 3 && q.bytes().all(|b| b.is_ascii_digit()) {
-            filter.push(" AND m.phone >= ").bind(q).push(" AND m.phone < ").bind(format!("{q}:"));
+            filter
+                .push(" AND m.phone >= ")
+                .bind(q)
+                .push(" AND m.phone < ")
+                .bind(format!("{q}:"));
         } else {
             // Name from its start: an index range on both engines (binary / "C" collation).
-            filter.push(" AND m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}"));
+            filter
+                .push(" AND m.name >= ")
+                .bind(q)
+                .push(" AND m.name < ")
+                .bind(format!("{q}\u{10FFFF}"));
             by_name = true;
         }
     }
-    match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match query
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some("all") => only_scope_and_active = false,
         Some(s) => {
-            let status = MemberStatus::parse(s).map_err(|e| Invalid { field: "status", ..e })?;
+            let status = MemberStatus::parse(s).map_err(|e| Invalid {
+                field: "status",
+                ..e
+            })?;
             if status != MemberStatus::Active {
                 only_scope_and_active = false;
             }
@@ -194,31 +229,58 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     }
     if let Some(nf) = query.new_form {
         only_scope_and_active = false;
-        filter.push(if nf { " AND m.new_form <> 'none'" } else { " AND m.new_form = 'none'" });
+        filter.push(if nf {
+            " AND m.new_form <> 'none'"
+        } else {
+            " AND m.new_form = 'none'"
+        });
     }
 
     // Counting a county's members row by row is the slow part of a list; the per-union
     // counters give the same number for the common unfiltered case.
     let total = match (&actor.scope, only_scope_and_active) {
         (domain::Scope::Subtree(root), true) => {
-            let path = within.as_ref().map(|u| u.org_path()).unwrap_or_else(|| root.clone());
-            sqlx::query_scalar("SELECT coalesce(sum(member_count), 0) FROM unions WHERE path >= $1 AND path < $2")
-                .bind(path.as_str().to_string())
-                .bind(path.upper_bound())
+            let path = within
+                .as_ref()
+                .map(|u| u.org_path())
+                .unwrap_or_else(|| root.clone());
+            sqlx::query_scalar(
+                "SELECT coalesce(sum(member_count), 0) FROM unions WHERE path >= $1 AND path < $2",
+            )
+            .bind(path.as_str().to_string())
+            .bind(path.upper_bound())
+            .fetch_one(db.pool())
+            .await?
+        }
+        _ => {
+            filter
+                .prefixed("SELECT count(*)")
+                .query_scalar()
                 .fetch_one(db.pool())
                 .await?
         }
-        _ => filter.prefixed("SELECT count(*)").query_scalar().fetch_one(db.pool()).await?,
     };
     let mut list = filter.prefixed(&format!("SELECT {COLUMNS}"));
-    list.push(if by_name { " ORDER BY m.name, m.id" } else { " ORDER BY m.path, m.name, m.id" });
-    list.push(" LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    list.push(if by_name {
+        " ORDER BY m.name, m.id"
+    } else {
+        " ORDER BY m.path, m.name, m.id"
+    });
+    list.push(" LIMIT ")
+        .bind(paging.per_page)
+        .push(" OFFSET ")
+        .bind(paging.offset());
     let rows: Vec<Row> = list.query_as().fetch_all(db.pool()).await?;
-    Ok(Page { items: rows.into_iter().map(Member::from).collect(), total })
+    Ok(Page {
+        items: rows.into_iter().map(Member::from).collect(),
+        total,
+    })
 }
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date()
+    time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date()
 }
 
 fn validate(form: &MemberForm) -> Result<MemberDraft> {
@@ -226,7 +288,12 @@ fn validate(form: &MemberForm) -> Result<MemberDraft> {
 }
 
 /// Refuses a second record for one person, saying where the first one is.
-async fn ensure_unique(conn: &mut AnyConnection, actor: &Actor, hash: &[u8], except: Option<i64>) -> Result<()> {
+async fn ensure_unique(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    hash: &[u8],
+    except: Option<i64>,
+) -> Result<()> {
     let existing: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT m.id, m.name, u.name FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id_hash = $1",
     )
@@ -240,11 +307,21 @@ async fn ensure_unique(conn: &mut AnyConnection, actor: &Actor, hash: &[u8], exc
             // name and record only when the actor may see that record anyway.
             let visible = get_in(conn, actor, id).await.is_ok();
             let (zh, en) = if visible {
-                (format!("该身份证号已登记为会员：{name}（{union_name}，编号 {id}）"), format!("this ID number is already registered: member {id} in {union_name}"))
+                (
+                    format!("该身份证号已登记为会员：{name}（{union_name}，编号 {id}）"),
+                    format!("this ID number is already registered: member {id} in {union_name}"),
+                )
             } else {
-                (format!("该身份证号已在“{union_name}”登记为会员，请联系该工会办理转会"), format!("this ID number is already registered in {union_name}"))
+                (
+                    format!("该身份证号已在“{union_name}”登记为会员，请联系该工会办理转会"),
+                    format!("this ID number is already registered in {union_name}"),
+                )
             };
-            Err(StoreError::InvalidFields(vec![Invalid::new("id_card_no", zh, en)]))
+            Err(StoreError::InvalidFields(vec![Invalid::new(
+                "id_card_no",
+                zh,
+                en,
+            )]))
         }
         None => Ok(()),
     }
@@ -257,10 +334,16 @@ pub async fn create(db: &Db, actor: &Actor, union_code: &str, form: &MemberForm)
     let hash = db.vault().lookup_hash(draft.id_card.as_str());
     let sealed = db.vault().seal(draft.id_card.as_str());
     let mut tx = db.write_tx().await?;
-    let union = unions::visible_by_code(&mut tx, actor, union_code).await.map_err(|e| match e {
-        StoreError::NotFound => StoreError::InvalidFields(vec![Invalid::new("union", "所属工会不存在或不在您的管辖范围内", "union not found")]),
-        e => e,
-    })?;
+    let union = unions::visible_by_code(&mut tx, actor, union_code)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => StoreError::InvalidFields(vec![Invalid::new(
+                "union",
+                "所属工会不存在或不在您的管辖范围内",
+                "union not found",
+            )]),
+            e => e,
+        })?;
     ensure_unique(&mut tx, actor, &hash, None).await?;
     let now = crate::now();
     let mut q = Sql::new(
@@ -269,28 +352,81 @@ pub async fn create(db: &Db, actor: &Actor, union_code: &str, form: &MemberForm)
     );
     q.bind(union.id).push(", ").bind(union.path.as_str());
     push_draft_values(&mut q, &draft, sealed, hash);
-    q.push(", 'active', ").bind(now).push(", ").bind(now).push(") RETURNING id");
+    q.push(", 'active', ")
+        .bind(now)
+        .push(", ")
+        .bind(now)
+        .push(") RETURNING id");
     let id: i64 = match q.query_scalar().fetch_one(&mut *tx).await {
         Ok(id) => id,
         // Two people registering the same ID at the same instant: the index decides.
-        Err(e) if crate::is_unique_violation(&e) => return Err(StoreError::conflict("该身份证号已登记为会员", "ID number already registered")),
+        Err(e) if crate::is_unique_violation(&e) => {
+            return Err(StoreError::conflict(
+                "该身份证号已登记为会员",
+                "ID number already registered",
+            ));
+        }
         Err(e) => return Err(e.into()),
     };
-    let on = draft.joined_on.map(domain::fmt_date).unwrap_or_else(|| domain::fmt_date(today()));
-    add_history(&mut tx, actor, id, MemberEvent::Joined, &on, None, Some(union.id), None).await?;
+    let on = draft
+        .joined_on
+        .map(domain::fmt_date)
+        .unwrap_or_else(|| domain::fmt_date(today()));
+    add_history(
+        &mut tx,
+        actor,
+        id,
+        MemberEvent::Joined,
+        &on,
+        None,
+        Some(union.id),
+        None,
+    )
+    .await?;
     bump(&mut tx, union.id, 1).await?;
-    audit::record(&mut tx, actor, "member.create", "member", id, Some(format!("{} → {}", draft.id_card.masked(), union.code))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "member.create",
+        "member",
+        id,
+        Some(format!("{} → {}", draft.id_card.masked(), union.code)),
+    )
+    .await?;
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
 }
 
 fn push_draft_values(q: &mut Sql, d: &MemberDraft, sealed: Vec<u8>, hash: Vec<u8>) {
-    q.push(", ").bind(d.name.as_str()).push(", ").bind(sealed).push(", ").bind(hash).push(", ").bind(d.id_card.masked());
-    q.push(", ").bind(d.id_card.sex().code()).push(", ").bind(domain::fmt_date(d.id_card.birth_date()));
-    q.push(", ").bind(d.phone.as_ref().map(|p| p.as_str().to_string())).push(", ").bind(d.employer.clone()).push(", ").bind(d.job.clone());
-    q.push(", ").bind(d.skill_level.code()).push(", ").bind(d.migrant).push(", ").bind(d.new_form.code());
-    q.push(", ").bind(d.model_worker.code()).push(", ").bind(d.joined_on.map(domain::fmt_date));
+    q.push(", ")
+        .bind(d.name.as_str())
+        .push(", ")
+        .bind(sealed)
+        .push(", ")
+        .bind(hash)
+        .push(", ")
+        .bind(d.id_card.masked());
+    q.push(", ")
+        .bind(d.id_card.sex().code())
+        .push(", ")
+        .bind(domain::fmt_date(d.id_card.birth_date()));
+    q.push(", ")
+        .bind(d.phone.as_ref().map(|p| p.as_str().to_string()))
+        .push(", ")
+        .bind(d.employer.clone())
+        .push(", ")
+        .bind(d.job.clone());
+    q.push(", ")
+        .bind(d.skill_level.code())
+        .push(", ")
+        .bind(d.migrant)
+        .push(", ")
+        .bind(d.new_form.code());
+    q.push(", ")
+        .bind(d.model_worker.code())
+        .push(", ")
+        .bind(d.joined_on.map(domain::fmt_date));
 }
 
 /// Fields a PATCH may change; absent fields stay as they are.
@@ -313,7 +449,10 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
     actor.require(actor.role.can_write_registry())?;
     let mut tx = db.write_tx().await?;
     let current = get_in(&mut tx, actor, id).await?;
-    let sealed: Vec<u8> = sqlx::query_scalar("SELECT id_cipher FROM members WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT id_cipher FROM members WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
     let current_id = db.vault().open(&sealed).ok_or(StoreError::Crypto)?;
     let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
     let form = MemberForm {
@@ -322,10 +461,25 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
         phone: pick(&patch.phone, &current.phone),
         employer: pick(&patch.employer, &current.employer),
         job: pick(&patch.job, &current.job),
-        skill_level: Some(patch.skill_level.clone().unwrap_or(current.skill_level.code().into())),
+        skill_level: Some(
+            patch
+                .skill_level
+                .clone()
+                .unwrap_or(current.skill_level.code().into()),
+        ),
         migrant: patch.migrant.unwrap_or(current.migrant),
-        new_form: Some(patch.new_form.clone().unwrap_or(current.new_form.code().into())),
-        model_worker: Some(patch.model_worker.clone().unwrap_or(current.model_worker.code().into())),
+        new_form: Some(
+            patch
+                .new_form
+                .clone()
+                .unwrap_or(current.new_form.code().into()),
+        ),
+        model_worker: Some(
+            patch
+                .model_worker
+                .clone()
+                .unwrap_or(current.model_worker.code().into()),
+        ),
         joined_on: pick(&patch.joined_on, &current.joined_on),
     };
     let draft = validate(&form)?;
@@ -337,15 +491,35 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
     let mut q = Sql::new("UPDATE members SET name = ");
     q.bind(draft.name.as_str());
     if id_changed {
-        q.push(", id_cipher = ").bind(db.vault().seal(draft.id_card.as_str())).push(", id_hash = ").bind(hash);
-        q.push(", id_masked = ").bind(draft.id_card.masked()).push(", sex = ").bind(draft.id_card.sex().code());
-        q.push(", birth_date = ").bind(domain::fmt_date(draft.id_card.birth_date()));
+        q.push(", id_cipher = ")
+            .bind(db.vault().seal(draft.id_card.as_str()))
+            .push(", id_hash = ")
+            .bind(hash);
+        q.push(", id_masked = ")
+            .bind(draft.id_card.masked())
+            .push(", sex = ")
+            .bind(draft.id_card.sex().code());
+        q.push(", birth_date = ")
+            .bind(domain::fmt_date(draft.id_card.birth_date()));
     }
-    q.push(", phone = ").bind(draft.phone.as_ref().map(|p| p.as_str().to_string()));
-    q.push(", employer = ").bind(draft.employer.clone()).push(", job = ").bind(draft.job.clone());
-    q.push(", skill_level = ").bind(draft.skill_level.code()).push(", migrant = ").bind(draft.migrant);
-    q.push(", new_form = ").bind(draft.new_form.code()).push(", model_worker = ").bind(draft.model_worker.code());
-    q.push(", joined_on = ").bind(draft.joined_on.map(domain::fmt_date)).push(", updated_at = ").bind(crate::now());
+    q.push(", phone = ")
+        .bind(draft.phone.as_ref().map(|p| p.as_str().to_string()));
+    q.push(", employer = ")
+        .bind(draft.employer.clone())
+        .push(", job = ")
+        .bind(draft.job.clone());
+    q.push(", skill_level = ")
+        .bind(draft.skill_level.code())
+        .push(", migrant = ")
+        .bind(draft.migrant);
+    q.push(", new_form = ")
+        .bind(draft.new_form.code())
+        .push(", model_worker = ")
+        .bind(draft.model_worker.code());
+    q.push(", joined_on = ")
+        .bind(draft.joined_on.map(domain::fmt_date))
+        .push(", updated_at = ")
+        .bind(crate::now());
     q.push(" WHERE id = ").bind(id);
     q.query().execute(&mut *tx).await?;
     let changed = changed_fields(patch, id_changed);
@@ -369,7 +543,12 @@ fn changed_fields(p: &MemberPatch, id_changed: bool) -> String {
         ("model_worker", p.model_worker.is_some()),
         ("joined_on", p.joined_on.is_some()),
     ];
-    fields.iter().filter(|f| f.1).map(|f| f.0).collect::<Vec<_>>().join(",")
+    fields
+        .iter()
+        .filter(|f| f.1)
+        .map(|f| f.0)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -388,15 +567,30 @@ pub async fn transfer(db: &Db, actor: &Actor, id: i64, f: &TransferForm) -> Resu
     let on = event_date(f.date.as_deref())?;
     let mut tx = db.write_tx().await?;
     let m = get_in(&mut tx, actor, id).await?;
-    let to = unions::visible_by_code(&mut tx, actor, &f.to_union).await.map_err(|e| match e {
-        StoreError::NotFound => StoreError::InvalidFields(vec![Invalid::new("to_union", "转入工会不存在或不在您的管辖范围内", "receiving union not found")]),
-        e => e,
-    })?;
+    let to = unions::visible_by_code(&mut tx, actor, &f.to_union)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => StoreError::InvalidFields(vec![Invalid::new(
+                "to_union",
+                "转入工会不存在或不在您的管辖范围内",
+                "receiving union not found",
+            )]),
+            e => e,
+        })?;
     if to.id == m.union_id {
-        return Err(StoreError::InvalidFields(vec![Invalid::new("to_union", "转入工会与当前工会相同", "member is already in that union")]));
+        return Err(StoreError::InvalidFields(vec![Invalid::new(
+            "to_union",
+            "转入工会与当前工会相同",
+            "member is already in that union",
+        )]));
     }
     if m.status != MemberStatus::Active {
-        return Err(Invalid::new("status", format!("会籍状态为“{}”的会员不能转会", m.status.label()), "only active members can transfer").into());
+        return Err(Invalid::new(
+            "status",
+            format!("会籍状态为“{}”的会员不能转会", m.status.label()),
+            "only active members can transfer",
+        )
+        .into());
     }
     sqlx::query("UPDATE members SET union_id = $1, path = $2, updated_at = $3 WHERE id = $4")
         .bind(to.id)
@@ -406,11 +600,39 @@ pub async fn transfer(db: &Db, actor: &Actor, id: i64, f: &TransferForm) -> Resu
         .execute(&mut *tx)
         .await?;
     let note = f.note.clone().filter(|n| !n.trim().is_empty());
-    add_history(&mut tx, actor, id, MemberEvent::TransferredOut, &on, Some(m.union_id), Some(to.id), note.clone()).await?;
-    add_history(&mut tx, actor, id, MemberEvent::TransferredIn, &on, Some(m.union_id), Some(to.id), note).await?;
+    add_history(
+        &mut tx,
+        actor,
+        id,
+        MemberEvent::TransferredOut,
+        &on,
+        Some(m.union_id),
+        Some(to.id),
+        note.clone(),
+    )
+    .await?;
+    add_history(
+        &mut tx,
+        actor,
+        id,
+        MemberEvent::TransferredIn,
+        &on,
+        Some(m.union_id),
+        Some(to.id),
+        note,
+    )
+    .await?;
     bump(&mut tx, m.union_id, -1).await?;
     bump(&mut tx, to.id, 1).await?;
-    audit::record(&mut tx, actor, "member.transfer", "member", id, Some(format!("{} → {}", m.union_code, to.code))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "member.transfer",
+        "member",
+        id,
+        Some(format!("{} → {}", m.union_code, to.code)),
+    )
+    .await?;
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
@@ -428,7 +650,10 @@ pub struct StatusForm {
 /// 保留、退会、去世、恢复会籍…: a change of status, checked against the allowed transitions.
 pub async fn change_status(db: &Db, actor: &Actor, id: i64, f: &StatusForm) -> Result<Member> {
     actor.require(actor.role.can_write_registry())?;
-    let event = MemberEvent::parse(&f.event).map_err(|e| Invalid { field: "event", ..e })?;
+    let event = MemberEvent::parse(&f.event).map_err(|e| Invalid {
+        field: "event",
+        ..e
+    })?;
     let on = event_date(f.date.as_deref())?;
     let mut tx = db.write_tx().await?;
     let m = get_in(&mut tx, actor, id).await?;
@@ -439,10 +664,28 @@ pub async fn change_status(db: &Db, actor: &Actor, id: i64, f: &StatusForm) -> R
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    add_history(&mut tx, actor, id, event, &on, Some(m.union_id), None, f.note.clone().filter(|n| !n.trim().is_empty())).await?;
+    add_history(
+        &mut tx,
+        actor,
+        id,
+        event,
+        &on,
+        Some(m.union_id),
+        None,
+        f.note.clone().filter(|n| !n.trim().is_empty()),
+    )
+    .await?;
     let delta = (next == MemberStatus::Active) as i64 - (m.status == MemberStatus::Active) as i64;
     bump(&mut tx, m.union_id, delta).await?;
-    audit::record(&mut tx, actor, "member.status", "member", id, Some(format!("{} → {}", m.status.code(), next.code()))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "member.status",
+        "member",
+        id,
+        Some(format!("{} → {}", m.status.code(), next.code())),
+    )
+    .await?;
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
@@ -453,7 +696,12 @@ fn event_date(s: Option<&str>) -> Result<String> {
         None => Ok(domain::fmt_date(today())),
         Some(s) => match domain::parse_date(s) {
             Some(d) if d <= today() => Ok(domain::fmt_date(d)),
-            _ => Err(Invalid::new("date", "日期格式应为 2024-05-01，且不能晚于今天", "date must be like 2024-05-01 and not in the future").into()),
+            _ => Err(Invalid::new(
+                "date",
+                "日期格式应为 2024-05-01，且不能晚于今天",
+                "date must be like 2024-05-01 and not in the future",
+            )
+            .into()),
         },
     }
 }
@@ -463,14 +711,31 @@ pub async fn reveal(db: &Db, actor: &Actor, id: i64, reason: &str) -> Result<Str
     actor.require(actor.role.can_reveal_id())?;
     let reason = reason.trim();
     if reason.chars().count() < 2 || reason.chars().count() > 200 {
-        return Err(Invalid::new("reason", "请填写查看原因（2–200 字）", "a reason of 2-200 characters is required").into());
+        return Err(Invalid::new(
+            "reason",
+            "请填写查看原因（2–200 字）",
+            "a reason of 2-200 characters is required",
+        )
+        .into());
     }
     let mut q = Sql::new("SELECT m.id_cipher FROM members m WHERE m.id = ");
     q.bind(id);
     actor.members_visible(&mut q, "m");
-    let sealed: Vec<u8> = q.query_scalar().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)?;
+    let sealed: Vec<u8> = q
+        .query_scalar()
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let plain = db.vault().open(&sealed).ok_or(StoreError::Crypto)?;
-    audit::record_now(db, actor, "member.reveal", "member", id, Some(reason.to_string())).await?;
+    audit::record_now(
+        db,
+        actor,
+        "member.reveal",
+        "member",
+        id,
+        Some(reason.to_string()),
+    )
+    .await?;
     Ok(plain)
 }
 
@@ -485,16 +750,36 @@ async fn add_history(
     to: Option<i64>,
     note: Option<String>,
 ) -> Result<()> {
-    let mut q = Sql::new("INSERT INTO member_history (member_id, event, on_date, from_union_id, to_union_id, note, user_id, at) VALUES (");
-    q.bind(member_id).push(", ").bind(event.code()).push(", ").bind(on).push(", ").bind(from).push(", ").bind(to);
-    q.push(", ").bind(note).push(", ").bind(actor.user_id).push(", ").bind(crate::now()).push(")");
+    let mut q = Sql::new(
+        "INSERT INTO member_history (member_id, event, on_date, from_union_id, to_union_id, note, user_id, at) VALUES (",
+    );
+    q.bind(member_id)
+        .push(", ")
+        .bind(event.code())
+        .push(", ")
+        .bind(on)
+        .push(", ")
+        .bind(from)
+        .push(", ")
+        .bind(to);
+    q.push(", ")
+        .bind(note)
+        .push(", ")
+        .bind(actor.user_id)
+        .push(", ")
+        .bind(crate::now())
+        .push(")");
     q.query().execute(conn).await?;
     Ok(())
 }
 
 async fn bump(conn: &mut AnyConnection, union_id: i64, delta: i64) -> Result<()> {
     if delta != 0 {
-        sqlx::query("UPDATE unions SET member_count = member_count + $1 WHERE id = $2").bind(delta).bind(union_id).execute(conn).await?;
+        sqlx::query("UPDATE unions SET member_count = member_count + $1 WHERE id = $2")
+            .bind(delta)
+            .bind(union_id)
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
@@ -521,19 +806,51 @@ pub async fn insert_bulk(db: &Db, batch: &[BulkMember]) -> Result<()> {
             q.push(if i == 0 { "(" } else { ", (" });
             q.bind(m.union_id).push(", ").bind(m.union_path.as_str());
             let id = m.draft.id_card.as_str();
-            push_draft_values(&mut q, &m.draft, db.vault().seal(id), db.vault().lookup_hash(id));
-            q.push(", 'active', ").bind(now).push(", ").bind(now).push(")");
+            push_draft_values(
+                &mut q,
+                &m.draft,
+                db.vault().seal(id),
+                db.vault().lookup_hash(id),
+            );
+            q.push(", 'active', ")
+                .bind(now)
+                .push(", ")
+                .bind(now)
+                .push(")");
         }
         q.push(" RETURNING id");
         let ids: Vec<i64> = q.query_scalar().fetch_all(&mut *tx).await?;
-        let mut h = Sql::new("INSERT INTO member_history (member_id, event, on_date, to_union_id, at) VALUES ");
+        let mut h = Sql::new(
+            "INSERT INTO member_history (member_id, event, on_date, to_union_id, at) VALUES ",
+        );
         for (i, (id, m)) in ids.iter().zip(chunk).enumerate() {
             h.push(if i == 0 { "(" } else { ", (" });
-            let on = m.draft.joined_on.map(domain::fmt_date).unwrap_or_else(|| domain::fmt_date(today()));
-            h.bind(*id).push(", 'joined', ").bind(on).push(", ").bind(m.union_id).push(", ").bind(now).push(")");
+            let on = m
+                .draft
+                .joined_on
+                .map(domain::fmt_date)
+                .unwrap_or_else(|| domain::fmt_date(today()));
+            h.bind(*id)
+                .push(", 'joined', ")
+                .bind(on)
+                .push(", ")
+                .bind(m.union_id)
+                .push(", ")
+                .bind(now)
+                .push(")");
         }
         h.query().execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The first member of a union by id (for linking a demo member login), without scope.
+pub async fn first_in_union(db: &Db, union_id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT min(id) FROM members WHERE union_id = $1")
+            .bind(union_id)
+            .fetch_one(db.pool())
+            .await?,
+    )
 }

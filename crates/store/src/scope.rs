@@ -19,15 +19,23 @@ pub struct Actor {
 impl Actor {
     /// The command line acting with full rights (user management, demo, import).
     pub fn system(root: domain::OrgPath) -> Self {
-        Self { user_id: None, username: "system".into(), role: Role::CountyAdmin, scope: Scope::Subtree(root), ip: None }
+        Self {
+            user_id: None,
+            username: "system".into(),
+            role: Role::CountyAdmin,
+            scope: Scope::Subtree(root),
+            ip: None,
+        }
     }
 
     /// ` AND <members alias> is visible`.
     pub(crate) fn members_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
             Scope::Subtree(root) => {
-                sql.push(&format!(" AND {alias}.path >= ")).bind(root.as_str());
-                sql.push(&format!(" AND {alias}.path < ")).bind(root.upper_bound());
+                sql.push(&format!(" AND {alias}.path >= "))
+                    .bind(root.as_str());
+                sql.push(&format!(" AND {alias}.path < "))
+                    .bind(root.upper_bound());
             }
             Scope::OwnRecord { member_id } => {
                 sql.push(&format!(" AND {alias}.id = ")).bind(*member_id);
@@ -39,16 +47,26 @@ impl Actor {
     pub(crate) fn unions_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
             Scope::Subtree(root) => {
-                sql.push(&format!(" AND {alias}.path >= ")).bind(root.as_str());
-                sql.push(&format!(" AND {alias}.path < ")).bind(root.upper_bound());
+                sql.push(&format!(" AND {alias}.path >= "))
+                    .bind(root.as_str());
+                sql.push(&format!(" AND {alias}.path < "))
+                    .bind(root.upper_bound());
             }
             Scope::OwnRecord { member_id } => {
-                sql.push(&format!(" AND {alias}.id = (SELECT union_id FROM members WHERE id = ")).bind(*member_id).push(")");
+                sql.push(&format!(
+                    " AND {alias}.id = (SELECT union_id FROM members WHERE id = "
+                ))
+                .bind(*member_id)
+                .push(")");
             }
         }
     }
 
     pub(crate) fn require(&self, allowed: bool) -> Result<()> {
-        if allowed { Ok(()) } else { Err(StoreError::Forbidden) }
+        if allowed {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden)
+        }
     }
 }

@@ -73,7 +73,10 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Self { text: text.to_string(), args: Vec::new() }
+        Self {
+            text: text.to_string(),
+            args: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -91,7 +94,10 @@ impl Sql {
     /// The same query with `prefix` in front (e.g. `SELECT count(*)` before a shared
     /// `FROM … WHERE …`); later binds go on numbering after these.
     pub fn prefixed(&self, prefix: &str) -> Sql {
-        Sql { text: format!("{prefix}{}", self.text), args: self.args.clone() }
+        Sql {
+            text: format!("{prefix}{}", self.text),
+            args: self.args.clone(),
+        }
     }
 
     pub fn text(&self) -> &str {

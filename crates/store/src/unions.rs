@@ -36,7 +36,9 @@ impl Union {
     }
 
     pub fn level_label(&self) -> &'static str {
-        UnionLevel::parse(&self.level).map(UnionLevel::label).unwrap_or("")
+        UnionLevel::parse(&self.level)
+            .map(UnionLevel::label)
+            .unwrap_or("")
     }
 }
 
@@ -83,8 +85,11 @@ struct RowWithCounts {
 
 /// The federation at the top of the tree, if one has been created.
 pub async fn root(db: &Db) -> Result<Option<Union>> {
-    let sql = format!("SELECT {COLUMNS} FROM unions u WHERE u.parent_id IS NULL ORDER BY u.id LIMIT 1");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_optional(db.pool()).await?)
+    let sql =
+        format!("SELECT {COLUMNS} FROM unions u WHERE u.parent_id IS NULL ORDER BY u.id LIMIT 1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_optional(db.pool())
+        .await?)
 }
 
 /// A union the actor may see, by code; `NotFound` otherwise.
@@ -93,32 +98,53 @@ pub async fn by_code(db: &Db, actor: &Actor, code: &str) -> Result<Union> {
     visible_by_code(&mut conn, actor, code).await
 }
 
-pub(crate) async fn visible_by_code(conn: &mut AnyConnection, actor: &Actor, code: &str) -> Result<Union> {
+pub(crate) async fn visible_by_code(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    code: &str,
+) -> Result<Union> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.code = "));
     q.bind(code.trim());
     actor.unions_visible(&mut q, "u");
-    q.query_as().fetch_optional(conn).await?.ok_or(StoreError::NotFound)
+    q.query_as()
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Find a union by code or exact name (roster files use either), within scope.
 pub async fn by_code_or_name(db: &Db, actor: &Actor, key: &str) -> Result<Union> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE (u.code = "));
-    q.bind(key.trim()).push(" OR u.name = ").bind(key.trim()).push(")");
+    q.bind(key.trim())
+        .push(" OR u.name = ")
+        .bind(key.trim())
+        .push(")");
     actor.unions_visible(&mut q, "u");
     q.push(" ORDER BY u.id LIMIT 2");
     let found: Vec<Union> = q.query_as().fetch_all(db.pool()).await?;
     match found.len() {
         1 => Ok(found.into_iter().next().unwrap()),
         0 => Err(StoreError::NotFound),
-        _ => Err(StoreError::conflict(format!("有多个工会名为“{key}”，请用工会代码"), format!("several unions are named {key:?}; use the code"))),
+        _ => Err(StoreError::conflict(
+            format!("有多个工会名为“{key}”，请用工会代码"),
+            format!("several unions are named {key:?}; use the code"),
+        )),
     }
 }
 
 pub async fn detail(db: &Db, actor: &Actor, code: &str) -> Result<UnionDetail> {
     let union = by_code(db, actor, code).await?;
-    let row = with_counts(db, vec![union]).await?.pop().ok_or(StoreError::NotFound)?;
+    let row = with_counts(db, vec![union])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)?;
     let parent_code = match row.union.parent_id {
-        Some(pid) => sqlx::query_scalar("SELECT code FROM unions WHERE id = $1").bind(pid).fetch_optional(db.pool()).await?,
+        Some(pid) => {
+            sqlx::query_scalar("SELECT code FROM unions WHERE id = $1")
+                .bind(pid)
+                .fetch_optional(db.pool())
+                .await?
+        }
         None => None,
     };
     let enterprises: Vec<Enterprise> = sqlx::query_as(
@@ -128,16 +154,30 @@ pub async fn detail(db: &Db, actor: &Actor, code: &str) -> Result<UnionDetail> {
     .fetch_all(db.pool())
     .await?;
     let headcount = enterprises.iter().map(|e| e.headcount).sum();
-    Ok(UnionDetail { row, parent_code, enterprises, headcount })
+    Ok(UnionDetail {
+        row,
+        parent_code,
+        enterprises,
+        headcount,
+    })
 }
 
 /// Direct children of a union, optionally filtered by name, by name order.
-pub async fn children(db: &Db, actor: &Actor, code: &str, q: Option<&str>, paging: Paging) -> Result<Page<UnionRow>> {
+pub async fn children(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    q: Option<&str>,
+    paging: Paging,
+) -> Result<Page<UnionRow>> {
     let parent = by_code(db, actor, code).await?;
     let mut filter = Sql::new(" FROM unions u WHERE u.parent_id = ");
     filter.bind(parent.id);
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        filter.push(" AND u.name LIKE ").bind(format!("%{}", crate::sql::like_prefix(q))).push(" ESCAPE '\\'");
+        filter
+            .push(" AND u.name LIKE ")
+            .bind(format!("%{}", crate::sql::like_prefix(q)))
+            .push(" ESCAPE '\\'");
     }
     actor.unions_visible(&mut filter, "u");
     list(db, filter, paging).await
@@ -146,17 +186,29 @@ pub async fn children(db: &Db, actor: &Actor, code: &str, q: Option<&str>, pagin
 /// Unions in scope whose name contains `q`, with their full path: the tree's search box.
 pub async fn search(db: &Db, actor: &Actor, q: &str, paging: Paging) -> Result<Page<UnionRow>> {
     let mut filter = Sql::new(" FROM unions u WHERE u.name LIKE ");
-    filter.bind(format!("%{}", crate::sql::like_prefix(q.trim()))).push(" ESCAPE '\\'");
+    filter
+        .bind(format!("%{}", crate::sql::like_prefix(q.trim())))
+        .push(" ESCAPE '\\'");
     actor.unions_visible(&mut filter, "u");
     list(db, filter, paging).await
 }
 
 async fn list(db: &Db, filter: Sql, paging: Paging) -> Result<Page<UnionRow>> {
-    let total: i64 = filter.prefixed("SELECT count(*)").query_scalar().fetch_one(db.pool()).await?;
+    let total: i64 = filter
+        .prefixed("SELECT count(*)")
+        .query_scalar()
+        .fetch_one(db.pool())
+        .await?;
     let mut q = filter.prefixed(&format!("SELECT {COLUMNS}"));
-    q.push(" ORDER BY u.level, u.name, u.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    q.push(" ORDER BY u.level, u.name, u.id LIMIT ")
+        .bind(paging.per_page)
+        .push(" OFFSET ")
+        .bind(paging.offset());
     let unions: Vec<Union> = q.query_as().fetch_all(db.pool()).await?;
-    Ok(Page { items: with_counts(db, unions).await?, total })
+    Ok(Page {
+        items: with_counts(db, unions).await?,
+        total,
+    })
 }
 
 /// Adds full names, subtree member counts and child counts to a handful of unions.
@@ -175,7 +227,12 @@ async fn with_counts(db: &Db, unions: Vec<Union>) -> Result<Vec<UnionRow>> {
         q.bind(*id);
     }
     q.push(")");
-    let names: std::collections::HashMap<i64, String> = q.query_as::<(i64, String)>().fetch_all(db.pool()).await?.into_iter().collect();
+    let names: std::collections::HashMap<i64, String> = q
+        .query_as::<(i64, String)>()
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .collect();
 
     let mut q = Sql::new(&format!(
         "SELECT {COLUMNS}, {SUBTREE_MEMBERS} AS subtree_members, (SELECT count(*) FROM unions k WHERE k.parent_id = u.id) AS children \
@@ -189,12 +246,24 @@ async fn with_counts(db: &Db, unions: Vec<Union>) -> Result<Vec<UnionRow>> {
     }
     q.push(")");
     let counted: Vec<RowWithCounts> = q.query_as().fetch_all(db.pool()).await?;
-    let mut by_id: std::collections::HashMap<i64, RowWithCounts> = counted.into_iter().map(|r| (r.union.id, r)).collect();
+    let mut by_id: std::collections::HashMap<i64, RowWithCounts> =
+        counted.into_iter().map(|r| (r.union.id, r)).collect();
     Ok(unions
         .into_iter()
         .filter_map(|u| {
-            let full_name = u.org_path().ids().iter().filter_map(|id| names.get(id).cloned()).collect::<Vec<_>>().join(" / ");
-            by_id.remove(&u.id).map(|r| UnionRow { union: r.union, full_name, subtree_members: r.subtree_members, children: r.children })
+            let full_name = u
+                .org_path()
+                .ids()
+                .iter()
+                .filter_map(|id| names.get(id).cloned())
+                .collect::<Vec<_>>()
+                .join(" / ");
+            by_id.remove(&u.id).map(|r| UnionRow {
+                union: r.union,
+                full_name,
+                subtree_members: r.subtree_members,
+                children: r.children,
+            })
         })
         .collect())
 }
@@ -203,11 +272,13 @@ async fn with_counts(db: &Db, unions: Vec<Union>) -> Result<Vec<UnionRow>> {
 pub async fn subtree_member_count(db: &Db, actor: &Actor, code: &str) -> Result<i64> {
     let u = by_code(db, actor, code).await?;
     let p = u.org_path();
-    Ok(sqlx::query_scalar("SELECT coalesce(sum(member_count), 0) FROM unions WHERE path >= $1 AND path < $2")
-        .bind(p.as_str().to_string())
-        .bind(p.upper_bound())
-        .fetch_one(db.pool())
-        .await?)
+    Ok(sqlx::query_scalar(
+        "SELECT coalesce(sum(member_count), 0) FROM unions WHERE path >= $1 AND path < $2",
+    )
+    .bind(p.as_str().to_string())
+    .bind(p.upper_bound())
+    .fetch_one(db.pool())
+    .await?)
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -228,21 +299,57 @@ pub struct UnionForm {
 fn check_union_form(f: &UnionForm) -> Result<(UnionLevel, Option<DivisionCode>, Option<String>)> {
     let mut errors = Vec::new();
     let code = f.code.trim();
-    if code.is_empty() || code.chars().count() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        errors.push(Invalid::new("code", "工会代码为 1–32 位字母、数字、- 或 _", "code: 1-32 letters, digits, - or _"));
+    if code.is_empty()
+        || code.chars().count() > 32
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        errors.push(Invalid::new(
+            "code",
+            "工会代码为 1–32 位字母、数字、- 或 _",
+            "code: 1-32 letters, digits, - or _",
+        ));
     }
     let n = f.name.trim().chars().count();
     if n == 0 || n > 100 {
-        errors.push(Invalid::new("name", "工会名称为 1–100 个字符", "name: 1-100 characters"));
+        errors.push(Invalid::new(
+            "name",
+            "工会名称为 1–100 个字符",
+            "name: 1-100 characters",
+        ));
     }
-    let level = UnionLevel::parse(&f.level).map_err(|e| errors.push(Invalid { field: "level", ..e })).ok();
-    let division = f.division_code.as_deref().filter(|s| !s.trim().is_empty()).map(DivisionCode::parse).transpose().map_err(|e| errors.push(e)).ok();
-    let founded = match f.founded_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let level = UnionLevel::parse(&f.level)
+        .map_err(|e| {
+            errors.push(Invalid {
+                field: "level",
+                ..e
+            })
+        })
+        .ok();
+    let division = f
+        .division_code
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(DivisionCode::parse)
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok();
+    let founded = match f
+        .founded_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => Some(None),
         Some(s) => match domain::parse_date(s) {
             Some(d) => Some(Some(domain::fmt_date(d))),
             None => {
-                errors.push(Invalid::new("founded_on", "建会日期格式应为 2020-01-01", "founded_on must be a date"));
+                errors.push(Invalid::new(
+                    "founded_on",
+                    "建会日期格式应为 2020-01-01",
+                    "founded_on must be a date",
+                ));
                 None
             }
         },
@@ -259,10 +366,22 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
     actor.require(actor.role.can_write_registry())?;
     let (level, division, founded_on) = check_union_form(f)?;
     let mut tx = db.write_tx().await?;
-    let parent = match f.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => Some(visible_by_code(&mut tx, actor, code).await.map_err(|e| match e {
-            StoreError::NotFound => Invalid::new("parent_code", "上级工会不存在或不在您的管辖范围内", "parent union not found").into(),
-            e => e,
+    let parent = match f
+        .parent_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(code) => Some(visible_by_code(&mut tx, actor, code).await.map_err(|e| {
+            match e {
+                StoreError::NotFound => Invalid::new(
+                    "parent_code",
+                    "上级工会不存在或不在您的管辖范围内",
+                    "parent union not found",
+                )
+                .into(),
+                e => e,
+            }
         })?),
         None => None,
     };
@@ -270,26 +389,62 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
         Some(p) => {
             let plevel = UnionLevel::parse(&p.level)?;
             if !level.may_sit_under(plevel) {
-                return Err(Invalid::new("level", format!("{}不能设在{}之下", level.label(), plevel.label()), "this level cannot sit under the parent's level").into());
+                return Err(Invalid::new(
+                    "level",
+                    format!("{}不能设在{}之下", level.label(), plevel.label()),
+                    "this level cannot sit under the parent's level",
+                )
+                .into());
             }
         }
         None => {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM unions WHERE parent_id IS NULL LIMIT 1").fetch_optional(&mut *tx).await?;
-            if exists.is_some() || level != UnionLevel::Federation || actor.role != domain::Role::CountyAdmin {
-                return Err(Invalid::new("parent_code", "请填写上级工会代码", "parent_code is required").into());
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM unions WHERE parent_id IS NULL LIMIT 1")
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if exists.is_some()
+                || level != UnionLevel::Federation
+                || actor.role != domain::Role::CountyAdmin
+            {
+                return Err(Invalid::new(
+                    "parent_code",
+                    "请填写上级工会代码",
+                    "parent_code is required",
+                )
+                .into());
             }
         }
     }
-    let mut q = Sql::new("INSERT INTO unions (code, name, level, parent_id, path, division_code, address, founded_on, chair, created_at) VALUES (");
-    q.bind(f.code.trim()).push(", ").bind(f.name.trim()).push(", ").bind(level.code()).push(", ").bind(parent.as_ref().map(|p| p.id));
+    let mut q = Sql::new(
+        "INSERT INTO unions (code, name, level, parent_id, path, division_code, address, founded_on, chair, created_at) VALUES (",
+    );
+    q.bind(f.code.trim())
+        .push(", ")
+        .bind(f.name.trim())
+        .push(", ")
+        .bind(level.code())
+        .push(", ")
+        .bind(parent.as_ref().map(|p| p.id));
     // The path needs the new id: write a unique placeholder, then set it.
-    q.push(", ").bind(format!("/new-{}/", f.code.trim())).push(", ").bind(division.map(|d| d.as_str().to_string()));
-    q.push(", ").bind(trimmed(&f.address)).push(", ").bind(founded_on).push(", ").bind(trimmed(&f.chair));
+    q.push(", ")
+        .bind(format!("/new-{}/", f.code.trim()))
+        .push(", ")
+        .bind(division.map(|d| d.as_str().to_string()));
+    q.push(", ")
+        .bind(trimmed(&f.address))
+        .push(", ")
+        .bind(founded_on)
+        .push(", ")
+        .bind(trimmed(&f.chair));
     q.push(", ").bind(crate::now()).push(") RETURNING id");
     let id: i64 = match q.query_scalar().fetch_one(&mut *tx).await {
         Ok(id) => id,
         Err(e) if crate::is_unique_violation(&e) => {
-            return Err(StoreError::InvalidFields(vec![Invalid::new("code", format!("工会代码“{}”已被使用", f.code.trim()), "union code already in use")]));
+            return Err(StoreError::InvalidFields(vec![Invalid::new(
+                "code",
+                format!("工会代码“{}”已被使用", f.code.trim()),
+                "union code already in use",
+            )]));
         }
         Err(e) => return Err(e.into()),
     };
@@ -297,8 +452,20 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
         Some(p) => p.org_path().child(id),
         None => OrgPath::root(id),
     };
-    sqlx::query("UPDATE unions SET path = $1 WHERE id = $2").bind(path.as_str().to_string()).bind(id).execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, "union.create", "union", id, Some(format!("{} {}", f.code.trim(), f.name.trim()))).await?;
+    sqlx::query("UPDATE unions SET path = $1 WHERE id = $2")
+        .bind(path.as_str().to_string())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "union.create",
+        "union",
+        id,
+        Some(format!("{} {}", f.code.trim(), f.name.trim())),
+    )
+    .await?;
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.id = "));
     q.bind(id);
     let union = q.query_as().fetch_one(&mut *tx).await?;
@@ -307,7 +474,10 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
 }
 
 fn trimmed(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
 }
 
 /// Moves a union and its whole subtree under another parent, members included, in one
@@ -319,14 +489,26 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
     let parent = visible_by_code(&mut tx, actor, new_parent_code).await?;
     let (old, new_parent) = (node.org_path(), parent.org_path());
     if old.contains(&new_parent) {
-        return Err(Invalid::new("parent_code", "不能把工会移到它自己或其下级之下", "cannot move a union under itself").into());
+        return Err(Invalid::new(
+            "parent_code",
+            "不能把工会移到它自己或其下级之下",
+            "cannot move a union under itself",
+        )
+        .into());
     }
     if !UnionLevel::parse(&node.level)?.may_sit_under(UnionLevel::parse(&parent.level)?) {
-        return Err(Invalid::new("parent_code", "层级不允许这样调整", "levels do not allow this move").into());
+        return Err(Invalid::new(
+            "parent_code",
+            "层级不允许这样调整",
+            "levels do not allow this move",
+        )
+        .into());
     }
     let new = new_parent.child(node.id);
     for table in ["unions", "members"] {
-        let sql = format!("UPDATE {table} SET path = $1 || substr(path, $2) WHERE path >= $3 AND path < $4");
+        let sql = format!(
+            "UPDATE {table} SET path = $1 || substr(path, $2) WHERE path >= $3 AND path < $4"
+        );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(new.as_str().to_string())
             .bind(old.as_str().len() as i64 + 1)
@@ -335,8 +517,20 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE unions SET parent_id = $1 WHERE id = $2").bind(parent.id).bind(node.id).execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, "union.move", "union", node.id, Some(format!("{} → {}", old, new))).await?;
+    sqlx::query("UPDATE unions SET parent_id = $1 WHERE id = $2")
+        .bind(parent.id)
+        .bind(node.id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "union.move",
+        "union",
+        node.id,
+        Some(format!("{} → {}", old, new)),
+    )
+    .await?;
     tx.commit().await?;
     by_code(db, actor, code).await
 }
@@ -352,35 +546,86 @@ pub struct EnterpriseForm {
     pub ownership: Option<String>,
 }
 
-pub async fn add_enterprise(db: &Db, actor: &Actor, union_code: &str, f: &EnterpriseForm) -> Result<Enterprise> {
+pub async fn add_enterprise(
+    db: &Db,
+    actor: &Actor,
+    union_code: &str,
+    f: &EnterpriseForm,
+) -> Result<Enterprise> {
     actor.require(actor.role.can_write_registry())?;
     let mut errors = Vec::new();
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.push(Invalid::new("name", "单位名称为 1–100 个字符", "name: 1-100 characters"));
+        errors.push(Invalid::new(
+            "name",
+            "单位名称为 1–100 个字符",
+            "name: 1-100 characters",
+        ));
     }
-    let credit = trimmed(&f.credit_code).map(|c| CreditCode::parse(&c)).transpose().map_err(|e| errors.push(e)).ok().flatten();
-    let industry = trimmed(&f.industry).map(|i| Industry::parse(&i)).transpose().map_err(|e| errors.push(Invalid { field: "industry", ..e })).ok().flatten();
+    let credit = trimmed(&f.credit_code)
+        .map(|c| CreditCode::parse(&c))
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let industry = trimmed(&f.industry)
+        .map(|i| Industry::parse(&i))
+        .transpose()
+        .map_err(|e| {
+            errors.push(Invalid {
+                field: "industry",
+                ..e
+            })
+        })
+        .ok()
+        .flatten();
     if !(0..=1_000_000).contains(&f.headcount) {
-        errors.push(Invalid::new("headcount", "职工人数应在 0–1000000 之间", "headcount out of range"));
+        errors.push(Invalid::new(
+            "headcount",
+            "职工人数应在 0–1000000 之间",
+            "headcount out of range",
+        ));
     }
     if !errors.is_empty() {
         return Err(StoreError::InvalidFields(errors));
     }
     let mut tx = db.write_tx().await?;
     let union = visible_by_code(&mut tx, actor, union_code).await?;
-    let mut q = Sql::new("INSERT INTO enterprises (union_id, name, credit_code, industry, headcount, ownership) VALUES (");
-    q.bind(union.id).push(", ").bind(name).push(", ").bind(credit.map(|c| c.as_str().to_string()));
-    q.push(", ").bind(industry.map(|i| i.code().to_string())).push(", ").bind(f.headcount).push(", ").bind(trimmed(&f.ownership));
+    let mut q = Sql::new(
+        "INSERT INTO enterprises (union_id, name, credit_code, industry, headcount, ownership) VALUES (",
+    );
+    q.bind(union.id)
+        .push(", ")
+        .bind(name)
+        .push(", ")
+        .bind(credit.map(|c| c.as_str().to_string()));
+    q.push(", ")
+        .bind(industry.map(|i| i.code().to_string()))
+        .push(", ")
+        .bind(f.headcount)
+        .push(", ")
+        .bind(trimmed(&f.ownership));
     q.push(") RETURNING id, union_id, name, credit_code, industry, headcount, ownership");
     let e: Enterprise = match q.query_as().fetch_one(&mut *tx).await {
         Ok(e) => e,
         Err(e) if crate::is_unique_violation(&e) => {
-            return Err(StoreError::InvalidFields(vec![Invalid::new("credit_code", "该统一社会信用代码已登记", "credit code already registered")]));
+            return Err(StoreError::InvalidFields(vec![Invalid::new(
+                "credit_code",
+                "该统一社会信用代码已登记",
+                "credit code already registered",
+            )]));
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(&mut tx, actor, "enterprise.create", "enterprise", e.id, Some(name.to_string())).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "enterprise.create",
+        "enterprise",
+        e.id,
+        Some(name.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(e)
 }
@@ -397,5 +642,28 @@ pub async fn recount(db: &Db) -> Result<()> {
 
 /// The code of a union by id (for naming the root of a user's scope).
 pub async fn code_of(db: &Db, id: i64) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT code FROM unions WHERE id = $1").bind(id).fetch_optional(db.pool()).await?)
+    Ok(sqlx::query_scalar("SELECT code FROM unions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+/// A union by id, without scope: for the command line and bulk jobs only.
+pub async fn by_id(db: &Db, id: i64) -> Result<Union> {
+    let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.id = "));
+    q.bind(id);
+    q.query_as()
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Sets an enterprise's headcount (职工人数), e.g. after a roster load.
+pub async fn set_headcount(db: &Db, enterprise_id: i64, headcount: i64) -> Result<()> {
+    sqlx::query("UPDATE enterprises SET headcount = $1 WHERE id = $2")
+        .bind(headcount)
+        .bind(enterprise_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }

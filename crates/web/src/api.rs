@@ -39,7 +39,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -68,7 +71,13 @@ pub fn routes() -> Router<AppState> {
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route", "没有这个接口").into_response()
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such route",
+            "没有这个接口",
+        )
+        .into_response()
     } else {
         crate::pages::not_found_page()
     }
@@ -84,8 +93,18 @@ struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "auth", responses((status = 200, body = Health), (status = 503, body = Health)))]
 async fn healthz(State(st): State<AppState>) -> (StatusCode, Json<Health>) {
     let ok = st.db.ping().await;
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(Health { status: if ok { "ok" } else { "unavailable" }.into(), database: ok }))
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(Health {
+            status: if ok { "ok" } else { "unavailable" }.into(),
+            database: ok,
+        }),
+    )
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -106,11 +125,29 @@ struct LoginAnswer {
 /// Exchange a username and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn login(State(st): State<AppState>, parts: Parts, ApiJson(body): ApiJson<LoginBody>) -> ApiResult<LoginAnswer> {
+async fn login(
+    State(st): State<AppState>,
+    parts: Parts,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> ApiResult<LoginAnswer> {
     match store::users::login(&st.db, &body.username, &body.password, client_ip(&parts)).await {
-        Ok(s) => Ok(Json(LoginAnswer { token: s.token, expires_at: s.expires_at, user: s.user })),
-        Err(LoginError::BadCredentials) => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "wrong username or password", "用户名或密码错误")),
-        Err(e @ LoginError::Locked { .. }) => Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "locked", "too many failed logins; account locked for a while", e.to_string())),
+        Ok(s) => Ok(Json(LoginAnswer {
+            token: s.token,
+            expires_at: s.expires_at,
+            user: s.user,
+        })),
+        Err(LoginError::BadCredentials) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "wrong username or password",
+            "用户名或密码错误",
+        )),
+        Err(e @ LoginError::Locked { .. }) => Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "locked",
+            "too many failed logins; account locked for a while",
+            e.to_string(),
+        )),
         Err(LoginError::Store(e)) => Err(e.into()),
     }
 }
@@ -118,7 +155,12 @@ async fn login(State(st): State<AppState>, parts: Parts, ApiJson(body): ApiJson<
 /// End the session of this token.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204)), security(("bearer" = [])))]
 async fn logout(State(st): State<AppState>, parts: Parts) -> Result<StatusCode, ApiError> {
-    let token = parts.headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
+    let token = parts
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(ApiError::unauthorized)?;
     store::users::logout(&st.db, token.trim()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -149,7 +191,10 @@ async fn me(State(st): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Me> {
     }))
 }
 
-pub(crate) async fn scope_root_code(st: &AppState, s: &store::users::SessionInfo) -> Result<Option<String>, ApiError> {
+pub(crate) async fn scope_root_code(
+    st: &AppState,
+    s: &store::users::SessionInfo,
+) -> Result<Option<String>, ApiError> {
     Ok(match &s.actor.scope {
         domain::Scope::Subtree(root) => {
             let id = root.ids().last().copied().unwrap_or(0);
@@ -170,21 +215,44 @@ struct ListParams {
 
 /// Search unions in scope by name; each result carries its full path.
 #[utoipa::path(get, path = "/api/v1/unions", tag = "unions", params(ListParams), responses((status = 200, body = Page<UnionRow>)), security(("bearer" = [])))]
-async fn search_unions(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(p): ApiQuery<ListParams>) -> ApiResult<Page<UnionRow>> {
-    Ok(Json(store::unions::search(&st.db, &s.actor, p.q.as_deref().unwrap_or(""), Paging::new(p.page, p.per_page)).await?))
+async fn search_unions(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> ApiResult<Page<UnionRow>> {
+    Ok(Json(
+        store::unions::search(
+            &st.db,
+            &s.actor,
+            p.q.as_deref().unwrap_or(""),
+            Paging::new(p.page, p.per_page),
+        )
+        .await?,
+    ))
 }
 
 /// Create a union under a parent in scope.
 #[utoipa::path(post, path = "/api/v1/unions", tag = "unions", request_body = UnionForm,
     responses((status = 201, body = Union), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn create_union(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(f): ApiJson<UnionForm>) -> Result<(StatusCode, Json<Union>), ApiError> {
-    Ok((StatusCode::CREATED, Json(store::unions::create(&st.db, &s.actor, &f).await?)))
+async fn create_union(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiJson(f): ApiJson<UnionForm>,
+) -> Result<(StatusCode, Json<Union>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(store::unions::create(&st.db, &s.actor, &f).await?),
+    ))
 }
 
 /// A union with its full path, counts and enterprises.
 #[utoipa::path(get, path = "/api/v1/unions/{code}", tag = "unions", params(("code" = String, Path)),
     responses((status = 200, body = UnionDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_union(State(st): State<AppState>, ApiUser(s): ApiUser, Path(code): Path<String>) -> ApiResult<UnionDetail> {
+async fn get_union(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(code): Path<String>,
+) -> ApiResult<UnionDetail> {
     Ok(Json(store::unions::detail(&st.db, &s.actor, &code).await?))
 }
 
@@ -197,7 +265,16 @@ async fn union_children(
     Path(code): Path<String>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> ApiResult<Page<UnionRow>> {
-    Ok(Json(store::unions::children(&st.db, &s.actor, &code, p.q.as_deref(), Paging::new(p.page, p.per_page)).await?))
+    Ok(Json(
+        store::unions::children(
+            &st.db,
+            &s.actor,
+            &code,
+            p.q.as_deref(),
+            Paging::new(p.page, p.per_page),
+        )
+        .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -208,8 +285,15 @@ struct MoveBody {
 /// Move a union and its whole subtree under another parent (county admins).
 #[utoipa::path(post, path = "/api/v1/unions/{code}/move", tag = "unions", params(("code" = String, Path)), request_body = MoveBody,
     responses((status = 200, body = Union), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn move_union(State(st): State<AppState>, ApiUser(s): ApiUser, Path(code): Path<String>, ApiJson(b): ApiJson<MoveBody>) -> ApiResult<Union> {
-    Ok(Json(store::unions::move_to(&st.db, &s.actor, &code, &b.parent_code).await?))
+async fn move_union(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<MoveBody>,
+) -> ApiResult<Union> {
+    Ok(Json(
+        store::unions::move_to(&st.db, &s.actor, &code, &b.parent_code).await?,
+    ))
 }
 
 /// Register an enterprise covered by a union.
@@ -221,13 +305,20 @@ async fn add_enterprise(
     Path(code): Path<String>,
     ApiJson(f): ApiJson<EnterpriseForm>,
 ) -> Result<(StatusCode, Json<Enterprise>), ApiError> {
-    Ok((StatusCode::CREATED, Json(store::unions::add_enterprise(&st.db, &s.actor, &code, &f).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(store::unions::add_enterprise(&st.db, &s.actor, &code, &f).await?),
+    ))
 }
 
 /// Members in scope: by union subtree, name (from its start), phone, or exact ID number.
 #[utoipa::path(get, path = "/api/v1/members", tag = "members", params(MemberQuery),
     responses((status = 200, body = Page<Member>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn list_members(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<MemberQuery>) -> ApiResult<Page<Member>> {
+async fn list_members(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<MemberQuery>,
+) -> ApiResult<Page<Member>> {
     Ok(Json(store::members::search(&st.db, &s.actor, &q).await?))
 }
 
@@ -242,28 +333,50 @@ struct NewMemberBody {
 /// Register a member (one person, one record: a second record with the same ID number is refused).
 #[utoipa::path(post, path = "/api/v1/members", tag = "members", request_body = NewMemberBody,
     responses((status = 201, body = Member), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn create_member(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(b): ApiJson<NewMemberBody>) -> Result<(StatusCode, Json<Member>), ApiError> {
-    Ok((StatusCode::CREATED, Json(store::members::create(&st.db, &s.actor, &b.union, &b.form).await?)))
+async fn create_member(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiJson(b): ApiJson<NewMemberBody>,
+) -> Result<(StatusCode, Json<Member>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(store::members::create(&st.db, &s.actor, &b.union, &b.form).await?),
+    ))
 }
 
 /// One member, ID number masked.
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path)),
     responses((status = 200, body = Member), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_member(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>) -> ApiResult<Member> {
+async fn get_member(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Member> {
     Ok(Json(store::members::get(&st.db, &s.actor, id).await?))
 }
 
 /// Change some of a member's fields.
 #[utoipa::path(patch, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path)), request_body = MemberPatch,
     responses((status = 200, body = Member), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn patch_member(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>, ApiJson(p): ApiJson<MemberPatch>) -> ApiResult<Member> {
-    Ok(Json(store::members::update(&st.db, &s.actor, id, &p).await?))
+async fn patch_member(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(p): ApiJson<MemberPatch>,
+) -> ApiResult<Member> {
+    Ok(Json(
+        store::members::update(&st.db, &s.actor, id, &p).await?,
+    ))
 }
 
 /// Membership history: joined, transfers, status changes.
 #[utoipa::path(get, path = "/api/v1/members/{id}/history", tag = "members", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn member_history(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>) -> ApiResult<Vec<HistoryEntry>> {
+async fn member_history(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<HistoryEntry>> {
     Ok(Json(store::members::history(&st.db, &s.actor, id).await?))
 }
 
@@ -282,27 +395,52 @@ struct Revealed {
 #[utoipa::path(post, path = "/api/v1/members/{id}/reveal", tag = "members", params(("id" = i64, Path)), request_body = RevealBody,
     responses((status = 200, body = Revealed), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn reveal_member(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>, ApiJson(b): ApiJson<RevealBody>) -> ApiResult<Revealed> {
-    Ok(Json(Revealed { id_card_no: store::members::reveal(&st.db, &s.actor, id, &b.reason).await? }))
+async fn reveal_member(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<RevealBody>,
+) -> ApiResult<Revealed> {
+    Ok(Json(Revealed {
+        id_card_no: store::members::reveal(&st.db, &s.actor, id, &b.reason).await?,
+    }))
 }
 
 /// 转会: move an active member to another union in scope; history is kept.
 #[utoipa::path(post, path = "/api/v1/members/{id}/transfer", tag = "members", params(("id" = i64, Path)), request_body = TransferForm,
     responses((status = 200, body = Member), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn transfer_member(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>, ApiJson(f): ApiJson<TransferForm>) -> ApiResult<Member> {
-    Ok(Json(store::members::transfer(&st.db, &s.actor, id, &f).await?))
+async fn transfer_member(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<TransferForm>,
+) -> ApiResult<Member> {
+    Ok(Json(
+        store::members::transfer(&st.db, &s.actor, id, &f).await?,
+    ))
 }
 
 /// Change membership status: retained, left, died, rejoined, transferred_out, transferred_in.
 #[utoipa::path(post, path = "/api/v1/members/{id}/status", tag = "members", params(("id" = i64, Path)), request_body = StatusForm,
     responses((status = 200, body = Member), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn member_status(State(st): State<AppState>, ApiUser(s): ApiUser, Path(id): Path<i64>, ApiJson(f): ApiJson<StatusForm>) -> ApiResult<Member> {
-    Ok(Json(store::members::change_status(&st.db, &s.actor, id, &f).await?))
+async fn member_status(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<StatusForm>,
+) -> ApiResult<Member> {
+    Ok(Json(
+        store::members::change_status(&st.db, &s.actor, id, &f).await?,
+    ))
 }
 
 /// The audit log, newest first (county admins).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilter),
     responses((status = 200, body = Page<AuditEntry>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn audit_log(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(f): ApiQuery<AuditFilter>) -> ApiResult<Page<AuditEntry>> {
+async fn audit_log(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(f): ApiQuery<AuditFilter>,
+) -> ApiResult<Page<AuditEntry>> {
     Ok(Json(store::audit::search(&st.db, &s.actor, &f).await?))
 }

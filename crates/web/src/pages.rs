@@ -29,7 +29,10 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(members_page))
         .route("/members/new", get(new_member_page).post(new_member_submit))
         .route("/members/{id}", get(member_page))
-        .route("/members/{id}/edit", get(edit_member_page).post(edit_member_submit))
+        .route(
+            "/members/{id}/edit",
+            get(edit_member_page).post(edit_member_submit),
+        )
         .route("/members/{id}/reveal", post(reveal_submit))
         .route("/members/{id}/transfer", post(transfer_submit))
         .route("/members/{id}/status", post(status_submit))
@@ -37,7 +40,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.css"))
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
         .into_response()
 }
 
@@ -83,13 +92,22 @@ pub fn error_page(e: ApiError) -> Response {
         s if s.is_client_error() => "输入有误",
         _ => "出错了",
     };
-    let mut r = render(ErrorPage { nav: None, title: title.into(), message: e.message_zh });
+    let mut r = render(ErrorPage {
+        nav: None,
+        title: title.into(),
+        message: e.message_zh,
+    });
     *r.status_mut() = e.status;
     r
 }
 
 pub fn not_found_page() -> Response {
-    error_page(ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found", "您要找的页面不存在，或不在您的管辖范围内。"))
+    error_page(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "not found",
+        "您要找的页面不存在，或不在您的管辖范围内。",
+    ))
 }
 
 type PageResult = Result<Response, Response>;
@@ -103,7 +121,12 @@ fn check_csrf(s: &SessionInfo, token: &str) -> Result<(), Response> {
     if !token.is_empty() && token == s.csrf {
         Ok(())
     } else {
-        Err(error_page(ApiError::new(StatusCode::FORBIDDEN, "csrf", "form expired", "表单已过期，请返回刷新页面后重新提交。")))
+        Err(error_page(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "form expired",
+            "表单已过期，请返回刷新页面后重新提交。",
+        )))
     }
 }
 
@@ -125,8 +148,17 @@ struct NextParam {
 }
 
 async fn login_page(State(st): State<AppState>, Query(p): Query<NextParam>) -> Response {
-    let no_users = store::users::count(&st.db).await.map(|n| n == 0).unwrap_or(false);
-    render(LoginPage { nav: None, next: safe_next(p.next.as_deref()), username: String::new(), error: String::new(), no_users })
+    let no_users = store::users::count(&st.db)
+        .await
+        .map(|n| n == 0)
+        .unwrap_or(false);
+    render(LoginPage {
+        nav: None,
+        next: safe_next(p.next.as_deref()),
+        username: String::new(),
+        error: String::new(),
+        no_users,
+    })
 }
 
 /// Only same-site paths, so the login page cannot be used to bounce people elsewhere.
@@ -146,17 +178,35 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login_submit(State(st): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> Response {
+async fn login_submit(
+    State(st): State<AppState>,
+    parts: Parts,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let next = safe_next(f.next.as_deref());
     match store::users::login(&st.db, &f.username, &f.password, client_ip(&parts)).await {
         Ok(s) => {
-            let secure = if st.inner.secure_cookies { "; Secure" } else { "" };
-            let cookie = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", s.token, store::users::SESSION_SECONDS);
+            let secure = if st.inner.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            let cookie = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+                s.token,
+                store::users::SESSION_SECONDS
+            );
             ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
         }
         Err(LoginError::Store(e)) => fail(e),
         Err(e) => {
-            let mut r = render(LoginPage { nav: None, next, username: f.username, error: e.to_string(), no_users: false });
+            let mut r = render(LoginPage {
+                nav: None,
+                next,
+                username: f.username,
+                error: e.to_string(),
+                no_users: false,
+            });
             *r.status_mut() = StatusCode::UNAUTHORIZED;
             r
         }
@@ -169,7 +219,12 @@ struct CsrfOnly {
     csrf: String,
 }
 
-async fn logout(State(st): State<AppState>, parts: Parts, PageUser(s): PageUser, Form(f): Form<CsrfOnly>) -> PageResult {
+async fn logout(
+    State(st): State<AppState>,
+    parts: Parts,
+    PageUser(s): PageUser,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     if let Some(token) = crate::auth::cookie(&parts, SESSION_COOKIE) {
         store::users::logout(&st.db, token).await.map_err(fail)?;
@@ -189,8 +244,16 @@ struct HomePage {
     own_member: Option<i64>,
 }
 
-async fn root_row(st: &AppState, s: &SessionInfo) -> Result<Option<store::unions::UnionRow>, Response> {
-    let Some(code) = crate::api::scope_root_code(st, s).await.map_err(error_page)? else { return Ok(None) };
+async fn root_row(
+    st: &AppState,
+    s: &SessionInfo,
+) -> Result<Option<store::unions::UnionRow>, Response> {
+    let Some(code) = crate::api::scope_root_code(st, s)
+        .await
+        .map_err(error_page)?
+    else {
+        return Ok(None);
+    };
     let detail = store::unions::detail(&st.db, &s.actor, &code).await;
     match detail {
         Ok(d) => Ok(Some(d.row)),
@@ -206,7 +269,12 @@ async fn home(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
         _ => None,
     };
     let greeting = format!("您好，{}（{}）", s.user.username, s.actor.role.label());
-    Ok(render(HomePage { nav: nav(&s), greeting, root, own_member }))
+    Ok(render(HomePage {
+        nav: nav(&s),
+        greeting,
+        root,
+        own_member,
+    }))
 }
 
 /// Page links that keep the other query parameters.
@@ -220,9 +288,16 @@ pub struct Pager {
 fn pager(base: &str, params: &[(&str, String)], paging: Paging, total: i64) -> Pager {
     let pages = ((total + paging.per_page - 1) / paging.per_page).max(1);
     let link = |p: i64| {
-        let mut q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+        let mut q: Vec<(&str, String)> = params
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .cloned()
+            .collect();
         q.push(("page", p.to_string()));
-        format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+        format!(
+            "{base}?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
     };
     Pager {
         page: paging.page,
@@ -249,16 +324,34 @@ struct UnionsPage {
     pager: Pager,
 }
 
-async fn unions_search(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<SearchParams>) -> PageResult {
+async fn unions_search(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Query(p): Query<SearchParams>,
+) -> PageResult {
     let paging = Paging::new(p.page, Some(20));
     let page = if p.q.trim().is_empty() {
-        Page { items: vec![], total: 0 }
+        Page {
+            items: vec![],
+            total: 0,
+        }
     } else {
-        store::unions::search(&st.db, &s.actor, &p.q, paging).await.map_err(fail)?
+        store::unions::search(&st.db, &s.actor, &p.q, paging)
+            .await
+            .map_err(fail)?
     };
-    let root_code = crate::api::scope_root_code(&st, &s).await.map_err(error_page)?.unwrap_or_default();
+    let root_code = crate::api::scope_root_code(&st, &s)
+        .await
+        .map_err(error_page)?
+        .unwrap_or_default();
     let pager = pager("/unions", &[("q", p.q.clone())], paging, page.total);
-    Ok(render(UnionsPage { nav: nav(&s), q: p.q, root_code, page, pager }))
+    Ok(render(UnionsPage {
+        nav: nav(&s),
+        q: p.q,
+        root_code,
+        page,
+        pager,
+    }))
 }
 
 #[derive(Template)]
@@ -272,12 +365,33 @@ struct UnionPage {
     can_write: bool,
 }
 
-async fn union_page(State(st): State<AppState>, PageUser(s): PageUser, Path(code): Path<String>, Query(p): Query<SearchParams>) -> PageResult {
-    let u = store::unions::detail(&st.db, &s.actor, &code).await.map_err(fail)?;
+async fn union_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(code): Path<String>,
+    Query(p): Query<SearchParams>,
+) -> PageResult {
+    let u = store::unions::detail(&st.db, &s.actor, &code)
+        .await
+        .map_err(fail)?;
     let paging = Paging::new(p.page, Some(30));
-    let children = store::unions::children(&st.db, &s.actor, &code, Some(&p.q), paging).await.map_err(fail)?;
-    let pager = pager(&format!("/unions/{}", urlencode(&code)), &[("q", p.q.clone())], paging, children.total);
-    Ok(render(UnionPage { nav: nav(&s), u, children, q: p.q, pager, can_write: s.actor.role.can_write_registry() }))
+    let children = store::unions::children(&st.db, &s.actor, &code, Some(&p.q), paging)
+        .await
+        .map_err(fail)?;
+    let pager = pager(
+        &format!("/unions/{}", urlencode(&code)),
+        &[("q", p.q.clone())],
+        paging,
+        children.total,
+    );
+    Ok(render(UnionPage {
+        nav: nav(&s),
+        u,
+        children,
+        q: p.q,
+        pager,
+        can_write: s.actor.role.can_write_registry(),
+    }))
 }
 
 // ---------- members ----------
@@ -309,12 +423,24 @@ struct MembersPage {
     can_write: bool,
 }
 
-async fn members_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<MembersParams>) -> PageResult {
+async fn members_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Query(p): Query<MembersParams>,
+) -> PageResult {
     let within = match p.union.trim() {
         "" => None,
-        code => Some(store::unions::by_code(&st.db, &s.actor, code).await.map_err(fail)?),
+        code => Some(
+            store::unions::by_code(&st.db, &s.actor, code)
+                .await
+                .map_err(fail)?,
+        ),
     };
-    let status = if p.status.is_empty() { "active".to_string() } else { p.status.clone() };
+    let status = if p.status.is_empty() {
+        "active".to_string()
+    } else {
+        p.status.clone()
+    };
     let query = MemberQuery {
         union: within.as_ref().map(|u| u.code.clone()),
         q: Some(p.q.clone()),
@@ -328,10 +454,25 @@ async fn members_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p
         page: p.page,
         per_page: Some(20),
     };
-    let page = store::members::search(&st.db, &s.actor, &query).await.map_err(fail)?;
-    let params = [("union", p.union.clone()), ("q", p.q.clone()), ("status", p.status.clone()), ("migrant", p.migrant.clone())];
-    let pager = pager("/members", &params, Paging::new(p.page, Some(20)), page.total);
-    let mut statuses: Vec<(&str, &str)> = domain::MemberStatus::ALL.iter().map(|s| (s.code(), s.label())).collect();
+    let page = store::members::search(&st.db, &s.actor, &query)
+        .await
+        .map_err(fail)?;
+    let params = [
+        ("union", p.union.clone()),
+        ("q", p.q.clone()),
+        ("status", p.status.clone()),
+        ("migrant", p.migrant.clone()),
+    ];
+    let pager = pager(
+        "/members",
+        &params,
+        Paging::new(p.page, Some(20)),
+        page.total,
+    );
+    let mut statuses: Vec<(&str, &str)> = domain::MemberStatus::ALL
+        .iter()
+        .map(|s| (s.code(), s.label()))
+        .collect();
     statuses.push(("all", "全部"));
     Ok(render(MembersPage {
         nav: nav(&s),
@@ -361,15 +502,33 @@ struct MemberPage {
     error: String,
 }
 
-async fn member_view(st: &AppState, s: &SessionInfo, id: i64, revealed: Option<String>, flash: String, error: String) -> PageResult {
-    let m = store::members::get(&st.db, &s.actor, id).await.map_err(fail)?;
-    let history = store::members::history(&st.db, &s.actor, id).await.map_err(fail)?;
+async fn member_view(
+    st: &AppState,
+    s: &SessionInfo,
+    id: i64,
+    revealed: Option<String>,
+    flash: String,
+    error: String,
+) -> PageResult {
+    let m = store::members::get(&st.db, &s.actor, id)
+        .await
+        .map_err(fail)?;
+    let history = store::members::history(&st.db, &s.actor, id)
+        .await
+        .map_err(fail)?;
     use domain::MemberEvent as E;
-    let events = [E::Retained, E::Left, E::Died, E::Rejoined, E::TransferredOut, E::TransferredIn]
-        .iter()
-        .filter(|e| m.status.apply(**e).is_ok())
-        .map(|e| (e.code(), e.label()))
-        .collect();
+    let events = [
+        E::Retained,
+        E::Left,
+        E::Died,
+        E::Rejoined,
+        E::TransferredOut,
+        E::TransferredIn,
+    ]
+    .iter()
+    .filter(|e| m.status.apply(**e).is_ok())
+    .map(|e| (e.code(), e.label()))
+    .collect();
     let page = MemberPage {
         nav: nav(s),
         m,
@@ -391,7 +550,12 @@ struct Flash {
     done: String,
 }
 
-async fn member_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Query(f): Query<Flash>) -> PageResult {
+async fn member_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Query(f): Query<Flash>,
+) -> PageResult {
     let flash = match f.done.as_str() {
         "saved" => "已保存。",
         "transferred" => "转会已办理。",
@@ -409,12 +573,35 @@ struct RevealForm {
     reason: String,
 }
 
-async fn reveal_submit(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Form(f): Form<RevealForm>) -> PageResult {
+async fn reveal_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RevealForm>,
+) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::reveal(&st.db, &s.actor, id, &f.reason).await {
-        Ok(full) => member_view(&st, &s, id, Some(full), "已记录本次查看。".into(), String::new()).await,
+        Ok(full) => {
+            member_view(
+                &st,
+                &s,
+                id,
+                Some(full),
+                "已记录本次查看。".into(),
+                String::new(),
+            )
+            .await
+        }
         Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_))) => {
-            member_view(&st, &s, id, None, String::new(), ApiError::from(e).message_zh).await
+            member_view(
+                &st,
+                &s,
+                id,
+                None,
+                String::new(),
+                ApiError::from(e).message_zh,
+            )
+            .await
         }
         Err(e) => Err(fail(e)),
     }
@@ -428,12 +615,25 @@ struct TransferPost {
     form: TransferForm,
 }
 
-async fn transfer_submit(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Form(f): Form<TransferPost>) -> PageResult {
+async fn transfer_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<TransferPost>,
+) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::transfer(&st.db, &s.actor, id, &f.form).await {
         Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done=transferred")).into_response()),
         Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_))) => {
-            member_view(&st, &s, id, None, String::new(), ApiError::from(e).message_zh).await
+            member_view(
+                &st,
+                &s,
+                id,
+                None,
+                String::new(),
+                ApiError::from(e).message_zh,
+            )
+            .await
         }
         Err(e) => Err(fail(e)),
     }
@@ -447,12 +647,25 @@ struct StatusPost {
     form: StatusForm,
 }
 
-async fn status_submit(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Form(f): Form<StatusPost>) -> PageResult {
+async fn status_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusPost>,
+) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::change_status(&st.db, &s.actor, id, &f.form).await {
         Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done=status")).into_response()),
         Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_))) => {
-            member_view(&st, &s, id, None, String::new(), ApiError::from(e).message_zh).await
+            member_view(
+                &st,
+                &s,
+                id,
+                None,
+                String::new(),
+                ApiError::from(e).message_zh,
+            )
+            .await
         }
         Err(e) => Err(fail(e)),
     }
@@ -545,7 +758,11 @@ pub struct FormErrors(HashMap<String, String>);
 
 impl FormErrors {
     fn from_error(e: ApiError) -> Self {
-        let mut map: HashMap<String, String> = e.fields.into_iter().map(|f| (f.field, f.message_zh)).collect();
+        let mut map: HashMap<String, String> = e
+            .fields
+            .into_iter()
+            .map(|f| (f.field, f.message_zh))
+            .collect();
         if map.is_empty() {
             map.insert(String::new(), e.message_zh);
         }
@@ -557,13 +774,33 @@ impl FormErrors {
     }
 
     pub fn class(&self, field: &str) -> &'static str {
-        if self.0.contains_key(field) { "bad" } else { "" }
+        if self.0.contains_key(field) {
+            "bad"
+        } else {
+            ""
+        }
     }
 
     /// Errors that belong to no field on the form.
     pub fn general(&self) -> String {
-        const SHOWN: [&str; 10] = ["union", "name", "id_card_no", "phone", "employer", "job", "skill_level", "new_form", "model_worker", "joined_on"];
-        self.0.iter().filter(|(k, _)| !SHOWN.contains(&k.as_str())).map(|(_, v)| v.as_str()).collect::<Vec<_>>().join("；")
+        const SHOWN: [&str; 10] = [
+            "union",
+            "name",
+            "id_card_no",
+            "phone",
+            "employer",
+            "job",
+            "skill_level",
+            "new_form",
+            "model_worker",
+            "joined_on",
+        ];
+        self.0
+            .iter()
+            .filter(|(k, _)| !SHOWN.contains(&k.as_str()))
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
     }
 
     pub fn is_empty(&self) -> bool {
@@ -589,7 +826,15 @@ struct MemberFormPage {
     model_workers: Choices,
 }
 
-fn form_page(s: &SessionInfo, title: &str, action: String, cancel: String, creating: bool, f: MemberPost, errors: FormErrors) -> Response {
+fn form_page(
+    s: &SessionInfo,
+    title: &str,
+    action: String,
+    cancel: String,
+    creating: bool,
+    f: MemberPost,
+    errors: FormErrors,
+) -> Response {
     let mut r = render(MemberFormPage {
         nav: nav(s),
         title: title.into(),
@@ -598,9 +843,18 @@ fn form_page(s: &SessionInfo, title: &str, action: String, cancel: String, creat
         creating,
         csrf: s.csrf.clone(),
         f,
-        skill_levels: domain::SkillLevel::ALL.iter().map(|v| (v.code(), v.label())).collect(),
-        new_forms: domain::NewEmploymentForm::ALL.iter().map(|v| (v.code(), v.label())).collect(),
-        model_workers: domain::ModelWorkerLevel::ALL.iter().map(|v| (v.code(), v.label())).collect(),
+        skill_levels: domain::SkillLevel::ALL
+            .iter()
+            .map(|v| (v.code(), v.label()))
+            .collect(),
+        new_forms: domain::NewEmploymentForm::ALL
+            .iter()
+            .map(|v| (v.code(), v.label()))
+            .collect(),
+        model_workers: domain::ModelWorkerLevel::ALL
+            .iter()
+            .map(|v| (v.code(), v.label()))
+            .collect(),
         errors,
     });
     if r.status().is_success() && !r.headers().contains_key(header::LOCATION) && title.is_empty() {
@@ -619,16 +873,43 @@ async fn new_member_page(PageUser(s): PageUser, Query(p): Query<UnionParam>) -> 
     if !s.actor.role.can_write_registry() {
         return Err(fail(store::StoreError::Forbidden));
     }
-    let f = MemberPost { union: p.union, ..Default::default() };
-    Ok(form_page(&s, "登记会员", "/members/new".into(), "/members".into(), true, f, FormErrors::default()))
+    let f = MemberPost {
+        union: p.union,
+        ..Default::default()
+    };
+    Ok(form_page(
+        &s,
+        "登记会员",
+        "/members/new".into(),
+        "/members".into(),
+        true,
+        f,
+        FormErrors::default(),
+    ))
 }
 
-async fn new_member_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<MemberPost>) -> PageResult {
+async fn new_member_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Form(f): Form<MemberPost>,
+) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::create(&st.db, &s.actor, &f.union, &f.form()).await {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}?done=saved", m.id)).into_response()),
-        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_) | store::StoreError::Conflict { .. })) => {
-            let mut r = form_page(&s, "登记会员", "/members/new".into(), "/members".into(), true, f, FormErrors::from_error(e.into()));
+        Err(
+            e @ (store::StoreError::Invalid(_)
+            | store::StoreError::InvalidFields(_)
+            | store::StoreError::Conflict { .. }),
+        ) => {
+            let mut r = form_page(
+                &s,
+                "登记会员",
+                "/members/new".into(),
+                "/members".into(),
+                true,
+                f,
+                FormErrors::from_error(e.into()),
+            );
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -636,21 +917,52 @@ async fn new_member_submit(State(st): State<AppState>, PageUser(s): PageUser, Fo
     }
 }
 
-async fn edit_member_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
+async fn edit_member_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
     if !s.actor.role.can_write_registry() {
         return Err(fail(store::StoreError::Forbidden));
     }
-    let m = store::members::get(&st.db, &s.actor, id).await.map_err(fail)?;
+    let m = store::members::get(&st.db, &s.actor, id)
+        .await
+        .map_err(fail)?;
     let title = format!("修改 {}", m.name);
-    Ok(form_page(&s, &title, format!("/members/{id}/edit"), format!("/members/{id}"), false, MemberPost::from_member(&m), FormErrors::default()))
+    Ok(form_page(
+        &s,
+        &title,
+        format!("/members/{id}/edit"),
+        format!("/members/{id}"),
+        false,
+        MemberPost::from_member(&m),
+        FormErrors::default(),
+    ))
 }
 
-async fn edit_member_submit(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Form(f): Form<MemberPost>) -> PageResult {
+async fn edit_member_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MemberPost>,
+) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::update(&st.db, &s.actor, id, &f.patch()).await {
         Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done=saved")).into_response()),
-        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_) | store::StoreError::Conflict { .. })) => {
-            let mut r = form_page(&s, "修改会员信息", format!("/members/{id}/edit"), format!("/members/{id}"), false, f, FormErrors::from_error(e.into()));
+        Err(
+            e @ (store::StoreError::Invalid(_)
+            | store::StoreError::InvalidFields(_)
+            | store::StoreError::Conflict { .. }),
+        ) => {
+            let mut r = form_page(
+                &s,
+                "修改会员信息",
+                format!("/members/{id}/edit"),
+                format!("/members/{id}"),
+                false,
+                f,
+                FormErrors::from_error(e.into()),
+            );
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -672,8 +984,14 @@ struct AuditPage {
     pager: Pager,
 }
 
-async fn audit_page(State(st): State<AppState>, PageUser(s): PageUser, Query(f): Query<store::audit::AuditFilter>) -> PageResult {
-    let result = store::audit::search(&st.db, &s.actor, &f).await.map_err(fail)?;
+async fn audit_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Query(f): Query<store::audit::AuditFilter>,
+) -> PageResult {
+    let result = store::audit::search(&st.db, &s.actor, &f)
+        .await
+        .map_err(fail)?;
     let paging = Paging::new(f.page, f.per_page);
     let params = [
         ("user", f.user.clone().unwrap_or_default()),
@@ -681,19 +999,34 @@ async fn audit_page(State(st): State<AppState>, PageUser(s): PageUser, Query(f):
         ("entity_id", f.entity_id.clone().unwrap_or_default()),
     ];
     let pager = pager("/audit", &params, paging, result.total);
-    let rows = result.items.into_iter().map(|e| (e.clone(), beijing_time(e.at))).collect();
+    let rows = result
+        .items
+        .into_iter()
+        .map(|e| (e.clone(), beijing_time(e.at)))
+        .collect();
     Ok(render(AuditPage {
         nav: nav(&s),
         f_user: params[0].1.clone(),
         f_action: params[1].1.clone(),
         f_entity_id: params[2].1.clone(),
-        page: Page { items: vec![], total: result.total },
+        page: Page {
+            items: vec![],
+            total: result.total,
+        },
         rows,
         pager,
     }))
 }
 
 fn beijing_time(unix: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH).to_offset(time::macros::offset!(+8));
-    format!("{} {:02}:{:02}:{:02}", domain::fmt_date(t.date()), t.hour(), t.minute(), t.second())
+    let t = time::OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(time::macros::offset!(+8));
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        domain::fmt_date(t.date()),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }

@@ -1,0 +1,280 @@
+//! The command line: `gonghui serve | demo | migrate | init | user …`.
+
+use crate::config::Settings;
+use crate::startup::{Application, open_db};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gonghui",
+    version,
+    about = "工会 — 县总工会改革系统集成平台 (trade-union federation platform)"
+)]
+struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER:PASS@HOST/DB (env GONGHUI_DATABASE_URL).
+    #[arg(long, global = true)]
+    database: Option<String>,
+    /// Configuration file (TOML); default ./gonghui.toml when present (env GONGHUI_CONFIG).
+    #[arg(long, global = true, env = "GONGHUI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Folder for the SQLite file and the ID key (env GONGHUI_DATA_DIR; default ./data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the API.
+    Serve {
+        /// Address to listen on (env GONGHUI_LISTEN; default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Fill an empty database with the demo county first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill an empty database with a synthetic 建湖县 federation.
+    Demo {
+        #[arg(long, default_value_t = 60_000)]
+        members: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Bring the database schema up to date (also done at every start).
+    Migrate,
+    /// Create the federation at the top of the tree in an empty database.
+    Init {
+        /// e.g. 建湖县总工会
+        #[arg(long)]
+        name: String,
+        /// County division code (GB/T 2260), e.g. 320925; also the union code unless --code.
+        #[arg(long)]
+        division: String,
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user.
+    Add {
+        name: String,
+        #[arg(long)]
+        password: String,
+        /// county-admin | leader | department | cadre | member
+        #[arg(long)]
+        role: String,
+        /// Union code at the root of the user's scope (none: the whole federation).
+        #[arg(long)]
+        union: Option<String>,
+        /// Department (部室) name, for role department.
+        #[arg(long)]
+        department: Option<String>,
+        /// Member record id, for role member.
+        #[arg(long)]
+        member: Option<i64>,
+    },
+    /// List users.
+    List,
+    /// Set a user's password (ends their sessions).
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password: String,
+    },
+}
+
+pub async fn main() -> ExitCode {
+    crate::telemetry::init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn settings(cli: &Cli) -> anyhow::Result<Settings> {
+    let mut s = Settings::load(cli.config.as_deref()).map_err(anyhow::Error::msg)?;
+    if let Some(d) = &cli.data_dir {
+        s.data_dir = d.clone();
+    }
+    if let Some(url) = &cli.database {
+        s.database_url = Some(url.clone());
+    }
+    Ok(s)
+}
+
+async fn system_actor(db: &store::Db) -> anyhow::Result<store::Actor> {
+    let root = store::unions::root(db).await?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "尚未建立组织：先运行 `gonghui init --name … --division …` 或 `gonghui demo`"
+        )
+    })?;
+    Ok(store::Actor::system(root.org_path()))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = settings(&cli)?;
+    let db = open_db(&settings).await?;
+    match cli.command {
+        Command::Migrate => println!("数据库已是最新版本。"),
+        Command::Demo { members, seed } => demo(&db, members, seed).await?,
+        Command::Init {
+            name,
+            division,
+            code,
+        } => {
+            let form = store::unions::UnionForm {
+                code: code.unwrap_or_else(|| division.clone()),
+                name,
+                level: "federation".into(),
+                division_code: Some(division),
+                ..Default::default()
+            };
+            let u =
+                store::unions::create(&db, &store::Actor::system(domain::OrgPath::root(0)), &form)
+                    .await
+                    .map_err(explain)?;
+            println!("已建立 {}（代码 {}）。", u.name, u.code);
+        }
+        Command::User(cmd) => user(&db, cmd).await?,
+        Command::Serve {
+            listen,
+            demo: with_demo,
+        } => {
+            if let Some(l) = listen {
+                settings.listen = l;
+            }
+            if with_demo && store::unions::root(&db).await?.is_none() {
+                demo(&db, 60_000, 2026).await?;
+            }
+            if store::users::count(&db).await? == 0 {
+                tracing::warn!(
+                    "no users yet: create one with `gonghui user add NAME --password PW --role county-admin`, or run `gonghui demo`"
+                );
+            }
+            let app = Application::build(&settings, db.clone()).await?;
+            let host = settings
+                .listen
+                .rsplit_once(':')
+                .map(|h| h.0)
+                .unwrap_or("127.0.0.1");
+            println!(
+                "gonghui 已启动：http://{host}:{}/  （API 文档 /api/docs）",
+                app.port()
+            );
+            app.run_until_stopped().await?;
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// Store errors as one line a person can act on.
+fn explain(e: store::StoreError) -> anyhow::Error {
+    match e {
+        store::StoreError::Invalid(i) => anyhow::anyhow!("{}", i.zh),
+        store::StoreError::InvalidFields(list) => anyhow::anyhow!(
+            "{}",
+            list.iter()
+                .map(|i| i.zh.as_str())
+                .collect::<Vec<_>>()
+                .join("；")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn demo(db: &store::Db, members: usize, seed: u64) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let report = crate::demo::run(
+        db,
+        &crate::demo::Options {
+            members,
+            seed,
+            progress,
+        },
+    )
+    .await?;
+    println!(
+        "演示数据已生成：{} 个工会，{} 名会员，用时 {:.1} 秒。",
+        report.unions,
+        report.members,
+        started.elapsed().as_secs_f64()
+    );
+    println!("演示账号（密码均为 {}）：", crate::demo::DEMO_PASSWORD);
+    for (name, role, scope) in &report.logins {
+        println!("  {name:<16} {role:<10} {scope}");
+    }
+    Ok(())
+}
+
+async fn user(db: &store::Db, cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Add {
+            name,
+            password,
+            role,
+            union,
+            department,
+            member,
+        } => {
+            let actor = system_actor(db).await?;
+            let u = store::users::NewUser {
+                username: name,
+                password,
+                role,
+                union_code: union,
+                department,
+                member_id: member,
+            };
+            let created = store::users::create(db, &actor, &u)
+                .await
+                .map_err(explain)?;
+            println!(
+                "已创建用户 {}（{}）。",
+                created.username,
+                created.role().label()
+            );
+        }
+        UserCommand::List => {
+            for u in store::users::list(db).await? {
+                let scope = u
+                    .union_name
+                    .clone()
+                    .or(u.department.clone())
+                    .unwrap_or_else(|| {
+                        if u.member_id.is_some() {
+                            "本人".into()
+                        } else {
+                            "全县".into()
+                        }
+                    });
+                println!("{:<6} {:<16} {:<14} {}", u.id, u.username, u.role, scope);
+            }
+        }
+        UserCommand::Passwd { name, password } => {
+            let actor = system_actor(db).await?;
+            store::users::set_password(db, &actor, &name, &password)
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::NotFound => anyhow::anyhow!("没有用户 {name}"),
+                    e => explain(e),
+                })?;
+            println!("已修改 {name} 的密码，原有登录已失效。");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! Configuration: defaults, then an optional TOML file (`gonghui.toml` in the working
+//! directory, or `--config FILE`), then `GONGHUI_*` environment variables, then flags.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://PATH` or `postgres://…`; default: `sqlite://<data_dir>/gonghui.db`.
+    pub database_url: Option<String>,
+    /// Where the SQLite file and the ID key file live.
+    pub data_dir: PathBuf,
+    /// Address `serve` listens on.
+    pub listen: String,
+    /// The 32-byte master key for ID numbers as 64 hex characters. Several app nodes on one
+    /// PostgreSQL must share it; when absent, a key file in `data_dir` is used (created 0600).
+    pub id_key: Option<String>,
+    pub id_key_file: Option<PathBuf>,
+    /// Mark the session cookie Secure (set when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            listen: "127.0.0.1:8080".into(),
+            id_key: None,
+            id_key_file: None,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Environment variables gonghui reads (besides GONGHUI_LOG).
+const KNOWN_ENV: &[&str] = &[
+    "DATABASE_URL",
+    "DATA_DIR",
+    "LISTEN",
+    "ID_KEY",
+    "ID_KEY_FILE",
+    "SECURE_COOKIES",
+    "LOG",
+    "CONFIG",
+];
+
+impl Settings {
+    pub fn load(config_file: Option<&Path>) -> Result<Settings, String> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) if !path.exists() => {
+                return Err(format!("配置文件不存在：{}", path.display()));
+            }
+            Some(path) => fig = fig.merge(Toml::file(path)),
+            None => fig = fig.merge(Toml::file("gonghui.toml")),
+        }
+        fig = fig.merge(Env::prefixed("GONGHUI_").ignore(&["LOG", "CONFIG"]));
+        for (key, _) in std::env::vars() {
+            if let Some(name) = key.strip_prefix("GONGHUI_")
+                && !KNOWN_ENV.contains(&name)
+            {
+                tracing::warn!("unknown environment variable {key} is ignored");
+            }
+        }
+        fig.extract().map_err(|e| format!("配置有误：{e}"))
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gonghui.db").display()))
+    }
+
+    pub fn vault(&self) -> Result<store::IdVault, String> {
+        if let Some(hex) = &self.id_key {
+            return store::IdVault::from_hex(hex)
+                .ok_or_else(|| "GONGHUI_ID_KEY 应为 64 位十六进制".to_string());
+        }
+        let path = self
+            .id_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("id.key"));
+        store::IdVault::load_or_create(&path)
+            .map_err(|e| format!("身份证号密钥文件 {}：{e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_file_then_env() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "gonghui.toml",
+                "listen = \"0.0.0.0:9000\"\ndata_dir = \"/var/lib/gonghui\"",
+            )?;
+            jail.set_env("GONGHUI_LISTEN", "127.0.0.1:7000");
+            let s = Settings::load(None).unwrap();
+            assert_eq!(s.listen, "127.0.0.1:7000");
+            assert_eq!(s.data_dir, PathBuf::from("/var/lib/gonghui"));
+            assert_eq!(s.database_url(), "sqlite:///var/lib/gonghui/gonghui.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_key_in_file_is_an_error() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("gonghui.toml", "lisen = \"x\"")?;
+            assert!(Settings::load(None).unwrap_err().contains("lisen"));
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,7 @@
+//! The `gonghui` binary's library: command line, configuration, start-up, demo data.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod startup;
+pub mod telemetry;

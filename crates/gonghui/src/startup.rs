@@ -1,0 +1,96 @@
+//! Building and running the application: open the store, bind the port, serve until stopped.
+
+use crate::config::Settings;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+pub async fn open_db(settings: &Settings) -> anyhow::Result<store::Db> {
+    let vault = settings.vault().map_err(anyhow::Error::msg)?;
+    let url = settings.database_url();
+    store::Db::connect(&url, vault).await.map_err(|e| match e {
+        store::StoreError::Db(inner) => anyhow::anyhow!("无法打开数据库 {}：{inner}", redact(&url)),
+        other => anyhow::anyhow!("{other}"),
+    })
+}
+
+/// A URL with its password hidden, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{user}:***@{}", &url[..s], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub struct Application {
+    port: u16,
+    listener: TcpListener,
+    router: axum::Router,
+}
+
+impl Application {
+    /// Binds the listen address (port 0 picks a free one) and wires the routes to the store.
+    pub async fn build(settings: &Settings, db: store::Db) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("无法监听 {}：{e}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        let state = web::AppState::new(
+            db,
+            web::Settings {
+                secure_cookies: settings.secure_cookies,
+            },
+        );
+        Ok(Self {
+            port,
+            listener,
+            router: web::router(state),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_password() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}
