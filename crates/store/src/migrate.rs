@@ -11,7 +11,7 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
     let (steps, lock) = match db.backend {
         Backend::Sqlite => (SQLITE, None),
         // Several app nodes may start at once on one PostgreSQL: one migrates, the others wait.
-        Backend::Postgres => (POSTGRES, Some("SELECT pg_advisory_lock(726_001)")),
+        Backend::Postgres => (POSTGRES, Some("SELECT pg_advisory_lock(726001)")),
     };
     let mut conn = db.pool.acquire().await?;
     if let Some(lock) = lock {
@@ -19,7 +19,7 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
     }
     let result = apply(&mut conn, steps).await;
     if lock.is_some() {
-        sqlx::query("SELECT pg_advisory_unlock(726_001)")
+        sqlx::query("SELECT pg_advisory_unlock(726001)")
             .execute(&mut *conn)
             .await?;
     }

@@ -507,7 +507,7 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
     let new = new_parent.child(node.id);
     for table in ["unions", "members"] {
         let sql = format!(
-            "UPDATE {table} SET path = $1 || substr(path, $2) WHERE path >= $3 AND path < $4"
+            "UPDATE {table} SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(new.as_str().to_string())

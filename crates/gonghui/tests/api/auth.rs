@@ -1,0 +1,189 @@
+use crate::helpers::{PASSWORD, spawn_app};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn health_and_openapi() {
+    let app = spawn_app().await;
+    let r = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: serde_json::Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/auth/login",
+        "/api/v1/me",
+        "/api/v1/unions/{code}",
+        "/api/v1/unions/{code}/children",
+        "/api/v1/members",
+        "/api/v1/members/{id}",
+        "/api/v1/members/{id}/reveal",
+        "/api/v1/members/{id}/transfer",
+        "/api/v1/audit",
+    ] {
+        assert!(paths.contains_key(p), "{p} missing from OpenAPI");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    let docs = app.client.get(app.url("/api/docs/")).send().await.unwrap();
+    assert_eq!(docs.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn login_me_logout() {
+    let app = spawn_app().await;
+    let (s, body) = app
+        .post(
+            "",
+            "/api/v1/auth/login",
+            json!({"username": "cadre_a", "password": "wrong-password"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthorized");
+    assert_eq!(body["error"]["message_zh"], "用户名或密码错误");
+    let (s, _) = app
+        .post(
+            "",
+            "/api/v1/auth/login",
+            json!({"username": "nobody", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let token = app.token("cadre_a").await;
+    let (s, me) = app.get(&token, "/api/v1/me").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(me["role"], "cadre");
+    assert_eq!(me["scope_union_code"], "320925101");
+    assert_eq!(me["user"]["username"], "cadre_a");
+
+    let (_, me) = app.get(&app.token("admin").await, "/api/v1/me").await;
+    assert_eq!(me["scope_union_code"], "320925");
+
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (s, _) = app.get(&token, "/api/v1/me").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, body) = app.get("not-a-token", "/api/v1/me").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthorized");
+}
+
+#[tokio::test]
+async fn lockout_after_repeated_failures() {
+    let app = spawn_app().await;
+    for _ in 0..store::users::MAX_FAILED_LOGINS {
+        app.post(
+            "",
+            "/api/v1/auth/login",
+            json!({"username": "leader", "password": "wrong-password"}),
+        )
+        .await;
+    }
+    let (s, body) = app
+        .post(
+            "",
+            "/api/v1/auth/login",
+            json!({"username": "leader", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("锁定")
+    );
+    // Other accounts are unaffected.
+    app.token("admin").await;
+    // The failures and the lock are in the audit log.
+    let (_, log) = app
+        .get(
+            &app.token("admin").await,
+            "/api/v1/audit?action=login.locked",
+        )
+        .await;
+    assert_eq!(log["total"], 1);
+}
+
+#[tokio::test]
+async fn bad_requests_get_json_errors() {
+    let app = spawn_app().await;
+    let token = app.token("admin").await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/members"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_request");
+
+    let (s, body) = app.get(&token, "/api/v1/no-such-thing").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
+
+    let (s, _) = app.get(&token, "/api/v1/members?page=abc").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = app.get(&token, "/api/v1/members/abc").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
+    let big = "x".repeat(web::MAX_BODY_BYTES + 10);
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn audit_is_for_admins_and_append_only() {
+    let app = spawn_app().await;
+    let (s, body) = app.get(&app.token("cadre_a").await, "/api/v1/audit").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"]["code"], "forbidden");
+    let (s, log) = app
+        .get(
+            &app.token("admin").await,
+            "/api/v1/audit?action=member.create",
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(log["total"], 2);
+    assert_eq!(log["items"][0]["entity"], "member");
+    // The database itself refuses to rewrite history.
+    assert!(
+        sqlx::query("UPDATE audit_log SET action = 'x'")
+            .execute(app.db.pool())
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("DELETE FROM audit_log")
+            .execute(app.db.pool())
+            .await
+            .is_err()
+    );
+}

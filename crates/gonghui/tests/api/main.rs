@@ -1,0 +1,10 @@
+//! One integration-test binary: the real app on port 0 against a fresh database per test,
+//! SQLite by default, PostgreSQL when GONGHUI_TEST_DATABASE_URL names a server.
+
+mod helpers;
+
+mod auth;
+mod members;
+mod pages;
+mod scope;
+mod unions;

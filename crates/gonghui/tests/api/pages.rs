@@ -1,0 +1,164 @@
+use crate::helpers::{id_no, spawn_app};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn pages_need_login_and_show_masked_ids() {
+    let app = spawn_app().await;
+    let r = app.client.get(app.url("/members")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=")
+    );
+
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[("username", "cadre_a"), ("password", "nope-nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+
+    app.page_login("cadre_a").await;
+    let (s, home) = app.page("/").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(home.contains("建湖县总工会 / 建阳镇总工会"), "{home}");
+
+    let full = id_no("320925", "19880512", 31);
+    let (s, list) = app.page("/members?q=张").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.contains("张阳光"));
+    assert!(list.contains(&format!("{}********{}", &full[..6], &full[14..])));
+    assert!(!list.contains(&full));
+
+    let (s, detail) = app.page(&format!("/members/{}", app.member_a)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(detail.contains("会籍记录") && detail.contains("入会"));
+    assert!(!detail.contains(&full));
+
+    // Town A's cadre cannot open town B's member or union.
+    assert_eq!(
+        app.page(&format!("/members/{}", app.member_b)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.page("/unions/B-001").await.0, StatusCode::NOT_FOUND);
+    let (_, tree) = app.page("/unions?q=工会").await;
+    assert!(!tree.contains("湖光"));
+}
+
+#[tokio::test]
+async fn forms_check_csrf_show_field_errors_and_reveal() {
+    let app = spawn_app().await;
+    app.page_login("cadre_a").await;
+    let id = app.member_a;
+
+    // Without the token nothing happens.
+    let r = app
+        .client
+        .post(app.url(&format!("/members/{id}/reveal")))
+        .form(&[("reason", "核对")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let csrf = app.csrf().await;
+
+    let r = app
+        .client
+        .post(app.url(&format!("/members/{id}/reveal")))
+        .form(&[("csrf", csrf.as_str()), ("reason", "核对身份")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(&id_no("320925", "19880512", 31))
+    );
+
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("union", "A-001"),
+        ("name", "新会员"),
+        ("id_card_no", "123"),
+        ("phone", "555"),
+    ];
+    let r = app
+        .client
+        .post(app.url("/members/new"))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("身份证号应为 18 位") && html.contains("手机号应为 11 位"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"新会员\""), "typed values are kept");
+
+    let good_id = id_no("320925", "19990909", 88);
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("union", "A-001"),
+        ("name", "新会员"),
+        ("id_card_no", good_id.as_str()),
+        ("migrant", "true"),
+    ];
+    let r = app
+        .client
+        .post(app.url("/members/new"))
+        .form(&good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = app.page(&loc).await;
+    assert!(page.contains("新会员") && page.contains("已保存"));
+
+    let r = app
+        .client
+        .post(app.url(&format!("/members/{id}/edit")))
+        .form(&[("csrf", csrf.as_str()), ("name", "张阳光"), ("job", "钳工")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&format!("/members/{id}")).await;
+    assert!(page.contains("钳工"));
+
+    let r = app
+        .client
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client.get(app.url("/")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn admin_pages_and_audit() {
+    let app = spawn_app().await;
+    app.page_login("admin").await;
+    let (s, tree) = app.page("/unions/320925").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(tree.contains("建阳镇总工会") && tree.contains("九龙口镇总工会"));
+    let (s, audit) = app.page("/audit?action=member.create").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(audit.contains("member.create"));
+    let (s, _) = app.page("/no/such/page").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
