@@ -359,6 +359,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     if store::unions::root(db).await?.is_some() {
         bail!("数据库中已有组织数据：demo 只能写入空数据库（换一个 --database 或 data 目录）");
     }
+    let started = std::time::Instant::now();
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let today = time::OffsetDateTime::now_utc().date();
 
@@ -489,6 +490,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     }
     unions_bar.finish_and_clear();
 
+    tracing::info!(unions = grassroots.len(), elapsed = ?started.elapsed(), "demo: unions created");
     // Sizes: a few large employers, many small ones.
     let weights: Vec<f64> = (0..grassroots.len())
         .map(|_| rng.r#gen::<f64>().max(0.02).powf(-0.9))
@@ -541,6 +543,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         .context("写入会员")?;
     bar.inc(batch.len() as u64);
     bar.finish_and_clear();
+    tracing::info!(members = opts.members, elapsed = ?started.elapsed(), "demo: members written");
     store::unions::recount(db).await?;
     // Headcount: members plus the workers who have not joined (入会率 about 85–95%).
     for ((_, enterprise_id), size) in grassroots.iter().zip(&sizes) {
@@ -548,6 +551,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         store::unions::set_headcount(db, *enterprise_id, headcount).await?;
     }
 
+    tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
     let logins = demo_users(
         db,
         &admin,

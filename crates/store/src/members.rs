@@ -794,7 +794,8 @@ pub struct BulkMember {
 /// Inserts many new members in one transaction with multi-row INSERTs, with their 入会
 /// history. Counters are not touched: call `unions::recount` when the load is done.
 pub async fn insert_bulk(db: &Db, batch: &[BulkMember]) -> Result<()> {
-    const PER_STATEMENT: usize = 400;
+    // sqlx binds SQLite parameters by name, a linear scan per parameter: keep statements small.
+    const PER_STATEMENT: usize = 20;
     let now = crate::now();
     let mut tx = db.write_tx().await?;
     for chunk in batch.chunks(PER_STATEMENT) {
