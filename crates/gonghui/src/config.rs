@@ -36,17 +36,19 @@ impl Default for Settings {
     }
 }
 
-/// Environment variables gonghui reads (besides GONGHUI_LOG).
-const KNOWN_ENV: &[&str] = &[
-    "DATABASE_URL",
-    "DATA_DIR",
-    "LISTEN",
-    "ID_KEY",
-    "ID_KEY_FILE",
-    "SECURE_COOKIES",
-    "LOG",
-    "CONFIG",
+/// Settings that may come from `GONGHUI_<KEY>` variables.
+const ENV_KEYS: &[&str] = &[
+    "database_url",
+    "data_dir",
+    "listen",
+    "id_key",
+    "id_key_file",
+    "secure_cookies",
 ];
+/// Other variables with the prefix that are not settings: the log filter, the config file
+/// path, and those of the test suite and benchmarks.
+const OTHER_ENV: &[&str] = &["LOG", "CONFIG"];
+const OTHER_ENV_PREFIXES: &[&str] = &["TEST_", "BENCH_"];
 
 impl Settings {
     pub fn load(config_file: Option<&Path>) -> Result<Settings, String> {
@@ -58,12 +60,15 @@ impl Settings {
             Some(path) => fig = fig.merge(Toml::file(path)),
             None => fig = fig.merge(Toml::file("gonghui.toml")),
         }
-        fig = fig.merge(Env::prefixed("GONGHUI_").ignore(&["LOG", "CONFIG"]));
+        fig = fig.merge(Env::prefixed("GONGHUI_").only(ENV_KEYS));
         for (key, _) in std::env::vars() {
-            if let Some(name) = key.strip_prefix("GONGHUI_")
-                && !KNOWN_ENV.contains(&name)
-            {
-                tracing::warn!("unknown environment variable {key} is ignored");
+            if let Some(name) = key.strip_prefix("GONGHUI_") {
+                let known = ENV_KEYS.contains(&name.to_ascii_lowercase().as_str())
+                    || OTHER_ENV.contains(&name)
+                    || OTHER_ENV_PREFIXES.iter().any(|p| name.starts_with(p));
+                if !known {
+                    tracing::warn!("unknown environment variable {key} is ignored");
+                }
             }
         }
         fig.extract().map_err(|e| format!("配置有误：{e}"))
@@ -105,6 +110,19 @@ mod tests {
             assert_eq!(s.listen, "127.0.0.1:7000");
             assert_eq!(s.data_dir, PathBuf::from("/var/lib/gonghui"));
             assert_eq!(s.database_url(), "sqlite:///var/lib/gonghui/gonghui.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_env_is_ignored_not_fatal() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("GONGHUI_LISTN", "oops");
+            jail.set_env("GONGHUI_TEST_DATABASE_URL", "postgres://x");
+            jail.set_env("GONGHUI_DATABASE_URL", "sqlite://x.db");
+            let s = Settings::load(None).unwrap();
+            assert_eq!(s.listen, "127.0.0.1:8080");
+            assert_eq!(s.database_url(), "sqlite://x.db");
             Ok(())
         });
     }

@@ -519,6 +519,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         jiangsu,
         today,
     };
+    let indexes = store::members::drop_secondary_indexes(db).await?;
     let bar = progress_bar(opts.progress, opts.members as u64, "会员");
     const BATCH: usize = 10_000;
     let mut batch = Vec::with_capacity(BATCH);
@@ -544,6 +545,8 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     bar.inc(batch.len() as u64);
     bar.finish_and_clear();
     tracing::info!(members = opts.members, elapsed = ?started.elapsed(), "demo: members written");
+    store::members::create_indexes(db, &indexes).await?;
+    tracing::info!(elapsed = ?started.elapsed(), "demo: indexes built");
     store::unions::recount(db).await?;
     // Headcount: members plus the workers who have not joined (入会率 about 85–95%).
     for ((_, enterprise_id), size) in grassroots.iter().zip(&sizes) {

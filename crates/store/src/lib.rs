@@ -113,6 +113,10 @@ impl Db {
             Backend::Sqlite => sqlite_url(url)?,
             Backend::Postgres => url.to_string(),
         };
+        // One plain connection first: a wrong address or password fails now, in one line,
+        // instead of after the pool's retries.
+        sqlx::Connection::close(<sqlx::AnyConnection as sqlx::Connection>::connect(&url).await?)
+            .await?;
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
             Backend::Sqlite => {
@@ -123,7 +127,7 @@ impl Db {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                                  PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                                 PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
+                                 PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;",
                             )
                             .await?;
                             Ok(())

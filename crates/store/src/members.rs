@@ -855,3 +855,44 @@ pub async fn first_in_union(db: &Db, union_id: i64) -> Result<Option<i64>> {
             .await?,
     )
 }
+
+/// Drops the members table's secondary indexes before a large load into an (almost) empty
+/// table, returning their definitions as the database reports them; building them once at the
+/// end is far cheaper than updating them row by row. The unique ID-hash index stays.
+pub async fn drop_secondary_indexes(db: &Db) -> Result<Vec<String>> {
+    let defs: Vec<(String, String)> = match db.backend() {
+        crate::Backend::Sqlite => {
+            sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL")
+                .fetch_all(db.pool())
+                .await?
+        }
+        crate::Backend::Postgres => {
+            sqlx::query_as(
+                "SELECT indexname::text, indexdef::text FROM pg_indexes WHERE tablename = 'members' \
+                 AND indexdef NOT LIKE '%UNIQUE%' AND indexname NOT LIKE '%pkey'",
+            )
+            .fetch_all(db.pool())
+            .await?
+        }
+    };
+    for (name, _) in &defs {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}")))
+            .execute(db.pool())
+            .await?;
+    }
+    Ok(defs.into_iter().map(|d| d.1).collect())
+}
+
+pub async fn create_indexes(db: &Db, defs: &[String]) -> Result<()> {
+    for def in defs {
+        sqlx::query(sqlx::AssertSqlSafe(def.clone()))
+            .execute(db.pool())
+            .await?;
+    }
+    if db.backend() == crate::Backend::Postgres {
+        sqlx::query("ANALYZE members").execute(db.pool()).await?;
+    } else {
+        sqlx::query("ANALYZE").execute(db.pool()).await?;
+    }
+    Ok(())
+}

@@ -286,7 +286,7 @@ pub async fn login(
     let now = crate::now();
     let Some((id, hash, failed, locked_until)) = row else {
         // Spend the same time as a real check, so timing does not tell which names exist.
-        verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
+        verify_password(password.to_string(), dummy_hash().await).await;
         return Err(LoginError::BadCredentials);
     };
     let actor = Actor {
@@ -365,8 +365,15 @@ pub async fn login(
     })
 }
 
-/// A PHC string for a password nobody has, to verify against when the user does not exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Ov6yiwXkQk7nYtJ6mT0U9yq0KkL0t1Q6kO3Cq3bHk2E";
+/// The hash of a random password nobody has, made once with the same parameters as real
+/// ones, to verify against when the user does not exist.
+async fn dummy_hash() -> String {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_init(|| async { hash_password(random_token()).await.unwrap_or_default() })
+        .await
+        .clone()
+}
 
 fn random_token() -> String {
     let mut b = [0u8; 32];

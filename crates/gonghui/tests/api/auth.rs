@@ -187,3 +187,29 @@ async fn audit_is_for_admins_and_append_only() {
             .is_err()
     );
 }
+
+/// Two app nodes on one database: a session opened on one is good on the other.
+#[tokio::test]
+async fn app_nodes_share_sessions_through_the_database() {
+    let app = spawn_app().await;
+    let settings = gonghui::config::Settings {
+        listen: "127.0.0.1:0".into(),
+        ..Default::default()
+    };
+    let second = gonghui::startup::Application::build(&settings, app.db.clone())
+        .await
+        .unwrap();
+    let other = format!("http://127.0.0.1:{}", second.port());
+    tokio::spawn(second.run_until_stopped());
+    let token = app.token("cadre_b").await;
+    let r = app
+        .client
+        .get(format!("{other}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let me: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(me["scope_union_code"], "320925102");
+}

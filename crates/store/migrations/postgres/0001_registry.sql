@@ -57,7 +57,7 @@ CREATE TABLE members (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX members_path_name ON members(path, name);
-CREATE INDEX members_name ON members(name);
+CREATE INDEX members_name ON members(name, path, status);  -- covers name search within a scope
 CREATE INDEX members_union_name ON members(union_id, name);
 CREATE INDEX members_phone ON members(phone);
 
