@@ -11,7 +11,10 @@ use domain::{
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-const COLUMNS: &str = "m.id, m.union_id, u.code AS union_code, u.name AS union_name, m.name, m.id_masked, m.sex, m.birth_date, \
+/// Union code and name by scalar subquery rather than a join: the planner then always drives
+/// from the members index and looks up unions only for the rows returned.
+const COLUMNS: &str = "m.id, m.union_id, (SELECT u.code FROM unions u WHERE u.id = m.union_id) AS union_code, \
+     (SELECT u.name FROM unions u WHERE u.id = m.union_id) AS union_name, m.name, m.id_masked, m.sex, m.birth_date, \
      m.phone, m.employer, m.job, m.skill_level, m.migrant, m.new_form, m.model_worker, m.joined_on, m.status, m.created_at, m.updated_at";
 
 /// A member as every page, API response and export shows one: the ID number masked.
@@ -117,9 +120,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Member> {
 }
 
 async fn get_in(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Member> {
-    let mut q = Sql::new(&format!(
-        "SELECT {COLUMNS} FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id = "
-    ));
+    let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM members m WHERE m.id = "));
     q.bind(id);
     actor.members_visible(&mut q, "m");
     let row: Option<Row> = q.query_as().fetch_optional(conn).await?;
@@ -158,7 +159,7 @@ pub struct MemberQuery {
 /// Members in scope matching the query, ordered by union then name.
 pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<Member>> {
     let paging = Paging::new(query.page, query.per_page);
-    let mut filter = Sql::new(" FROM members m JOIN unions u ON u.id = m.union_id WHERE 1=1");
+    let mut filter = Sql::new(" FROM members m WHERE 1=1");
     actor.members_visible(&mut filter, "m");
     let mut only_scope_and_active = true;
     let mut within: Option<unions::Union> = None;

@@ -71,7 +71,7 @@ pub struct UnionDetail {
     pub row: UnionRow,
     pub parent_code: Option<String>,
     pub enterprises: Vec<Enterprise>,
-    /// Sum of the enterprises' headcounts (职工人数).
+    /// Workers (职工人数) of the enterprises in the whole subtree.
     pub headcount: i64,
 }
 
@@ -153,7 +153,14 @@ pub async fn detail(db: &Db, actor: &Actor, code: &str) -> Result<UnionDetail> {
     .bind(row.union.id)
     .fetch_all(db.pool())
     .await?;
-    let headcount = enterprises.iter().map(|e| e.headcount).sum();
+    let p = row.union.org_path();
+    let headcount: i64 = sqlx::query_scalar(
+        "SELECT coalesce(sum(e.headcount), 0) FROM enterprises e JOIN unions c ON c.id = e.union_id WHERE c.path >= $1 AND c.path < $2",
+    )
+    .bind(p.as_str().to_string())
+    .bind(p.upper_bound())
+    .fetch_one(db.pool())
+    .await?;
     Ok(UnionDetail {
         row,
         parent_code,

@@ -2,6 +2,9 @@
 //! from the store (always through the signed-in user's `Actor`) and renders it; forms post
 //! back with a CSRF token bound to the session.
 
+// A page handler's error is itself a page (a `Response`), as axum handlers usually do.
+#![allow(clippy::result_large_err)]
+
 use crate::AppState;
 use crate::auth::{PageUser, SESSION_COOKIE, client_ip, urlencode};
 use crate::error::ApiError;
@@ -360,6 +363,7 @@ struct UnionPage {
     nav: Option<Nav>,
     u: store::unions::UnionDetail,
     children: Page<store::unions::UnionRow>,
+    members: Page<Member>,
     q: String,
     pager: Pager,
     can_write: bool,
@@ -384,10 +388,19 @@ async fn union_page(
         paging,
         children.total,
     );
+    let first_members = MemberQuery {
+        union: Some(code.clone()),
+        per_page: Some(10),
+        ..Default::default()
+    };
+    let members = store::members::search(&st.db, &s.actor, &first_members)
+        .await
+        .map_err(fail)?;
     Ok(render(UnionPage {
         nav: nav(&s),
         u,
         children,
+        members,
         q: p.q,
         pager,
         can_write: s.actor.role.can_write_registry(),

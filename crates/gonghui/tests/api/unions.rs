@@ -21,6 +21,7 @@ async fn union_detail_children_and_search() {
     let (_, root) = app.get(&token, "/api/v1/unions/320925").await;
     assert_eq!(root["subtree_members"], 2);
     assert_eq!(root["children"], 2);
+    assert_eq!(root["headcount"], 120, "headcount covers the subtree");
 
     let (s, kids) = app
         .get(&token, "/api/v1/unions/320925/children?per_page=1")
