@@ -861,10 +861,11 @@ pub async fn first_in_union(db: &Db, union_id: i64) -> Result<Option<i64>> {
 /// table, returning their definitions as the database reports them; building them once at the
 /// end is far cheaper than updating them row by row. The unique ID-hash index stays.
 pub async fn drop_secondary_indexes(db: &Db) -> Result<Vec<String>> {
+    let mut conn = schema_fresh_connection(db).await?;
     let defs: Vec<(String, String)> = match db.backend() {
         crate::Backend::Sqlite => {
             sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL")
-                .fetch_all(db.pool())
+                .fetch_all(&mut *conn)
                 .await?
         }
         crate::Backend::Postgres => {
@@ -872,28 +873,43 @@ pub async fn drop_secondary_indexes(db: &Db) -> Result<Vec<String>> {
                 "SELECT indexname::text, indexdef::text FROM pg_indexes WHERE tablename = 'members' \
                  AND indexdef NOT LIKE '%UNIQUE%' AND indexname NOT LIKE '%pkey'",
             )
-            .fetch_all(db.pool())
+            .fetch_all(&mut *conn)
             .await?
         }
     };
     for (name, _) in &defs {
         sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}")))
-            .execute(db.pool())
+            .execute(&mut *conn)
             .await?;
     }
     Ok(defs.into_iter().map(|d| d.1).collect())
 }
 
 pub async fn create_indexes(db: &Db, defs: &[String]) -> Result<()> {
+    let mut conn = schema_fresh_connection(db).await?;
     for def in defs {
         sqlx::query(sqlx::AssertSqlSafe(def.clone()))
-            .execute(db.pool())
+            .execute(&mut *conn)
             .await?;
     }
-    if db.backend() == crate::Backend::Postgres {
-        sqlx::query("ANALYZE members").execute(db.pool()).await?;
+    let analyze = if db.backend() == crate::Backend::Postgres {
+        "ANALYZE members"
     } else {
-        sqlx::query("ANALYZE").execute(db.pool()).await?;
-    }
+        "ANALYZE"
+    };
+    sqlx::query(analyze).execute(&mut *conn).await?;
     Ok(())
+}
+
+/// A pooled SQLite connection keeps the schema it last read until it next reads the database;
+/// DDL prepared on one that idled through another connection's DDL sees the old schema
+/// ("index … already exists"). Reading first brings it up to date.
+async fn schema_fresh_connection(db: &Db) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+    let mut conn = db.pool().acquire().await?;
+    if db.backend() == crate::Backend::Sqlite {
+        sqlx::query("SELECT count(*) FROM sqlite_master")
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(conn)
 }
