@@ -2,9 +2,9 @@
 //! to the store, which limits what is seen to the caller's scope.
 
 use crate::AppState;
-use crate::auth::{ApiJson, ApiQuery, ApiUser, client_ip};
+use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser, client_ip};
 use crate::error::{ApiError, ErrorBody};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
@@ -251,7 +251,7 @@ async fn create_union(
 async fn get_union(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> ApiResult<UnionDetail> {
     Ok(Json(store::unions::detail(&st.db, &s.actor, &code).await?))
 }
@@ -262,7 +262,7 @@ async fn get_union(
 async fn union_children(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> ApiResult<Page<UnionRow>> {
     Ok(Json(
@@ -288,7 +288,7 @@ struct MoveBody {
 async fn move_union(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(b): ApiJson<MoveBody>,
 ) -> ApiResult<Union> {
     Ok(Json(
@@ -302,7 +302,7 @@ async fn move_union(
 async fn add_enterprise(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(f): ApiJson<EnterpriseForm>,
 ) -> Result<(StatusCode, Json<Enterprise>), ApiError> {
     Ok((
@@ -350,7 +350,7 @@ async fn create_member(
 async fn get_member(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Member> {
     Ok(Json(store::members::get(&st.db, &s.actor, id).await?))
 }
@@ -361,7 +361,7 @@ async fn get_member(
 async fn patch_member(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(p): ApiJson<MemberPatch>,
 ) -> ApiResult<Member> {
     Ok(Json(
@@ -375,7 +375,7 @@ async fn patch_member(
 async fn member_history(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Vec<HistoryEntry>> {
     Ok(Json(store::members::history(&st.db, &s.actor, id).await?))
 }
@@ -398,7 +398,7 @@ struct Revealed {
 async fn reveal_member(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RevealBody>,
 ) -> ApiResult<Revealed> {
     Ok(Json(Revealed {
@@ -412,7 +412,7 @@ async fn reveal_member(
 async fn transfer_member(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(f): ApiJson<TransferForm>,
 ) -> ApiResult<Member> {
     Ok(Json(
@@ -426,7 +426,7 @@ async fn transfer_member(
 async fn member_status(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(f): ApiJson<StatusForm>,
 ) -> ApiResult<Member> {
     Ok(Json(

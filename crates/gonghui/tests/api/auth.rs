@@ -143,8 +143,19 @@ async fn bad_requests_get_json_errors() {
 
     let (s, _) = app.get(&token, "/api/v1/members?page=abc").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (s, _) = app.get(&token, "/api/v1/members/abc").await;
+    let (s, body) = app.get(&token, "/api/v1/members/abc").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "bad_request");
+    let (s, body) = app
+        .get(&token, "/api/v1/members/99999999999999999999999")
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("路径参数有误")
+    );
 
     let big = "x".repeat(web::MAX_BODY_BYTES + 10);
     let r = app
