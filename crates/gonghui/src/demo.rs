@@ -513,7 +513,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         .filter(|l| !l.contains("市辖区"))
         .filter_map(|l| l.split(',').next().map(String::from))
         .collect();
-    let mut people = People {
+    let people = People {
         rng: StdRng::seed_from_u64(opts.seed ^ 0x9e37_79b9),
         seen: HashSet::with_capacity(opts.members),
         jiangsu,
@@ -521,28 +521,43 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     };
     let indexes = store::members::drop_secondary_indexes(db).await?;
     let bar = progress_bar(opts.progress, opts.members as u64, "会员");
-    const BATCH: usize = 10_000;
-    let mut batch = Vec::with_capacity(BATCH);
-    for ((g, _), size) in grassroots.iter().zip(&sizes) {
-        for _ in 0..*size {
-            batch.push(BulkMember {
-                union_id: g.id,
-                union_path: g.path.clone(),
-                draft: people.member(&g.employer, g.founded),
-            });
-            if batch.len() == BATCH {
-                store::members::insert_bulk(db, &batch)
-                    .await
-                    .context("写入会员")?;
-                bar.inc(batch.len() as u64);
-                batch.clear();
+    // People are made and their ID numbers sealed on one thread while the database writes
+    // the previous batch on another.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<BulkMember>>(2);
+    let plan: Vec<(i64, String, String, time::Date, usize)> = grassroots
+        .iter()
+        .zip(&sizes)
+        .map(|((g, _), n)| (g.id, g.path.clone(), g.employer.clone(), g.founded, *n))
+        .collect();
+    let maker_db = db.clone();
+    let maker = std::thread::spawn(move || {
+        const BATCH: usize = 10_000;
+        let mut people = people;
+        let mut batch = Vec::with_capacity(BATCH);
+        for (id, path, employer, founded, n) in plan {
+            for _ in 0..n {
+                let draft = people.member(&employer, founded);
+                batch.push(BulkMember::new(maker_db.vault(), id, path.clone(), draft));
+                if batch.len() == BATCH
+                    && tx
+                        .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
+                {
+                    return;
+                }
             }
         }
+        let _ = tx.blocking_send(batch);
+    });
+    while let Some(batch) = rx.recv().await {
+        store::members::insert_bulk(db, &batch)
+            .await
+            .context("写入会员")?;
+        bar.inc(batch.len() as u64);
     }
-    store::members::insert_bulk(db, &batch)
-        .await
-        .context("写入会员")?;
-    bar.inc(batch.len() as u64);
+    maker
+        .join()
+        .map_err(|_| anyhow::anyhow!("demo generator thread failed"))?;
     bar.finish_and_clear();
     tracing::info!(members = opts.members, elapsed = ?started.elapsed(), "demo: members written");
     store::members::create_indexes(db, &indexes).await?;

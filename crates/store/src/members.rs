@@ -787,33 +787,50 @@ async fn bump(conn: &mut AnyConnection, union_id: i64, delta: i64) -> Result<()>
 
 /// A member ready for a bulk load (demo, import): already validated and known to be new.
 pub struct BulkMember {
-    pub union_id: i64,
-    pub union_path: String,
-    pub draft: MemberDraft,
+    union_id: i64,
+    union_path: String,
+    draft: MemberDraft,
+    sealed: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+impl BulkMember {
+    /// Seals and hashes the ID number now, so callers can do that work on another thread
+    /// while the database writes the previous batch.
+    pub fn new(
+        vault: &crate::IdVault,
+        union_id: i64,
+        union_path: String,
+        draft: MemberDraft,
+    ) -> Self {
+        let id = draft.id_card.as_str();
+        let (sealed, hash) = (vault.seal(id), vault.lookup_hash(id));
+        Self {
+            union_id,
+            union_path,
+            draft,
+            sealed,
+            hash,
+        }
+    }
 }
 
 /// Inserts many new members in one transaction with multi-row INSERTs, with their 入会
 /// history. Counters are not touched: call `unions::recount` when the load is done.
 pub async fn insert_bulk(db: &Db, batch: &[BulkMember]) -> Result<()> {
-    // sqlx binds SQLite parameters by name, a linear scan per parameter: keep statements small.
-    const PER_STATEMENT: usize = 20;
+    const PER_STATEMENT: usize = 100;
     let now = crate::now();
     let mut tx = db.write_tx().await?;
     for chunk in batch.chunks(PER_STATEMENT) {
-        let mut q = Sql::new(
+        let mut q = Sql::anonymous(
             "INSERT INTO members (union_id, path, name, id_cipher, id_hash, id_masked, sex, birth_date, phone, employer, job, \
              skill_level, migrant, new_form, model_worker, joined_on, status, created_at, updated_at) VALUES ",
+            db.backend(),
         );
         for (i, m) in chunk.iter().enumerate() {
             q.push(if i == 0 { "(" } else { ", (" });
             q.bind(m.union_id).push(", ").bind(m.union_path.as_str());
-            let id = m.draft.id_card.as_str();
-            push_draft_values(
-                &mut q,
-                &m.draft,
-                db.vault().seal(id),
-                db.vault().lookup_hash(id),
-            );
+            push_draft_values(&mut q, &m.draft, m.sealed.clone(), m.hash.clone());
             q.push(", 'active', ")
                 .bind(now)
                 .push(", ")
@@ -822,8 +839,9 @@ pub async fn insert_bulk(db: &Db, batch: &[BulkMember]) -> Result<()> {
         }
         q.push(" RETURNING id");
         let ids: Vec<i64> = q.query_scalar().fetch_all(&mut *tx).await?;
-        let mut h = Sql::new(
+        let mut h = Sql::anonymous(
             "INSERT INTO member_history (member_id, event, on_date, to_union_id, at) VALUES ",
+            db.backend(),
         );
         for (i, (id, m)) in ids.iter().zip(chunk).enumerate() {
             h.push(if i == 0 { "(" } else { ", (" });

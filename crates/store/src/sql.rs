@@ -69,6 +69,8 @@ macro_rules! bind_all {
 pub struct Sql {
     text: String,
     args: Vec<Val>,
+    /// Write `?` instead of `$n` (SQLite only; see `Sql::anonymous`).
+    anonymous: bool,
 }
 
 impl Sql {
@@ -76,6 +78,17 @@ impl Sql {
         Self {
             text: text.to_string(),
             args: Vec::new(),
+            anonymous: false,
+        }
+    }
+
+    /// For statements with thousands of parameters on SQLite: plain `?` placeholders. sqlx
+    /// looks each parameter up by name, and SQLite finds a name by a linear scan, so `$n`
+    /// costs O(n²) per statement; `?` has no name to scan for.
+    pub fn anonymous(text: &str, backend: crate::Backend) -> Self {
+        Self {
+            anonymous: backend == crate::Backend::Sqlite,
+            ..Self::new(text)
         }
     }
 
@@ -87,7 +100,11 @@ impl Sql {
     /// Appends a placeholder for `v`.
     pub fn bind(&mut self, v: impl Into<Val>) -> &mut Self {
         self.args.push(v.into());
-        self.text.push_str(&format!("${}", self.args.len()));
+        if self.anonymous {
+            self.text.push('?');
+        } else {
+            self.text.push_str(&format!("${}", self.args.len()));
+        }
         self
     }
 
@@ -97,6 +114,7 @@ impl Sql {
         Sql {
             text: format!("{prefix}{}", self.text),
             args: self.args.clone(),
+            anonymous: self.anonymous,
         }
     }
 
@@ -149,5 +167,11 @@ mod tests {
         s.bind(1).push(" AND b = ").bind("x");
         assert_eq!(s.text(), "SELECT * FROM t WHERE a = $1 AND b = $2");
         assert_eq!(like_prefix("5%_"), "5\\%\\_%");
+        let mut a = Sql::anonymous("VALUES (", crate::Backend::Sqlite);
+        a.bind(1).push(", ").bind(2).push(")");
+        assert_eq!(a.text(), "VALUES (?, ?)");
+        let mut p = Sql::anonymous("VALUES (", crate::Backend::Postgres);
+        p.bind(1).push(")");
+        assert_eq!(p.text(), "VALUES ($1)");
     }
 }
