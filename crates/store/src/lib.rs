@@ -58,6 +58,14 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The caller's input was refused (as opposed to a missing record, a role, or a fault).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Invalid(_) | StoreError::InvalidFields(_) | StoreError::Conflict { .. }
+        )
+    }
+
     pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
         StoreError::Conflict {
             zh: zh.into(),

@@ -171,11 +171,7 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     {
         let u = unions::by_code(db, actor, code).await?;
         let p = u.org_path();
-        filter
-            .push(" AND m.path >= ")
-            .bind(p.as_str())
-            .push(" AND m.path < ")
-            .bind(p.upper_bound());
+        filter.within("m.path", &p);
         within = Some(u);
     }
     let mut by_name = false;
@@ -245,13 +241,7 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
                 .as_ref()
                 .map(|u| u.org_path())
                 .unwrap_or_else(|| root.clone());
-            sqlx::query_scalar(
-                "SELECT coalesce(sum(member_count), 0) FROM unions WHERE path >= $1 AND path < $2",
-            )
-            .bind(path.as_str().to_string())
-            .bind(path.upper_bound())
-            .fetch_one(db.pool())
-            .await?
+            unions::active_members_under(db, &path).await?
         }
         _ => {
             filter
@@ -262,8 +252,9 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
         }
     };
     let mut list = filter.prefixed(&format!("SELECT {COLUMNS}"));
+    // Orders that follow an index, so a page is read in order rather than sorted.
     list.push(if by_name {
-        " ORDER BY m.name, m.id"
+        " ORDER BY m.name, m.path, m.status, m.id"
     } else {
         " ORDER BY m.path, m.name, m.id"
     });

@@ -32,10 +32,7 @@ impl Actor {
     pub(crate) fn members_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
             Scope::Subtree(root) => {
-                sql.push(&format!(" AND {alias}.path >= "))
-                    .bind(root.as_str());
-                sql.push(&format!(" AND {alias}.path < "))
-                    .bind(root.upper_bound());
+                sql.within(&format!("{alias}.path"), root);
             }
             Scope::OwnRecord { member_id } => {
                 sql.push(&format!(" AND {alias}.id = ")).bind(*member_id);
@@ -47,10 +44,7 @@ impl Actor {
     pub(crate) fn unions_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
             Scope::Subtree(root) => {
-                sql.push(&format!(" AND {alias}.path >= "))
-                    .bind(root.as_str());
-                sql.push(&format!(" AND {alias}.path < "))
-                    .bind(root.upper_bound());
+                sql.within(&format!("{alias}.path"), root);
             }
             Scope::OwnRecord { member_id } => {
                 sql.push(&format!(

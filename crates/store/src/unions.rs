@@ -278,14 +278,15 @@ async fn with_counts(db: &Db, unions: Vec<Union>) -> Result<Vec<UnionRow>> {
 /// Active members in a union's whole subtree (0 when out of scope: no existence leak).
 pub async fn subtree_member_count(db: &Db, actor: &Actor, code: &str) -> Result<i64> {
     let u = by_code(db, actor, code).await?;
-    let p = u.org_path();
-    Ok(sqlx::query_scalar(
-        "SELECT coalesce(sum(member_count), 0) FROM unions WHERE path >= $1 AND path < $2",
-    )
-    .bind(p.as_str().to_string())
-    .bind(p.upper_bound())
-    .fetch_one(db.pool())
-    .await?)
+    active_members_under(db, &u.org_path()).await
+}
+
+/// Active members in the subtree at `root`, summed from the per-union counters (no scope
+/// check: callers have already resolved `root` within the actor's scope).
+pub(crate) async fn active_members_under(db: &Db, root: &OrgPath) -> Result<i64> {
+    let mut q = Sql::new("SELECT coalesce(sum(member_count), 0) FROM unions WHERE 1=1");
+    q.within("path", root);
+    Ok(q.query_scalar().fetch_one(db.pool()).await?)
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]

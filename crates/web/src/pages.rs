@@ -605,7 +605,7 @@ async fn reveal_submit(
             )
             .await
         }
-        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_))) => {
+        Err(e) if e.is_bad_input() => {
             member_view(
                 &st,
                 &s,
@@ -615,6 +615,24 @@ async fn reveal_submit(
                 ApiError::from(e).message_zh,
             )
             .await
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// After a form on the member page: back to the page with a notice, or the page again with
+/// the reason the input was refused.
+async fn after_member_action<T>(
+    st: &AppState,
+    s: &SessionInfo,
+    id: i64,
+    result: store::Result<T>,
+    done: &str,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done={done}")).into_response()),
+        Err(e) if e.is_bad_input() => {
+            member_view(st, s, id, None, String::new(), ApiError::from(e).message_zh).await
         }
         Err(e) => Err(fail(e)),
     }
@@ -635,21 +653,8 @@ async fn transfer_submit(
     Form(f): Form<TransferPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
-    match store::members::transfer(&st.db, &s.actor, id, &f.form).await {
-        Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done=transferred")).into_response()),
-        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_))) => {
-            member_view(
-                &st,
-                &s,
-                id,
-                None,
-                String::new(),
-                ApiError::from(e).message_zh,
-            )
-            .await
-        }
-        Err(e) => Err(fail(e)),
-    }
+    let result = store::members::transfer(&st.db, &s.actor, id, &f.form).await;
+    after_member_action(&st, &s, id, result, "transferred").await
 }
 
 #[derive(Deserialize)]
@@ -667,21 +672,8 @@ async fn status_submit(
     Form(f): Form<StatusPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
-    match store::members::change_status(&st.db, &s.actor, id, &f.form).await {
-        Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done=status")).into_response()),
-        Err(e @ (store::StoreError::Invalid(_) | store::StoreError::InvalidFields(_))) => {
-            member_view(
-                &st,
-                &s,
-                id,
-                None,
-                String::new(),
-                ApiError::from(e).message_zh,
-            )
-            .await
-        }
-        Err(e) => Err(fail(e)),
-    }
+    let result = store::members::change_status(&st.db, &s.actor, id, &f.form).await;
+    after_member_action(&st, &s, id, result, "status").await
 }
 
 /// The member form as typed, to show back with errors.
@@ -909,11 +901,7 @@ async fn new_member_submit(
     check_csrf(&s, &f.csrf)?;
     match store::members::create(&st.db, &s.actor, &f.union, &f.form()).await {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}?done=saved", m.id)).into_response()),
-        Err(
-            e @ (store::StoreError::Invalid(_)
-            | store::StoreError::InvalidFields(_)
-            | store::StoreError::Conflict { .. }),
-        ) => {
+        Err(e) if e.is_bad_input() => {
             let mut r = form_page(
                 &s,
                 "登记会员",
@@ -962,11 +950,7 @@ async fn edit_member_submit(
     check_csrf(&s, &f.csrf)?;
     match store::members::update(&st.db, &s.actor, id, &f.patch()).await {
         Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done=saved")).into_response()),
-        Err(
-            e @ (store::StoreError::Invalid(_)
-            | store::StoreError::InvalidFields(_)
-            | store::StoreError::Conflict { .. }),
-        ) => {
+        Err(e) if e.is_bad_input() => {
             let mut r = form_page(
                 &s,
                 "修改会员信息",
