@@ -45,11 +45,14 @@ pub mod org;
 pub mod org_path;
 pub mod phone;
 pub mod role;
+pub mod roster;
 
 pub use credit_code::CreditCode;
 pub use division::DivisionCode;
 pub use idcard::IdCardNo;
-pub use member::{MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel};
+pub use member::{
+    MemberDraft, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel,
+};
 pub use org::{Industry, UnionLevel};
 pub use org_path::OrgPath;
 pub use phone::PhoneNo;
