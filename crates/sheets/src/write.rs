@@ -1,0 +1,76 @@
+use crate::SheetError;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use std::path::Path;
+
+/// A sheet to write: title row, columns with widths, and rows streamed in.
+pub struct Table<'a> {
+    pub sheet_name: &'a str,
+    /// (header, width in characters, written as text)
+    pub columns: &'a [(&'a str, f64)],
+}
+
+/// Writes one styled sheet in constant memory: bold header with a fill, frozen header row,
+/// column widths, every cell as text (ID numbers must never become numbers).
+pub struct SheetWriter {
+    workbook: Workbook,
+    row: u32,
+    text: Format,
+}
+
+impl SheetWriter {
+    pub fn new(table: &Table) -> Result<Self, SheetError> {
+        let mut workbook = Workbook::new();
+        let header = Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xF2_D7_D5))
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Center);
+        let text = Format::new().set_num_format("@");
+        let sheet: &mut Worksheet = workbook.add_worksheet_with_constant_memory().map_err(err)?;
+        sheet.set_name(table.sheet_name).map_err(err)?;
+        for (i, (title, width)) in table.columns.iter().enumerate() {
+            sheet.set_column_width(i as u16, *width).map_err(err)?;
+            sheet.set_column_format(i as u16, &text).map_err(err)?;
+            sheet
+                .write_string_with_format(0, i as u16, *title, &header)
+                .map_err(err)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(err)?;
+        Ok(SheetWriter {
+            workbook,
+            row: 0,
+            text,
+        })
+    }
+
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<(), SheetError> {
+        self.row += 1;
+        let sheet = self.workbook.worksheet_from_index(0).map_err(err)?;
+        for (i, c) in cells.iter().enumerate() {
+            sheet
+                .write_string_with_format(self.row, i as u16, c.as_ref(), &self.text)
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
+    pub fn save(mut self, path: &Path) -> Result<(), SheetError> {
+        self.workbook.save(path).map_err(err)
+    }
+
+    /// Adds a drop-down list of allowed values to a column, for templates.
+    pub fn choices(&mut self, column: u16, values: &[&str]) -> Result<(), SheetError> {
+        let v = rust_xlsxwriter::DataValidation::new()
+            .allow_list_strings(values)
+            .map_err(err)?;
+        let sheet = self.workbook.worksheet_from_index(0).map_err(err)?;
+        sheet
+            .add_data_validation(1, column, 10_000, column, &v)
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+fn err(e: rust_xlsxwriter::XlsxError) -> SheetError {
+    SheetError::Write(e.to_string())
+}
