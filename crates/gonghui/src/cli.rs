@@ -60,6 +60,32 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Import a roster (.xlsx or .csv in UTF-8 or GBK).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write an empty import template.
+    Template {
+        /// members
+        kind: String,
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Members, by the SPEC §4 template (Chinese headers, any order, extra columns ignored).
+    Members {
+        file: PathBuf,
+        /// Sheet name (default: the first sheet).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Write the rejected rows, with their original values and reasons, to this .xlsx.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Move members found in another union instead of only reporting them.
+        #[arg(long)]
+        apply_transfers: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -149,6 +175,69 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("已建立 {}（代码 {}）。", u.name, u.code);
         }
         Command::User(cmd) => user(&db, cmd).await?,
+        Command::Import(ImportCommand::Members {
+            file,
+            sheet,
+            report,
+            apply_transfers,
+        }) => {
+            let actor = system_actor(&db).await?;
+            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let opts = crate::roster::ImportOptions {
+                path: file,
+                sheet,
+                apply_transfers,
+                progress,
+            };
+            let started = std::time::Instant::now();
+            let result = crate::roster::import_members(&db, &actor, &opts).await?;
+            let c = result.counts;
+            println!(
+                "导入完成（{:.1} 秒）：新增 {}，更新 {}，未变 {}，转会 {}，拒绝 {}。",
+                started.elapsed().as_secs_f64(),
+                c.new,
+                c.updated,
+                c.unchanged,
+                c.transfers,
+                c.rejected
+            );
+            for t in &result.transfers {
+                let what = if t.applied {
+                    "已转入"
+                } else {
+                    "待确认转会（加 --apply-transfers 执行）"
+                };
+                println!(
+                    "  第 {} 行 {}：{} → {}，{what}",
+                    t.row, t.name, t.from_union, t.to_union
+                );
+            }
+            for e in result.errors.iter().take(20) {
+                println!("  第 {} 行 {}：{}", e.row, e.column, e.reason);
+            }
+            if result.errors.len() > 20 {
+                println!(
+                    "  ……共 {} 条问题{}",
+                    result.errors.len(),
+                    if report.is_some() {
+                        "，详见报告"
+                    } else {
+                        "，用 --report 导出全部"
+                    }
+                );
+            }
+            if let Some(out) = report {
+                crate::roster::write_report(&result, &out)?;
+                println!("未导入的行已写入 {}", out.display());
+            }
+        }
+        Command::Template { kind, out } => {
+            if kind != "members" {
+                anyhow::bail!("模板类型应为 members");
+            }
+            crate::roster::write_template(&out)?;
+            println!("已生成模板 {}", out.display());
+        }
         Command::Serve {
             listen,
             demo: with_demo,

@@ -655,7 +655,7 @@ async fn demo_users(
     Ok(out)
 }
 
-fn progress_bar(show: bool, len: u64, what: &str) -> ProgressBar {
+pub(crate) fn progress_bar(show: bool, len: u64, what: &str) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }

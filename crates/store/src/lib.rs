@@ -4,6 +4,7 @@
 
 pub mod audit;
 mod crypto;
+pub mod import;
 pub mod members;
 mod migrate;
 mod scope;

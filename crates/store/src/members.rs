@@ -732,7 +732,7 @@ pub async fn reveal(db: &Db, actor: &Actor, id: i64, reason: &str) -> Result<Str
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn add_history(
+pub(crate) async fn add_history(
     conn: &mut AnyConnection,
     actor: &Actor,
     member_id: i64,
@@ -765,7 +765,7 @@ async fn add_history(
     Ok(())
 }
 
-async fn bump(conn: &mut AnyConnection, union_id: i64, delta: i64) -> Result<()> {
+pub(crate) async fn bump(conn: &mut AnyConnection, union_id: i64, delta: i64) -> Result<()> {
     if delta != 0 {
         sqlx::query("UPDATE unions SET member_count = member_count + $1 WHERE id = $2")
             .bind(delta)
@@ -809,14 +809,25 @@ impl BulkMember {
 /// Inserts many new members in one transaction with multi-row INSERTs, with their 入会
 /// history. Counters are not touched: call `unions::recount` when the load is done.
 pub async fn insert_bulk(db: &Db, batch: &[BulkMember]) -> Result<()> {
+    let mut tx = db.write_tx().await?;
+    insert_bulk_in(&mut tx, db.backend(), batch).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `insert_bulk` inside the caller's transaction.
+pub(crate) async fn insert_bulk_in(
+    tx: &mut AnyConnection,
+    backend: crate::Backend,
+    batch: &[BulkMember],
+) -> Result<()> {
     const PER_STATEMENT: usize = 100;
     let now = crate::now();
-    let mut tx = db.write_tx().await?;
     for chunk in batch.chunks(PER_STATEMENT) {
         let mut q = Sql::anonymous(
             "INSERT INTO members (union_id, path, name, id_cipher, id_hash, id_masked, sex, birth_date, phone, employer, job, \
              skill_level, migrant, new_form, model_worker, joined_on, status, created_at, updated_at) VALUES ",
-            db.backend(),
+            backend,
         );
         for (i, m) in chunk.iter().enumerate() {
             q.push(if i == 0 { "(" } else { ", (" });
@@ -832,7 +843,7 @@ pub async fn insert_bulk(db: &Db, batch: &[BulkMember]) -> Result<()> {
         let ids: Vec<i64> = q.query_scalar().fetch_all(&mut *tx).await?;
         let mut h = Sql::anonymous(
             "INSERT INTO member_history (member_id, event, on_date, to_union_id, at) VALUES ",
-            db.backend(),
+            backend,
         );
         for (i, (id, m)) in ids.iter().zip(chunk).enumerate() {
             h.push(if i == 0 { "(" } else { ", (" });
@@ -852,7 +863,6 @@ pub async fn insert_bulk(db: &Db, batch: &[BulkMember]) -> Result<()> {
         }
         h.query().execute(&mut *tx).await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod import;
 mod members;
 mod pages;
 mod scope;

@@ -1,0 +1,261 @@
+use crate::helpers::{id_no, spawn_app};
+use domain::roster::Cell;
+use gonghui::roster::{ImportOptions, import_members, write_report};
+use std::ops::ControlFlow;
+use store::Actor;
+
+async fn admin(app: &crate::helpers::TestApp) -> Actor {
+    Actor::system(
+        store::unions::root(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .org_path(),
+    )
+}
+
+fn opts(path: &std::path::Path, apply_transfers: bool) -> ImportOptions {
+    ImportOptions {
+        path: path.to_path_buf(),
+        sheet: None,
+        apply_transfers,
+        progress: false,
+    }
+}
+
+/// A roster as cadres really send them: a title row, columns in their own order, an extra
+/// column, full-width digits, an ID typed as a number, duplicates, people already registered.
+fn messy_roster(path: &std::path::Path) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "建阳镇会员花名册（2026年）").unwrap();
+    let header = [
+        "序号",
+        "所属工会",
+        "姓名",
+        "身份证号码",
+        "手机",
+        "岗位",
+        "入会日期",
+        "是否农民工",
+    ];
+    for (i, h) in header.iter().enumerate() {
+        ws.write_string(2, i as u16, *h).unwrap();
+    }
+    let new_id = id_no("320925", "19960315", 21);
+    let full_width: String = new_id
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
+    let rows: Vec<Vec<&str>> = vec![
+        vec![
+            "1",
+            "A-001",
+            "赵新",
+            &full_width,
+            "+86 139-0000-0001",
+            "装配工",
+            "2024/3/1",
+            "是",
+        ],
+        vec![
+            "2",
+            "湖光纺织公司工会",
+            "钱多",
+            "",
+            "13900000002",
+            "",
+            "2024年3月1日",
+            "否",
+        ],
+        vec!["3", "A-001", "孙数", "", "13900000003", "", "", ""],
+        vec!["4", "A-001", "李号", "", "12345", "", "", ""],
+        vec!["5", "A-001", "赵新", &new_id, "", "", "", ""],
+        vec![
+            "6",
+            "A-001",
+            "张阳光",
+            "",
+            "13912340001",
+            "钳工",
+            "2020-05-01",
+            "否",
+        ],
+        vec![
+            "7",
+            "A-001",
+            "李湖光",
+            "",
+            "13912340002",
+            "",
+            "2020-05-01",
+            "否",
+        ],
+        vec!["8", "不存在的工会", "周无", "", "", "", "", ""],
+    ];
+    let ids = [
+        "",
+        &id_no("320925", "19850707", 33),
+        "",
+        &id_no("320925", "19790101", 55),
+        "",
+        &id_no("320925", "19880512", 31),
+        &id_no("320925", "19900101", 42),
+        &id_no("320925", "19700101", 66),
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        let y = 3 + r as u32;
+        for (c, v) in row.iter().enumerate() {
+            let v = if c == 3 && v.is_empty() { ids[r] } else { v };
+            if !v.is_empty() {
+                ws.write_string(y, c as u16, v).unwrap();
+            }
+        }
+    }
+    ws.write_number(5, 3, 320925199001011234.0).unwrap(); // row 6 in Excel: ID typed as a number
+    wb.save(path).unwrap();
+}
+
+#[tokio::test]
+async fn messy_xlsx_imports_exactly_and_twice_changes_nothing() {
+    let app = spawn_app().await;
+    let actor = admin(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("roster.xlsx");
+    messy_roster(&file);
+
+    let r = import_members(&app.db, &actor, &opts(&file, false))
+        .await
+        .unwrap();
+    let c = r.counts;
+    assert_eq!(
+        (c.new, c.updated, c.unchanged, c.transfers, c.rejected),
+        (2, 1, 0, 1, 4),
+        "{:?}",
+        r.errors
+    );
+    let reason = |row: usize| {
+        r.errors
+            .iter()
+            .filter(|e| e.row == row)
+            .map(|e| format!("{}:{}", e.column, e.reason))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    assert!(
+        reason(6).contains("身份证号:身份证号被 Excel 存成了数字"),
+        "{}",
+        reason(6)
+    );
+    assert!(reason(7).contains("手机号"), "{}", reason(7));
+    assert!(reason(8).contains("与第 4 行是同一人"), "{}", reason(8));
+    assert!(
+        reason(11).contains("工会“不存在的工会”不存在"),
+        "{}",
+        reason(11)
+    );
+    assert_eq!(r.transfers.len(), 1);
+    assert_eq!((r.transfers[0].row, r.transfers[0].applied), (10, false));
+
+    let token = app.token("admin").await;
+    let (_, m) = app
+        .get(&token, &format!("/api/v1/members/{}", app.member_a))
+        .await;
+    assert_eq!(m["job"], "钳工", "row 9 updated the existing member");
+    let (_, list) = app.get(&token, "/api/v1/members?q=赵新").await;
+    assert_eq!(list["items"][0]["phone"], "13900000001");
+    assert_eq!(list["items"][0]["migrant"], true);
+    assert_eq!(list["items"][0]["joined_on"], "2024-03-01");
+    let (_, all) = app.get(&token, "/api/v1/members").await;
+    assert_eq!(all["total"], 4);
+
+    // The report lists the rejected rows with their original values and the reasons.
+    let report = dir.path().join("report.xlsx");
+    write_report(&r, &report).unwrap();
+    let mut lines = Vec::new();
+    sheets::read_rows(&report, None, sheets::Limits::default(), |_, cells| {
+        lines.push(cells);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(lines.len(), 5, "header + 4 rejected rows");
+    assert_eq!(lines[1][0], Cell::Text("6".into()));
+    assert_eq!(
+        lines[1][3],
+        Cell::Text("孙数".into()),
+        "original values kept"
+    );
+
+    // Again: nothing changes, and it says so.
+    let again = import_members(&app.db, &actor, &opts(&file, false))
+        .await
+        .unwrap();
+    let c = again.counts;
+    assert_eq!(
+        (c.new, c.updated, c.unchanged, c.transfers, c.rejected),
+        (0, 0, 3, 1, 4)
+    );
+    let (_, all) = app.get(&token, "/api/v1/members").await;
+    assert_eq!(all["total"], 4);
+
+    // Confirmed transfers move the member, with history.
+    let applied = import_members(&app.db, &actor, &opts(&file, true))
+        .await
+        .unwrap();
+    assert!(applied.transfers[0].applied);
+    let (_, b) = app
+        .get(&token, &format!("/api/v1/members/{}", app.member_b))
+        .await;
+    assert_eq!(b["union_code"], "A-001");
+    let (_, log) = app.get(&token, "/api/v1/audit?action=member.import").await;
+    assert_eq!(log["total"], 3);
+}
+
+#[tokio::test]
+async fn gbk_csv_and_scope() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gbk.csv");
+    let content = format!(
+        "姓名,身份证号,所属工会,入会日期\n吴一,{},B-001,20230501\n郑二,{},A-001,2023-5-1\n",
+        id_no("320925", "19920202", 11),
+        id_no("320925", "19930303", 13)
+    );
+    std::fs::write(&file, encoding_rs::GBK.encode(&content).0).unwrap();
+
+    // Town B's cadre cannot put anyone into town A's union.
+    let root = admin(&app).await;
+    let town_b = store::unions::by_code(&app.db, &root, "320925102")
+        .await
+        .unwrap();
+    let cadre = Actor {
+        role: domain::Role::Cadre,
+        scope: domain::Scope::Subtree(town_b.org_path()),
+        ..root.clone()
+    };
+    let r = import_members(&app.db, &cadre, &opts(&file, false))
+        .await
+        .unwrap();
+    assert_eq!((r.counts.new, r.counts.rejected), (1, 1));
+    assert_eq!(r.errors[0].row, 3);
+    assert!(r.errors[0].reason.contains("不在您的管辖范围内"));
+
+    let leader = Actor {
+        role: domain::Role::Leader,
+        ..root
+    };
+    assert!(
+        import_members(&app.db, &leader, &opts(&file, false))
+            .await
+            .is_err(),
+        "leaders do not write"
+    );
+
+    let no_header = dir.path().join("none.csv");
+    std::fs::write(&no_header, "a,b\n1,2\n").unwrap();
+    let e = import_members(&app.db, &cadre, &opts(&no_header, false))
+        .await
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("找不到表头"));
+}

@@ -1,0 +1,310 @@
+//! Roster import: rows already read and validated (`domain::roster`) are matched against the
+//! registry by the keyed hash of the ID number and applied batch by batch, each batch in one
+//! transaction. A person already in the same union is updated if anything changed; in another
+//! union, reported as a transfer to confirm (or applied when asked); never duplicated. Running
+//! the same file twice changes nothing the second time.
+
+use crate::members::{BulkMember, add_history, insert_bulk_in};
+use crate::sql::Sql;
+use crate::{Actor, Db, Result, StoreError, audit, unions};
+use domain::roster::{MemberColumn, RosterMember, RowError};
+use domain::{MemberDraft, MemberEvent, MemberStatus};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportCounts {
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Members found in another union: applied, or waiting for confirmation.
+    pub transfers: usize,
+    pub rejected: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TransferNotice {
+    pub row: usize,
+    pub name: String,
+    pub from_union: String,
+    pub to_union: String,
+    pub applied: bool,
+}
+
+pub struct Importer<'a> {
+    db: &'a Db,
+    actor: &'a Actor,
+    apply_transfers: bool,
+    unions: HashMap<String, std::result::Result<unions::Union, String>>,
+    /// Hash of each ID seen in this file → the row it was first seen on.
+    seen: HashMap<Vec<u8>, usize>,
+    pub counts: ImportCounts,
+    pub errors: Vec<RowError>,
+    pub transfers: Vec<TransferNotice>,
+}
+
+/// What the registry holds for a person, to compare with a row.
+#[derive(sqlx::FromRow)]
+struct Existing {
+    id: i64,
+    id_hash: Vec<u8>,
+    union_id: i64,
+    path: String,
+    name: String,
+    phone: Option<String>,
+    employer: Option<String>,
+    job: Option<String>,
+    skill_level: String,
+    migrant: i64,
+    new_form: String,
+    model_worker: String,
+    joined_on: Option<String>,
+    status: String,
+}
+
+impl Existing {
+    fn same_as(&self, d: &MemberDraft) -> bool {
+        self.name == d.name
+            && self.phone.as_deref() == d.phone.as_ref().map(|p| p.as_str())
+            && self.employer == d.employer
+            && self.job == d.job
+            && self.skill_level == d.skill_level.code()
+            && (self.migrant != 0) == d.migrant
+            && self.new_form == d.new_form.code()
+            && self.model_worker == d.model_worker.code()
+            && self.joined_on == d.joined_on.map(domain::fmt_date)
+    }
+}
+
+impl<'a> Importer<'a> {
+    pub fn new(db: &'a Db, actor: &'a Actor, apply_transfers: bool) -> Result<Self> {
+        actor.require(actor.role.can_write_registry())?;
+        Ok(Importer {
+            db,
+            actor,
+            apply_transfers,
+            unions: HashMap::new(),
+            seen: HashMap::new(),
+            counts: ImportCounts::default(),
+            errors: Vec::new(),
+            transfers: Vec::new(),
+        })
+    }
+
+    /// Rows that did not parse: counted and kept for the report.
+    pub fn reject(&mut self, errors: Vec<RowError>) {
+        if let Some(first) = errors.first() {
+            if !self
+                .errors
+                .iter()
+                .rev()
+                .take(errors.len())
+                .any(|e| e.row == first.row)
+            {
+                self.counts.rejected += 1;
+            }
+            self.errors.extend(errors);
+        }
+    }
+
+    async fn union(&mut self, key: &str) -> Result<std::result::Result<unions::Union, String>> {
+        if let Some(u) = self.unions.get(key) {
+            return Ok(u.clone());
+        }
+        let found = match unions::by_code_or_name(self.db, self.actor, key).await {
+            Ok(u) => Ok(u),
+            Err(StoreError::NotFound) => Err(format!("工会“{key}”不存在或不在您的管辖范围内")),
+            Err(StoreError::Conflict { zh, .. }) => Err(zh),
+            Err(e) => return Err(e),
+        };
+        self.unions.insert(key.to_string(), found.clone());
+        Ok(found)
+    }
+
+    /// Applies one batch of valid rows in one transaction.
+    pub async fn add_batch(&mut self, rows: Vec<RosterMember>) -> Result<()> {
+        let vault = self.db.vault();
+        let mut ready: Vec<(RosterMember, unions::Union, Vec<u8>)> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let union = match self.union(&r.union_key).await? {
+                Ok(u) => u,
+                Err(reason) => {
+                    self.reject(vec![RowError {
+                        row: r.row,
+                        column: MemberColumn::Union.header().into(),
+                        reason,
+                    }]);
+                    continue;
+                }
+            };
+            let hash = vault.lookup_hash(r.draft.id_card.as_str());
+            if let Some(first) = self.seen.get(&hash) {
+                let reason = format!("与第 {first} 行是同一人（身份证号相同）");
+                self.reject(vec![RowError {
+                    row: r.row,
+                    column: MemberColumn::IdCard.header().into(),
+                    reason,
+                }]);
+                continue;
+            }
+            self.seen.insert(hash.clone(), r.row);
+            ready.push((r, union, hash));
+        }
+        let existing = self
+            .existing(ready.iter().map(|r| r.2.clone()).collect())
+            .await?;
+
+        let mut tx = self.db.write_tx().await?;
+        let mut fresh = Vec::new();
+        for (r, union, hash) in ready {
+            match existing.get(&hash) {
+                None => fresh.push(BulkMember::new(
+                    vault,
+                    union.id,
+                    union.path.clone(),
+                    r.draft,
+                )),
+                Some(e) if e.union_id == union.id => {
+                    if e.same_as(&r.draft) {
+                        self.counts.unchanged += 1;
+                    } else {
+                        update_fields(&mut tx, e.id, &r.draft).await?;
+                        self.counts.updated += 1;
+                    }
+                }
+                Some(e) => {
+                    self.counts.transfers += 1;
+                    let from: String = sqlx::query_scalar("SELECT name FROM unions WHERE id = $1")
+                        .bind(e.union_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let visible = matches!(&self.actor.scope, domain::Scope::Subtree(root) if e.path.starts_with(root.as_str()));
+                    let movable = visible && e.status == MemberStatus::Active.code();
+                    let applied = self.apply_transfers && movable;
+                    if applied {
+                        sqlx::query("UPDATE members SET union_id = $1, path = $2, updated_at = $3 WHERE id = $4")
+                            .bind(union.id)
+                            .bind(union.path.clone())
+                            .bind(crate::now())
+                            .bind(e.id)
+                            .execute(&mut *tx)
+                            .await?;
+                        let on = domain::fmt_date(time::OffsetDateTime::now_utc().date());
+                        let note = Some(format!("名册导入第 {} 行", r.row));
+                        add_history(
+                            &mut tx,
+                            self.actor,
+                            e.id,
+                            MemberEvent::TransferredOut,
+                            &on,
+                            Some(e.union_id),
+                            Some(union.id),
+                            note.clone(),
+                        )
+                        .await?;
+                        add_history(
+                            &mut tx,
+                            self.actor,
+                            e.id,
+                            MemberEvent::TransferredIn,
+                            &on,
+                            Some(e.union_id),
+                            Some(union.id),
+                            note,
+                        )
+                        .await?;
+                    }
+                    // Someone outside the importer's scope is named by union only.
+                    let name = if visible {
+                        e.name.clone()
+                    } else {
+                        r.draft.name.clone()
+                    };
+                    self.transfers.push(TransferNotice {
+                        row: r.row,
+                        name,
+                        from_union: from,
+                        to_union: union.name.clone(),
+                        applied,
+                    });
+                }
+            }
+        }
+        self.counts.new += fresh.len();
+        insert_bulk_in(&mut tx, self.db.backend(), &fresh).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn existing(&self, hashes: Vec<Vec<u8>>) -> Result<HashMap<Vec<u8>, Existing>> {
+        let mut out = HashMap::new();
+        for chunk in hashes.chunks(500) {
+            let mut q = Sql::anonymous(
+                "SELECT id, id_hash, union_id, path, name, phone, employer, job, skill_level, migrant, new_form, model_worker, \
+                 joined_on, status FROM members WHERE id_hash IN (",
+                self.db.backend(),
+            );
+            for (i, h) in chunk.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.bind(h.clone());
+            }
+            q.push(")");
+            for e in q.query_as::<Existing>().fetch_all(self.db.pool()).await? {
+                out.insert(e.id_hash.clone(), e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Brings the per-union counters up to date and records the import in the audit log.
+    pub async fn finish(
+        self,
+        file_name: &str,
+    ) -> Result<(ImportCounts, Vec<RowError>, Vec<TransferNotice>)> {
+        if self.counts.new + self.counts.transfers > 0 {
+            unions::recount(self.db).await?;
+        }
+        let c = self.counts;
+        let detail = format!(
+            "{file_name}: 新增 {} 更新 {} 未变 {} 转会 {} 拒绝 {}",
+            c.new, c.updated, c.unchanged, c.transfers, c.rejected
+        );
+        audit::record_now(
+            self.db,
+            self.actor,
+            "member.import",
+            "import",
+            file_name,
+            Some(detail),
+        )
+        .await?;
+        Ok((self.counts, self.errors, self.transfers))
+    }
+}
+
+async fn update_fields(tx: &mut sqlx::AnyConnection, id: i64, d: &MemberDraft) -> Result<()> {
+    let mut q = Sql::new("UPDATE members SET name = ");
+    q.bind(d.name.as_str());
+    q.push(", phone = ")
+        .bind(d.phone.as_ref().map(|p| p.as_str().to_string()));
+    q.push(", employer = ")
+        .bind(d.employer.clone())
+        .push(", job = ")
+        .bind(d.job.clone());
+    q.push(", skill_level = ")
+        .bind(d.skill_level.code())
+        .push(", migrant = ")
+        .bind(d.migrant);
+    q.push(", new_form = ")
+        .bind(d.new_form.code())
+        .push(", model_worker = ")
+        .bind(d.model_worker.code());
+    q.push(", joined_on = ")
+        .bind(d.joined_on.map(domain::fmt_date))
+        .push(", updated_at = ")
+        .bind(crate::now());
+    q.push(" WHERE id = ").bind(id);
+    q.query().execute(tx).await?;
+    Ok(())
+}
