@@ -63,11 +63,27 @@ enum Command {
     /// Import a roster (.xlsx or .csv in UTF-8 or GBK).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Export members to .xlsx or .csv (by the file name's extension).
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Write an empty import template.
     Template {
         /// members
         kind: String,
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The members of the federation or of one union's subtree.
+    Members {
+        out: PathBuf,
+        #[arg(long)]
+        union: Option<String>,
+        /// Full ID numbers instead of masked ones (written to the audit log).
+        #[arg(long)]
+        reveal: bool,
     },
 }
 
@@ -230,6 +246,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::roster::write_report(&result, &out)?;
                 println!("未导入的行已写入 {}", out.display());
             }
+        }
+        Command::Export(ExportCommand::Members { out, union, reveal }) => {
+            let actor = system_actor(&db).await?;
+            let format = web::export::ExportFormat::from_path(&out)
+                .ok_or_else(|| anyhow::anyhow!("导出文件名应以 .xlsx 或 .csv 结尾"))?;
+            let started = std::time::Instant::now();
+            let n = web::export::write_members(&db, &actor, union.as_deref(), reveal, format, &out)
+                .await
+                .map_err(explain)?;
+            println!(
+                "已导出 {n} 名会员到 {}（{:.1} 秒）。",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Template { kind, out } => {
             if kind != "members" {

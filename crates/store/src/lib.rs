@@ -56,6 +56,8 @@ pub enum StoreError {
     Migrate(String),
     #[error("解密失败：密钥与数据库不匹配")]
     Crypto,
+    #[error("写出文件失败：{0}")]
+    Output(String),
 }
 
 impl StoreError {

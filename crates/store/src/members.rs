@@ -933,3 +933,86 @@ async fn schema_fresh_connection(db: &Db) -> Result<sqlx::pool::PoolConnection<s
     }
     Ok(conn)
 }
+
+/// A member as exported: the ID number masked, or in full when revealed.
+pub struct Exported {
+    pub member: Member,
+    pub id_card: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    #[sqlx(flatten)]
+    row: Row,
+    id_cipher: Option<Vec<u8>>,
+}
+
+/// Streams every member in scope (optionally one union's subtree) to `each`, a page at a time
+/// by id, so memory does not grow with the count. Full ID numbers only for a role that may
+/// reveal them and when asked; the export is written to the audit log either way.
+pub async fn export(
+    db: &Db,
+    actor: &Actor,
+    union_code: Option<&str>,
+    reveal: bool,
+    mut each: impl FnMut(Exported) -> Result<()>,
+) -> Result<usize> {
+    if reveal {
+        actor.require(actor.role.can_reveal_id())?;
+    }
+    let within = match union_code.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => Some(unions::by_code(db, actor, code).await?),
+        None => None,
+    };
+    let cipher = if reveal { "m.id_cipher" } else { "NULL" };
+    let mut last = 0i64;
+    let mut count = 0usize;
+    loop {
+        let mut q = Sql::new(&format!(
+            "SELECT {COLUMNS}, {cipher} AS id_cipher FROM members m WHERE m.id > "
+        ));
+        q.bind(last);
+        actor.members_visible(&mut q, "m");
+        if let Some(u) = &within {
+            q.within("m.path", &u.org_path());
+        }
+        q.push(" ORDER BY m.id LIMIT 2000");
+        let rows: Vec<ExportRow> = q.query_as().fetch_all(db.pool()).await?;
+        let Some(tail) = rows.last() else { break };
+        last = tail.row.id;
+        for r in rows {
+            let id_card = match &r.id_cipher {
+                Some(sealed) => db.vault().open(sealed).ok_or(StoreError::Crypto)?,
+                None => r.row.id_masked.clone(),
+            };
+            each(Exported {
+                member: Member::from(r.row),
+                id_card,
+            })?;
+            count += 1;
+        }
+    }
+    let detail = format!(
+        "{} 人{}{}",
+        count,
+        within
+            .as_ref()
+            .map(|u| format!("，{}", u.code))
+            .unwrap_or_default(),
+        if reveal {
+            "，含完整身份证号"
+        } else {
+            ""
+        }
+    );
+    audit::record_now(
+        db,
+        actor,
+        "member.export",
+        "member",
+        within.as_ref().map(|u| u.code.clone()).unwrap_or_default(),
+        Some(detail),
+    )
+    .await?;
+    Ok(count)
+}

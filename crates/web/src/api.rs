@@ -26,7 +26,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
     info(title = "gonghui API", description = "县总工会改革系统集成平台 — JSON API. Authenticate with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`. Errors: `{\"error\": {\"code\", \"message\", \"message_zh\", \"fields\"}}`. A record outside the caller's scope answers 404 exactly like one that does not exist."),
     paths(
         login, logout, me, healthz, search_unions, create_union, get_union, union_children, move_union, add_enterprise,
-        list_members, create_member, get_member, patch_member, member_history, reveal_member, transfer_member, member_status,
+        list_members, export_members, create_member, get_member, patch_member, member_history, reveal_member, transfer_member, member_status,
         audit_log
     ),
     modifiers(&BearerAuth),
@@ -58,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/unions/{code}/move", post(move_union))
         .route("/api/v1/unions/{code}/enterprises", post(add_enterprise))
         .route("/api/v1/members", get(list_members).post(create_member))
+        .route("/api/v1/members/export", get(export_members))
         .route("/api/v1/members/{id}", get(get_member).patch(patch_member))
         .route("/api/v1/members/{id}/history", get(member_history))
         .route("/api/v1/members/{id}/reveal", post(reveal_member))
@@ -328,6 +329,31 @@ struct NewMemberBody {
     union: String,
     #[serde(flatten)]
     form: domain::member::MemberForm,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ExportParams {
+    /// Union code: only that union's subtree (default: the caller's whole scope).
+    union: Option<String>,
+    /// xlsx (default) or csv (UTF-8 with BOM).
+    format: Option<crate::export::ExportFormat>,
+    /// Full ID numbers instead of masked ones (roles that may reveal); audited either way.
+    #[serde(default)]
+    reveal: bool,
+}
+
+/// Download the members in scope as .xlsx or .csv, streamed; written to the audit log.
+#[utoipa::path(get, path = "/api/v1/members/export", tag = "members", params(ExportParams),
+    responses((status = 200, description = "the file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn export_members(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(p): ApiQuery<ExportParams>,
+) -> Result<axum::response::Response, ApiError> {
+    let format = p.format.unwrap_or(crate::export::ExportFormat::Xlsx);
+    Ok(crate::export::download(&st.db, &s.actor, p.union.as_deref(), p.reveal, format).await?)
 }
 
 /// Register a member (one person, one record: a second record with the same ID number is refused).

@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod error;
+pub mod export;
 mod pages;
 
 use axum::Router;

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/unions/{code}", get(union_page))
         .route("/members", get(members_page))
         .route("/members/new", get(new_member_page).post(new_member_submit))
+        .route("/members/export", get(export_page))
         .route("/members/{id}", get(member_page))
         .route(
             "/members/{id}/edit",
@@ -965,6 +966,27 @@ async fn edit_member_submit(
         }
         Err(e) => Err(fail(e)),
     }
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    #[serde(default)]
+    union: String,
+    format: Option<crate::export::ExportFormat>,
+}
+
+/// The export buttons: masked ID numbers (full numbers go through the API or the command
+/// line, for roles allowed to reveal).
+async fn export_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Query(q): Query<ExportQuery>,
+) -> PageResult {
+    let union = Some(q.union.as_str()).filter(|u| !u.trim().is_empty());
+    let format = q.format.unwrap_or(crate::export::ExportFormat::Xlsx);
+    crate::export::download(&st.db, &s.actor, union, false, format)
+        .await
+        .map_err(fail)
 }
 
 // ---------- audit ----------

@@ -175,3 +175,73 @@ fn demo_fills_an_empty_database_once() {
     assert!(!o.status.success());
     assert!(text(&o).contains("已有组织数据"));
 }
+
+#[test]
+fn export_then_import_round_trips_and_template_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(
+        gonghui(d, &["demo", "--members", "300", "--seed", "9"])
+            .status
+            .success()
+    );
+    let csv = d.join("all.csv");
+    let o = gonghui(d, &["export", "members", csv.to_str().unwrap(), "--reveal"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已导出 300 名会员"), "{}", text(&o));
+    let o = gonghui(d, &["import", "members", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("新增 0，更新 0，未变 300，转会 0，拒绝 0"),
+        "{}",
+        text(&o)
+    );
+
+    let masked = d.join("masked.xlsx");
+    assert!(
+        gonghui(
+            d,
+            &[
+                "export",
+                "members",
+                masked.to_str().unwrap(),
+                "--union",
+                "320925101"
+            ]
+        )
+        .status
+        .success()
+    );
+    let report = d.join("report.xlsx");
+    let o = gonghui(
+        d,
+        &[
+            "import",
+            "members",
+            masked.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        text(&o).contains("新增 0") && text(&o).contains("身份证号"),
+        "masked numbers are refused: {}",
+        text(&o)
+    );
+    assert!(report.exists());
+
+    let template = d.join("template.xlsx");
+    assert!(
+        gonghui(d, &["template", "members", template.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let o = gonghui(d, &["import", "members", template.to_str().unwrap()]);
+    assert!(
+        text(&o).contains("新增 0") && text(&o).contains("拒绝 0"),
+        "{}",
+        text(&o)
+    );
+    let o = gonghui(d, &["export", "members", d.join("x.pdf").to_str().unwrap()]);
+    assert!(text(&o).contains(".xlsx 或 .csv"));
+}

@@ -259,3 +259,96 @@ async fn gbk_csv_and_scope() {
         .unwrap();
     assert!(e.to_string().contains("找不到表头"));
 }
+
+async fn download(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    query: &str,
+) -> (reqwest::StatusCode, Vec<u8>) {
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/members/export{query}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.bytes().await.unwrap().to_vec())
+}
+
+fn sheet_rows(bytes: &[u8], ext: &str) -> Vec<Vec<Cell>> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("x.{ext}"));
+    std::fs::write(&path, bytes).unwrap();
+    let mut out = Vec::new();
+    sheets::read_rows(&path, None, sheets::Limits::default(), |_, cells| {
+        out.push(cells);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    out
+}
+
+#[tokio::test]
+async fn export_is_scoped_masked_unless_revealed_and_audited() {
+    let app = spawn_app().await;
+    let full_a = id_no("320925", "19880512", 31);
+
+    let (s, bytes) = download(&app, &app.token("admin").await, "").await;
+    assert_eq!(s, 200);
+    let rows = sheet_rows(&bytes, "xlsx");
+    assert_eq!(rows.len(), 3, "header + 2 members");
+    assert_eq!(rows[0][0], Cell::Text("姓名".into()));
+    assert_eq!(
+        rows[1][1],
+        Cell::Text(format!("{}********{}", &full_a[..6], &full_a[14..]))
+    );
+
+    let (_, bytes) = download(&app, &app.token("cadre_b").await, "?format=csv").await;
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let rows = sheet_rows(&bytes, "csv");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][0], Cell::Text("李湖光".into()));
+    let (s, _) = download(&app, &app.token("cadre_b").await, "?union=A-001").await;
+    assert_eq!(s, 404);
+
+    let (s, _) = download(&app, &app.token("leader").await, "?reveal=true").await;
+    assert_eq!(s, 403);
+    let (s, bytes) = download(
+        &app,
+        &app.token("cadre_a").await,
+        "?reveal=true&union=A-001",
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(sheet_rows(&bytes, "xlsx")[1][1], Cell::Text(full_a.clone()));
+
+    let (_, log) = app
+        .get(
+            &app.token("admin").await,
+            "/api/v1/audit?action=member.export",
+        )
+        .await;
+    assert_eq!(log["total"], 3);
+    assert!(
+        log["items"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("完整身份证号")
+    );
+
+    // The page button, with the session cookie.
+    app.page_login("cadre_a").await;
+    let r = app
+        .client
+        .get(app.url("/members/export?union=A-001"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+}
