@@ -5,33 +5,21 @@
 use crate::Invalid;
 
 pub const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct CreditCode(String);
 
 impl CreditCode {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let s: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let s: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
         let err = |zh: &str, en: &str| Err(Invalid::new("credit_code", zh, en));
         if s.len() != 18 {
-            return err(
-                "统一社会信用代码应为 18 位",
-                "credit code must have 18 characters",
-            );
+            return err("统一社会信用代码应为 18 位", "credit code must have 18 characters");
         }
         let values: Option<Vec<u32>> = s.bytes().map(value_of).collect();
         let Some(values) = values else {
-            return err(
-                "统一社会信用代码含有无效字符（不使用 I、O、S、V、Z）",
-                "credit code has an invalid character",
-            );
+            return err("统一社会信用代码含有无效字符（不使用 I、O、S、V、Z）", "credit code has an invalid character");
         };
         if !s[2..8].bytes().all(|b| b.is_ascii_digit()) {
             return err(
@@ -40,10 +28,7 @@ impl CreditCode {
             );
         }
         if ALPHABET[check_value(&values[..17]) as usize] != s.as_bytes()[17] {
-            return err(
-                "统一社会信用代码校验位不正确",
-                "credit code check character is wrong",
-            );
+            return err("统一社会信用代码校验位不正确", "credit code check character is wrong");
         }
         Ok(Self(s))
     }
@@ -102,18 +87,8 @@ mod tests {
 
     #[test]
     fn refuses_bad() {
-        assert!(
-            CreditCode::parse("91350100M000100Y44")
-                .unwrap_err()
-                .zh
-                .contains("校验位")
-        );
-        assert!(
-            CreditCode::parse("91350100M000100I43")
-                .unwrap_err()
-                .zh
-                .contains("无效字符")
-        );
+        assert!(CreditCode::parse("91350100M000100Y44").unwrap_err().zh.contains("校验位"));
+        assert!(CreditCode::parse("91350100M000100I43").unwrap_err().zh.contains("无效字符"));
         assert!(CreditCode::parse("9135").is_err());
         assert!(CreditCode::parse("91A50100M000100Y43").is_err());
     }

@@ -15,11 +15,7 @@ impl IdCardNo {
     /// Accepts 18 characters (a trailing x upper-cased) or a legacy 15-digit number, which is
     /// converted to 18 (century 19 inserted, check character computed). Spaces are ignored.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let s: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let s: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
         let err = |zh: &str, en: &str| Invalid::new("id_card_no", zh, en);
         let s = match s.len() {
             18 => s,
@@ -29,10 +25,7 @@ impl IdCardNo {
                 format!("{body}{check}")
             }
             15 => {
-                return Err(err(
-                    "15 位身份证号只能由数字组成",
-                    "a 15-digit ID number must be all digits",
-                ));
+                return Err(err("15 位身份证号只能由数字组成", "a 15-digit ID number must be all digits"));
             }
             0 => return Err(err("身份证号不能为空", "ID number is required")),
             n => {
@@ -45,29 +38,17 @@ impl IdCardNo {
         };
         let b = s.as_bytes();
         if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
-            return Err(err(
-                "身份证号前 17 位须为数字，末位为数字或 X",
-                "ID number: 17 digits then a digit or X",
-            ));
+            return Err(err("身份证号前 17 位须为数字，末位为数字或 X", "ID number: 17 digits then a digit or X"));
         }
         let province: u32 = s[..2].parse().unwrap_or(0);
         if !(11..=82).contains(&province) || s[2..6] == *"0000" {
-            return Err(err(
-                "身份证号的地区码无效",
-                "ID number has an invalid area code",
-            ));
+            return Err(err("身份证号的地区码无效", "ID number has an invalid area code"));
         }
         if birth_date_of(&s).is_none() {
-            return Err(err(
-                "身份证号中的出生日期无效",
-                "ID number has an invalid birth date",
-            ));
+            return Err(err("身份证号中的出生日期无效", "ID number has an invalid birth date"));
         }
         if check_char(&b[..17]) != b[17] {
-            return Err(err(
-                "身份证号校验位不正确",
-                "ID number check character is wrong",
-            ));
+            return Err(err("身份证号校验位不正确", "ID number check character is wrong"));
         }
         Ok(Self(s))
     }
@@ -82,11 +63,7 @@ impl IdCardNo {
 
     /// The 17th digit: odd for men, even for women.
     pub fn sex(&self) -> Sex {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 {
-            Sex::Male
-        } else {
-            Sex::Female
-        }
+        if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Sex::Male } else { Sex::Female }
     }
 
     pub fn area_code(&self) -> &str {
@@ -112,11 +89,7 @@ pub fn mask(s: &str) -> String {
 
 /// ISO 7064 MOD 11-2 check character over the first 17 digits.
 pub fn check_char(first17: &[u8]) -> u8 {
-    let sum: u32 = first17
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| (d - b'0') as u32 * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| (d - b'0') as u32 * w).sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -155,10 +128,7 @@ mod tests {
 
     #[test]
     fn lower_case_x_and_spaces() {
-        assert_eq!(
-            IdCardNo::parse(" 110105 19491231002x ").unwrap().as_str(),
-            GOOD
-        );
+        assert_eq!(IdCardNo::parse(" 110105 19491231002x ").unwrap().as_str(), GOOD);
     }
 
     #[test]

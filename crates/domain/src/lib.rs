@@ -50,9 +50,7 @@ pub mod roster;
 pub use credit_code::CreditCode;
 pub use division::DivisionCode;
 pub use idcard::IdCardNo;
-pub use member::{
-    MemberDraft, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel,
-};
+pub use member::{MemberDraft, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel};
 pub use org::{Industry, UnionLevel};
 pub use org_path::OrgPath;
 pub use phone::PhoneNo;
@@ -70,11 +68,7 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn new(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            field,
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Self { field, zh: zh.into(), en: en.into() }
     }
 }
 
@@ -82,21 +76,11 @@ impl Invalid {
 pub fn parse_date(s: &str) -> Option<time::Date> {
     let s = s.trim();
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return ymd(
-            s[0..4].parse().ok()?,
-            s[4..6].parse().ok()?,
-            s[6..8].parse().ok()?,
-        );
+        return ymd(s[0..4].parse().ok()?, s[4..6].parse().ok()?, s[6..8].parse().ok()?);
     }
     let cleaned: String = s
         .chars()
-        .map(|c| {
-            if matches!(c, '-' | '/' | '.' | '年' | '月') {
-                '-'
-            } else {
-                c
-            }
-        })
+        .map(|c| if matches!(c, '-' | '/' | '.' | '年' | '月') { '-' } else { c })
         .filter(|c| *c != '日')
         .collect();
     let mut parts = cleaned.split('-');
@@ -104,11 +88,7 @@ pub fn parse_date(s: &str) -> Option<time::Date> {
     if parts.next().is_some() {
         return None;
     }
-    ymd(
-        y.trim().parse().ok()?,
-        m.trim().parse().ok()?,
-        d.trim().parse().ok()?,
-    )
+    ymd(y.trim().parse().ok()?, m.trim().parse().ok()?, d.trim().parse().ok()?)
 }
 
 fn ymd(y: i32, m: u8, d: u8) -> Option<time::Date> {
@@ -127,14 +107,7 @@ mod tests {
     #[test]
     fn dates_as_people_type_them() {
         let want = ymd(2023, 5, 1);
-        for s in [
-            "2023-05-01",
-            "2023-5-1",
-            "2023/05/01",
-            "2023年5月1日",
-            "20230501",
-            " 2023.5.1 ",
-        ] {
+        for s in ["2023-05-01", "2023-5-1", "2023/05/01", "2023年5月1日", "20230501", " 2023.5.1 "] {
             assert_eq!(parse_date(s), want, "{s}");
         }
         for s in ["2023-02-30", "2023", "", "2023-05-01-01", "abcd"] {

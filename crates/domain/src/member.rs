@@ -79,11 +79,7 @@ impl MemberStatus {
             _ => {
                 return Err(Invalid::new(
                     "status",
-                    format!(
-                        "会籍状态为“{}”的会员不能办理“{}”",
-                        self.label(),
-                        event.label()
-                    ),
+                    format!("会籍状态为“{}”的会员不能办理“{}”", self.label(), event.label()),
                     format!("a member who is {} cannot be {}", self.code(), event.code()),
                 ));
             }
@@ -179,22 +175,10 @@ impl MemberForm {
 
         let name = keep(&mut errors, text("name", "姓名", &self.name, 1, 50));
         let id_card = keep(&mut errors, crate::IdCardNo::parse(&self.id_card_no));
-        let phone = keep(
-            &mut errors,
-            optional(&self.phone).map(crate::PhoneNo::parse).transpose(),
-        );
-        let employer = keep(
-            &mut errors,
-            optional(&self.employer)
-                .map(|s| text("employer", "工作单位", s, 1, 100))
-                .transpose(),
-        );
-        let job = keep(
-            &mut errors,
-            optional(&self.job)
-                .map(|s| text("job", "岗位", s, 1, 50))
-                .transpose(),
-        );
+        let phone = keep(&mut errors, optional(&self.phone).map(crate::PhoneNo::parse).transpose());
+        let employer =
+            keep(&mut errors, optional(&self.employer).map(|s| text("employer", "工作单位", s, 1, 100)).transpose());
+        let job = keep(&mut errors, optional(&self.job).map(|s| text("job", "岗位", s, 1, 50)).transpose());
         let skill_level = keep(
             &mut errors,
             optional(&self.skill_level)
@@ -213,12 +197,7 @@ impl MemberForm {
                 .map_or(Ok(ModelWorkerLevel::None), ModelWorkerLevel::parse)
                 .map_err(|e| field(e, "model_worker")),
         );
-        let joined_on = keep(
-            &mut errors,
-            optional(&self.joined_on)
-                .map(|s| joined(s, today))
-                .transpose(),
-        );
+        let joined_on = keep(&mut errors, optional(&self.joined_on).map(|s| joined(s, today)).transpose());
 
         if let Some(id) = &id_card {
             let age = today.year() - id.birth_date().year();
@@ -230,17 +209,7 @@ impl MemberForm {
                 ));
             }
         }
-        match (
-            name,
-            id_card,
-            phone,
-            employer,
-            job,
-            skill_level,
-            new_form,
-            model_worker,
-            joined_on,
-        ) {
+        match (name, id_card, phone, employer, job, skill_level, new_form, model_worker, joined_on) {
             (
                 Some(name),
                 Some(id_card),
@@ -285,11 +254,7 @@ fn text(field: &'static str, zh: &str, s: &str, min: usize, max: usize) -> Resul
     let s = s.trim();
     let n = s.chars().count();
     if n < min {
-        return Err(Invalid::new(
-            field,
-            format!("{zh}不能为空"),
-            format!("{field} is required"),
-        ));
+        return Err(Invalid::new(field, format!("{zh}不能为空"), format!("{field} is required")));
     }
     if n > max || s.chars().any(char::is_control) {
         return Err(Invalid::new(
@@ -303,11 +268,7 @@ fn text(field: &'static str, zh: &str, s: &str, min: usize, max: usize) -> Resul
 
 fn joined(s: &str, today: time::Date) -> Result<time::Date, Invalid> {
     let d = crate::parse_date(s).ok_or_else(|| {
-        Invalid::new(
-            "joined_on",
-            "入会日期格式应为 2023-05-01",
-            "joined_on must be a date like 2023-05-01",
-        )
+        Invalid::new("joined_on", "入会日期格式应为 2023-05-01", "joined_on must be a date like 2023-05-01")
     })?;
     if d > today || d.year() < 1925 {
         return Err(Invalid::new(
@@ -336,10 +297,7 @@ mod form_tests {
         };
         let errs = form.validate(today).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
-        assert_eq!(
-            fields,
-            ["name", "id_card_no", "phone", "skill_level", "joined_on"]
-        );
+        assert_eq!(fields, ["name", "id_card_no", "phone", "skill_level", "joined_on"]);
 
         let ok = MemberForm {
             name: "王芳".into(),

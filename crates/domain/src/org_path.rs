@@ -16,10 +16,7 @@ impl OrgPath {
     /// A path as stored; `None` when it is not of the "/n/n/" shape.
     pub fn parse(s: &str) -> Option<Self> {
         let inner = s.strip_prefix('/')?.strip_suffix('/')?;
-        let ok = !inner.is_empty()
-            && inner
-                .split('/')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let ok = !inner.is_empty() && inner.split('/').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         ok.then(|| Self(s.to_string()))
     }
 
@@ -54,9 +51,7 @@ impl OrgPath {
 
     /// The path of the same node after its subtree moved from `old_root` to `new_root`.
     pub fn rebase(&self, old_root: &OrgPath, new_root: &OrgPath) -> Option<OrgPath> {
-        self.0
-            .strip_prefix(&old_root.0)
-            .map(|rest| Self(format!("{}{rest}", new_root.0)))
+        self.0.strip_prefix(&old_root.0).map(|rest| Self(format!("{}{rest}", new_root.0)))
     }
 }
 
@@ -80,9 +75,7 @@ mod tests {
         assert!(union.as_str() >= town.as_str() && union.as_str() < town.upper_bound().as_str());
         let sibling = OrgPath::root(1).child(45);
         assert!(!town.contains(&sibling));
-        assert!(
-            !(sibling.as_str() >= town.as_str() && sibling.as_str() < town.upper_bound().as_str())
-        );
+        assert!(!(sibling.as_str() >= town.as_str() && sibling.as_str() < town.upper_bound().as_str()));
         assert_eq!(union.depth(), 3);
         assert_eq!(union.ids(), vec![1, 4, 17]);
     }
@@ -90,10 +83,7 @@ mod tests {
     #[test]
     fn rebase_and_parse() {
         let a = OrgPath::parse("/1/4/17/").unwrap();
-        let moved = a.rebase(
-            &OrgPath::parse("/1/4/").unwrap(),
-            &OrgPath::parse("/1/9/").unwrap(),
-        );
+        let moved = a.rebase(&OrgPath::parse("/1/4/").unwrap(), &OrgPath::parse("/1/9/").unwrap());
         assert_eq!(moved.unwrap().as_str(), "/1/9/17/");
         assert!(OrgPath::parse("/1//").is_none());
         assert!(OrgPath::parse("1/").is_none());

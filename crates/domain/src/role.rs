@@ -20,13 +20,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::CountyAdmin,
-        Role::Leader,
-        Role::Department,
-        Role::Cadre,
-        Role::Member,
-    ];
+    pub const ALL: [Role; 5] = [Role::CountyAdmin, Role::Leader, Role::Department, Role::Cadre, Role::Member];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -49,16 +43,13 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Result<Self, Invalid> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.code() == s.trim() || r.label() == s.trim())
-            .ok_or_else(|| {
-                Invalid::new(
-                    "role",
-                    "角色应为 county-admin、leader、department、cadre 或 member",
-                    "role must be county-admin, leader, department, cadre or member",
-                )
-            })
+        Role::ALL.into_iter().find(|r| r.code() == s.trim() || r.label() == s.trim()).ok_or_else(|| {
+            Invalid::new(
+                "role",
+                "角色应为 county-admin、leader、department、cadre 或 member",
+                "role must be county-admin, leader, department, cadre or member",
+            )
+        })
     }
 
     /// Create, edit and transfer members; create unions.

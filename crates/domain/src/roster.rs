@@ -54,13 +54,7 @@ impl MemberColumn {
     fn aliases(self) -> &'static [&'static str] {
         match self {
             MemberColumn::Name => &["姓名", "会员姓名", "职工姓名", "名字"],
-            MemberColumn::IdCard => &[
-                "身份证号",
-                "身份证号码",
-                "公民身份号码",
-                "身份证",
-                "证件号码",
-            ],
+            MemberColumn::IdCard => &["身份证号", "身份证号码", "公民身份号码", "身份证", "证件号码"],
             MemberColumn::Phone => &["手机号", "手机号码", "手机", "联系电话", "电话"],
             MemberColumn::Union => &["所属工会", "工会", "工会名称", "工会代码"],
             MemberColumn::Employer => &["工作单位", "单位", "单位名称"],
@@ -80,9 +74,7 @@ impl MemberColumn {
         if let Some(i) = h.find(['(', '（']) {
             h.truncate(i);
         }
-        MemberColumn::ALL
-            .into_iter()
-            .find(|c| c.aliases().contains(&h.as_str()))
+        MemberColumn::ALL.into_iter().find(|c| c.aliases().contains(&h.as_str()))
     }
 
     /// The form field a validation error names, back to the column it came from.
@@ -173,32 +165,23 @@ pub fn read_member_row(
     cells: &[Cell],
     today: time::Date,
 ) -> Result<RosterMember, Vec<RowError>> {
-    let get = |c: MemberColumn| {
-        map.index(c)
-            .and_then(|i| cells.get(i))
-            .unwrap_or(&Cell::Empty)
-    };
+    let get = |c: MemberColumn| map.index(c).and_then(|i| cells.get(i)).unwrap_or(&Cell::Empty);
     let mut errors = Vec::new();
-    let mut err = |c: MemberColumn, reason: String| {
-        errors.push(RowError {
-            row,
-            column: c.header().to_string(),
-            reason,
-        })
-    };
+    let mut err =
+        |c: MemberColumn, reason: String| errors.push(RowError { row, column: c.header().to_string(), reason });
 
     let id_card_no = match get(MemberColumn::IdCard) {
         Cell::Number(_) => {
-            err(
-                MemberColumn::IdCard,
-                "身份证号被 Excel 存成了数字，后几位已丢失；请把该列设为“文本”后重新填写".into(),
-            );
+            err(MemberColumn::IdCard, "身份证号被 Excel 存成了数字，后几位已丢失；请把该列设为“文本”后重新填写".into());
             String::new()
         }
         cell => {
             let t = compact(&text_of(cell));
             if t.contains(['E', 'e']) && t.contains('+') {
-                err(MemberColumn::IdCard, "身份证号显示为科学计数法（如 3.20925E+17），后几位已丢失；请把该列设为“文本”后重新填写".into());
+                err(
+                    MemberColumn::IdCard,
+                    "身份证号显示为科学计数法（如 3.20925E+17），后几位已丢失；请把该列设为“文本”后重新填写".into(),
+                );
             }
             t
         }
@@ -222,28 +205,16 @@ pub fn read_member_row(
     let migrant = match parse_flag(&text_of(get(MemberColumn::Migrant))) {
         Some(b) => b,
         None => {
-            err(
-                MemberColumn::Migrant,
-                format!("“{}”应为 是 或 否", text_of(get(MemberColumn::Migrant))),
-            );
+            err(MemberColumn::Migrant, format!("“{}”应为 是 或 否", text_of(get(MemberColumn::Migrant))));
             false
         }
     };
     let new_form = Some(text_of(get(MemberColumn::NewForm)))
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            if parse_flag(&s) == Some(false) {
-                "否".to_string()
-            } else {
-                s
-            }
-        });
+        .map(|s| if parse_flag(&s) == Some(false) { "否".to_string() } else { s });
     let union_key = text_of(get(MemberColumn::Union));
     if union_key.is_empty() {
-        err(
-            MemberColumn::Union,
-            "所属工会不能为空（填工会代码或工会全称）".into(),
-        );
+        err(MemberColumn::Union, "所属工会不能为空（填工会代码或工会全称）".into());
     }
     let form = MemberForm {
         name: text_of(get(MemberColumn::Name)),
@@ -257,27 +228,15 @@ pub fn read_member_row(
         model_worker: Some(model_worker_alias(&text_of(get(MemberColumn::ModelWorker)))),
         joined_on,
     };
-    let already_bad_id = errors
-        .iter()
-        .any(|e| e.column == MemberColumn::IdCard.header());
+    let already_bad_id = errors.iter().any(|e| e.column == MemberColumn::IdCard.header());
     match form.validate(today) {
-        Ok(draft) if errors.is_empty() => Ok(RosterMember {
-            row,
-            union_key,
-            draft,
-        }),
+        Ok(draft) if errors.is_empty() => Ok(RosterMember { row, union_key, draft }),
         Ok(_) => Err(errors),
         Err(list) => {
             for Invalid { field, zh, .. } in list {
-                let column = MemberColumn::of_field(field)
-                    .map(MemberColumn::header)
-                    .unwrap_or_default();
+                let column = MemberColumn::of_field(field).map(MemberColumn::header).unwrap_or_default();
                 if !(already_bad_id && column == MemberColumn::IdCard.header()) {
-                    errors.push(RowError {
-                        row,
-                        column: column.to_string(),
-                        reason: zh,
-                    });
+                    errors.push(RowError { row, column: column.to_string(), reason: zh });
                 }
             }
             Err(errors)
@@ -297,9 +256,7 @@ fn text_of(cell: &Cell) -> String {
 
 /// Numbers typed with spaces or dashes inside ("320925 1990…").
 fn compact(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect()
 }
 
 /// Excel's day count (1900 system; 60 is the fictitious 1900-02-29).
@@ -342,21 +299,12 @@ mod tests {
     }
 
     fn id(body17: &str) -> String {
-        format!(
-            "{body17}{}",
-            crate::idcard::check_char(body17.as_bytes()) as char
-        )
+        format!("{body17}{}", crate::idcard::check_char(body17.as_bytes()) as char)
     }
 
     #[test]
     fn headers_in_any_order_and_form() {
-        let row = [
-            t("序号"),
-            t(" 身份证号码（必填）"),
-            t("＊姓名"),
-            t("所属工会"),
-            t("备注"),
-        ];
+        let row = [t("序号"), t(" 身份证号码（必填）"), t("＊姓名"), t("所属工会"), t("备注")];
         let map = find_header(&row).unwrap();
         assert_eq!(map.index(MemberColumn::Name), Some(2));
         assert_eq!(map.index(MemberColumn::IdCard), Some(1));
@@ -378,10 +326,8 @@ mod tests {
             t("劳模级别"),
         ])
         .unwrap();
-        let full_width: String = id("32092519900101123")
-            .chars()
-            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
-            .collect();
+        let full_width: String =
+            id("32092519900101123").chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
         let row = [
             t(" 王 芳 "),
             t(&full_width),
@@ -395,10 +341,7 @@ mod tests {
         let m = read_member_row(&map, 5, &row, today).unwrap();
         assert_eq!(m.draft.id_card.as_str(), id("32092519900101123"));
         assert_eq!(m.draft.phone.unwrap().as_str(), "13912345678");
-        assert_eq!(
-            m.draft.joined_on.unwrap(),
-            time::macros::date!(2023 - 01 - 01)
-        );
+        assert_eq!(m.draft.joined_on.unwrap(), time::macros::date!(2023 - 01 - 01));
         assert!(m.draft.migrant);
         assert_eq!(m.draft.skill_level, crate::SkillLevel::Senior);
         assert_eq!(m.draft.model_worker, crate::ModelWorkerLevel::County);
@@ -410,54 +353,29 @@ mod tests {
     fn id_stored_as_number_is_refused_not_guessed() {
         let today = time::macros::date!(2026 - 11 - 25);
         let map = find_header(&[t("姓名"), t("身份证号"), t("所属工会")]).unwrap();
-        let e = read_member_row(
-            &map,
-            7,
-            &[t("张三"), Cell::Number(3.209_251_990_010_112e17), t("A")],
-            today,
-        )
-        .unwrap_err();
+        let e =
+            read_member_row(&map, 7, &[t("张三"), Cell::Number(3.209_251_990_010_112e17), t("A")], today).unwrap_err();
         assert_eq!(e.len(), 1, "{e:?}");
         assert_eq!((e[0].row, e[0].column.as_str()), (7, "身份证号"));
         assert!(e[0].reason.contains("存成了数字"));
-        let e =
-            read_member_row(&map, 8, &[t("张三"), t("3.20925E+17"), t("A")], today).unwrap_err();
+        let e = read_member_row(&map, 8, &[t("张三"), t("3.20925E+17"), t("A")], today).unwrap_err();
         assert!(e[0].reason.contains("科学计数法"));
     }
 
     #[test]
     fn every_problem_of_a_row_is_reported_against_its_column() {
         let today = time::macros::date!(2026 - 11 - 25);
-        let map = find_header(&[
-            t("姓名"),
-            t("身份证号"),
-            t("手机号"),
-            t("所属工会"),
-            t("是否农民工"),
-        ])
-        .unwrap();
-        let e = read_member_row(
-            &map,
-            9,
-            &[t(""), t("123"), t("555"), t(""), t("也许")],
-            today,
-        )
-        .unwrap_err();
+        let map = find_header(&[t("姓名"), t("身份证号"), t("手机号"), t("所属工会"), t("是否农民工")]).unwrap();
+        let e = read_member_row(&map, 9, &[t(""), t("123"), t("555"), t(""), t("也许")], today).unwrap_err();
         let cols: Vec<&str> = e.iter().map(|x| x.column.as_str()).collect();
-        assert_eq!(
-            cols,
-            ["是否农民工", "所属工会", "姓名", "身份证号", "手机号"]
-        );
+        assert_eq!(cols, ["是否农民工", "所属工会", "姓名", "身份证号", "手机号"]);
         assert!(e.iter().all(|x| x.row == 9));
     }
 
     #[test]
     fn excel_serials() {
         assert_eq!(excel_serial(1.0), Some(time::macros::date!(1899 - 12 - 31)));
-        assert_eq!(
-            excel_serial(45_658.0),
-            Some(time::macros::date!(2025 - 01 - 01))
-        );
+        assert_eq!(excel_serial(45_658.0), Some(time::macros::date!(2025 - 01 - 01)));
         assert_eq!(excel_serial(-3.0), None);
     }
 }

@@ -38,13 +38,7 @@ where
 
 fn rss_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    status.lines().find(|l| l.starts_with(field))?.split_whitespace().nth(1)?.parse().ok()
 }
 
 #[tokio::main]
@@ -52,10 +46,7 @@ async fn main() -> anyhow::Result<()> {
     if std::env::args().any(|a| a == "--list") {
         return Ok(());
     }
-    let members: usize = std::env::var("GONGHUI_BENCH_MEMBERS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60_000);
+    let members: usize = std::env::var("GONGHUI_BENCH_MEMBERS").ok().and_then(|s| s.parse().ok()).unwrap_or(60_000);
     let dir = tempfile::tempdir()?;
     let settings = gonghui::config::Settings {
         database_url: Some(
@@ -67,21 +58,10 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     let db = gonghui::startup::open_db(&settings).await?;
-    println!(
-        "registry benchmark: {members} members on {:?}",
-        db.backend()
-    );
+    println!("registry benchmark: {members} members on {:?}", db.backend());
 
     let t = Instant::now();
-    gonghui::demo::run(
-        &db,
-        &gonghui::demo::Options {
-            members,
-            seed: 7,
-            progress: false,
-        },
-    )
-    .await?;
+    gonghui::demo::run(&db, &gonghui::demo::Options { members, seed: 7, progress: false }).await?;
     let demo = t.elapsed();
     println!(
         "  demo --members {members:<9} {:>10.1} s  ({:.0} members/s)",
@@ -97,14 +77,9 @@ async fn main() -> anyhow::Result<()> {
         role: domain::Role::Cadre,
         ..Actor::system(root.org_path())
     };
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM members ORDER BY id")
-        .fetch_all(db.pool())
-        .await?;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM members ORDER BY id").fetch_all(db.pool()).await?;
     let names = ["王", "陈伟", "张", "李娜", "徐明", "周", "朱建", "吴"];
-    let q = |s: &str| MemberQuery {
-        q: Some(s.to_string()),
-        ..Default::default()
-    };
+    let q = |s: &str| MemberQuery { q: Some(s.to_string()), ..Default::default() };
 
     let search = |actor: &Actor, query: MemberQuery| {
         let (db, actor) = (db.clone(), actor.clone());
@@ -113,42 +88,16 @@ async fn main() -> anyhow::Result<()> {
     let search_county = time(50, |i| search(&county, q(names[i % names.len()]))).await;
     let search_town = time(50, |i| search(&cadre, q(names[i % names.len()]))).await;
     let list_county = time(50, |_| search(&county, MemberQuery::default())).await;
-    let detail = time(200, |i| {
-        store::members::get(&db, &county, ids[(i * 7919) % ids.len()])
-    })
-    .await;
-    let count = time(50, |_| {
-        store::unions::subtree_member_count(&db, &county, &root.code)
-    })
-    .await;
-    let children = time(50, |_| {
-        store::unions::children(&db, &county, &root.code, None, Paging::new(None, Some(30)))
-    })
-    .await;
-    println!(
-        "  store: member search by name, county       {:>10}",
-        ms(search_county)
-    );
-    println!(
-        "  store: member search by name, one town     {:>10}",
-        ms(search_town)
-    );
-    println!(
-        "  store: member list page 1, county          {:>10}",
-        ms(list_county)
-    );
-    println!(
-        "  store: member detail                       {:>10}",
-        ms(detail)
-    );
-    println!(
-        "  store: subtree member count, county        {:>10}",
-        ms(count)
-    );
-    println!(
-        "  store: children of the county, with counts {:>10}",
-        ms(children)
-    );
+    let detail = time(200, |i| store::members::get(&db, &county, ids[(i * 7919) % ids.len()])).await;
+    let count = time(50, |_| store::unions::subtree_member_count(&db, &county, &root.code)).await;
+    let children =
+        time(50, |_| store::unions::children(&db, &county, &root.code, None, Paging::new(None, Some(30)))).await;
+    println!("  store: member search by name, county       {:>10}", ms(search_county));
+    println!("  store: member search by name, one town     {:>10}", ms(search_town));
+    println!("  store: member list page 1, county          {:>10}", ms(list_county));
+    println!("  store: member detail                       {:>10}", ms(detail));
+    println!("  store: subtree member count, county        {:>10}", ms(count));
+    println!("  store: children of the county, with counts {:>10}", ms(children));
 
     // The real server, over HTTP, as a client sees it; and its memory.
     let port = {
@@ -157,21 +106,10 @@ async fn main() -> anyhow::Result<()> {
     };
     db.close().await;
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_gonghui"))
-        .args([
-            "--data-dir",
-            dir.path().to_str().unwrap(),
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
+        .args(["--data-dir", dir.path().to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
         .env("GONGHUI_ID_KEY", "42".repeat(32))
         .env_remove("GONGHUI_DATABASE_URL")
-        .args(
-            settings
-                .database_url
-                .iter()
-                .flat_map(|u| ["--database".to_string(), u.clone()]),
-        )
+        .args(settings.database_url.iter().flat_map(|u| ["--database".to_string(), u.clone()]))
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(dir.path().join("serve.log"))?)
         .spawn()?;
@@ -201,26 +139,15 @@ async fn main() -> anyhow::Result<()> {
         let req = http.get(format!("{base}{path}")).bearer_auth(&token);
         async move { req.send().await.unwrap().bytes().await.unwrap() }
     };
-    let h_search = time(50, |i| {
-        get(format!("/api/v1/members?q={}", names[i % names.len()]))
-    })
-    .await;
-    let h_detail = time(200, |i| {
-        get(format!("/api/v1/members/{}", ids[(i * 7919) % ids.len()]))
-    })
-    .await;
+    let h_search = time(50, |i| get(format!("/api/v1/members?q={}", names[i % names.len()]))).await;
+    let h_detail = time(200, |i| get(format!("/api/v1/members/{}", ids[(i * 7919) % ids.len()]))).await;
     let h_union = time(50, |_| get(format!("/api/v1/unions/{}", root.code))).await;
     let h_page = {
-        let cookie_client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let cookie_client =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
         cookie_client
             .post(format!("{base}/login"))
-            .form(&[
-                ("username", "admin"),
-                ("password", gonghui::demo::DEMO_PASSWORD),
-            ])
+            .form(&[("username", "admin"), ("password", gonghui::demo::DEMO_PASSWORD)])
             .send()
             .await?;
         time(30, |i| {
@@ -229,22 +156,10 @@ async fn main() -> anyhow::Result<()> {
         })
         .await
     };
-    println!(
-        "  http:  GET /api/v1/members?q=<name>        {:>10}",
-        ms(h_search)
-    );
-    println!(
-        "  http:  GET /api/v1/members/<id>            {:>10}",
-        ms(h_detail)
-    );
-    println!(
-        "  http:  GET /api/v1/unions/<county>         {:>10}",
-        ms(h_union)
-    );
-    println!(
-        "  http:  GET /members?q=<name> (page)        {:>10}",
-        ms(h_page)
-    );
+    println!("  http:  GET /api/v1/members?q=<name>        {:>10}", ms(h_search));
+    println!("  http:  GET /api/v1/members/<id>            {:>10}", ms(h_detail));
+    println!("  http:  GET /api/v1/unions/<county>         {:>10}", ms(h_union));
+    println!("  http:  GET /members?q=<name> (page)        {:>10}", ms(h_page));
     let pid = server.id();
     println!(
         "  serve RSS now {} MiB, peak {} MiB",

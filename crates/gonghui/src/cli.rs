@@ -7,11 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "gonghui",
-    version,
-    about = "工会 — 县总工会改革系统集成平台 (trade-union federation platform)"
-)]
+#[command(name = "gonghui", version, about = "工会 — 县总工会改革系统集成平台 (trade-union federation platform)")]
 struct Cli {
     /// Database URL: sqlite://PATH or postgres://USER:PASS@HOST/DB (env GONGHUI_DATABASE_URL).
     #[arg(long, global = true)]
@@ -159,9 +155,7 @@ fn settings(cli: &Cli) -> anyhow::Result<Settings> {
 
 async fn system_actor(db: &store::Db) -> anyhow::Result<store::Actor> {
     let root = store::unions::root(db).await?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "尚未建立组织：先运行 `gonghui init --name … --division …` 或 `gonghui demo`"
-        )
+        anyhow::anyhow!("尚未建立组织：先运行 `gonghui init --name … --division …` 或 `gonghui demo`")
     })?;
     Ok(store::Actor::system(root.org_path()))
 }
@@ -172,11 +166,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Migrate => println!("数据库已是最新版本。"),
         Command::Demo { members, seed } => demo(&db, members, seed).await?,
-        Command::Init {
-            name,
-            division,
-            code,
-        } => {
+        Command::Init { name, division, code } => {
             let form = store::unions::UnionForm {
                 code: code.unwrap_or_else(|| division.clone()),
                 name,
@@ -184,29 +174,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 division_code: Some(division),
                 ..Default::default()
             };
-            let u =
-                store::unions::create(&db, &store::Actor::system(domain::OrgPath::root(0)), &form)
-                    .await
-                    .map_err(explain)?;
+            let u = store::unions::create(&db, &store::Actor::system(domain::OrgPath::root(0)), &form)
+                .await
+                .map_err(explain)?;
             println!("已建立 {}（代码 {}）。", u.name, u.code);
         }
         Command::User(cmd) => user(&db, cmd).await?,
-        Command::Import(ImportCommand::Members {
-            file,
-            sheet,
-            report,
-            apply_transfers,
-        }) => {
+        Command::Import(ImportCommand::Members { file, sheet, report, apply_transfers }) => {
             let actor = system_actor(&db).await?;
-            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let opts = crate::roster::ImportOptions {
-                path: file,
-                sheet,
-                apply_transfers,
-                progress,
-            };
+            let show = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let opts = web::roster::ImportOptions { path: file, sheet, apply_transfers };
             let started = std::time::Instant::now();
-            let result = crate::roster::import_members(&db, &actor, &opts).await?;
+            let bar = crate::demo::progress_bar(show, 0, "导入");
+            let result = web::roster::import_members(&db, &actor, &opts, async |rows, _| bar.set_position(rows as u64)).await;
+            bar.finish_and_clear();
+            let result = result?;
             let c = result.counts;
             println!(
                 "导入完成（{:.1} 秒）：新增 {}，更新 {}，未变 {}，转会 {}，拒绝 {}。",
@@ -218,15 +200,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 c.rejected
             );
             for t in &result.transfers {
-                let what = if t.applied {
-                    "已转入"
-                } else {
-                    "待确认转会（加 --apply-transfers 执行）"
-                };
-                println!(
-                    "  第 {} 行 {}：{} → {}，{what}",
-                    t.row, t.name, t.from_union, t.to_union
-                );
+                let what = if t.applied { "已转入" } else { "待确认转会（加 --apply-transfers 执行）" };
+                println!("  第 {} 行 {}：{} → {}，{what}", t.row, t.name, t.from_union, t.to_union);
             }
             for e in result.errors.iter().take(20) {
                 println!("  第 {} 行 {}：{}", e.row, e.column, e.reason);
@@ -235,15 +210,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!(
                     "  ……共 {} 条问题{}",
                     result.errors.len(),
-                    if report.is_some() {
-                        "，详见报告"
-                    } else {
-                        "，用 --report 导出全部"
-                    }
+                    if report.is_some() { "，详见报告" } else { "，用 --report 导出全部" }
                 );
             }
             if let Some(out) = report {
-                crate::roster::write_report(&result, &out)?;
+                web::roster::write_report(&result, &out)?;
                 println!("未导入的行已写入 {}", out.display());
             }
         }
@@ -255,23 +226,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let n = web::export::write_members(&db, &actor, union.as_deref(), reveal, format, &out)
                 .await
                 .map_err(explain)?;
-            println!(
-                "已导出 {n} 名会员到 {}（{:.1} 秒）。",
-                out.display(),
-                started.elapsed().as_secs_f64()
-            );
+            println!("已导出 {n} 名会员到 {}（{:.1} 秒）。", out.display(), started.elapsed().as_secs_f64());
         }
         Command::Template { kind, out } => {
             if kind != "members" {
                 anyhow::bail!("模板类型应为 members");
             }
-            crate::roster::write_template(&out)?;
+            web::roster::write_template(&out)?;
             println!("已生成模板 {}", out.display());
         }
-        Command::Serve {
-            listen,
-            demo: with_demo,
-        } => {
+        Command::Serve { listen, demo: with_demo } => {
             if let Some(l) = listen {
                 settings.listen = l;
             }
@@ -284,15 +248,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let app = Application::build(&settings, db.clone()).await?;
-            let host = settings
-                .listen
-                .rsplit_once(':')
-                .map(|h| h.0)
-                .unwrap_or("127.0.0.1");
-            println!(
-                "gonghui 已启动：http://{host}:{}/  （API 文档 /api/docs）",
-                app.port()
-            );
+            let host = settings.listen.rsplit_once(':').map(|h| h.0).unwrap_or("127.0.0.1");
+            println!("gonghui 已启动：http://{host}:{}/  （API 文档 /api/docs）", app.port());
             app.run_until_stopped().await?;
         }
     }
@@ -304,13 +261,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 fn explain(e: store::StoreError) -> anyhow::Error {
     match e {
         store::StoreError::Invalid(i) => anyhow::anyhow!("{}", i.zh),
-        store::StoreError::InvalidFields(list) => anyhow::anyhow!(
-            "{}",
-            list.iter()
-                .map(|i| i.zh.as_str())
-                .collect::<Vec<_>>()
-                .join("；")
-        ),
+        store::StoreError::InvalidFields(list) => {
+            anyhow::anyhow!("{}", list.iter().map(|i| i.zh.as_str()).collect::<Vec<_>>().join("；"))
+        }
         other => anyhow::anyhow!("{other}"),
     }
 }
@@ -318,15 +271,7 @@ fn explain(e: store::StoreError) -> anyhow::Error {
 async fn demo(db: &store::Db, members: usize, seed: u64) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let report = crate::demo::run(
-        db,
-        &crate::demo::Options {
-            members,
-            seed,
-            progress,
-        },
-    )
-    .await?;
+    let report = crate::demo::run(db, &crate::demo::Options { members, seed, progress }).await?;
     println!(
         "演示数据已生成：{} 个工会，{} 名会员，用时 {:.1} 秒。",
         report.unions,
@@ -342,14 +287,7 @@ async fn demo(db: &store::Db, members: usize, seed: u64) -> anyhow::Result<()> {
 
 async fn user(db: &store::Db, cmd: UserCommand) -> anyhow::Result<()> {
     match cmd {
-        UserCommand::Add {
-            name,
-            password,
-            role,
-            union,
-            department,
-            member,
-        } => {
+        UserCommand::Add { name, password, role, union, department, member } => {
             let actor = system_actor(db).await?;
             let u = store::users::NewUser {
                 username: name,
@@ -359,14 +297,8 @@ async fn user(db: &store::Db, cmd: UserCommand) -> anyhow::Result<()> {
                 department,
                 member_id: member,
             };
-            let created = store::users::create(db, &actor, &u)
-                .await
-                .map_err(explain)?;
-            println!(
-                "已创建用户 {}（{}）。",
-                created.username,
-                created.role().label()
-            );
+            let created = store::users::create(db, &actor, &u).await.map_err(explain)?;
+            println!("已创建用户 {}（{}）。", created.username, created.role().label());
         }
         UserCommand::List => {
             for u in store::users::list(db).await? {
@@ -374,24 +306,16 @@ async fn user(db: &store::Db, cmd: UserCommand) -> anyhow::Result<()> {
                     .union_name
                     .clone()
                     .or(u.department.clone())
-                    .unwrap_or_else(|| {
-                        if u.member_id.is_some() {
-                            "本人".into()
-                        } else {
-                            "全县".into()
-                        }
-                    });
+                    .unwrap_or_else(|| if u.member_id.is_some() { "本人".into() } else { "全县".into() });
                 println!("{:<6} {:<16} {:<14} {}", u.id, u.username, u.role, scope);
             }
         }
         UserCommand::Passwd { name, password } => {
             let actor = system_actor(db).await?;
-            store::users::set_password(db, &actor, &name, &password)
-                .await
-                .map_err(|e| match e {
-                    store::StoreError::NotFound => anyhow::anyhow!("没有用户 {name}"),
-                    e => explain(e),
-                })?;
+            store::users::set_password(db, &actor, &name, &password).await.map_err(|e| match e {
+                store::StoreError::NotFound => anyhow::anyhow!("没有用户 {name}"),
+                e => explain(e),
+            })?;
             println!("已修改 {name} 的密码，原有登录已失效。");
         }
     }

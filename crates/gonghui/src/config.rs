@@ -37,14 +37,7 @@ impl Default for Settings {
 }
 
 /// Settings that may come from `GONGHUI_<KEY>` variables.
-const ENV_KEYS: &[&str] = &[
-    "database_url",
-    "data_dir",
-    "listen",
-    "id_key",
-    "id_key_file",
-    "secure_cookies",
-];
+const ENV_KEYS: &[&str] = &["database_url", "data_dir", "listen", "id_key", "id_key_file", "secure_cookies"];
 /// Other variables with the prefix that are not settings: the log filter, the config file
 /// path, and those of the test suite and benchmarks.
 const OTHER_ENV: &[&str] = &["LOG", "CONFIG"];
@@ -75,22 +68,15 @@ impl Settings {
     }
 
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gonghui.db").display()))
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gonghui.db").display()))
     }
 
     pub fn vault(&self) -> Result<store::IdVault, String> {
         if let Some(hex) = &self.id_key {
-            return store::IdVault::from_hex(hex)
-                .ok_or_else(|| "GONGHUI_ID_KEY 应为 64 位十六进制".to_string());
+            return store::IdVault::from_hex(hex).ok_or_else(|| "GONGHUI_ID_KEY 应为 64 位十六进制".to_string());
         }
-        let path = self
-            .id_key_file
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("id.key"));
-        store::IdVault::load_or_create(&path)
-            .map_err(|e| format!("身份证号密钥文件 {}：{e}", path.display()))
+        let path = self.id_key_file.clone().unwrap_or_else(|| self.data_dir.join("id.key"));
+        store::IdVault::load_or_create(&path).map_err(|e| format!("身份证号密钥文件 {}：{e}", path.display()))
     }
 }
 
@@ -102,10 +88,7 @@ mod tests {
     #[test]
     fn layers_file_then_env() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file(
-                "gonghui.toml",
-                "listen = \"0.0.0.0:9000\"\ndata_dir = \"/var/lib/gonghui\"",
-            )?;
+            jail.create_file("gonghui.toml", "listen = \"0.0.0.0:9000\"\ndata_dir = \"/var/lib/gonghui\"")?;
             jail.set_env("GONGHUI_LISTEN", "127.0.0.1:7000");
             let s = Settings::load(None).unwrap();
             assert_eq!(s.listen, "127.0.0.1:7000");

@@ -79,35 +79,19 @@ const SURNAMES: &[(&str, u32)] = &[
     ("邱", 5),
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
-    "超", "秀", "霞", "平", "刚", "桂", "英", "华", "建", "国", "文", "红", "玉", "兰", "峰", "辉",
-    "鹏", "斌", "亮", "俊", "燕", "婷", "雪", "梅", "晨", "宇", "浩", "欣", "怡", "佳", "子", "轩",
-    "雨", "琳", "海", "林", "春", "冬", "荣", "庆", "志", "祥", "成", "凤",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞",
+    "平", "刚", "桂", "英", "华", "建", "国", "文", "红", "玉", "兰", "峰", "辉", "鹏", "斌", "亮", "俊", "燕", "婷",
+    "雪", "梅", "晨", "宇", "浩", "欣", "怡", "佳", "子", "轩", "雨", "琳", "海", "林", "春", "冬", "荣", "庆", "志",
+    "祥", "成", "凤",
 ];
 const FIRM_WORDS: &[&str] = &[
-    "宏达", "恒信", "华泰", "金湖", "九龙", "新阳", "盛丰", "永兴", "汇通", "瑞丰", "鼎盛", "天成",
-    "佳和", "立信", "东升", "长江", "苏北", "湖光", "富民", "润泽", "明珠", "正大", "凯达", "通达",
-    "博远", "华宇", "新科", "顺发", "兴隆", "远航",
+    "宏达", "恒信", "华泰", "金湖", "九龙", "新阳", "盛丰", "永兴", "汇通", "瑞丰", "鼎盛", "天成", "佳和", "立信",
+    "东升", "长江", "苏北", "湖光", "富民", "润泽", "明珠", "正大", "凯达", "通达", "博远", "华宇", "新科", "顺发",
+    "兴隆", "远航",
 ];
 /// (industry section, trade words, suffix, weight)
 const TRADES: &[(&str, &[&str], u32)] = &[
-    (
-        "C",
-        &[
-            "机械制造",
-            "电机",
-            "纺织",
-            "服装",
-            "食品",
-            "化工",
-            "汽车配件",
-            "石油机械",
-            "电子",
-            "木业",
-            "新材料",
-        ],
-        50,
-    ),
+    ("C", &["机械制造", "电机", "纺织", "服装", "食品", "化工", "汽车配件", "石油机械", "电子", "木业", "新材料"], 50),
     ("E", &["建设工程", "建筑安装", "路桥工程"], 8),
     ("F", &["商贸", "超市", "农资"], 8),
     ("G", &["物流", "运输", "快递"], 6),
@@ -118,17 +102,11 @@ const TRADES: &[(&str, &[&str], u32)] = &[
     ("I", &["信息科技", "网络科技"], 3),
     ("O", &["家政服务", "物业"], 3),
 ];
-const OWNERSHIP: &[(&str, u32)] = &[
-    ("私营", 70),
-    ("股份制", 12),
-    ("国有", 6),
-    ("集体", 5),
-    ("外商投资", 4),
-    ("港澳台投资", 3),
-];
+const OWNERSHIP: &[(&str, u32)] =
+    &[("私营", 70), ("股份制", 12), ("国有", 6), ("集体", 5), ("外商投资", 4), ("港澳台投资", 3)];
 const OTHER_PROVINCE_AREAS: &[&str] = &[
-    "340321", "341221", "341222", "341623", "411424", "411523", "412722", "510921", "522126",
-    "430521", "360721", "370829",
+    "340321", "341221", "341222", "341623", "411424", "411523", "412722", "510921", "522126", "430521", "360721",
+    "370829",
 ];
 const INDUSTRY_UNIONS: &[(&str, &str)] = &[
     ("320925-JY", "建湖县教育工会"),
@@ -170,10 +148,7 @@ fn towns() -> Vec<Town> {
         .skip(1)
         .filter_map(|l| {
             let f: Vec<&str> = l.split(',').collect();
-            Some((
-                f.get(2)?.to_string(),
-                f.get(1)?.trim_matches('"').to_string(),
-            ))
+            Some((f.get(2)?.to_string(), f.get(1)?.trim_matches('"').to_string()))
         })
         .collect();
     STREETS
@@ -183,16 +158,8 @@ fn towns() -> Vec<Town> {
             let f: Vec<&str> = l.split(',').collect();
             let code = f.first()?.to_string();
             let name = f.get(1)?.trim_matches('"').to_string();
-            let v = villages
-                .iter()
-                .filter(|(s, _)| *s == code)
-                .map(|(_, n)| n.clone())
-                .collect();
-            Some(Town {
-                code,
-                name,
-                villages: v,
-            })
+            let v = villages.iter().filter(|(s, _)| *s == code).map(|(_, n)| n.clone()).collect();
+            Some(Town { code, name, villages: v })
         })
         .collect()
 }
@@ -208,9 +175,7 @@ fn person_name(rng: &mut StdRng) -> String {
 
 fn credit_code(rng: &mut StdRng) -> String {
     const ORG: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-    let body: String = (0..8)
-        .map(|_| ORG[rng.gen_range(0..ORG.len())] as char)
-        .collect();
+    let body: String = (0..8).map(|_| ORG[rng.gen_range(0..ORG.len())] as char).collect();
     // The GB 11714 check may be X or a digit; both are in the GB 32100 alphabet.
     let org_check = domain::credit_code::org_code_check(&body).unwrap_or('0');
     let first17 = format!("91320925{body}{org_check}");
@@ -229,32 +194,19 @@ impl People {
     fn id_card(&mut self, migrant: bool) -> IdCardNo {
         loop {
             let area = match self.rng.gen_range(0..100) {
-                _ if migrant && self.rng.gen_bool(0.55) => OTHER_PROVINCE_AREAS
-                    .choose(&mut self.rng)
-                    .unwrap()
-                    .to_string(),
+                _ if migrant && self.rng.gen_bool(0.55) => {
+                    OTHER_PROVINCE_AREAS.choose(&mut self.rng).unwrap().to_string()
+                }
                 0..=64 => "320925".to_string(),
                 65..=94 => self.jiangsu.choose(&mut self.rng).unwrap().clone(),
-                _ => OTHER_PROVINCE_AREAS
-                    .choose(&mut self.rng)
-                    .unwrap()
-                    .to_string(),
+                _ => OTHER_PROVINCE_AREAS.choose(&mut self.rng).unwrap().to_string(),
             };
             // Working age: 18 to 65, more in the middle.
-            let age_days =
-                (18.0 + 47.0 * (self.rng.r#gen::<f64>() + self.rng.r#gen::<f64>()) / 2.0) * 365.25;
+            let age_days = (18.0 + 47.0 * (self.rng.r#gen::<f64>() + self.rng.r#gen::<f64>()) / 2.0) * 365.25;
             let birth = self.today - time::Duration::days(age_days as i64);
             let seq = self.rng.gen_range(0..1000);
-            let body = format!(
-                "{area}{:04}{:02}{:02}{seq:03}",
-                birth.year(),
-                birth.month() as u8,
-                birth.day()
-            );
-            let id = format!(
-                "{body}{}",
-                domain::idcard::check_char(body.as_bytes()) as char
-            );
+            let body = format!("{area}{:04}{:02}{:02}{seq:03}", birth.year(), birth.month() as u8, birth.day());
+            let id = format!("{body}{}", domain::idcard::check_char(body.as_bytes()) as char);
             if self.seen.insert(id.clone()) {
                 return IdCardNo::parse(&id).expect("generated with its check character");
             }
@@ -307,14 +259,10 @@ impl People {
         let span = (self.today - start).whole_days().max(1);
         let joined_on = Some(start + time::Duration::days(rng.gen_range(0..span)));
         let prefix = [
-            "139", "138", "137", "136", "135", "150", "151", "152", "157", "158", "159", "182",
-            "187", "188", "177", "180", "189", "133", "153",
+            "139", "138", "137", "136", "135", "150", "151", "152", "157", "158", "159", "182", "187", "188", "177",
+            "180", "189", "133", "153",
         ];
-        let phone = format!(
-            "{}{:08}",
-            prefix.choose(rng).unwrap(),
-            rng.gen_range(0..100_000_000)
-        );
+        let phone = format!("{}{:08}", prefix.choose(rng).unwrap(), rng.gen_range(0..100_000_000));
         let job = [
             "操作工",
             "装配工",
@@ -334,9 +282,7 @@ impl People {
         MemberDraft {
             name: person_name(rng),
             id_card,
-            phone: rng
-                .gen_bool(0.93)
-                .then(|| PhoneNo::parse(&phone).expect("valid prefix")),
+            phone: rng.gen_bool(0.93).then(|| PhoneNo::parse(&phone).expect("valid prefix")),
             employer: Some(employer.to_string()),
             job: Some(job.choose(rng).unwrap().to_string()),
             skill_level,
@@ -391,11 +337,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
             parent_code: Some(root.code.clone()),
             division_code: Some(t.code.clone()),
             address: Some(format!("建湖县{}", t.name)),
-            founded_on: Some(format!(
-                "{}-0{}-01",
-                rng.gen_range(1952..1990),
-                rng.gen_range(1..10)
-            )),
+            founded_on: Some(format!("{}-0{}-01", rng.gen_range(1952..1990), rng.gen_range(1..10))),
             chair: Some(person_name(&mut rng)),
         };
         let u = store::unions::create(db, &admin, &form).await?;
@@ -427,25 +369,12 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         } else {
             &parents[towns.len() + i % INDUSTRY_UNIONS.len()]
         };
-        let (section, trades) = weighted(
-            &mut rng,
-            &TRADES
-                .iter()
-                .map(|(s, t, w)| ((*s, *t), *w))
-                .collect::<Vec<_>>(),
-        )
-        .to_owned();
+        let (section, trades) =
+            weighted(&mut rng, &TRADES.iter().map(|(s, t, w)| ((*s, *t), *w)).collect::<Vec<_>>()).to_owned();
         let firm = loop {
-            let name = format!(
-                "建湖县{}{}有限公司",
-                FIRM_WORDS.choose(&mut rng).unwrap(),
-                trades.choose(&mut rng).unwrap()
-            );
-            let name = if firm_names.contains(&name) {
-                format!("{}（{}）", name, town_name)
-            } else {
-                name
-            };
+            let name =
+                format!("建湖县{}{}有限公司", FIRM_WORDS.choose(&mut rng).unwrap(), trades.choose(&mut rng).unwrap());
+            let name = if firm_names.contains(&name) { format!("{}（{}）", name, town_name) } else { name };
             if firm_names.insert(name.clone()) {
                 break name;
             }
@@ -453,18 +382,14 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
                 break format!("建湖县第{i}实业有限公司");
             }
         };
-        let founded =
-            time::Date::from_calendar_date(rng.gen_range(1995..2024), time::Month::June, 1)
-                .unwrap();
+        let founded = time::Date::from_calendar_date(rng.gen_range(1995..2024), time::Month::June, 1).unwrap();
         let form = UnionForm {
             code: format!("{}-{:04}", parent.code, i + 1),
             name: format!("{firm}工会委员会"),
             level: "grassroots".into(),
             parent_code: Some(parent.code.clone()),
             division_code: parent.division_code.clone(),
-            address: villages
-                .choose(&mut rng)
-                .map(|v| format!("建湖县{town_name}{v}")),
+            address: villages.choose(&mut rng).map(|v| format!("建湖县{town_name}{v}")),
             founded_on: Some(domain::fmt_date(founded)),
             chair: Some(person_name(&mut rng)),
         };
@@ -477,29 +402,16 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
             ownership: Some(weighted(&mut rng, OWNERSHIP).to_string()),
         };
         let e = store::unions::add_enterprise(db, &admin, &u.code, &ent).await?;
-        grassroots.push((
-            Grassroots {
-                id: u.id,
-                path: u.path.clone(),
-                employer: firm,
-                founded,
-            },
-            e.id,
-        ));
+        grassroots.push((Grassroots { id: u.id, path: u.path.clone(), employer: firm, founded }, e.id));
         unions_bar.inc(1);
     }
     unions_bar.finish_and_clear();
 
     tracing::info!(unions = grassroots.len(), elapsed = ?started.elapsed(), "demo: unions created");
     // Sizes: a few large employers, many small ones.
-    let weights: Vec<f64> = (0..grassroots.len())
-        .map(|_| rng.r#gen::<f64>().max(0.02).powf(-0.9))
-        .collect();
+    let weights: Vec<f64> = (0..grassroots.len()).map(|_| rng.r#gen::<f64>().max(0.02).powf(-0.9)).collect();
     let sum: f64 = weights.iter().sum();
-    let mut sizes: Vec<usize> = weights
-        .iter()
-        .map(|w| (w / sum * opts.members as f64).floor() as usize)
-        .collect();
+    let mut sizes: Vec<usize> = weights.iter().map(|w| (w / sum * opts.members as f64).floor() as usize).collect();
     let short = opts.members - sizes.iter().sum::<usize>();
     for i in 0..short {
         let k = i % sizes.len();
@@ -539,9 +451,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
                 let draft = people.member(&employer, founded);
                 batch.push(BulkMember::new(maker_db.vault(), id, path.clone(), draft));
                 if batch.len() == BATCH
-                    && tx
-                        .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                        .is_err()
+                    && tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err()
                 {
                     return;
                 }
@@ -550,14 +460,10 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         let _ = tx.blocking_send(batch);
     });
     while let Some(batch) = rx.recv().await {
-        store::members::insert_bulk(db, &batch)
-            .await
-            .context("写入会员")?;
+        store::members::insert_bulk(db, &batch).await.context("写入会员")?;
         bar.inc(batch.len() as u64);
     }
-    maker
-        .join()
-        .map_err(|_| anyhow::anyhow!("demo generator thread failed"))?;
+    maker.join().map_err(|_| anyhow::anyhow!("demo generator thread failed"))?;
     bar.finish_and_clear();
     tracing::info!(members = opts.members, elapsed = ?started.elapsed(), "demo: members written");
     store::members::create_indexes(db, &indexes).await?;
@@ -570,18 +476,8 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     }
 
     tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
-    let logins = demo_users(
-        db,
-        &admin,
-        &parents,
-        &grassroots.iter().map(|g| &g.0).collect::<Vec<_>>(),
-    )
-    .await?;
-    Ok(Report {
-        unions: 1 + parents.len() + grassroots.len(),
-        members: opts.members,
-        logins,
-    })
+    let logins = demo_users(db, &admin, &parents, &grassroots.iter().map(|g| &g.0).collect::<Vec<_>>()).await?;
+    Ok(Report { unions: 1 + parents.len() + grassroots.len(), members: opts.members, logins })
 }
 
 async fn demo_users(
@@ -615,10 +511,7 @@ async fn demo_users(
         };
         out.push((
             username.to_string(),
-            domain::Role::parse(role)
-                .map(|r| r.label())
-                .unwrap_or(role)
-                .to_string(),
+            domain::Role::parse(role).map(|r| r.label()).unwrap_or(role).to_string(),
             scope,
         ));
         Ok(())
@@ -628,22 +521,11 @@ async fn demo_users(
     for (key, name) in DEPARTMENTS {
         add(&format!("dept-{key}"), "department", None, Some(name), None).await?;
     }
-    let jianyang = parents
-        .iter()
-        .find(|p| p.0.code == "320925101")
-        .map(|p| &p.0)
-        .unwrap_or(&parents[0].0);
-    let jiulongkou = parents
-        .iter()
-        .find(|p| p.0.code == "320925102")
-        .map(|p| &p.0)
-        .unwrap_or(&parents[1].0);
+    let jianyang = parents.iter().find(|p| p.0.code == "320925101").map(|p| &p.0).unwrap_or(&parents[0].0);
+    let jiulongkou = parents.iter().find(|p| p.0.code == "320925102").map(|p| &p.0).unwrap_or(&parents[1].0);
     add("jianyang", "cadre", Some(jianyang), None, None).await?;
     add("jiulongkou", "cadre", Some(jiulongkou), None, None).await?;
-    let first_in_jianyang = grassroots
-        .iter()
-        .find(|g| g.path.starts_with(jianyang.path.as_str()))
-        .copied();
+    let first_in_jianyang = grassroots.iter().find(|g| g.path.starts_with(jianyang.path.as_str())).copied();
     if let Some(g) = first_in_jianyang {
         let union = store::unions::by_id(db, g.id).await?;
         add("jiceng", "cadre", Some(&union), None, None).await?;
@@ -655,16 +537,17 @@ async fn demo_users(
     Ok(out)
 }
 
+/// A bar with rate and time left; with no known length (a streamed file), a counter with rate.
 pub(crate) fn progress_bar(show: bool, len: u64, what: &str) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
-    let b = ProgressBar::new(len);
-    b.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let (b, template) = if len == 0 {
+        (ProgressBar::new_spinner(), "{spinner} {msg} {pos} 行 {per_sec} 已用 {elapsed}")
+    } else {
+        (ProgressBar::new(len), "{msg} [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
+    };
+    b.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
     b.set_message(what.to_string());
     b
 }

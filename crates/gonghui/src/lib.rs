@@ -3,6 +3,5 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
-pub mod roster;
 pub mod startup;
 pub mod telemetry;

@@ -38,17 +38,8 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("无法监听 {}：{e}", settings.listen))?;
         let port = listener.local_addr()?.port();
-        let state = web::AppState::new(
-            db,
-            web::Settings {
-                secure_cookies: settings.secure_cookies,
-            },
-        );
-        Ok(Self {
-            port,
-            listener,
-            router: web::router(state),
-        })
+        let state = web::AppState::new(db, web::Settings { secure_cookies: settings.secure_cookies });
+        Ok(Self { port, listener, router: web::router(state) })
     }
 
     pub fn port(&self) -> u16 {
@@ -56,13 +47,9 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 
@@ -72,8 +59,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -87,10 +73,7 @@ async fn shutdown_signal() {
 mod tests {
     #[test]
     fn redacts_password() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(super::redact("sqlite://data/x.db"), "sqlite://data/x.db");
     }
 }

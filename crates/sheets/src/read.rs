@@ -19,12 +19,7 @@ impl Format {
         if n == 4 && head == *b"PK\x03\x04" {
             return Ok(Format::Xlsx);
         }
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("csv") | Some("txt") => Ok(Format::Csv),
             Some("xls") | Some("xlsx") | Some("xlsm") => Err(SheetError::UnknownFormat),
             _ if n == 0 || head.iter().all(|b| *b != 0) => Ok(Format::Csv),
@@ -66,10 +61,7 @@ pub fn read_rows(
 ) -> Result<(), SheetError> {
     let size = std::fs::metadata(path)?.len();
     if size > limits.max_file_bytes {
-        return Err(SheetError::TooLarge {
-            actual: size,
-            limit: limits.max_file_bytes,
-        });
+        return Err(SheetError::TooLarge { actual: size, limit: limits.max_file_bytes });
     }
     let mut guarded = |n: usize, cells: Vec<Cell>| {
         if cells.len() > limits.max_columns {
@@ -89,56 +81,32 @@ pub fn read_rows(
 type RowFn<'a> = dyn FnMut(usize, Vec<Cell>) -> Result<ControlFlow<()>, SheetError> + 'a;
 
 fn check_zip(path: &Path, size: u64, limits: &Limits) -> Result<(), SheetError> {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path)?)
-        .map_err(|e| SheetError::Xlsx(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path)?).map_err(|e| SheetError::Xlsx(e.to_string()))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| SheetError::Xlsx(e.to_string()))?;
+        let entry = zip.by_index_raw(i).map_err(|e| SheetError::Xlsx(e.to_string()))?;
         total = total.saturating_add(entry.size());
     }
-    if total > limits.max_uncompressed_bytes
-        || total > size.max(1 << 20).saturating_mul(limits.max_zip_ratio)
-    {
-        return Err(SheetError::ZipBomb {
-            uncompressed: total,
-        });
+    if total > limits.max_uncompressed_bytes || total > size.max(1 << 20).saturating_mul(limits.max_zip_ratio) {
+        return Err(SheetError::ZipBomb { uncompressed: total });
     }
     Ok(())
 }
 
-fn read_xlsx(
-    path: &Path,
-    sheet: Option<&str>,
-    size: u64,
-    limits: &Limits,
-    row: &mut RowFn,
-) -> Result<(), SheetError> {
+fn read_xlsx(path: &Path, sheet: Option<&str>, size: u64, limits: &Limits, row: &mut RowFn) -> Result<(), SheetError> {
     check_zip(path, size, limits)?;
-    let mut book: Xlsx<_> = calamine::open_workbook(path)
-        .map_err(|e: calamine::XlsxError| SheetError::Xlsx(e.to_string()))?;
+    let mut book: Xlsx<_> =
+        calamine::open_workbook(path).map_err(|e: calamine::XlsxError| SheetError::Xlsx(e.to_string()))?;
     let name = match sheet {
-        Some(s) => book
-            .sheet_names()
-            .into_iter()
-            .find(|n| n == s)
-            .ok_or_else(|| SheetError::NoSuchSheet(s.to_string()))?,
-        None => book
-            .sheet_names()
-            .into_iter()
-            .next()
-            .ok_or_else(|| SheetError::Xlsx("没有工作表".into()))?,
+        Some(s) => {
+            book.sheet_names().into_iter().find(|n| n == s).ok_or_else(|| SheetError::NoSuchSheet(s.to_string()))?
+        }
+        None => book.sheet_names().into_iter().next().ok_or_else(|| SheetError::Xlsx("没有工作表".into()))?,
     };
-    let mut reader = book
-        .worksheet_cells_reader(&name)
-        .map_err(|e| SheetError::Xlsx(e.to_string()))?;
+    let mut reader = book.worksheet_cells_reader(&name).map_err(|e| SheetError::Xlsx(e.to_string()))?;
     let mut current: Option<u32> = None;
     let mut cells: Vec<Cell> = Vec::new();
-    while let Some(cell) = reader
-        .next_cell()
-        .map_err(|e| SheetError::Xlsx(e.to_string()))?
-    {
+    while let Some(cell) = reader.next_cell().map_err(|e| SheetError::Xlsx(e.to_string()))? {
         let (r, c) = cell.get_position();
         if current != Some(r) {
             if let Some(prev) = current
@@ -175,12 +143,8 @@ fn convert(v: &DataRef) -> Cell {
         DataRef::Int(i) => Cell::Number(*i as f64),
         DataRef::Float(f) => Cell::Number(*f),
         DataRef::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
-        DataRef::DateTime(d) => {
-            domain::roster::excel_serial(d.as_f64()).map_or(Cell::Number(d.as_f64()), Cell::Date)
-        }
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-            Cell::Text(s.chars().take(10).collect())
-        }
+        DataRef::DateTime(d) => domain::roster::excel_serial(d.as_f64()).map_or(Cell::Number(d.as_f64()), Cell::Date),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.chars().take(10).collect()),
         DataRef::Error(_) => Cell::Empty,
     }
 }
@@ -196,22 +160,12 @@ fn read_csv(path: &Path, row: &mut RowFn) -> Result<(), SheetError> {
         // A multi-byte character cut at the end of the sample is still UTF-8.
         Err(e) => e.error_len().is_none(),
     };
-    let encoding = if utf8 {
-        encoding_rs::UTF_8
-    } else {
-        encoding_rs::GB18030
-    };
+    let encoding = if utf8 { encoding_rs::UTF_8 } else { encoding_rs::GB18030 };
     let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
         .encoding(Some(encoding))
         .bom_override(true)
-        .build(BufReader::with_capacity(
-            256 * 1024,
-            std::fs::File::open(path)?,
-        ));
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(decoded);
+        .build(BufReader::with_capacity(256 * 1024, std::fs::File::open(path)?));
+    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(decoded);
     let mut record = csv::StringRecord::new();
     loop {
         match csv.read_record(&mut record) {
@@ -220,13 +174,7 @@ fn read_csv(path: &Path, row: &mut RowFn) -> Result<(), SheetError> {
                 let line = record.position().map_or(0, |p| p.line() as usize);
                 let cells: Vec<Cell> = record
                     .iter()
-                    .map(|f| {
-                        if f.trim().is_empty() {
-                            Cell::Empty
-                        } else {
-                            Cell::Text(f.to_string())
-                        }
-                    })
+                    .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_string()) })
                     .collect();
                 if cells.iter().any(|c| *c != Cell::Empty) && row(line, cells)?.is_break() {
                     return Ok(());

@@ -31,25 +31,17 @@ impl SheetWriter {
         for (i, (title, width)) in table.columns.iter().enumerate() {
             sheet.set_column_width(i as u16, *width).map_err(err)?;
             sheet.set_column_format(i as u16, &text).map_err(err)?;
-            sheet
-                .write_string_with_format(0, i as u16, *title, &header)
-                .map_err(err)?;
+            sheet.write_string_with_format(0, i as u16, *title, &header).map_err(err)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(err)?;
-        Ok(SheetWriter {
-            workbook,
-            row: 0,
-            text,
-        })
+        Ok(SheetWriter { workbook, row: 0, text })
     }
 
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<(), SheetError> {
         self.row += 1;
         let sheet = self.workbook.worksheet_from_index(0).map_err(err)?;
         for (i, c) in cells.iter().enumerate() {
-            sheet
-                .write_string_with_format(self.row, i as u16, c.as_ref(), &self.text)
-                .map_err(err)?;
+            sheet.write_string_with_format(self.row, i as u16, c.as_ref(), &self.text).map_err(err)?;
         }
         Ok(())
     }
@@ -60,13 +52,9 @@ impl SheetWriter {
 
     /// Adds a drop-down list of allowed values to a column, for templates.
     pub fn choices(&mut self, column: u16, values: &[&str]) -> Result<(), SheetError> {
-        let v = rust_xlsxwriter::DataValidation::new()
-            .allow_list_strings(values)
-            .map_err(err)?;
+        let v = rust_xlsxwriter::DataValidation::new().allow_list_strings(values).map_err(err)?;
         let sheet = self.workbook.worksheet_from_index(0).map_err(err)?;
-        sheet
-            .add_data_validation(1, column, 10_000, column, &v)
-            .map_err(err)?;
+        sheet.add_data_validation(1, column, 10_000, column, &v).map_err(err)?;
         Ok(())
     }
 }

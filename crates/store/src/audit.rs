@@ -27,25 +27,11 @@ pub async fn record(
     entity_id: impl ToString,
     detail: Option<String>,
 ) -> Result<()> {
-    let mut q = Sql::new(
-        "INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, detail, ip) VALUES (",
-    );
-    q.bind(crate::now())
-        .push(", ")
-        .bind(actor.user_id)
-        .push(", ")
-        .bind(actor.username.as_str());
-    q.push(", ")
-        .bind(action)
-        .push(", ")
-        .bind(entity)
-        .push(", ")
-        .bind(entity_id.to_string());
-    q.push(", ")
-        .bind(detail)
-        .push(", ")
-        .bind(actor.ip.clone())
-        .push(")");
+    let mut q =
+        Sql::new("INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, detail, ip) VALUES (");
+    q.bind(crate::now()).push(", ").bind(actor.user_id).push(", ").bind(actor.username.as_str());
+    q.push(", ").bind(action).push(", ").bind(entity).push(", ").bind(entity_id.to_string());
+    q.push(", ").bind(detail).push(", ").bind(actor.ip.clone()).push(")");
     q.query().execute(conn).await?;
     Ok(())
 }
@@ -82,28 +68,15 @@ pub async fn search(db: &Db, actor: &Actor, f: &AuditFilter) -> Result<Page<Audi
     actor.require(actor.role.can_read_audit())?;
     let paging = Paging::new(f.page, f.per_page);
     let mut filter = Sql::new(" FROM audit_log WHERE 1=1");
-    let fields = [
-        ("username", &f.user),
-        ("action", &f.action),
-        ("entity", &f.entity),
-        ("entity_id", &f.entity_id),
-    ];
+    let fields = [("username", &f.user), ("action", &f.action), ("entity", &f.entity), ("entity_id", &f.entity_id)];
     for (col, val) in fields {
         if let Some(v) = val.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             filter.push(&format!(" AND {col} = ")).bind(v);
         }
     }
-    let total: i64 = filter
-        .prefixed("SELECT count(*)")
-        .query_scalar()
-        .fetch_one(db.pool())
-        .await?;
-    let mut list =
-        filter.prefixed("SELECT id, at, user_id, username, action, entity, entity_id, detail, ip");
-    list.push(" ORDER BY id DESC LIMIT ")
-        .bind(paging.per_page)
-        .push(" OFFSET ")
-        .bind(paging.offset());
+    let total: i64 = filter.prefixed("SELECT count(*)").query_scalar().fetch_one(db.pool()).await?;
+    let mut list = filter.prefixed("SELECT id, at, user_id, username, action, entity, entity_id, detail, ip");
+    list.push(" ORDER BY id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let items = list.query_as().fetch_all(db.pool()).await?;
     Ok(Page { items, total })
 }

@@ -20,10 +20,7 @@ impl IdVault {
     pub fn from_master(master: &[u8; 32]) -> Self {
         let enc = derive(master, b"gonghui id-card encryption v1");
         let mac_key = derive(master, b"gonghui id-card lookup v1");
-        Self {
-            cipher: XChaCha20Poly1305::new((&enc).into()),
-            mac_key,
-        }
+        Self { cipher: XChaCha20Poly1305::new((&enc).into()), mac_key }
     }
 
     /// 64 hex characters.
@@ -123,10 +120,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

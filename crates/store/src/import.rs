@@ -93,13 +93,7 @@ impl<'a> Importer<'a> {
     /// Rows that did not parse: counted and kept for the report.
     pub fn reject(&mut self, errors: Vec<RowError>) {
         if let Some(first) = errors.first() {
-            if !self
-                .errors
-                .iter()
-                .rev()
-                .take(errors.len())
-                .any(|e| e.row == first.row)
-            {
+            if !self.errors.iter().rev().take(errors.len()).any(|e| e.row == first.row) {
                 self.counts.rejected += 1;
             }
             self.errors.extend(errors);
@@ -128,41 +122,26 @@ impl<'a> Importer<'a> {
             let union = match self.union(&r.union_key).await? {
                 Ok(u) => u,
                 Err(reason) => {
-                    self.reject(vec![RowError {
-                        row: r.row,
-                        column: MemberColumn::Union.header().into(),
-                        reason,
-                    }]);
+                    self.reject(vec![RowError { row: r.row, column: MemberColumn::Union.header().into(), reason }]);
                     continue;
                 }
             };
             let hash = vault.lookup_hash(r.draft.id_card.as_str());
             if let Some(first) = self.seen.get(&hash) {
                 let reason = format!("与第 {first} 行是同一人（身份证号相同）");
-                self.reject(vec![RowError {
-                    row: r.row,
-                    column: MemberColumn::IdCard.header().into(),
-                    reason,
-                }]);
+                self.reject(vec![RowError { row: r.row, column: MemberColumn::IdCard.header().into(), reason }]);
                 continue;
             }
             self.seen.insert(hash.clone(), r.row);
             ready.push((r, union, hash));
         }
-        let existing = self
-            .existing(ready.iter().map(|r| r.2.clone()).collect())
-            .await?;
+        let existing = self.existing(ready.iter().map(|r| r.2.clone()).collect()).await?;
 
         let mut tx = self.db.write_tx().await?;
         let mut fresh = Vec::new();
         for (r, union, hash) in ready {
             match existing.get(&hash) {
-                None => fresh.push(BulkMember::new(
-                    vault,
-                    union.id,
-                    union.path.clone(),
-                    r.draft,
-                )),
+                None => fresh.push(BulkMember::new(vault, union.id, union.path.clone(), r.draft)),
                 Some(e) if e.union_id == union.id => {
                     if e.same_as(&r.draft) {
                         self.counts.unchanged += 1;
@@ -177,7 +156,8 @@ impl<'a> Importer<'a> {
                         .bind(e.union_id)
                         .fetch_one(&mut *tx)
                         .await?;
-                    let visible = matches!(&self.actor.scope, domain::Scope::Subtree(root) if e.path.starts_with(root.as_str()));
+                    let visible =
+                        matches!(&self.actor.scope, domain::Scope::Subtree(root) if e.path.starts_with(root.as_str()));
                     let movable = visible && e.status == MemberStatus::Active.code();
                     let applied = self.apply_transfers && movable;
                     if applied {
@@ -214,11 +194,7 @@ impl<'a> Importer<'a> {
                         .await?;
                     }
                     // Someone outside the importer's scope is named by union only.
-                    let name = if visible {
-                        e.name.clone()
-                    } else {
-                        r.draft.name.clone()
-                    };
+                    let name = if visible { e.name.clone() } else { r.draft.name.clone() };
                     self.transfers.push(TransferNotice {
                         row: r.row,
                         name,
@@ -258,10 +234,7 @@ impl<'a> Importer<'a> {
     }
 
     /// Brings the per-union counters up to date and records the import in the audit log.
-    pub async fn finish(
-        self,
-        file_name: &str,
-    ) -> Result<(ImportCounts, Vec<RowError>, Vec<TransferNotice>)> {
+    pub async fn finish(self, file_name: &str) -> Result<(ImportCounts, Vec<RowError>, Vec<TransferNotice>)> {
         if self.counts.new + self.counts.transfers > 0 {
             unions::recount(self.db).await?;
         }
@@ -270,15 +243,7 @@ impl<'a> Importer<'a> {
             "{file_name}: 新增 {} 更新 {} 未变 {} 转会 {} 拒绝 {}",
             c.new, c.updated, c.unchanged, c.transfers, c.rejected
         );
-        audit::record_now(
-            self.db,
-            self.actor,
-            "member.import",
-            "import",
-            file_name,
-            Some(detail),
-        )
-        .await?;
+        audit::record_now(self.db, self.actor, "member.import", "import", file_name, Some(detail)).await?;
         Ok((self.counts, self.errors, self.transfers))
     }
 }
@@ -286,24 +251,11 @@ impl<'a> Importer<'a> {
 async fn update_fields(tx: &mut sqlx::AnyConnection, id: i64, d: &MemberDraft) -> Result<()> {
     let mut q = Sql::new("UPDATE members SET name = ");
     q.bind(d.name.as_str());
-    q.push(", phone = ")
-        .bind(d.phone.as_ref().map(|p| p.as_str().to_string()));
-    q.push(", employer = ")
-        .bind(d.employer.clone())
-        .push(", job = ")
-        .bind(d.job.clone());
-    q.push(", skill_level = ")
-        .bind(d.skill_level.code())
-        .push(", migrant = ")
-        .bind(d.migrant);
-    q.push(", new_form = ")
-        .bind(d.new_form.code())
-        .push(", model_worker = ")
-        .bind(d.model_worker.code());
-    q.push(", joined_on = ")
-        .bind(d.joined_on.map(domain::fmt_date))
-        .push(", updated_at = ")
-        .bind(crate::now());
+    q.push(", phone = ").bind(d.phone.as_ref().map(|p| p.as_str().to_string()));
+    q.push(", employer = ").bind(d.employer.clone()).push(", job = ").bind(d.job.clone());
+    q.push(", skill_level = ").bind(d.skill_level.code()).push(", migrant = ").bind(d.migrant);
+    q.push(", new_form = ").bind(d.new_form.code()).push(", model_worker = ").bind(d.model_worker.code());
+    q.push(", joined_on = ").bind(d.joined_on.map(domain::fmt_date)).push(", updated_at = ").bind(crate::now());
     q.push(" WHERE id = ").bind(id);
     q.query().execute(tx).await?;
     Ok(())

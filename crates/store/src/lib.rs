@@ -63,17 +63,11 @@ pub enum StoreError {
 impl StoreError {
     /// The caller's input was refused (as opposed to a missing record, a role, or a fault).
     pub fn is_bad_input(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Invalid(_) | StoreError::InvalidFields(_) | StoreError::Conflict { .. }
-        )
+        matches!(self, StoreError::Invalid(_) | StoreError::InvalidFields(_) | StoreError::Conflict { .. })
     }
 
     pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        StoreError::Conflict {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        StoreError::Conflict { zh: zh.into(), en: en.into() }
     }
 }
 
@@ -97,10 +91,7 @@ impl Paging {
     pub const MAX_PER_PAGE: i64 = 200;
 
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
-        Self {
-            page: page.unwrap_or(1).max(1),
-            per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE),
-        }
+        Self { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(20).clamp(1, Self::MAX_PER_PAGE) }
     }
 
     pub fn offset(self) -> i64 {
@@ -126,8 +117,7 @@ impl Db {
         };
         // One plain connection first: a wrong address or password fails now, in one line,
         // instead of after the pool's retries.
-        sqlx::Connection::close(<sqlx::AnyConnection as sqlx::Connection>::connect(&url).await?)
-            .await?;
+        sqlx::Connection::close(<sqlx::AnyConnection as sqlx::Connection>::connect(&url).await?).await?;
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
             Backend::Sqlite => {
@@ -149,11 +139,7 @@ impl Db {
             }
             Backend::Postgres => options.max_connections(16).connect(&url).await?,
         };
-        let db = Db {
-            pool,
-            backend,
-            vault: Arc::new(vault),
-        };
+        let db = Db { pool, backend, vault: Arc::new(vault) };
         migrate::run(&db).await?;
         Ok(db)
     }
@@ -196,33 +182,21 @@ fn sqlite_url(url: &str) -> Result<String> {
     if path.is_empty() || path == ":memory:" {
         return Err(StoreError::BadUrl(url.to_string()));
     }
-    if let Some(dir) = std::path::Path::new(path)
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Migrate(format!("{}: {e}", dir.display())))?;
+    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Migrate(format!("{}: {e}", dir.display())))?;
     }
-    Ok(if rest.contains('?') {
-        format!("sqlite://{rest}")
-    } else {
-        format!("sqlite://{rest}?mode=rwc")
-    })
+    Ok(if rest.contains('?') { format!("sqlite://{rest}") } else { format!("sqlite://{rest}?mode=rwc") })
 }
 
 pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// Is this database error a unique-constraint violation? (Same meaning, two dialects.)
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {
-            d.code()
-                .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+            d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
                 || d.message().contains("UNIQUE constraint failed")
         }
         _ => false,

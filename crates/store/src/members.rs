@@ -4,10 +4,7 @@
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit, unions};
 use domain::member::{MemberDraft, MemberForm};
-use domain::{
-    IdCardNo, Invalid, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex,
-    SkillLevel,
-};
+use domain::{IdCardNo, Invalid, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -82,8 +79,7 @@ impl From<Row> for Member {
             skill_level: SkillLevel::parse(&r.skill_level).unwrap_or(SkillLevel::None),
             migrant: r.migrant != 0,
             new_form: NewEmploymentForm::parse(&r.new_form).unwrap_or(NewEmploymentForm::None),
-            model_worker: ModelWorkerLevel::parse(&r.model_worker)
-                .unwrap_or(ModelWorkerLevel::None),
+            model_worker: ModelWorkerLevel::parse(&r.model_worker).unwrap_or(ModelWorkerLevel::None),
             joined_on: r.joined_on,
             status: MemberStatus::parse(&r.status).unwrap_or(MemberStatus::Active),
             created_at: r.created_at,
@@ -107,9 +103,7 @@ pub struct HistoryEntry {
 
 impl HistoryEntry {
     pub fn event_label(&self) -> &'static str {
-        MemberEvent::parse(&self.event)
-            .map(MemberEvent::label)
-            .unwrap_or("")
+        MemberEvent::parse(&self.event).map(MemberEvent::label).unwrap_or("")
     }
 }
 
@@ -163,12 +157,7 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     actor.members_visible(&mut filter, "m");
     let mut only_scope_and_active = true;
     let mut within: Option<unions::Union> = None;
-    if let Some(code) = query
-        .union
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(code) = query.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = unions::by_code(db, actor, code).await?;
         let p = u.org_path();
         filter.within("m.path", &p);
@@ -178,39 +167,21 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         only_scope_and_active = false;
         if let Ok(id) = IdCardNo::parse(q) {
-            filter
-                .push(" AND m.id_hash = ")
-                .bind(db.vault().lookup_hash(id.as_str()));
+            filter.push(" AND m.id_hash = ").bind(db.vault().lookup_hash(id.as_str()));
         } else if let Ok(phone) = domain::PhoneNo::parse(q) {
             filter.push(" AND m.phone = ").bind(phone.as_str());
         } else if q.len() >= 3 && q.bytes().all(|b| b.is_ascii_digit()) {
-            filter
-                .push(" AND m.phone >= ")
-                .bind(q)
-                .push(" AND m.phone < ")
-                .bind(format!("{q}:"));
+            filter.push(" AND m.phone >= ").bind(q).push(" AND m.phone < ").bind(format!("{q}:"));
         } else {
             // Name from its start: an index range on both engines (binary / "C" collation).
-            filter
-                .push(" AND m.name >= ")
-                .bind(q)
-                .push(" AND m.name < ")
-                .bind(format!("{q}\u{10FFFF}"));
+            filter.push(" AND m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}"));
             by_name = true;
         }
     }
-    match query
-        .status
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some("all") => only_scope_and_active = false,
         Some(s) => {
-            let status = MemberStatus::parse(s).map_err(|e| Invalid {
-                field: "status",
-                ..e
-            })?;
+            let status = MemberStatus::parse(s).map_err(|e| Invalid { field: "status", ..e })?;
             if status != MemberStatus::Active {
                 only_scope_and_active = false;
             }
@@ -226,53 +197,28 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     }
     if let Some(nf) = query.new_form {
         only_scope_and_active = false;
-        filter.push(if nf {
-            " AND m.new_form <> 'none'"
-        } else {
-            " AND m.new_form = 'none'"
-        });
+        filter.push(if nf { " AND m.new_form <> 'none'" } else { " AND m.new_form = 'none'" });
     }
 
     // Counting a county's members row by row is the slow part of a list; the per-union
     // counters give the same number for the common unfiltered case.
     let total = match (&actor.scope, only_scope_and_active) {
         (domain::Scope::Subtree(root), true) => {
-            let path = within
-                .as_ref()
-                .map(|u| u.org_path())
-                .unwrap_or_else(|| root.clone());
+            let path = within.as_ref().map(|u| u.org_path()).unwrap_or_else(|| root.clone());
             unions::active_members_under(db, &path).await?
         }
-        _ => {
-            filter
-                .prefixed("SELECT count(*)")
-                .query_scalar()
-                .fetch_one(db.pool())
-                .await?
-        }
+        _ => filter.prefixed("SELECT count(*)").query_scalar().fetch_one(db.pool()).await?,
     };
     let mut list = filter.prefixed(&format!("SELECT {COLUMNS}"));
     // Orders that follow an index, so a page is read in order rather than sorted.
-    list.push(if by_name {
-        " ORDER BY m.name, m.path, m.status, m.id"
-    } else {
-        " ORDER BY m.path, m.name, m.id"
-    });
-    list.push(" LIMIT ")
-        .bind(paging.per_page)
-        .push(" OFFSET ")
-        .bind(paging.offset());
+    list.push(if by_name { " ORDER BY m.name, m.path, m.status, m.id" } else { " ORDER BY m.path, m.name, m.id" });
+    list.push(" LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let rows: Vec<Row> = list.query_as().fetch_all(db.pool()).await?;
-    Ok(Page {
-        items: rows.into_iter().map(Member::from).collect(),
-        total,
-    })
+    Ok(Page { items: rows.into_iter().map(Member::from).collect(), total })
 }
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc()
-        .to_offset(time::macros::offset!(+8))
-        .date()
+    time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date()
 }
 
 fn validate(form: &MemberForm) -> Result<MemberDraft> {
@@ -280,12 +226,7 @@ fn validate(form: &MemberForm) -> Result<MemberDraft> {
 }
 
 /// Refuses a second record for one person, saying where the first one is.
-async fn ensure_unique(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    hash: &[u8],
-    except: Option<i64>,
-) -> Result<()> {
+async fn ensure_unique(conn: &mut AnyConnection, actor: &Actor, hash: &[u8], except: Option<i64>) -> Result<()> {
     let existing: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT m.id, m.name, u.name FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id_hash = $1",
     )
@@ -309,11 +250,7 @@ async fn ensure_unique(
                     format!("this ID number is already registered in {union_name}"),
                 )
             };
-            Err(StoreError::InvalidFields(vec![Invalid::new(
-                "id_card_no",
-                zh,
-                en,
-            )]))
+            Err(StoreError::InvalidFields(vec![Invalid::new("id_card_no", zh, en)]))
         }
         None => Ok(()),
     }
@@ -326,16 +263,14 @@ pub async fn create(db: &Db, actor: &Actor, union_code: &str, form: &MemberForm)
     let hash = db.vault().lookup_hash(draft.id_card.as_str());
     let sealed = db.vault().seal(draft.id_card.as_str());
     let mut tx = db.write_tx().await?;
-    let union = unions::visible_by_code(&mut tx, actor, union_code)
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => StoreError::InvalidFields(vec![Invalid::new(
-                "union",
-                "所属工会不存在或不在您的管辖范围内",
-                "union not found",
-            )]),
-            e => e,
-        })?;
+    let union = unions::visible_by_code(&mut tx, actor, union_code).await.map_err(|e| match e {
+        StoreError::NotFound => StoreError::InvalidFields(vec![Invalid::new(
+            "union",
+            "所属工会不存在或不在您的管辖范围内",
+            "union not found",
+        )]),
+        e => e,
+    })?;
     ensure_unique(&mut tx, actor, &hash, None).await?;
     let now = crate::now();
     let mut q = Sql::new(
@@ -344,37 +279,17 @@ pub async fn create(db: &Db, actor: &Actor, union_code: &str, form: &MemberForm)
     );
     q.bind(union.id).push(", ").bind(union.path.as_str());
     push_draft_values(&mut q, &draft, sealed, hash);
-    q.push(", 'active', ")
-        .bind(now)
-        .push(", ")
-        .bind(now)
-        .push(") RETURNING id");
+    q.push(", 'active', ").bind(now).push(", ").bind(now).push(") RETURNING id");
     let id: i64 = match q.query_scalar().fetch_one(&mut *tx).await {
         Ok(id) => id,
         // Two people registering the same ID at the same instant: the index decides.
         Err(e) if crate::is_unique_violation(&e) => {
-            return Err(StoreError::conflict(
-                "该身份证号已登记为会员",
-                "ID number already registered",
-            ));
+            return Err(StoreError::conflict("该身份证号已登记为会员", "ID number already registered"));
         }
         Err(e) => return Err(e.into()),
     };
-    let on = draft
-        .joined_on
-        .map(domain::fmt_date)
-        .unwrap_or_else(|| domain::fmt_date(today()));
-    add_history(
-        &mut tx,
-        actor,
-        id,
-        MemberEvent::Joined,
-        &on,
-        None,
-        Some(union.id),
-        None,
-    )
-    .await?;
+    let on = draft.joined_on.map(domain::fmt_date).unwrap_or_else(|| domain::fmt_date(today()));
+    add_history(&mut tx, actor, id, MemberEvent::Joined, &on, None, Some(union.id), None).await?;
     bump(&mut tx, union.id, 1).await?;
     audit::record(
         &mut tx,
@@ -399,26 +314,15 @@ fn push_draft_values(q: &mut Sql, d: &MemberDraft, sealed: Vec<u8>, hash: Vec<u8
         .bind(hash)
         .push(", ")
         .bind(d.id_card.masked());
-    q.push(", ")
-        .bind(d.id_card.sex().code())
-        .push(", ")
-        .bind(domain::fmt_date(d.id_card.birth_date()));
+    q.push(", ").bind(d.id_card.sex().code()).push(", ").bind(domain::fmt_date(d.id_card.birth_date()));
     q.push(", ")
         .bind(d.phone.as_ref().map(|p| p.as_str().to_string()))
         .push(", ")
         .bind(d.employer.clone())
         .push(", ")
         .bind(d.job.clone());
-    q.push(", ")
-        .bind(d.skill_level.code())
-        .push(", ")
-        .bind(d.migrant)
-        .push(", ")
-        .bind(d.new_form.code());
-    q.push(", ")
-        .bind(d.model_worker.code())
-        .push(", ")
-        .bind(d.joined_on.map(domain::fmt_date));
+    q.push(", ").bind(d.skill_level.code()).push(", ").bind(d.migrant).push(", ").bind(d.new_form.code());
+    q.push(", ").bind(d.model_worker.code()).push(", ").bind(d.joined_on.map(domain::fmt_date));
 }
 
 /// Fields a PATCH may change; absent fields stay as they are.
@@ -441,10 +345,8 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
     actor.require(actor.role.can_write_registry())?;
     let mut tx = db.write_tx().await?;
     let current = get_in(&mut tx, actor, id).await?;
-    let sealed: Vec<u8> = sqlx::query_scalar("SELECT id_cipher FROM members WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let sealed: Vec<u8> =
+        sqlx::query_scalar("SELECT id_cipher FROM members WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
     let current_id = db.vault().open(&sealed).ok_or(StoreError::Crypto)?;
     let pick = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
     let form = MemberForm {
@@ -453,25 +355,10 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
         phone: pick(&patch.phone, &current.phone),
         employer: pick(&patch.employer, &current.employer),
         job: pick(&patch.job, &current.job),
-        skill_level: Some(
-            patch
-                .skill_level
-                .clone()
-                .unwrap_or(current.skill_level.code().into()),
-        ),
+        skill_level: Some(patch.skill_level.clone().unwrap_or(current.skill_level.code().into())),
         migrant: patch.migrant.unwrap_or(current.migrant),
-        new_form: Some(
-            patch
-                .new_form
-                .clone()
-                .unwrap_or(current.new_form.code().into()),
-        ),
-        model_worker: Some(
-            patch
-                .model_worker
-                .clone()
-                .unwrap_or(current.model_worker.code().into()),
-        ),
+        new_form: Some(patch.new_form.clone().unwrap_or(current.new_form.code().into())),
+        model_worker: Some(patch.model_worker.clone().unwrap_or(current.model_worker.code().into())),
         joined_on: pick(&patch.joined_on, &current.joined_on),
     };
     let draft = validate(&form)?;
@@ -483,35 +370,15 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
     let mut q = Sql::new("UPDATE members SET name = ");
     q.bind(draft.name.as_str());
     if id_changed {
-        q.push(", id_cipher = ")
-            .bind(db.vault().seal(draft.id_card.as_str()))
-            .push(", id_hash = ")
-            .bind(hash);
-        q.push(", id_masked = ")
-            .bind(draft.id_card.masked())
-            .push(", sex = ")
-            .bind(draft.id_card.sex().code());
-        q.push(", birth_date = ")
-            .bind(domain::fmt_date(draft.id_card.birth_date()));
+        q.push(", id_cipher = ").bind(db.vault().seal(draft.id_card.as_str())).push(", id_hash = ").bind(hash);
+        q.push(", id_masked = ").bind(draft.id_card.masked()).push(", sex = ").bind(draft.id_card.sex().code());
+        q.push(", birth_date = ").bind(domain::fmt_date(draft.id_card.birth_date()));
     }
-    q.push(", phone = ")
-        .bind(draft.phone.as_ref().map(|p| p.as_str().to_string()));
-    q.push(", employer = ")
-        .bind(draft.employer.clone())
-        .push(", job = ")
-        .bind(draft.job.clone());
-    q.push(", skill_level = ")
-        .bind(draft.skill_level.code())
-        .push(", migrant = ")
-        .bind(draft.migrant);
-    q.push(", new_form = ")
-        .bind(draft.new_form.code())
-        .push(", model_worker = ")
-        .bind(draft.model_worker.code());
-    q.push(", joined_on = ")
-        .bind(draft.joined_on.map(domain::fmt_date))
-        .push(", updated_at = ")
-        .bind(crate::now());
+    q.push(", phone = ").bind(draft.phone.as_ref().map(|p| p.as_str().to_string()));
+    q.push(", employer = ").bind(draft.employer.clone()).push(", job = ").bind(draft.job.clone());
+    q.push(", skill_level = ").bind(draft.skill_level.code()).push(", migrant = ").bind(draft.migrant);
+    q.push(", new_form = ").bind(draft.new_form.code()).push(", model_worker = ").bind(draft.model_worker.code());
+    q.push(", joined_on = ").bind(draft.joined_on.map(domain::fmt_date)).push(", updated_at = ").bind(crate::now());
     q.push(" WHERE id = ").bind(id);
     q.query().execute(&mut *tx).await?;
     let changed = changed_fields(patch, id_changed);
@@ -535,12 +402,7 @@ fn changed_fields(p: &MemberPatch, id_changed: bool) -> String {
         ("model_worker", p.model_worker.is_some()),
         ("joined_on", p.joined_on.is_some()),
     ];
-    fields
-        .iter()
-        .filter(|f| f.1)
-        .map(|f| f.0)
-        .collect::<Vec<_>>()
-        .join(",")
+    fields.iter().filter(|f| f.1).map(|f| f.0).collect::<Vec<_>>().join(",")
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -559,16 +421,14 @@ pub async fn transfer(db: &Db, actor: &Actor, id: i64, f: &TransferForm) -> Resu
     let on = event_date(f.date.as_deref())?;
     let mut tx = db.write_tx().await?;
     let m = get_in(&mut tx, actor, id).await?;
-    let to = unions::visible_by_code(&mut tx, actor, &f.to_union)
-        .await
-        .map_err(|e| match e {
-            StoreError::NotFound => StoreError::InvalidFields(vec![Invalid::new(
-                "to_union",
-                "转入工会不存在或不在您的管辖范围内",
-                "receiving union not found",
-            )]),
-            e => e,
-        })?;
+    let to = unions::visible_by_code(&mut tx, actor, &f.to_union).await.map_err(|e| match e {
+        StoreError::NotFound => StoreError::InvalidFields(vec![Invalid::new(
+            "to_union",
+            "转入工会不存在或不在您的管辖范围内",
+            "receiving union not found",
+        )]),
+        e => e,
+    })?;
     if to.id == m.union_id {
         return Err(StoreError::InvalidFields(vec![Invalid::new(
             "to_union",
@@ -592,39 +452,13 @@ pub async fn transfer(db: &Db, actor: &Actor, id: i64, f: &TransferForm) -> Resu
         .execute(&mut *tx)
         .await?;
     let note = f.note.clone().filter(|n| !n.trim().is_empty());
-    add_history(
-        &mut tx,
-        actor,
-        id,
-        MemberEvent::TransferredOut,
-        &on,
-        Some(m.union_id),
-        Some(to.id),
-        note.clone(),
-    )
-    .await?;
-    add_history(
-        &mut tx,
-        actor,
-        id,
-        MemberEvent::TransferredIn,
-        &on,
-        Some(m.union_id),
-        Some(to.id),
-        note,
-    )
-    .await?;
+    add_history(&mut tx, actor, id, MemberEvent::TransferredOut, &on, Some(m.union_id), Some(to.id), note.clone())
+        .await?;
+    add_history(&mut tx, actor, id, MemberEvent::TransferredIn, &on, Some(m.union_id), Some(to.id), note).await?;
     bump(&mut tx, m.union_id, -1).await?;
     bump(&mut tx, to.id, 1).await?;
-    audit::record(
-        &mut tx,
-        actor,
-        "member.transfer",
-        "member",
-        id,
-        Some(format!("{} → {}", m.union_code, to.code)),
-    )
-    .await?;
+    audit::record(&mut tx, actor, "member.transfer", "member", id, Some(format!("{} → {}", m.union_code, to.code)))
+        .await?;
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
@@ -642,10 +476,7 @@ pub struct StatusForm {
 /// 保留、退会、去世、恢复会籍…: a change of status, checked against the allowed transitions.
 pub async fn change_status(db: &Db, actor: &Actor, id: i64, f: &StatusForm) -> Result<Member> {
     actor.require(actor.role.can_write_registry())?;
-    let event = MemberEvent::parse(&f.event).map_err(|e| Invalid {
-        field: "event",
-        ..e
-    })?;
+    let event = MemberEvent::parse(&f.event).map_err(|e| Invalid { field: "event", ..e })?;
     let on = event_date(f.date.as_deref())?;
     let mut tx = db.write_tx().await?;
     let m = get_in(&mut tx, actor, id).await?;
@@ -703,31 +534,16 @@ pub async fn reveal(db: &Db, actor: &Actor, id: i64, reason: &str) -> Result<Str
     actor.require(actor.role.can_reveal_id())?;
     let reason = reason.trim();
     if reason.chars().count() < 2 || reason.chars().count() > 200 {
-        return Err(Invalid::new(
-            "reason",
-            "请填写查看原因（2–200 字）",
-            "a reason of 2-200 characters is required",
-        )
-        .into());
+        return Err(
+            Invalid::new("reason", "请填写查看原因（2–200 字）", "a reason of 2-200 characters is required").into()
+        );
     }
     let mut q = Sql::new("SELECT m.id_cipher FROM members m WHERE m.id = ");
     q.bind(id);
     actor.members_visible(&mut q, "m");
-    let sealed: Vec<u8> = q
-        .query_scalar()
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let sealed: Vec<u8> = q.query_scalar().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)?;
     let plain = db.vault().open(&sealed).ok_or(StoreError::Crypto)?;
-    audit::record_now(
-        db,
-        actor,
-        "member.reveal",
-        "member",
-        id,
-        Some(reason.to_string()),
-    )
-    .await?;
+    audit::record_now(db, actor, "member.reveal", "member", id, Some(reason.to_string())).await?;
     Ok(plain)
 }
 
@@ -745,22 +561,8 @@ pub(crate) async fn add_history(
     let mut q = Sql::new(
         "INSERT INTO member_history (member_id, event, on_date, from_union_id, to_union_id, note, user_id, at) VALUES (",
     );
-    q.bind(member_id)
-        .push(", ")
-        .bind(event.code())
-        .push(", ")
-        .bind(on)
-        .push(", ")
-        .bind(from)
-        .push(", ")
-        .bind(to);
-    q.push(", ")
-        .bind(note)
-        .push(", ")
-        .bind(actor.user_id)
-        .push(", ")
-        .bind(crate::now())
-        .push(")");
+    q.bind(member_id).push(", ").bind(event.code()).push(", ").bind(on).push(", ").bind(from).push(", ").bind(to);
+    q.push(", ").bind(note).push(", ").bind(actor.user_id).push(", ").bind(crate::now()).push(")");
     q.query().execute(conn).await?;
     Ok(())
 }
@@ -788,21 +590,10 @@ pub struct BulkMember {
 impl BulkMember {
     /// Seals and hashes the ID number now, so callers can do that work on another thread
     /// while the database writes the previous batch.
-    pub fn new(
-        vault: &crate::IdVault,
-        union_id: i64,
-        union_path: String,
-        draft: MemberDraft,
-    ) -> Self {
+    pub fn new(vault: &crate::IdVault, union_id: i64, union_path: String, draft: MemberDraft) -> Self {
         let id = draft.id_card.as_str();
         let (sealed, hash) = (vault.seal(id), vault.lookup_hash(id));
-        Self {
-            union_id,
-            union_path,
-            draft,
-            sealed,
-            hash,
-        }
+        Self { union_id, union_path, draft, sealed, hash }
     }
 }
 
@@ -833,33 +624,16 @@ pub(crate) async fn insert_bulk_in(
             q.push(if i == 0 { "(" } else { ", (" });
             q.bind(m.union_id).push(", ").bind(m.union_path.as_str());
             push_draft_values(&mut q, &m.draft, m.sealed.clone(), m.hash.clone());
-            q.push(", 'active', ")
-                .bind(now)
-                .push(", ")
-                .bind(now)
-                .push(")");
+            q.push(", 'active', ").bind(now).push(", ").bind(now).push(")");
         }
         q.push(" RETURNING id");
         let ids: Vec<i64> = q.query_scalar().fetch_all(&mut *tx).await?;
-        let mut h = Sql::anonymous(
-            "INSERT INTO member_history (member_id, event, on_date, to_union_id, at) VALUES ",
-            backend,
-        );
+        let mut h =
+            Sql::anonymous("INSERT INTO member_history (member_id, event, on_date, to_union_id, at) VALUES ", backend);
         for (i, (id, m)) in ids.iter().zip(chunk).enumerate() {
             h.push(if i == 0 { "(" } else { ", (" });
-            let on = m
-                .draft
-                .joined_on
-                .map(domain::fmt_date)
-                .unwrap_or_else(|| domain::fmt_date(today()));
-            h.bind(*id)
-                .push(", 'joined', ")
-                .bind(on)
-                .push(", ")
-                .bind(m.union_id)
-                .push(", ")
-                .bind(now)
-                .push(")");
+            let on = m.draft.joined_on.map(domain::fmt_date).unwrap_or_else(|| domain::fmt_date(today()));
+            h.bind(*id).push(", 'joined', ").bind(on).push(", ").bind(m.union_id).push(", ").bind(now).push(")");
         }
         h.query().execute(&mut *tx).await?;
     }
@@ -868,12 +642,10 @@ pub(crate) async fn insert_bulk_in(
 
 /// The first member of a union by id (for linking a demo member login), without scope.
 pub async fn first_in_union(db: &Db, union_id: i64) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT min(id) FROM members WHERE union_id = $1")
-            .bind(union_id)
-            .fetch_one(db.pool())
-            .await?,
-    )
+    Ok(sqlx::query_scalar("SELECT min(id) FROM members WHERE union_id = $1")
+        .bind(union_id)
+        .fetch_one(db.pool())
+        .await?)
 }
 
 /// Drops the members table's secondary indexes before a large load into an (almost) empty
@@ -881,25 +653,24 @@ pub async fn first_in_union(db: &Db, union_id: i64) -> Result<Option<i64>> {
 /// end is far cheaper than updating them row by row. The unique ID-hash index stays.
 pub async fn drop_secondary_indexes(db: &Db) -> Result<Vec<String>> {
     let mut conn = schema_fresh_connection(db).await?;
-    let defs: Vec<(String, String)> = match db.backend() {
-        crate::Backend::Sqlite => {
-            sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL")
-                .fetch_all(&mut *conn)
-                .await?
-        }
-        crate::Backend::Postgres => {
-            sqlx::query_as(
-                "SELECT indexname::text, indexdef::text FROM pg_indexes WHERE tablename = 'members' \
-                 AND indexdef NOT LIKE '%UNIQUE%' AND indexname NOT LIKE '%pkey'",
+    let defs: Vec<(String, String)> =
+        match db.backend() {
+            crate::Backend::Sqlite => sqlx::query_as(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL",
             )
             .fetch_all(&mut *conn)
-            .await?
-        }
-    };
+            .await?,
+            crate::Backend::Postgres => {
+                sqlx::query_as(
+                    "SELECT indexname::text, indexdef::text FROM pg_indexes WHERE tablename = 'members' \
+                 AND indexdef NOT LIKE '%UNIQUE%' AND indexname NOT LIKE '%pkey'",
+                )
+                .fetch_all(&mut *conn)
+                .await?
+            }
+        };
     for (name, _) in &defs {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}")))
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}"))).execute(&mut *conn).await?;
     }
     Ok(defs.into_iter().map(|d| d.1).collect())
 }
@@ -907,16 +678,10 @@ pub async fn drop_secondary_indexes(db: &Db) -> Result<Vec<String>> {
 pub async fn create_indexes(db: &Db, defs: &[String]) -> Result<()> {
     let mut conn = schema_fresh_connection(db).await?;
     for def in defs {
-        sqlx::query(sqlx::AssertSqlSafe(def.clone()))
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(def.clone())).execute(&mut *conn).await?;
     }
     // On PostgreSQL, VACUUM also sets the visibility map, so counts can be index-only scans.
-    let analyze = if db.backend() == crate::Backend::Postgres {
-        "VACUUM ANALYZE members"
-    } else {
-        "ANALYZE"
-    };
+    let analyze = if db.backend() == crate::Backend::Postgres { "VACUUM ANALYZE members" } else { "ANALYZE" };
     sqlx::query(analyze).execute(&mut *conn).await?;
     Ok(())
 }
@@ -927,9 +692,7 @@ pub async fn create_indexes(db: &Db, defs: &[String]) -> Result<()> {
 async fn schema_fresh_connection(db: &Db) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
     let mut conn = db.pool().acquire().await?;
     if db.backend() == crate::Backend::Sqlite {
-        sqlx::query("SELECT count(*) FROM sqlite_master")
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("SELECT count(*) FROM sqlite_master").execute(&mut *conn).await?;
     }
     Ok(conn)
 }
@@ -968,9 +731,7 @@ pub async fn export(
     let mut last = 0i64;
     let mut count = 0usize;
     loop {
-        let mut q = Sql::new(&format!(
-            "SELECT {COLUMNS}, {cipher} AS id_cipher FROM members m WHERE m.id > "
-        ));
+        let mut q = Sql::new(&format!("SELECT {COLUMNS}, {cipher} AS id_cipher FROM members m WHERE m.id > "));
         q.bind(last);
         actor.members_visible(&mut q, "m");
         if let Some(u) = &within {
@@ -985,25 +746,15 @@ pub async fn export(
                 Some(sealed) => db.vault().open(sealed).ok_or(StoreError::Crypto)?,
                 None => r.row.id_masked.clone(),
             };
-            each(Exported {
-                member: Member::from(r.row),
-                id_card,
-            })?;
+            each(Exported { member: Member::from(r.row), id_card })?;
             count += 1;
         }
     }
     let detail = format!(
         "{} 人{}{}",
         count,
-        within
-            .as_ref()
-            .map(|u| format!("，{}", u.code))
-            .unwrap_or_default(),
-        if reveal {
-            "，含完整身份证号"
-        } else {
-            ""
-        }
+        within.as_ref().map(|u| format!("，{}", u.code)).unwrap_or_default(),
+        if reveal { "，含完整身份证号" } else { "" }
     );
     audit::record_now(
         db,

@@ -19,25 +19,21 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
     }
     let result = apply(&mut conn, steps).await;
     if lock.is_some() {
-        sqlx::query("SELECT pg_advisory_unlock(726001)")
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("SELECT pg_advisory_unlock(726001)").execute(&mut *conn).await?;
     }
     result
 }
 
 async fn apply(conn: &mut sqlx::AnyConnection, steps: &[(i64, &str)]) -> Result<()> {
-    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-        .execute(&mut *conn)
-        .await?;
-    let done: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations")
-        .fetch_all(&mut *conn)
-        .await?;
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let done: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations").fetch_all(&mut *conn).await?;
     let newest_known = steps.last().map(|s| s.0).unwrap_or(0);
     if let Some(v) = done.iter().map(|d| d.0).find(|v| *v > newest_known) {
-        return Err(StoreError::Migrate(format!(
-            "数据库版本 {v} 比本程序新，请升级 gonghui"
-        )));
+        return Err(StoreError::Migrate(format!("数据库版本 {v} 比本程序新，请升级 gonghui")));
     }
     for (version, sql) in steps {
         if done.iter().any(|d| d.0 == *version) {

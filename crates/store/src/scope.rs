@@ -47,20 +47,14 @@ impl Actor {
                 sql.within(&format!("{alias}.path"), root);
             }
             Scope::OwnRecord { member_id } => {
-                sql.push(&format!(
-                    " AND {alias}.id = (SELECT union_id FROM members WHERE id = "
-                ))
-                .bind(*member_id)
-                .push(")");
+                sql.push(&format!(" AND {alias}.id = (SELECT union_id FROM members WHERE id = "))
+                    .bind(*member_id)
+                    .push(")");
             }
         }
     }
 
     pub(crate) fn require(&self, allowed: bool) -> Result<()> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(StoreError::Forbidden)
-        }
+        if allowed { Ok(()) } else { Err(StoreError::Forbidden) }
     }
 }

@@ -75,21 +75,14 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Self {
-            text: text.to_string(),
-            args: Vec::new(),
-            anonymous: false,
-        }
+        Self { text: text.to_string(), args: Vec::new(), anonymous: false }
     }
 
     /// For statements with thousands of parameters on SQLite: plain `?` placeholders. sqlx
     /// looks each parameter up by name, and SQLite finds a name by a linear scan, so `$n`
     /// costs O(n²) per statement; `?` has no name to scan for.
     pub fn anonymous(text: &str, backend: crate::Backend) -> Self {
-        Self {
-            anonymous: backend == crate::Backend::Sqlite,
-            ..Self::new(text)
-        }
+        Self { anonymous: backend == crate::Backend::Sqlite, ..Self::new(text) }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -111,18 +104,13 @@ impl Sql {
     /// ` AND <column> lies in the subtree of <root>`: an index range on a materialised path.
     pub fn within(&mut self, column: &str, root: &domain::OrgPath) -> &mut Self {
         self.push(&format!(" AND {column} >= ")).bind(root.as_str());
-        self.push(&format!(" AND {column} < "))
-            .bind(root.upper_bound())
+        self.push(&format!(" AND {column} < ")).bind(root.upper_bound())
     }
 
     /// The same query with `prefix` in front (e.g. `SELECT count(*)` before a shared
     /// `FROM … WHERE …`); later binds go on numbering after these.
     pub fn prefixed(&self, prefix: &str) -> Sql {
-        Sql {
-            text: format!("{prefix}{}", self.text),
-            args: self.args.clone(),
-            anonymous: self.anonymous,
-        }
+        Sql { text: format!("{prefix}{}", self.text), args: self.args.clone(), anonymous: self.anonymous }
     }
 
     pub fn text(&self) -> &str {

@@ -36,9 +36,7 @@ impl Union {
     }
 
     pub fn level_label(&self) -> &'static str {
-        UnionLevel::parse(&self.level)
-            .map(UnionLevel::label)
-            .unwrap_or("")
+        UnionLevel::parse(&self.level).map(UnionLevel::label).unwrap_or("")
     }
 }
 
@@ -85,11 +83,8 @@ struct RowWithCounts {
 
 /// The federation at the top of the tree, if one has been created.
 pub async fn root(db: &Db) -> Result<Option<Union>> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM unions u WHERE u.parent_id IS NULL ORDER BY u.id LIMIT 1");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_optional(db.pool())
-        .await?)
+    let sql = format!("SELECT {COLUMNS} FROM unions u WHERE u.parent_id IS NULL ORDER BY u.id LIMIT 1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_optional(db.pool()).await?)
 }
 
 /// A union the actor may see, by code; `NotFound` otherwise.
@@ -98,27 +93,17 @@ pub async fn by_code(db: &Db, actor: &Actor, code: &str) -> Result<Union> {
     visible_by_code(&mut conn, actor, code).await
 }
 
-pub(crate) async fn visible_by_code(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    code: &str,
-) -> Result<Union> {
+pub(crate) async fn visible_by_code(conn: &mut AnyConnection, actor: &Actor, code: &str) -> Result<Union> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.code = "));
     q.bind(code.trim());
     actor.unions_visible(&mut q, "u");
-    q.query_as()
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound)
+    q.query_as().fetch_optional(conn).await?.ok_or(StoreError::NotFound)
 }
 
 /// Find a union by code or exact name (roster files use either), within scope.
 pub async fn by_code_or_name(db: &Db, actor: &Actor, key: &str) -> Result<Union> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE (u.code = "));
-    q.bind(key.trim())
-        .push(" OR u.name = ")
-        .bind(key.trim())
-        .push(")");
+    q.bind(key.trim()).push(" OR u.name = ").bind(key.trim()).push(")");
     actor.unions_visible(&mut q, "u");
     q.push(" ORDER BY u.id LIMIT 2");
     let found: Vec<Union> = q.query_as().fetch_all(db.pool()).await?;
@@ -134,16 +119,10 @@ pub async fn by_code_or_name(db: &Db, actor: &Actor, key: &str) -> Result<Union>
 
 pub async fn detail(db: &Db, actor: &Actor, code: &str) -> Result<UnionDetail> {
     let union = by_code(db, actor, code).await?;
-    let row = with_counts(db, vec![union])
-        .await?
-        .pop()
-        .ok_or(StoreError::NotFound)?;
+    let row = with_counts(db, vec![union]).await?.pop().ok_or(StoreError::NotFound)?;
     let parent_code = match row.union.parent_id {
         Some(pid) => {
-            sqlx::query_scalar("SELECT code FROM unions WHERE id = $1")
-                .bind(pid)
-                .fetch_optional(db.pool())
-                .await?
+            sqlx::query_scalar("SELECT code FROM unions WHERE id = $1").bind(pid).fetch_optional(db.pool()).await?
         }
         None => None,
     };
@@ -161,30 +140,16 @@ pub async fn detail(db: &Db, actor: &Actor, code: &str) -> Result<UnionDetail> {
     .bind(p.upper_bound())
     .fetch_one(db.pool())
     .await?;
-    Ok(UnionDetail {
-        row,
-        parent_code,
-        enterprises,
-        headcount,
-    })
+    Ok(UnionDetail { row, parent_code, enterprises, headcount })
 }
 
 /// Direct children of a union, optionally filtered by name, by name order.
-pub async fn children(
-    db: &Db,
-    actor: &Actor,
-    code: &str,
-    q: Option<&str>,
-    paging: Paging,
-) -> Result<Page<UnionRow>> {
+pub async fn children(db: &Db, actor: &Actor, code: &str, q: Option<&str>, paging: Paging) -> Result<Page<UnionRow>> {
     let parent = by_code(db, actor, code).await?;
     let mut filter = Sql::new(" FROM unions u WHERE u.parent_id = ");
     filter.bind(parent.id);
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        filter
-            .push(" AND u.name LIKE ")
-            .bind(format!("%{}", crate::sql::like_prefix(q)))
-            .push(" ESCAPE '\\'");
+        filter.push(" AND u.name LIKE ").bind(format!("%{}", crate::sql::like_prefix(q))).push(" ESCAPE '\\'");
     }
     actor.unions_visible(&mut filter, "u");
     list(db, filter, paging).await
@@ -193,29 +158,17 @@ pub async fn children(
 /// Unions in scope whose name contains `q`, with their full path: the tree's search box.
 pub async fn search(db: &Db, actor: &Actor, q: &str, paging: Paging) -> Result<Page<UnionRow>> {
     let mut filter = Sql::new(" FROM unions u WHERE u.name LIKE ");
-    filter
-        .bind(format!("%{}", crate::sql::like_prefix(q.trim())))
-        .push(" ESCAPE '\\'");
+    filter.bind(format!("%{}", crate::sql::like_prefix(q.trim()))).push(" ESCAPE '\\'");
     actor.unions_visible(&mut filter, "u");
     list(db, filter, paging).await
 }
 
 async fn list(db: &Db, filter: Sql, paging: Paging) -> Result<Page<UnionRow>> {
-    let total: i64 = filter
-        .prefixed("SELECT count(*)")
-        .query_scalar()
-        .fetch_one(db.pool())
-        .await?;
+    let total: i64 = filter.prefixed("SELECT count(*)").query_scalar().fetch_one(db.pool()).await?;
     let mut q = filter.prefixed(&format!("SELECT {COLUMNS}"));
-    q.push(" ORDER BY u.level, u.name, u.id LIMIT ")
-        .bind(paging.per_page)
-        .push(" OFFSET ")
-        .bind(paging.offset());
+    q.push(" ORDER BY u.level, u.name, u.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let unions: Vec<Union> = q.query_as().fetch_all(db.pool()).await?;
-    Ok(Page {
-        items: with_counts(db, unions).await?,
-        total,
-    })
+    Ok(Page { items: with_counts(db, unions).await?, total })
 }
 
 /// Adds full names, subtree member counts and child counts to a handful of unions.
@@ -234,12 +187,8 @@ async fn with_counts(db: &Db, unions: Vec<Union>) -> Result<Vec<UnionRow>> {
         q.bind(*id);
     }
     q.push(")");
-    let names: std::collections::HashMap<i64, String> = q
-        .query_as::<(i64, String)>()
-        .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .collect();
+    let names: std::collections::HashMap<i64, String> =
+        q.query_as::<(i64, String)>().fetch_all(db.pool()).await?.into_iter().collect();
 
     let mut q = Sql::new(&format!(
         "SELECT {COLUMNS}, {SUBTREE_MEMBERS} AS subtree_members, (SELECT count(*) FROM unions k WHERE k.parent_id = u.id) AS children \
@@ -258,13 +207,8 @@ async fn with_counts(db: &Db, unions: Vec<Union>) -> Result<Vec<UnionRow>> {
     Ok(unions
         .into_iter()
         .filter_map(|u| {
-            let full_name = u
-                .org_path()
-                .ids()
-                .iter()
-                .filter_map(|id| names.get(id).cloned())
-                .collect::<Vec<_>>()
-                .join(" / ");
+            let full_name =
+                u.org_path().ids().iter().filter_map(|id| names.get(id).cloned()).collect::<Vec<_>>().join(" / ");
             by_id.remove(&u.id).map(|r| UnionRow {
                 union: r.union,
                 full_name,
@@ -309,32 +253,15 @@ fn check_union_form(f: &UnionForm) -> Result<(UnionLevel, Option<DivisionCode>, 
     let code = f.code.trim();
     if code.is_empty()
         || code.chars().count() > 32
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        errors.push(Invalid::new(
-            "code",
-            "工会代码为 1–32 位字母、数字、- 或 _",
-            "code: 1-32 letters, digits, - or _",
-        ));
+        errors.push(Invalid::new("code", "工会代码为 1–32 位字母、数字、- 或 _", "code: 1-32 letters, digits, - or _"));
     }
     let n = f.name.trim().chars().count();
     if n == 0 || n > 100 {
-        errors.push(Invalid::new(
-            "name",
-            "工会名称为 1–100 个字符",
-            "name: 1-100 characters",
-        ));
+        errors.push(Invalid::new("name", "工会名称为 1–100 个字符", "name: 1-100 characters"));
     }
-    let level = UnionLevel::parse(&f.level)
-        .map_err(|e| {
-            errors.push(Invalid {
-                field: "level",
-                ..e
-            })
-        })
-        .ok();
+    let level = UnionLevel::parse(&f.level).map_err(|e| errors.push(Invalid { field: "level", ..e })).ok();
     let division = f
         .division_code
         .as_deref()
@@ -343,21 +270,12 @@ fn check_union_form(f: &UnionForm) -> Result<(UnionLevel, Option<DivisionCode>, 
         .transpose()
         .map_err(|e| errors.push(e))
         .ok();
-    let founded = match f
-        .founded_on
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let founded = match f.founded_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Some(None),
         Some(s) => match domain::parse_date(s) {
             Some(d) => Some(Some(domain::fmt_date(d))),
             None => {
-                errors.push(Invalid::new(
-                    "founded_on",
-                    "建会日期格式应为 2020-01-01",
-                    "founded_on must be a date",
-                ));
+                errors.push(Invalid::new("founded_on", "建会日期格式应为 2020-01-01", "founded_on must be a date"));
                 None
             }
         },
@@ -374,22 +292,12 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
     actor.require(actor.role.can_write_registry())?;
     let (level, division, founded_on) = check_union_form(f)?;
     let mut tx = db.write_tx().await?;
-    let parent = match f
-        .parent_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(code) => Some(visible_by_code(&mut tx, actor, code).await.map_err(|e| {
-            match e {
-                StoreError::NotFound => Invalid::new(
-                    "parent_code",
-                    "上级工会不存在或不在您的管辖范围内",
-                    "parent union not found",
-                )
-                .into(),
-                e => e,
+    let parent = match f.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => Some(visible_by_code(&mut tx, actor, code).await.map_err(|e| match e {
+            StoreError::NotFound => {
+                Invalid::new("parent_code", "上级工会不存在或不在您的管辖范围内", "parent union not found").into()
             }
+            e => e,
         })?),
         None => None,
     };
@@ -406,20 +314,11 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
             }
         }
         None => {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM unions WHERE parent_id IS NULL LIMIT 1")
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if exists.is_some()
-                || level != UnionLevel::Federation
-                || actor.role != domain::Role::CountyAdmin
-            {
-                return Err(Invalid::new(
-                    "parent_code",
-                    "请填写上级工会代码",
-                    "parent_code is required",
-                )
-                .into());
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM unions WHERE parent_id IS NULL LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+            if exists.is_some() || level != UnionLevel::Federation || actor.role != domain::Role::CountyAdmin {
+                return Err(Invalid::new("parent_code", "请填写上级工会代码", "parent_code is required").into());
             }
         }
     }
@@ -434,16 +333,8 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
         .push(", ")
         .bind(parent.as_ref().map(|p| p.id));
     // The path needs the new id: write a unique placeholder, then set it.
-    q.push(", ")
-        .bind(format!("/new-{}/", f.code.trim()))
-        .push(", ")
-        .bind(division.map(|d| d.as_str().to_string()));
-    q.push(", ")
-        .bind(trimmed(&f.address))
-        .push(", ")
-        .bind(founded_on)
-        .push(", ")
-        .bind(trimmed(&f.chair));
+    q.push(", ").bind(format!("/new-{}/", f.code.trim())).push(", ").bind(division.map(|d| d.as_str().to_string()));
+    q.push(", ").bind(trimmed(&f.address)).push(", ").bind(founded_on).push(", ").bind(trimmed(&f.chair));
     q.push(", ").bind(crate::now()).push(") RETURNING id");
     let id: i64 = match q.query_scalar().fetch_one(&mut *tx).await {
         Ok(id) => id,
@@ -465,15 +356,8 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        "union.create",
-        "union",
-        id,
-        Some(format!("{} {}", f.code.trim(), f.name.trim())),
-    )
-    .await?;
+    audit::record(&mut tx, actor, "union.create", "union", id, Some(format!("{} {}", f.code.trim(), f.name.trim())))
+        .await?;
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.id = "));
     q.bind(id);
     let union = q.query_as().fetch_one(&mut *tx).await?;
@@ -482,10 +366,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
 }
 
 fn trimmed(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
 }
 
 /// Moves a union and its whole subtree under another parent, members included, in one
@@ -505,18 +386,12 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
         .into());
     }
     if !UnionLevel::parse(&node.level)?.may_sit_under(UnionLevel::parse(&parent.level)?) {
-        return Err(Invalid::new(
-            "parent_code",
-            "层级不允许这样调整",
-            "levels do not allow this move",
-        )
-        .into());
+        return Err(Invalid::new("parent_code", "层级不允许这样调整", "levels do not allow this move").into());
     }
     let new = new_parent.child(node.id);
     for table in ["unions", "members"] {
-        let sql = format!(
-            "UPDATE {table} SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4"
-        );
+        let sql =
+            format!("UPDATE {table} SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(new.as_str().to_string())
             .bind(old.as_str().len() as i64 + 1)
@@ -530,15 +405,7 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
         .bind(node.id)
         .execute(&mut *tx)
         .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        "union.move",
-        "union",
-        node.id,
-        Some(format!("{} → {}", old, new)),
-    )
-    .await?;
+    audit::record(&mut tx, actor, "union.move", "union", node.id, Some(format!("{} → {}", old, new))).await?;
     tx.commit().await?;
     by_code(db, actor, code).await
 }
@@ -554,59 +421,32 @@ pub struct EnterpriseForm {
     pub ownership: Option<String>,
 }
 
-pub async fn add_enterprise(
-    db: &Db,
-    actor: &Actor,
-    union_code: &str,
-    f: &EnterpriseForm,
-) -> Result<Enterprise> {
+pub async fn add_enterprise(db: &Db, actor: &Actor, union_code: &str, f: &EnterpriseForm) -> Result<Enterprise> {
     actor.require(actor.role.can_write_registry())?;
     let mut errors = Vec::new();
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.push(Invalid::new(
-            "name",
-            "单位名称为 1–100 个字符",
-            "name: 1-100 characters",
-        ));
+        errors.push(Invalid::new("name", "单位名称为 1–100 个字符", "name: 1-100 characters"));
     }
-    let credit = trimmed(&f.credit_code)
-        .map(|c| CreditCode::parse(&c))
-        .transpose()
-        .map_err(|e| errors.push(e))
-        .ok()
-        .flatten();
+    let credit =
+        trimmed(&f.credit_code).map(|c| CreditCode::parse(&c)).transpose().map_err(|e| errors.push(e)).ok().flatten();
     let industry = trimmed(&f.industry)
         .map(|i| Industry::parse(&i))
         .transpose()
-        .map_err(|e| {
-            errors.push(Invalid {
-                field: "industry",
-                ..e
-            })
-        })
+        .map_err(|e| errors.push(Invalid { field: "industry", ..e }))
         .ok()
         .flatten();
     if !(0..=1_000_000).contains(&f.headcount) {
-        errors.push(Invalid::new(
-            "headcount",
-            "职工人数应在 0–1000000 之间",
-            "headcount out of range",
-        ));
+        errors.push(Invalid::new("headcount", "职工人数应在 0–1000000 之间", "headcount out of range"));
     }
     if !errors.is_empty() {
         return Err(StoreError::InvalidFields(errors));
     }
     let mut tx = db.write_tx().await?;
     let union = visible_by_code(&mut tx, actor, union_code).await?;
-    let mut q = Sql::new(
-        "INSERT INTO enterprises (union_id, name, credit_code, industry, headcount, ownership) VALUES (",
-    );
-    q.bind(union.id)
-        .push(", ")
-        .bind(name)
-        .push(", ")
-        .bind(credit.map(|c| c.as_str().to_string()));
+    let mut q =
+        Sql::new("INSERT INTO enterprises (union_id, name, credit_code, industry, headcount, ownership) VALUES (");
+    q.bind(union.id).push(", ").bind(name).push(", ").bind(credit.map(|c| c.as_str().to_string()));
     q.push(", ")
         .bind(industry.map(|i| i.code().to_string()))
         .push(", ")
@@ -625,15 +465,7 @@ pub async fn add_enterprise(
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &mut tx,
-        actor,
-        "enterprise.create",
-        "enterprise",
-        e.id,
-        Some(name.to_string()),
-    )
-    .await?;
+    audit::record(&mut tx, actor, "enterprise.create", "enterprise", e.id, Some(name.to_string())).await?;
     tx.commit().await?;
     Ok(e)
 }
@@ -650,20 +482,14 @@ pub async fn recount(db: &Db) -> Result<()> {
 
 /// The code of a union by id (for naming the root of a user's scope).
 pub async fn code_of(db: &Db, id: i64) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT code FROM unions WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?)
+    Ok(sqlx::query_scalar("SELECT code FROM unions WHERE id = $1").bind(id).fetch_optional(db.pool()).await?)
 }
 
 /// A union by id, without scope: for the command line and bulk jobs only.
 pub async fn by_id(db: &Db, id: i64) -> Result<Union> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.id = "));
     q.bind(id);
-    q.query_as()
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(StoreError::NotFound)
+    q.query_as().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)
 }
 
 /// Sets an enterprise's headcount (职工人数), e.g. after a roster load.

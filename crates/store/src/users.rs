@@ -37,7 +37,8 @@ impl User {
 
 const USER_COLUMNS: &str = "us.id, us.username, us.role, us.union_id, u.code AS union_code, u.name AS union_name, \
      d.name AS department, us.member_id, us.created_at";
-const USER_FROM: &str = " FROM users us LEFT JOIN unions u ON u.id = us.union_id LEFT JOIN departments d ON d.id = us.department_id";
+const USER_FROM: &str =
+    " FROM users us LEFT JOIN unions u ON u.id = us.union_id LEFT JOIN departments d ON d.id = us.department_id";
 
 #[derive(Debug, Clone, Default)]
 pub struct NewUser {
@@ -53,12 +54,7 @@ pub struct NewUser {
 
 fn check_password(pw: &str) -> Result<()> {
     if pw.chars().count() < 8 || pw.len() > 256 {
-        return Err(Invalid::new(
-            "password",
-            "密码至少 8 个字符",
-            "password must have at least 8 characters",
-        )
-        .into());
+        return Err(Invalid::new("password", "密码至少 8 个字符", "password must have at least 8 characters").into());
     }
     Ok(())
 }
@@ -66,9 +62,7 @@ fn check_password(pw: &str) -> Result<()> {
 async fn hash_password(pw: String) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(pw.as_bytes(), &salt)
-            .map(|h| h.to_string())
+        Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string())
     })
     .await
     .map_err(|e| StoreError::Migrate(e.to_string()))?
@@ -77,8 +71,7 @@ async fn hash_password(pw: String) -> Result<String> {
 
 async fn verify_password(pw: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
     })
     .await
     .unwrap_or(false)
@@ -89,16 +82,11 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
     let username = u.username.trim();
     if username.chars().count() < 2
         || username.chars().count() > 32
-        || username
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
+        || username.chars().any(|c| c.is_whitespace() || c.is_control())
     {
-        return Err(Invalid::new(
-            "username",
-            "用户名为 2–32 个字符，不含空格",
-            "username: 2-32 characters, no spaces",
-        )
-        .into());
+        return Err(
+            Invalid::new("username", "用户名为 2–32 个字符，不含空格", "username: 2-32 characters, no spaces").into()
+        );
     }
     let role = Role::parse(&u.role)?;
     check_password(&u.password)?;
@@ -106,35 +94,18 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
         Some(code) => Some(
             unions::by_code(db, actor, code)
                 .await
-                .map_err(|_| {
-                    Invalid::new("union", format!("工会“{code}”不存在"), "union not found")
-                })?
+                .map_err(|_| Invalid::new("union", format!("工会“{code}”不存在"), "union not found"))?
                 .id,
         ),
         None => None,
     };
     if role == Role::Cadre && union_id.is_none() {
-        return Err(Invalid::new(
-            "union",
-            "工会干部须指定所在工会（--union）",
-            "a cadre needs --union",
-        )
-        .into());
+        return Err(Invalid::new("union", "工会干部须指定所在工会（--union）", "a cadre needs --union").into());
     }
     if role == Role::Member && u.member_id.is_none() {
-        return Err(Invalid::new(
-            "member",
-            "会员账号须关联会员记录",
-            "a member account needs a member record",
-        )
-        .into());
+        return Err(Invalid::new("member", "会员账号须关联会员记录", "a member account needs a member record").into());
     }
-    let department_id = match u
-        .department
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let department_id = match u.department.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(name) => Some(department_id(db, name).await?),
         None if role == Role::Department => {
             return Err(Invalid::new(
@@ -151,41 +122,16 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
     let mut q = Sql::new(
         "INSERT INTO users (username, password_hash, role, union_id, department_id, member_id, created_at) VALUES (",
     );
-    q.bind(username)
-        .push(", ")
-        .bind(hash)
-        .push(", ")
-        .bind(role.code())
-        .push(", ")
-        .bind(union_id);
-    q.push(", ")
-        .bind(department_id)
-        .push(", ")
-        .bind(u.member_id)
-        .push(", ")
-        .bind(crate::now())
-        .push(") RETURNING id");
+    q.bind(username).push(", ").bind(hash).push(", ").bind(role.code()).push(", ").bind(union_id);
+    q.push(", ").bind(department_id).push(", ").bind(u.member_id).push(", ").bind(crate::now()).push(") RETURNING id");
     let id: i64 = match q.query_scalar().fetch_one(&mut *tx).await {
         Ok(id) => id,
         Err(e) if crate::is_unique_violation(&e) => {
-            return Err(Invalid::new(
-                "username",
-                format!("用户名“{username}”已存在"),
-                "username taken",
-            )
-            .into());
+            return Err(Invalid::new("username", format!("用户名“{username}”已存在"), "username taken").into());
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &mut tx,
-        actor,
-        "user.create",
-        "user",
-        id,
-        Some(format!("{username} {}", role.code())),
-    )
-    .await?;
+    audit::record(&mut tx, actor, "user.create", "user", id, Some(format!("{username} {}", role.code()))).await?;
     tx.commit().await?;
     by_id(db, id).await
 }
@@ -196,34 +142,24 @@ pub async fn department_id(db: &Db, name: &str) -> Result<i64> {
         .bind(name.to_string())
         .execute(db.pool())
         .await?;
-    Ok(
-        sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
-            .bind(name.to_string())
-            .fetch_one(db.pool())
-            .await?,
-    )
+    Ok(sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
+        .bind(name.to_string())
+        .fetch_one(db.pool())
+        .await?)
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<User> {
     let sql = format!("SELECT {USER_COLUMNS}{USER_FROM} WHERE us.id = $1");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(StoreError::NotFound)
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)
 }
 
 pub async fn list(db: &Db) -> Result<Vec<User>> {
     let sql = format!("SELECT {USER_COLUMNS}{USER_FROM} ORDER BY us.id");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(db.pool())
-        .await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?)
 }
 
 pub async fn count(db: &Db) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(db.pool())
-        .await?)
+    Ok(sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(db.pool()).await?)
 }
 
 pub async fn set_password(db: &Db, actor: &Actor, username: &str, password: &str) -> Result<()> {
@@ -231,17 +167,16 @@ pub async fn set_password(db: &Db, actor: &Actor, username: &str, password: &str
     check_password(password)?;
     let hash = hash_password(password.to_string()).await?;
     let mut tx = db.write_tx().await?;
-    let id: i64 = sqlx::query_scalar("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE username = $2 RETURNING id")
-        .bind(hash)
-        .bind(username.to_string())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let id: i64 = sqlx::query_scalar(
+        "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE username = $2 RETURNING id",
+    )
+    .bind(hash)
+    .bind(username.to_string())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     // A new password ends every session opened with the old one.
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
     audit::record(&mut tx, actor, "user.password", "user", id, None).await?;
     tx.commit().await?;
     Ok(())
@@ -271,18 +206,12 @@ pub struct NewSession {
     pub expires_at: i64,
 }
 
-pub async fn login(
-    db: &Db,
-    username: &str,
-    password: &str,
-    ip: Option<String>,
-) -> Result<NewSession, LoginError> {
-    let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT id, password_hash, failed_logins, locked_until FROM users WHERE username = $1",
-    )
-    .bind(username.trim().to_string())
-    .fetch_optional(db.pool())
-    .await?;
+pub async fn login(db: &Db, username: &str, password: &str, ip: Option<String>) -> Result<NewSession, LoginError> {
+    let row: Option<(i64, String, i64, i64)> =
+        sqlx::query_as("SELECT id, password_hash, failed_logins, locked_until FROM users WHERE username = $1")
+            .bind(username.trim().to_string())
+            .fetch_optional(db.pool())
+            .await?;
     let now = crate::now();
     let Some((id, hash, failed, locked_until)) = row else {
         // Spend the same time as a real check, so timing does not tell which names exist.
@@ -297,40 +226,20 @@ pub async fn login(
         ip,
     };
     if locked_until > now {
-        return Err(LoginError::Locked {
-            minutes: (locked_until - now + 59) / 60,
-        });
+        return Err(LoginError::Locked { minutes: (locked_until - now + 59) / 60 });
     }
     if !verify_password(password.to_string(), hash).await {
         let failed = failed + 1;
-        let (failed, lock) = if failed >= MAX_FAILED_LOGINS {
-            (0, now + LOCKOUT_SECONDS)
-        } else {
-            (failed, 0)
-        };
+        let (failed, lock) = if failed >= MAX_FAILED_LOGINS { (0, now + LOCKOUT_SECONDS) } else { (failed, 0) };
         sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
             .bind(failed)
             .bind(lock)
             .bind(id)
             .execute(db.pool())
             .await?;
-        audit::record_now(
-            db,
-            &actor,
-            if lock > 0 {
-                "login.locked"
-            } else {
-                "login.failed"
-            },
-            "user",
-            id,
-            None,
-        )
-        .await?;
+        audit::record_now(db, &actor, if lock > 0 { "login.locked" } else { "login.failed" }, "user", id, None).await?;
         return Err(if lock > 0 {
-            LoginError::Locked {
-                minutes: LOCKOUT_SECONDS / 60,
-            }
+            LoginError::Locked { minutes: LOCKOUT_SECONDS / 60 }
         } else {
             LoginError::BadCredentials
         });
@@ -343,10 +252,7 @@ pub async fn login(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash(&token))
         .bind(id)
@@ -357,22 +263,14 @@ pub async fn login(
         .await?;
     audit::record(&mut tx, &actor, "login", "user", id, None).await?;
     tx.commit().await?;
-    Ok(NewSession {
-        token,
-        csrf,
-        user: by_id(db, id).await?,
-        expires_at,
-    })
+    Ok(NewSession { token, csrf, user: by_id(db, id).await?, expires_at })
 }
 
 /// The hash of a random password nobody has, made once with the same parameters as real
 /// ones, to verify against when the user does not exist.
 async fn dummy_hash() -> String {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY
-        .get_or_init(|| async { hash_password(random_token()).await.unwrap_or_default() })
-        .await
-        .clone()
+    DUMMY.get_or_init(|| async { hash_password(random_token()).await.unwrap_or_default() }).await.clone()
 }
 
 fn random_token() -> String {
@@ -396,13 +294,12 @@ pub async fn session(db: &Db, token: &str, ip: Option<String>) -> Result<Option<
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
-    let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-    )
-    .bind(token_hash(token))
-    .bind(crate::now())
-    .fetch_optional(db.pool())
-    .await?;
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash(token))
+            .bind(crate::now())
+            .fetch_optional(db.pool())
+            .await?;
     let Some((user_id, csrf)) = row else {
         return Ok(None);
     };
@@ -413,36 +310,22 @@ pub async fn session(db: &Db, token: &str, ip: Option<String>) -> Result<Option<
         (Role::Member, None) => return Ok(None),
         (_, _) => Scope::Subtree(scope_root(db, user.union_id).await?),
     };
-    let actor = Actor {
-        user_id: Some(user.id),
-        username: user.username.clone(),
-        role,
-        scope,
-        ip,
-    };
+    let actor = Actor { user_id: Some(user.id), username: user.username.clone(), role, scope, ip };
     Ok(Some(SessionInfo { actor, user, csrf }))
 }
 
 async fn scope_root(db: &Db, union_id: Option<i64>) -> Result<OrgPath> {
     let path: Option<String> = match union_id {
         Some(id) => {
-            sqlx::query_scalar("SELECT path FROM unions WHERE id = $1")
-                .bind(id)
-                .fetch_optional(db.pool())
-                .await?
+            sqlx::query_scalar("SELECT path FROM unions WHERE id = $1").bind(id).fetch_optional(db.pool()).await?
         }
         None => unions::root(db).await?.map(|u| u.path),
     };
     // No federation yet: a scope that matches nothing.
-    Ok(path
-        .and_then(|p| OrgPath::parse(&p))
-        .unwrap_or_else(|| OrgPath::root(0)))
+    Ok(path.and_then(|p| OrgPath::parse(&p)).unwrap_or_else(|| OrgPath::root(0)))
 }
 
 pub async fn logout(db: &Db, token: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .execute(db.pool())
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(db.pool()).await?;
     Ok(())
 }

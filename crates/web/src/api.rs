@@ -72,13 +72,7 @@ pub fn routes() -> Router<AppState> {
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such route",
-            "没有这个接口",
-        )
-        .into_response()
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route", "没有这个接口").into_response()
     } else {
         crate::pages::not_found_page()
     }
@@ -94,18 +88,8 @@ struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "auth", responses((status = 200, body = Health), (status = 503, body = Health)))]
 async fn healthz(State(st): State<AppState>) -> (StatusCode, Json<Health>) {
     let ok = st.db.ping().await;
-    let status = if ok {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (
-        status,
-        Json(Health {
-            status: if ok { "ok" } else { "unavailable" }.into(),
-            database: ok,
-        }),
-    )
+    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(Health { status: if ok { "ok" } else { "unavailable" }.into(), database: ok }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -126,17 +110,9 @@ struct LoginAnswer {
 /// Exchange a username and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn login(
-    State(st): State<AppState>,
-    parts: Parts,
-    ApiJson(body): ApiJson<LoginBody>,
-) -> ApiResult<LoginAnswer> {
+async fn login(State(st): State<AppState>, parts: Parts, ApiJson(body): ApiJson<LoginBody>) -> ApiResult<LoginAnswer> {
     match store::users::login(&st.db, &body.username, &body.password, client_ip(&parts)).await {
-        Ok(s) => Ok(Json(LoginAnswer {
-            token: s.token,
-            expires_at: s.expires_at,
-            user: s.user,
-        })),
+        Ok(s) => Ok(Json(LoginAnswer { token: s.token, expires_at: s.expires_at, user: s.user })),
         Err(LoginError::BadCredentials) => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -192,10 +168,7 @@ async fn me(State(st): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Me> {
     }))
 }
 
-pub(crate) async fn scope_root_code(
-    st: &AppState,
-    s: &store::users::SessionInfo,
-) -> Result<Option<String>, ApiError> {
+pub(crate) async fn scope_root_code(st: &AppState, s: &store::users::SessionInfo) -> Result<Option<String>, ApiError> {
     Ok(match &s.actor.scope {
         domain::Scope::Subtree(root) => {
             let id = root.ids().last().copied().unwrap_or(0);
@@ -222,13 +195,7 @@ async fn search_unions(
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> ApiResult<Page<UnionRow>> {
     Ok(Json(
-        store::unions::search(
-            &st.db,
-            &s.actor,
-            p.q.as_deref().unwrap_or(""),
-            Paging::new(p.page, p.per_page),
-        )
-        .await?,
+        store::unions::search(&st.db, &s.actor, p.q.as_deref().unwrap_or(""), Paging::new(p.page, p.per_page)).await?,
     ))
 }
 
@@ -240,10 +207,7 @@ async fn create_union(
     ApiUser(s): ApiUser,
     ApiJson(f): ApiJson<UnionForm>,
 ) -> Result<(StatusCode, Json<Union>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(store::unions::create(&st.db, &s.actor, &f).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(store::unions::create(&st.db, &s.actor, &f).await?)))
 }
 
 /// A union with its full path, counts and enterprises.
@@ -266,16 +230,7 @@ async fn union_children(
     ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> ApiResult<Page<UnionRow>> {
-    Ok(Json(
-        store::unions::children(
-            &st.db,
-            &s.actor,
-            &code,
-            p.q.as_deref(),
-            Paging::new(p.page, p.per_page),
-        )
-        .await?,
-    ))
+    Ok(Json(store::unions::children(&st.db, &s.actor, &code, p.q.as_deref(), Paging::new(p.page, p.per_page)).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -292,9 +247,7 @@ async fn move_union(
     ApiPath(code): ApiPath<String>,
     ApiJson(b): ApiJson<MoveBody>,
 ) -> ApiResult<Union> {
-    Ok(Json(
-        store::unions::move_to(&st.db, &s.actor, &code, &b.parent_code).await?,
-    ))
+    Ok(Json(store::unions::move_to(&st.db, &s.actor, &code, &b.parent_code).await?))
 }
 
 /// Register an enterprise covered by a union.
@@ -306,10 +259,7 @@ async fn add_enterprise(
     ApiPath(code): ApiPath<String>,
     ApiJson(f): ApiJson<EnterpriseForm>,
 ) -> Result<(StatusCode, Json<Enterprise>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(store::unions::add_enterprise(&st.db, &s.actor, &code, &f).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(store::unions::add_enterprise(&st.db, &s.actor, &code, &f).await?)))
 }
 
 /// Members in scope: by union subtree, name (from its start), phone, or exact ID number.
@@ -364,20 +314,13 @@ async fn create_member(
     ApiUser(s): ApiUser,
     ApiJson(b): ApiJson<NewMemberBody>,
 ) -> Result<(StatusCode, Json<Member>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(store::members::create(&st.db, &s.actor, &b.union, &b.form).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(store::members::create(&st.db, &s.actor, &b.union, &b.form).await?)))
 }
 
 /// One member, ID number masked.
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path)),
     responses((status = 200, body = Member), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_member(
-    State(st): State<AppState>,
-    ApiUser(s): ApiUser,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Member> {
+async fn get_member(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Member> {
     Ok(Json(store::members::get(&st.db, &s.actor, id).await?))
 }
 
@@ -390,9 +333,7 @@ async fn patch_member(
     ApiPath(id): ApiPath<i64>,
     ApiJson(p): ApiJson<MemberPatch>,
 ) -> ApiResult<Member> {
-    Ok(Json(
-        store::members::update(&st.db, &s.actor, id, &p).await?,
-    ))
+    Ok(Json(store::members::update(&st.db, &s.actor, id, &p).await?))
 }
 
 /// Membership history: joined, transfers, status changes.
@@ -427,9 +368,7 @@ async fn reveal_member(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RevealBody>,
 ) -> ApiResult<Revealed> {
-    Ok(Json(Revealed {
-        id_card_no: store::members::reveal(&st.db, &s.actor, id, &b.reason).await?,
-    }))
+    Ok(Json(Revealed { id_card_no: store::members::reveal(&st.db, &s.actor, id, &b.reason).await? }))
 }
 
 /// 转会: move an active member to another union in scope; history is kept.
@@ -441,9 +380,7 @@ async fn transfer_member(
     ApiPath(id): ApiPath<i64>,
     ApiJson(f): ApiJson<TransferForm>,
 ) -> ApiResult<Member> {
-    Ok(Json(
-        store::members::transfer(&st.db, &s.actor, id, &f).await?,
-    ))
+    Ok(Json(store::members::transfer(&st.db, &s.actor, id, &f).await?))
 }
 
 /// Change membership status: retained, left, died, rejoined, transferred_out, transferred_in.
@@ -455,9 +392,7 @@ async fn member_status(
     ApiPath(id): ApiPath<i64>,
     ApiJson(f): ApiJson<StatusForm>,
 ) -> ApiResult<Member> {
-    Ok(Json(
-        store::members::change_status(&st.db, &s.actor, id, &f).await?,
-    ))
+    Ok(Json(store::members::change_status(&st.db, &s.actor, id, &f).await?))
 }
 
 /// The audit log, newest first (county admins).

@@ -13,10 +13,7 @@ use store::users::SessionInfo;
 pub const SESSION_COOKIE: &str = "gh_session";
 
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
 }
 
 pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
@@ -37,10 +34,7 @@ pub struct ApiUser(pub SessionInfo);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -68,15 +62,8 @@ impl IntoResponse for ToLogin {
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let next = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| "/".into());
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let next = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         let Some(token) = cookie(parts, SESSION_COOKIE) else {
             return Err(ToLogin(next).into_response());
         };
@@ -89,9 +76,7 @@ impl FromRequestParts<AppState> for PageUser {
 }
 
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)])
-        .map(|x| x[1..].to_string())
-        .unwrap_or_default()
+    serde_urlencoded::to_string([("", s)]).map(|x| x[1..].to_string()).unwrap_or_default()
 }
 
 /// JSON body whose parse errors answer in the API's error shape.
@@ -105,10 +90,7 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(r) => {
                 let status = r.status();
-                let mut e = ApiError::bad_request(
-                    r.body_text(),
-                    format!("请求体不是有效的 JSON：{}", r.body_text()),
-                );
+                let mut e = ApiError::bad_request(r.body_text(), format!("请求体不是有效的 JSON：{}", r.body_text()));
                 if status == StatusCode::PAYLOAD_TOO_LARGE {
                     e = ApiError::new(status, "too_large", "request body too large", "请求体过大");
                 }
@@ -124,16 +106,10 @@ pub struct ApiQuery<T>(pub T);
 impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
-            Err(r) => Err(ApiError::bad_request(
-                r.body_text(),
-                format!("查询参数有误：{}", r.body_text()),
-            )),
+            Err(r) => Err(ApiError::bad_request(r.body_text(), format!("查询参数有误：{}", r.body_text()))),
         }
     }
 }
@@ -144,16 +120,10 @@ pub struct ApiPath<T>(pub T);
 impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
-            Err(r) => Err(ApiError::bad_request(
-                r.body_text(),
-                format!("路径参数有误：{}", r.body_text()),
-            )),
+            Err(r) => Err(ApiError::bad_request(r.body_text(), format!("路径参数有误：{}", r.body_text()))),
         }
     }
 }

@@ -39,28 +39,12 @@ pub struct ErrorDetail {
 }
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: &'static str,
-        en: impl Into<String>,
-        zh: impl Into<String>,
-    ) -> Self {
-        Self {
-            status,
-            code,
-            message: en.into(),
-            message_zh: zh.into(),
-            fields: Vec::new(),
-        }
+    pub fn new(status: StatusCode, code: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self { status, code, message: en.into(), message_zh: zh.into(), fields: Vec::new() }
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "login required",
-            "请先登录",
-        )
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "login required", "请先登录")
     }
 
     pub fn bad_request(en: impl Into<String>, zh: impl Into<String>) -> Self {
@@ -71,29 +55,16 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound => Self::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "not found",
-                "记录不存在",
-            ),
-            StoreError::Forbidden => Self::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "not allowed for your role",
-                "您的角色无权执行此操作",
-            ),
+            StoreError::NotFound => Self::new(StatusCode::NOT_FOUND, "not_found", "not found", "记录不存在"),
+            StoreError::Forbidden => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", "not allowed for your role", "您的角色无权执行此操作")
+            }
             StoreError::Invalid(i) => invalid(vec![i]),
             StoreError::InvalidFields(list) => invalid(list),
             StoreError::Conflict { zh, en } => Self::new(StatusCode::CONFLICT, "conflict", en, zh),
             other => {
                 tracing::error!(error = ?other, "store error");
-                Self::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error",
-                    "服务器内部错误，请稍后再试",
-                )
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error", "服务器内部错误，请稍后再试")
             }
         }
     }
@@ -104,19 +75,11 @@ fn invalid(list: Vec<domain::Invalid>) -> ApiError {
     let mut e = ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid",
-        first
-            .as_ref()
-            .map_or("invalid input".into(), |f| format!("{}: {}", f.field, f.en)),
+        first.as_ref().map_or("invalid input".into(), |f| format!("{}: {}", f.field, f.en)),
         first.as_ref().map_or("输入有误".into(), |f| f.zh.clone()),
     );
-    e.fields = list
-        .into_iter()
-        .map(|i| FieldError {
-            field: i.field.to_string(),
-            message: i.en,
-            message_zh: i.zh,
-        })
-        .collect();
+    e.fields =
+        list.into_iter().map(|i| FieldError { field: i.field.to_string(), message: i.en, message_zh: i.zh }).collect();
     e
 }
 

@@ -89,15 +89,8 @@ pub async fn write_members(
 ) -> Result<usize, StoreError> {
     match format {
         ExportFormat::Xlsx => {
-            let mut w = SheetWriter::new(&Table {
-                sheet_name: "会员名册",
-                columns: &COLUMNS,
-            })
-            .map_err(out_err)?;
-            let n = store::members::export(db, actor, union, reveal, |e| {
-                w.row(&cells(&e)).map_err(out_err)
-            })
-            .await?;
+            let mut w = SheetWriter::new(&Table { sheet_name: "会员名册", columns: &COLUMNS }).map_err(out_err)?;
+            let n = store::members::export(db, actor, union, reveal, |e| w.row(&cells(&e)).map_err(out_err)).await?;
             w.save(out).map_err(out_err)?;
             Ok(n)
         }
@@ -106,12 +99,9 @@ pub async fn write_members(
             // A BOM, so Excel opens UTF-8 Chinese text correctly.
             std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(out_err)?;
             let mut w = csv::Writer::from_writer(file);
-            w.write_record(COLUMNS.iter().map(|c| c.0))
-                .map_err(out_err)?;
-            let n = store::members::export(db, actor, union, reveal, |e| {
-                w.write_record(cells(&e)).map_err(out_err)
-            })
-            .await?;
+            w.write_record(COLUMNS.iter().map(|c| c.0)).map_err(out_err)?;
+            let n = store::members::export(db, actor, union, reveal, |e| w.write_record(cells(&e)).map_err(out_err))
+                .await?;
             w.flush().map_err(out_err)?;
             Ok(n)
         }
@@ -127,21 +117,13 @@ pub async fn download(
     reveal: bool,
     format: ExportFormat,
 ) -> Result<Response, StoreError> {
-    let path = std::env::temp_dir().join(format!(
-        "gonghui-export-{}.{}",
-        rand::random::<u64>(),
-        format.extension()
-    ));
+    let path = std::env::temp_dir().join(format!("gonghui-export-{}.{}", rand::random::<u64>(), format.extension()));
     let written = write_members(db, actor, union, reveal, format, &path).await;
     let opened = tokio::fs::File::open(&path).await;
     let _ = tokio::fs::remove_file(&path).await;
     written?;
     let file = opened.map_err(out_err)?;
-    let name = format!(
-        "会员名册-{}.{}",
-        union.unwrap_or("全部"),
-        format.extension()
-    );
+    let name = format!("会员名册-{}.{}", union.unwrap_or("全部"), format.extension());
     let disposition = format!(
         "attachment; filename=\"members.{}\"; filename*=UTF-8''{}",
         format.extension(),
@@ -152,10 +134,7 @@ pub async fn download(
         ExportFormat::Csv => "text/csv; charset=utf-8",
     };
     Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+        [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)],
         Body::from_stream(tokio_util::io::ReaderStream::new(file)),
     )
         .into_response())

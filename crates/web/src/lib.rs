@@ -7,6 +7,7 @@ mod auth;
 mod error;
 pub mod export;
 mod pages;
+pub mod roster;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -31,10 +32,7 @@ pub struct Settings {
 
 impl AppState {
     pub fn new(db: store::Db, settings: Settings) -> Self {
-        Self {
-            db,
-            inner: Arc::new(settings),
-        }
+        Self { db, inner: Arc::new(settings) }
     }
 }
 
@@ -45,21 +43,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            MAX_BODY_BYTES,
-        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

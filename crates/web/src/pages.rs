@@ -33,10 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/new", get(new_member_page).post(new_member_submit))
         .route("/members/export", get(export_page))
         .route("/members/{id}", get(member_page))
-        .route(
-            "/members/{id}/edit",
-            get(edit_member_page).post(edit_member_submit),
-        )
+        .route("/members/{id}/edit", get(edit_member_page).post(edit_member_submit))
         .route("/members/{id}/reveal", post(reveal_submit))
         .route("/members/{id}/transfer", post(transfer_submit))
         .route("/members/{id}/status", post(status_submit))
@@ -45,10 +42,7 @@ pub fn routes() -> Router<AppState> {
 
 async fn css() -> Response {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../static/app.css"),
     )
         .into_response()
@@ -96,11 +90,7 @@ pub fn error_page(e: ApiError) -> Response {
         s if s.is_client_error() => "输入有误",
         _ => "出错了",
     };
-    let mut r = render(ErrorPage {
-        nav: None,
-        title: title.into(),
-        message: e.message_zh,
-    });
+    let mut r = render(ErrorPage { nav: None, title: title.into(), message: e.message_zh });
     *r.status_mut() = e.status;
     r
 }
@@ -152,10 +142,7 @@ struct NextParam {
 }
 
 async fn login_page(State(st): State<AppState>, Query(p): Query<NextParam>) -> Response {
-    let no_users = store::users::count(&st.db)
-        .await
-        .map(|n| n == 0)
-        .unwrap_or(false);
+    let no_users = store::users::count(&st.db).await.map(|n| n == 0).unwrap_or(false);
     render(LoginPage {
         nav: None,
         next: safe_next(p.next.as_deref()),
@@ -182,19 +169,11 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login_submit(
-    State(st): State<AppState>,
-    parts: Parts,
-    Form(f): Form<LoginForm>,
-) -> Response {
+async fn login_submit(State(st): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> Response {
     let next = safe_next(f.next.as_deref());
     match store::users::login(&st.db, &f.username, &f.password, client_ip(&parts)).await {
         Ok(s) => {
-            let secure = if st.inner.secure_cookies {
-                "; Secure"
-            } else {
-                ""
-            };
+            let secure = if st.inner.secure_cookies { "; Secure" } else { "" };
             let cookie = format!(
                 "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
                 s.token,
@@ -204,13 +183,8 @@ async fn login_submit(
         }
         Err(LoginError::Store(e)) => fail(e),
         Err(e) => {
-            let mut r = render(LoginPage {
-                nav: None,
-                next,
-                username: f.username,
-                error: e.to_string(),
-                no_users: false,
-            });
+            let mut r =
+                render(LoginPage { nav: None, next, username: f.username, error: e.to_string(), no_users: false });
             *r.status_mut() = StatusCode::UNAUTHORIZED;
             r
         }
@@ -248,14 +222,8 @@ struct HomePage {
     own_member: Option<i64>,
 }
 
-async fn root_row(
-    st: &AppState,
-    s: &SessionInfo,
-) -> Result<Option<store::unions::UnionRow>, Response> {
-    let Some(code) = crate::api::scope_root_code(st, s)
-        .await
-        .map_err(error_page)?
-    else {
+async fn root_row(st: &AppState, s: &SessionInfo) -> Result<Option<store::unions::UnionRow>, Response> {
+    let Some(code) = crate::api::scope_root_code(st, s).await.map_err(error_page)? else {
         return Ok(None);
     };
     let detail = store::unions::detail(&st.db, &s.actor, &code).await;
@@ -273,12 +241,7 @@ async fn home(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
         _ => None,
     };
     let greeting = format!("您好，{}（{}）", s.user.username, s.actor.role.label());
-    Ok(render(HomePage {
-        nav: nav(&s),
-        greeting,
-        root,
-        own_member,
-    }))
+    Ok(render(HomePage { nav: nav(&s), greeting, root, own_member }))
 }
 
 /// Page links that keep the other query parameters.
@@ -292,16 +255,9 @@ pub struct Pager {
 fn pager(base: &str, params: &[(&str, String)], paging: Paging, total: i64) -> Pager {
     let pages = ((total + paging.per_page - 1) / paging.per_page).max(1);
     let link = |p: i64| {
-        let mut q: Vec<(&str, String)> = params
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .cloned()
-            .collect();
+        let mut q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
         q.push(("page", p.to_string()));
-        format!(
-            "{base}?{}",
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
+        format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
     };
     Pager {
         page: paging.page,
@@ -328,34 +284,16 @@ struct UnionsPage {
     pager: Pager,
 }
 
-async fn unions_search(
-    State(st): State<AppState>,
-    PageUser(s): PageUser,
-    Query(p): Query<SearchParams>,
-) -> PageResult {
+async fn unions_search(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<SearchParams>) -> PageResult {
     let paging = Paging::new(p.page, Some(20));
     let page = if p.q.trim().is_empty() {
-        Page {
-            items: vec![],
-            total: 0,
-        }
+        Page { items: vec![], total: 0 }
     } else {
-        store::unions::search(&st.db, &s.actor, &p.q, paging)
-            .await
-            .map_err(fail)?
+        store::unions::search(&st.db, &s.actor, &p.q, paging).await.map_err(fail)?
     };
-    let root_code = crate::api::scope_root_code(&st, &s)
-        .await
-        .map_err(error_page)?
-        .unwrap_or_default();
+    let root_code = crate::api::scope_root_code(&st, &s).await.map_err(error_page)?.unwrap_or_default();
     let pager = pager("/unions", &[("q", p.q.clone())], paging, page.total);
-    Ok(render(UnionsPage {
-        nav: nav(&s),
-        q: p.q,
-        root_code,
-        page,
-        pager,
-    }))
+    Ok(render(UnionsPage { nav: nav(&s), q: p.q, root_code, page, pager }))
 }
 
 #[derive(Template)]
@@ -376,27 +314,12 @@ async fn union_page(
     Path(code): Path<String>,
     Query(p): Query<SearchParams>,
 ) -> PageResult {
-    let u = store::unions::detail(&st.db, &s.actor, &code)
-        .await
-        .map_err(fail)?;
+    let u = store::unions::detail(&st.db, &s.actor, &code).await.map_err(fail)?;
     let paging = Paging::new(p.page, Some(30));
-    let children = store::unions::children(&st.db, &s.actor, &code, Some(&p.q), paging)
-        .await
-        .map_err(fail)?;
-    let pager = pager(
-        &format!("/unions/{}", urlencode(&code)),
-        &[("q", p.q.clone())],
-        paging,
-        children.total,
-    );
-    let first_members = MemberQuery {
-        union: Some(code.clone()),
-        per_page: Some(10),
-        ..Default::default()
-    };
-    let members = store::members::search(&st.db, &s.actor, &first_members)
-        .await
-        .map_err(fail)?;
+    let children = store::unions::children(&st.db, &s.actor, &code, Some(&p.q), paging).await.map_err(fail)?;
+    let pager = pager(&format!("/unions/{}", urlencode(&code)), &[("q", p.q.clone())], paging, children.total);
+    let first_members = MemberQuery { union: Some(code.clone()), per_page: Some(10), ..Default::default() };
+    let members = store::members::search(&st.db, &s.actor, &first_members).await.map_err(fail)?;
     Ok(render(UnionPage {
         nav: nav(&s),
         u,
@@ -437,24 +360,12 @@ struct MembersPage {
     can_write: bool,
 }
 
-async fn members_page(
-    State(st): State<AppState>,
-    PageUser(s): PageUser,
-    Query(p): Query<MembersParams>,
-) -> PageResult {
+async fn members_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<MembersParams>) -> PageResult {
     let within = match p.union.trim() {
         "" => None,
-        code => Some(
-            store::unions::by_code(&st.db, &s.actor, code)
-                .await
-                .map_err(fail)?,
-        ),
+        code => Some(store::unions::by_code(&st.db, &s.actor, code).await.map_err(fail)?),
     };
-    let status = if p.status.is_empty() {
-        "active".to_string()
-    } else {
-        p.status.clone()
-    };
+    let status = if p.status.is_empty() { "active".to_string() } else { p.status.clone() };
     let query = MemberQuery {
         union: within.as_ref().map(|u| u.code.clone()),
         q: Some(p.q.clone()),
@@ -468,25 +379,11 @@ async fn members_page(
         page: p.page,
         per_page: Some(20),
     };
-    let page = store::members::search(&st.db, &s.actor, &query)
-        .await
-        .map_err(fail)?;
-    let params = [
-        ("union", p.union.clone()),
-        ("q", p.q.clone()),
-        ("status", p.status.clone()),
-        ("migrant", p.migrant.clone()),
-    ];
-    let pager = pager(
-        "/members",
-        &params,
-        Paging::new(p.page, Some(20)),
-        page.total,
-    );
-    let mut statuses: Vec<(&str, &str)> = domain::MemberStatus::ALL
-        .iter()
-        .map(|s| (s.code(), s.label()))
-        .collect();
+    let page = store::members::search(&st.db, &s.actor, &query).await.map_err(fail)?;
+    let params =
+        [("union", p.union.clone()), ("q", p.q.clone()), ("status", p.status.clone()), ("migrant", p.migrant.clone())];
+    let pager = pager("/members", &params, Paging::new(p.page, Some(20)), page.total);
+    let mut statuses: Vec<(&str, &str)> = domain::MemberStatus::ALL.iter().map(|s| (s.code(), s.label())).collect();
     statuses.push(("all", "全部"));
     Ok(render(MembersPage {
         nav: nav(&s),
@@ -524,25 +421,14 @@ async fn member_view(
     flash: String,
     error: String,
 ) -> PageResult {
-    let m = store::members::get(&st.db, &s.actor, id)
-        .await
-        .map_err(fail)?;
-    let history = store::members::history(&st.db, &s.actor, id)
-        .await
-        .map_err(fail)?;
+    let m = store::members::get(&st.db, &s.actor, id).await.map_err(fail)?;
+    let history = store::members::history(&st.db, &s.actor, id).await.map_err(fail)?;
     use domain::MemberEvent as E;
-    let events = [
-        E::Retained,
-        E::Left,
-        E::Died,
-        E::Rejoined,
-        E::TransferredOut,
-        E::TransferredIn,
-    ]
-    .iter()
-    .filter(|e| m.status.apply(**e).is_ok())
-    .map(|e| (e.code(), e.label()))
-    .collect();
+    let events = [E::Retained, E::Left, E::Died, E::Rejoined, E::TransferredOut, E::TransferredIn]
+        .iter()
+        .filter(|e| m.status.apply(**e).is_ok())
+        .map(|e| (e.code(), e.label()))
+        .collect();
     let page = MemberPage {
         nav: nav(s),
         m,
@@ -595,28 +481,8 @@ async fn reveal_submit(
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::reveal(&st.db, &s.actor, id, &f.reason).await {
-        Ok(full) => {
-            member_view(
-                &st,
-                &s,
-                id,
-                Some(full),
-                "已记录本次查看。".into(),
-                String::new(),
-            )
-            .await
-        }
-        Err(e) if e.is_bad_input() => {
-            member_view(
-                &st,
-                &s,
-                id,
-                None,
-                String::new(),
-                ApiError::from(e).message_zh,
-            )
-            .await
-        }
+        Ok(full) => member_view(&st, &s, id, Some(full), "已记录本次查看。".into(), String::new()).await,
+        Err(e) if e.is_bad_input() => member_view(&st, &s, id, None, String::new(), ApiError::from(e).message_zh).await,
         Err(e) => Err(fail(e)),
     }
 }
@@ -632,9 +498,7 @@ async fn after_member_action<T>(
 ) -> PageResult {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/members/{id}?done={done}")).into_response()),
-        Err(e) if e.is_bad_input() => {
-            member_view(st, s, id, None, String::new(), ApiError::from(e).message_zh).await
-        }
+        Err(e) if e.is_bad_input() => member_view(st, s, id, None, String::new(), ApiError::from(e).message_zh).await,
         Err(e) => Err(fail(e)),
     }
 }
@@ -764,11 +628,7 @@ pub struct FormErrors(HashMap<String, String>);
 
 impl FormErrors {
     fn from_error(e: ApiError) -> Self {
-        let mut map: HashMap<String, String> = e
-            .fields
-            .into_iter()
-            .map(|f| (f.field, f.message_zh))
-            .collect();
+        let mut map: HashMap<String, String> = e.fields.into_iter().map(|f| (f.field, f.message_zh)).collect();
         if map.is_empty() {
             map.insert(String::new(), e.message_zh);
         }
@@ -780,11 +640,7 @@ impl FormErrors {
     }
 
     pub fn class(&self, field: &str) -> &'static str {
-        if self.0.contains_key(field) {
-            "bad"
-        } else {
-            ""
-        }
+        if self.0.contains_key(field) { "bad" } else { "" }
     }
 
     /// Errors that belong to no field on the form.
@@ -849,18 +705,9 @@ fn form_page(
         creating,
         csrf: s.csrf.clone(),
         f,
-        skill_levels: domain::SkillLevel::ALL
-            .iter()
-            .map(|v| (v.code(), v.label()))
-            .collect(),
-        new_forms: domain::NewEmploymentForm::ALL
-            .iter()
-            .map(|v| (v.code(), v.label()))
-            .collect(),
-        model_workers: domain::ModelWorkerLevel::ALL
-            .iter()
-            .map(|v| (v.code(), v.label()))
-            .collect(),
+        skill_levels: domain::SkillLevel::ALL.iter().map(|v| (v.code(), v.label())).collect(),
+        new_forms: domain::NewEmploymentForm::ALL.iter().map(|v| (v.code(), v.label())).collect(),
+        model_workers: domain::ModelWorkerLevel::ALL.iter().map(|v| (v.code(), v.label())).collect(),
         errors,
     });
     if r.status().is_success() && !r.headers().contains_key(header::LOCATION) && title.is_empty() {
@@ -879,26 +726,11 @@ async fn new_member_page(PageUser(s): PageUser, Query(p): Query<UnionParam>) -> 
     if !s.actor.role.can_write_registry() {
         return Err(fail(store::StoreError::Forbidden));
     }
-    let f = MemberPost {
-        union: p.union,
-        ..Default::default()
-    };
-    Ok(form_page(
-        &s,
-        "登记会员",
-        "/members/new".into(),
-        "/members".into(),
-        true,
-        f,
-        FormErrors::default(),
-    ))
+    let f = MemberPost { union: p.union, ..Default::default() };
+    Ok(form_page(&s, "登记会员", "/members/new".into(), "/members".into(), true, f, FormErrors::default()))
 }
 
-async fn new_member_submit(
-    State(st): State<AppState>,
-    PageUser(s): PageUser,
-    Form(f): Form<MemberPost>,
-) -> PageResult {
+async fn new_member_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<MemberPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::create(&st.db, &s.actor, &f.union, &f.form()).await {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}?done=saved", m.id)).into_response()),
@@ -919,17 +751,11 @@ async fn new_member_submit(
     }
 }
 
-async fn edit_member_page(
-    State(st): State<AppState>,
-    PageUser(s): PageUser,
-    Path(id): Path<i64>,
-) -> PageResult {
+async fn edit_member_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
     if !s.actor.role.can_write_registry() {
         return Err(fail(store::StoreError::Forbidden));
     }
-    let m = store::members::get(&st.db, &s.actor, id)
-        .await
-        .map_err(fail)?;
+    let m = store::members::get(&st.db, &s.actor, id).await.map_err(fail)?;
     let title = format!("修改 {}", m.name);
     Ok(form_page(
         &s,
@@ -977,16 +803,10 @@ struct ExportQuery {
 
 /// The export buttons: masked ID numbers (full numbers go through the API or the command
 /// line, for roles allowed to reveal).
-async fn export_page(
-    State(st): State<AppState>,
-    PageUser(s): PageUser,
-    Query(q): Query<ExportQuery>,
-) -> PageResult {
+async fn export_page(State(st): State<AppState>, PageUser(s): PageUser, Query(q): Query<ExportQuery>) -> PageResult {
     let union = Some(q.union.as_str()).filter(|u| !u.trim().is_empty());
     let format = q.format.unwrap_or(crate::export::ExportFormat::Xlsx);
-    crate::export::download(&st.db, &s.actor, union, false, format)
-        .await
-        .map_err(fail)
+    crate::export::download(&st.db, &s.actor, union, false, format).await.map_err(fail)
 }
 
 // ---------- audit ----------
@@ -1008,9 +828,7 @@ async fn audit_page(
     PageUser(s): PageUser,
     Query(f): Query<store::audit::AuditFilter>,
 ) -> PageResult {
-    let result = store::audit::search(&st.db, &s.actor, &f)
-        .await
-        .map_err(fail)?;
+    let result = store::audit::search(&st.db, &s.actor, &f).await.map_err(fail)?;
     let paging = Paging::new(f.page, f.per_page);
     let params = [
         ("user", f.user.clone().unwrap_or_default()),
@@ -1018,20 +836,13 @@ async fn audit_page(
         ("entity_id", f.entity_id.clone().unwrap_or_default()),
     ];
     let pager = pager("/audit", &params, paging, result.total);
-    let rows = result
-        .items
-        .into_iter()
-        .map(|e| (e.clone(), beijing_time(e.at)))
-        .collect();
+    let rows = result.items.into_iter().map(|e| (e.clone(), beijing_time(e.at))).collect();
     Ok(render(AuditPage {
         nav: nav(&s),
         f_user: params[0].1.clone(),
         f_action: params[1].1.clone(),
         f_entity_id: params[2].1.clone(),
-        page: Page {
-            items: vec![],
-            total: result.total,
-        },
+        page: Page { items: vec![], total: result.total },
         rows,
         pager,
     }))
@@ -1041,11 +852,5 @@ fn beijing_time(unix: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(unix)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
         .to_offset(time::macros::offset!(+8));
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        domain::fmt_date(t.date()),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format!("{} {:02}:{:02}:{:02}", domain::fmt_date(t.date()), t.hour(), t.minute(), t.second())
 }

@@ -7,15 +7,8 @@ async fn health_and_openapi() {
     let app = spawn_app().await;
     let r = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let doc: serde_json::Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: serde_json::Value =
+        app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for p in [
@@ -39,23 +32,12 @@ async fn health_and_openapi() {
 #[tokio::test]
 async fn login_me_logout() {
     let app = spawn_app().await;
-    let (s, body) = app
-        .post(
-            "",
-            "/api/v1/auth/login",
-            json!({"username": "cadre_a", "password": "wrong-password"}),
-        )
-        .await;
+    let (s, body) =
+        app.post("", "/api/v1/auth/login", json!({"username": "cadre_a", "password": "wrong-password"})).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"]["code"], "unauthorized");
     assert_eq!(body["error"]["message_zh"], "用户名或密码错误");
-    let (s, _) = app
-        .post(
-            "",
-            "/api/v1/auth/login",
-            json!({"username": "nobody", "password": PASSWORD}),
-        )
-        .await;
+    let (s, _) = app.post("", "/api/v1/auth/login", json!({"username": "nobody", "password": PASSWORD})).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
     let token = app.token("cadre_a").await;
@@ -68,13 +50,7 @@ async fn login_me_logout() {
     let (_, me) = app.get(&app.token("admin").await, "/api/v1/me").await;
     assert_eq!(me["scope_union_code"], "320925");
 
-    let r = app
-        .client
-        .post(app.url("/api/v1/auth/logout"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.post(app.url("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let (s, _) = app.get(&token, "/api/v1/me").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
@@ -87,36 +63,15 @@ async fn login_me_logout() {
 async fn lockout_after_repeated_failures() {
     let app = spawn_app().await;
     for _ in 0..store::users::MAX_FAILED_LOGINS {
-        app.post(
-            "",
-            "/api/v1/auth/login",
-            json!({"username": "leader", "password": "wrong-password"}),
-        )
-        .await;
+        app.post("", "/api/v1/auth/login", json!({"username": "leader", "password": "wrong-password"})).await;
     }
-    let (s, body) = app
-        .post(
-            "",
-            "/api/v1/auth/login",
-            json!({"username": "leader", "password": PASSWORD}),
-        )
-        .await;
+    let (s, body) = app.post("", "/api/v1/auth/login", json!({"username": "leader", "password": PASSWORD})).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        body["error"]["message_zh"]
-            .as_str()
-            .unwrap()
-            .contains("锁定")
-    );
+    assert!(body["error"]["message_zh"].as_str().unwrap().contains("锁定"));
     // Other accounts are unaffected.
     app.token("admin").await;
     // The failures and the lock are in the audit log.
-    let (_, log) = app
-        .get(
-            &app.token("admin").await,
-            "/api/v1/audit?action=login.locked",
-        )
-        .await;
+    let (_, log) = app.get(&app.token("admin").await, "/api/v1/audit?action=login.locked").await;
     assert_eq!(log["total"], 1);
 }
 
@@ -146,16 +101,9 @@ async fn bad_requests_get_json_errors() {
     let (s, body) = app.get(&token, "/api/v1/members/abc").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "bad_request");
-    let (s, body) = app
-        .get(&token, "/api/v1/members/99999999999999999999999")
-        .await;
+    let (s, body) = app.get(&token, "/api/v1/members/99999999999999999999999").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(
-        body["error"]["message_zh"]
-            .as_str()
-            .unwrap()
-            .contains("路径参数有误")
-    );
+    assert!(body["error"]["message_zh"].as_str().unwrap().contains("路径参数有误"));
 
     let big = "x".repeat(web::MAX_BODY_BYTES + 10);
     let r = app
@@ -175,51 +123,25 @@ async fn audit_is_for_admins_and_append_only() {
     let (s, body) = app.get(&app.token("cadre_a").await, "/api/v1/audit").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["code"], "forbidden");
-    let (s, log) = app
-        .get(
-            &app.token("admin").await,
-            "/api/v1/audit?action=member.create",
-        )
-        .await;
+    let (s, log) = app.get(&app.token("admin").await, "/api/v1/audit?action=member.create").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(log["total"], 2);
     assert_eq!(log["items"][0]["entity"], "member");
     // The database itself refuses to rewrite history.
-    assert!(
-        sqlx::query("UPDATE audit_log SET action = 'x'")
-            .execute(app.db.pool())
-            .await
-            .is_err()
-    );
-    assert!(
-        sqlx::query("DELETE FROM audit_log")
-            .execute(app.db.pool())
-            .await
-            .is_err()
-    );
+    assert!(sqlx::query("UPDATE audit_log SET action = 'x'").execute(app.db.pool()).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log").execute(app.db.pool()).await.is_err());
 }
 
 /// Two app nodes on one database: a session opened on one is good on the other.
 #[tokio::test]
 async fn app_nodes_share_sessions_through_the_database() {
     let app = spawn_app().await;
-    let settings = gonghui::config::Settings {
-        listen: "127.0.0.1:0".into(),
-        ..Default::default()
-    };
-    let second = gonghui::startup::Application::build(&settings, app.db.clone())
-        .await
-        .unwrap();
+    let settings = gonghui::config::Settings { listen: "127.0.0.1:0".into(), ..Default::default() };
+    let second = gonghui::startup::Application::build(&settings, app.db.clone()).await.unwrap();
     let other = format!("http://127.0.0.1:{}", second.port());
     tokio::spawn(second.run_until_stopped());
     let token = app.token("cadre_b").await;
-    let r = app
-        .client
-        .get(format!("{other}/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.get(format!("{other}/api/v1/me")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let me: serde_json::Value = r.json().await.unwrap();
     assert_eq!(me["scope_union_code"], "320925102");

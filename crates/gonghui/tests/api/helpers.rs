@@ -11,10 +11,7 @@ pub const PASSWORD: &str = "correct-horse-9";
 /// A valid ID number with the given area, birth date and sequence (check character computed).
 pub fn id_no(area: &str, birth: &str, seq: u32) -> String {
     let body = format!("{area}{birth}{seq:03}");
-    format!(
-        "{body}{}",
-        domain::idcard::check_char(body.as_bytes()) as char
-    )
+    format!("{body}{}", domain::idcard::check_char(body.as_bytes()) as char)
 }
 
 pub struct TestApp {
@@ -48,40 +45,20 @@ pub async fn spawn_app() -> TestApp {
     };
     let db = open_db(&settings).await.expect("database");
     let (member_a, member_b) = seed(&db).await;
-    let app = Application::build(&settings, db.clone())
-        .await
-        .expect("build");
+    let app = Application::build(&settings, db.clone()).await.expect("build");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    TestApp {
-        address,
-        db,
-        client,
-        _dir: dir,
-        member_a,
-        member_b,
-    }
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    TestApp { address, db, client, _dir: dir, member_a, member_b }
 }
 
 async fn fresh_postgres(admin_url: &str) -> String {
     use sqlx::Connection;
     let name = format!("gh_test_{}", rand::random::<u64>());
-    let mut conn = sqlx::PgConnection::connect(admin_url)
-        .await
-        .expect("connect to GONGHUI_TEST_DATABASE_URL");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(b, _)| b)
-        .unwrap_or(admin_url);
+    let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to GONGHUI_TEST_DATABASE_URL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
     format!("{base}/{name}")
 }
 
@@ -101,8 +78,7 @@ async fn seed(db: &Db) -> (i64, i64) {
         db,
         &boot,
         &UnionForm {
-            division_code: Some("320925".into()),
-            ..union("320925", "建湖县总工会", "federation", None)
+            division_code: Some("320925".into()), ..union("320925", "建湖县总工会", "federation", None)
         },
     )
     .await
@@ -114,9 +90,7 @@ async fn seed(db: &Db) -> (i64, i64) {
         ("A-001", "阳光机械公司工会", "grassroots", "320925101"),
         ("B-001", "湖光纺织公司工会", "grassroots", "320925102"),
     ] {
-        store::unions::create(db, &sys, &union(code, name, level, Some(parent)))
-            .await
-            .unwrap();
+        store::unions::create(db, &sys, &union(code, name, level, Some(parent))).await.unwrap();
     }
     let ent = EnterpriseForm {
         name: "建湖县阳光机械有限公司".into(),
@@ -124,9 +98,7 @@ async fn seed(db: &Db) -> (i64, i64) {
         industry: Some("C".into()),
         ..Default::default()
     };
-    store::unions::add_enterprise(db, &sys, "A-001", &ent)
-        .await
-        .unwrap();
+    store::unions::add_enterprise(db, &sys, "A-001", &ent).await.unwrap();
     let form = |name: &str, id: String, phone: &str| domain::member::MemberForm {
         name: name.into(),
         id_card_no: id,
@@ -134,22 +106,12 @@ async fn seed(db: &Db) -> (i64, i64) {
         joined_on: Some("2020-05-01".into()),
         ..Default::default()
     };
-    let a = store::members::create(
-        db,
-        &sys,
-        "A-001",
-        &form("张阳光", id_no("320925", "19880512", 31), "13912340001"),
-    )
-    .await
-    .unwrap();
-    let b = store::members::create(
-        db,
-        &sys,
-        "B-001",
-        &form("李湖光", id_no("320925", "19900101", 42), "13912340002"),
-    )
-    .await
-    .unwrap();
+    let a = store::members::create(db, &sys, "A-001", &form("张阳光", id_no("320925", "19880512", 31), "13912340001"))
+        .await
+        .unwrap();
+    let b = store::members::create(db, &sys, "B-001", &form("李湖光", id_no("320925", "19900101", 42), "13912340002"))
+        .await
+        .unwrap();
     let users = [
         ("admin", "county-admin", None, None, None),
         ("leader", "leader", None, None, None),
@@ -187,39 +149,17 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "login {username}");
-        r.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        let r = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
+        let r = self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap();
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn send(
-        &self,
-        method: reqwest::Method,
-        token: &str,
-        path: &str,
-        body: Value,
-    ) -> (StatusCode, Value) {
-        let r = self
-            .client
-            .request(method, self.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+    pub async fn send(&self, method: reqwest::Method, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self.client.request(method, self.url(path)).bearer_auth(token).json(&body).send().await.unwrap();
         let status = r.status();
         (status, r.json().await.unwrap_or(Value::Null))
     }
@@ -233,11 +173,7 @@ impl TestApp {
         let r = self
             .client
             .post(self.url("/login"))
-            .form(&[
-                ("username", username),
-                ("password", PASSWORD),
-                ("next", "/"),
-            ])
+            .form(&[("username", username), ("password", PASSWORD), ("next", "/")])
             .send()
             .await
             .unwrap();

@@ -1,26 +1,23 @@
 use crate::helpers::{id_no, spawn_app};
 use domain::roster::Cell;
-use gonghui::roster::{ImportOptions, import_members, write_report};
+use web::roster::{ImportOptions, write_report};
 use std::ops::ControlFlow;
 use store::Actor;
 
 async fn admin(app: &crate::helpers::TestApp) -> Actor {
-    Actor::system(
-        store::unions::root(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .org_path(),
-    )
+    Actor::system(store::unions::root(&app.db).await.unwrap().unwrap().org_path())
 }
 
 fn opts(path: &std::path::Path, apply_transfers: bool) -> ImportOptions {
-    ImportOptions {
-        path: path.to_path_buf(),
-        sheet: None,
-        apply_transfers,
-        progress: false,
-    }
+    ImportOptions { path: path.to_path_buf(), sheet: None, apply_transfers }
+}
+
+async fn import_members(
+    db: &store::Db,
+    actor: &Actor,
+    opts: &ImportOptions,
+) -> anyhow::Result<web::roster::ImportResult> {
+    web::roster::import_members(db, actor, opts, async |_, _| {}).await
 }
 
 /// A roster as cadres really send them: a title row, columns in their own order, an extra
@@ -29,68 +26,20 @@ fn messy_roster(path: &std::path::Path) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.write_string(0, 0, "建阳镇会员花名册（2026年）").unwrap();
-    let header = [
-        "序号",
-        "所属工会",
-        "姓名",
-        "身份证号码",
-        "手机",
-        "岗位",
-        "入会日期",
-        "是否农民工",
-    ];
+    let header = ["序号", "所属工会", "姓名", "身份证号码", "手机", "岗位", "入会日期", "是否农民工"];
     for (i, h) in header.iter().enumerate() {
         ws.write_string(2, i as u16, *h).unwrap();
     }
     let new_id = id_no("320925", "19960315", 21);
-    let full_width: String = new_id
-        .chars()
-        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
-        .collect();
+    let full_width: String = new_id.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
     let rows: Vec<Vec<&str>> = vec![
-        vec![
-            "1",
-            "A-001",
-            "赵新",
-            &full_width,
-            "+86 139-0000-0001",
-            "装配工",
-            "2024/3/1",
-            "是",
-        ],
-        vec![
-            "2",
-            "湖光纺织公司工会",
-            "钱多",
-            "",
-            "13900000002",
-            "",
-            "2024年3月1日",
-            "否",
-        ],
+        vec!["1", "A-001", "赵新", &full_width, "+86 139-0000-0001", "装配工", "2024/3/1", "是"],
+        vec!["2", "湖光纺织公司工会", "钱多", "", "13900000002", "", "2024年3月1日", "否"],
         vec!["3", "A-001", "孙数", "", "13900000003", "", "", ""],
         vec!["4", "A-001", "李号", "", "12345", "", "", ""],
         vec!["5", "A-001", "赵新", &new_id, "", "", "", ""],
-        vec![
-            "6",
-            "A-001",
-            "张阳光",
-            "",
-            "13912340001",
-            "钳工",
-            "2020-05-01",
-            "否",
-        ],
-        vec![
-            "7",
-            "A-001",
-            "李湖光",
-            "",
-            "13912340002",
-            "",
-            "2020-05-01",
-            "否",
-        ],
+        vec!["6", "A-001", "张阳光", "", "13912340001", "钳工", "2020-05-01", "否"],
+        vec!["7", "A-001", "李湖光", "", "13912340002", "", "2020-05-01", "否"],
         vec!["8", "不存在的工会", "周无", "", "", "", "", ""],
     ];
     let ids = [
@@ -124,16 +73,9 @@ async fn messy_xlsx_imports_exactly_and_twice_changes_nothing() {
     let file = dir.path().join("roster.xlsx");
     messy_roster(&file);
 
-    let r = import_members(&app.db, &actor, &opts(&file, false))
-        .await
-        .unwrap();
+    let r = import_members(&app.db, &actor, &opts(&file, false)).await.unwrap();
     let c = r.counts;
-    assert_eq!(
-        (c.new, c.updated, c.unchanged, c.transfers, c.rejected),
-        (2, 1, 0, 1, 4),
-        "{:?}",
-        r.errors
-    );
+    assert_eq!((c.new, c.updated, c.unchanged, c.transfers, c.rejected), (2, 1, 0, 1, 4), "{:?}", r.errors);
     let reason = |row: usize| {
         r.errors
             .iter()
@@ -142,25 +84,15 @@ async fn messy_xlsx_imports_exactly_and_twice_changes_nothing() {
             .collect::<Vec<_>>()
             .join("|")
     };
-    assert!(
-        reason(6).contains("身份证号:身份证号被 Excel 存成了数字"),
-        "{}",
-        reason(6)
-    );
+    assert!(reason(6).contains("身份证号:身份证号被 Excel 存成了数字"), "{}", reason(6));
     assert!(reason(7).contains("手机号"), "{}", reason(7));
     assert!(reason(8).contains("与第 4 行是同一人"), "{}", reason(8));
-    assert!(
-        reason(11).contains("工会“不存在的工会”不存在"),
-        "{}",
-        reason(11)
-    );
+    assert!(reason(11).contains("工会“不存在的工会”不存在"), "{}", reason(11));
     assert_eq!(r.transfers.len(), 1);
     assert_eq!((r.transfers[0].row, r.transfers[0].applied), (10, false));
 
     let token = app.token("admin").await;
-    let (_, m) = app
-        .get(&token, &format!("/api/v1/members/{}", app.member_a))
-        .await;
+    let (_, m) = app.get(&token, &format!("/api/v1/members/{}", app.member_a)).await;
     assert_eq!(m["job"], "钳工", "row 9 updated the existing member");
     let (_, list) = app.get(&token, "/api/v1/members?q=赵新").await;
     assert_eq!(list["items"][0]["phone"], "13900000001");
@@ -180,32 +112,19 @@ async fn messy_xlsx_imports_exactly_and_twice_changes_nothing() {
     .unwrap();
     assert_eq!(lines.len(), 5, "header + 4 rejected rows");
     assert_eq!(lines[1][0], Cell::Text("6".into()));
-    assert_eq!(
-        lines[1][3],
-        Cell::Text("孙数".into()),
-        "original values kept"
-    );
+    assert_eq!(lines[1][3], Cell::Text("孙数".into()), "original values kept");
 
     // Again: nothing changes, and it says so.
-    let again = import_members(&app.db, &actor, &opts(&file, false))
-        .await
-        .unwrap();
+    let again = import_members(&app.db, &actor, &opts(&file, false)).await.unwrap();
     let c = again.counts;
-    assert_eq!(
-        (c.new, c.updated, c.unchanged, c.transfers, c.rejected),
-        (0, 0, 3, 1, 4)
-    );
+    assert_eq!((c.new, c.updated, c.unchanged, c.transfers, c.rejected), (0, 0, 3, 1, 4));
     let (_, all) = app.get(&token, "/api/v1/members").await;
     assert_eq!(all["total"], 4);
 
     // Confirmed transfers move the member, with history.
-    let applied = import_members(&app.db, &actor, &opts(&file, true))
-        .await
-        .unwrap();
+    let applied = import_members(&app.db, &actor, &opts(&file, true)).await.unwrap();
     assert!(applied.transfers[0].applied);
-    let (_, b) = app
-        .get(&token, &format!("/api/v1/members/{}", app.member_b))
-        .await;
+    let (_, b) = app.get(&token, &format!("/api/v1/members/{}", app.member_b)).await;
     assert_eq!(b["union_code"], "A-001");
     let (_, log) = app.get(&token, "/api/v1/audit?action=member.import").await;
     assert_eq!(log["total"], 3);
@@ -225,53 +144,24 @@ async fn gbk_csv_and_scope() {
 
     // Town B's cadre cannot put anyone into town A's union.
     let root = admin(&app).await;
-    let town_b = store::unions::by_code(&app.db, &root, "320925102")
-        .await
-        .unwrap();
-    let cadre = Actor {
-        role: domain::Role::Cadre,
-        scope: domain::Scope::Subtree(town_b.org_path()),
-        ..root.clone()
-    };
-    let r = import_members(&app.db, &cadre, &opts(&file, false))
-        .await
-        .unwrap();
+    let town_b = store::unions::by_code(&app.db, &root, "320925102").await.unwrap();
+    let cadre = Actor { role: domain::Role::Cadre, scope: domain::Scope::Subtree(town_b.org_path()), ..root.clone() };
+    let r = import_members(&app.db, &cadre, &opts(&file, false)).await.unwrap();
     assert_eq!((r.counts.new, r.counts.rejected), (1, 1));
     assert_eq!(r.errors[0].row, 3);
     assert!(r.errors[0].reason.contains("不在您的管辖范围内"));
 
-    let leader = Actor {
-        role: domain::Role::Leader,
-        ..root
-    };
-    assert!(
-        import_members(&app.db, &leader, &opts(&file, false))
-            .await
-            .is_err(),
-        "leaders do not write"
-    );
+    let leader = Actor { role: domain::Role::Leader, ..root };
+    assert!(import_members(&app.db, &leader, &opts(&file, false)).await.is_err(), "leaders do not write");
 
     let no_header = dir.path().join("none.csv");
     std::fs::write(&no_header, "a,b\n1,2\n").unwrap();
-    let e = import_members(&app.db, &cadre, &opts(&no_header, false))
-        .await
-        .err()
-        .unwrap();
+    let e = import_members(&app.db, &cadre, &opts(&no_header, false)).await.err().unwrap();
     assert!(e.to_string().contains("找不到表头"));
 }
 
-async fn download(
-    app: &crate::helpers::TestApp,
-    token: &str,
-    query: &str,
-) -> (reqwest::StatusCode, Vec<u8>) {
-    let r = app
-        .client
-        .get(app.url(&format!("/api/v1/members/export{query}")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+async fn download(app: &crate::helpers::TestApp, token: &str, query: &str) -> (reqwest::StatusCode, Vec<u8>) {
+    let r = app.client.get(app.url(&format!("/api/v1/members/export{query}"))).bearer_auth(token).send().await.unwrap();
     (r.status(), r.bytes().await.unwrap().to_vec())
 }
 
@@ -298,10 +188,7 @@ async fn export_is_scoped_masked_unless_revealed_and_audited() {
     let rows = sheet_rows(&bytes, "xlsx");
     assert_eq!(rows.len(), 3, "header + 2 members");
     assert_eq!(rows[0][0], Cell::Text("姓名".into()));
-    assert_eq!(
-        rows[1][1],
-        Cell::Text(format!("{}********{}", &full_a[..6], &full_a[14..]))
-    );
+    assert_eq!(rows[1][1], Cell::Text(format!("{}********{}", &full_a[..6], &full_a[14..])));
 
     let (_, bytes) = download(&app, &app.token("cadre_b").await, "?format=csv").await;
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
@@ -313,42 +200,17 @@ async fn export_is_scoped_masked_unless_revealed_and_audited() {
 
     let (s, _) = download(&app, &app.token("leader").await, "?reveal=true").await;
     assert_eq!(s, 403);
-    let (s, bytes) = download(
-        &app,
-        &app.token("cadre_a").await,
-        "?reveal=true&union=A-001",
-    )
-    .await;
+    let (s, bytes) = download(&app, &app.token("cadre_a").await, "?reveal=true&union=A-001").await;
     assert_eq!(s, 200);
     assert_eq!(sheet_rows(&bytes, "xlsx")[1][1], Cell::Text(full_a.clone()));
 
-    let (_, log) = app
-        .get(
-            &app.token("admin").await,
-            "/api/v1/audit?action=member.export",
-        )
-        .await;
+    let (_, log) = app.get(&app.token("admin").await, "/api/v1/audit?action=member.export").await;
     assert_eq!(log["total"], 3);
-    assert!(
-        log["items"][0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("完整身份证号")
-    );
+    assert!(log["items"][0]["detail"].as_str().unwrap().contains("完整身份证号"));
 
     // The page button, with the session cookie.
     app.page_login("cadre_a").await;
-    let r = app
-        .client
-        .get(app.url("/members/export?union=A-001"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.get(app.url("/members/export?union=A-001")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert!(
-        r.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("attachment")
-    );
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
 }

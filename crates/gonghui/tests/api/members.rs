@@ -11,10 +11,7 @@ async fn create_shows_masked_and_refuses_second_record_for_one_person() {
     let (s, m) = app.post(&token, "/api/v1/members", body.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     let full = id.to_uppercase();
-    assert_eq!(
-        m["id_card_masked"],
-        format!("{}********{}", &full[..6], &full[14..])
-    );
+    assert_eq!(m["id_card_masked"], format!("{}********{}", &full[..6], &full[14..]));
     assert_eq!(m["sex"], "female");
     assert_eq!(m["birth_date"], "1995-02-03");
     assert_eq!(m["phone"], "13900001111");
@@ -25,13 +22,7 @@ async fn create_shows_masked_and_refuses_second_record_for_one_person() {
     // Same person again (15-digit form is the same number), even from another town's cadre.
     let (s, e) = app.post(&token, "/api/v1/members", body).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        e["error"]["message_zh"]
-            .as_str()
-            .unwrap()
-            .contains("王小红"),
-        "{e}"
-    );
+    assert!(e["error"]["message_zh"].as_str().unwrap().contains("王小红"), "{e}");
     let (s, e) = app
         .post(
             &app.token("cadre_b").await,
@@ -41,10 +32,7 @@ async fn create_shows_masked_and_refuses_second_record_for_one_person() {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let msg = e["error"]["message_zh"].as_str().unwrap();
-    assert!(
-        msg.contains("阳光机械公司工会") && !msg.contains("王小红"),
-        "names the union, not the person: {msg}"
-    );
+    assert!(msg.contains("阳光机械公司工会") && !msg.contains("王小红"), "names the union, not the person: {msg}");
 
     let (_, u) = app.get(&token, "/api/v1/unions/A-001").await;
     assert_eq!(u["member_count"], 2);
@@ -56,19 +44,10 @@ async fn invalid_fields_are_all_reported_and_nothing_is_written() {
     let token = app.token("admin").await;
     let (s, e) = app.post(&token, "/api/v1/members", json!({"union": "A-001", "name": "", "id_card_no": "320925199502030121", "phone": "12345", "joined_on": "2099-01-01"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = e["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields: Vec<&str> =
+        e["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["name", "id_card_no", "phone", "joined_on"]);
-    assert!(
-        e["error"]["fields"][1]["message_zh"]
-            .as_str()
-            .unwrap()
-            .contains("校验位")
-    );
+    assert!(e["error"]["fields"][1]["message_zh"].as_str().unwrap().contains("校验位"));
     let (s, e) = app
         .post(
             &token,
@@ -87,20 +66,11 @@ async fn fifteen_digit_numbers_are_converted() {
     let app = spawn_app().await;
     let token = app.token("admin").await;
     let (s, m) = app
-        .post(
-            &token,
-            "/api/v1/members",
-            json!({"union": "A-001", "name": "老刘", "id_card_no": "320925670401001"}),
-        )
+        .post(&token, "/api/v1/members", json!({"union": "A-001", "name": "老刘", "id_card_no": "320925670401001"}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     assert_eq!(m["birth_date"], "1967-04-01");
-    let (_, found) = app
-        .get(
-            &token,
-            &format!("/api/v1/members?q={}", id_no("320925", "19670401", 1)),
-        )
-        .await;
+    let (_, found) = app.get(&token, &format!("/api/v1/members?q={}", id_no("320925", "19670401", 1))).await;
     assert_eq!(found["total"], 1);
 }
 
@@ -115,12 +85,7 @@ async fn search_by_name_phone_and_exact_id() {
     assert_eq!(r["items"][0]["name"], "李湖光");
     let (_, r) = app.get(&token, "/api/v1/members?q=1391234").await;
     assert_eq!(r["total"], 2);
-    let (_, r) = app
-        .get(
-            &token,
-            &format!("/api/v1/members?q={}", id_no("320925", "19880512", 31)),
-        )
-        .await;
+    let (_, r) = app.get(&token, &format!("/api/v1/members?q={}", id_no("320925", "19880512", 31))).await;
     assert_eq!(r["total"], 1);
     assert_eq!(r["items"][0]["id"], app.member_a);
     let (_, r) = app.get(&token, "/api/v1/members?union=320925102").await;
@@ -139,104 +104,49 @@ async fn patch_history_transfer_and_status() {
     let app = spawn_app().await;
     let token = app.token("cadre_a").await;
     let path = format!("/api/v1/members/{}", app.member_a);
-    let (s, m) = app
-        .send(
-            Method::PATCH,
-            &token,
-            &path,
-            json!({"job": "焊工", "model_worker": "county"}),
-        )
-        .await;
+    let (s, m) = app.send(Method::PATCH, &token, &path, json!({"job": "焊工", "model_worker": "county"})).await;
     assert_eq!(s, StatusCode::OK, "{m}");
     assert_eq!(m["job"], "焊工");
     assert_eq!(m["model_worker"], "county");
     assert_eq!(m["name"], "张阳光");
-    let (s, e) = app
-        .send(Method::PATCH, &token, &path, json!({"phone": "abc"}))
-        .await;
+    let (s, e) = app.send(Method::PATCH, &token, &path, json!({"phone": "abc"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "phone");
 
     // Transfer within town A's subtree: create a second union there first.
-    app.post(&token, "/api/v1/unions", json!({"code": "A-002", "name": "建阳二厂工会", "level": "grassroots", "parent_code": "320925101"})).await;
-    let (s, m) = app
-        .post(
-            &token,
-            &format!("{path}/transfer"),
-            json!({"to_union": "A-002", "note": "调动"}),
-        )
-        .await;
+    app.post(
+        &token,
+        "/api/v1/unions",
+        json!({"code": "A-002", "name": "建阳二厂工会", "level": "grassroots", "parent_code": "320925101"}),
+    )
+    .await;
+    let (s, m) = app.post(&token, &format!("{path}/transfer"), json!({"to_union": "A-002", "note": "调动"})).await;
     assert_eq!(s, StatusCode::OK, "{m}");
     assert_eq!(m["union_code"], "A-002");
     // Not to a union the cadre cannot see.
-    let (s, e) = app
-        .post(
-            &token,
-            &format!("{path}/transfer"),
-            json!({"to_union": "B-001"}),
-        )
-        .await;
+    let (s, e) = app.post(&token, &format!("{path}/transfer"), json!({"to_union": "B-001"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "to_union");
 
-    let (s, m) = app
-        .post(
-            &token,
-            &format!("{path}/status"),
-            json!({"event": "retained", "date": "2025-01-02"}),
-        )
-        .await;
+    let (s, m) = app.post(&token, &format!("{path}/status"), json!({"event": "retained", "date": "2025-01-02"})).await;
     assert_eq!(s, StatusCode::OK, "{m}");
     assert_eq!(m["status"], "retained");
-    let (s, e) = app
-        .post(
-            &token,
-            &format!("{path}/status"),
-            json!({"event": "retained"}),
-        )
-        .await;
+    let (s, e) = app.post(&token, &format!("{path}/status"), json!({"event": "retained"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        e["error"]["message_zh"]
-            .as_str()
-            .unwrap()
-            .contains("保留会籍")
-    );
-    app.post(
-        &token,
-        &format!("{path}/status"),
-        json!({"event": "rejoined"}),
-    )
-    .await;
+    assert!(e["error"]["message_zh"].as_str().unwrap().contains("保留会籍"));
+    app.post(&token, &format!("{path}/status"), json!({"event": "rejoined"})).await;
 
     let (s, h) = app.get(&token, &format!("{path}/history")).await;
     assert_eq!(s, StatusCode::OK);
-    let events: Vec<&str> = h
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["event"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        events,
-        [
-            "joined",
-            "transferred_out",
-            "transferred_in",
-            "retained",
-            "rejoined"
-        ]
-    );
+    let events: Vec<&str> = h.as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(events, ["joined", "transferred_out", "transferred_in", "retained", "rejoined"]);
     assert_eq!(h[1]["from_union"], "阳光机械公司工会");
     assert_eq!(h[1]["to_union"], "建阳二厂工会");
     assert_eq!(h[3]["on_date"], "2025-01-02");
 
     let (_, a1) = app.get(&token, "/api/v1/unions/A-001").await;
     let (_, a2) = app.get(&token, "/api/v1/unions/A-002").await;
-    assert_eq!(
-        (a1["member_count"].as_i64(), a2["member_count"].as_i64()),
-        (Some(0), Some(1))
-    );
+    assert_eq!((a1["member_count"].as_i64(), a2["member_count"].as_i64()), (Some(0), Some(1)));
 }
 
 #[tokio::test]
@@ -247,35 +157,19 @@ async fn reveal_needs_role_and_reason_and_is_audited() {
     let (s, e) = app.post(&cadre, &path, json!({"reason": ""})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "reason");
-    let (s, r) = app
-        .post(&cadre, &path, json!({"reason": "办理互助保障理赔"}))
-        .await;
+    let (s, r) = app.post(&cadre, &path, json!({"reason": "办理互助保障理赔"})).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(r["id_card_no"], id_no("320925", "19880512", 31));
     for role in ["leader", "dept"] {
-        let (s, _) = app
-            .post(&app.token(role).await, &path, json!({"reason": "看看"}))
-            .await;
+        let (s, _) = app.post(&app.token(role).await, &path, json!({"reason": "看看"})).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{role}");
     }
     // A member may see their own number.
-    let (s, _) = app
-        .post(
-            &app.token("member_a").await,
-            &path,
-            json!({"reason": "本人查看"}),
-        )
-        .await;
+    let (s, _) = app.post(&app.token("member_a").await, &path, json!({"reason": "本人查看"})).await;
     assert_eq!(s, StatusCode::OK);
 
     let (_, log) = app
-        .get(
-            &app.token("admin").await,
-            &format!(
-                "/api/v1/audit?action=member.reveal&entity_id={}",
-                app.member_a
-            ),
-        )
+        .get(&app.token("admin").await, &format!("/api/v1/audit?action=member.reveal&entity_id={}", app.member_a))
         .await;
     assert_eq!(log["total"], 2);
     assert_eq!(log["items"][1]["username"], "cadre_a");

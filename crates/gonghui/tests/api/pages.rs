@@ -6,12 +6,7 @@ async fn pages_need_login_and_show_masked_ids() {
     let app = spawn_app().await;
     let r = app.client.get(app.url("/members")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(
-        r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .starts_with("/login?next=")
-    );
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/login?next="));
 
     let r = app
         .client
@@ -41,10 +36,7 @@ async fn pages_need_login_and_show_masked_ids() {
     assert!(!detail.contains(&full));
 
     // Town A's cadre cannot open town B's member or union.
-    assert_eq!(
-        app.page(&format!("/members/{}", app.member_b)).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.page(&format!("/members/{}", app.member_b)).await.0, StatusCode::NOT_FOUND);
     assert_eq!(app.page("/unions/B-001").await.0, StatusCode::NOT_FOUND);
     let (_, tree) = app.page("/unions?q=工会").await;
     assert!(!tree.contains("湖光"));
@@ -57,13 +49,8 @@ async fn forms_check_csrf_show_field_errors_and_reveal() {
     let id = app.member_a;
 
     // Without the token nothing happens.
-    let r = app
-        .client
-        .post(app.url(&format!("/members/{id}/reveal")))
-        .form(&[("reason", "核对")])
-        .send()
-        .await
-        .unwrap();
+    let r =
+        app.client.post(app.url(&format!("/members/{id}/reveal"))).form(&[("reason", "核对")]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let csrf = app.csrf().await;
 
@@ -75,33 +62,14 @@ async fn forms_check_csrf_show_field_errors_and_reveal() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains(&id_no("320925", "19880512", 31))
-    );
+    assert!(r.text().await.unwrap().contains(&id_no("320925", "19880512", 31)));
 
-    let bad = [
-        ("csrf", csrf.as_str()),
-        ("union", "A-001"),
-        ("name", "新会员"),
-        ("id_card_no", "123"),
-        ("phone", "555"),
-    ];
-    let r = app
-        .client
-        .post(app.url("/members/new"))
-        .form(&bad)
-        .send()
-        .await
-        .unwrap();
+    let bad =
+        [("csrf", csrf.as_str()), ("union", "A-001"), ("name", "新会员"), ("id_card_no", "123"), ("phone", "555")];
+    let r = app.client.post(app.url("/members/new")).form(&bad).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
-    assert!(
-        html.contains("身份证号应为 18 位") && html.contains("手机号应为 11 位"),
-        "{html}"
-    );
+    assert!(html.contains("身份证号应为 18 位") && html.contains("手机号应为 11 位"), "{html}");
     assert!(html.contains("value=\"新会员\""), "typed values are kept");
 
     let good_id = id_no("320925", "19990909", 88);
@@ -112,13 +80,7 @@ async fn forms_check_csrf_show_field_errors_and_reveal() {
         ("id_card_no", good_id.as_str()),
         ("migrant", "true"),
     ];
-    let r = app
-        .client
-        .post(app.url("/members/new"))
-        .form(&good)
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.post(app.url("/members/new")).form(&good).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let loc = r.headers()["location"].to_str().unwrap().to_string();
     let (_, page) = app.page(&loc).await;
@@ -135,18 +97,9 @@ async fn forms_check_csrf_show_field_errors_and_reveal() {
     let (_, page) = app.page(&format!("/members/{id}")).await;
     assert!(page.contains("钳工"));
 
-    let r = app
-        .client
-        .post(app.url("/logout"))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.post(app.url("/logout")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.client.get(app.url("/")).send().await.unwrap().status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(app.client.get(app.url("/")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

@@ -30,44 +30,22 @@ async fn other_subtree_answers_404_on_every_route() {
         let answers = [
             app.get(&b, &base).await,
             app.get(&b, &format!("{base}/history")).await,
-            app.send(Method::PATCH, &b, &base, json!({"job": "x"}))
-                .await,
-            app.post(&b, &format!("{base}/reveal"), json!({"reason": "想看看"}))
-                .await,
-            app.post(
-                &b,
-                &format!("{base}/transfer"),
-                json!({"to_union": "B-001"}),
-            )
-            .await,
-            app.post(&b, &format!("{base}/status"), json!({"event": "left"}))
-                .await,
+            app.send(Method::PATCH, &b, &base, json!({"job": "x"})).await,
+            app.post(&b, &format!("{base}/reveal"), json!({"reason": "想看看"})).await,
+            app.post(&b, &format!("{base}/transfer"), json!({"to_union": "B-001"})).await,
+            app.post(&b, &format!("{base}/status"), json!({"event": "left"})).await,
         ];
         for (i, (s, body)) in answers.iter().enumerate() {
-            assert_eq!(
-                *s,
-                StatusCode::NOT_FOUND,
-                "route {i} for member {id}: {body}"
-            );
+            assert_eq!(*s, StatusCode::NOT_FOUND, "route {i} for member {id}: {body}");
             assert_eq!(body["error"]["code"], "not_found");
         }
     }
-    let (s, _) = app
-        .post(
-            &b,
-            "/api/v1/unions/A-001/enterprises",
-            json!({"name": "x", "headcount": 1}),
-        )
-        .await;
+    let (s, _) = app.post(&b, "/api/v1/unions/A-001/enterprises", json!({"name": "x", "headcount": 1})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // Writing into town A through a parent or union code is refused without saying more.
     let (s, e) = app
-        .post(
-            &b,
-            "/api/v1/unions",
-            json!({"code": "X-1", "name": "x", "level": "grassroots", "parent_code": "A-001"}),
-        )
+        .post(&b, "/api/v1/unions", json!({"code": "X-1", "name": "x", "level": "grassroots", "parent_code": "A-001"}))
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "parent_code");
@@ -94,10 +72,7 @@ async fn other_subtree_answers_404_on_every_route() {
         let (s, body) = app.get(&b, path).await;
         assert_eq!(s, StatusCode::OK, "{path}");
         let text = body.to_string();
-        assert!(
-            !text.contains("阳光") && !text.contains("建阳"),
-            "{path} leaked: {text}"
-        );
+        assert!(!text.contains("阳光") && !text.contains("建阳"), "{path} leaked: {text}");
         assert!(
             !body["items"]
                 .as_array()
@@ -123,36 +98,17 @@ async fn other_subtree_answers_404_on_every_route() {
 async fn a_member_sees_only_their_own_record() {
     let app = spawn_app().await;
     let t = app.token("member_a").await;
-    let (s, me) = app
-        .get(&t, &format!("/api/v1/members/{}", app.member_a))
-        .await;
+    let (s, me) = app.get(&t, &format!("/api/v1/members/{}", app.member_a)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(me["name"], "张阳光");
-    assert_eq!(
-        app.get(&t, &format!("/api/v1/members/{}", app.member_b))
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&t, &format!("/api/v1/members/{}", app.member_b)).await.0, StatusCode::NOT_FOUND);
     let (_, list) = app.get(&t, "/api/v1/members?status=all").await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], app.member_a);
     let (_, unions) = app.get(&t, "/api/v1/unions?q=工会").await;
-    let names: Vec<&str> = unions["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = unions["items"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["阳光机械公司工会"]);
-    let (s, _) = app
-        .send(
-            Method::PATCH,
-            &t,
-            &format!("/api/v1/members/{}", app.member_a),
-            json!({"job": "x"}),
-        )
-        .await;
+    let (s, _) = app.send(Method::PATCH, &t, &format!("/api/v1/members/{}", app.member_a), json!({"job": "x"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = app.get(&t, "/api/v1/audit").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
@@ -164,16 +120,8 @@ async fn grassroots_cadre_is_limited_to_their_union() {
     let t = app.token("cadre_a1").await;
     let (_, me) = app.get(&t, "/api/v1/me").await;
     assert_eq!(me["scope_union_code"], "A-001");
-    assert_eq!(
-        app.get(&t, "/api/v1/unions/320925101").await.0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get(&t, &format!("/api/v1/members/{}", app.member_b))
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&t, "/api/v1/unions/320925101").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&t, &format!("/api/v1/members/{}", app.member_b)).await.0, StatusCode::NOT_FOUND);
     let (_, list): (_, Value) = app.get(&t, "/api/v1/members").await;
     assert_eq!(list["total"], 1);
 }
