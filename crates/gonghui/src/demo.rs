@@ -547,7 +547,9 @@ pub(crate) fn progress_bar(show: bool, len: u64, what: &str) -> ProgressBar {
     } else {
         (ProgressBar::new(len), "{msg} [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
     };
-    b.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+    b.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "),
+    );
     b.set_message(what.to_string());
     b
 }

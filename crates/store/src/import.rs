@@ -260,3 +260,135 @@ async fn update_fields(tx: &mut sqlx::AnyConnection, id: i64, d: &MemberDraft) -
     q.query().execute(tx).await?;
     Ok(())
 }
+
+/// An import as the people who started it follow it.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ImportJob {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    /// running | done | failed | interrupted (its node stopped while it ran)
+    pub status: String,
+    pub rows_read: i64,
+    pub new_count: i64,
+    pub updated_count: i64,
+    pub unchanged_count: i64,
+    pub transfer_count: i64,
+    pub rejected_count: i64,
+    /// What went wrong, for a failed job.
+    pub message: Option<String>,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+    #[serde(skip)]
+    heartbeat_at: i64,
+    #[serde(skip)]
+    errors: Option<String>,
+    pub has_report: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct JobError {
+    pub row: usize,
+    pub column: String,
+    pub reason: String,
+}
+
+/// A job whose node has not reported for this long is shown as interrupted.
+const STALE_SECONDS: i64 = 90;
+
+impl ImportJob {
+    /// The first problems found (up to 1000), row by row.
+    pub fn errors(&self) -> Vec<JobError> {
+        self.errors.as_deref().and_then(|e| serde_json::from_str(e).ok()).unwrap_or_default()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status == "running"
+    }
+}
+
+const JOB_COLUMNS: &str = "id, kind, file_name, status, rows_read, new_count, updated_count, unchanged_count, transfer_count, \
+     rejected_count, message, created_at, finished_at, heartbeat_at, errors, CASE WHEN report IS NULL THEN 0 ELSE 1 END AS has_report";
+
+pub async fn create_job(db: &Db, actor: &Actor, kind: &str, file_name: &str, apply_transfers: bool) -> Result<i64> {
+    actor.require(actor.role.can_write_registry())?;
+    let now = crate::now();
+    let mut q = Sql::new(
+        "INSERT INTO import_jobs (kind, file_name, status, apply_transfers, user_id, created_at, heartbeat_at) VALUES (",
+    );
+    q.bind(kind).push(", ").bind(file_name).push(", 'running', ").bind(apply_transfers).push(", ").bind(actor.user_id);
+    q.push(", ").bind(now).push(", ").bind(now).push(") RETURNING id");
+    Ok(q.query_scalar().fetch_one(db.pool()).await?)
+}
+
+fn push_counts(q: &mut Sql, rows: usize, c: &ImportCounts) {
+    q.push("rows_read = ").bind(rows as i64).push(", new_count = ").bind(c.new as i64);
+    q.push(", updated_count = ").bind(c.updated as i64).push(", unchanged_count = ").bind(c.unchanged as i64);
+    q.push(", transfer_count = ").bind(c.transfers as i64).push(", rejected_count = ").bind(c.rejected as i64);
+    q.push(", heartbeat_at = ").bind(crate::now());
+}
+
+pub async fn job_progress(db: &Db, id: i64, rows: usize, counts: &ImportCounts) -> Result<()> {
+    let mut q = Sql::new("UPDATE import_jobs SET ");
+    push_counts(&mut q, rows, counts);
+    q.push(" WHERE id = ").bind(id);
+    q.query().execute(db.pool()).await?;
+    Ok(())
+}
+
+/// Records how a job ended: its counts, its first problems and the report of rejected rows,
+/// or the reason it failed.
+pub async fn finish_job(
+    db: &Db,
+    id: i64,
+    outcome: std::result::Result<(usize, ImportCounts, Vec<JobError>, Option<Vec<u8>>), String>,
+) -> Result<()> {
+    let mut q = Sql::new("UPDATE import_jobs SET ");
+    match outcome {
+        Ok((rows, counts, errors, report)) => {
+            push_counts(&mut q, rows, &counts);
+            let first: Vec<&JobError> = errors.iter().take(1000).collect();
+            q.push(", status = 'done', errors = ").bind(serde_json::to_string(&first).unwrap_or_default());
+            q.push(", report = ");
+            match report {
+                Some(bytes) => q.bind(bytes),
+                None => q.push("NULL"),
+            };
+        }
+        Err(message) => {
+            q.push("status = 'failed', message = ").bind(message);
+        }
+    }
+    q.push(", finished_at = ").bind(crate::now()).push(" WHERE id = ").bind(id);
+    q.query().execute(db.pool()).await?;
+    Ok(())
+}
+
+/// A job its starter (or a county admin) may see.
+pub async fn job(db: &Db, actor: &Actor, id: i64) -> Result<ImportJob> {
+    let mut q = Sql::new(&format!("SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = "));
+    q.bind(id);
+    if actor.role != domain::Role::CountyAdmin {
+        q.push(" AND user_id = ").bind(actor.user_id);
+    }
+    let mut job: ImportJob = q.query_as().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)?;
+    if job.is_running() && crate::now() - job.heartbeat_at > STALE_SECONDS {
+        job.status = "interrupted".into();
+        job.message =
+            Some("导入中断（服务重启或停止）。已提交的批次已保存，重新上传同一文件即可补全，不会重复。".into());
+    }
+    Ok(job)
+}
+
+pub async fn jobs(db: &Db, actor: &Actor) -> Result<Vec<ImportJob>> {
+    let mut q = Sql::new(&format!("SELECT {JOB_COLUMNS} FROM import_jobs WHERE user_id = "));
+    q.bind(actor.user_id).push(" ORDER BY id DESC LIMIT 20");
+    Ok(q.query_as().fetch_all(db.pool()).await?)
+}
+
+pub async fn job_report(db: &Db, actor: &Actor, id: i64) -> Result<Vec<u8>> {
+    job(db, actor, id).await?;
+    let report: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT report FROM import_jobs WHERE id = $1").bind(id).fetch_one(db.pool()).await?;
+    report.ok_or(StoreError::NotFound)
+}

@@ -4,8 +4,14 @@
 use crate::{Backend, Db, Result, StoreError};
 use sqlx::Acquire;
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_registry.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_registry.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_registry.sql")),
+    (2, include_str!("../migrations/sqlite/0002_import_jobs.sql")),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_registry.sql")),
+    (2, include_str!("../migrations/postgres/0002_import_jobs.sql")),
+];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
     let (steps, lock) = match db.backend {

@@ -54,6 +54,11 @@ impl Actor {
         }
     }
 
+    /// May this actor change the registry? (For handlers that must refuse before reading input.)
+    pub fn require_write(&self) -> Result<()> {
+        self.require(self.role.can_write_registry())
+    }
+
     pub(crate) fn require(&self, allowed: bool) -> Result<()> {
         if allowed { Ok(()) } else { Err(StoreError::Forbidden) }
     }

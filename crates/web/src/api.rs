@@ -27,10 +27,10 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
     paths(
         login, logout, me, healthz, search_unions, create_union, get_union, union_children, move_union, add_enterprise,
         list_members, export_members, create_member, get_member, patch_member, member_history, reveal_member, transfer_member, member_status,
-        audit_log
+        audit_log, upload_members, import_job, import_report, import_template
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"))
+    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"))
 )]
 pub struct ApiDoc;
 
@@ -65,6 +65,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/members/{id}/transfer", post(transfer_member))
         .route("/api/v1/members/{id}/status", post(member_status))
         .route("/api/v1/audit", get(audit_log))
+        .route("/api/v1/imports/{id}", get(import_job))
+        .route("/api/v1/imports/{id}/report", get(import_report))
+        .route("/api/v1/imports/template/members", get(import_template))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
         .fallback(not_found)
 }
@@ -404,4 +407,79 @@ async fn audit_log(
     ApiQuery(f): ApiQuery<AuditFilter>,
 ) -> ApiResult<Page<AuditEntry>> {
     Ok(Json(store::audit::search(&st.db, &s.actor, &f).await?))
+}
+
+/// Routes that take large bodies (uploads); mounted outside the 1 MiB limit of the rest.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/api/v1/imports/members", post(upload_members))
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)] // describes the multipart form for the OpenAPI document
+struct UploadForm {
+    /// The roster: .xlsx (first sheet unless `sheet`) or .csv in UTF-8 or GBK.
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
+    sheet: Option<String>,
+    /// "true" to move members found in another union instead of only reporting them.
+    apply_transfers: Option<String>,
+}
+
+/// Upload a member roster; the import runs in the background. Poll GET /api/v1/imports/{id}.
+#[utoipa::path(post, path = "/api/v1/imports/members", tag = "imports", request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 202, body = store::import::ImportJob), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn upload_members(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    form: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
+    s.actor.require_write()?;
+    let upload = crate::roster::receive(form).await?;
+    let id = crate::roster::start_job(&st.db, &s.actor, upload).await?;
+    Ok((StatusCode::ACCEPTED, Json(store::import::job(&st.db, &s.actor, id).await?)))
+}
+
+#[derive(Serialize, ToSchema)]
+struct JobAnswer {
+    #[serde(flatten)]
+    job: store::import::ImportJob,
+    /// The first problems found (up to 1000).
+    errors: Vec<store::import::JobError>,
+}
+
+/// An import's status, counts and problems (its starter or a county admin).
+#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports", params(("id" = i64, Path)),
+    responses((status = 200, body = JobAnswer), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn import_job(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<JobAnswer> {
+    let job = store::import::job(&st.db, &s.actor, id).await?;
+    let errors = job.errors();
+    Ok(Json(JobAnswer { job, errors }))
+}
+
+/// The rejected rows with their original values and reasons, as .xlsx.
+#[utoipa::path(get, path = "/api/v1/imports/{id}/report", tag = "imports", params(("id" = i64, Path)),
+    responses((status = 200, description = "the report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn import_report(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    let bytes = store::import::job_report(&st.db, &s.actor, id).await?;
+    Ok(crate::roster::xlsx_response(bytes, &format!("导入问题-{id}.xlsx")))
+}
+
+/// The member roster template (.xlsx with Chinese headers and drop-down lists).
+#[utoipa::path(get, path = "/api/v1/imports/template/members", tag = "imports",
+    responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")), security(("bearer" = [])))]
+async fn import_template(_caller: ApiUser) -> Result<axum::response::Response, ApiError> {
+    let bytes = crate::roster::template_bytes().map_err(|e| {
+        tracing::error!(error = %e, "template");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error", "服务器内部错误")
+    })?;
+    Ok(crate::roster::xlsx_response(bytes, "会员名册模板.xlsx"))
 }

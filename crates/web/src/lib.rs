@@ -40,10 +40,18 @@ impl AppState {
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let small_bodies = Router::new()
         .merge(api::routes())
         .merge(pages::routes())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    // Uploads stream to a file and check their own size limit as they arrive.
+    let uploads = Router::new()
+        .merge(api::upload_routes())
+        .merge(pages::upload_routes())
+        .layer(axum::extract::DefaultBodyLimit::disable());
+    Router::new()
+        .merge(small_bodies)
+        .merge(uploads)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

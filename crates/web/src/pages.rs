@@ -38,6 +38,10 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/transfer", post(transfer_submit))
         .route("/members/{id}/status", post(status_submit))
         .route("/audit", get(audit_page))
+        .route("/imports", get(imports_page))
+        .route("/imports/template", get(template_download))
+        .route("/imports/{id}", get(import_job_page))
+        .route("/imports/{id}/report", get(import_report_download))
 }
 
 async fn css() -> Response {
@@ -54,6 +58,7 @@ pub struct Nav {
     pub role_label: &'static str,
     pub csrf: String,
     pub can_audit: bool,
+    pub can_import: bool,
 }
 
 fn nav(s: &SessionInfo) -> Option<Nav> {
@@ -62,6 +67,7 @@ fn nav(s: &SessionInfo) -> Option<Nav> {
         role_label: s.actor.role.label(),
         csrf: s.csrf.clone(),
         can_audit: s.actor.role.can_read_audit(),
+        can_import: s.actor.role.can_write_registry(),
     })
 }
 
@@ -807,6 +813,83 @@ async fn export_page(State(st): State<AppState>, PageUser(s): PageUser, Query(q)
     let union = Some(q.union.as_str()).filter(|u| !u.trim().is_empty());
     let format = q.format.unwrap_or(crate::export::ExportFormat::Xlsx);
     crate::export::download(&st.db, &s.actor, union, false, format).await.map_err(fail)
+}
+
+// ---------- imports ----------
+
+/// The upload takes a large body: mounted outside the 1 MiB limit.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/imports", post(upload_submit))
+}
+
+#[derive(Template)]
+#[template(path = "imports.html")]
+struct ImportsPage {
+    nav: Option<Nav>,
+    csrf: String,
+    error: String,
+    jobs: Vec<store::import::ImportJob>,
+}
+
+async fn imports_view(st: &AppState, s: &SessionInfo, error: String) -> PageResult {
+    s.actor.require_write().map_err(fail)?;
+    let jobs = store::import::jobs(&st.db, &s.actor).await.map_err(fail)?;
+    Ok(render(ImportsPage { nav: nav(s), csrf: s.csrf.clone(), error, jobs }))
+}
+
+async fn imports_page(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
+    imports_view(&st, &s, String::new()).await
+}
+
+async fn upload_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    form: axum::extract::Multipart,
+) -> PageResult {
+    s.actor.require_write().map_err(fail)?;
+    let upload = match crate::roster::receive(form).await {
+        Ok(u) => u,
+        Err(e) => {
+            let mut r = imports_view(&st, &s, e.message_zh).await?;
+            *r.status_mut() = e.status;
+            return Ok(r);
+        }
+    };
+    check_csrf(&s, &upload.csrf)?;
+    let id = crate::roster::start_job(&st.db, &s.actor, upload).await.map_err(fail)?;
+    Ok(Redirect::to(&format!("/imports/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "import_job.html")]
+struct ImportJobPage {
+    nav: Option<Nav>,
+    status_label: &'static str,
+    errors: Vec<store::import::JobError>,
+    job: store::import::ImportJob,
+}
+
+async fn import_job_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
+    let job = store::import::job(&st.db, &s.actor, id).await.map_err(fail)?;
+    let status_label = match job.status.as_str() {
+        "running" => "正在导入",
+        "done" => "导入完成",
+        "interrupted" => "导入中断",
+        _ => "导入失败",
+    };
+    Ok(render(ImportJobPage { nav: nav(&s), status_label, errors: job.errors(), job }))
+}
+
+async fn import_report_download(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
+    let bytes = store::import::job_report(&st.db, &s.actor, id).await.map_err(fail)?;
+    Ok(crate::roster::xlsx_response(bytes, &format!("导入问题-{id}.xlsx")))
+}
+
+async fn template_download(PageUser(_): PageUser) -> PageResult {
+    let bytes = crate::roster::template_bytes().map_err(|_| {
+        error_page(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal", "无法生成模板"))
+    })?;
+    Ok(crate::roster::xlsx_response(bytes, "会员名册模板.xlsx"))
 }
 
 // ---------- audit ----------

@@ -48,7 +48,7 @@ pub async fn import_members(
     db: &Db,
     actor: &Actor,
     opts: &ImportOptions,
-    mut progress: impl AsyncFnMut(usize, ImportCounts),
+    mut progress: impl FnMut(usize, ImportCounts) + Send,
 ) -> anyhow::Result<ImportResult> {
     let mut importer = Importer::new(db, actor, opts.apply_transfers).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(4);
@@ -97,7 +97,7 @@ pub async fn import_members(
             Msg::Rows(rows) => {
                 rows_done += rows.len();
                 importer.add_batch(rows).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-                progress(rows_done, importer.counts).await;
+                progress(rows_done, importer.counts);
             }
             Msg::Rejected { row, errors, original } => {
                 importer.reject(errors);
@@ -168,4 +168,175 @@ pub fn write_template(out: &Path) -> anyhow::Result<()> {
     )?;
     w.save(out)?;
     Ok(())
+}
+
+/// An uploaded roster, saved to a temporary file as it arrived.
+pub struct Upload {
+    pub file_name: String,
+    pub path: PathBuf,
+    pub sheet: Option<String>,
+    pub apply_transfers: bool,
+    pub csrf: String,
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Reads a multipart upload (`file`, and optionally `sheet`, `apply_transfers`, `csrf`),
+/// refusing it as soon as it passes the size limit.
+pub async fn receive(mut form: axum::extract::Multipart) -> Result<Upload, crate::error::ApiError> {
+    use crate::error::ApiError;
+    use axum::http::StatusCode;
+    use tokio::io::AsyncWriteExt;
+    let bad = |en: &str, zh: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", en, zh);
+    let limit = Limits::default().max_file_bytes;
+    let mut upload = Upload {
+        file_name: String::new(),
+        path: PathBuf::new(),
+        sheet: None,
+        apply_transfers: false,
+        csrf: String::new(),
+    };
+    while let Some(mut field) = form.next_field().await.map_err(|e| bad(&e.body_text(), "上传中断或格式有误"))?
+    {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                let name = field.file_name().unwrap_or("roster").to_string();
+                let ext = Path::new(&name).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+                if !matches!(ext.as_deref(), Some("xlsx") | Some("csv") | Some("txt")) {
+                    return Err(bad(
+                        "upload an .xlsx or .csv file",
+                        "请上传 .xlsx 或 .csv 文件（旧版 .xls 请在 Excel 中另存为 .xlsx）",
+                    ));
+                }
+                let path = std::env::temp_dir().join(format!(
+                    "gonghui-upload-{}.{}",
+                    rand::random::<u64>(),
+                    ext.unwrap_or_default()
+                ));
+                upload.path = path.clone();
+                upload.file_name = name;
+                let mut file = tokio::fs::File::create(&path)
+                    .await
+                    .map_err(|_| bad("cannot store upload", "服务器无法保存上传文件"))?;
+                let mut size = 0u64;
+                while let Some(chunk) = field.chunk().await.map_err(|e| bad(&e.body_text(), "上传中断"))? {
+                    size += chunk.len() as u64;
+                    if size > limit {
+                        return Err(ApiError::new(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "too_large",
+                            "file too large",
+                            format!("文件超过 {} MB 上限", limit >> 20),
+                        ));
+                    }
+                    file.write_all(&chunk).await.map_err(|_| bad("cannot store upload", "服务器无法保存上传文件"))?;
+                }
+                file.flush().await.map_err(|_| bad("cannot store upload", "服务器无法保存上传文件"))?;
+            }
+            "sheet" => upload.sheet = Some(field.text().await.unwrap_or_default()).filter(|s| !s.trim().is_empty()),
+            "apply_transfers" => {
+                upload.apply_transfers = matches!(field.text().await.unwrap_or_default().as_str(), "true" | "on" | "1")
+            }
+            "csrf" => upload.csrf = field.text().await.unwrap_or_default(),
+            _ => {}
+        }
+    }
+    if upload.file_name.is_empty() {
+        return Err(bad("no file field", "请选择要上传的文件"));
+    }
+    Ok(upload)
+}
+
+/// Starts the import of an upload in the background; its state is kept in the database.
+pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, store::StoreError> {
+    let id = store::import::create_job(db, actor, "members", &upload.file_name, upload.apply_transfers).await?;
+    let (db, actor) = (db.clone(), actor.clone());
+    tokio::spawn(async move {
+        let opts = ImportOptions {
+            path: upload.path.clone(),
+            sheet: upload.sheet.clone(),
+            apply_transfers: upload.apply_transfers,
+        };
+        // Progress goes to the database from a companion task, at most once a second.
+        let (tx, mut rx) = tokio::sync::watch::channel((0usize, ImportCounts::default()));
+        let writer_db = db.clone();
+        let writer = tokio::spawn(async move {
+            while rx.changed().await.is_ok() {
+                let (rows, counts) = *rx.borrow_and_update();
+                if let Err(e) = store::import::job_progress(&writer_db, id, rows, &counts).await {
+                    tracing::warn!(error = %e, job = id, "import progress");
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        });
+        let result = import_members(&db, &actor, &opts, |rows, counts| {
+            let _ = tx.send((rows, counts));
+        })
+        .await;
+        let rows_read = tx.borrow().0;
+        drop(tx);
+        let _ = writer.await;
+        let outcome = match result {
+            Ok(r) => {
+                let errors = r
+                    .errors
+                    .iter()
+                    .map(|e| store::import::JobError { row: e.row, column: e.column.clone(), reason: e.reason.clone() })
+                    .collect();
+                let report = if r.errors.is_empty() { None } else { report_bytes(&r).ok() };
+                let rows = rows_read
+                    .max(r.counts.new + r.counts.updated + r.counts.unchanged + r.counts.transfers + r.counts.rejected);
+                Ok((rows, r.counts, errors, report))
+            }
+            Err(e) => Err(format!("{e:#}")),
+        };
+        if let Err(e) = store::import::finish_job(&db, id, outcome).await {
+            tracing::error!(error = %e, job = id, "import job could not be finished");
+        }
+        drop(upload);
+    });
+    Ok(id)
+}
+
+fn report_bytes(r: &ImportResult) -> anyhow::Result<Vec<u8>> {
+    let path = std::env::temp_dir().join(format!("gonghui-report-{}.xlsx", rand::random::<u64>()));
+    let written = write_report(r, &path);
+    let bytes = std::fs::read(&path);
+    let _ = std::fs::remove_file(&path);
+    written?;
+    Ok(bytes?)
+}
+
+/// The template as bytes, for download.
+pub fn template_bytes() -> anyhow::Result<Vec<u8>> {
+    let path = std::env::temp_dir().join(format!("gonghui-template-{}.xlsx", rand::random::<u64>()));
+    let written = write_template(&path);
+    let bytes = std::fs::read(&path);
+    let _ = std::fs::remove_file(&path);
+    written?;
+    Ok(bytes?)
+}
+
+/// An .xlsx download response.
+pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let disposition = format!(
+        "attachment; filename=\"report.xlsx\"; filename*=UTF-8''{}",
+        crate::auth::urlencode(file_name).replace('+', "%20")
+    );
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
 }

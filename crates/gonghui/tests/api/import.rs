@@ -1,8 +1,8 @@
 use crate::helpers::{id_no, spawn_app};
 use domain::roster::Cell;
-use web::roster::{ImportOptions, write_report};
 use std::ops::ControlFlow;
 use store::Actor;
+use web::roster::{ImportOptions, write_report};
 
 async fn admin(app: &crate::helpers::TestApp) -> Actor {
     Actor::system(store::unions::root(&app.db).await.unwrap().unwrap().org_path())
@@ -17,7 +17,7 @@ async fn import_members(
     actor: &Actor,
     opts: &ImportOptions,
 ) -> anyhow::Result<web::roster::ImportResult> {
-    web::roster::import_members(db, actor, opts, async |_, _| {}).await
+    web::roster::import_members(db, actor, opts, |_, _| {}).await
 }
 
 /// A roster as cadres really send them: a title row, columns in their own order, an extra
@@ -213,4 +213,116 @@ async fn export_is_scoped_masked_unless_revealed_and_audited() {
     let r = app.client.get(app.url("/members/export?union=A-001")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+}
+
+fn multipart(path: &std::path::Path, name: &str, extra: &[(&str, &str)]) -> reqwest::multipart::Form {
+    let part = reqwest::multipart::Part::bytes(std::fs::read(path).unwrap()).file_name(name.to_string());
+    extra
+        .iter()
+        .fold(reqwest::multipart::Form::new().part("file", part), |f, (k, v)| f.text(k.to_string(), v.to_string()))
+}
+
+async fn wait_done(app: &crate::helpers::TestApp, token: &str, id: i64) -> serde_json::Value {
+    for _ in 0..100 {
+        let (_, job) = app.get(token, &format!("/api/v1/imports/{id}")).await;
+        if job["status"] != "running" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("import {id} did not finish");
+}
+
+#[tokio::test]
+async fn upload_runs_as_a_job_with_a_report() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("roster.xlsx");
+    messy_roster(&file);
+    let admin = app.token("admin").await;
+
+    let r = app
+        .client
+        .post(app.url("/api/v1/imports/members"))
+        .bearer_auth(&admin)
+        .multipart(multipart(&file, "花名册.xlsx", &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let started: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(started["file_name"], "花名册.xlsx");
+    let id = started["id"].as_i64().unwrap();
+    let job = wait_done(&app, &admin, id).await;
+    assert_eq!(job["status"], "done", "{job}");
+    let counts: Vec<i64> = ["new_count", "updated_count", "unchanged_count", "transfer_count", "rejected_count"]
+        .iter()
+        .map(|k| job[*k].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts, [2, 1, 0, 1, 4]);
+    assert_eq!(job["errors"].as_array().unwrap().len(), 4);
+    assert_eq!(job["has_report"], 1);
+    let r = app.client.get(app.url(&format!("/api/v1/imports/{id}/report"))).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(sheet_rows(&r.bytes().await.unwrap(), "xlsx").len(), 5);
+
+    // Someone else's job is not there for them.
+    let (s, _) = app.get(&app.token("cadre_b").await, &format!("/api/v1/imports/{id}")).await;
+    assert_eq!(s, 404);
+    // Readers cannot upload; wrong file types are refused before anything runs.
+    let r = app
+        .client
+        .post(app.url("/api/v1/imports/members"))
+        .bearer_auth(app.token("leader").await)
+        .multipart(multipart(&file, "a.xlsx", &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = app
+        .client
+        .post(app.url("/api/v1/imports/members"))
+        .bearer_auth(&admin)
+        .multipart(multipart(&file, "a.pdf", &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["error"]["message_zh"].as_str().unwrap().contains(".xlsx"));
+
+    let r = app.client.get(app.url("/api/v1/imports/template/members")).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let header = &sheet_rows(&r.bytes().await.unwrap(), "xlsx")[0];
+    assert_eq!(header[0], Cell::Text("姓名".into()));
+    assert_eq!(header[1], Cell::Text("身份证号".into()));
+}
+
+#[tokio::test]
+async fn upload_page_with_csrf_and_status_page() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("roster.csv");
+    std::fs::write(&file, format!("姓名,身份证号,所属工会\n孔新,{},A-001\n", id_no("320925", "19910909", 19))).unwrap();
+    app.page_login("cadre_a").await;
+    let r = app.client.post(app.url("/imports")).multipart(multipart(&file, "r.csv", &[])).send().await.unwrap();
+    assert_eq!(r.status(), 403, "no CSRF token, no import");
+    let csrf = app.csrf().await;
+    let r = app
+        .client
+        .post(app.url("/imports"))
+        .multipart(multipart(&file, "r.csv", &[("csrf", &csrf)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&app, &app.token("cadre_a").await, id).await;
+    assert_eq!(job["new_count"], 1);
+    let (s, page) = app.page(&location).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("导入完成") && page.contains("r.csv"), "{page}");
+    let (_, list) = app.page("/imports").await;
+    assert!(list.contains("r.csv") && list.contains("下载导入模板"));
 }
