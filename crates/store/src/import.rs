@@ -336,16 +336,21 @@ pub async fn job_progress(db: &Db, id: i64, rows: usize, counts: &ImportCounts) 
     Ok(())
 }
 
+/// How a job that ran to the end went.
+pub struct JobResult {
+    pub rows: usize,
+    pub counts: ImportCounts,
+    pub errors: Vec<JobError>,
+    /// The .xlsx of rejected rows, when there are any.
+    pub report: Option<Vec<u8>>,
+}
+
 /// Records how a job ended: its counts, its first problems and the report of rejected rows,
 /// or the reason it failed.
-pub async fn finish_job(
-    db: &Db,
-    id: i64,
-    outcome: std::result::Result<(usize, ImportCounts, Vec<JobError>, Option<Vec<u8>>), String>,
-) -> Result<()> {
+pub async fn finish_job(db: &Db, id: i64, outcome: std::result::Result<JobResult, String>) -> Result<()> {
     let mut q = Sql::new("UPDATE import_jobs SET ");
     match outcome {
-        Ok((rows, counts, errors, report)) => {
+        Ok(JobResult { rows, counts, errors, report }) => {
             push_counts(&mut q, rows, &counts);
             let first: Vec<&JobError> = errors.iter().take(1000).collect();
             q.push(", status = 'done', errors = ").bind(serde_json::to_string(&first).unwrap_or_default());

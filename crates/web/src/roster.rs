@@ -290,7 +290,7 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
                 let report = if r.errors.is_empty() { None } else { report_bytes(&r).ok() };
                 let rows = rows_read
                     .max(r.counts.new + r.counts.updated + r.counts.unchanged + r.counts.transfers + r.counts.rejected);
-                Ok((rows, r.counts, errors, report))
+                Ok(store::import::JobResult { rows, counts: r.counts, errors, report })
             }
             Err(e) => Err(format!("{e:#}")),
         };
