@@ -135,7 +135,9 @@ impl<'a> Importer<'a> {
             self.seen.insert(hash.clone(), r.row);
             ready.push((r, union, hash));
         }
+        let t0 = std::time::Instant::now();
         let existing = self.existing(ready.iter().map(|r| r.2.clone()).collect()).await?;
+        let t_lookup = t0.elapsed();
 
         let mut tx = self.db.write_tx().await?;
         let mut fresh = Vec::new();
@@ -206,17 +208,24 @@ impl<'a> Importer<'a> {
             }
         }
         self.counts.new += fresh.len();
+        let t1 = std::time::Instant::now();
         insert_bulk_in(&mut tx, self.db.backend(), &fresh).await?;
+        let t_insert = t1.elapsed();
         tx.commit().await?;
+        tracing::debug!(?t_lookup, ?t_insert, total = ?t0.elapsed(), "import batch");
         Ok(())
     }
 
     async fn existing(&self, hashes: Vec<Vec<u8>>) -> Result<HashMap<Vec<u8>, Existing>> {
         let mut out = HashMap::new();
         for chunk in hashes.chunks(500) {
+            // Stale statistics can make SQLite scan the table for a long IN list; insist on the index.
+            let hint = if self.db.backend() == crate::Backend::Sqlite { " INDEXED BY members_id_hash" } else { "" };
             let mut q = Sql::anonymous(
-                "SELECT id, id_hash, union_id, path, name, phone, employer, job, skill_level, migrant, new_form, model_worker, \
-                 joined_on, status FROM members WHERE id_hash IN (",
+                &format!(
+                    "SELECT id, id_hash, union_id, path, name, phone, employer, job, skill_level, migrant, new_form, \
+                     model_worker, joined_on, status FROM members{hint} WHERE id_hash IN ("
+                ),
                 self.db.backend(),
             );
             for (i, h) in chunk.iter().enumerate() {
@@ -237,6 +246,9 @@ impl<'a> Importer<'a> {
     pub async fn finish(self, file_name: &str) -> Result<(ImportCounts, Vec<RowError>, Vec<TransferNotice>)> {
         if self.counts.new + self.counts.transfers > 0 {
             unions::recount(self.db).await?;
+        }
+        if self.counts.new > 1000 {
+            crate::members::refresh_statistics(self.db).await?;
         }
         let c = self.counts;
         let detail = format!(

@@ -656,7 +656,8 @@ pub async fn drop_secondary_indexes(db: &Db) -> Result<Vec<String>> {
     let defs: Vec<(String, String)> =
         match db.backend() {
             crate::Backend::Sqlite => sqlx::query_as(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL",
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL \
+                 AND sql NOT LIKE 'CREATE UNIQUE%'",
             )
             .fetch_all(&mut *conn)
             .await?,
@@ -766,4 +767,16 @@ pub async fn export(
     )
     .await?;
     Ok(count)
+}
+
+/// After a load that grew the table a lot, the planner's statistics are stale (SQLite trusts
+/// them even when they describe a table a thousandth the size): refresh them.
+pub async fn refresh_statistics(db: &Db) -> Result<()> {
+    let sql = match db.backend() {
+        crate::Backend::Sqlite => "ANALYZE",
+        crate::Backend::Postgres => "ANALYZE members",
+    };
+    let mut conn = schema_fresh_connection(db).await?;
+    sqlx::query(sql).execute(&mut *conn).await?;
+    Ok(())
 }

@@ -40,7 +40,7 @@ CREATE TABLE members (
     path          TEXT    COLLATE "C" NOT NULL,          -- the union's path, kept in step when unions move
     name          TEXT    COLLATE "C" NOT NULL,
     id_cipher     BYTEA    NOT NULL,          -- XChaCha20-Poly1305(nonce || ciphertext)
-    id_hash       BYTEA    NOT NULL UNIQUE,   -- HMAC-SHA256 of the ID number
+    id_hash       BYTEA    NOT NULL,          -- HMAC-SHA256 of the ID number (unique index below)
     id_masked     TEXT    NOT NULL,
     sex           TEXT    NOT NULL,
     birth_date    TEXT    NOT NULL,
@@ -56,6 +56,8 @@ CREATE TABLE members (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
+-- One person, one record; named so SQLite queries can insist on it (INDEXED BY).
+CREATE UNIQUE INDEX members_id_hash ON members(id_hash);
 CREATE INDEX members_path_name ON members(path, name);
 CREATE INDEX members_name ON members(name, path, status);  -- covers name search within a scope
 CREATE INDEX members_union_name ON members(union_id, name);

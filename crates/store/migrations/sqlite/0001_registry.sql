@@ -40,7 +40,7 @@ CREATE TABLE members (
     path          TEXT    NOT NULL,          -- the union's path, kept in step when unions move
     name          TEXT    NOT NULL,
     id_cipher     BLOB    NOT NULL,          -- XChaCha20-Poly1305(nonce || ciphertext)
-    id_hash       BLOB    NOT NULL UNIQUE,   -- HMAC-SHA256 of the ID number
+    id_hash       BLOB    NOT NULL,          -- HMAC-SHA256 of the ID number (unique index below)
     id_masked     TEXT    NOT NULL,
     sex           TEXT    NOT NULL,
     birth_date    TEXT    NOT NULL,
@@ -56,6 +56,8 @@ CREATE TABLE members (
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL
 );
+-- One person, one record; named so SQLite queries can insist on it (INDEXED BY).
+CREATE UNIQUE INDEX members_id_hash ON members(id_hash);
 CREATE INDEX members_path_name ON members(path, name);
 CREATE INDEX members_name ON members(name, path, status);  -- covers name search within a scope
 CREATE INDEX members_union_name ON members(union_id, name);
