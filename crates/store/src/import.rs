@@ -141,9 +141,15 @@ impl<'a> Importer<'a> {
 
         let mut tx = self.db.write_tx().await?;
         let mut fresh = Vec::new();
+        // Active members gained (+) and lost (-) per union, applied in this same transaction so
+        // the counters stay right even if the import is killed between batches.
+        let mut deltas: HashMap<i64, i64> = HashMap::new();
         for (r, union, hash) in ready {
             match existing.get(&hash) {
-                None => fresh.push(BulkMember::new(vault, union.id, union.path.clone(), r.draft)),
+                None => {
+                    *deltas.entry(union.id).or_default() += 1;
+                    fresh.push(BulkMember::new(vault, union.id, union.path.clone(), r.draft));
+                }
                 Some(e) if e.union_id == union.id => {
                     if e.same_as(&r.draft) {
                         self.counts.unchanged += 1;
@@ -163,6 +169,8 @@ impl<'a> Importer<'a> {
                     let movable = visible && e.status == MemberStatus::Active.code();
                     let applied = self.apply_transfers && movable;
                     if applied {
+                        *deltas.entry(e.union_id).or_default() -= 1;
+                        *deltas.entry(union.id).or_default() += 1;
                         sqlx::query("UPDATE members SET union_id = $1, path = $2, updated_at = $3 WHERE id = $4")
                             .bind(union.id)
                             .bind(union.path.clone())
@@ -210,6 +218,9 @@ impl<'a> Importer<'a> {
         self.counts.new += fresh.len();
         let t1 = std::time::Instant::now();
         insert_bulk_in(&mut tx, self.db.backend(), &fresh).await?;
+        for (union_id, delta) in deltas {
+            crate::members::bump(&mut tx, union_id, delta).await?;
+        }
         let t_insert = t1.elapsed();
         tx.commit().await?;
         tracing::debug!(?t_lookup, ?t_insert, total = ?t0.elapsed(), "import batch");
@@ -244,9 +255,6 @@ impl<'a> Importer<'a> {
 
     /// Brings the per-union counters up to date and records the import in the audit log.
     pub async fn finish(self, file_name: &str) -> Result<(ImportCounts, Vec<RowError>, Vec<TransferNotice>)> {
-        if self.counts.new + self.counts.transfers > 0 {
-            unions::recount(self.db).await?;
-        }
         if self.counts.new > 1000 {
             crate::members::refresh_statistics(self.db).await?;
         }

@@ -109,3 +109,86 @@ fn export_then_import_round_trips_and_template_opens() {
     let o = gonghui(d, &["export", "members", d.join("x.pdf").to_str().unwrap()]);
     assert!(text(&o).contains(".xlsx 或 .csv"));
 }
+
+async fn open(dir: &std::path::Path) -> store::Db {
+    let settings = gonghui::config::Settings { data_dir: dir.to_path_buf(), ..Default::default() };
+    gonghui::startup::open_db(&settings).await.unwrap()
+}
+
+async fn snapshot(db: &store::Db) -> Vec<(String, String, String, Option<String>)> {
+    sqlx::query_as(
+        "SELECT m.name, m.id_masked, u.code, m.phone FROM members m JOIN unions u ON u.id = m.union_id ORDER BY m.id_masked, m.name, u.code",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
+}
+
+/// SIGKILL in the middle of an import leaves whole batches and right counters; running the
+/// file again completes it, with the same data as an import that was never interrupted.
+#[tokio::test]
+async fn killed_import_keeps_whole_batches_and_a_rerun_completes_it() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for d in [a.path(), b.path()] {
+        assert!(gonghui(d, &["demo", "--members", "50", "--seed", "4"]).status.success());
+    }
+    let db = open(a.path()).await;
+    let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM unions WHERE level = 'grassroots' ORDER BY id")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let file = a.path().join("big.csv");
+    let mut csv = String::from("姓名,身份证号,手机号,所属工会\n");
+    const ROWS: usize = 30_000;
+    for i in 0..ROWS {
+        let body = format!(
+            "110101{}{:03}",
+            domain::fmt_date(time::macros::date!(1970 - 01 - 01) + time::Duration::days((i / 900) as i64))
+                .replace('-', ""),
+            i % 900
+        );
+        let id = format!("{body}{}", domain::idcard::check_char(body.as_bytes()) as char);
+        csv.push_str(&format!("职工{i},{id},139{:08},{}\n", i, codes[i % codes.len()]));
+    }
+    std::fs::write(&file, csv).unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gonghui"))
+        .arg("--data-dir")
+        .arg(a.path())
+        .args(["import", "members", file.to_str().unwrap()])
+        .env_remove("GONGHUI_DATABASE_URL")
+        .env("GONGHUI_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut killed_at = None;
+    for _ in 0..2000 {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM members").fetch_one(db.pool()).await.unwrap();
+        if n > 50 {
+            child.kill().unwrap();
+            killed_at = Some(n);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    child.wait().unwrap();
+    let killed_at = killed_at.expect("the import committed a batch");
+
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(check, "ok");
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM members").fetch_one(db.pool()).await.unwrap();
+    assert_eq!((n - 50) % 5_000, 0, "whole batches only (saw {killed_at}, now {n})");
+    assert!(n < 50 + ROWS as i64, "the kill came before the end");
+    let counted: i64 = sqlx::query_scalar("SELECT sum(member_count) FROM unions").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(counted, n, "per-union counters match the rows");
+
+    let o = gonghui(a.path(), &["import", "members", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(&format!("新增 {}", 50 + ROWS as i64 - n)), "{}", text(&o));
+    let o = gonghui(b.path(), &["import", "members", a.path().join("big.csv").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let db_b = open(b.path()).await;
+    assert_eq!(snapshot(&db).await, snapshot(&db_b).await);
+    let counted: i64 = sqlx::query_scalar("SELECT sum(member_count) FROM unions").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(counted, 50 + ROWS as i64);
+}
