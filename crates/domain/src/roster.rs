@@ -379,3 +379,36 @@ mod tests {
         assert_eq!(excel_serial(-3.0), None);
     }
 }
+
+#[cfg(test)]
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cell() -> impl Strategy<Value = Cell> {
+        prop_oneof![
+            Just(Cell::Empty),
+            "\\PC{0,30}".prop_map(Cell::Text),
+            any::<f64>().prop_map(Cell::Number),
+            (-100_000i64..3_000_000).prop_map(|d| Cell::Date(
+                time::macros::date!(1900 - 01 - 01) + time::Duration::days(d.rem_euclid(80_000))
+            )),
+        ]
+    }
+
+    proptest! {
+        /// Whatever a spreadsheet holds, reading a row answers with a member or reasons.
+        #[test]
+        fn any_row(cells in proptest::collection::vec(cell(), 0..14), header in proptest::collection::vec("\\PC{0,8}", 0..14)) {
+            let today = time::macros::date!(2026 - 11 - 25);
+            let header: Vec<Cell> = header.into_iter().map(Cell::Text).collect();
+            let _ = find_header(&header);
+            let map = find_header(&[Cell::Text("姓名".into()), Cell::Text("身份证号".into()), Cell::Text("手机号".into()), Cell::Text("所属工会".into()),
+                Cell::Text("入会日期".into()), Cell::Text("是否农民工".into()), Cell::Text("技能等级".into()), Cell::Text("新就业形态".into()), Cell::Text("劳模级别".into())]).unwrap();
+            match read_member_row(&map, 2, &cells, today) {
+                Ok(m) => prop_assert!(!m.union_key.is_empty()),
+                Err(errors) => prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.row == 2 && !e.reason.is_empty())),
+            }
+        }
+    }
+}
