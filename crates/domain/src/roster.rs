@@ -70,10 +70,7 @@ impl MemberColumn {
     /// Recognises a header however it was typed: spaces, full-width, a required mark (*),
     /// a note in brackets ("身份证号（必填）").
     pub fn from_header(s: &str) -> Option<MemberColumn> {
-        let mut h = normalize(s).replace([' ', '*'], "");
-        if let Some(i) = h.find(['(', '（']) {
-            h.truncate(i);
-        }
+        let h = clean_header(s);
         MemberColumn::ALL.into_iter().find(|c| c.aliases().contains(&h.as_str()))
     }
 
@@ -410,5 +407,225 @@ mod never_panics {
                 Err(errors) => prop_assert!(!errors.is_empty() && errors.iter().all(|e| e.row == 2 && !e.reason.is_empty())),
             }
         }
+    }
+}
+
+/// Columns of the union roster template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnionColumn {
+    Name,
+    Code,
+    Parent,
+    Enterprise,
+    CreditCode,
+    Industry,
+    Division,
+    Headcount,
+    FoundedOn,
+    Chair,
+}
+
+impl UnionColumn {
+    pub const ALL: [UnionColumn; 10] = [
+        UnionColumn::Name,
+        UnionColumn::Code,
+        UnionColumn::Parent,
+        UnionColumn::Enterprise,
+        UnionColumn::CreditCode,
+        UnionColumn::Industry,
+        UnionColumn::Division,
+        UnionColumn::Headcount,
+        UnionColumn::FoundedOn,
+        UnionColumn::Chair,
+    ];
+
+    pub fn header(self) -> &'static str {
+        self.aliases()[0]
+    }
+
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            UnionColumn::Name => &["工会名称", "工会全称"],
+            UnionColumn::Code => &["工会代码", "工会编码"],
+            UnionColumn::Parent => &["上级工会", "上级工会代码", "上级工会名称"],
+            UnionColumn::Enterprise => &["单位名称", "企业名称", "所在单位"],
+            UnionColumn::CreditCode => &["统一社会信用代码", "信用代码"],
+            UnionColumn::Industry => &["行业", "所属行业", "行业门类"],
+            UnionColumn::Division => &["所在镇街/行政区划代码", "行政区划代码", "所在镇街", "镇街"],
+            UnionColumn::Headcount => &["职工人数", "职工数"],
+            UnionColumn::FoundedOn => &["建会日期", "建会时间", "成立日期"],
+            UnionColumn::Chair => &["工会主席", "主席"],
+        }
+    }
+
+    fn from_header(s: &str) -> Option<UnionColumn> {
+        let h = clean_header(s);
+        UnionColumn::ALL.into_iter().find(|c| c.aliases().contains(&h.as_str()))
+    }
+}
+
+fn clean_header(s: &str) -> String {
+    let mut h = normalize(s).replace([' ', '*'], "");
+    if let Some(i) = h.find(['(', '（']) {
+        h.truncate(i);
+    }
+    h
+}
+
+/// Where each union column sits; found like the member header (工会名称 and 工会代码 needed).
+pub fn find_union_header(cells: &[Cell]) -> Option<Vec<(UnionColumn, usize)>> {
+    let mut columns: Vec<(UnionColumn, usize)> = Vec::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if let Cell::Text(t) = cell
+            && let Some(c) = UnionColumn::from_header(t)
+            && !columns.iter().any(|x| x.0 == c)
+        {
+            columns.push((c, i));
+        }
+    }
+    let has = |c| columns.iter().any(|x| x.0 == c);
+    (has(UnionColumn::Name) && has(UnionColumn::Code)).then_some(columns)
+}
+
+/// A union roster row, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionRow {
+    pub row: usize,
+    pub code: String,
+    pub name: String,
+    pub parent_key: String,
+    pub enterprise: Option<String>,
+    pub credit_code: Option<crate::CreditCode>,
+    pub industry: Option<crate::Industry>,
+    pub division: Option<crate::DivisionCode>,
+    pub headcount: i64,
+    pub founded_on: Option<time::Date>,
+    pub chair: Option<String>,
+}
+
+pub fn read_union_row(columns: &[(UnionColumn, usize)], row: usize, cells: &[Cell]) -> Result<UnionRow, Vec<RowError>> {
+    let get = |c: UnionColumn| columns.iter().find(|x| x.0 == c).and_then(|x| cells.get(x.1)).unwrap_or(&Cell::Empty);
+    let text = |c: UnionColumn| Some(text_of(get(c))).filter(|s| !s.is_empty());
+    let mut errors = Vec::new();
+    let mut err = |c: UnionColumn, reason: String| errors.push(RowError { row, column: c.header().into(), reason });
+    let name = text(UnionColumn::Name).unwrap_or_default();
+    if name.is_empty() || name.chars().count() > 100 {
+        err(UnionColumn::Name, "工会名称为 1–100 个字符".into());
+    }
+    let code = text(UnionColumn::Code).unwrap_or_default();
+    if code.is_empty()
+        || code.chars().count() > 32
+        || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        err(UnionColumn::Code, "工会代码为 1–32 位字母、数字、- 或 _".into());
+    }
+    let parent_key = text(UnionColumn::Parent).unwrap_or_default();
+    if parent_key.is_empty() {
+        err(UnionColumn::Parent, "上级工会不能为空（填工会代码或全称）".into());
+    }
+    let credit_code = text(UnionColumn::CreditCode)
+        .map(|c| crate::CreditCode::parse(&c))
+        .transpose()
+        .map_err(|e| err(UnionColumn::CreditCode, e.zh))
+        .ok()
+        .flatten();
+    let industry = text(UnionColumn::Industry)
+        .map(|i| {
+            let letter =
+                i.chars().next().filter(|c| c.is_ascii_alphabetic()).map(|c| c.to_ascii_uppercase().to_string());
+            crate::Industry::parse(letter.as_deref().unwrap_or(&i))
+        })
+        .transpose()
+        .map_err(|_| err(UnionColumn::Industry, "行业应为国民经济行业分类门类（A–T）或其名称，如“C”或“制造业”".into()))
+        .ok()
+        .flatten();
+    let division = text(UnionColumn::Division)
+        .map(|d| crate::DivisionCode::parse(&d))
+        .transpose()
+        .map_err(|_| err(UnionColumn::Division, "请填写行政区划代码，如建阳镇为 320925101".into()))
+        .ok()
+        .flatten();
+    let headcount = match get(UnionColumn::Headcount) {
+        Cell::Empty => 0,
+        Cell::Number(n) if n.fract() == 0.0 && (0.0..=1e6).contains(n) => *n as i64,
+        cell => match compact(&text_of(cell)).parse::<i64>() {
+            Ok(n) if (0..=1_000_000).contains(&n) => n,
+            _ => {
+                err(UnionColumn::Headcount, "职工人数应为 0–1000000 的整数".into());
+                0
+            }
+        },
+    };
+    let founded_on = match get(UnionColumn::FoundedOn) {
+        Cell::Empty => None,
+        Cell::Date(d) => Some(*d),
+        Cell::Number(n) => excel_serial(*n),
+        Cell::Text(t) => match crate::parse_date(&normalize(t)) {
+            Some(d) => Some(d),
+            None => {
+                err(UnionColumn::FoundedOn, format!("建会日期“{t}”格式应为 2020-01-01"));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(UnionRow {
+        row,
+        code,
+        name,
+        parent_key,
+        enterprise: text(UnionColumn::Enterprise),
+        credit_code,
+        industry,
+        division,
+        headcount,
+        founded_on,
+        chair: text(UnionColumn::Chair),
+    })
+}
+
+#[cfg(test)]
+mod union_rows {
+    use super::*;
+
+    #[test]
+    fn union_rows_read_and_refuse() {
+        let t = |s: &str| Cell::Text(s.into());
+        let cols = find_union_header(&[
+            t("工会名称"),
+            t("工会代码"),
+            t("上级工会"),
+            t("统一社会信用代码"),
+            t("行业"),
+            t("职工人数"),
+            t("建会日期"),
+        ])
+        .unwrap();
+        let ok = read_union_row(
+            &cols,
+            3,
+            &[
+                t("某公司工会"),
+                t("A-9"),
+                t("320925101"),
+                t("91350100M000100Y43"),
+                t("制造业"),
+                Cell::Number(120.0),
+                t("2020/1/2"),
+            ],
+        );
+        let ok = ok.unwrap();
+        assert_eq!((ok.headcount, ok.industry), (120, Some(crate::Industry::C)));
+        assert_eq!(ok.founded_on, Some(time::macros::date!(2020 - 01 - 02)));
+        let bad = read_union_row(
+            &cols,
+            4,
+            &[t(""), t("A 9"), t(""), t("91350100M000100Y44"), t("火星业"), t("很多"), t("昨天")],
+        )
+        .unwrap_err();
+        let cols: Vec<&str> = bad.iter().map(|e| e.column.as_str()).collect();
+        assert_eq!(cols, ["工会名称", "工会代码", "上级工会", "统一社会信用代码", "行业", "职工人数", "建会日期"]);
     }
 }

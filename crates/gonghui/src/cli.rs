@@ -85,6 +85,15 @@ enum ExportCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
+    /// Grassroots unions and their enterprises (工会名称, 工会代码, 上级工会, 单位名称,
+    /// 统一社会信用代码, 行业, 所在镇街/行政区划代码, 职工人数, 建会日期, 工会主席).
+    Unions {
+        file: PathBuf,
+        #[arg(long)]
+        sheet: Option<String>,
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// Members, by the SPEC §4 template (Chinese headers, any order, extra columns ignored).
     Members {
         file: PathBuf,
@@ -180,6 +189,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("已建立 {}（代码 {}）。", u.name, u.code);
         }
         Command::User(cmd) => user(&db, cmd).await?,
+        Command::Import(ImportCommand::Unions { file, sheet, report }) => {
+            let actor = system_actor(&db).await?;
+            let r = web::roster::import_unions(&db, &actor, &file, sheet.as_deref()).await?;
+            println!(
+                "导入完成：新建 {}，更新 {}，未变 {}，拒绝 {}。",
+                r.created,
+                r.updated,
+                r.unchanged,
+                r.rejected_rows.len()
+            );
+            for e in r.errors.iter().take(20) {
+                println!("  第 {} 行 {}：{}", e.row, e.column, e.reason);
+            }
+            if let Some(out) = report {
+                web::roster::write_rejected(&r.header, &r.rejected_rows, &r.errors, &out)?;
+                println!("未导入的行已写入 {}", out.display());
+            }
+        }
         Command::Import(ImportCommand::Members { file, sheet, report, apply_transfers }) => {
             let actor = system_actor(&db).await?;
             let show = std::io::IsTerminal::is_terminal(&std::io::stderr());

@@ -501,3 +501,131 @@ pub async fn set_headcount(db: &Db, enterprise_id: i64, headcount: i64) -> Resul
         .await?;
     Ok(())
 }
+
+/// What a union roster row did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RosterOutcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Creates or updates a grassroots union (and its enterprise) from a roster row. The union is
+/// the same one when the code matches; the enterprise, when the credit code (or else the name)
+/// matches within that union.
+pub async fn apply_roster_row(db: &Db, actor: &Actor, r: &domain::roster::UnionRow) -> Result<RosterOutcome> {
+    actor.require(actor.role.can_write_registry())?;
+    let parent = by_code_or_name(db, actor, &r.parent_key).await.map_err(|_| {
+        Invalid::new("上级工会", format!("上级工会“{}”不存在或不在您的管辖范围内", r.parent_key), "parent not found")
+    })?;
+    let founded = r.founded_on.map(domain::fmt_date);
+    let division = r.division.as_ref().map(|d| d.as_str().to_string());
+    let existing: Option<Union> = {
+        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.code = "));
+        q.bind(r.code.as_str());
+        q.query_as().fetch_optional(db.pool()).await?
+    };
+    let (union, mut outcome) = match existing {
+        Some(u) if !actor.scope.sees_union(&u.org_path()) => {
+            return Err(Invalid::new("工会代码", format!("工会代码“{}”已被其他工会使用", r.code), "code in use").into());
+        }
+        Some(u) if u.parent_id != Some(parent.id) => {
+            return Err(Invalid::new(
+                "上级工会",
+                format!("该工会现属“{}”以外的上级，调整隶属请在组织页面办理", parent.name),
+                "parent differs",
+            )
+            .into());
+        }
+        Some(u) => {
+            let same = u.name == r.name
+                && u.chair == r.chair
+                && u.division_code == division
+                && (founded.is_none() || u.founded_on == founded);
+            if same {
+                (u, RosterOutcome::Unchanged)
+            } else {
+                let mut tx = db.write_tx().await?;
+                let mut q = Sql::new("UPDATE unions SET name = ");
+                q.bind(r.name.as_str())
+                    .push(", chair = ")
+                    .bind(r.chair.clone())
+                    .push(", division_code = ")
+                    .bind(division.clone());
+                q.push(", founded_on = coalesce(").bind(founded.clone()).push(", founded_on) WHERE id = ").bind(u.id);
+                q.query().execute(&mut *tx).await?;
+                audit::record(&mut tx, actor, "union.update", "union", u.id, Some(format!("名册导入：{}", r.name)))
+                    .await?;
+                tx.commit().await?;
+                (u, RosterOutcome::Updated)
+            }
+        }
+        None => {
+            let form = UnionForm {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                level: "grassroots".into(),
+                parent_code: Some(parent.code.clone()),
+                division_code: division,
+                address: None,
+                founded_on: founded,
+                chair: r.chair.clone(),
+            };
+            (create(db, actor, &form).await?, RosterOutcome::Created)
+        }
+    };
+    let Some(enterprise) = &r.enterprise else { return Ok(outcome) };
+    let credit = r.credit_code.as_ref().map(|c| c.as_str().to_string());
+    let found: Option<(i64, i64, String, Option<String>, Option<String>, i64)> = match &credit {
+        Some(c) => sqlx::query_as("SELECT id, union_id, name, credit_code, industry, headcount FROM enterprises WHERE credit_code = $1")
+            .bind(c.clone())
+            .fetch_optional(db.pool())
+            .await?,
+        None => sqlx::query_as("SELECT id, union_id, name, credit_code, industry, headcount FROM enterprises WHERE union_id = $1 AND name = $2")
+            .bind(union.id)
+            .bind(enterprise.clone())
+            .fetch_optional(db.pool())
+            .await?,
+    };
+    let industry = r.industry.map(|i| i.code().to_string());
+    match found {
+        Some((_, owner, ..)) if owner != union.id => {
+            return Err(Invalid::new(
+                "统一社会信用代码",
+                "该统一社会信用代码已登记在其他工会",
+                "credit code belongs to another union",
+            )
+            .into());
+        }
+        Some((id, _, name, code, ind, headcount)) => {
+            if name != *enterprise
+                || code != credit
+                || (industry.is_some() && ind != industry)
+                || headcount != r.headcount
+            {
+                let mut q = Sql::new("UPDATE enterprises SET name = ");
+                q.bind(enterprise.as_str()).push(", credit_code = ").bind(credit.clone());
+                q.push(", industry = coalesce(").bind(industry).push(", industry), headcount = ").bind(r.headcount);
+                q.push(" WHERE id = ").bind(id);
+                q.query().execute(db.pool()).await?;
+                if outcome == RosterOutcome::Unchanged {
+                    outcome = RosterOutcome::Updated;
+                }
+            }
+        }
+        None => {
+            let form = EnterpriseForm {
+                name: enterprise.clone(),
+                credit_code: credit,
+                industry,
+                headcount: r.headcount,
+                ownership: None,
+            };
+            add_enterprise(db, actor, &union.code, &form).await?;
+            if outcome == RosterOutcome::Unchanged {
+                outcome = RosterOutcome::Updated;
+            }
+        }
+    }
+    Ok(outcome)
+}

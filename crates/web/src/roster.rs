@@ -117,27 +117,36 @@ pub async fn import_members(
 
 /// The rejected rows with their original values and the reasons, to fix and upload again.
 pub fn write_report(result: &ImportResult, out: &Path) -> anyhow::Result<()> {
+    write_rejected(&result.header, &result.rejected_rows, &result.errors, out)
+}
+
+/// The rows a roster import refused: row number, the row's original values, the reasons.
+pub fn write_rejected(
+    header: &[String],
+    rejected_rows: &[(usize, Vec<String>)],
+    errors: &[RowError],
+    out: &Path,
+) -> anyhow::Result<()> {
     let mut columns: Vec<(&str, f64)> = vec![("行号", 8.0)];
-    columns.extend(result.header.iter().map(|h| (h.as_str(), 16.0)));
+    columns.extend(header.iter().map(|h| (h.as_str(), 16.0)));
     columns.push(("错误原因", 60.0));
     let mut w = SheetWriter::new(&Table { sheet_name: "未导入的行", columns: &columns })?;
-    for (row, original) in &result.rejected_rows {
-        let reasons: Vec<String> = result
-            .errors
+    for (row, original) in rejected_rows {
+        let reasons: Vec<String> = errors
             .iter()
             .filter(|e| e.row == *row)
             .map(|e| if e.column.is_empty() { e.reason.clone() } else { format!("{}：{}", e.column, e.reason) })
             .collect();
         let mut cells = vec![row.to_string()];
-        cells.extend((0..result.header.len()).map(|i| original.get(i).cloned().unwrap_or_default()));
+        cells.extend((0..header.len()).map(|i| original.get(i).cloned().unwrap_or_default()));
         cells.push(reasons.join("；"));
         w.row(&cells)?;
     }
     // Rows that parsed but were refused while matching (unknown union, duplicate in file).
-    let listed: std::collections::HashSet<usize> = result.rejected_rows.iter().map(|r| r.0).collect();
-    for e in result.errors.iter().filter(|e| !listed.contains(&e.row)) {
+    let listed: std::collections::HashSet<usize> = rejected_rows.iter().map(|r| r.0).collect();
+    for e in errors.iter().filter(|e| !listed.contains(&e.row)) {
         let mut cells = vec![e.row.to_string()];
-        cells.extend(std::iter::repeat_n(String::new(), result.header.len()));
+        cells.extend(std::iter::repeat_n(String::new(), header.len()));
         cells.push(format!("{}：{}", e.column, e.reason));
         w.row(&cells)?;
     }
@@ -339,4 +348,73 @@ pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> axum::response::Respons
         bytes,
     )
         .into_response()
+}
+
+/// How a union roster import went.
+pub struct UnionImportResult {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub errors: Vec<RowError>,
+    pub header: Vec<String>,
+    pub rejected_rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Union rosters are short (a county has a few thousand unions): read, then apply row by row,
+/// parents before children as the file lists them.
+pub async fn import_unions(
+    db: &Db,
+    actor: &Actor,
+    path: &Path,
+    sheet: Option<&str>,
+) -> anyhow::Result<UnionImportResult> {
+    use domain::roster::{find_union_header, read_union_row};
+    actor.require_write().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (path, sheet) = (path.to_path_buf(), sheet.map(String::from));
+    let rows = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<(usize, Vec<Cell>)>> {
+        let mut rows = Vec::new();
+        let limits = Limits { max_rows: 200_000, ..Limits::default() };
+        sheets::read_rows(&path, sheet.as_deref(), limits, |n, cells| {
+            rows.push((n, cells));
+            ControlFlow::Continue(())
+        })?;
+        Ok(rows)
+    })
+    .await
+    .context("读取线程")??;
+    let Some(at) = rows.iter().take(HEADER_SEARCH_ROWS).position(|(_, cells)| find_union_header(cells).is_some())
+    else {
+        anyhow::bail!("找不到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时包含“工会名称”和“工会代码”的行");
+    };
+    let columns = find_union_header(&rows[at].1).unwrap_or_default();
+    let mut out = UnionImportResult {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        errors: Vec::new(),
+        header: rows[at].1.iter().map(cell_text).collect(),
+        rejected_rows: Vec::new(),
+    };
+    for (n, cells) in &rows[at + 1..] {
+        let applied = match read_union_row(&columns, *n, cells) {
+            Ok(r) => store::unions::apply_roster_row(db, actor, &r).await.map_err(|e| match e {
+                store::StoreError::Invalid(i) => vec![RowError { row: *n, column: i.field.to_string(), reason: i.zh }],
+                store::StoreError::InvalidFields(list) => {
+                    list.into_iter().map(|i| RowError { row: *n, column: i.field.to_string(), reason: i.zh }).collect()
+                }
+                other => vec![RowError { row: *n, column: String::new(), reason: other.to_string() }],
+            }),
+            Err(errors) => Err(errors),
+        };
+        match applied {
+            Ok(store::unions::RosterOutcome::Created) => out.created += 1,
+            Ok(store::unions::RosterOutcome::Updated) => out.updated += 1,
+            Ok(store::unions::RosterOutcome::Unchanged) => out.unchanged += 1,
+            Err(errors) => {
+                out.errors.extend(errors);
+                out.rejected_rows.push((*n, cells.iter().map(cell_text).collect()));
+            }
+        }
+    }
+    Ok(out)
 }

@@ -326,3 +326,47 @@ async fn upload_page_with_csrf_and_status_page() {
     let (_, list) = app.page("/imports").await;
     assert!(list.contains("r.csv") && list.contains("下载导入模板"));
 }
+
+#[tokio::test]
+async fn union_roster_creates_updates_and_refuses() {
+    let app = spawn_app().await;
+    let actor = admin(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unions.csv");
+    std::fs::write(
+        &file,
+        "建湖县基层工会名册\n\
+         工会名称,工会代码,上级工会,单位名称,统一社会信用代码,行业,所在镇街/行政区划代码,职工人数,建会日期,工会主席\n\
+         建湖县宏达机械有限公司工会,A-100,建阳镇总工会,建湖县宏达机械有限公司,91350100M000100Y43,制造业,320925101,85,2019-6-1,陈立\n\
+         阳光机械公司工会,A-001,320925101,,,,,,,王新主席\n\
+         某公司工会,X-1,不存在的镇总工会,,,,,,,\n\
+         坏代码公司工会,A-101,320925101,坏代码公司,91350100M000100Y44,,,,,\n\
+         宏达机械一车间分工会,A-100-1,A-100,,,,,,,\n",
+    )
+    .unwrap();
+    let r = web::roster::import_unions(&app.db, &actor, &file, None).await.unwrap();
+    assert_eq!((r.created, r.updated, r.unchanged, r.rejected_rows.len()), (2, 1, 0, 2), "{:?}", r.errors);
+    assert!(r.errors.iter().any(|e| e.row == 5 && e.reason.contains("不存在的镇总工会")));
+    assert!(r.errors.iter().any(|e| e.row == 6 && e.reason.contains("校验位")));
+
+    let token = app.token("admin").await;
+    let (_, u) = app.get(&token, "/api/v1/unions/A-100").await;
+    assert_eq!(u["name"], "建湖县宏达机械有限公司工会");
+    assert_eq!(u["full_name"], "建湖县总工会 / 建阳镇总工会 / 建湖县宏达机械有限公司工会");
+    assert_eq!(u["enterprises"][0]["credit_code"], "91350100M000100Y43");
+    assert_eq!(u["enterprises"][0]["industry"], "C");
+    assert_eq!(u["headcount"], 85);
+    let (_, a1) = app.get(&token, "/api/v1/unions/A-001").await;
+    assert_eq!(a1["chair"], "王新主席");
+
+    let again = web::roster::import_unions(&app.db, &actor, &file, None).await.unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged, again.rejected_rows.len()), (0, 0, 3, 2));
+
+    // Town B's cadre cannot hang unions under town A.
+    let root = admin(&app).await;
+    let town_b = store::unions::by_code(&app.db, &root, "320925102").await.unwrap();
+    let cadre = Actor { role: domain::Role::Cadre, scope: domain::Scope::Subtree(town_b.org_path()), ..root };
+    let r = web::roster::import_unions(&app.db, &cadre, &file, None).await.unwrap();
+    assert_eq!(r.created + r.updated + r.unchanged, 0);
+    assert_eq!(r.rejected_rows.len(), 5);
+}
