@@ -576,20 +576,25 @@ pub async fn apply_roster_row(db: &Db, actor: &Actor, r: &domain::roster::UnionR
     };
     let Some(enterprise) = &r.enterprise else { return Ok(outcome) };
     let credit = r.credit_code.as_ref().map(|c| c.as_str().to_string());
-    let found: Option<(i64, i64, String, Option<String>, Option<String>, i64)> = match &credit {
-        Some(c) => sqlx::query_as("SELECT id, union_id, name, credit_code, industry, headcount FROM enterprises WHERE credit_code = $1")
-            .bind(c.clone())
-            .fetch_optional(db.pool())
-            .await?,
-        None => sqlx::query_as("SELECT id, union_id, name, credit_code, industry, headcount FROM enterprises WHERE union_id = $1 AND name = $2")
-            .bind(union.id)
-            .bind(enterprise.clone())
-            .fetch_optional(db.pool())
-            .await?,
+    const E: &str = "SELECT id, union_id, name, credit_code, industry, headcount, ownership FROM enterprises";
+    let found: Option<Enterprise> = match &credit {
+        Some(c) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{E} WHERE credit_code = $1")))
+                .bind(c.clone())
+                .fetch_optional(db.pool())
+                .await?
+        }
+        None => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{E} WHERE union_id = $1 AND name = $2")))
+                .bind(union.id)
+                .bind(enterprise.clone())
+                .fetch_optional(db.pool())
+                .await?
+        }
     };
     let industry = r.industry.map(|i| i.code().to_string());
     match found {
-        Some((_, owner, ..)) if owner != union.id => {
+        Some(e) if e.union_id != union.id => {
             return Err(Invalid::new(
                 "统一社会信用代码",
                 "该统一社会信用代码已登记在其他工会",
