@@ -602,11 +602,12 @@ pub async fn apply_roster_row(db: &Db, actor: &Actor, r: &domain::roster::UnionR
             )
             .into());
         }
-        Some((id, _, name, code, ind, headcount)) => {
-            if name != *enterprise
-                || code != credit
-                || (industry.is_some() && ind != industry)
-                || headcount != r.headcount
+        Some(e) => {
+            let id = e.id;
+            if e.name != *enterprise
+                || e.credit_code != credit
+                || (industry.is_some() && e.industry != industry)
+                || e.headcount != r.headcount
             {
                 let mut q = Sql::new("UPDATE enterprises SET name = ");
                 q.bind(enterprise.as_str()).push(", credit_code = ").bind(credit.clone());
