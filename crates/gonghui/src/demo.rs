@@ -431,7 +431,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         jiangsu,
         today,
     };
-    let indexes = store::members::drop_secondary_indexes(db).await?;
+    store::members::bulk_load_begin(db).await?;
     let bar = progress_bar(opts.progress, opts.members as u64, "会员");
     // People are made and their ID numbers sealed on one thread while the database writes
     // the previous batch on another.
@@ -466,7 +466,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     maker.join().map_err(|_| anyhow::anyhow!("demo generator thread failed"))?;
     bar.finish_and_clear();
     tracing::info!(members = opts.members, elapsed = ?started.elapsed(), "demo: members written");
-    store::members::create_indexes(db, &indexes).await?;
+    store::members::bulk_load_end(db).await?;
     tracing::info!(elapsed = ?started.elapsed(), "demo: indexes built");
     store::unions::recount(db).await?;
     // Headcount: members plus the workers who have not joined (入会率 about 85–95%).

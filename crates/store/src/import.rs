@@ -40,6 +40,7 @@ pub struct Importer<'a> {
     pub counts: ImportCounts,
     pub errors: Vec<RowError>,
     pub transfers: Vec<TransferNotice>,
+    large_load: bool,
 }
 
 /// What the registry holds for a person, to compare with a row.
@@ -87,7 +88,20 @@ impl<'a> Importer<'a> {
             counts: ImportCounts::default(),
             errors: Vec::new(),
             transfers: Vec::new(),
+            large_load: false,
         })
+    }
+
+    /// Call before the first batch when the file is expected to hold about `estimated_rows`:
+    /// a load far larger than the table drops its secondary indexes and rebuilds them at the
+    /// end (see `members::bulk_load_begin`).
+    pub async fn expect_rows(&mut self, estimated_rows: u64) -> Result<()> {
+        let present: i64 = sqlx::query_scalar("SELECT count(*) FROM members").fetch_one(self.db.pool()).await?;
+        if estimated_rows > 100_000 && estimated_rows as i64 > 2 * present {
+            crate::members::bulk_load_begin(self.db).await?;
+            self.large_load = true;
+        }
+        Ok(())
     }
 
     /// Rows that did not parse: counted and kept for the report.
@@ -253,9 +267,21 @@ impl<'a> Importer<'a> {
         Ok(out)
     }
 
+    /// The import stops early: puts back what a large load dropped (best effort; every start
+    /// does it too).
+    pub async fn abandon(self) {
+        if self.large_load
+            && let Err(e) = crate::members::bulk_load_end(self.db).await
+        {
+            tracing::error!(error = %e, "could not rebuild member indexes after a failed import");
+        }
+    }
+
     /// Brings the per-union counters up to date and records the import in the audit log.
     pub async fn finish(self, file_name: &str) -> Result<(ImportCounts, Vec<RowError>, Vec<TransferNotice>)> {
-        if self.counts.new > 1000 {
+        if self.large_load {
+            crate::members::bulk_load_end(self.db).await?;
+        } else if self.counts.new > 1000 {
             crate::members::refresh_statistics(self.db).await?;
         }
         let c = self.counts;

@@ -627,7 +627,7 @@ pub(crate) async fn insert_bulk_in(
             q.push(", 'active', ").bind(now).push(", ").bind(now).push(")");
         }
         q.push(" RETURNING id");
-        let ids: Vec<i64> = q.query_scalar().fetch_all(&mut *tx).await?;
+        let ids: Vec<i64> = q.into_query_scalar().fetch_all(&mut *tx).await?;
         let mut h =
             Sql::anonymous("INSERT INTO member_history (member_id, event, on_date, to_union_id, at) VALUES ", backend);
         for (i, (id, m)) in ids.iter().zip(chunk).enumerate() {
@@ -635,7 +635,7 @@ pub(crate) async fn insert_bulk_in(
             let on = m.draft.joined_on.map(domain::fmt_date).unwrap_or_else(|| domain::fmt_date(today()));
             h.bind(*id).push(", 'joined', ").bind(on).push(", ").bind(m.union_id).push(", ").bind(now).push(")");
         }
-        h.query().execute(&mut *tx).await?;
+        h.into_query().execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -648,38 +648,26 @@ pub async fn first_in_union(db: &Db, union_id: i64) -> Result<Option<i64>> {
         .await?)
 }
 
-/// Drops the members table's secondary indexes before a large load into an (almost) empty
-/// table, returning their definitions as the database reports them; building them once at the
-/// end is far cheaper than updating them row by row. The unique ID-hash index stays.
-pub async fn drop_secondary_indexes(db: &Db) -> Result<Vec<String>> {
+/// Before a load that dwarfs the members table: drops its secondary indexes (the unique
+/// ID-hash index stays), since building them once at the end is far cheaper than updating them
+/// row by row. `bulk_load_end` puts them back; so does every start, should the load be killed.
+pub async fn bulk_load_begin(db: &Db) -> Result<()> {
     let mut conn = schema_fresh_connection(db).await?;
-    let defs: Vec<(String, String)> =
-        match db.backend() {
-            crate::Backend::Sqlite => sqlx::query_as(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL \
-                 AND sql NOT LIKE 'CREATE UNIQUE%'",
-            )
-            .fetch_all(&mut *conn)
-            .await?,
-            crate::Backend::Postgres => {
-                sqlx::query_as(
-                    "SELECT indexname::text, indexdef::text FROM pg_indexes WHERE tablename = 'members' \
-                 AND indexdef NOT LIKE '%UNIQUE%' AND indexname NOT LIKE '%pkey'",
-                )
-                .fetch_all(&mut *conn)
-                .await?
-            }
-        };
-    for (name, _) in &defs {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}"))).execute(&mut *conn).await?;
+    for def in crate::migrate::member_indexes(db.backend()) {
+        if def.starts_with("CREATE INDEX IF NOT EXISTS ") {
+            let name =
+                def.trim_start_matches("CREATE INDEX IF NOT EXISTS ").split_whitespace().next().unwrap_or_default();
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}"))).execute(&mut *conn).await?;
+        }
     }
-    Ok(defs.into_iter().map(|d| d.1).collect())
+    Ok(())
 }
 
-pub async fn create_indexes(db: &Db, defs: &[String]) -> Result<()> {
+/// Rebuilds the indexes a bulk load dropped and refreshes the planner's statistics.
+pub async fn bulk_load_end(db: &Db) -> Result<()> {
     let mut conn = schema_fresh_connection(db).await?;
-    for def in defs {
-        sqlx::query(sqlx::AssertSqlSafe(def.clone())).execute(&mut *conn).await?;
+    for def in crate::migrate::member_indexes(db.backend()) {
+        sqlx::query(sqlx::AssertSqlSafe(def)).execute(&mut *conn).await?;
     }
     // On PostgreSQL, VACUUM also sets the visibility map, so counts can be index-only scans.
     let analyze = if db.backend() == crate::Backend::Postgres { "VACUUM ANALYZE members" } else { "ANALYZE" };

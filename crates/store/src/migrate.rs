@@ -23,7 +23,16 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
     if let Some(lock) = lock {
         sqlx::query(lock).execute(&mut *conn).await?;
     }
-    let result = apply(&mut conn, steps).await;
+    let mut result = apply(&mut conn, steps).await;
+    if result.is_ok() {
+        // A bulk load that was killed may have left the members table without some indexes.
+        for def in member_indexes(db.backend) {
+            if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(def)).execute(&mut *conn).await {
+                result = Err(e.into());
+                break;
+            }
+        }
+    }
     if lock.is_some() {
         sqlx::query("SELECT pg_advisory_unlock(726001)").execute(&mut *conn).await?;
     }
@@ -59,4 +68,38 @@ async fn apply(conn: &mut sqlx::AnyConnection, steps: &[(i64, &str)]) -> Result<
         tracing::info!(version, "migration applied");
     }
     Ok(())
+}
+
+/// The members table's indexes as the migrations define them, each as `CREATE … IF NOT EXISTS`:
+/// one definition, used to restore them after a bulk load and at every start.
+pub(crate) fn member_indexes(backend: Backend) -> Vec<String> {
+    let steps = match backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    steps
+        .iter()
+        .flat_map(|(_, sql)| sql.lines())
+        .filter(|l| l.starts_with("CREATE INDEX members_") || l.starts_with("CREATE UNIQUE INDEX members_"))
+        .map(|l| {
+            let l = l.split("--").next().unwrap_or(l).trim().trim_end_matches(';');
+            l.replacen("INDEX members_", "INDEX IF NOT EXISTS members_", 1)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn member_indexes_come_from_the_migrations() {
+        for backend in [super::Backend::Sqlite, super::Backend::Postgres] {
+            let defs = super::member_indexes(backend);
+            assert_eq!(defs.len(), 5, "{defs:?}");
+            assert!(
+                defs.iter()
+                    .any(|d| d.starts_with("CREATE UNIQUE INDEX IF NOT EXISTS members_id_hash ON members(id_hash)"))
+            );
+            assert!(defs.iter().all(|d| !d.ends_with(';') && !d.contains("--")));
+        }
+    }
 }

@@ -52,8 +52,8 @@ impl From<Option<i64>> for Val {
 /// Binds every argument in order; Query, QueryAs and QueryScalar each have their own `bind`.
 macro_rules! bind_all {
     ($q:ident, $args:expr) => {{
-        for a in &$args {
-            $q = match a.clone() {
+        for a in $args {
+            $q = match a {
                 Val::Int(v) => $q.bind(v),
                 Val::Text(v) => $q.bind(v),
                 Val::Blob(v) => $q.bind(v),
@@ -119,7 +119,7 @@ impl Sql {
 
     pub fn query(&self) -> sqlx::query::Query<'static, Any, AnyArguments> {
         let mut q = sqlx::query(AssertSqlSafe(self.text.clone()));
-        bind_all!(q, self.args)
+        bind_all!(q, self.args.iter().cloned())
     }
 
     pub fn query_as<T>(&self) -> sqlx::query::QueryAs<'static, Any, T, AnyArguments>
@@ -127,7 +127,22 @@ impl Sql {
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
         let mut q = sqlx::query_as(AssertSqlSafe(self.text.clone()));
-        bind_all!(q, self.args)
+        bind_all!(q, self.args.iter().cloned())
+    }
+
+    /// `query_scalar` without copying the arguments, for statements with thousands of them.
+    pub fn into_query_scalar<T>(self) -> sqlx::query::QueryScalar<'static, Any, T, AnyArguments>
+    where
+        (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_scalar(AssertSqlSafe(self.text));
+        bind_all!(q, self.args.into_iter())
+    }
+
+    /// `query` without copying the arguments.
+    pub fn into_query(self) -> sqlx::query::Query<'static, Any, AnyArguments> {
+        let mut q = sqlx::query(AssertSqlSafe(self.text));
+        bind_all!(q, self.args.into_iter())
     }
 
     pub fn query_scalar<T>(&self) -> sqlx::query::QueryScalar<'static, Any, T, AnyArguments>
@@ -135,7 +150,7 @@ impl Sql {
         (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
         let mut q = sqlx::query_scalar(AssertSqlSafe(self.text.clone()));
-        bind_all!(q, self.args)
+        bind_all!(q, self.args.iter().cloned())
     }
 }
 

@@ -192,3 +192,25 @@ async fn killed_import_keeps_whole_batches_and_a_rerun_completes_it() {
     let counted: i64 = sqlx::query_scalar("SELECT sum(member_count) FROM unions").fetch_one(db.pool()).await.unwrap();
     assert_eq!(counted, 50 + ROWS as i64);
 }
+
+/// A large load drops the members table's secondary indexes; if it dies before rebuilding
+/// them, the next start puts them back.
+#[tokio::test]
+async fn indexes_dropped_by_an_interrupted_large_load_come_back_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(gonghui(dir.path(), &["demo", "--members", "50"]).status.success());
+    let count = async |db: &store::Db| -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'members_%'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    };
+    let db = open(dir.path()).await;
+    assert_eq!(count(&db).await, 5);
+    store::members::bulk_load_begin(&db).await.unwrap();
+    assert_eq!(count(&db).await, 1, "only the unique ID-hash index stays");
+    db.close().await;
+    assert!(gonghui(dir.path(), &["migrate"]).status.success());
+    let db = open(dir.path()).await;
+    assert_eq!(count(&db).await, 5);
+}
