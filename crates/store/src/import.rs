@@ -106,10 +106,9 @@ impl<'a> Importer<'a> {
 
     /// Rows that did not parse: counted and kept for the report.
     pub fn reject(&mut self, errors: Vec<RowError>) {
-        if let Some(first) = errors.first() {
-            if !self.errors.iter().rev().take(errors.len()).any(|e| e.row == first.row) {
-                self.counts.rejected += 1;
-            }
+        // Each row reaches the importer once: from the reader, or refused while matching.
+        if !errors.is_empty() {
+            self.counts.rejected += 1;
             self.errors.extend(errors);
         }
     }
@@ -168,7 +167,7 @@ impl<'a> Importer<'a> {
                     if e.same_as(&r.draft) {
                         self.counts.unchanged += 1;
                     } else {
-                        update_fields(&mut tx, e.id, &r.draft).await?;
+                        crate::members::write_fields(&mut tx, e.id, &r.draft, None).await?;
                         self.counts.updated += 1;
                     }
                 }
@@ -178,8 +177,7 @@ impl<'a> Importer<'a> {
                         .bind(e.union_id)
                         .fetch_one(&mut *tx)
                         .await?;
-                    let visible =
-                        matches!(&self.actor.scope, domain::Scope::Subtree(root) if e.path.starts_with(root.as_str()));
+                    let visible = domain::OrgPath::parse(&e.path).is_some_and(|p| self.actor.scope.sees_union(&p));
                     let movable = visible && e.status == MemberStatus::Active.code();
                     let applied = self.apply_transfers && movable;
                     if applied {
@@ -292,19 +290,6 @@ impl<'a> Importer<'a> {
         audit::record_now(self.db, self.actor, "member.import", "import", file_name, Some(detail)).await?;
         Ok((self.counts, self.errors, self.transfers))
     }
-}
-
-async fn update_fields(tx: &mut sqlx::AnyConnection, id: i64, d: &MemberDraft) -> Result<()> {
-    let mut q = Sql::new("UPDATE members SET name = ");
-    q.bind(d.name.as_str());
-    q.push(", phone = ").bind(d.phone.as_ref().map(|p| p.as_str().to_string()));
-    q.push(", employer = ").bind(d.employer.clone()).push(", job = ").bind(d.job.clone());
-    q.push(", skill_level = ").bind(d.skill_level.code()).push(", migrant = ").bind(d.migrant);
-    q.push(", new_form = ").bind(d.new_form.code()).push(", model_worker = ").bind(d.model_worker.code());
-    q.push(", joined_on = ").bind(d.joined_on.map(domain::fmt_date)).push(", updated_at = ").bind(crate::now());
-    q.push(" WHERE id = ").bind(id);
-    q.query().execute(tx).await?;
-    Ok(())
 }
 
 /// An import as the people who started it follow it.

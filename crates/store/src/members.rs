@@ -367,25 +367,38 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
     if id_changed {
         ensure_unique(&mut tx, actor, &hash, Some(id)).await?;
     }
-    let mut q = Sql::new("UPDATE members SET name = ");
-    q.bind(draft.name.as_str());
-    if id_changed {
-        q.push(", id_cipher = ").bind(db.vault().seal(draft.id_card.as_str())).push(", id_hash = ").bind(hash);
-        q.push(", id_masked = ").bind(draft.id_card.masked()).push(", sex = ").bind(draft.id_card.sex().code());
-        q.push(", birth_date = ").bind(domain::fmt_date(draft.id_card.birth_date()));
-    }
-    q.push(", phone = ").bind(draft.phone.as_ref().map(|p| p.as_str().to_string()));
-    q.push(", employer = ").bind(draft.employer.clone()).push(", job = ").bind(draft.job.clone());
-    q.push(", skill_level = ").bind(draft.skill_level.code()).push(", migrant = ").bind(draft.migrant);
-    q.push(", new_form = ").bind(draft.new_form.code()).push(", model_worker = ").bind(draft.model_worker.code());
-    q.push(", joined_on = ").bind(draft.joined_on.map(domain::fmt_date)).push(", updated_at = ").bind(crate::now());
-    q.push(" WHERE id = ").bind(id);
-    q.query().execute(&mut *tx).await?;
+    let new_id = id_changed.then(|| (db.vault().seal(draft.id_card.as_str()), hash));
+    write_fields(&mut tx, id, &draft, new_id).await?;
     let changed = changed_fields(patch, id_changed);
     audit::record(&mut tx, actor, "member.update", "member", id, Some(changed)).await?;
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
+}
+
+/// Writes a member's editable fields; with `new_id` (sealed, hash) also the ID number and
+/// what derives from it. Shared by PATCH and roster import.
+pub(crate) async fn write_fields(
+    tx: &mut AnyConnection,
+    id: i64,
+    d: &MemberDraft,
+    new_id: Option<(Vec<u8>, Vec<u8>)>,
+) -> Result<()> {
+    let mut q = Sql::new("UPDATE members SET name = ");
+    q.bind(d.name.as_str());
+    if let Some((sealed, hash)) = new_id {
+        q.push(", id_cipher = ").bind(sealed).push(", id_hash = ").bind(hash);
+        q.push(", id_masked = ").bind(d.id_card.masked()).push(", sex = ").bind(d.id_card.sex().code());
+        q.push(", birth_date = ").bind(domain::fmt_date(d.id_card.birth_date()));
+    }
+    q.push(", phone = ").bind(d.phone.as_ref().map(|p| p.as_str().to_string()));
+    q.push(", employer = ").bind(d.employer.clone()).push(", job = ").bind(d.job.clone());
+    q.push(", skill_level = ").bind(d.skill_level.code()).push(", migrant = ").bind(d.migrant);
+    q.push(", new_form = ").bind(d.new_form.code()).push(", model_worker = ").bind(d.model_worker.code());
+    q.push(", joined_on = ").bind(d.joined_on.map(domain::fmt_date)).push(", updated_at = ").bind(crate::now());
+    q.push(" WHERE id = ").bind(id);
+    q.query().execute(tx).await?;
+    Ok(())
 }
 
 /// Names of the fields a patch touched, for the audit log (never the values of an ID).
@@ -669,10 +682,8 @@ pub async fn bulk_load_end(db: &Db) -> Result<()> {
     for def in crate::migrate::member_indexes(db.backend()) {
         sqlx::query(sqlx::AssertSqlSafe(def)).execute(&mut *conn).await?;
     }
-    // On PostgreSQL, VACUUM also sets the visibility map, so counts can be index-only scans.
-    let analyze = if db.backend() == crate::Backend::Postgres { "VACUUM ANALYZE members" } else { "ANALYZE" };
-    sqlx::query(analyze).execute(&mut *conn).await?;
-    Ok(())
+    drop(conn);
+    refresh_statistics(db).await
 }
 
 /// A pooled SQLite connection keeps the schema it last read until it next reads the database;
@@ -760,9 +771,10 @@ pub async fn export(
 /// After a load that grew the table a lot, the planner's statistics are stale (SQLite trusts
 /// them even when they describe a table a thousandth the size): refresh them.
 pub async fn refresh_statistics(db: &Db) -> Result<()> {
+    // On PostgreSQL, VACUUM also sets the visibility map, so counts can be index-only scans.
     let sql = match db.backend() {
         crate::Backend::Sqlite => "ANALYZE",
-        crate::Backend::Postgres => "ANALYZE members",
+        crate::Backend::Postgres => "VACUUM ANALYZE members",
     };
     let mut conn = schema_fresh_connection(db).await?;
     sqlx::query(sql).execute(&mut *conn).await?;
