@@ -703,7 +703,7 @@ fn form_page(
     f: MemberPost,
     errors: FormErrors,
 ) -> Response {
-    let mut r = render(MemberFormPage {
+    render(MemberFormPage {
         nav: nav(s),
         title: title.into(),
         action,
@@ -715,11 +715,7 @@ fn form_page(
         new_forms: domain::NewEmploymentForm::ALL.iter().map(|v| (v.code(), v.label())).collect(),
         model_workers: domain::ModelWorkerLevel::ALL.iter().map(|v| (v.code(), v.label())).collect(),
         errors,
-    });
-    if r.status().is_success() && !r.headers().contains_key(header::LOCATION) && title.is_empty() {
-        *r.status_mut() = StatusCode::OK;
-    }
-    r
+    })
 }
 
 #[derive(Deserialize)]
@@ -901,7 +897,7 @@ struct AuditPage {
     f_user: String,
     f_action: String,
     f_entity_id: String,
-    page: Page<()>,
+    total: i64,
     rows: Vec<(store::audit::AuditEntry, String)>,
     pager: Pager,
 }
@@ -925,7 +921,7 @@ async fn audit_page(
         f_user: params[0].1.clone(),
         f_action: params[1].1.clone(),
         f_entity_id: params[2].1.clone(),
-        page: Page { items: vec![], total: result.total },
+        total: result.total,
         rows,
         pager,
     }))

@@ -331,18 +331,19 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
 }
 
 fn report_bytes(r: &ImportResult) -> anyhow::Result<Vec<u8>> {
-    let path = std::env::temp_dir().join(format!("gonghui-report-{}.xlsx", rand::random::<u64>()));
-    let written = write_report(r, &path);
-    let bytes = std::fs::read(&path);
-    let _ = std::fs::remove_file(&path);
-    written?;
-    Ok(bytes?)
+    xlsx_bytes("report", |path| write_report(r, path))
 }
 
 /// The template as bytes, for download.
 pub fn template_bytes() -> anyhow::Result<Vec<u8>> {
-    let path = std::env::temp_dir().join(format!("gonghui-template-{}.xlsx", rand::random::<u64>()));
-    let written = write_template(&path);
+    xlsx_bytes("template", write_template)
+}
+
+/// Runs a writer that wants a path (rust_xlsxwriter's constant-memory mode does) and returns
+/// what it wrote; the temporary file is removed whatever happens.
+fn xlsx_bytes(what: &str, write: impl FnOnce(&Path) -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
+    let path = std::env::temp_dir().join(format!("gonghui-{what}-{}.xlsx", rand::random::<u64>()));
+    let written = write(&path);
     let bytes = std::fs::read(&path);
     let _ = std::fs::remove_file(&path);
     written?;
