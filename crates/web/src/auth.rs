@@ -86,16 +86,33 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection as R;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(r) => {
-                let status = r.status();
-                let mut e = ApiError::bad_request(r.body_text(), format!("请求体不是有效的 JSON：{}", r.body_text()));
-                if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    e = ApiError::new(status, "too_large", "request body too large", "请求体过大");
+            Err(r) => Err(match &r {
+                R::JsonSyntaxError(_) => ApiError::bad_request(r.body_text(), "请求体不是有效的 JSON"),
+                R::JsonDataError(_) => {
+                    // serde's own words say which field and why; keep them for the developer.
+                    let text = r.body_text();
+                    let detail = text.trim_start_matches("Failed to deserialize the JSON body into the target type: ");
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid",
+                        r.body_text(),
+                        format!("请求体字段缺失或类型不对（{detail}）"),
+                    )
                 }
-                Err(e)
-            }
+                R::MissingJsonContentType(_) => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    r.body_text(),
+                    "请使用 Content-Type: application/json",
+                ),
+                _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "request body too large", "请求体过大")
+                }
+                _ => ApiError::bad_request(r.body_text(), "请求体无法读取"),
+            }),
         }
     }
 }

@@ -146,3 +146,18 @@ async fn app_nodes_share_sessions_through_the_database() {
     let me: serde_json::Value = r.json().await.unwrap();
     assert_eq!(me["scope_union_code"], "320925102");
 }
+
+#[tokio::test]
+async fn json_body_errors_say_what_is_wrong() {
+    let app = spawn_app().await;
+    let token = app.token("admin").await;
+    let path = format!("/api/v1/members/{}", app.member_a);
+    let (s, body) = app.send(reqwest::Method::PATCH, &token, &path, json!({"migrant": "yes"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let zh = body["error"]["message_zh"].as_str().unwrap();
+    assert!(zh.contains("类型不对") && zh.contains("migrant"), "{zh}");
+    let r = app.client.post(app.url("/api/v1/members")).bearer_auth(&token).body("{}").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["error"]["message_zh"].as_str().unwrap().contains("application/json"));
+}
