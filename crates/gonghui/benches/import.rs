@@ -55,8 +55,14 @@ fn main() {
         return;
     }
     let rows: usize = std::env::var("GONGHUI_BENCH_ROWS").ok().and_then(|s| s.parse().ok()).unwrap_or(200_000);
+    // GONGHUI_BENCH_DIR keeps the files (and databases) for profiling; otherwise a temp dir.
     let work = tempfile::tempdir().unwrap();
-    let w = work.path();
+    let kept = std::env::var_os("GONGHUI_BENCH_DIR").map(std::path::PathBuf::from);
+    let w = kept.as_deref().unwrap_or(work.path());
+    if let Some(k) = &kept {
+        let _ = std::fs::remove_dir_all(k);
+        std::fs::create_dir_all(k).unwrap();
+    }
     println!("import benchmark: {rows} rows");
 
     // A county to import into (unions only matter), and its grassroots union codes.

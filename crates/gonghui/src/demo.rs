@@ -431,7 +431,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         jiangsu,
         today,
     };
-    store::members::bulk_load_begin(db).await?;
+    let load = store::bulk::begin_load(db, false).await?;
     let bar = progress_bar(opts.progress, opts.members as u64, "会员");
     // People are made and their ID numbers sealed on one thread while the database writes
     // the previous batch on another.
@@ -459,14 +459,17 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         }
         let _ = tx.blocking_send(batch);
     });
+    let mut writer = store::bulk::BulkWriter::open(db).await.context("写入会员")?;
     while let Some(batch) = rx.recv().await {
-        store::members::insert_bulk(db, &batch).await.context("写入会员")?;
-        bar.inc(batch.len() as u64);
+        let n = batch.len() as u64;
+        writer.write(batch, Default::default()).await.context("写入会员")?;
+        bar.inc(n);
     }
+    drop(writer);
     maker.join().map_err(|_| anyhow::anyhow!("demo generator thread failed"))?;
     bar.finish_and_clear();
     tracing::info!(members = opts.members, elapsed = ?started.elapsed(), "demo: members written");
-    store::members::bulk_load_end(db).await?;
+    store::bulk::end_load(db, load).await?;
     tracing::info!(elapsed = ?started.elapsed(), "demo: indexes built");
     store::unions::recount(db).await?;
     // Headcount: members plus the workers who have not joined (入会率 about 85–95%).

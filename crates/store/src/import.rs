@@ -4,12 +4,14 @@
 //! union, reported as a transfer to confirm (or applied when asked); never duplicated. Running
 //! the same file twice changes nothing the second time.
 
-use crate::members::{BulkMember, add_history, insert_bulk_in};
+use crate::bulk::{BulkLoad, BulkWriter};
+use crate::members::{BulkMember, add_history};
 use crate::sql::Sql;
-use crate::{Actor, Db, Result, StoreError, audit, unions};
+use crate::{Actor, Db, IdVault, Result, StoreError, audit, unions};
 use domain::roster::{MemberColumn, RosterMember, RowError};
 use domain::{MemberDraft, MemberEvent, MemberStatus};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportCounts {
@@ -30,18 +32,45 @@ pub struct TransferNotice {
     pub applied: bool,
 }
 
+/// A valid roster row with its ID number already sealed and hashed: the reader's thread does
+/// that work while the database writes the previous batch.
+pub struct PreparedRow {
+    member: RosterMember,
+    sealed: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+impl PreparedRow {
+    pub fn new(vault: &IdVault, member: RosterMember) -> Self {
+        let id = member.draft.id_card.as_str();
+        let (sealed, hash) = (vault.seal(id), vault.lookup_hash(id));
+        PreparedRow { member, sealed, hash }
+    }
+}
+
 pub struct Importer<'a> {
     db: &'a Db,
     actor: &'a Actor,
     apply_transfers: bool,
     unions: HashMap<String, std::result::Result<unions::Union, String>>,
-    /// Hash of each ID seen in this file → the row it was first seen on.
-    seen: HashMap<Vec<u8>, usize>,
+    /// The first 128 bits of the hash of each ID → the row of this file it was first seen on
+    /// (positive), or minus the id of the member registered before the import began (24 bytes
+    /// a person, not a heap allocation each).
+    seen: HashMap<(u64, u64), i64>,
     pub counts: ImportCounts,
     pub errors: Vec<RowError>,
     pub transfers: Vec<TransferNotice>,
-    large_load: bool,
+    /// A large load in progress (indexes dropped until the end).
+    load: Option<BulkLoad>,
+    /// Look every row up in the registry by its hash? Not when `seen` was filled with everyone
+    /// registered as the import began: then only those are looked up, by id.
+    lookup_all: bool,
+    writer: Option<BulkWriter>,
 }
+
+/// Up to this many members already registered, a large import reads all their hashes first
+/// (24 bytes each) instead of looking every row up.
+const KNOWN_IN_MEMORY: i64 = 2_000_000;
 
 /// What the registry holds for a person, to compare with a row.
 #[derive(sqlx::FromRow)]
@@ -76,6 +105,11 @@ impl Existing {
     }
 }
 
+fn key(hash: &[u8]) -> (u64, u64) {
+    let half = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+    (half(&hash[0..8]), half(&hash[8..16]))
+}
+
 impl<'a> Importer<'a> {
     pub fn new(db: &'a Db, actor: &'a Actor, apply_transfers: bool) -> Result<Self> {
         actor.require(actor.role.can_write_registry())?;
@@ -88,18 +122,30 @@ impl<'a> Importer<'a> {
             counts: ImportCounts::default(),
             errors: Vec::new(),
             transfers: Vec::new(),
-            large_load: false,
+            load: None,
+            lookup_all: true,
+            writer: None,
         })
     }
 
-    /// Call before the first batch when the file is expected to hold about `estimated_rows`:
-    /// a load far larger than the table drops its secondary indexes and rebuilds them at the
-    /// end (see `members::bulk_load_begin`).
+    /// Call before the first batch with about how many rows the file holds: a load far larger
+    /// than the table drops its indexes and rebuilds them at the end (see `bulk::begin_load`)
+    /// and reads who is registered already, rather than looking every row up.
     pub async fn expect_rows(&mut self, estimated_rows: u64) -> Result<()> {
+        crate::bulk::ensure_registry_writable(self.db).await?;
         let present: i64 = sqlx::query_scalar("SELECT count(*) FROM members").fetch_one(self.db.pool()).await?;
         if estimated_rows > 100_000 && estimated_rows as i64 > 2 * present {
-            crate::members::bulk_load_begin(self.db).await?;
-            self.large_load = true;
+            let know_all = present <= KNOWN_IN_MEMORY;
+            self.load = Some(crate::bulk::begin_load(self.db, know_all).await?);
+            if know_all {
+                // After the lock: from here on nobody else registers anyone.
+                let mut rows =
+                    sqlx::query_as::<_, (i64, Vec<u8>)>("SELECT id, id_hash FROM members").fetch(self.db.pool());
+                while let Some((id, hash)) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+                    self.seen.insert(key(&hash), -id);
+                }
+                self.lookup_all = false;
+            }
         }
         Ok(())
     }
@@ -127,11 +173,11 @@ impl<'a> Importer<'a> {
         Ok(found)
     }
 
-    /// Applies one batch of valid rows in one transaction.
-    pub async fn add_batch(&mut self, rows: Vec<RosterMember>) -> Result<()> {
-        let vault = self.db.vault();
-        let mut ready: Vec<(RosterMember, unions::Union, Vec<u8>)> = Vec::with_capacity(rows.len());
-        for r in rows {
+    /// Applies one batch of valid rows: changes to people already registered in one
+    /// transaction, then the new people (with their history and the counters) in another.
+    pub async fn add_batch(&mut self, rows: Vec<PreparedRow>) -> Result<()> {
+        let mut ready: Vec<(usize, BulkMember, Option<i64>)> = Vec::with_capacity(rows.len());
+        for PreparedRow { member: r, sealed, hash } in rows {
             let union = match self.union(&r.union_key).await? {
                 Ok(u) => u,
                 Err(reason) => {
@@ -139,123 +185,142 @@ impl<'a> Importer<'a> {
                     continue;
                 }
             };
-            let hash = vault.lookup_hash(r.draft.id_card.as_str());
-            if let Some(first) = self.seen.get(&hash) {
-                let reason = format!("与第 {first} 行是同一人（身份证号相同）");
-                self.reject(vec![RowError { row: r.row, column: MemberColumn::IdCard.header().into(), reason }]);
-                continue;
-            }
-            self.seen.insert(hash.clone(), r.row);
-            ready.push((r, union, hash));
+            let row = r.row as i64;
+            let registered = match self.seen.entry(key(&hash)) {
+                Entry::Occupied(first) if *first.get() > 0 => {
+                    let reason = format!("与第 {} 行是同一人（身份证号相同）", first.get());
+                    self.reject(vec![RowError { row: r.row, column: MemberColumn::IdCard.header().into(), reason }]);
+                    continue;
+                }
+                // Registered before: now also this row's, so a repeat is reported against it.
+                Entry::Occupied(mut before) => Some(-before.insert(row)),
+                Entry::Vacant(v) => {
+                    v.insert(row);
+                    None
+                }
+            };
+            let member = BulkMember { union_id: union.id, union_path: union.path, draft: r.draft, sealed, hash };
+            ready.push((r.row, member, registered));
         }
         let t0 = std::time::Instant::now();
-        let existing = self.existing(ready.iter().map(|r| r.2.clone()).collect()).await?;
+        let existing = self.existing(&ready).await?;
         let t_lookup = t0.elapsed();
 
-        let mut tx = self.db.write_tx().await?;
-        let mut fresh = Vec::new();
-        // Active members gained (+) and lost (-) per union, applied in this same transaction so
-        // the counters stay right even if the import is killed between batches.
-        let mut deltas: HashMap<i64, i64> = HashMap::new();
-        for (r, union, hash) in ready {
-            match existing.get(&hash) {
+        let mut fresh = Vec::with_capacity(ready.len());
+        let mut fresh_deltas: HashMap<i64, i64> = HashMap::new();
+        let mut known = Vec::new();
+        for (row, m, _) in ready {
+            match existing.get(&m.hash) {
                 None => {
-                    *deltas.entry(union.id).or_default() += 1;
-                    fresh.push(BulkMember::new(vault, union.id, union.path.clone(), r.draft));
+                    *fresh_deltas.entry(m.union_id).or_default() += 1;
+                    fresh.push(m);
                 }
-                Some(e) if e.union_id == union.id => {
-                    if e.same_as(&r.draft) {
-                        self.counts.unchanged += 1;
-                    } else {
-                        crate::members::write_fields(&mut tx, e.id, &r.draft, None).await?;
-                        self.counts.updated += 1;
-                    }
-                }
-                Some(e) => {
-                    self.counts.transfers += 1;
-                    let from: String = sqlx::query_scalar("SELECT name FROM unions WHERE id = $1")
-                        .bind(e.union_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    let visible = domain::OrgPath::parse(&e.path).is_some_and(|p| self.actor.scope.sees_union(&p));
-                    let movable = visible && e.status == MemberStatus::Active.code();
-                    let applied = self.apply_transfers && movable;
-                    if applied {
-                        *deltas.entry(e.union_id).or_default() -= 1;
-                        *deltas.entry(union.id).or_default() += 1;
-                        sqlx::query("UPDATE members SET union_id = $1, path = $2, updated_at = $3 WHERE id = $4")
-                            .bind(union.id)
-                            .bind(union.path.clone())
-                            .bind(crate::now())
-                            .bind(e.id)
-                            .execute(&mut *tx)
-                            .await?;
-                        let on = domain::fmt_date(time::OffsetDateTime::now_utc().date());
-                        let note = Some(format!("名册导入第 {} 行", r.row));
-                        add_history(
-                            &mut tx,
-                            self.actor,
-                            e.id,
-                            MemberEvent::TransferredOut,
-                            &on,
-                            Some(e.union_id),
-                            Some(union.id),
-                            note.clone(),
-                        )
-                        .await?;
-                        add_history(
-                            &mut tx,
-                            self.actor,
-                            e.id,
-                            MemberEvent::TransferredIn,
-                            &on,
-                            Some(e.union_id),
-                            Some(union.id),
-                            note,
-                        )
-                        .await?;
-                    }
-                    // Someone outside the importer's scope is named by union only.
-                    let name = if visible { e.name.clone() } else { r.draft.name.clone() };
-                    self.transfers.push(TransferNotice {
-                        row: r.row,
-                        name,
-                        from_union: from,
-                        to_union: union.name.clone(),
-                        applied,
-                    });
-                }
+                Some(e) if e.union_id == m.union_id && e.same_as(&m.draft) => self.counts.unchanged += 1,
+                Some(e) => known.push((row, m, e)),
             }
         }
-        self.counts.new += fresh.len();
-        let t1 = std::time::Instant::now();
-        insert_bulk_in(&mut tx, self.db.backend(), &fresh).await?;
-        for (union_id, delta) in deltas {
-            crate::members::bump(&mut tx, union_id, delta).await?;
+        if !known.is_empty() {
+            self.apply_changes(known).await?;
         }
-        let t_insert = t1.elapsed();
-        tx.commit().await?;
-        tracing::debug!(?t_lookup, ?t_insert, total = ?t0.elapsed(), "import batch");
+        self.counts.new += fresh.len();
+        if !fresh.is_empty() {
+            if self.writer.is_none() {
+                self.writer = Some(BulkWriter::open(self.db).await?);
+            }
+            let writer = self.writer.as_mut().expect("opened above");
+            match writer.write(fresh, fresh_deltas).await {
+                Err(StoreError::Conflict { .. }) if !self.lookup_all => {
+                    return Err(StoreError::conflict(
+                        "导入期间有人同时登记了文件中的会员。已提交的批次已保存，请重新导入同一文件以补全，不会重复。",
+                        "Someone registered a member of this file while it was being imported. Committed batches \
+                         are kept; import the same file again to complete it, without duplicates.",
+                    ));
+                }
+                other => other?,
+            }
+        }
+        tracing::debug!(?t_lookup, total = ?t0.elapsed(), "import batch");
         Ok(())
     }
 
-    async fn existing(&self, hashes: Vec<Vec<u8>>) -> Result<HashMap<Vec<u8>, Existing>> {
+    /// People already registered: an update where anything changed, a transfer reported (or
+    /// applied) where the union differs, in one transaction with the counters it moves.
+    async fn apply_changes(&mut self, known: Vec<(usize, BulkMember, &Existing)>) -> Result<()> {
+        let mut tx = self.db.write_tx().await?;
+        let mut deltas: HashMap<i64, i64> = HashMap::new();
+        for (row, m, e) in known {
+            if e.union_id == m.union_id {
+                crate::members::write_fields(&mut tx, e.id, &m.draft, None).await?;
+                self.counts.updated += 1;
+                continue;
+            }
+            self.counts.transfers += 1;
+            let from: String = sqlx::query_scalar("SELECT name FROM unions WHERE id = $1")
+                .bind(e.union_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let to: String = sqlx::query_scalar("SELECT name FROM unions WHERE id = $1")
+                .bind(m.union_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let visible = domain::OrgPath::parse(&e.path).is_some_and(|p| self.actor.scope.sees_union(&p));
+            let movable = visible && e.status == MemberStatus::Active.code();
+            let applied = self.apply_transfers && movable;
+            if applied {
+                *deltas.entry(e.union_id).or_default() -= 1;
+                *deltas.entry(m.union_id).or_default() += 1;
+                sqlx::query("UPDATE members SET union_id = $1, path = $2, updated_at = $3 WHERE id = $4")
+                    .bind(m.union_id)
+                    .bind(m.union_path.clone())
+                    .bind(crate::now())
+                    .bind(e.id)
+                    .execute(&mut *tx)
+                    .await?;
+                let on = domain::fmt_date(time::OffsetDateTime::now_utc().date());
+                let note = Some(format!("名册导入第 {row} 行"));
+                for event in [MemberEvent::TransferredOut, MemberEvent::TransferredIn] {
+                    let (from_id, to_id) = (Some(e.union_id), Some(m.union_id));
+                    add_history(&mut tx, self.actor, e.id, event, &on, from_id, to_id, note.clone()).await?;
+                }
+            }
+            // Someone outside the importer's scope is named by union only.
+            let name = if visible { e.name.clone() } else { m.draft.name.clone() };
+            self.transfers.push(TransferNotice { row, name, from_union: from, to_union: to, applied });
+        }
+        for (union_id, delta) in deltas {
+            crate::members::bump(&mut tx, union_id, delta).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The registered people among `ready`: every row looked up by hash, or only those known
+    /// to be registered, by id.
+    async fn existing(&self, ready: &[(usize, BulkMember, Option<i64>)]) -> Result<HashMap<Vec<u8>, Existing>> {
         let mut out = HashMap::new();
-        for chunk in hashes.chunks(500) {
+        let wanted: Vec<_> = ready.iter().filter(|r| self.lookup_all || r.2.is_some()).collect();
+        for chunk in wanted.chunks(500) {
             // Stale statistics can make SQLite scan the table for a long IN list; insist on the index.
-            let hint = if self.db.backend() == crate::Backend::Sqlite { " INDEXED BY members_id_hash" } else { "" };
+            let by = match (self.lookup_all, self.db.backend()) {
+                (false, _) => " WHERE id IN (",
+                (true, crate::Backend::Sqlite) => " INDEXED BY members_id_hash WHERE id_hash IN (",
+                (true, crate::Backend::Postgres) => " WHERE id_hash IN (",
+            };
             let mut q = Sql::anonymous(
                 &format!(
                     "SELECT id, id_hash, union_id, path, name, phone, employer, job, skill_level, migrant, new_form, \
-                     model_worker, joined_on, status FROM members{hint} WHERE id_hash IN ("
+                     model_worker, joined_on, status FROM members{by}"
                 ),
                 self.db.backend(),
             );
-            for (i, h) in chunk.iter().enumerate() {
+            for (i, (_, m, registered)) in chunk.iter().enumerate() {
                 if i > 0 {
                     q.push(", ");
                 }
-                q.bind(h.clone());
+                match registered {
+                    Some(id) if !self.lookup_all => q.bind(*id),
+                    _ => q.bind(m.hash.clone()),
+                };
             }
             q.push(")");
             for e in q.query_as::<Existing>().fetch_all(self.db.pool()).await? {
@@ -268,8 +333,9 @@ impl<'a> Importer<'a> {
     /// The import stops early: puts back what a large load dropped (best effort; every start
     /// does it too).
     pub async fn abandon(self) {
-        if self.large_load
-            && let Err(e) = crate::members::bulk_load_end(self.db).await
+        drop(self.writer);
+        if let Some(load) = self.load
+            && let Err(e) = crate::bulk::end_load(self.db, load).await
         {
             tracing::error!(error = %e, "could not rebuild member indexes after a failed import");
         }
@@ -277,8 +343,9 @@ impl<'a> Importer<'a> {
 
     /// Brings the per-union counters up to date and records the import in the audit log.
     pub async fn finish(self, file_name: &str) -> Result<(ImportCounts, Vec<RowError>, Vec<TransferNotice>)> {
-        if self.large_load {
-            crate::members::bulk_load_end(self.db).await?;
+        drop(self.writer);
+        if let Some(load) = self.load {
+            crate::bulk::end_load(self.db, load).await?;
         } else if self.counts.new > 1000 {
             crate::members::refresh_statistics(self.db).await?;
         }

@@ -3,6 +3,7 @@
 //! reads records carries the caller's scope, added by [`Actor`] in `scope.rs` and nowhere else.
 
 pub mod audit;
+pub mod bulk;
 mod crypto;
 pub mod import;
 pub mod members;
@@ -32,6 +33,8 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     vault: Arc<IdVault>,
+    /// As connected (for the bulk writer's connection of its own).
+    url: Arc<str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,7 +142,7 @@ impl Db {
             }
             Backend::Postgres => options.max_connections(16).connect(&url).await?,
         };
-        let db = Db { pool, backend, vault: Arc::new(vault) };
+        let db = Db { pool, backend, vault: Arc::new(vault), url: url.into() };
         migrate::run(&db).await?;
         Ok(db)
     }
@@ -154,6 +157,14 @@ impl Db {
 
     pub fn vault(&self) -> &IdVault {
         &self.vault
+    }
+
+    pub(crate) fn vault_arc(&self) -> Arc<IdVault> {
+        self.vault.clone()
+    }
+
+    pub(crate) fn url(&self) -> &str {
+        &self.url
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once
@@ -186,6 +197,12 @@ fn sqlite_url(url: &str) -> Result<String> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Migrate(format!("{}: {e}", dir.display())))?;
     }
     Ok(if rest.contains('?') { format!("sqlite://{rest}") } else { format!("sqlite://{rest}?mode=rwc") })
+}
+
+/// The file of a `sqlite://PATH?…` address.
+pub(crate) fn sqlite_file(url: &str) -> Option<&str> {
+    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//").split('?').next()?;
+    (!path.is_empty()).then_some(path)
 }
 
 pub(crate) fn now() -> i64 {

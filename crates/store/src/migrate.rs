@@ -7,10 +7,12 @@ use sqlx::Acquire;
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_registry.sql")),
     (2, include_str!("../migrations/sqlite/0002_import_jobs.sql")),
+    (3, include_str!("../migrations/sqlite/0003_members_union_index.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
     (2, include_str!("../migrations/postgres/0002_import_jobs.sql")),
+    (3, include_str!("../migrations/postgres/0003_members_union_index.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
@@ -24,7 +26,7 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
         sqlx::query(lock).execute(&mut *conn).await?;
     }
     let mut result = apply(&mut conn, steps).await;
-    if result.is_ok() {
+    if result.is_ok() && !crate::bulk::load_running(db)? {
         // A bulk load that was killed may have left the members table without some indexes.
         for def in member_indexes(db.backend) {
             if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(def)).execute(&mut *conn).await {
@@ -77,15 +79,19 @@ pub(crate) fn member_indexes(backend: Backend) -> Vec<String> {
         Backend::Sqlite => SQLITE,
         Backend::Postgres => POSTGRES,
     };
-    steps
-        .iter()
-        .flat_map(|(_, sql)| sql.lines())
-        .filter(|l| l.starts_with("CREATE INDEX members_") || l.starts_with("CREATE UNIQUE INDEX members_"))
-        .map(|l| {
-            let l = l.split("--").next().unwrap_or(l).trim().trim_end_matches(';');
-            l.replacen("INDEX members_", "INDEX IF NOT EXISTS members_", 1)
-        })
-        .collect()
+    // In migration order: a later DROP INDEX takes back an earlier CREATE.
+    let mut defs: Vec<(String, String)> = Vec::new();
+    for line in steps.iter().flat_map(|(_, sql)| sql.lines()) {
+        let line = line.split("--").next().unwrap_or(line).trim().trim_end_matches(';');
+        let name = |l: &str| l.split_whitespace().find(|w| w.starts_with("members_")).unwrap_or_default().to_string();
+        if line.starts_with("CREATE INDEX members_") || line.starts_with("CREATE UNIQUE INDEX members_") {
+            defs.push((name(line), line.replacen("INDEX members_", "INDEX IF NOT EXISTS members_", 1)));
+        } else if line.starts_with("DROP INDEX IF EXISTS members_") {
+            let dropped = name(line);
+            defs.retain(|(n, _)| *n != dropped);
+        }
+    }
+    defs.into_iter().map(|(_, def)| def).collect()
 }
 
 #[cfg(test)]
@@ -94,7 +100,8 @@ mod tests {
     fn member_indexes_come_from_the_migrations() {
         for backend in [super::Backend::Sqlite, super::Backend::Postgres] {
             let defs = super::member_indexes(backend);
-            assert_eq!(defs.len(), 5, "{defs:?}");
+            assert_eq!(defs.len(), 4, "{defs:?}");
+            assert!(defs.iter().all(|d| !d.contains("members_union_name")));
             assert!(
                 defs.iter()
                     .any(|d| d.starts_with("CREATE UNIQUE INDEX IF NOT EXISTS members_id_hash ON members(id_hash)"))

@@ -113,6 +113,10 @@ impl Sql {
         Sql { text: format!("{prefix}{}", self.text), args: self.args.clone(), anonymous: self.anonymous }
     }
 
+    pub(crate) fn args(&self) -> &[Val] {
+        &self.args
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -473,7 +473,7 @@ pub async fn add_enterprise(db: &Db, actor: &Actor, union_code: &str, f: &Enterp
 /// Recomputes every union's active-member counter from the members table (after bulk loads).
 pub async fn recount(db: &Db) -> Result<()> {
     sqlx::query(
-        "UPDATE unions SET member_count = (SELECT count(*) FROM members m WHERE m.union_id = unions.id AND m.status = 'active')",
+        "UPDATE unions SET member_count = (SELECT count(*) FROM members m WHERE m.path = unions.path AND m.status = 'active')",
     )
     .execute(db.pool())
     .await?;

@@ -53,24 +53,24 @@ const COLUMNS: [(&str, f64); 15] = [
     ("会籍状态", 10.0),
 ];
 
-fn cells(e: &Exported) -> [String; 15] {
+fn cells(e: &Exported) -> [&str; 15] {
     let m = &e.member;
     [
-        m.name.clone(),
-        e.id_card.clone(),
-        m.sex.label().into(),
-        m.birth_date.clone(),
-        m.phone.clone().unwrap_or_default(),
-        m.union_code.clone(),
-        m.union_name.clone(),
-        m.employer.clone().unwrap_or_default(),
-        m.job.clone().unwrap_or_default(),
-        m.skill_level.label().into(),
-        if m.migrant { "是" } else { "否" }.into(),
-        m.new_form.label().into(),
-        m.model_worker.label().into(),
-        m.joined_on.clone().unwrap_or_default(),
-        m.status.label().into(),
+        &m.name,
+        &e.id_card,
+        m.sex.label(),
+        &m.birth_date,
+        m.phone.as_deref().unwrap_or_default(),
+        &m.union_code,
+        &m.union_name,
+        m.employer.as_deref().unwrap_or_default(),
+        m.job.as_deref().unwrap_or_default(),
+        m.skill_level.label(),
+        if m.migrant { "是" } else { "否" },
+        m.new_form.label(),
+        m.model_worker.label(),
+        m.joined_on.as_deref().unwrap_or_default(),
+        m.status.label(),
     ]
 }
 

@@ -2,11 +2,11 @@
 //! with a report of every rejected row), the import template, and export.
 
 use anyhow::Context;
-use domain::roster::{Cell, HEADER_SEARCH_ROWS, MemberColumn, RosterMember, RowError, find_header, read_member_row};
+use domain::roster::{Cell, HEADER_SEARCH_ROWS, MemberColumn, RowError, find_header, read_member_row};
 use sheets::{Limits, SheetWriter, Table};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use store::import::{ImportCounts, Importer, TransferNotice};
+use store::import::{ImportCounts, Importer, PreparedRow, TransferNotice};
 use store::{Actor, Db};
 
 const BATCH: usize = 5_000;
@@ -28,7 +28,7 @@ pub struct ImportResult {
 
 enum Msg {
     Header(Vec<String>),
-    Rows(Vec<RosterMember>),
+    Rows(Vec<PreparedRow>),
     Rejected { row: usize, errors: Vec<RowError>, original: Vec<String> },
 }
 
@@ -57,7 +57,7 @@ pub async fn import_members(
     let per_row = if sheets::Format::detect(&opts.path).ok() == Some(sheets::Format::Xlsx) { 50 } else { 100 };
     importer.expect_rows(bytes / per_row).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(4);
-    let (path, sheet) = (opts.path.clone(), opts.sheet.clone());
+    let (path, sheet, sealer) = (opts.path.clone(), opts.sheet.clone(), db.clone());
     let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
     let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
         let mut map = None;
@@ -76,7 +76,7 @@ pub async fn import_members(
                 return if gone { ControlFlow::Break(()) } else { ControlFlow::Continue(()) };
             };
             match read_member_row(map, row, &cells, today) {
-                Ok(m) => batch.push(m),
+                Ok(m) => batch.push(PreparedRow::new(sealer.vault(), m)),
                 Err(errors) => {
                     let original = cells.iter().map(cell_text).collect();
                     gone |= tx.blocking_send(Msg::Rejected { row, errors, original }).is_err();

@@ -1,0 +1,3 @@
+-- A member's path is its union's path, so (path, name) already serves "members of a union";
+-- a second index on (union_id, name) cost every write and a tenth of a large load's time.
+DROP INDEX IF EXISTS members_union_name;
