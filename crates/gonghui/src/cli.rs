@@ -213,7 +213,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let opts = web::roster::ImportOptions { path: file, sheet, apply_transfers };
             let started = std::time::Instant::now();
             let bar = crate::demo::progress_bar(show, 0, "导入");
-            let result = web::roster::import_members(&db, &actor, &opts, |rows, _| bar.set_position(rows as u64)).await;
+            let result = web::roster::import_members(&db, &actor, &opts, |p| {
+                if let Some(total) = p.total
+                    && bar.length() != Some(total)
+                {
+                    // From a spinner to a bar with the time left, once the size is known.
+                    bar.set_length(total);
+                    bar.set_style(crate::demo::bar_style());
+                }
+                bar.set_position(p.rows as u64);
+            })
+            .await;
             bar.finish_and_clear();
             let result = result?;
             let c = result.counts;

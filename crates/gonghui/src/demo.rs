@@ -459,7 +459,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         }
         let _ = tx.blocking_send(batch);
     });
-    let mut writer = store::bulk::BulkWriter::open(db).await.context("写入会员")?;
+    let mut writer = store::bulk::BulkWriter::open(db, Some(&load)).await.context("写入会员")?;
     while let Some(batch) = rx.recv().await {
         let n = batch.len() as u64;
         writer.write(batch, Default::default()).await.context("写入会员")?;
@@ -545,14 +545,23 @@ pub(crate) fn progress_bar(show: bool, len: u64, what: &str) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
-    let (b, template) = if len == 0 {
-        (ProgressBar::new_spinner(), "{spinner} {msg} {pos} 行 {per_sec} 已用 {elapsed}")
+    let b = if len == 0 {
+        let b = ProgressBar::new_spinner();
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {pos} 行 {per_sec} 已用 {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        b
     } else {
-        (ProgressBar::new(len), "{msg} [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
+        ProgressBar::new(len).with_style(bar_style())
     };
-    b.set_style(
-        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "),
-    );
     b.set_message(what.to_string());
     b
+}
+
+/// Rows done of the total, rows/s and the time left.
+pub(crate) fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }

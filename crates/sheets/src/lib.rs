@@ -5,7 +5,7 @@
 mod read;
 mod write;
 
-pub use read::{Format, Limits, read_rows};
+pub use read::{Format, Limits, read_rows, read_rows_sized};
 pub use write::{SheetWriter, Table};
 
 #[derive(Debug, thiserror::Error)]

@@ -57,6 +57,19 @@ pub fn read_rows(
     path: &Path,
     sheet: Option<&str>,
     limits: Limits,
+    row: impl FnMut(usize, Vec<Cell>) -> ControlFlow<()>,
+) -> Result<(), SheetError> {
+    read_rows_sized(path, sheet, limits, |_| {}, row)
+}
+
+/// `read_rows`, first telling `total` about how many rows the sheet holds, for progress and
+/// the time left: the lines of a CSV file, or the dimension an .xlsx sheet declares (not
+/// called when it declares none).
+pub fn read_rows_sized(
+    path: &Path,
+    sheet: Option<&str>,
+    limits: Limits,
+    total: impl FnOnce(u64),
     mut row: impl FnMut(usize, Vec<Cell>) -> ControlFlow<()>,
 ) -> Result<(), SheetError> {
     let size = std::fs::metadata(path)?.len();
@@ -73,8 +86,24 @@ pub fn read_rows(
         Ok(row(n, cells))
     };
     match Format::detect(path)? {
-        Format::Xlsx => read_xlsx(path, sheet, size, &limits, &mut guarded),
-        Format::Csv => read_csv(path, &mut guarded),
+        Format::Xlsx => read_xlsx(path, sheet, size, &limits, total, &mut guarded),
+        Format::Csv => {
+            total(count_lines(path)?);
+            read_csv(path, &mut guarded)
+        }
+    }
+}
+
+fn count_lines(path: &Path) -> Result<u64, SheetError> {
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut lines = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(lines);
+        }
+        lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
     }
 }
 
@@ -93,7 +122,14 @@ fn check_zip(path: &Path, size: u64, limits: &Limits) -> Result<(), SheetError> 
     Ok(())
 }
 
-fn read_xlsx(path: &Path, sheet: Option<&str>, size: u64, limits: &Limits, row: &mut RowFn) -> Result<(), SheetError> {
+fn read_xlsx(
+    path: &Path,
+    sheet: Option<&str>,
+    size: u64,
+    limits: &Limits,
+    total: impl FnOnce(u64),
+    row: &mut RowFn,
+) -> Result<(), SheetError> {
     check_zip(path, size, limits)?;
     let mut book: Xlsx<_> =
         calamine::open_workbook(path).map_err(|e: calamine::XlsxError| SheetError::Xlsx(e.to_string()))?;
@@ -104,6 +140,10 @@ fn read_xlsx(path: &Path, sheet: Option<&str>, size: u64, limits: &Limits, row: 
         None => book.sheet_names().into_iter().next().ok_or_else(|| SheetError::Xlsx("没有工作表".into()))?,
     };
     let mut reader = book.worksheet_cells_reader(&name).map_err(|e| SheetError::Xlsx(e.to_string()))?;
+    let declared = reader.dimensions();
+    if declared.end.0 > 0 {
+        total(u64::from(declared.end.0) + 1);
+    }
     let mut current: Option<u32> = None;
     let mut cells: Vec<Cell> = Vec::new();
     while let Some(cell) = reader.next_cell().map_err(|e| SheetError::Xlsx(e.to_string()))? {

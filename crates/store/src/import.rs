@@ -225,7 +225,7 @@ impl<'a> Importer<'a> {
         self.counts.new += fresh.len();
         if !fresh.is_empty() {
             if self.writer.is_none() {
-                self.writer = Some(BulkWriter::open(self.db).await?);
+                self.writer = Some(BulkWriter::open(self.db, self.load.as_ref()).await?);
             }
             let writer = self.writer.as_mut().expect("opened above");
             match writer.write(fresh, fresh_deltas).await {
@@ -368,6 +368,8 @@ pub struct ImportJob {
     /// running | done | failed | interrupted (its node stopped while it ran)
     pub status: String,
     pub rows_read: i64,
+    /// About how many rows the file holds (lines of a CSV, an .xlsx sheet's declared size).
+    pub rows_total: Option<i64>,
     pub new_count: i64,
     pub updated_count: i64,
     pub unchanged_count: i64,
@@ -403,9 +405,31 @@ impl ImportJob {
     pub fn is_running(&self) -> bool {
         self.status == "running"
     }
+
+    /// Per cent of the file read, when its size is known.
+    pub fn percent(&self) -> Option<i64> {
+        let total = self.rows_total.filter(|t| *t > 0)?;
+        Some((self.rows_read * 100 / total).clamp(0, 99))
+    }
+
+    /// Seconds left at the pace so far, once there is a pace to go by.
+    pub fn seconds_left(&self) -> Option<i64> {
+        let total = self.rows_total?;
+        let elapsed = self.heartbeat_at - self.created_at;
+        if self.rows_read < 1 || elapsed < 1 {
+            return None;
+        }
+        Some(((total - self.rows_read).max(0) * elapsed / self.rows_read).max(1))
+    }
+
+    /// `seconds_left` as people say it: 2 分 5 秒, 40 秒.
+    pub fn time_left(&self) -> Option<String> {
+        let s = self.seconds_left()?;
+        Some(if s >= 60 { format!("{} 分 {} 秒", s / 60, s % 60) } else { format!("{s} 秒") })
+    }
 }
 
-const JOB_COLUMNS: &str = "id, kind, file_name, status, rows_read, new_count, updated_count, unchanged_count, transfer_count, \
+const JOB_COLUMNS: &str = "id, kind, file_name, status, rows_read, rows_total, new_count, updated_count, unchanged_count, transfer_count, \
      rejected_count, message, created_at, finished_at, heartbeat_at, errors, CASE WHEN report IS NULL THEN 0 ELSE 1 END AS has_report";
 
 pub async fn create_job(db: &Db, actor: &Actor, kind: &str, file_name: &str, apply_transfers: bool) -> Result<i64> {
@@ -426,9 +450,10 @@ fn push_counts(q: &mut Sql, rows: usize, c: &ImportCounts) {
     q.push(", heartbeat_at = ").bind(crate::now());
 }
 
-pub async fn job_progress(db: &Db, id: i64, rows: usize, counts: &ImportCounts) -> Result<()> {
+pub async fn job_progress(db: &Db, id: i64, rows: usize, total: Option<u64>, counts: &ImportCounts) -> Result<()> {
     let mut q = Sql::new("UPDATE import_jobs SET ");
     push_counts(&mut q, rows, counts);
+    q.push(", rows_total = ").bind(total.map(|t| t as i64));
     q.push(" WHERE id = ").bind(id);
     q.query().execute(db.pool()).await?;
     Ok(())

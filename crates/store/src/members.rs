@@ -272,8 +272,8 @@ pub async fn create(db: &Db, actor: &Actor, union_code: &str, form: &MemberForm)
         )]),
         e => e,
     })?;
-    crate::bulk::refuse_during_load(db)?;
     ensure_unique(&mut tx, actor, &hash, None).await?;
+    crate::bulk::refuse_during_load(db).await?;
     let now = crate::now();
     let mut q = Sql::new(
         "INSERT INTO members (union_id, path, name, id_cipher, id_hash, id_masked, sex, birth_date, phone, employer, job, \
@@ -367,8 +367,8 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
     let hash = db.vault().lookup_hash(draft.id_card.as_str());
     let id_changed = draft.id_card.as_str() != current_id;
     if id_changed {
-        crate::bulk::refuse_during_load(db)?;
         ensure_unique(&mut tx, actor, &hash, Some(id)).await?;
+        crate::bulk::refuse_during_load(db).await?;
     }
     let new_id = id_changed.then(|| (db.vault().seal(draft.id_card.as_str()), hash));
     write_fields(&mut tx, id, &draft, new_id).await?;

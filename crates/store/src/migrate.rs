@@ -8,11 +8,13 @@ const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_registry.sql")),
     (2, include_str!("../migrations/sqlite/0002_import_jobs.sql")),
     (3, include_str!("../migrations/sqlite/0003_members_union_index.sql")),
+    (4, include_str!("../migrations/sqlite/0004_import_rows_total.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
     (2, include_str!("../migrations/postgres/0002_import_jobs.sql")),
     (3, include_str!("../migrations/postgres/0003_members_union_index.sql")),
+    (4, include_str!("../migrations/postgres/0004_import_rows_total.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
@@ -25,20 +27,14 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
     if let Some(lock) = lock {
         sqlx::query(lock).execute(&mut *conn).await?;
     }
-    let mut result = apply(&mut conn, steps).await;
-    if result.is_ok() && !crate::bulk::load_running(db)? {
-        // A bulk load that was killed may have left the members table without some indexes.
-        for def in member_indexes(db.backend) {
-            if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(def)).execute(&mut *conn).await {
-                result = Err(e.into());
-                break;
-            }
-        }
-    }
+    let result = apply(&mut conn, steps).await;
     if lock.is_some() {
         sqlx::query("SELECT pg_advisory_unlock(726001)").execute(&mut *conn).await?;
     }
-    result
+    result?;
+    drop(conn);
+    // A bulk load that was killed may have left the members table without some indexes.
+    crate::bulk::restore_if_needed(db).await
 }
 
 async fn apply(conn: &mut sqlx::AnyConnection, steps: &[(i64, &str)]) -> Result<()> {

@@ -26,7 +26,16 @@ pub struct ImportResult {
     pub rejected_rows: Vec<(usize, Vec<String>)>,
 }
 
+/// How far an import has got: rows read, about how many the file holds, and the counts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    pub rows: usize,
+    pub total: Option<u64>,
+    pub counts: ImportCounts,
+}
+
 enum Msg {
+    Total(u64),
     Header(Vec<String>),
     Rows(Vec<PreparedRow>),
     Rejected { row: usize, errors: Vec<RowError>, original: Vec<String> },
@@ -42,13 +51,13 @@ fn cell_text(c: &Cell) -> String {
     }
 }
 
-/// Reads the file on a blocking thread and applies it batch by batch; `progress` hears the
-/// rows read and the counts after every batch.
+/// Reads the file on a blocking thread and applies it batch by batch; `progress` hears how
+/// far it has got after every batch.
 pub async fn import_members(
     db: &Db,
     actor: &Actor,
     opts: &ImportOptions,
-    mut progress: impl FnMut(usize, ImportCounts) + Send,
+    mut progress: impl FnMut(Progress) + Send,
 ) -> anyhow::Result<ImportResult> {
     let mut importer = Importer::new(db, actor, opts.apply_transfers).map_err(|e| anyhow::anyhow!("{e}"))?;
     // About 100 bytes a row in CSV, 50 in compressed .xlsx: enough to tell a first load from
@@ -64,7 +73,10 @@ pub async fn import_members(
         let mut batch = Vec::with_capacity(BATCH);
         let mut seen_rows = 0usize;
         let mut gone = false;
-        sheets::read_rows(&path, sheet.as_deref(), Limits::default(), |row, cells| {
+        let total = |n| {
+            let _ = tx.blocking_send(Msg::Total(n));
+        };
+        sheets::read_rows_sized(&path, sheet.as_deref(), Limits::default(), total, |row, cells| {
             seen_rows += 1;
             let Some(map) = &map else {
                 if let Some(m) = find_header(&cells) {
@@ -94,11 +106,13 @@ pub async fn import_members(
     });
 
     let mut rows_done = 0usize;
+    let mut total = None;
     let mut header = Vec::new();
     let mut rejected_rows = Vec::new();
     let mut failed = None;
     while let Some(msg) = rx.recv().await {
         match msg {
+            Msg::Total(n) => total = Some(n),
             Msg::Header(h) => header = h,
             Msg::Rows(rows) => {
                 rows_done += rows.len();
@@ -106,7 +120,7 @@ pub async fn import_members(
                     failed = Some(anyhow::anyhow!("{e}"));
                     break;
                 }
-                progress(rows_done, importer.counts);
+                progress(Progress { rows: rows_done, total, counts: importer.counts });
             }
             Msg::Rejected { row, errors, original } => {
                 importer.reject(errors);
@@ -290,22 +304,22 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
             apply_transfers: upload.apply_transfers,
         };
         // Progress goes to the database from a companion task, at most once a second.
-        let (tx, mut rx) = tokio::sync::watch::channel((0usize, ImportCounts::default()));
+        let (tx, mut rx) = tokio::sync::watch::channel(Progress::default());
         let writer_db = db.clone();
         let writer = tokio::spawn(async move {
             while rx.changed().await.is_ok() {
-                let (rows, counts) = *rx.borrow_and_update();
-                if let Err(e) = store::import::job_progress(&writer_db, id, rows, &counts).await {
+                let p = *rx.borrow_and_update();
+                if let Err(e) = store::import::job_progress(&writer_db, id, p.rows, p.total, &p.counts).await {
                     tracing::warn!(error = %e, job = id, "import progress");
                 }
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             }
         });
-        let result = import_members(&db, &actor, &opts, |rows, counts| {
-            let _ = tx.send((rows, counts));
+        let result = import_members(&db, &actor, &opts, |p| {
+            let _ = tx.send(p);
         })
         .await;
-        let rows_read = tx.borrow().0;
+        let rows_read = tx.borrow().rows;
         drop(tx);
         let _ = writer.await;
         let outcome = match result {

@@ -138,8 +138,9 @@ async fn killed_import_keeps_whole_batches_and_a_rerun_completes_it() {
         .await
         .unwrap();
     let file = a.path().join("big.csv");
-    let mut csv = String::from("姓名,身份证号,手机号,所属工会\n");
-    const ROWS: usize = 30_000;
+    let mut csv = String::from("姓名,身份证号,手机号,所属工会,工作单位,岗位\n");
+    // Over 100 000 rows, so the load takes the large-load path (indexes dropped and rebuilt).
+    const ROWS: usize = 120_000;
     for i in 0..ROWS {
         let body = format!(
             "110101{}{:03}",
@@ -148,7 +149,11 @@ async fn killed_import_keeps_whole_batches_and_a_rerun_completes_it() {
             i % 900
         );
         let id = format!("{body}{}", domain::idcard::check_char(body.as_bytes()) as char);
-        csv.push_str(&format!("职工{i},{id},139{:08},{}\n", i, codes[i % codes.len()]));
+        csv.push_str(&format!(
+            "职工{i},{id},139{:08},{},建湖县某某精密机械制造有限公司,数控车床操作工\n",
+            i,
+            codes[i % codes.len()]
+        ));
     }
     std::fs::write(&file, csv).unwrap();
 
@@ -181,6 +186,11 @@ async fn killed_import_keeps_whole_batches_and_a_rerun_completes_it() {
     assert!(n < 50 + ROWS as i64, "the kill came before the end");
     let counted: i64 = sqlx::query_scalar("SELECT sum(member_count) FROM unions").fetch_one(db.pool()).await.unwrap();
     assert_eq!(counted, n, "per-union counters match the rows");
+    let unique: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = 'members_id_hash'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(unique, 0, "killed during a large load, with the unique index dropped");
 
     let o = gonghui(a.path(), &["import", "members", file.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
@@ -214,4 +224,50 @@ async fn indexes_dropped_by_an_interrupted_large_load_come_back_at_start() {
     assert!(gonghui(dir.path(), &["migrate"]).status.success());
     let db = open(dir.path()).await;
     assert_eq!(count(&db).await, 4);
+}
+
+/// While a large load runs on SQLite the unique ID-hash index is gone: a registration is
+/// refused (clearly) rather than risk a second record for a person in the load; once the load
+/// is over, or has died, the next registration goes through, with the index back first.
+#[tokio::test]
+async fn registrations_wait_for_a_large_load_and_heal_after_it_dies() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(gonghui(dir.path(), &["demo", "--members", "20"]).status.success());
+    let db = open(dir.path()).await;
+    let root = store::unions::root(&db).await.unwrap().unwrap();
+    let admin = store::Actor::system(root.org_path());
+    let union: String = sqlx::query_scalar("SELECT code FROM unions WHERE level = 'grassroots' LIMIT 1")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let form = |seq| domain::member::MemberForm {
+        name: "赵新".into(),
+        id_card_no: crate::helpers::id_no("320925", "19900101", seq),
+        ..Default::default()
+    };
+    let unique_index = async |db: &store::Db| -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = 'members_id_hash'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    };
+
+    let load = store::bulk::begin_load(&db, true).await.unwrap();
+    assert_eq!(unique_index(&db).await, 0);
+    match store::members::create(&db, &admin, &union, &form(1)).await {
+        Err(store::StoreError::Conflict { zh, en }) => {
+            assert!(zh.contains("正在批量导入"), "{zh}");
+            assert!(en.contains("bulk load"), "{en}");
+        }
+        other => panic!("expected a refusal, got {:?}", other.map(|m| m.id)),
+    }
+    let again = store::bulk::begin_load(&db, true).await;
+    assert!(matches!(again, Err(store::StoreError::Conflict { .. })), "one load at a time");
+
+    drop(load); // the loader dies: its lock goes, the index stays dropped
+    let m = store::members::create(&db, &admin, &union, &form(1)).await.unwrap();
+    assert_eq!(unique_index(&db).await, 1, "rebuilt before the registration");
+    let twice = store::members::create(&db, &admin, &union, &form(1)).await;
+    assert!(matches!(twice, Err(store::StoreError::InvalidFields(_))), "one person, one record");
+    assert!(m.id > 0);
 }

@@ -17,7 +17,7 @@ async fn import_members(
     actor: &Actor,
     opts: &ImportOptions,
 ) -> anyhow::Result<web::roster::ImportResult> {
-    web::roster::import_members(db, actor, opts, |_, _| {}).await
+    web::roster::import_members(db, actor, opts, |_| {}).await
 }
 
 /// A roster as cadres really send them: a title row, columns in their own order, an extra
