@@ -462,6 +462,8 @@ pub async fn job_progress(db: &Db, id: i64, rows: usize, total: Option<u64>, cou
 /// How a job that ran to the end went.
 pub struct JobResult {
     pub rows: usize,
+    /// About how many rows the file held, when it said.
+    pub total: Option<u64>,
     pub counts: ImportCounts,
     pub errors: Vec<JobError>,
     /// The .xlsx of rejected rows, when there are any.
@@ -473,8 +475,9 @@ pub struct JobResult {
 pub async fn finish_job(db: &Db, id: i64, outcome: std::result::Result<JobResult, String>) -> Result<()> {
     let mut q = Sql::new("UPDATE import_jobs SET ");
     match outcome {
-        Ok(JobResult { rows, counts, errors, report }) => {
+        Ok(JobResult { rows, total, counts, errors, report }) => {
             push_counts(&mut q, rows, &counts);
+            q.push(", rows_total = ").bind(total.map(|t| t as i64));
             let first: Vec<&JobError> = errors.iter().take(1000).collect();
             q.push(", status = 'done', errors = ").bind(serde_json::to_string(&first).unwrap_or_default());
             q.push(", report = ");
@@ -519,4 +522,47 @@ pub async fn job_report(db: &Db, actor: &Actor, id: i64) -> Result<Vec<u8>> {
     let report: Option<Vec<u8>> =
         sqlx::query_scalar("SELECT report FROM import_jobs WHERE id = $1").bind(id).fetch_one(db.pool()).await?;
     report.ok_or(StoreError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ImportJob;
+
+    fn running(rows_read: i64, rows_total: Option<i64>, elapsed: i64) -> ImportJob {
+        ImportJob {
+            id: 1,
+            kind: "members".into(),
+            file_name: "a.csv".into(),
+            status: "running".into(),
+            rows_read,
+            rows_total,
+            new_count: 0,
+            updated_count: 0,
+            unchanged_count: 0,
+            transfer_count: 0,
+            rejected_count: 0,
+            message: None,
+            created_at: 1000,
+            finished_at: None,
+            heartbeat_at: 1000 + elapsed,
+            errors: None,
+            has_report: 0,
+        }
+    }
+
+    #[test]
+    fn progress_and_time_left_follow_the_pace_so_far() {
+        let j = running(250_000, Some(1_000_001), 5);
+        assert_eq!(j.percent(), Some(24));
+        assert_eq!(j.seconds_left(), Some(15));
+        assert_eq!(j.time_left().as_deref(), Some("15 秒"));
+        assert_eq!(running(10_000, Some(1_000_000), 10).time_left().as_deref(), Some("16 分 30 秒"));
+        // Nothing to go by yet, or no size known: no guess.
+        assert_eq!(running(0, Some(1000), 3).seconds_left(), None);
+        assert_eq!(running(500, Some(1000), 0).seconds_left(), None);
+        assert_eq!(running(500, None, 3).percent(), None);
+        // Never 100% while still running, never below zero left.
+        assert_eq!(running(1200, Some(1000), 3).percent(), Some(99));
+        assert_eq!(running(1200, Some(1000), 3).seconds_left(), Some(1));
+    }
 }

@@ -672,7 +672,8 @@ pub async fn export(
         if let Some(u) = &within {
             q.within("m.path", &u.org_path());
         }
-        q.push(" ORDER BY m.id");
+        // Union by union, in the (path, name) index's own order: no sort, whatever the scope.
+        q.push(" ORDER BY m.path, m.name, m.id");
         let vault = db.vault_arc();
         let mut rx = crate::bulk::stream_sqlite(db, q, move |r| {
             let row = Row {

@@ -27,7 +27,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
     paths(
         login, logout, me, healthz, search_unions, create_union, get_union, union_children, move_union, add_enterprise,
         list_members, export_members, create_member, get_member, patch_member, member_history, reveal_member, transfer_member, member_status,
-        audit_log, upload_members, import_job, import_report, import_template
+        audit_log, upload_members, upload_unions, import_job, import_report, import_template
     ),
     modifiers(&BearerAuth),
     tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"))
@@ -411,7 +411,9 @@ async fn audit_log(
 
 /// Routes that take large bodies (uploads); mounted outside the 1 MiB limit of the rest.
 pub fn upload_routes() -> Router<AppState> {
-    Router::new().route("/api/v1/imports/members", post(upload_members))
+    Router::new()
+        .route("/api/v1/imports/members", post(upload_members))
+        .route("/api/v1/imports/unions", post(upload_unions))
 }
 
 #[derive(ToSchema)]
@@ -434,7 +436,23 @@ async fn upload_members(
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
     s.actor.require_write()?;
-    let upload = crate::roster::receive(form).await?;
+    let upload = crate::roster::receive(crate::roster::ImportKind::Members, form).await?;
+    let id = crate::roster::start_job(&st.db, &s.actor, upload).await?;
+    Ok((StatusCode::ACCEPTED, Json(store::import::job(&st.db, &s.actor, id).await?)))
+}
+
+/// Upload a union roster (工会名称, 工会代码, 上级工会, 单位名称, 统一社会信用代码, 行业,
+/// 所在镇街/行政区划代码, 职工人数, 建会日期, 工会主席): unions are created or updated under
+/// the ones listed before them or already there. Poll GET /api/v1/imports/{id}.
+#[utoipa::path(post, path = "/api/v1/imports/unions", tag = "imports", request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 202, body = store::import::ImportJob), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn upload_unions(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    form: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
+    s.actor.require_write()?;
+    let upload = crate::roster::receive(crate::roster::ImportKind::Unions, form).await?;
     let id = crate::roster::start_job(&st.db, &s.actor, upload).await?;
     Ok((StatusCode::ACCEPTED, Json(store::import::job(&st.db, &s.actor, id).await?)))
 }

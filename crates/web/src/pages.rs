@@ -843,7 +843,7 @@ async fn upload_submit(
     form: axum::extract::Multipart,
 ) -> PageResult {
     s.actor.require_write().map_err(fail)?;
-    let upload = match crate::roster::receive(form).await {
+    let upload = match crate::roster::receive(crate::roster::ImportKind::Members, form).await {
         Ok(u) => u,
         Err(e) => {
             let mut r = imports_view(&st, &s, e.message_zh).await?;

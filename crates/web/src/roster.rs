@@ -213,7 +213,15 @@ pub fn write_template(out: &Path) -> anyhow::Result<()> {
 }
 
 /// An uploaded roster, saved to a temporary file as it arrived.
+/// What an upload holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    Members,
+    Unions,
+}
+
 pub struct Upload {
+    pub kind: ImportKind,
     pub file_name: String,
     pub path: PathBuf,
     pub sheet: Option<String>,
@@ -227,15 +235,16 @@ impl Drop for Upload {
     }
 }
 
-/// Reads a multipart upload (`file`, and optionally `sheet`, `apply_transfers`, `csrf`),
-/// refusing it as soon as it passes the size limit.
-pub async fn receive(mut form: axum::extract::Multipart) -> Result<Upload, crate::error::ApiError> {
+/// Reads a multipart upload (`file`, and optionally `sheet`, `apply_transfers`, `csrf`, and
+/// `kind`=unions from the page's second form), refusing it as soon as it passes the size limit.
+pub async fn receive(kind: ImportKind, mut form: axum::extract::Multipart) -> Result<Upload, crate::error::ApiError> {
     use crate::error::ApiError;
     use axum::http::StatusCode;
     use tokio::io::AsyncWriteExt;
     let bad = |en: &str, zh: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", en, zh);
     let limit = Limits::default().max_file_bytes;
     let mut upload = Upload {
+        kind,
         file_name: String::new(),
         path: PathBuf::new(),
         sheet: None,
@@ -244,7 +253,8 @@ pub async fn receive(mut form: axum::extract::Multipart) -> Result<Upload, crate
     };
     while let Some(mut field) = form.next_field().await.map_err(|e| bad(&e.body_text(), "上传中断或格式有误"))?
     {
-        match field.name().unwrap_or_default() {
+        let name = field.name().unwrap_or_default().to_string();
+        match name.as_str() {
             "file" => {
                 let name = field.file_name().unwrap_or("roster").to_string();
                 let ext = Path::new(&name).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
@@ -284,6 +294,11 @@ pub async fn receive(mut form: axum::extract::Multipart) -> Result<Upload, crate
                 upload.apply_transfers = matches!(field.text().await.unwrap_or_default().as_str(), "true" | "on" | "1")
             }
             "csrf" => upload.csrf = field.text().await.unwrap_or_default(),
+            "kind" => {
+                if field.text().await.unwrap_or_default() == "unions" {
+                    upload.kind = ImportKind::Unions;
+                }
+            }
             _ => {}
         }
     }
@@ -295,6 +310,9 @@ pub async fn receive(mut form: axum::extract::Multipart) -> Result<Upload, crate
 
 /// Starts the import of an upload in the background; its state is kept in the database.
 pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, store::StoreError> {
+    if upload.kind == ImportKind::Unions {
+        return start_union_job(db, actor, upload).await;
+    }
     let id = store::import::create_job(db, actor, "members", &upload.file_name, upload.apply_transfers).await?;
     let (db, actor) = (db.clone(), actor.clone());
     tokio::spawn(async move {
@@ -319,7 +337,7 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
             let _ = tx.send(p);
         })
         .await;
-        let rows_read = tx.borrow().rows;
+        let (rows_read, total) = (tx.borrow().rows, tx.borrow().total);
         drop(tx);
         let _ = writer.await;
         let outcome = match result {
@@ -332,12 +350,50 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
                 let report = if r.errors.is_empty() { None } else { report_bytes(&r).ok() };
                 let rows = rows_read
                     .max(r.counts.new + r.counts.updated + r.counts.unchanged + r.counts.transfers + r.counts.rejected);
-                Ok(store::import::JobResult { rows, counts: r.counts, errors, report })
+                Ok(store::import::JobResult { rows, total, counts: r.counts, errors, report })
             }
             Err(e) => Err(format!("{e:#}")),
         };
         if let Err(e) = store::import::finish_job(&db, id, outcome).await {
             tracing::error!(error = %e, job = id, "import job could not be finished");
+        }
+        drop(upload);
+    });
+    Ok(id)
+}
+
+/// A union roster runs as a job too (it is short: no progress in between).
+async fn start_union_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, store::StoreError> {
+    actor.require_write()?;
+    let id = store::import::create_job(db, actor, "unions", &upload.file_name, false).await?;
+    let (db, actor) = (db.clone(), actor.clone());
+    tokio::spawn(async move {
+        let outcome = match import_unions(&db, &actor, &upload.path, upload.sheet.as_deref()).await {
+            Ok(r) => {
+                let errors = r
+                    .errors
+                    .iter()
+                    .map(|e| store::import::JobError { row: e.row, column: e.column.clone(), reason: e.reason.clone() })
+                    .collect();
+                let report = if r.errors.is_empty() {
+                    None
+                } else {
+                    xlsx_bytes("report", |path| write_rejected(&r.header, &r.rejected_rows, &r.errors, path)).ok()
+                };
+                let counts = ImportCounts {
+                    new: r.created,
+                    updated: r.updated,
+                    unchanged: r.unchanged,
+                    transfers: 0,
+                    rejected: r.rejected_rows.len(),
+                };
+                let rows = r.created + r.updated + r.unchanged + r.rejected_rows.len();
+                Ok(store::import::JobResult { rows, total: None, counts, errors, report })
+            }
+            Err(e) => Err(format!("{e:#}")),
+        };
+        if let Err(e) = store::import::finish_job(&db, id, outcome).await {
+            tracing::error!(error = %e, job = id, "union import job could not be finished");
         }
         drop(upload);
     });

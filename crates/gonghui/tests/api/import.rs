@@ -260,6 +260,8 @@ async fn upload_runs_as_a_job_with_a_report() {
         .map(|k| job[*k].as_i64().unwrap())
         .collect();
     assert_eq!(counts, [2, 1, 0, 1, 4]);
+    let (read, total) = (job["rows_read"].as_i64().unwrap(), job["rows_total"].as_i64().unwrap());
+    assert!(read >= 8 && total >= read, "the sheet's declared size is kept for progress: {job}");
     assert_eq!(job["errors"].as_array().unwrap().len(), 4);
     assert_eq!(job["has_report"], 1);
     let r = app.client.get(app.url(&format!("/api/v1/imports/{id}/report"))).bearer_auth(&admin).send().await.unwrap();
@@ -325,6 +327,24 @@ async fn upload_page_with_csrf_and_status_page() {
     assert!(page.contains("导入完成") && page.contains("r.csv"), "{page}");
     let (_, list) = app.page("/imports").await;
     assert!(list.contains("r.csv") && list.contains("下载导入模板"));
+
+    // The second form: a union roster, under the cadre's own town.
+    let unions = dir.path().join("u.csv");
+    std::fs::write(&unions, "工会名称,工会代码,上级工会\n新建机械公司工会,A-200,320925101\n").unwrap();
+    let r = app
+        .client
+        .post(app.url("/imports"))
+        .multipart(multipart(&unions, "u.csv", &[("csrf", &csrf), ("kind", "unions")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&app, &app.token("cadre_a").await, id).await;
+    assert_eq!((job["kind"].as_str(), job["new_count"].as_i64()), (Some("unions"), Some(1)), "{job}");
+    let (_, page) = app.page(&location).await;
+    assert!(page.contains("工会名册") && !page.contains("转会"), "{page}");
 }
 
 #[tokio::test]
@@ -369,4 +389,47 @@ async fn union_roster_creates_updates_and_refuses() {
     let r = web::roster::import_unions(&app.db, &cadre, &file, None).await.unwrap();
     assert_eq!(r.created + r.updated + r.unchanged, 0);
     assert_eq!(r.rejected_rows.len(), 5);
+
+    // The same through the API, as a job with a report: town B's cadre changes nothing, and
+    // cannot see the admin's job.
+    let upload = async |token: &str| -> i64 {
+        let r = app
+            .client
+            .post(app.url("/api/v1/imports/unions"))
+            .bearer_auth(token)
+            .multipart(multipart(&file, "工会名册.csv", &[]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 202);
+        r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap()
+    };
+    let cadre_b = app.token("cadre_b").await;
+    let id = upload(&cadre_b).await;
+    let job = wait_done(&app, &cadre_b, id).await;
+    assert_eq!(job["kind"], "unions");
+    assert_eq!((job["new_count"].as_i64(), job["rejected_count"].as_i64()), (Some(0), Some(5)), "{job}");
+    let id = upload(&token).await;
+    let job = wait_done(&app, &token, id).await;
+    assert_eq!(job["status"], "done", "{job}");
+    let counts: Vec<i64> = ["new_count", "updated_count", "unchanged_count", "rejected_count"]
+        .iter()
+        .map(|k| job[*k].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts, [0, 0, 3, 2]);
+    assert_eq!(job["has_report"], 1);
+    let (s, _) = app.get(&cadre_b, &format!("/api/v1/imports/{id}")).await;
+    assert_eq!(s, 404);
+    let r = app.client.get(app.url(&format!("/api/v1/imports/{id}/report"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(sheet_rows(&r.bytes().await.unwrap(), "xlsx").len(), 3, "header and the two refused rows");
+    // Readers cannot upload.
+    let r = app
+        .client
+        .post(app.url("/api/v1/imports/unions"))
+        .bearer_auth(app.token("leader").await)
+        .multipart(multipart(&file, "u.csv", &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
 }
