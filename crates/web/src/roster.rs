@@ -295,9 +295,8 @@ pub async fn receive(kind: ImportKind, mut form: axum::extract::Multipart) -> Re
             }
             "csrf" => upload.csrf = field.text().await.unwrap_or_default(),
             "kind" => {
-                if field.text().await.unwrap_or_default() == "unions" {
-                    upload.kind = ImportKind::Unions;
-                }
+                let unions = field.text().await.unwrap_or_default() == "unions";
+                upload.kind = if unions { ImportKind::Unions } else { upload.kind };
             }
             _ => {}
         }
