@@ -522,52 +522,150 @@ impl CopyBinary {
     }
 }
 
-/// Streams the rows of a long read (exports) from SQLite on a thread of its own, `mapped` a
-/// row at a time, in batches through a small channel: the reader and the caller (writing a
-/// file) work at once, and memory holds a few batches whatever the count. One statement in one
-/// read transaction, so the rows are one consistent snapshot.
-pub(crate) fn stream_sqlite<T: Send + 'static>(
+/// A row of a long read, by position, on either engine.
+pub(crate) enum AnyRowRef<'a> {
+    Sqlite(&'a rusqlite::Row<'a>),
+    Postgres(&'a sqlx::postgres::PgRow),
+}
+
+impl AnyRowRef<'_> {
+    pub fn int(&self, i: usize) -> Result<i64> {
+        use sqlx::Row;
+        Ok(match self {
+            AnyRowRef::Sqlite(r) => r.get(i).map_err(sqlite_error)?,
+            // INTEGER (int4) columns as well as BIGINT.
+            AnyRowRef::Postgres(r) => match r.try_get::<i64, _>(i) {
+                Ok(v) => v,
+                Err(_) => i64::from(r.try_get::<i32, _>(i)?),
+            },
+        })
+    }
+
+    pub fn text(&self, i: usize) -> Result<String> {
+        use sqlx::Row;
+        Ok(match self {
+            AnyRowRef::Sqlite(r) => r.get(i).map_err(sqlite_error)?,
+            AnyRowRef::Postgres(r) => r.try_get(i)?,
+        })
+    }
+
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        use sqlx::Row;
+        Ok(match self {
+            AnyRowRef::Sqlite(r) => r.get(i).map_err(sqlite_error)?,
+            AnyRowRef::Postgres(r) => r.try_get(i)?,
+        })
+    }
+
+    pub fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>> {
+        use sqlx::Row;
+        Ok(match self {
+            AnyRowRef::Sqlite(r) => r.get(i).map_err(sqlite_error)?,
+            AnyRowRef::Postgres(r) => r.try_get(i)?,
+        })
+    }
+}
+
+const STREAM_BATCH: usize = 1000;
+
+/// Streams the rows of a long read (exports), `mapped` a row at a time, in batches through a
+/// small channel, from a connection of its own (outside the pool and sqlx's `Any` layer, whose
+/// per-row cost dominated): the reader and the caller (writing a file) work at once, and memory
+/// holds a few batches whatever the count. One statement, so the rows are one snapshot.
+pub(crate) fn stream<T: Send + 'static>(
     db: &Db,
     sql: crate::sql::Sql,
-    mapped: impl Fn(&rusqlite::Row) -> rusqlite::Result<T> + Send + 'static,
+    mapped: impl Fn(AnyRowRef) -> Result<T> + Send + Sync + 'static,
 ) -> Result<tokio::sync::mpsc::Receiver<Result<Vec<T>>>> {
-    const BATCH: usize = 1000;
-    let path = crate::sqlite_file(db.url()).ok_or_else(|| StoreError::BadUrl(db.url().to_string()))?.to_string();
     let (tx, rx) = tokio::sync::mpsc::channel(4);
-    tokio::task::spawn_blocking(move || {
-        let run = || -> rusqlite::Result<()> {
-            let conn = rusqlite::Connection::open_with_flags(
-                &path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            conn.execute_batch("PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8192;")?;
-            let mut stmt = conn.prepare(sql.text())?;
-            for (i, v) in sql.args().iter().enumerate() {
-                use crate::sql::Val;
-                let i = i + 1;
-                match v {
-                    Val::Int(n) => stmt.raw_bind_parameter(i, n)?,
-                    Val::Text(t) => stmt.raw_bind_parameter(i, t)?,
-                    Val::Blob(b) => stmt.raw_bind_parameter(i, b)?,
-                    Val::NullText | Val::NullInt => stmt.raw_bind_parameter(i, rusqlite::types::Null)?,
+    match db.backend() {
+        Backend::Sqlite => {
+            let path = crate::sqlite_file(db.url()).ok_or_else(|| StoreError::BadUrl(db.url().to_string()))?;
+            let path = path.to_string();
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = read_sqlite(&path, &sql, &mapped, &tx) {
+                    let _ = tx.blocking_send(Err(e));
                 }
-            }
-            let mut rows = stmt.raw_query();
-            let mut batch = Vec::with_capacity(BATCH);
-            while let Some(row) = rows.next()? {
-                batch.push(mapped(row)?);
-                if batch.len() == BATCH && tx.blocking_send(Ok(std::mem::take(&mut batch))).is_err() {
-                    return Ok(()); // the caller stopped listening
-                }
-            }
-            if !batch.is_empty() {
-                let _ = tx.blocking_send(Ok(batch));
-            }
-            Ok(())
-        };
-        if let Err(e) = run() {
-            let _ = tx.blocking_send(Err(sqlite_error(e)));
+            });
         }
-    });
+        Backend::Postgres => {
+            let url = db.url().to_string();
+            tokio::spawn(async move {
+                if let Err(e) = read_postgres(&url, &sql, &mapped, &tx).await {
+                    let _ = tx.send(Err(e)).await;
+                }
+            });
+        }
+    }
     Ok(rx)
+}
+
+type Batches<T> = tokio::sync::mpsc::Sender<Result<Vec<T>>>;
+
+fn read_sqlite<T>(
+    path: &str,
+    sql: &crate::sql::Sql,
+    mapped: &impl Fn(AnyRowRef) -> Result<T>,
+    tx: &Batches<T>,
+) -> Result<()> {
+    use crate::sql::Val;
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(sqlite_error)?;
+    conn.execute_batch("PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8192;").map_err(sqlite_error)?;
+    let mut stmt = conn.prepare(sql.text()).map_err(sqlite_error)?;
+    for (i, v) in sql.args().iter().enumerate() {
+        let i = i + 1; // `$n` are numbered in order of first use, as SQLite counts them
+        match v {
+            Val::Int(n) => stmt.raw_bind_parameter(i, n),
+            Val::Text(t) => stmt.raw_bind_parameter(i, t),
+            Val::Blob(b) => stmt.raw_bind_parameter(i, b),
+            Val::NullText | Val::NullInt => stmt.raw_bind_parameter(i, rusqlite::types::Null),
+        }
+        .map_err(sqlite_error)?;
+    }
+    let mut rows = stmt.raw_query();
+    let mut batch = Vec::with_capacity(STREAM_BATCH);
+    while let Some(row) = rows.next().map_err(sqlite_error)? {
+        batch.push(mapped(AnyRowRef::Sqlite(row))?);
+        if batch.len() == STREAM_BATCH && tx.blocking_send(Ok(std::mem::take(&mut batch))).is_err() {
+            return Ok(()); // the caller stopped listening
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.blocking_send(Ok(batch));
+    }
+    Ok(())
+}
+
+async fn read_postgres<T>(
+    url: &str,
+    sql: &crate::sql::Sql,
+    mapped: &impl Fn(AnyRowRef) -> Result<T>,
+    tx: &Batches<T>,
+) -> Result<()> {
+    use crate::sql::Val;
+    use futures_util::TryStreamExt;
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url).await?;
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.text().to_string()));
+    for v in sql.args() {
+        q = match v.clone() {
+            Val::Int(n) => q.bind(n),
+            Val::Text(t) => q.bind(t),
+            Val::Blob(b) => q.bind(b),
+            Val::NullText => q.bind(None::<String>),
+            Val::NullInt => q.bind(None::<i64>),
+        };
+    }
+    let mut rows = q.fetch(&mut conn);
+    let mut batch = Vec::with_capacity(STREAM_BATCH);
+    while let Some(row) = rows.try_next().await? {
+        batch.push(mapped(AnyRowRef::Postgres(&row))?);
+        if batch.len() == STREAM_BATCH && tx.send(Ok(std::mem::take(&mut batch))).await.is_err() {
+            return Ok(());
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(Ok(batch)).await;
+    }
+    Ok(())
 }
