@@ -20,30 +20,37 @@ fn gonghui(dir: &Path, args: &[&str]) -> (f64, u64) {
 }
 
 /// Runs the binary (on `database`, or the SQLite file in `dir`); returns its wall time and
-/// its own peak RSS in KiB (from wait4, so each run is measured alone).
-#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its rusage
+/// its own peak RSS in KiB: the kernel's high-water mark of the executed image (VmHWM), read
+/// until it exits. (A child's rusage would also count the memory it shared with this process
+/// between fork and exec.)
 fn gonghui_on(dir: &Path, database: Option<&str>, args: &[&str]) -> (f64, u64) {
-    use std::os::unix::process::ExitStatusExt;
     let started = Instant::now();
     let mut cmd = Command::new(BIN);
     cmd.arg("--data-dir").arg(dir);
     if let Some(url) = database {
         cmd.arg("--database").arg(url);
     }
-    let child = cmd
-        .args(args)
-        .env("GONGHUI_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .expect("run gonghui");
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child and writes into structs we own.
-    unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let mut child = cmd.args(args).env("GONGHUI_LOG", "error").stdout(std::process::Stdio::null()).spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    let status = loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak = peak.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     let secs = started.elapsed().as_secs_f64();
-    assert!(std::process::ExitStatus::from_raw(status).success(), "gonghui {args:?} failed");
-    (secs, usage.ru_maxrss as u64)
+    assert!(status.success(), "gonghui {args:?} failed");
+    (secs, peak)
 }
 
 fn id_no(rng: &mut StdRng) -> String {
@@ -141,11 +148,6 @@ fn main() {
     }
     csv.flush().unwrap();
     book.save(&xlsx_path).unwrap();
-    // A child's peak RSS counts what it shares with this process until it execs: give back the
-    // generator's memory first, so the figures are the binary's own.
-    drop((seen, book, csv));
-    // SAFETY: glibc's malloc_trim only returns free heap pages to the system.
-    unsafe { libc::malloc_trim(0) };
     println!(
         "  files: csv {:.0} MB, xlsx {:.0} MB",
         std::fs::metadata(&csv_path).unwrap().len() as f64 / 1e6,
