@@ -37,6 +37,7 @@ macro_rules! labelled {
     };
 }
 
+pub mod calendar;
 pub mod credit_code;
 pub mod division;
 pub mod idcard;
@@ -47,6 +48,7 @@ pub mod phone;
 pub mod role;
 pub mod roster;
 
+pub use calendar::Calendar;
 pub use credit_code::CreditCode;
 pub use division::DivisionCode;
 pub use idcard::IdCardNo;

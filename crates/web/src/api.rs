@@ -27,10 +27,10 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
     paths(
         login, logout, me, healthz, search_unions, create_union, get_union, union_children, move_union, add_enterprise,
         list_members, export_members, create_member, get_member, patch_member, member_history, reveal_member, transfer_member, member_status,
-        audit_log, upload_members, upload_unions, import_job, import_report, import_template
+        audit_log, upload_members, upload_unions, import_job, import_report, import_template, calendar_add, calendar_year
     ),
     modifiers(&BearerAuth),
-    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"))
+    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"))
 )]
 pub struct ApiDoc;
 
@@ -68,6 +68,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/imports/{id}", get(import_job))
         .route("/api/v1/imports/{id}/report", get(import_report))
         .route("/api/v1/imports/template/members", get(import_template))
+        .route("/api/v1/calendar/add", get(calendar_add))
+        .route("/api/v1/calendar/{year}", get(calendar_year))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
         .fallback(not_found)
 }
@@ -500,4 +502,59 @@ async fn import_template(_caller: ApiUser) -> Result<axum::response::Response, A
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error", "服务器内部错误")
     })?;
     Ok(crate::roster::xlsx_response(bytes, "会员名册模板.xlsx"))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct CalendarAdd {
+    /// YYYY-MM-DD
+    date: String,
+    /// Working days to add, 0–3650.
+    days: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+struct CalendarDate {
+    /// YYYY-MM-DD
+    date: String,
+    /// false when a year on the way has no official arrangement loaded: Monday–Friday were
+    /// counted as working days.
+    known: bool,
+}
+
+fn invalid(en: &str, zh: &str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", en, zh)
+}
+
+/// The Nth working day after a date: a deadline of N working days (official days off and
+/// makeup workdays included).
+#[utoipa::path(get, path = "/api/v1/calendar/add", tag = "calendar", params(CalendarAdd),
+    responses((status = 200, body = CalendarDate), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn calendar_add(
+    State(st): State<AppState>,
+    ApiUser(_signed_in): ApiUser,
+    ApiQuery(q): ApiQuery<CalendarAdd>,
+) -> ApiResult<CalendarDate> {
+    let from = domain::parse_date(&q.date)
+        .filter(|d| (1900..=2200).contains(&d.year()))
+        .ok_or_else(|| invalid("date must be YYYY-MM-DD (1900–2200)", "日期应为 YYYY-MM-DD（1900–2200 年）"))?;
+    if !(0..=3650).contains(&q.days) {
+        return Err(invalid("days must be between 0 and 3650", "工作日天数应在 0 到 3650 之间"));
+    }
+    let due = st.calendar.add_working_days(from, q.days as u32);
+    let known = (from.year()..=due.year()).all(|y| st.calendar.knows(y));
+    Ok(Json(CalendarDate { date: domain::fmt_date(due), known }))
+}
+
+/// A year's official days off (with their holiday) and makeup workdays (调休上班).
+#[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)),
+    responses((status = 200, body = domain::calendar::Year), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn calendar_year(
+    State(st): State<AppState>,
+    ApiUser(_signed_in): ApiUser,
+    ApiPath(year): ApiPath<i32>,
+) -> ApiResult<domain::calendar::Year> {
+    if !(1900..=2200).contains(&year) {
+        return Err(invalid("year must be between 1900 and 2200", "年份应在 1900 到 2200 之间"));
+    }
+    Ok(Json(st.calendar.year(year)))
 }

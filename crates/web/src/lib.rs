@@ -21,6 +21,8 @@ pub use api::ApiDoc;
 pub struct AppState {
     pub db: store::Db,
     inner: Arc<Settings>,
+    /// The working-day calendar deadlines are counted on (the shipped official years).
+    pub calendar: Arc<domain::Calendar>,
 }
 
 /// What the web layer needs to know beyond the database.
@@ -32,7 +34,7 @@ pub struct Settings {
 
 impl AppState {
     pub fn new(db: store::Db, settings: Settings) -> Self {
-        Self { db, inner: Arc::new(settings) }
+        Self { db, inner: Arc::new(settings), calendar: Arc::new(domain::Calendar::official()) }
     }
 }
 
