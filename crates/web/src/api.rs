@@ -437,8 +437,18 @@ async fn upload_members(
     ApiUser(s): ApiUser,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
+    start_upload(&st, &s, crate::roster::ImportKind::Members, form).await
+}
+
+/// Receives an upload and starts its import job: 202 with the job.
+async fn start_upload(
+    st: &AppState,
+    s: &store::users::SessionInfo,
+    kind: crate::roster::ImportKind,
+    form: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
     s.actor.require_write()?;
-    let upload = crate::roster::receive(crate::roster::ImportKind::Members, form).await?;
+    let upload = crate::roster::receive(kind, form).await?;
     let id = crate::roster::start_job(&st.db, &s.actor, upload).await?;
     Ok((StatusCode::ACCEPTED, Json(store::import::job(&st.db, &s.actor, id).await?)))
 }
@@ -453,10 +463,7 @@ async fn upload_unions(
     ApiUser(s): ApiUser,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
-    s.actor.require_write()?;
-    let upload = crate::roster::receive(crate::roster::ImportKind::Unions, form).await?;
-    let id = crate::roster::start_job(&st.db, &s.actor, upload).await?;
-    Ok((StatusCode::ACCEPTED, Json(store::import::job(&st.db, &s.actor, id).await?)))
+    start_upload(&st, &s, crate::roster::ImportKind::Unions, form).await
 }
 
 #[derive(Serialize, ToSchema)]

@@ -341,12 +341,7 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
         let _ = writer.await;
         let outcome = match result {
             Ok(r) => {
-                let errors = r
-                    .errors
-                    .iter()
-                    .map(|e| store::import::JobError { row: e.row, column: e.column.clone(), reason: e.reason.clone() })
-                    .collect();
-                let report = if r.errors.is_empty() { None } else { report_bytes(&r).ok() };
+                let (errors, report) = job_problems(&r.header, &r.rejected_rows, &r.errors);
                 let rows = rows_read
                     .max(r.counts.new + r.counts.updated + r.counts.unchanged + r.counts.transfers + r.counts.rejected);
                 Ok(store::import::JobResult { rows, total, counts: r.counts, errors, report })
@@ -369,16 +364,7 @@ async fn start_union_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, 
     tokio::spawn(async move {
         let outcome = match import_unions(&db, &actor, &upload.path, upload.sheet.as_deref()).await {
             Ok(r) => {
-                let errors = r
-                    .errors
-                    .iter()
-                    .map(|e| store::import::JobError { row: e.row, column: e.column.clone(), reason: e.reason.clone() })
-                    .collect();
-                let report = if r.errors.is_empty() {
-                    None
-                } else {
-                    xlsx_bytes("report", |path| write_rejected(&r.header, &r.rejected_rows, &r.errors, path)).ok()
-                };
+                let (errors, report) = job_problems(&r.header, &r.rejected_rows, &r.errors);
                 let counts = ImportCounts {
                     new: r.created,
                     updated: r.updated,
@@ -399,8 +385,22 @@ async fn start_union_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, 
     Ok(id)
 }
 
-fn report_bytes(r: &ImportResult) -> anyhow::Result<Vec<u8>> {
-    xlsx_bytes("report", |path| write_report(r, path))
+/// What a job keeps of its problems: each one, and the .xlsx of rejected rows when there are any.
+fn job_problems(
+    header: &[String],
+    rejected_rows: &[(usize, Vec<String>)],
+    errors: &[RowError],
+) -> (Vec<store::import::JobError>, Option<Vec<u8>>) {
+    let listed = errors
+        .iter()
+        .map(|e| store::import::JobError { row: e.row, column: e.column.clone(), reason: e.reason.clone() })
+        .collect();
+    let report = if errors.is_empty() {
+        None
+    } else {
+        xlsx_bytes("report", |path| write_rejected(header, rejected_rows, errors, path)).ok()
+    };
+    (listed, report)
 }
 
 /// The template as bytes, for download.
