@@ -165,6 +165,130 @@ impl Calendar {
     }
 }
 
+impl Calendar {
+    /// One year in the shipped file's shape, for storing a loaded or edited year.
+    pub fn year_json(&self, year: i32) -> String {
+        let mut holidays = serde_json::Map::new();
+        let mut workdays = serde_json::Map::new();
+        for (d, name) in self.off.iter().filter(|(d, _)| d.year() == year) {
+            holidays.insert(crate::fmt_date(*d), format!(",{name},").into());
+        }
+        for d in self.makeup.iter().filter(|d| d.year() == year) {
+            workdays.insert(crate::fmt_date(*d), "调休上班".into());
+        }
+        serde_json::json!({ "holidays": holidays, "workdays": workdays }).to_string()
+    }
+
+    /// An iCalendar file of holidays, as calendar apps publish them: each all-day VEVENT is a
+    /// run of days off named by its SUMMARY, except those whose SUMMARY says 班 (补班, 上班),
+    /// which are makeup workdays.
+    pub fn from_ics(text: &str) -> Result<Calendar, String> {
+        // Unfold continuation lines (RFC 5545 §3.1).
+        let mut lines: Vec<String> = Vec::new();
+        for raw in text.lines() {
+            match raw.strip_prefix(' ').or_else(|| raw.strip_prefix('\t')) {
+                Some(rest) if !lines.is_empty() => lines.last_mut().unwrap().push_str(rest),
+                _ => lines.push(raw.trim_end().to_string()),
+            }
+        }
+        let mut cal = Calendar::default();
+        let (mut start, mut end, mut summary): (Option<Date>, Option<Date>, String) = (None, None, String::new());
+        let mut events = 0;
+        for line in &lines {
+            let (name, value) = line.split_once(':').unwrap_or((line.as_str(), ""));
+            let name = name.split(';').next().unwrap_or("").to_ascii_uppercase();
+            match name.as_str() {
+                "BEGIN" if value.eq_ignore_ascii_case("VEVENT") => {
+                    (start, end, summary) = (None, None, String::new());
+                }
+                "DTSTART" => start = Some(ics_date(value)?),
+                "DTEND" => end = Some(ics_date(value)?),
+                "SUMMARY" => summary = value.replace("\\,", ",").trim().to_string(),
+                "END" if value.eq_ignore_ascii_case("VEVENT") => {
+                    let first = start.ok_or("日历事件缺少 DTSTART")?;
+                    // DTEND of an all-day event is the day after the last one.
+                    let last = end.map(|e| e.previous_day().unwrap_or(e)).unwrap_or(first).max(first);
+                    if (last - first).whole_days() > 31 {
+                        return Err(format!("{} 起的事件超过 31 天，不像是节假日", crate::fmt_date(first)));
+                    }
+                    let makeup = summary.contains('班');
+                    let holiday = summary
+                        .trim_end_matches(|c: char| c == '休' || c.is_whitespace())
+                        .trim_end_matches("假期")
+                        .trim()
+                        .to_string();
+                    let mut d = first;
+                    loop {
+                        cal.years.insert(d.year());
+                        if makeup {
+                            cal.off.remove(&d);
+                            cal.makeup.insert(d);
+                        } else if !cal.makeup.contains(&d) {
+                            cal.off.insert(d, if holiday.is_empty() { "节假日".into() } else { holiday.clone() });
+                        }
+                        if d >= last {
+                            break;
+                        }
+                        d = next(d);
+                    }
+                    events += 1;
+                }
+                _ => {}
+            }
+        }
+        if events == 0 {
+            return Err("文件里没有日历事件（VEVENT）".into());
+        }
+        Ok(cal)
+    }
+
+    /// One year as an administrator types it: lines of `YYYY-MM-DD 名称` (or
+    /// `YYYY-MM-DD~YYYY-MM-DD 名称`) for days off, and lines of dates for makeup workdays.
+    pub fn from_lines(year: i32, days_off: &str, workdays: &str) -> Result<Calendar, String> {
+        let mut cal = Calendar::default();
+        cal.years.insert(year);
+        let in_year = |d: Date, line: &str| {
+            if d.year() == year { Ok(d) } else { Err(format!("“{line}”不在 {year} 年")) }
+        };
+        for line in days_off.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (dates, name) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let (a, b) = dates.split_once(['~', '～']).unwrap_or((dates, dates));
+            let (a, b) = (in_year(parse_day(a)?, line)?, in_year(parse_day(b)?, line)?);
+            if b < a {
+                return Err(format!("“{line}”的结束日期早于开始日期"));
+            }
+            let name = name.trim();
+            let mut d = a;
+            while d <= b {
+                cal.off.insert(d, if name.is_empty() { "节假日".into() } else { name.to_string() });
+                d = match d.next_day() {
+                    Some(n) => n,
+                    None => break,
+                };
+            }
+        }
+        for line in workdays.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let d = in_year(parse_day(line.split_whitespace().next().unwrap_or(line))?, line)?;
+            if cal.off.contains_key(&d) {
+                return Err(format!("{line} 同时是假日和调休上班日"));
+            }
+            cal.makeup.insert(d);
+        }
+        Ok(cal)
+    }
+
+    /// The years a file holds (for saying what a load changed).
+    pub fn years(&self) -> Vec<i32> {
+        self.years.iter().copied().collect()
+    }
+}
+
+fn ics_date(value: &str) -> Result<Date, String> {
+    let v = value.trim();
+    let digits = v.get(..8).filter(|d| d.bytes().all(|b| b.is_ascii_digit())).ok_or(format!("无法识别的日期“{v}”"))?;
+    parse_day(&format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..8]))
+}
+
 fn next(d: Date) -> Date {
     d.next_day().unwrap_or(d)
 }
@@ -183,6 +307,29 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use time::macros::date;
+
+    #[test]
+    fn ics_and_typed_years_load() {
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270101\r\nDTEND;VALUE=DATE:20270104\r\nSUMMARY:元旦 休\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270207\r\nSUMMARY:春节 补班\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let cal = Calendar::from_ics(ics).unwrap();
+        assert_eq!(cal.years(), vec![2027]);
+        assert!(!cal.is_working_day(date!(2027 - 01 - 01)) && !cal.is_working_day(date!(2027 - 01 - 03)));
+        assert!(cal.is_working_day(date!(2027 - 01 - 04)));
+        assert!(cal.is_working_day(date!(2027 - 02 - 07)), "a Sunday made a workday");
+        assert_eq!(cal.year(2027).days_off[0].holiday, "元旦");
+        assert!(Calendar::from_ics("BEGIN:VCALENDAR\nEND:VCALENDAR").is_err());
+
+        let typed = Calendar::from_lines(2027, "2027-01-01~2027-01-03 元旦\n", "2027-02-07\n").unwrap();
+        assert_eq!(typed, cal);
+        // The stored form reads back as the same year.
+        assert_eq!(Calendar::from_json(&cal.year_json(2027)).unwrap(), cal);
+        assert!(Calendar::from_lines(2027, "2028-01-01 元旦", "").is_err());
+        assert!(Calendar::from_lines(2027, "2027-01-03~2027-01-01 元旦", "").is_err());
+        assert!(Calendar::from_lines(2027, "2027-01-01 元旦", "2027-01-01").is_err());
+        // An empty year is a known year with weekends only.
+        let empty = Calendar::from_lines(2030, "", "").unwrap();
+        assert!(empty.knows(2030));
+    }
 
     fn cal() -> Calendar {
         Calendar::official()

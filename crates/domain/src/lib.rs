@@ -47,6 +47,7 @@ pub mod org_path;
 pub mod phone;
 pub mod role;
 pub mod roster;
+pub mod work;
 
 pub use calendar::Calendar;
 pub use credit_code::CreditCode;

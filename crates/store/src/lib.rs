@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod calendar;
 mod crypto;
 pub mod import;
 pub mod members;
@@ -12,6 +13,7 @@ mod scope;
 pub mod sql;
 pub mod unions;
 pub mod users;
+pub mod work;
 
 pub use crypto::IdVault;
 pub use scope::Actor;

@@ -9,12 +9,14 @@ const SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_import_jobs.sql")),
     (3, include_str!("../migrations/sqlite/0003_members_union_index.sql")),
     (4, include_str!("../migrations/sqlite/0004_import_rows_total.sql")),
+    (5, include_str!("../migrations/sqlite/0005_work.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
     (2, include_str!("../migrations/postgres/0002_import_jobs.sql")),
     (3, include_str!("../migrations/postgres/0003_members_union_index.sql")),
     (4, include_str!("../migrations/postgres/0004_import_rows_total.sql")),
+    (5, include_str!("../migrations/postgres/0005_work.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

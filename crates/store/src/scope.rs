@@ -13,6 +13,8 @@ pub struct Actor {
     pub username: String,
     pub role: Role,
     pub scope: Scope,
+    /// The department (部室) a staff user works in; items routed to it are theirs.
+    pub department_id: Option<i64>,
     pub ip: Option<String>,
 }
 
@@ -24,7 +26,34 @@ impl Actor {
             username: "system".into(),
             role: Role::CountyAdmin,
             scope: Scope::Subtree(root),
+            department_id: None,
             ip: None,
+        }
+    }
+
+    /// The union at the root of a staff user's scope (theirs), none for a member.
+    pub fn home_union_id(&self) -> Option<i64> {
+        match &self.scope {
+            Scope::Subtree(root) => root.ids().last().copied(),
+            Scope::OwnRecord { .. } => None,
+        }
+    }
+
+    /// ` AND <work_items alias> is visible`: items that belong to (or are now owned within) the
+    /// actor's subtree, and items they raised or that are about their own record.
+    pub(crate) fn items_visible(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(root) => {
+                sql.push(&format!(" AND (({alias}.path >= ")).bind(root.as_str());
+                sql.push(&format!(" AND {alias}.path < ")).bind(root.upper_bound());
+                sql.push(&format!(") OR ({alias}.owner_path >= ")).bind(root.as_str());
+                sql.push(&format!(" AND {alias}.owner_path < ")).bind(root.upper_bound());
+                sql.push(&format!(") OR {alias}.requester_user_id = ")).bind(self.user_id.unwrap_or(0)).push(")");
+            }
+            Scope::OwnRecord { member_id } => {
+                sql.push(&format!(" AND ({alias}.requester_member_id = ")).bind(*member_id);
+                sql.push(&format!(" OR {alias}.requester_user_id = ")).bind(self.user_id.unwrap_or(0)).push(")");
+            }
         }
     }
 

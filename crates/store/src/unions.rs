@@ -389,9 +389,12 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
         return Err(Invalid::new("parent_code", "层级不允许这样调整", "levels do not allow this move").into());
     }
     let new = new_parent.child(node.id);
-    for table in ["unions", "members"] {
-        let sql =
-            format!("UPDATE {table} SET path = $1 || substr(path, CAST($2 AS INTEGER)) WHERE path >= $3 AND path < $4");
+    let paths = [("unions", "path"), ("members", "path"), ("work_items", "path"), ("work_items", "owner_path")];
+    for (table, column) in paths {
+        let sql = format!(
+            "UPDATE {table} SET {column} = $1 || substr({column}, CAST($2 AS INTEGER)) \
+             WHERE {column} >= $3 AND {column} < $4"
+        );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(new.as_str().to_string())
             .bind(old.as_str().len() as i64 + 1)
@@ -407,6 +410,8 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
         .await?;
     audit::record(&mut tx, actor, "union.move", "union", node.id, Some(format!("{} → {}", old, new))).await?;
     tx.commit().await?;
+    // The figures are kept per ancestor; the ancestors changed.
+    crate::work::rebuild_stats(db).await?;
     by_code(db, actor, code).await
 }
 

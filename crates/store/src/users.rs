@@ -25,6 +25,8 @@ pub struct User {
     pub union_code: Option<String>,
     pub union_name: Option<String>,
     pub department: Option<String>,
+    #[serde(skip)]
+    pub department_id: Option<i64>,
     pub member_id: Option<i64>,
     pub created_at: i64,
 }
@@ -36,7 +38,7 @@ impl User {
 }
 
 const USER_COLUMNS: &str = "us.id, us.username, us.role, us.union_id, u.code AS union_code, u.name AS union_name, \
-     d.name AS department, us.member_id, us.created_at";
+     d.name AS department, us.department_id, us.member_id, us.created_at";
 const USER_FROM: &str =
     " FROM users us LEFT JOIN unions u ON u.id = us.union_id LEFT JOIN departments d ON d.id = us.department_id";
 
@@ -138,13 +140,18 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
 
 /// Finds or creates a department (部室) by name.
 pub async fn department_id(db: &Db, name: &str) -> Result<i64> {
+    let mut conn = db.pool().acquire().await?;
+    department_id_in(&mut conn, name).await
+}
+
+pub(crate) async fn department_id_in(conn: &mut sqlx::AnyConnection, name: &str) -> Result<i64> {
     sqlx::query("INSERT INTO departments (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
         .bind(name.to_string())
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
         .bind(name.to_string())
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?)
 }
 
@@ -223,6 +230,7 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: Option<String>) 
         username: username.trim().to_string(),
         role: Role::Member,
         scope: Scope::OwnRecord { member_id: 0 },
+        department_id: None,
         ip,
     };
     if locked_until > now {
@@ -310,7 +318,8 @@ pub async fn session(db: &Db, token: &str, ip: Option<String>) -> Result<Option<
         (Role::Member, None) => return Ok(None),
         (_, _) => Scope::Subtree(scope_root(db, user.union_id).await?),
     };
-    let actor = Actor { user_id: Some(user.id), username: user.username.clone(), role, scope, ip };
+    let department_id = user.department_id;
+    let actor = Actor { user_id: Some(user.id), username: user.username.clone(), role, scope, department_id, ip };
     Ok(Some(SessionInfo { actor, user, csrf }))
 }
 

@@ -1,0 +1,395 @@
+//! The closed loop every mechanism shares: a work item comes in, someone owns it, it is due in
+//! so many working days, it is done (or escalated when it is not), the person it was for rates
+//! it. This module holds the rules: the kinds each mechanism registers with their default
+//! service levels, the statuses and which action moves an item from which status, and who may
+//! take which action. The store applies them; it never decides them.
+
+use crate::Invalid;
+
+crate::labelled!(
+    /// 办理状态.
+    WorkStatus {
+        New = "new", "待受理";
+        InProgress = "in_progress", "办理中";
+        Paused = "paused", "暂停（待补充）";
+        Review = "review", "待审核";
+        Closed = "closed", "已办结";
+    }
+);
+
+crate::labelled!(
+    /// 紧急程度.
+    Priority {
+        Normal = "normal", "一般";
+        Urgent = "urgent", "紧急";
+    }
+);
+
+crate::labelled!(
+    /// What can happen to an item; each is one line of its timeline.
+    WorkAction {
+        Create = "create", "登记";
+        Accept = "accept", "受理";
+        Forward = "forward", "转办";
+        Pause = "pause", "暂停";
+        Resume = "resume", "恢复办理";
+        Resolve = "resolve", "办结";
+        Approve = "approve", "审核通过";
+        Return = "return", "退回重办";
+        Reopen = "reopen", "重新办理";
+        Rate = "rate", "评价";
+        Comment = "comment", "留言";
+        Attach = "attach", "上传附件";
+        Remind = "remind", "到期提醒";
+        Escalate = "escalate", "逾期升级";
+    }
+);
+
+impl WorkStatus {
+    pub fn is_open(self) -> bool {
+        self != WorkStatus::Closed
+    }
+
+    /// Does the deadline clock run in this status?
+    pub fn clock_runs(self) -> bool {
+        matches!(self, WorkStatus::New | WorkStatus::InProgress)
+    }
+}
+
+/// A kind of work item, registered by the mechanism that raises it, with its default service
+/// level. An administrator may override the working days per kind and priority (`sla_policies`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct WorkKind {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// 五调 / 五助 / 五直 / 五必 / 五率 / 五型.
+    pub mechanism: &'static str,
+    /// Working days to the first response (受理).
+    pub respond_days: u32,
+    /// Working days to closure at normal priority.
+    pub close_days: u32,
+    /// Working days to closure when urgent.
+    pub urgent_close_days: u32,
+    /// Closed only after a review by the level above (质检后结案).
+    pub review: bool,
+    /// The county department that owns it when it reaches the county (by name).
+    pub department: Option<&'static str>,
+}
+
+pub const KINDS: &[WorkKind] = &[
+    WorkKind {
+        code: "need",
+        label: "问题需求",
+        mechanism: "五直",
+        respond_days: 1,
+        close_days: 5,
+        urgent_close_days: 2,
+        review: false,
+        department: Some("权益保障部"),
+    },
+    WorkKind {
+        code: "policy_question",
+        label: "政策解答",
+        mechanism: "五直",
+        respond_days: 1,
+        close_days: 3,
+        urgent_close_days: 1,
+        review: false,
+        department: Some("办公室"),
+    },
+    WorkKind {
+        code: "consultation",
+        label: "寻策问计",
+        mechanism: "五直",
+        respond_days: 2,
+        close_days: 10,
+        urgent_close_days: 5,
+        review: false,
+        department: Some("组织宣传部"),
+    },
+    WorkKind {
+        code: "research_finding",
+        label: "调研问题转化",
+        mechanism: "五调",
+        respond_days: 3,
+        close_days: 20,
+        urgent_close_days: 10,
+        review: true,
+        department: Some("办公室"),
+    },
+    WorkKind {
+        code: "assist_task",
+        label: "助推发展任务",
+        mechanism: "五助",
+        respond_days: 3,
+        close_days: 20,
+        urgent_close_days: 10,
+        review: false,
+        department: Some("经济技术部"),
+    },
+    WorkKind {
+        code: "care",
+        label: "关爱服务",
+        mechanism: "五必",
+        respond_days: 1,
+        close_days: 5,
+        urgent_close_days: 2,
+        review: false,
+        department: Some("权益保障部"),
+    },
+    WorkKind {
+        code: "rights_case",
+        label: "维权案件",
+        mechanism: "五率",
+        respond_days: 1,
+        close_days: 15,
+        urgent_close_days: 5,
+        review: true,
+        department: Some("权益保障部"),
+    },
+    WorkKind {
+        code: "building_task",
+        label: "建设任务",
+        mechanism: "五型",
+        respond_days: 3,
+        close_days: 20,
+        urgent_close_days: 10,
+        review: false,
+        department: Some("组织宣传部"),
+    },
+];
+
+pub fn kind(code: &str) -> Result<&'static WorkKind, Invalid> {
+    let code = code.trim();
+    KINDS.iter().find(|k| k.code == code || k.label == code).ok_or_else(|| {
+        let all: Vec<&str> = KINDS.iter().map(|k| k.code).collect();
+        Invalid::new(
+            "kind",
+            format!("无效的事项类型“{code}”，可选：{}", all.join("、")),
+            format!("unknown kind {code:?}; one of {}", all.join(", ")),
+        )
+    })
+}
+
+/// Working days allowed, first to respond and then to close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Sla {
+    pub respond_days: u32,
+    pub close_days: u32,
+}
+
+/// The most working days any target may be (a year and a half).
+pub const MAX_SLA_DAYS: u32 = 370;
+
+impl Sla {
+    pub fn check(self) -> Result<Sla, Invalid> {
+        if self.close_days == 0 || self.close_days > MAX_SLA_DAYS {
+            return Err(Invalid::new(
+                "close_days",
+                format!("办结时限应为 1–{MAX_SLA_DAYS} 个工作日"),
+                format!("close_days must be 1–{MAX_SLA_DAYS}"),
+            ));
+        }
+        if self.respond_days == 0 || self.respond_days > self.close_days {
+            return Err(Invalid::new(
+                "respond_days",
+                "受理时限应至少 1 个工作日，且不超过办结时限",
+                "respond_days must be at least 1 and at most close_days",
+            ));
+        }
+        Ok(self)
+    }
+}
+
+impl WorkKind {
+    pub fn sla(&self, priority: Priority) -> Sla {
+        match priority {
+            Priority::Normal => Sla { respond_days: self.respond_days, close_days: self.close_days },
+            Priority::Urgent => Sla {
+                respond_days: self.respond_days.min(self.urgent_close_days),
+                close_days: self.urgent_close_days,
+            },
+        }
+    }
+}
+
+/// Working days an escalated item gets at its new owner.
+pub const ESCALATION_DAYS: u32 = 2;
+
+/// Ratings at or below this reopen the item to the owner's superior (as 12345 hotlines do).
+pub const UNSATISFIED_AT_MOST: i64 = 2;
+
+/// Satisfied (满意 or 基本满意) is a rating of 3 or more out of 5.
+pub fn satisfied(rating: i64) -> bool {
+    rating > UNSATISFIED_AT_MOST
+}
+
+pub fn check_rating(rating: i64) -> Result<i64, Invalid> {
+    if (1..=5).contains(&rating) {
+        Ok(rating)
+    } else {
+        Err(Invalid::new("rating", "满意度应为 1–5 分", "rating must be 1–5"))
+    }
+}
+
+/// How the acting user stands to an item; decides what they may do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// The item is theirs: they, or their union (and department, when one is named), own it.
+    pub owner: bool,
+    /// Their scope contains the owner's union from above (a superior), or they are county admin.
+    pub above: bool,
+    /// They raised it, or it is about their own record.
+    pub requester: bool,
+}
+
+/// The status an action leads to from `from`, or why it cannot be taken.
+pub fn next_status(from: WorkStatus, action: WorkAction, review: bool) -> Result<WorkStatus, Invalid> {
+    use WorkAction as A;
+    use WorkStatus as S;
+    let to = match (action, from) {
+        (A::Accept, S::New) => S::InProgress,
+        (A::Forward, S::New | S::InProgress) => S::New,
+        (A::Pause, S::New | S::InProgress) => S::Paused,
+        (A::Resume, S::Paused) => S::InProgress,
+        (A::Resolve, S::New | S::InProgress) => {
+            if review {
+                S::Review
+            } else {
+                S::Closed
+            }
+        }
+        (A::Approve, S::Review) => S::Closed,
+        (A::Return, S::Review) => S::InProgress,
+        (A::Reopen, S::Closed) => S::New,
+        (A::Escalate | A::Remind, S::New | S::InProgress) => from,
+        (A::Comment | A::Attach, _) => from,
+        (A::Rate, S::Closed) => S::Closed,
+        _ => {
+            return Err(Invalid::new(
+                "action",
+                format!("“{}”状态下不能{}", from.label(), action.label()),
+                format!("cannot {} an item that is {}", action.code(), from.code()),
+            ));
+        }
+    };
+    Ok(to)
+}
+
+/// May someone of this standing take this action? (The status is checked by `next_status`.)
+pub fn may(standing: Standing, action: WorkAction) -> bool {
+    use WorkAction as A;
+    match action {
+        A::Accept | A::Pause | A::Resume | A::Resolve => standing.owner || standing.above,
+        A::Forward => standing.owner || standing.above,
+        // Review and reopening belong to the level above: nobody passes their own work.
+        A::Approve | A::Return | A::Reopen => standing.above,
+        A::Rate => standing.requester,
+        A::Comment | A::Attach => standing.owner || standing.above || standing.requester,
+        A::Create | A::Remind | A::Escalate => false,
+    }
+}
+
+/// The actions offered on an item's page, in the order shown.
+pub fn actions(status: WorkStatus, standing: Standing, review: bool, rated: bool) -> Vec<WorkAction> {
+    use WorkAction as A;
+    [A::Accept, A::Resolve, A::Pause, A::Resume, A::Forward, A::Approve, A::Return, A::Reopen, A::Rate]
+        .into_iter()
+        .filter(|a| may(standing, *a) && next_status(status, *a, review).is_ok())
+        .filter(|a| *a != A::Rate || !rated)
+        .collect()
+}
+
+pub const MAX_TITLE_CHARS: usize = 100;
+pub const MAX_TEXT_CHARS: usize = 4000;
+
+/// A required text of at most `max` characters, trimmed.
+pub fn text_field(field: &'static str, zh: &str, value: &str, max: usize) -> Result<String, Invalid> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Invalid::new(field, format!("请填写{zh}"), format!("{field} is required")));
+    }
+    if v.chars().count() > max {
+        return Err(Invalid::new(
+            field,
+            format!("{zh}不能超过 {max} 个字"),
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_have_sane_service_levels() {
+        for k in KINDS {
+            for p in Priority::ALL {
+                k.sla(*p).check().unwrap();
+            }
+            assert!(k.urgent_close_days <= k.close_days, "{}", k.code);
+            assert_eq!(kind(k.code).unwrap().code, k.code);
+            assert_eq!(kind(k.label).unwrap().code, k.code);
+        }
+        assert!(kind("nope").is_err());
+    }
+
+    #[test]
+    fn the_loop_moves_only_along_its_edges() {
+        use WorkAction as A;
+        use WorkStatus as S;
+        assert_eq!(next_status(S::New, A::Accept, false).unwrap(), S::InProgress);
+        assert_eq!(next_status(S::InProgress, A::Resolve, false).unwrap(), S::Closed);
+        assert_eq!(next_status(S::InProgress, A::Resolve, true).unwrap(), S::Review);
+        assert_eq!(next_status(S::Review, A::Approve, true).unwrap(), S::Closed);
+        assert_eq!(next_status(S::Review, A::Return, true).unwrap(), S::InProgress);
+        assert_eq!(next_status(S::Paused, A::Resume, false).unwrap(), S::InProgress);
+        assert_eq!(next_status(S::Closed, A::Reopen, false).unwrap(), S::New);
+        assert!(next_status(S::Closed, A::Accept, false).is_err());
+        assert!(next_status(S::Paused, A::Resolve, false).is_err());
+        assert!(next_status(S::Review, A::Resolve, true).is_err());
+        assert!(next_status(S::InProgress, A::Rate, false).is_err());
+        // Every status is reachable and every open one can still be closed.
+        for s in WorkStatus::ALL {
+            if s.is_open() {
+                let mut cur = *s;
+                for a in [A::Resume, A::Resolve, A::Approve] {
+                    cur = next_status(cur, a, true).unwrap_or(cur);
+                }
+                assert_eq!(cur, S::Closed, "from {s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn who_may_do_what() {
+        let owner = Standing { owner: true, ..Default::default() };
+        let above = Standing { above: true, ..Default::default() };
+        let requester = Standing { requester: true, ..Default::default() };
+        assert!(may(owner, WorkAction::Resolve) && !may(owner, WorkAction::Approve));
+        assert!(may(above, WorkAction::Approve) && may(above, WorkAction::Reopen));
+        assert!(may(requester, WorkAction::Rate) && !may(requester, WorkAction::Resolve));
+        assert!(!may(Standing::default(), WorkAction::Comment));
+        assert_eq!(actions(WorkStatus::New, owner, false, false), vec![
+            WorkAction::Accept,
+            WorkAction::Resolve,
+            WorkAction::Pause,
+            WorkAction::Forward
+        ]);
+        assert_eq!(actions(WorkStatus::Closed, requester, false, false), vec![WorkAction::Rate]);
+        assert!(actions(WorkStatus::Closed, requester, false, true).is_empty());
+    }
+
+    #[test]
+    fn ratings_and_sla_limits() {
+        assert!(check_rating(0).is_err() && check_rating(6).is_err());
+        assert!(!satisfied(2) && satisfied(3));
+        assert!(Sla { respond_days: 2, close_days: 1 }.check().is_err());
+        assert!(Sla { respond_days: 1, close_days: 371 }.check().is_err());
+        assert!(text_field("title", "标题", "  ", 10).is_err());
+        assert_eq!(text_field("title", "标题", " 修路 ", 10).unwrap(), "修路");
+        assert!(text_field("title", "标题", &"字".repeat(11), 10).is_err());
+    }
+}

@@ -1,0 +1,1601 @@
+//! Work items: the one closed loop every mechanism runs on. An item belongs to the union it
+//! came from (`origin`, which decides its figures and who sees it) and is owned by whoever must
+//! act now (a union, a county department or a person), which escalation and forwarding move.
+//! Every change is one transaction with its timeline line, its audit row and the figures
+//! (`work_stats`, kept per origin union and each of its ancestors).
+
+use crate::sql::Sql;
+use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use domain::work::{self, Priority, Sla, Standing, WorkAction, WorkKind, WorkStatus};
+use domain::{Calendar, Invalid, OrgPath, Role, Scope, fmt_date};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+use time::Date;
+
+const COLUMNS: &str = "w.id, w.kind, w.title, w.body, w.priority, w.status, w.subject_type, w.subject_id, \
+     w.subject_name, w.requester_user_id, w.requester_member_id, w.requester_name, w.origin_union_id, \
+     w.origin_department_id, w.path, w.owner_union_id, w.owner_department_id, w.owner_user_id, w.owner_path, \
+     w.received_on, w.respond_due, w.due, w.responded_on, w.paused_on, w.paused_days, w.closed_on, w.result, \
+     w.close_days, w.on_time, w.breached, w.escalations, w.reopened, w.rating, w.rating_comment, w.rated_on, \
+     w.created_at, og.name AS origin_union_name, ou.name AS owner_union_name, d.name AS owner_department, \
+     uu.username AS owner_username";
+const FROM: &str = " FROM work_items w JOIN unions og ON og.id = w.origin_union_id \
+     JOIN unions ou ON ou.id = w.owner_union_id LEFT JOIN departments d ON d.id = w.owner_department_id \
+     LEFT JOIN users uu ON uu.id = w.owner_user_id";
+
+/// Largest attachment accepted, checked before it is read.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 << 20;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Item {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: Option<String>,
+    /// normal | urgent
+    pub priority: String,
+    /// new | in_progress | paused | review | closed
+    pub status: String,
+    /// member | union | enterprise
+    pub subject_type: Option<String>,
+    pub subject_id: Option<i64>,
+    pub subject_name: Option<String>,
+    pub requester_user_id: Option<i64>,
+    pub requester_member_id: Option<i64>,
+    pub requester_name: String,
+    pub origin_union_id: i64,
+    #[serde(skip)]
+    pub origin_department_id: i64,
+    #[serde(skip)]
+    pub path: String,
+    pub owner_union_id: i64,
+    pub owner_department_id: Option<i64>,
+    pub owner_user_id: Option<i64>,
+    #[serde(skip)]
+    pub owner_path: String,
+    /// YYYY-MM-DD: the working-day clock starts the day after.
+    pub received_on: String,
+    pub respond_due: String,
+    /// The deadline now (extended by pauses; reset at a new owner after escalation).
+    pub due: String,
+    pub responded_on: Option<String>,
+    pub paused_on: Option<String>,
+    pub paused_days: i64,
+    pub closed_on: Option<String>,
+    pub result: Option<String>,
+    /// Working days from receipt to closure, pauses excluded.
+    pub close_days: Option<i64>,
+    /// 1 when closed by the deadline without escalation.
+    pub on_time: Option<i64>,
+    /// 1 once any deadline was missed; it stays.
+    pub breached: i64,
+    pub escalations: i64,
+    pub reopened: i64,
+    pub rating: Option<i64>,
+    pub rating_comment: Option<String>,
+    pub rated_on: Option<String>,
+    pub created_at: i64,
+    pub origin_union_name: String,
+    pub owner_union_name: String,
+    pub owner_department: Option<String>,
+    pub owner_username: Option<String>,
+    #[sqlx(skip)]
+    pub kind_label: String,
+    #[sqlx(skip)]
+    pub status_label: String,
+    #[sqlx(skip)]
+    pub priority_label: String,
+    /// Working days from today to the deadline; negative when overdue; none once closed or
+    /// while paused.
+    #[sqlx(skip)]
+    pub days_left: Option<i64>,
+    #[sqlx(skip)]
+    pub overdue: bool,
+}
+
+impl Item {
+    fn finish(mut self, cal: &Calendar, today: Date) -> Self {
+        self.kind_label = work::kind(&self.kind).map(|k| k.label).unwrap_or("其他").to_string();
+        let status = self.status();
+        self.status_label = status.label().to_string();
+        self.priority_label = Priority::parse(&self.priority).map(|p| p.label()).unwrap_or("一般").to_string();
+        if status.is_open() && status != WorkStatus::Paused {
+            if let Some(due) = domain::parse_date(&self.due) {
+                let left = cal.working_days_between(today, due);
+                self.days_left = Some(left);
+                self.overdue = due < today;
+            }
+        }
+        self
+    }
+
+    pub fn status(&self) -> WorkStatus {
+        WorkStatus::parse(&self.status).unwrap_or(WorkStatus::New)
+    }
+
+    pub fn kind(&self) -> Option<&'static WorkKind> {
+        work::kind(&self.kind).ok()
+    }
+
+    /// Who the item is with now, as people say it.
+    pub fn owner_label(&self) -> String {
+        let mut s = self.owner_union_name.clone();
+        if let Some(d) = &self.owner_department {
+            s = format!("{s}·{d}");
+        }
+        if let Some(u) = &self.owner_username {
+            s = format!("{s}（{u}）");
+        }
+        s
+    }
+
+    pub fn satisfied_label(&self) -> &'static str {
+        match self.rating {
+            Some(r) if work::satisfied(r) => "满意",
+            Some(_) => "不满意",
+            None => "",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Event {
+    pub id: i64,
+    /// Unix seconds.
+    pub at: i64,
+    pub on_date: String,
+    pub username: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: Option<String>,
+    #[sqlx(skip)]
+    pub action_label: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Attachment {
+    pub id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub username: String,
+    pub at: i64,
+}
+
+/// An item with its timeline, its files and what the caller may do with it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ItemDetail {
+    pub item: Item,
+    pub events: Vec<Event>,
+    pub attachments: Vec<Attachment>,
+    /// Action codes offered to the caller, in the order shown.
+    pub actions: Vec<String>,
+}
+
+// ---------- service levels ----------
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KindInfo {
+    pub kind: WorkKind,
+    pub normal: Sla,
+    pub urgent: Sla,
+}
+
+/// The service level in force for a kind and priority: an administrator's override, or the
+/// kind's default.
+async fn sla_for(conn: &mut AnyConnection, kind: &WorkKind, priority: Priority) -> Result<Sla> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT respond_days, close_days FROM sla_policies WHERE kind = $1 AND priority = $2")
+            .bind(kind.code)
+            .bind(priority.code())
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(match row {
+        Some((r, c)) => Sla { respond_days: r as u32, close_days: c as u32 },
+        None => kind.sla(priority),
+    })
+}
+
+pub async fn kinds(db: &Db) -> Result<Vec<KindInfo>> {
+    let mut conn = db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for k in work::KINDS {
+        out.push(KindInfo {
+            kind: *k,
+            normal: sla_for(&mut conn, k, Priority::Normal).await?,
+            urgent: sla_for(&mut conn, k, Priority::Urgent).await?,
+        });
+    }
+    Ok(out)
+}
+
+/// Sets the working days of a kind at a priority (county administrators). Items already open
+/// keep the deadlines they were given.
+pub async fn set_sla(db: &Db, actor: &Actor, kind: &str, priority: &str, sla: Sla) -> Result<KindInfo> {
+    actor.require(actor.role.can_restructure())?;
+    let kind = work::kind(kind)?;
+    let priority = Priority::parse(priority)?;
+    let sla = sla.check()?;
+    let mut tx = db.write_tx().await?;
+    sqlx::query(
+        "INSERT INTO sla_policies (kind, priority, respond_days, close_days, updated_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (kind, priority) DO UPDATE SET respond_days = excluded.respond_days, \
+         close_days = excluded.close_days, updated_at = excluded.updated_at",
+    )
+    .bind(kind.code)
+    .bind(priority.code())
+    .bind(sla.respond_days as i64)
+    .bind(sla.close_days as i64)
+    .bind(crate::now())
+    .execute(&mut *tx)
+    .await?;
+    let detail = format!("{} {}：受理 {} 天，办结 {} 天", kind.label, priority.label(), sla.respond_days, sla.close_days);
+    audit::record(&mut tx, actor, "work.sla", "work_kind", kind.code, Some(detail)).await?;
+    tx.commit().await?;
+    kinds(db).await?.into_iter().find(|k| k.kind.code == kind.code).ok_or(StoreError::NotFound)
+}
+
+// ---------- creating ----------
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewItem {
+    /// A registered kind code (see GET /api/v1/work/kinds).
+    pub kind: String,
+    pub title: String,
+    pub body: Option<String>,
+    /// normal (default) | urgent
+    pub priority: Option<String>,
+    /// The union it belongs to (code); default: the caller's own.
+    pub union_code: Option<String>,
+    /// Route it to a county department (by name) instead of the union.
+    pub department: Option<String>,
+    /// Route it to one person (username).
+    pub owner_username: Option<String>,
+    /// member | union | enterprise, with subject_id.
+    pub subject_type: Option<String>,
+    pub subject_id: Option<i64>,
+    /// Who raised it, when staff register it for someone (default: the caller).
+    pub requester_name: Option<String>,
+    /// The day it was received, when registered later (YYYY-MM-DD, at most a year back).
+    pub received_on: Option<String>,
+}
+
+struct Owner {
+    union_id: i64,
+    path: String,
+    department_id: Option<i64>,
+    user_id: Option<i64>,
+}
+
+async fn department_by_name(conn: &mut AnyConnection, name: &str) -> Result<i64> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
+        .bind(name.trim().to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    id.ok_or_else(|| {
+        Invalid::new("department", format!("没有名为“{}”的部室", name.trim()), "no such department").into()
+    })
+}
+
+async fn union_path(conn: &mut AnyConnection, id: i64) -> Result<(String, Option<i64>)> {
+    sqlx::query_as("SELECT path, parent_id FROM unions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+async fn root_union(conn: &mut AnyConnection) -> Result<(i64, String)> {
+    sqlx::query_as("SELECT id, path FROM unions WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Where a forward or a new item goes: a person, a county department, or a union the caller sees.
+async fn resolve_owner(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    union_code: Option<&str>,
+    department: Option<&str>,
+    username: Option<&str>,
+    default_union: (i64, String),
+) -> Result<Owner> {
+    if let Some(name) = username.map(str::trim).filter(|s| !s.is_empty()) {
+        let row: Option<(i64, String, Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT id, role, union_id, department_id FROM users WHERE username = $1")
+                .bind(name.to_string())
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some((id, role, union_id, department_id)) = row.filter(|r| r.1 != Role::Member.code()) else {
+            return Err(Invalid::new("owner_username", format!("没有名为“{name}”的工作人员"), "no such staff user").into());
+        };
+        let _ = role;
+        let (union_id, path) = match union_id {
+            Some(u) => (u, union_path(conn, u).await?.0),
+            None => root_union(conn).await?,
+        };
+        if !sees_or_serves(actor, &path) {
+            return Err(Invalid::new("owner_username", "只能交给本级或下级的工作人员", "outside your scope").into());
+        }
+        return Ok(Owner { union_id, path, department_id, user_id: Some(id) });
+    }
+    if let Some(dept) = department.map(str::trim).filter(|s| !s.is_empty()) {
+        let department_id = department_by_name(conn, dept).await?;
+        let (union_id, path) = root_union(conn).await?;
+        return Ok(Owner { union_id, path, department_id: Some(department_id), user_id: None });
+    }
+    if let Some(code) = union_code.map(str::trim).filter(|s| !s.is_empty()) {
+        let u = crate::unions::visible_by_code(conn, actor, code).await.map_err(|e| match e {
+            StoreError::NotFound => {
+                Invalid::new("union_code", format!("找不到工会“{code}”，或不在您的管辖范围内"), "no such union in your scope")
+                    .into()
+            }
+            e => e,
+        })?;
+        return Ok(Owner { union_id: u.id, path: u.path, department_id: None, user_id: None });
+    }
+    Ok(Owner { union_id: default_union.0, path: default_union.1, department_id: None, user_id: None })
+}
+
+/// Problems may always go up to the county; otherwise only within the caller's subtree.
+fn sees_or_serves(actor: &Actor, path: &str) -> bool {
+    let Some(p) = OrgPath::parse(path) else { return false };
+    match &actor.scope {
+        Scope::Subtree(root) => root.contains(&p) || p.depth() == 1,
+        Scope::OwnRecord { .. } => p.depth() == 1,
+    }
+}
+
+fn received_on(f: &NewItem, today: Date) -> Result<Date> {
+    let Some(s) = f.received_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(today);
+    };
+    let d = domain::parse_date(s)
+        .ok_or_else(|| Invalid::new("received_on", "收到日期应为 YYYY-MM-DD", "received_on must be YYYY-MM-DD"))?;
+    if d > today || (today - d).whole_days() > 366 {
+        return Err(Invalid::new(
+            "received_on",
+            "收到日期不能晚于今天，也不能早于一年前",
+            "received_on must be within the last year",
+        )
+        .into());
+    }
+    Ok(d)
+}
+
+pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: Date) -> Result<ItemDetail> {
+    // Every field first, all errors at once.
+    let mut errors = Vec::new();
+    let kind = work::kind(&f.kind).map_err(|e| errors.push(e)).ok();
+    let title = work::text_field("title", "标题", &f.title, work::MAX_TITLE_CHARS).map_err(|e| errors.push(e)).ok();
+    let body = match f.body.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(b) => work::text_field("body", "内容", b, work::MAX_TEXT_CHARS).map_err(|e| errors.push(e)).ok(),
+        None => None,
+    };
+    let priority = match f.priority.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(p) => Priority::parse(p).map_err(|e| errors.push(e)).unwrap_or(Priority::Normal),
+        None => Priority::Normal,
+    };
+    let received = received_on(f, today).map_err(|e| match e {
+        StoreError::Invalid(i) => errors.push(i),
+        _ => {}
+    });
+    if !errors.is_empty() {
+        return Err(StoreError::InvalidFields(errors));
+    }
+    let (kind, title, received) = (kind.unwrap(), title.unwrap(), received.unwrap());
+
+    let mut tx = db.write_tx().await?;
+    let conn: &mut AnyConnection = &mut tx;
+    // Who it is for, and where it belongs.
+    let (home, requester_member_id, mut subject) = match &actor.scope {
+        Scope::OwnRecord { member_id } => {
+            let (union_id, name): (i64, String) =
+                sqlx::query_as("SELECT union_id, name FROM members WHERE id = $1")
+                    .bind(*member_id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let path = union_path(conn, union_id).await?.0;
+            ((union_id, path), Some(*member_id), Some(("member".to_string(), *member_id, name)))
+        }
+        Scope::Subtree(root) => {
+            let id = root.ids().last().copied().ok_or(StoreError::NotFound)?;
+            ((id, root.as_str().to_string()), None, None)
+        }
+    };
+    let is_member = requester_member_id.is_some();
+    let origin = if is_member {
+        Owner { union_id: home.0, path: home.1.clone(), department_id: None, user_id: None }
+    } else {
+        resolve_owner(conn, actor, f.union_code.as_deref(), None, None, home.clone()).await?
+    };
+    let owner = if is_member {
+        // A member's request goes to their own union, or straight to a county department.
+        resolve_owner(conn, actor, None, f.department.as_deref(), None, home.clone()).await?
+    } else {
+        resolve_owner(
+            conn,
+            actor,
+            None,
+            f.department.as_deref(),
+            f.owner_username.as_deref(),
+            (origin.union_id, origin.path.clone()),
+        )
+        .await?
+    };
+    let mut requester_member_id = requester_member_id;
+    if !is_member {
+        if let Some(t) = f.subject_type.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let id = f.subject_id.ok_or_else(|| Invalid::new("subject_id", "请指明对象编号", "subject_id is required"))?;
+            let name = subject_name(conn, actor, t, id).await?;
+            if t == "member" {
+                requester_member_id = Some(id);
+            }
+            subject = Some((t.to_string(), id, name));
+        }
+    }
+    let sla = sla_for(conn, kind, priority).await?;
+    let respond_due = cal.add_working_days(received, sla.respond_days);
+    let due = cal.add_working_days(received, sla.close_days);
+    let requester_name = match f.requester_name.as_deref().map(str::trim).filter(|s| !s.is_empty() && !is_member) {
+        Some(n) => work::text_field("requester_name", "提出人", n, 50)?,
+        None => subject.as_ref().filter(|_| is_member).map(|s| s.2.clone()).unwrap_or_else(|| actor.username.clone()),
+    };
+    let now = crate::now();
+    let mut q = Sql::new(
+        "INSERT INTO work_items (kind, title, body, priority, status, subject_type, subject_id, subject_name, \
+         requester_user_id, requester_member_id, requester_name, origin_union_id, origin_department_id, path, \
+         owner_union_id, owner_department_id, owner_user_id, owner_path, received_on, respond_due, due, \
+         created_by, created_at, updated_at) VALUES (",
+    );
+    q.bind(kind.code).push(", ").bind(title.as_str()).push(", ").bind(body.clone()).push(", ");
+    q.bind(priority.code()).push(", ").bind(WorkStatus::New.code()).push(", ");
+    q.bind(subject.as_ref().map(|s| s.0.clone())).push(", ").bind(subject.as_ref().map(|s| s.1)).push(", ");
+    q.bind(subject.as_ref().map(|s| s.2.clone())).push(", ");
+    q.bind(actor.user_id).push(", ").bind(requester_member_id).push(", ").bind(requester_name.as_str()).push(", ");
+    q.bind(origin.union_id).push(", ").bind(owner.department_id.unwrap_or(0)).push(", ").bind(origin.path.as_str());
+    q.push(", ").bind(owner.union_id).push(", ").bind(owner.department_id).push(", ").bind(owner.user_id);
+    q.push(", ").bind(owner.path.as_str()).push(", ").bind(fmt_date(received)).push(", ");
+    q.bind(fmt_date(respond_due)).push(", ").bind(fmt_date(due)).push(", ").bind(actor.user_id).push(", ");
+    q.bind(now).push(", ").bind(now).push(") RETURNING id");
+    let id: i64 = q.into_query_scalar().fetch_one(&mut *conn).await?;
+    let note = format!("{}，{} 个工作日内办结（{} 前）", priority.label(), sla.close_days, fmt_date(due));
+    event(conn, actor, id, today, WorkAction::Create, None, Some(WorkStatus::New), Some(note)).await?;
+    bump(conn, &origin.path, owner.department_id.unwrap_or(0), kind.code, &month(received), Delta {
+        received: 1,
+        ..Delta::default()
+    })
+    .await?;
+    audit::record(conn, actor, "work.create", "work_item", id, Some(format!("{}：{title}", kind.label))).await?;
+    tx.commit().await?;
+    get(db, cal, actor, id, today).await
+}
+
+async fn subject_name(conn: &mut AnyConnection, actor: &Actor, kind: &str, id: i64) -> Result<String> {
+    let not_found = || Invalid::new("subject_id", "找不到该对象，或不在您的管辖范围内", "no such subject in your scope");
+    let name: Option<String> = match kind {
+        "member" => {
+            let mut q = Sql::new("SELECT m.name FROM members m WHERE m.id = ");
+            q.bind(id);
+            actor.members_visible(&mut q, "m");
+            q.into_query_scalar().fetch_optional(&mut *conn).await?
+        }
+        "union" => {
+            let mut q = Sql::new("SELECT u.name FROM unions u WHERE u.id = ");
+            q.bind(id);
+            actor.unions_visible(&mut q, "u");
+            q.into_query_scalar().fetch_optional(&mut *conn).await?
+        }
+        "enterprise" => {
+            let mut q = Sql::new("SELECT e.name FROM enterprises e JOIN unions u ON u.id = e.union_id WHERE e.id = ");
+            q.bind(id);
+            actor.unions_visible(&mut q, "u");
+            q.into_query_scalar().fetch_optional(&mut *conn).await?
+        }
+        _ => {
+            return Err(Invalid::new(
+                "subject_type",
+                "对象类型应为 member（会员）、union（工会）或 enterprise（企业）",
+                "subject_type must be member, union or enterprise",
+            )
+            .into());
+        }
+    };
+    name.ok_or_else(|| not_found().into())
+}
+
+// ---------- reading ----------
+
+async fn fetch(conn: &mut AnyConnection, actor: &Actor, id: i64, lock: bool, backend: crate::Backend) -> Result<Item> {
+    let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} WHERE w.id = "));
+    q.bind(id);
+    actor.items_visible(&mut q, "w");
+    if lock && backend == crate::Backend::Postgres {
+        q.push(" FOR UPDATE OF w");
+    }
+    q.query_as().fetch_optional(conn).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn get(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Date) -> Result<ItemDetail> {
+    let mut conn = db.pool().acquire().await?;
+    let item = fetch(&mut conn, actor, id, false, db.backend()).await?.finish(cal, today);
+    let mut events: Vec<Event> = sqlx::query_as(
+        "SELECT id, at, on_date, username, action, from_status, to_status, note FROM work_events \
+         WHERE item_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for e in &mut events {
+        e.action_label = WorkAction::parse(&e.action).map(|a| a.label()).unwrap_or("").to_string();
+    }
+    let attachments: Vec<Attachment> = sqlx::query_as(
+        "SELECT id, name, content_type, size, username, at FROM work_attachments WHERE item_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let review = item.kind().is_some_and(|k| k.review);
+    let actions = work::actions(item.status(), standing(actor, &item), review, item.rating.is_some())
+        .into_iter()
+        .map(|a| a.code().to_string())
+        .collect();
+    Ok(ItemDetail { item, events, attachments, actions })
+}
+
+/// How the actor stands to the item.
+pub fn standing(actor: &Actor, item: &Item) -> Standing {
+    let requester = actor.user_id.is_some() && actor.user_id == item.requester_user_id
+        || matches!(actor.scope, Scope::OwnRecord { member_id } if Some(member_id) == item.requester_member_id);
+    let Scope::Subtree(root) = &actor.scope else {
+        return Standing { requester, ..Standing::default() };
+    };
+    let staff = !matches!(actor.role, Role::Member);
+    let home = actor.home_union_id();
+    let owner = staff
+        && match item.owner_user_id {
+            Some(u) => actor.user_id == Some(u),
+            None => {
+                home == Some(item.owner_union_id)
+                    && item.owner_department_id.is_none_or(|d| actor.department_id == Some(d))
+            }
+        };
+    let owner_path = OrgPath::parse(&item.owner_path);
+    let above = match actor.role {
+        Role::CountyAdmin => owner_path.as_ref().is_some_and(|p| root.contains(p)),
+        Role::Cadre | Role::Leader => {
+            owner_path.as_ref().is_some_and(|p| root.contains(p) && p.as_str() != root.as_str())
+        }
+        Role::Department | Role::Member => false,
+    };
+    Standing { owner, above, requester }
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ItemQuery {
+    /// new | in_progress | paused | review | closed | open
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    /// Only items past their deadline and still open.
+    pub overdue: Option<bool>,
+    /// Words in the title.
+    pub q: Option<String>,
+    /// Only items belonging to this union's subtree (code).
+    pub union: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Totals above this are shown as "more than".
+pub const COUNT_CAP: i64 = 10_000;
+
+/// Every item the caller may see, newest first, with filters.
+pub async fn list(db: &Db, cal: &Calendar, actor: &Actor, f: &ItemQuery, today: Date) -> Result<Page<Item>> {
+    let mut filter = Sql::new(&format!("{FROM} WHERE 1 = 1"));
+    actor.items_visible(&mut filter, "w");
+    match f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some("open") => {
+            filter.push(" AND w.closed_on IS NULL");
+        }
+        Some(s) => {
+            filter.push(" AND w.status = ").bind(WorkStatus::parse(s)?.code());
+        }
+        None => {}
+    }
+    if let Some(k) = f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
+        filter.push(" AND w.kind = ").bind(work::kind(k)?.code);
+    }
+    if f.overdue == Some(true) {
+        filter.push(" AND w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ").bind(fmt_date(today));
+    }
+    if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let u = crate::unions::by_code(db, actor, code).await?;
+        filter.within("w.path", &u.org_path());
+    }
+    if let Some(words) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let words: String = words.chars().take(50).filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
+        filter.push(" AND w.title LIKE ").bind(format!("%{words}%"));
+    }
+    let paging = Paging::new(f.page, f.per_page);
+    let mut count = filter.prefixed("SELECT count(*) FROM (SELECT 1 ");
+    count.push(&format!(" LIMIT {}) capped", COUNT_CAP + 1));
+    let total: i64 = count.into_query_scalar().fetch_one(db.pool()).await?;
+    let mut q = filter.prefixed(&format!("SELECT {COLUMNS}"));
+    q.push(" ORDER BY w.id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    let items: Vec<Item> = q.query_as().fetch_all(db.pool()).await?;
+    Ok(Page { items: items.into_iter().map(|i| i.finish(cal, today)).collect(), total })
+}
+
+/// ` AND the item is the actor's to do`: theirs, their union's (and department's), or a review
+/// waiting below them. A member's to-dos are their closed requests waiting for a rating.
+fn todo_filter(actor: &Actor, q: &mut Sql) {
+    match (&actor.scope, actor.home_union_id()) {
+        (Scope::Subtree(root), Some(home)) => {
+            q.push(" AND w.closed_on IS NULL AND (w.owner_user_id = ").bind(actor.user_id.unwrap_or(0));
+            q.push(" OR (w.owner_user_id IS NULL AND w.status <> 'review' AND w.owner_union_id = ").bind(home);
+            q.push(" AND (w.owner_department_id IS NULL");
+            if let Some(d) = actor.department_id {
+                q.push(" OR w.owner_department_id = ").bind(d);
+            }
+            q.push("))");
+            if matches!(actor.role, Role::CountyAdmin | Role::Cadre) {
+                // Reviews of the level below (or, for the county, its own level too).
+                q.push(" OR (w.status = 'review' AND w.owner_path >= ").bind(root.as_str());
+                q.push(" AND w.owner_path < ").bind(root.upper_bound());
+                if actor.role != Role::CountyAdmin {
+                    q.push(" AND w.owner_union_id <> ").bind(home);
+                }
+                q.push(")");
+            }
+            q.push(")");
+        }
+        _ => {
+            q.push(" AND w.status = 'closed' AND w.rating IS NULL AND (w.requester_user_id = ")
+                .bind(actor.user_id.unwrap_or(0));
+            if let Scope::OwnRecord { member_id } = actor.scope {
+                q.push(" OR w.requester_member_id = ").bind(member_id);
+            }
+            q.push(")");
+        }
+    }
+}
+
+/// The caller's to-do list (待办): overdue first, then by deadline.
+pub async fn inbox(db: &Db, cal: &Calendar, actor: &Actor, paging: Paging, today: Date) -> Result<Page<Item>> {
+    let mut filter = Sql::new(&format!("{FROM} WHERE 1 = 1"));
+    todo_filter(actor, &mut filter);
+    let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(db.pool()).await?;
+    let mut q = filter.prefixed(&format!("SELECT {COLUMNS}"));
+    q.push(" ORDER BY w.due, w.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    let items: Vec<Item> = q.query_as().fetch_all(db.pool()).await?;
+    Ok(Page { items: items.into_iter().map(|i| i.finish(cal, today)).collect(), total })
+}
+
+/// What the header shows on every page.
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    pub todo: i64,
+    pub overdue: i64,
+    pub unread_notices: i64,
+}
+
+pub async fn counts(db: &Db, actor: &Actor, today: Date) -> Result<Counts> {
+    let mut q = Sql::new("SELECT count(*), coalesce(sum(CASE WHEN w.due < ");
+    q.bind(fmt_date(today));
+    q.push(" AND w.closed_on IS NULL AND w.status <> 'paused' THEN 1 ELSE 0 END), 0) FROM work_items w WHERE 1 = 1");
+    todo_filter(actor, &mut q);
+    let (todo, overdue): (i64, i64) = q.query_as().fetch_one(db.pool()).await?;
+    let mut n = Sql::new("SELECT count(*) FROM notices n WHERE n.read_at IS NULL");
+    notices_filter(actor, &mut n);
+    let unread_notices: i64 = n.into_query_scalar().fetch_one(db.pool()).await?;
+    Ok(Counts { todo, overdue, unread_notices })
+}
+
+// ---------- acting ----------
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ActionForm {
+    /// accept | forward | pause | resume | resolve | approve | return | reopen | rate | comment
+    pub action: String,
+    pub note: Option<String>,
+    /// Required to resolve: what was done.
+    pub result: Option<String>,
+    /// 1–5, to rate.
+    pub rating: Option<i64>,
+    /// Forward to a union (code), a county department (name) or a person (username).
+    pub to_union: Option<String>,
+    pub to_department: Option<String>,
+    pub to_username: Option<String>,
+}
+
+fn note_required(f: &ActionForm, zh: &str) -> Result<String> {
+    Ok(work::text_field("note", zh, f.note.as_deref().unwrap_or(""), work::MAX_TEXT_CHARS)?)
+}
+
+fn optional_note(f: &ActionForm) -> Result<Option<String>> {
+    match f.note.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) => Ok(Some(work::text_field("note", "说明", n, work::MAX_TEXT_CHARS)?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm, today: Date) -> Result<ItemDetail> {
+    let action = WorkAction::parse(&f.action)?;
+    if matches!(action, WorkAction::Create | WorkAction::Remind | WorkAction::Escalate | WorkAction::Attach) {
+        return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
+    }
+    let mut tx = db.write_tx().await?;
+    let conn: &mut AnyConnection = &mut tx;
+    let item = fetch(conn, actor, id, true, db.backend()).await?;
+    let kind = item.kind().ok_or_else(|| Invalid::new("kind", "未知的事项类型", "unknown kind"))?;
+    if !work::may(standing(actor, &item), action) {
+        return Err(StoreError::Forbidden);
+    }
+    let from = item.status();
+    let to = work::next_status(from, action, kind.review)?;
+    if action == WorkAction::Rate && item.rating.is_some() {
+        return Err(StoreError::conflict("该事项已评价过", "already rated"));
+    }
+    let t = fmt_date(today);
+    let mut set = Sql::new("UPDATE work_items SET status = ");
+    set.bind(to.code()).push(", updated_at = ").bind(crate::now());
+    let mut note = optional_note(f)?;
+    let mut notify: Vec<(Option<i64>, Option<i64>, Option<i64>, String)> = Vec::new();
+    let mut reopen_to_superior = false;
+    match action {
+        WorkAction::Accept => {
+            set.push(", responded_on = ").bind(t.clone());
+            if t > item.respond_due {
+                set.push(", breached = 1");
+            }
+        }
+        WorkAction::Forward => {
+            let owner = resolve_owner(
+                conn,
+                actor,
+                f.to_union.as_deref(),
+                f.to_department.as_deref(),
+                f.to_username.as_deref(),
+                (0, String::new()),
+            )
+            .await?;
+            if owner.union_id == 0 {
+                return Err(Invalid::new("to_union", "请选择转办给哪个工会、部室或人员", "say where to forward").into());
+            }
+            set.push(", owner_union_id = ").bind(owner.union_id).push(", owner_department_id = ");
+            set.bind(owner.department_id).push(", owner_user_id = ").bind(owner.user_id);
+            set.push(", owner_path = ").bind(owner.path.clone());
+            let label = owner_label(conn, &owner).await?;
+            note = Some(match note {
+                Some(n) => format!("转至{label}：{n}"),
+                None => format!("转至{label}"),
+            });
+            notify.push((owner.user_id, Some(owner.union_id), owner.department_id, format!("新转办事项：{}", item.title)));
+        }
+        WorkAction::Pause => {
+            note = Some(note_required(f, "暂停原因")?);
+            set.push(", paused_on = ").bind(t.clone());
+        }
+        WorkAction::Resume => {
+            let since = item.paused_on.as_deref().and_then(domain::parse_date).unwrap_or(today);
+            let n = cal.working_days_between(since, today).max(0);
+            let due = domain::parse_date(&item.due).unwrap_or(today);
+            set.push(", paused_on = NULL, paused_days = paused_days + ").bind(n);
+            set.push(", due = ").bind(fmt_date(cal.add_working_days(due, n as u32)));
+            if item.responded_on.is_none() {
+                let rd = domain::parse_date(&item.respond_due).unwrap_or(today);
+                set.push(", respond_due = ").bind(fmt_date(cal.add_working_days(rd, n as u32)));
+            }
+            note = Some(format!("暂停 {n} 个工作日，期限顺延{}", note.map(|n| format!("；{n}")).unwrap_or_default()));
+        }
+        WorkAction::Resolve => {
+            let result = work::text_field("result", "办理结果", f.result.as_deref().unwrap_or(""), work::MAX_TEXT_CHARS)?;
+            set.push(", result = ").bind(result.clone());
+            if item.responded_on.is_none() {
+                set.push(", responded_on = ").bind(t.clone());
+            }
+            note = Some(result);
+            if to == WorkStatus::Closed {
+                close(conn, cal, &mut set, &item, today).await?;
+            }
+        }
+        WorkAction::Approve => close(conn, cal, &mut set, &item, today).await?,
+        WorkAction::Return => {
+            note = Some(note_required(f, "退回原因")?);
+        }
+        WorkAction::Reopen => {
+            note = Some(note_required(f, "重新办理的原因")?);
+            reopen(conn, cal, &mut set, &item, kind, today).await?;
+            notify.push((item.owner_user_id, Some(item.owner_union_id), item.owner_department_id, format!(
+                "事项已重新办理：{}",
+                item.title
+            )));
+        }
+        WorkAction::Rate => {
+            let rating = work::check_rating(f.rating.unwrap_or(0))?;
+            let comment = optional_note(f)?;
+            set.push(", rating = ").bind(rating).push(", rating_comment = ").bind(comment.clone());
+            set.push(", rated_on = ").bind(t.clone());
+            let satisfied = work::satisfied(rating);
+            bump(conn, &item.path, item.origin_department_id, &item.kind, &month(today), Delta {
+                rated: 1,
+                satisfied: satisfied as i64,
+                ..Delta::default()
+            })
+            .await?;
+            note = Some(format!("{rating} 分{}", comment.map(|c| format!("：{c}")).unwrap_or_default()));
+            reopen_to_superior = !satisfied;
+        }
+        WorkAction::Comment => {
+            note = Some(note_required(f, "留言")?);
+        }
+        WorkAction::Create | WorkAction::Remind | WorkAction::Escalate | WorkAction::Attach => unreachable!(),
+    }
+    set.push(" WHERE id = ").bind(id);
+    set.query().execute(&mut *conn).await?;
+    event(conn, actor, id, today, action, Some(from), Some(to), note).await?;
+    if reopen_to_superior {
+        // 不满意 goes back to the level above the owner, who reviews how it was handled.
+        let target = superior(conn, item.owner_union_id, item.owner_department_id, kind).await?;
+        let mut set = Sql::new("UPDATE work_items SET status = 'new', owner_union_id = ");
+        set.bind(target.union_id).push(", owner_department_id = ").bind(target.department_id);
+        set.push(", owner_user_id = NULL, owner_path = ").bind(target.path.clone());
+        set.push(", updated_at = ").bind(crate::now());
+        reopen(conn, cal, &mut set, &item, kind, today).await?;
+        set.push(" WHERE id = ").bind(id);
+        set.query().execute(&mut *conn).await?;
+        let label = owner_label(conn, &target).await?;
+        event(conn, actor, id, today, WorkAction::Reopen, Some(WorkStatus::Closed), Some(WorkStatus::New), Some(
+            format!("评价不满意，转{label}复核"),
+        ))
+        .await?;
+        let text = format!("不满意评价，请复核：{}", item.title);
+        notify.push((None, Some(target.union_id), target.department_id, text.clone()));
+        notify.push((item.owner_user_id, Some(item.owner_union_id), item.owner_department_id, text));
+    }
+    for (user, union, dept, text) in notify {
+        notice(conn, user, union, dept, id, &text).await?;
+    }
+    audit::record(conn, actor, &format!("work.{}", action.code()), "work_item", id, None).await?;
+    tx.commit().await?;
+    get(db, cal, actor, id, today).await
+}
+
+/// Sets the closing columns and counts the closure.
+async fn close(conn: &mut AnyConnection, cal: &Calendar, set: &mut Sql, item: &Item, today: Date) -> Result<()> {
+    let received = domain::parse_date(&item.received_on).unwrap_or(today);
+    let days = (cal.working_days_between(received, today) - item.paused_days).max(0);
+    let on_time = domain::parse_date(&item.due).is_some_and(|d| today <= d) && item.escalations == 0;
+    set.push(", closed_on = ").bind(fmt_date(today)).push(", close_days = ").bind(days);
+    set.push(", on_time = ").bind(on_time as i64);
+    if !on_time {
+        set.push(", breached = 1");
+    }
+    bump(conn, &item.path, item.origin_department_id, &item.kind, &month(today), Delta {
+        closed: 1,
+        on_time: on_time as i64,
+        close_days: days,
+        ..Delta::default()
+    })
+    .await
+}
+
+/// Opens a closed item again with a fresh deadline, and takes its closure out of the figures.
+async fn reopen(
+    conn: &mut AnyConnection,
+    cal: &Calendar,
+    set: &mut Sql,
+    item: &Item,
+    kind: &WorkKind,
+    today: Date,
+) -> Result<()> {
+    if let Some(closed) = item.closed_on.as_deref() {
+        bump(conn, &item.path, item.origin_department_id, &item.kind, &closed[..7.min(closed.len())], Delta {
+            closed: -1,
+            on_time: -item.on_time.unwrap_or(0),
+            close_days: -item.close_days.unwrap_or(0),
+            ..Delta::default()
+        })
+        .await?;
+    }
+    let priority = Priority::parse(&item.priority).unwrap_or(Priority::Normal);
+    let sla = sla_for(conn, kind, priority).await?;
+    set.push(", closed_on = NULL, close_days = NULL, on_time = NULL, result = NULL, rating = NULL");
+    set.push(", rating_comment = NULL, rated_on = NULL, reopened = reopened + 1, due = ");
+    set.bind(fmt_date(cal.add_working_days(today, sla.close_days)));
+    Ok(())
+}
+
+/// One level up from the owner: grassroots → town → the county department for the kind.
+async fn superior(
+    conn: &mut AnyConnection,
+    owner_union_id: i64,
+    owner_department_id: Option<i64>,
+    kind: &WorkKind,
+) -> Result<Owner> {
+    let (path, parent) = union_path(conn, owner_union_id).await?;
+    match parent {
+        Some(p) => {
+            let (ppath, grand) = union_path(conn, p).await?;
+            let department_id = match (grand, kind.department) {
+                (None, Some(name)) => Some(crate::users::department_id_in(conn, name).await?),
+                _ => None,
+            };
+            Ok(Owner { union_id: p, path: ppath, department_id, user_id: None })
+        }
+        None => {
+            // Already at the county: to the kind's department, or stays with the county.
+            let department_id = match (owner_department_id, kind.department) {
+                (Some(d), _) => Some(d),
+                (None, Some(name)) => Some(crate::users::department_id_in(conn, name).await?),
+                (None, None) => None,
+            };
+            Ok(Owner { union_id: owner_union_id, path, department_id, user_id: None })
+        }
+    }
+}
+
+async fn owner_label(conn: &mut AnyConnection, o: &Owner) -> Result<String> {
+    let (name, dept, user): (String, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT u.name, (SELECT name FROM departments WHERE id = $2), (SELECT username FROM users WHERE id = $3) \
+         FROM unions u WHERE u.id = $1",
+    )
+    .bind(o.union_id)
+    .bind(o.department_id)
+    .bind(o.user_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut s = name;
+    if let Some(d) = dept {
+        s = format!("{s}·{d}");
+    }
+    if let Some(u) = user {
+        s = format!("{s}（{u}）");
+    }
+    Ok(s)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    item_id: i64,
+    today: Date,
+    action: WorkAction,
+    from: Option<WorkStatus>,
+    to: Option<WorkStatus>,
+    note: Option<String>,
+) -> Result<()> {
+    let mut q = Sql::new(
+        "INSERT INTO work_events (item_id, at, on_date, user_id, username, action, from_status, to_status, note) VALUES (",
+    );
+    q.bind(item_id).push(", ").bind(crate::now()).push(", ").bind(fmt_date(today)).push(", ");
+    q.bind(actor.user_id).push(", ").bind(actor.username.as_str()).push(", ").bind(action.code()).push(", ");
+    q.bind(from.map(|s| s.code().to_string())).push(", ").bind(to.map(|s| s.code().to_string()));
+    q.push(", ").bind(note).push(")");
+    q.query().execute(conn).await?;
+    Ok(())
+}
+
+// ---------- attachments ----------
+
+pub async fn attach(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+    content_type: &str,
+    data: Vec<u8>,
+    today: Date,
+) -> Result<Attachment> {
+    let name: String = name.rsplit(['/', '\\']).next().unwrap_or("").trim().chars().take(120).collect();
+    if name.is_empty() {
+        return Err(Invalid::new("file", "请选择要上传的文件", "choose a file").into());
+    }
+    if data.is_empty() || data.len() > MAX_ATTACHMENT_BYTES {
+        return Err(Invalid::new("file", "附件应为 1 字节到 10 MB", "attachments must be 1 byte to 10 MB").into());
+    }
+    let content_type: String = content_type.chars().take(100).collect();
+    let mut tx = db.write_tx().await?;
+    let conn: &mut AnyConnection = &mut tx;
+    let item = fetch(conn, actor, id, true, db.backend()).await?;
+    if !work::may(standing(actor, &item), WorkAction::Attach) {
+        return Err(StoreError::Forbidden);
+    }
+    let size = data.len() as i64;
+    let att_id: i64 = sqlx::query_scalar(
+        "INSERT INTO work_attachments (item_id, name, content_type, size, data, username, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(id)
+    .bind(name.clone())
+    .bind(content_type.clone())
+    .bind(size)
+    .bind(data)
+    .bind(actor.username.clone())
+    .bind(crate::now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let status = item.status();
+    event(conn, actor, id, today, WorkAction::Attach, Some(status), Some(status), Some(name.clone())).await?;
+    audit::record(conn, actor, "work.attach", "work_item", id, Some(name.clone())).await?;
+    tx.commit().await?;
+    Ok(Attachment { id: att_id, name, content_type, size, username: actor.username.clone(), at: crate::now() })
+}
+
+/// A file with its bytes, if the caller may see the item.
+pub async fn attachment(db: &Db, actor: &Actor, id: i64, att_id: i64) -> Result<(Attachment, Vec<u8>)> {
+    let mut conn = db.pool().acquire().await?;
+    fetch(&mut conn, actor, id, false, db.backend()).await?;
+    let row: Option<(i64, String, String, i64, String, i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT id, name, content_type, size, username, at, data FROM work_attachments WHERE id = $1 AND item_id = $2",
+    )
+    .bind(att_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (id, name, content_type, size, username, at, data) = row.ok_or(StoreError::NotFound)?;
+    Ok((Attachment { id, name, content_type, size, username, at }, data))
+}
+
+// ---------- notices ----------
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Notice {
+    pub id: i64,
+    pub item_id: Option<i64>,
+    pub text: String,
+    pub at: i64,
+    pub read_at: Option<i64>,
+}
+
+async fn notice(
+    conn: &mut AnyConnection,
+    user: Option<i64>,
+    union: Option<i64>,
+    department: Option<i64>,
+    item_id: i64,
+    text: &str,
+) -> Result<()> {
+    // A person's notice goes to them; otherwise to their union (and department).
+    let (union, department) = if user.is_some() { (None, None) } else { (union, department) };
+    sqlx::query("INSERT INTO notices (user_id, union_id, department_id, item_id, text, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(user)
+        .bind(union)
+        .bind(department)
+        .bind(item_id)
+        .bind(text.to_string())
+        .bind(crate::now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+fn notices_filter(actor: &Actor, q: &mut Sql) {
+    q.push(" AND (n.user_id = ").bind(actor.user_id.unwrap_or(0));
+    if let Some(home) = actor.home_union_id().filter(|_| actor.role != Role::Member) {
+        q.push(" OR (n.union_id = ").bind(home).push(" AND (n.department_id IS NULL");
+        if let Some(d) = actor.department_id {
+            q.push(" OR n.department_id = ").bind(d);
+        }
+        q.push("))");
+    }
+    q.push(")");
+}
+
+/// The caller's latest notices, unread first.
+pub async fn notices(db: &Db, actor: &Actor) -> Result<Vec<Notice>> {
+    let mut q = Sql::new("SELECT n.id, n.item_id, n.text, n.at, n.read_at FROM notices n WHERE 1 = 1");
+    notices_filter(actor, &mut q);
+    q.push(" ORDER BY CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END, n.id DESC LIMIT 50");
+    Ok(q.query_as().fetch_all(db.pool()).await?)
+}
+
+pub async fn mark_notices_read(db: &Db, actor: &Actor) -> Result<u64> {
+    let mut q = Sql::new("UPDATE notices SET read_at = ");
+    q.bind(crate::now()).push(" WHERE id IN (SELECT n.id FROM notices n WHERE n.read_at IS NULL");
+    notices_filter(actor, &mut q);
+    q.push(")");
+    Ok(q.query().execute(db.pool()).await?.rows_affected())
+}
+
+// ---------- figures ----------
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Delta {
+    received: i64,
+    closed: i64,
+    on_time: i64,
+    close_days: i64,
+    rated: i64,
+    satisfied: i64,
+}
+
+impl Delta {
+    fn add(&mut self, o: Delta) {
+        self.received += o.received;
+        self.closed += o.closed;
+        self.on_time += o.on_time;
+        self.close_days += o.close_days;
+        self.rated += o.rated;
+        self.satisfied += o.satisfied;
+    }
+}
+
+fn month(d: Date) -> String {
+    format!("{:04}-{:02}", d.year(), d.month() as u8)
+}
+
+/// Counts a change for the origin union and every union above it.
+async fn bump(conn: &mut AnyConnection, path: &str, department: i64, kind: &str, month: &str, d: Delta) -> Result<()> {
+    let ids = OrgPath::parse(path).map(|p| p.ids()).unwrap_or_default();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(i64, i64, String, String, Delta)> =
+        ids.into_iter().map(|u| (u, department, kind.to_string(), month.to_string(), d)).collect();
+    upsert_stats(conn, &rows).await
+}
+
+async fn upsert_stats(conn: &mut AnyConnection, rows: &[(i64, i64, String, String, Delta)]) -> Result<()> {
+    let mut q = Sql::new(
+        "INSERT INTO work_stats (union_id, department_id, kind, month, received, closed, on_time, close_days, \
+         rated, satisfied) VALUES ",
+    );
+    for (i, (u, dept, kind, month, d)) in rows.iter().enumerate() {
+        q.push(if i == 0 { "(" } else { ", (" });
+        q.bind(*u).push(", ").bind(*dept).push(", ").bind(kind.as_str()).push(", ").bind(month.as_str());
+        for v in [d.received, d.closed, d.on_time, d.close_days, d.rated, d.satisfied] {
+            q.push(", ").bind(v);
+        }
+        q.push(")");
+    }
+    q.push(
+        " ON CONFLICT (union_id, month, kind, department_id) DO UPDATE SET \
+         received = work_stats.received + excluded.received, closed = work_stats.closed + excluded.closed, \
+         on_time = work_stats.on_time + excluded.on_time, close_days = work_stats.close_days + excluded.close_days, \
+         rated = work_stats.rated + excluded.rated, satisfied = work_stats.satisfied + excluded.satisfied",
+    );
+    q.into_query().execute(conn).await?;
+    Ok(())
+}
+
+/// Recounts every figure from the items (after unions move, or to check the running counts).
+pub async fn rebuild_stats(db: &Db) -> Result<()> {
+    let mut acc: HashMap<(i64, i64, String, String), Delta> = HashMap::new();
+    let queries = [
+        "SELECT path, origin_department_id, kind, substr(received_on, 1, 7), count(*), 0, 0, 0, 0 \
+         FROM work_items GROUP BY path, origin_department_id, kind, substr(received_on, 1, 7)",
+        "SELECT path, origin_department_id, kind, substr(closed_on, 1, 7), 0, count(*), sum(on_time), sum(close_days), 0 \
+         FROM work_items WHERE closed_on IS NOT NULL GROUP BY path, origin_department_id, kind, substr(closed_on, 1, 7)",
+        "SELECT path, origin_department_id, kind, substr(rated_on, 1, 7), 0, 0, 0, 0, count(*) \
+         FROM work_items WHERE rated_on IS NOT NULL GROUP BY path, origin_department_id, kind, substr(rated_on, 1, 7)",
+    ];
+    for (i, sql) in queries.iter().enumerate() {
+        // CAST keeps PostgreSQL's sum(bigint) (numeric) readable as an integer.
+        let sql = sql.replace("sum(on_time)", "CAST(sum(on_time) AS BIGINT)").replace(
+            "sum(close_days)",
+            "CAST(sum(close_days) AS BIGINT)",
+        );
+        let rows: Vec<(String, i64, String, String, i64, i64, i64, i64, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
+        for (path, dept, kind, month, received, closed, on_time, close_days, rated) in rows {
+            let d = Delta { received, closed, on_time, close_days, rated, satisfied: 0 };
+            for u in OrgPath::parse(&path).map(|p| p.ids()).unwrap_or_default() {
+                acc.entry((u, dept, kind.clone(), month.clone())).or_default().add(d);
+            }
+        }
+        if i == 2 {
+            let sat: Vec<(String, i64, String, String, i64)> = sqlx::query_as(
+                "SELECT path, origin_department_id, kind, substr(rated_on, 1, 7), count(*) FROM work_items \
+                 WHERE rated_on IS NOT NULL AND rating > 2 GROUP BY path, origin_department_id, kind, substr(rated_on, 1, 7)",
+            )
+            .fetch_all(db.pool())
+            .await?;
+            for (path, dept, kind, month, n) in sat {
+                for u in OrgPath::parse(&path).map(|p| p.ids()).unwrap_or_default() {
+                    acc.entry((u, dept, kind.clone(), month.clone())).or_default().satisfied += n;
+                }
+            }
+        }
+    }
+    let mut tx = db.write_tx().await?;
+    sqlx::query("DELETE FROM work_stats").execute(&mut *tx).await?;
+    let rows: Vec<(i64, i64, String, String, Delta)> =
+        acc.into_iter().map(|((u, dept, kind, month), d)| (u, dept, kind, month, d)).collect();
+    for chunk in rows.chunks(500) {
+        upsert_stats(&mut tx, chunk).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FiguresQuery {
+    /// The union whose subtree is counted (code); default: the caller's whole scope.
+    pub union: Option<String>,
+    /// A county department (name): only items routed to it.
+    pub department: Option<String>,
+    pub kind: Option<String>,
+    /// First month, YYYY-MM (default: eleven months before `to`).
+    pub from: Option<String>,
+    /// Last month, YYYY-MM (default: this month).
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct FigureRow {
+    pub received: i64,
+    pub closed: i64,
+    pub closed_on_time: i64,
+    /// 按期办结率: closed on time / closed, 0–1.
+    pub on_time_rate: Option<f64>,
+    /// Average working days from receipt to closure.
+    pub avg_close_days: Option<f64>,
+    pub rated: i64,
+    pub satisfied: i64,
+    /// 满意度: ratings of 3–5 / ratings, 0–1.
+    pub satisfaction_rate: Option<f64>,
+    /// Open items past their deadline today (not by month).
+    pub overdue_now: i64,
+}
+
+impl FigureRow {
+    fn from_sums(d: Delta, overdue_now: i64) -> Self {
+        let ratio = |a: i64, b: i64| if b > 0 { Some(a as f64 / b as f64) } else { None };
+        FigureRow {
+            received: d.received,
+            closed: d.closed,
+            closed_on_time: d.on_time,
+            on_time_rate: ratio(d.on_time, d.closed),
+            avg_close_days: ratio(d.close_days, d.closed),
+            rated: d.rated,
+            satisfied: d.satisfied,
+            satisfaction_rate: ratio(d.satisfied, d.rated),
+            overdue_now,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MonthFigures {
+    /// YYYY-MM
+    pub month: String,
+    #[serde(flatten)]
+    pub figures: FigureRow,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChildFigures {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    #[serde(flatten)]
+    pub figures: FigureRow,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Figures {
+    pub union_code: String,
+    pub union_name: String,
+    /// The union above, when the caller may see it (for going back up).
+    pub parent_code: Option<String>,
+    pub department: Option<String>,
+    pub kind: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub total: FigureRow,
+    pub months: Vec<MonthFigures>,
+    /// The same figures for each union directly below (drill-down).
+    pub children: Vec<ChildFigures>,
+}
+
+fn parse_month(field: &'static str, s: &str) -> Result<(i32, u8)> {
+    let bad = || Invalid::new(field, "月份应为 YYYY-MM", "month must be YYYY-MM");
+    let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+    let (y, m): (i32, u8) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(1900..=2200).contains(&y) || !(1..=12).contains(&m) {
+        return Err(bad().into());
+    }
+    Ok((y, m))
+}
+
+fn months_between(from: (i32, u8), to: (i32, u8)) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut y, mut m) = from;
+    while (y, m) <= to {
+        out.push(format!("{y:04}-{m:02}"));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> Result<Figures> {
+    let Scope::Subtree(root) = &actor.scope else {
+        return Err(StoreError::Forbidden);
+    };
+    let to = match f.to.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(s) => parse_month("to", s)?,
+        None => (today.year(), today.month() as u8),
+    };
+    let from = match f.from.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(s) => parse_month("from", s)?,
+        None if to.1 == 12 => (to.0, 1),
+        None => (to.0 - 1, to.1 + 1),
+    };
+    let months = months_between(from, to);
+    if months.is_empty() || months.len() > 120 {
+        return Err(Invalid::new("from", "起止月份应在 10 年以内，且起始不晚于截止", "from must be before to, within 10 years")
+            .into());
+    }
+    let mut conn = db.pool().acquire().await?;
+    let union = match f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => crate::unions::visible_by_code(&mut conn, actor, code).await?,
+        None => {
+            let id = root.ids().last().copied().ok_or(StoreError::NotFound)?;
+            crate::unions::by_id(db, id).await?
+        }
+    };
+    let kind = match f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(k) => Some(work::kind(k)?),
+        None => None,
+    };
+    let department = match f.department.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(d) => Some((d.to_string(), department_by_name(&mut conn, d).await?)),
+        None => None,
+    };
+    let filters = |q: &mut Sql, alias: &str, dept_col: &str| {
+        if let Some(k) = kind {
+            q.push(&format!(" AND {alias}.kind = ")).bind(k.code);
+        }
+        if let Some((_, d)) = &department {
+            q.push(&format!(" AND {alias}.{dept_col} = ")).bind(*d);
+        }
+    };
+    let (first, last) = (months[0].clone(), months[months.len() - 1].clone());
+    let sums = "CAST(sum(s.received) AS BIGINT), CAST(sum(s.closed) AS BIGINT), CAST(sum(s.on_time) AS BIGINT), \
+                CAST(sum(s.close_days) AS BIGINT), CAST(sum(s.rated) AS BIGINT), CAST(sum(s.satisfied) AS BIGINT)";
+    // By month, for the union itself (its row already holds its whole subtree).
+    let mut q = Sql::new(&format!("SELECT s.month, {sums} FROM work_stats s WHERE s.union_id = "));
+    q.bind(union.id).push(" AND s.month >= ").bind(first.as_str()).push(" AND s.month <= ").bind(last.as_str());
+    filters(&mut q, "s", "department_id");
+    q.push(" GROUP BY s.month");
+    type Sums = (String, i64, i64, i64, i64, i64, i64);
+    let rows: Vec<Sums> = q.query_as().fetch_all(&mut *conn).await?;
+    let by_month: HashMap<String, Delta> = rows
+        .into_iter()
+        .map(|(m, received, closed, on_time, close_days, rated, satisfied)| {
+            (m, Delta { received, closed, on_time, close_days, rated, satisfied })
+        })
+        .collect();
+    let mut total = Delta::default();
+    for d in by_month.values() {
+        total.add(*d);
+    }
+    // Drill-down: each child union's own rows.
+    let mut q = Sql::new(&format!(
+        "SELECT u.code, u.name, u.level, u.path, {sums} FROM unions u LEFT JOIN work_stats s ON s.union_id = u.id \
+         AND s.month >= "
+    ));
+    q.bind(first.as_str()).push(" AND s.month <= ").bind(last.as_str());
+    filters(&mut q, "s", "department_id");
+    q.push(" WHERE u.parent_id = ").bind(union.id);
+    q.push(" GROUP BY u.id, u.code, u.name, u.level, u.path ORDER BY u.code");
+    type ChildSums = (String, String, String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let child_rows: Vec<ChildSums> = q.query_as().fetch_all(&mut *conn).await?;
+    // Overdue now: open items past their deadline, by origin union, folded into the children.
+    let mut q = Sql::new("SELECT w.path, count(*) FROM work_items w WHERE w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ");
+    q.bind(fmt_date(today));
+    q.within("w.path", &union.org_path());
+    filters(&mut q, "w", "origin_department_id");
+    q.push(" GROUP BY w.path");
+    let overdue: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    let overdue_total: i64 = overdue.iter().map(|o| o.1).sum();
+    let children = child_rows
+        .into_iter()
+        .map(|(code, name, level, path, r, c, o, cd, ra, sa)| {
+            let d = Delta {
+                received: r.unwrap_or(0),
+                closed: c.unwrap_or(0),
+                on_time: o.unwrap_or(0),
+                close_days: cd.unwrap_or(0),
+                rated: ra.unwrap_or(0),
+                satisfied: sa.unwrap_or(0),
+            };
+            let od = overdue.iter().filter(|(p, _)| p.starts_with(&path)).map(|o| o.1).sum();
+            ChildFigures { code, name, level, figures: FigureRow::from_sums(d, od) }
+        })
+        .collect();
+    let parent_code = match union.parent_id {
+        Some(p) => {
+            let parent = crate::unions::by_id(db, p).await?;
+            actor.scope.sees_union(&parent.org_path()).then_some(parent.code)
+        }
+        None => None,
+    };
+    Ok(Figures {
+        union_code: union.code,
+        union_name: union.name,
+        parent_code,
+        department: department.map(|d| d.0),
+        kind: kind.map(|k| k.code.to_string()),
+        from: first,
+        to: last,
+        total: FigureRow::from_sums(total, overdue_total),
+        months: months
+            .into_iter()
+            .map(|m| {
+                let d = by_month.get(&m).copied().unwrap_or_default();
+                MonthFigures { month: m, figures: FigureRow::from_sums(d, 0) }
+            })
+            .collect(),
+        children,
+    })
+}
+
+// ---------- the deadline scan ----------
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ScanReport {
+    pub reminded: u64,
+    pub escalated: u64,
+    pub response_breaches: u64,
+}
+
+/// Reminds owners of items due on the next working day, escalates items past their deadline
+/// one level up, and flags late first responses. Each change is conditional on the state it
+/// was decided from, so two scans at once (two nodes) never remind or escalate twice.
+pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
+    let system = Actor {
+        user_id: None,
+        username: "system".into(),
+        role: Role::CountyAdmin,
+        scope: Scope::Subtree(OrgPath::root(0)),
+        department_id: None,
+        ip: None,
+    };
+    let t = fmt_date(today);
+    let next = fmt_date(cal.add_working_days(today, 1));
+    let mut report = ScanReport::default();
+
+    report.response_breaches = sqlx::query(
+        "UPDATE work_items SET breached = 1 WHERE closed_on IS NULL AND status = 'new' AND respond_due < $1 \
+         AND breached = 0",
+    )
+    .bind(t.clone())
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+
+    type Due = (i64, String, String, Option<i64>, i64, Option<i64>, String, String);
+    let select = "SELECT id, due, title, owner_user_id, owner_union_id, owner_department_id, kind, status \
+                  FROM work_items WHERE closed_on IS NULL AND due";
+    let reminders: Vec<Due> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{select} > $1 AND due <= $2 AND status IN ('new', 'in_progress') \
+         AND (reminded_due IS NULL OR reminded_due <> due) ORDER BY due, id"
+    )))
+    .bind(t.clone())
+    .bind(next)
+    .fetch_all(db.pool())
+    .await?;
+    for chunk in reminders.chunks(500) {
+        let mut tx = db.write_tx().await?;
+        for (id, due, title, user, union, dept, _, status) in chunk {
+            let done = sqlx::query(
+                "UPDATE work_items SET reminded_due = due WHERE id = $1 AND due = $2 AND closed_on IS NULL \
+                 AND (reminded_due IS NULL OR reminded_due <> due)",
+            )
+            .bind(*id)
+            .bind(due.clone())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                let st = WorkStatus::parse(status).ok();
+                notice(&mut tx, *user, Some(*union), *dept, *id, &format!("明天（{due}）到期：{title}")).await?;
+                event(&mut tx, &system, *id, today, WorkAction::Remind, st, st, Some(format!("{due} 到期"))).await?;
+                report.reminded += 1;
+            }
+        }
+        tx.commit().await?;
+    }
+
+    let overdue: Vec<Due> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{select} < $1 AND status IN ('new', 'in_progress') AND (escalated_due IS NULL OR escalated_due <> due) \
+         ORDER BY due, id"
+    )))
+    .bind(t.clone())
+    .fetch_all(db.pool())
+    .await?;
+    for chunk in overdue.chunks(200) {
+        let mut tx = db.write_tx().await?;
+        for (id, due, title, user, union, dept, kind, status) in chunk {
+            let Ok(kind) = work::kind(kind) else { continue };
+            let target = superior(&mut tx, *union, *dept, kind).await?;
+            let new_due = fmt_date(cal.add_working_days(today, work::ESCALATION_DAYS));
+            let done = sqlx::query(
+                "UPDATE work_items SET owner_union_id = $1, owner_department_id = $2, owner_user_id = NULL, \
+                 owner_path = $3, breached = 1, escalations = escalations + 1, escalated_due = due, due = $4, \
+                 updated_at = $5 WHERE id = $6 AND due = $7 AND closed_on IS NULL \
+                 AND (escalated_due IS NULL OR escalated_due <> due)",
+            )
+            .bind(target.union_id)
+            .bind(target.department_id)
+            .bind(target.path.clone())
+            .bind(new_due.clone())
+            .bind(crate::now())
+            .bind(*id)
+            .bind(due.clone())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                let label = owner_label(&mut tx, &target).await?;
+                let st = WorkStatus::parse(status).ok();
+                let note = format!("{due} 到期未办结，升级至{label}，新期限 {new_due}");
+                event(&mut tx, &system, *id, today, WorkAction::Escalate, st, st, Some(note)).await?;
+                notice(&mut tx, *user, Some(*union), *dept, *id, &format!("逾期已升级至{label}：{title}")).await?;
+                notice(&mut tx, None, Some(target.union_id), target.department_id, *id, &format!(
+                    "逾期升级给您督办（{new_due} 前）：{title}"
+                ))
+                .await?;
+                report.escalated += 1;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(report)
+}
+
+/// Runs the deadline scan for a slot (e.g. a day) at most once across every node sharing the
+/// database: the first to insert the slot's row runs it. A run left unfinished for ten minutes
+/// (its node died) may be taken over; the scan's own conditions keep a retry from repeating
+/// anything already done. None when another node has it.
+pub async fn run_scheduled(db: &Db, cal: &Calendar, today: Date, slot: &str, node: &str) -> Result<Option<ScanReport>> {
+    const JOB: &str = "deadline-scan";
+    let now = crate::now();
+    let claimed = sqlx::query(
+        "INSERT INTO job_runs (job, slot, node, started_at) VALUES ($1, $2, $3, $4) ON CONFLICT (job, slot) DO NOTHING",
+    )
+    .bind(JOB)
+    .bind(slot.to_string())
+    .bind(node.to_string())
+    .bind(now)
+    .execute(db.pool())
+    .await?
+    .rows_affected()
+        == 1;
+    let claimed = claimed
+        || sqlx::query(
+            "UPDATE job_runs SET node = $1, started_at = $2 WHERE job = $3 AND slot = $4 AND finished_at IS NULL \
+             AND started_at < $5",
+        )
+        .bind(node.to_string())
+        .bind(now)
+        .bind(JOB)
+        .bind(slot.to_string())
+        .bind(now - 600)
+        .execute(db.pool())
+        .await?
+        .rows_affected()
+            == 1;
+    if !claimed {
+        return Ok(None);
+    }
+    let report = scan(db, cal, today).await?;
+    sqlx::query("UPDATE job_runs SET finished_at = $1, detail = $2 WHERE job = $3 AND slot = $4")
+        .bind(crate::now())
+        .bind(format!("提醒 {}，升级 {}，受理超时 {}", report.reminded, report.escalated, report.response_breaches))
+        .bind(JOB)
+        .bind(slot.to_string())
+        .execute(db.pool())
+        .await?;
+    Ok(Some(report))
+}
