@@ -62,12 +62,40 @@ enum Command {
     /// Export members to .xlsx or .csv (by the file name's extension).
     #[command(subcommand)]
     Export(ExportCommand),
+    /// The working-day calendar: load the State Council's arrangement for a new year.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Background jobs, for running them from an outside scheduler.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
     /// Write an empty import template.
     Template {
         /// members
         kind: String,
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Load years from a file: the shipped JSON shape ({"holidays": {date: "…,名称,…"},
+    /// "workdays": {date: …}}) or an .ics of holidays (补班 events are makeup workdays).
+    /// A year in the file replaces that year entirely.
+    Load { file: PathBuf },
+    /// Print a year's days off and makeup workdays.
+    Show { year: i32 },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Run the deadline scan (reminders, escalation) now, whatever the schedule.
+    Run {
+        /// Count as if today were this date (YYYY-MM-DD); default: today in China.
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Recount the work figures from the items.
+    Recount,
 }
 
 #[derive(Subcommand)]
@@ -271,6 +299,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             web::roster::write_template(&out)?;
             println!("已生成模板 {}", out.display());
+        }
+        Command::Calendar(CalendarCommand::Load { file }) => {
+            let meta = std::fs::metadata(&file).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", file.display()))?;
+            if meta.len() > 4 << 20 {
+                anyhow::bail!("日历文件不应超过 4 MB");
+            }
+            let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", file.display()))?;
+            let is_ics = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("ics")) || text.contains("BEGIN:VCALENDAR");
+            let cal = if is_ics { domain::Calendar::from_ics(&text) } else { domain::Calendar::from_json(&text) }
+                .map_err(anyhow::Error::msg)?;
+            let actor = system_actor(&db).await?;
+            let years = store::calendar::save(&db, &actor, &cal).await.map_err(explain)?;
+            for y in years {
+                let year = cal.year(y);
+                println!("{y} 年：{} 天放假，{} 天调休上班", year.days_off.len(), year.makeup_workdays.len());
+            }
+            println!("已导入。各节点在下一次检查时（默认 5 分钟内）改用新的安排。");
+        }
+        Command::Calendar(CalendarCommand::Show { year }) => {
+            let y = store::calendar::load(&db).await?.year(year);
+            if !y.known {
+                println!("{year} 年的放假安排尚未导入，按周一至周五计算。");
+            }
+            for d in &y.days_off {
+                println!("{} 放假 {}", d.date, d.holiday);
+            }
+            for d in &y.makeup_workdays {
+                println!("{d} 调休上班");
+            }
+        }
+        Command::Jobs(JobsCommand::Run { date }) => {
+            let today = match date {
+                Some(d) => domain::parse_date(&d).ok_or_else(|| anyhow::anyhow!("日期应为 YYYY-MM-DD"))?,
+                None => web::today(),
+            };
+            let cal = store::calendar::load(&db).await?;
+            let r = store::work::scan(&db, &cal, today).await?;
+            println!(
+                "{}：提醒 {} 件，逾期升级 {} 件，受理超时 {} 件。",
+                domain::fmt_date(today),
+                r.reminded,
+                r.escalated,
+                r.response_breaches
+            );
+        }
+        Command::Jobs(JobsCommand::Recount) => {
+            store::work::rebuild_stats(&db).await?;
+            println!("办理情况统计已重算。");
         }
         Command::Serve { listen, demo: with_demo } => {
             if let Some(l) = listen {

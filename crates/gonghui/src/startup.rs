@@ -39,6 +39,10 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("无法监听 {}：{e}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let state = web::AppState::new(db, web::Settings { secure_cookies: settings.secure_cookies });
+        state.refresh_calendar().await.map_err(|e| anyhow::anyhow!("无法读取工作日日历：{e}"))?;
+        if settings.jobs_interval_seconds > 0 {
+            tokio::spawn(crate::jobs::run_forever(state.clone(), settings.jobs_interval_seconds));
+        }
         Ok(Self { port, listener, router: web::router(state) })
     }
 

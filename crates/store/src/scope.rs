@@ -88,7 +88,7 @@ impl Actor {
         self.require(self.role.can_write_registry())
     }
 
-    pub(crate) fn require(&self, allowed: bool) -> Result<()> {
+    pub fn require(&self, allowed: bool) -> Result<()> {
         if allowed { Ok(()) } else { Err(StoreError::Forbidden) }
     }
 }

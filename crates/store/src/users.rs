@@ -155,6 +155,11 @@ pub(crate) async fn department_id_in(conn: &mut sqlx::AnyConnection, name: &str)
         .await?)
 }
 
+/// Every department's name, for choosing where to route an item.
+pub async fn departments(db: &Db) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT name FROM departments ORDER BY name").fetch_all(db.pool()).await?)
+}
+
 pub async fn by_id(db: &Db, id: i64) -> Result<User> {
     let sql = format!("SELECT {USER_COLUMNS}{USER_FROM} WHERE us.id = $1");
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)
@@ -296,6 +301,8 @@ pub struct SessionInfo {
     pub actor: Actor,
     pub user: User,
     pub csrf: String,
+    /// What the pages' header shows (to-dos, notices, warnings); filled for page requests.
+    pub header: crate::work::Header,
 }
 
 pub async fn session(db: &Db, token: &str, ip: Option<String>) -> Result<Option<SessionInfo>> {
@@ -320,7 +327,7 @@ pub async fn session(db: &Db, token: &str, ip: Option<String>) -> Result<Option<
     };
     let department_id = user.department_id;
     let actor = Actor { user_id: Some(user.id), username: user.username.clone(), role, scope, department_id, ip };
-    Ok(Some(SessionInfo { actor, user, csrf }))
+    Ok(Some(SessionInfo { actor, user, csrf, header: Default::default() }))
 }
 
 async fn scope_root(db: &Db, union_id: Option<i64>) -> Result<OrgPath> {

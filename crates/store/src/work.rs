@@ -696,6 +696,21 @@ pub async fn counts(db: &Db, actor: &Actor, today: Date) -> Result<Counts> {
     Ok(Counts { todo, overdue, unread_notices })
 }
 
+/// The header on every page: the caller's to-dos and, for county administrators in December,
+/// a warning when next year's holiday arrangement is not loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    pub counts: Counts,
+    pub calendar_missing: Option<i32>,
+}
+
+pub async fn header(db: &Db, cal: &Calendar, actor: &Actor, today: Date) -> Result<Header> {
+    let next = today.year() + 1;
+    let calendar_missing = (actor.role.can_restructure() && today.month() == time::Month::December && !cal.knows(next))
+        .then_some(next);
+    Ok(Header { counts: counts(db, actor, today).await?, calendar_missing })
+}
+
 // ---------- acting ----------
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]

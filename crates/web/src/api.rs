@@ -27,10 +27,14 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
     paths(
         login, logout, me, healthz, search_unions, create_union, get_union, union_children, move_union, add_enterprise,
         list_members, export_members, create_member, get_member, patch_member, member_history, reveal_member, transfer_member, member_status,
-        audit_log, upload_members, upload_unions, import_job, import_report, import_template, calendar_add, calendar_year
+        audit_log, upload_members, upload_unions, import_job, import_report, import_template, calendar_add, calendar_year,
+        crate::work::kinds, crate::work::set_sla, crate::work::create_item, crate::work::list_items, crate::work::get_item,
+        crate::work::act, crate::work::inbox, crate::work::upload_attachment, crate::work::download_attachment,
+        crate::work::notices, crate::work::read_notices, crate::work::figures, crate::work::figures_xlsx,
+        crate::work::figures_svg, crate::work::put_calendar_year
     ),
     modifiers(&BearerAuth),
-    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"))
+    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"), (name = "work", description = "闭环事项：待办、办理、升级、评价、统计"))
 )]
 pub struct ApiDoc;
 
@@ -547,8 +551,9 @@ async fn calendar_add(
     if !(0..=3650).contains(&q.days) {
         return Err(invalid("days must be between 0 and 3650", "工作日天数应在 0 到 3650 之间"));
     }
-    let due = st.calendar.add_working_days(from, q.days as u32);
-    let known = (from.year()..=due.year()).all(|y| st.calendar.knows(y));
+    let cal = st.calendar();
+    let due = cal.add_working_days(from, q.days as u32);
+    let known = (from.year()..=due.year()).all(|y| cal.knows(y));
     Ok(Json(CalendarDate { date: domain::fmt_date(due), known }))
 }
 
@@ -563,5 +568,5 @@ async fn calendar_year(
     if !(1900..=2200).contains(&year) {
         return Err(invalid("year must be between 1900 and 2200", "年份应在 1900 到 2200 之间"));
     }
-    Ok(Json(st.calendar.year(year)))
+    Ok(Json(st.calendar().year(year)))
 }

@@ -68,7 +68,11 @@ impl FromRequestParts<AppState> for PageUser {
             return Err(ToLogin(next).into_response());
         };
         match store::users::session(&state.db, token, client_ip(parts)).await {
-            Ok(Some(s)) => Ok(PageUser(s)),
+            Ok(Some(mut s)) => {
+                let header = store::work::header(&state.db, &state.calendar(), &s.actor, crate::today()).await;
+                s.header = header.map_err(|e| crate::pages::error_page(e.into()))?;
+                Ok(PageUser(s))
+            }
             Ok(None) => Err(ToLogin(next).into_response()),
             Err(e) => Err(crate::pages::error_page(e.into())),
         }

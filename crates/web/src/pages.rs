@@ -59,10 +59,18 @@ pub struct Nav {
     pub csrf: String,
     pub can_audit: bool,
     pub can_import: bool,
+    pub todo: i64,
+    pub overdue: i64,
+    pub notices: i64,
+    pub calendar_missing: Option<i32>,
 }
 
-fn nav(s: &SessionInfo) -> Option<Nav> {
+pub(crate) fn nav(s: &SessionInfo) -> Option<Nav> {
     Some(Nav {
+        todo: s.header.counts.todo,
+        overdue: s.header.counts.overdue,
+        notices: s.header.counts.unread_notices,
+        calendar_missing: s.header.calendar_missing,
         username: s.user.username.clone(),
         role_label: s.actor.role.label(),
         csrf: s.csrf.clone(),
@@ -71,7 +79,7 @@ fn nav(s: &SessionInfo) -> Option<Nav> {
     })
 }
 
-fn render(t: impl Template) -> Response {
+pub(crate) fn render(t: impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -110,14 +118,14 @@ pub fn not_found_page() -> Response {
     ))
 }
 
-type PageResult = Result<Response, Response>;
+pub(crate) type PageResult = Result<Response, Response>;
 
-fn fail(e: impl Into<ApiError>) -> Response {
+pub(crate) fn fail(e: impl Into<ApiError>) -> Response {
     error_page(e.into())
 }
 
 /// Forms carry the session's CSRF token; a post without the right one changes nothing.
-fn check_csrf(s: &SessionInfo, token: &str) -> Result<(), Response> {
+pub(crate) fn check_csrf(s: &SessionInfo, token: &str) -> Result<(), Response> {
     if !token.is_empty() && token == s.csrf {
         Ok(())
     } else {
@@ -258,7 +266,7 @@ pub struct Pager {
     pub next: Option<String>,
 }
 
-fn pager(base: &str, params: &[(&str, String)], paging: Paging, total: i64) -> Pager {
+pub(crate) fn pager(base: &str, params: &[(&str, String)], paging: Paging, total: i64) -> Pager {
     let pages = ((total + paging.per_page - 1) / paging.per_page).max(1);
     let link = |p: i64| {
         let mut q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
@@ -633,7 +641,7 @@ impl MemberPost {
 pub struct FormErrors(HashMap<String, String>);
 
 impl FormErrors {
-    fn from_error(e: ApiError) -> Self {
+    pub(crate) fn from_error(e: ApiError) -> Self {
         let mut map: HashMap<String, String> = e.fields.into_iter().map(|f| (f.field, f.message_zh)).collect();
         if map.is_empty() {
             map.insert(String::new(), e.message_zh);
@@ -647,6 +655,13 @@ impl FormErrors {
 
     pub fn class(&self, field: &str) -> &'static str {
         if self.0.contains_key(field) { "bad" } else { "" }
+    }
+
+    /// Every message, for forms that show them together.
+    pub fn all(&self) -> String {
+        let mut v: Vec<&str> = self.0.values().map(String::as_str).collect();
+        v.sort();
+        v.join("；")
     }
 
     /// Errors that belong to no field on the form.
@@ -927,7 +942,7 @@ async fn audit_page(
     }))
 }
 
-fn beijing_time(unix: i64) -> String {
+pub(crate) fn beijing_time(unix: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(unix)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
         .to_offset(time::macros::offset!(+8));

@@ -1,0 +1,59 @@
+//! Background jobs. Every node runs the loop; each run is claimed by a slot in `job_runs`, so
+//! with several nodes on one PostgreSQL the deadline scan runs exactly once per slot.
+
+use std::time::Duration;
+
+/// This process, as `job_runs` records who ran a slot.
+pub fn node_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    format!("{}:{}", if host.is_empty() { "node" } else { &host }, std::process::id())
+}
+
+/// The slot a moment falls in: its China date and the start of its interval, e.g.
+/// `2026-11-25T10:05` for five-minute intervals.
+pub fn slot(unix: i64, interval_seconds: u64) -> String {
+    let interval = interval_seconds.max(1) as i64;
+    let start = unix - unix.rem_euclid(interval);
+    let t = time::OffsetDateTime::from_unix_timestamp(start)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(time::macros::offset!(+8));
+    format!("{}T{:02}:{:02}", domain::fmt_date(t.date()), t.hour(), t.minute())
+}
+
+/// Runs the deadline scan now, if no other node has this slot.
+pub async fn tick(state: &web::AppState, interval_seconds: u64, node: &str) -> anyhow::Result<()> {
+    if let Err(e) = state.refresh_calendar().await {
+        tracing::warn!(error = %e, "calendar refresh failed");
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let slot = slot(now, interval_seconds);
+    match store::work::run_scheduled(&state.db, &state.calendar(), web::today(), &slot, node).await? {
+        Some(r) => tracing::info!(slot, reminded = r.reminded, escalated = r.escalated, "deadline scan"),
+        None => tracing::debug!(slot, "deadline scan taken by another node"),
+    }
+    Ok(())
+}
+
+pub async fn run_forever(state: web::AppState, interval_seconds: u64) {
+    let node = node_name();
+    let mut every = tokio::time::interval(Duration::from_secs(interval_seconds.max(1)));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(e) = tick(&state, interval_seconds, &node).await {
+            tracing::error!(error = %e, "background job failed; retried at the next tick");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slots_are_china_dates_and_interval_starts() {
+        // 2026-11-25 02:07:30 UTC is 10:07:30 in China.
+        let t = 1_795_572_450;
+        assert_eq!(super::slot(t, 300), "2026-11-25T10:05");
+        assert_eq!(super::slot(t, 86_400), "2026-11-25T08:00");
+        assert_eq!(super::slot(t + 600, 300), "2026-11-25T10:15");
+    }
+}
