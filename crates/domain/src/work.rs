@@ -205,10 +205,9 @@ impl WorkKind {
     pub fn sla(&self, priority: Priority) -> Sla {
         match priority {
             Priority::Normal => Sla { respond_days: self.respond_days, close_days: self.close_days },
-            Priority::Urgent => Sla {
-                respond_days: self.respond_days.min(self.urgent_close_days),
-                close_days: self.urgent_close_days,
-            },
+            Priority::Urgent => {
+                Sla { respond_days: self.respond_days.min(self.urgent_close_days), close_days: self.urgent_close_days }
+            }
         }
     }
 }
@@ -372,12 +371,10 @@ mod tests {
         assert!(may(above, WorkAction::Approve) && may(above, WorkAction::Reopen));
         assert!(may(requester, WorkAction::Rate) && !may(requester, WorkAction::Resolve));
         assert!(!may(Standing::default(), WorkAction::Comment));
-        assert_eq!(actions(WorkStatus::New, owner, false, false), vec![
-            WorkAction::Accept,
-            WorkAction::Resolve,
-            WorkAction::Pause,
-            WorkAction::Forward
-        ]);
+        assert_eq!(
+            actions(WorkStatus::New, owner, false, false),
+            vec![WorkAction::Accept, WorkAction::Resolve, WorkAction::Pause, WorkAction::Forward]
+        );
         assert_eq!(actions(WorkStatus::Closed, requester, false, false), vec![WorkAction::Rate]);
         assert!(actions(WorkStatus::Closed, requester, false, true).is_empty());
     }

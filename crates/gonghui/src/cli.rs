@@ -305,8 +305,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if meta.len() > 4 << 20 {
                 anyhow::bail!("日历文件不应超过 4 MB");
             }
-            let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", file.display()))?;
-            let is_ics = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("ics")) || text.contains("BEGIN:VCALENDAR");
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", file.display()))?;
+            let is_ics =
+                file.extension().is_some_and(|e| e.eq_ignore_ascii_case("ics")) || text.contains("BEGIN:VCALENDAR");
             let cal = if is_ics { domain::Calendar::from_ics(&text) } else { domain::Calendar::from_json(&text) }
                 .map_err(anyhow::Error::msg)?;
             let actor = system_actor(&db).await?;

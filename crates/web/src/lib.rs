@@ -42,10 +42,8 @@ pub struct Settings {
 
 impl AppState {
     pub fn new(db: store::Db, settings: Settings) -> Self {
-        let calendar = CalendarCell {
-            current: RwLock::new(Arc::new(domain::Calendar::official())),
-            version: Mutex::new(None),
-        };
+        let calendar =
+            CalendarCell { current: RwLock::new(Arc::new(domain::Calendar::official())), version: Mutex::new(None) };
         Self { db, inner: Arc::new(settings), calendar: Arc::new(calendar) }
     }
 

@@ -96,7 +96,11 @@ pub async fn list_items(
 /// One item with its timeline, files and the actions the caller may take.
 #[utoipa::path(get, path = "/api/v1/work/items/{id}", tag = "work", params(("id" = i64, Path)),
     responses((status = 200, body = ItemDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn get_item(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<ItemDetail> {
+pub async fn get_item(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<ItemDetail> {
     Ok(Json(store::work::get(&st.db, &st.calendar(), &s.actor, id, today()).await?))
 }
 
@@ -131,7 +135,11 @@ pub struct PageParams {
 /// reviews waiting below them; overdue first, then by deadline.
 #[utoipa::path(get, path = "/api/v1/work/inbox", tag = "work", params(PageParams),
     responses((status = 200, body = Inbox)), security(("bearer" = [])))]
-pub async fn inbox(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(p): ApiQuery<PageParams>) -> ApiResult<Inbox> {
+pub async fn inbox(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Inbox> {
     let paging = Paging::new(p.page, p.per_page);
     let t = today();
     let items = store::work::inbox(&st.db, &st.calendar(), &s.actor, paging, t).await?;
@@ -227,8 +235,10 @@ pub(crate) async fn attachment_response(
     att: i64,
 ) -> Result<Response, store::StoreError> {
     let (a, data) = store::work::attachment(&st.db, actor, id, att).await?;
-    let disposition =
-        format!("attachment; filename=\"file\"; filename*=UTF-8''{}", crate::auth::urlencode(&a.name).replace('+', "%20"));
+    let disposition = format!(
+        "attachment; filename=\"file\"; filename*=UTF-8''{}",
+        crate::auth::urlencode(&a.name).replace('+', "%20")
+    );
     Ok(([(header::CONTENT_TYPE, a.content_type), (header::CONTENT_DISPOSITION, disposition)], data).into_response())
 }
 
@@ -254,7 +264,11 @@ pub async fn read_notices(State(st): State<AppState>, ApiUser(s): ApiUser) -> Ap
 /// satisfaction (满意度).
 #[utoipa::path(get, path = "/api/v1/work/figures", tag = "work", params(FiguresQuery),
     responses((status = 200, body = Figures), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn figures(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<FiguresQuery>) -> ApiResult<Figures> {
+pub async fn figures(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<FiguresQuery>,
+) -> ApiResult<Figures> {
     Ok(Json(store::work::figures(&st.db, &s.actor, &q, today()).await?))
 }
 
@@ -363,7 +377,15 @@ pub(crate) fn chart_svg(f: &Figures) -> String {
         let raw = max / 4.0;
         let mag = 10f64.powf(raw.log10().floor());
         let norm = raw / mag;
-        (if norm <= 1.0 { 1.0 } else if norm <= 2.0 { 2.0 } else if norm <= 5.0 { 5.0 } else { 10.0 }) * mag
+        (if norm <= 1.0 {
+            1.0
+        } else if norm <= 2.0 {
+            2.0
+        } else if norm <= 5.0 {
+            5.0
+        } else {
+            10.0
+        }) * mag
     }
     .max(1.0);
     let top_value = step * 4.0;
@@ -477,7 +499,12 @@ pub(crate) async fn save_year(
     workdays: &str,
 ) -> Result<domain::calendar::Year, ApiError> {
     if !(2000..=2200).contains(&year) {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "year must be 2000–2200", "年份应在 2000 到 2200 之间"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "year must be 2000–2200",
+            "年份应在 2000 到 2200 之间",
+        ));
     }
     actor.require(actor.role.can_restructure()).map_err(ApiError::from)?;
     let cal = domain::Calendar::from_lines(year, days_off, workdays)

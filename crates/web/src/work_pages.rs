@@ -214,7 +214,9 @@ async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors
         errors,
         kinds: kinds
             .iter()
-            .map(|k| (k.kind.code, format!("{}·{}（{} 个工作日）", k.kind.mechanism, k.kind.label, k.normal.close_days)))
+            .map(|k| {
+                (k.kind.code, format!("{}·{}（{} 个工作日）", k.kind.mechanism, k.kind.label, k.normal.close_days))
+            })
             .collect(),
         departments,
         staff: !matches!(s.actor.scope, domain::Scope::OwnRecord { .. }),
@@ -287,7 +289,12 @@ async fn item_view(st: &AppState, s: &SessionInfo, id: i64, flash: String, error
     Ok(render(ItemPage { nav: nav(s), csrf: s.csrf.clone(), d, events, actions, flash, error, departments }))
 }
 
-async fn item_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Query(q): Query<Done>) -> PageResult {
+async fn item_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> PageResult {
     let flash = match q.done.as_str() {
         "created" => "已登记。".to_string(),
         "file" => "附件已上传。".to_string(),
@@ -310,7 +317,12 @@ struct ActPost {
     to_username: String,
 }
 
-async fn act_submit(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>, Form(f): Form<ActPost>) -> PageResult {
+async fn act_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ActPost>,
+) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let rating = match f.rating.trim() {
@@ -369,7 +381,11 @@ async fn file_upload(
     }
 }
 
-async fn file_download(State(st): State<AppState>, PageUser(s): PageUser, Path((id, att)): Path<(i64, i64)>) -> PageResult {
+async fn file_download(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path((id, att)): Path<(i64, i64)>,
+) -> PageResult {
     crate::work::attachment_response(&st, &s.actor, id, att).await.map_err(fail)
 }
 
@@ -412,7 +428,8 @@ impl FiguresPage {
 }
 
 fn figures_query(q: &FiguresQuery) -> String {
-    let pairs = [("union", &q.union), ("kind", &q.kind), ("department", &q.department), ("from", &q.from), ("to", &q.to)];
+    let pairs =
+        [("union", &q.union), ("kind", &q.kind), ("department", &q.department), ("from", &q.from), ("to", &q.to)];
     let q: Vec<(&str, String)> = pairs
         .into_iter()
         .filter_map(|(k, v)| v.as_ref().filter(|v| !v.trim().is_empty()).map(|v| (k, v.clone())))
@@ -435,7 +452,11 @@ async fn figures_page(State(st): State<AppState>, PageUser(s): PageUser, Query(q
     }))
 }
 
-async fn figures_export(State(st): State<AppState>, PageUser(s): PageUser, Query(q): Query<FiguresQuery>) -> PageResult {
+async fn figures_export(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Query(q): Query<FiguresQuery>,
+) -> PageResult {
     let f = store::work::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
     crate::work::xlsx_response(&f).map_err(fail)
 }
@@ -504,9 +525,21 @@ fn month_grid(cal: &domain::Calendar, year: i32) -> Vec<Month> {
         .collect()
 }
 
-fn calendar_view(st: &AppState, s: &SessionInfo, year: i32, flash: String, error: String, text: Option<(String, String)>) -> PageResult {
+fn calendar_view(
+    st: &AppState,
+    s: &SessionInfo,
+    year: i32,
+    flash: String,
+    error: String,
+    text: Option<(String, String)>,
+) -> PageResult {
     if !(2000..=2200).contains(&year) {
-        return Err(fail(ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such year", "年份应在 2000 到 2200 之间")));
+        return Err(fail(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such year",
+            "年份应在 2000 到 2200 之间",
+        )));
     }
     let cal = st.calendar();
     let y = cal.year(year);
@@ -516,8 +549,10 @@ fn calendar_view(st: &AppState, s: &SessionInfo, year: i32, flash: String, error
             y.makeup_workdays.iter().map(|d| format!("{d}\n")).collect(),
         )
     });
-    let start = time::Date::from_calendar_date(year, time::Month::January, 1).map_err(|_| fail(store::StoreError::NotFound))?;
-    let end = time::Date::from_calendar_date(year, time::Month::December, 31).map_err(|_| fail(store::StoreError::NotFound))?;
+    let start =
+        time::Date::from_calendar_date(year, time::Month::January, 1).map_err(|_| fail(store::StoreError::NotFound))?;
+    let end = time::Date::from_calendar_date(year, time::Month::December, 31)
+        .map_err(|_| fail(store::StoreError::NotFound))?;
     let working_days = cal.working_days_between(start, end) + cal.is_working_day(start) as i64;
     Ok(render(CalendarPage {
         nav: nav(s),
@@ -538,8 +573,17 @@ async fn calendar_now(PageUser(_s): PageUser) -> Response {
     Redirect::to(&format!("/calendar/{}", today().year())).into_response()
 }
 
-async fn calendar_page(State(st): State<AppState>, PageUser(s): PageUser, Path(year): Path<i32>, Query(q): Query<Done>) -> PageResult {
-    let flash = if q.done == "saved" { "已保存，所有到期日从现在起按新的安排计算。".to_string() } else { String::new() };
+async fn calendar_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(year): Path<i32>,
+    Query(q): Query<Done>,
+) -> PageResult {
+    let flash = if q.done == "saved" {
+        "已保存，所有到期日从现在起按新的安排计算。".to_string()
+    } else {
+        String::new()
+    };
     calendar_view(&st, &s, year, flash, String::new(), None)
 }
 

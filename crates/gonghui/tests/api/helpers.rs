@@ -17,6 +17,8 @@ pub fn id_no(area: &str, birth: &str, seq: u32) -> String {
 pub struct TestApp {
     pub address: String,
     pub db: Db,
+    /// What the app was started with (for starting a second node on the same database).
+    pub settings: Settings,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
     /// Ids of the fixture members: one in town A's grassroots union, one in town B's.
@@ -41,6 +43,8 @@ pub async fn spawn_app() -> TestApp {
         data_dir: dir.path().to_path_buf(),
         listen: "127.0.0.1:0".into(),
         id_key: Some("11".repeat(32)),
+        // Tests run the deadline scan themselves, on the dates they choose.
+        jobs_interval_seconds: 0,
         ..Settings::default()
     };
     let db = open_db(&settings).await.expect("database");
@@ -50,7 +54,7 @@ pub async fn spawn_app() -> TestApp {
     tokio::spawn(app.run_until_stopped());
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    TestApp { address, db, client, _dir: dir, member_a, member_b }
+    TestApp { address, db, settings, client, _dir: dir, member_a, member_b }
 }
 
 async fn fresh_postgres(admin_url: &str) -> String {

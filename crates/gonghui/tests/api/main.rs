@@ -11,3 +11,4 @@ mod members;
 mod pages;
 mod scope;
 mod unions;
+mod work;

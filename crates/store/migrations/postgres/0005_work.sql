@@ -76,7 +76,8 @@ CREATE TABLE work_events (
     action      TEXT    NOT NULL,
     from_status TEXT,
     to_status   TEXT,
-    note        TEXT
+    note        TEXT,
+    rating      BIGINT                    -- for rate: the 1–5 given (ratings before a reopening count too)
 );
 CREATE INDEX work_events_item ON work_events(item_id, id);
 

@@ -10,8 +10,14 @@ use domain::work::{self, Priority, Sla, Standing, WorkAction, WorkKind, WorkStat
 use domain::{Calendar, Invalid, OrgPath, Role, Scope, fmt_date};
 use serde::Serialize;
 use sqlx::AnyConnection;
-use std::collections::HashMap;
 use time::Date;
+
+mod figures;
+mod scan;
+
+pub use figures::{ChildFigures, FigureRow, Figures, FiguresQuery, MonthFigures, figures, rebuild_stats};
+use figures::{Delta, bump, month};
+pub use scan::{ScanReport, run_scheduled, scan};
 
 const COLUMNS: &str = "w.id, w.kind, w.title, w.body, w.priority, w.status, w.subject_type, w.subject_id, \
      w.subject_name, w.requester_user_id, w.requester_member_id, w.requester_name, w.origin_union_id, \
@@ -100,12 +106,12 @@ impl Item {
         let status = self.status();
         self.status_label = status.label().to_string();
         self.priority_label = Priority::parse(&self.priority).map(|p| p.label()).unwrap_or("一般").to_string();
-        if status.is_open() && status != WorkStatus::Paused {
-            if let Some(due) = domain::parse_date(&self.due) {
-                let left = cal.working_days_between(today, due);
-                self.days_left = Some(left);
-                self.overdue = due < today;
-            }
+        if status.is_open()
+            && status != WorkStatus::Paused
+            && let Some(due) = domain::parse_date(&self.due)
+        {
+            self.days_left = Some(cal.working_days_between(today, due));
+            self.overdue = due < today;
         }
         self
     }
@@ -231,7 +237,8 @@ pub async fn set_sla(db: &Db, actor: &Actor, kind: &str, priority: &str, sla: Sl
     .bind(crate::now())
     .execute(&mut *tx)
     .await?;
-    let detail = format!("{} {}：受理 {} 天，办结 {} 天", kind.label, priority.label(), sla.respond_days, sla.close_days);
+    let detail =
+        format!("{} {}：受理 {} 天，办结 {} 天", kind.label, priority.label(), sla.respond_days, sla.close_days);
     audit::record(&mut tx, actor, "work.sla", "work_kind", kind.code, Some(detail)).await?;
     tx.commit().await?;
     kinds(db).await?.into_iter().find(|k| k.kind.code == kind.code).ok_or(StoreError::NotFound)
@@ -311,7 +318,9 @@ async fn resolve_owner(
                 .fetch_optional(&mut *conn)
                 .await?;
         let Some((id, role, union_id, department_id)) = row.filter(|r| r.1 != Role::Member.code()) else {
-            return Err(Invalid::new("owner_username", format!("没有名为“{name}”的工作人员"), "no such staff user").into());
+            return Err(
+                Invalid::new("owner_username", format!("没有名为“{name}”的工作人员"), "no such staff user").into()
+            );
         };
         let _ = role;
         let (union_id, path) = match union_id {
@@ -330,10 +339,12 @@ async fn resolve_owner(
     }
     if let Some(code) = union_code.map(str::trim).filter(|s| !s.is_empty()) {
         let u = crate::unions::visible_by_code(conn, actor, code).await.map_err(|e| match e {
-            StoreError::NotFound => {
-                Invalid::new("union_code", format!("找不到工会“{code}”，或不在您的管辖范围内"), "no such union in your scope")
-                    .into()
-            }
+            StoreError::NotFound => Invalid::new(
+                "union_code",
+                format!("找不到工会“{code}”，或不在您的管辖范围内"),
+                "no such union in your scope",
+            )
+            .into(),
             e => e,
         })?;
         return Ok(Owner { union_id: u.id, path: u.path, department_id: None, user_id: None });
@@ -380,10 +391,14 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
         Some(p) => Priority::parse(p).map_err(|e| errors.push(e)).unwrap_or(Priority::Normal),
         None => Priority::Normal,
     };
-    let received = received_on(f, today).map_err(|e| match e {
-        StoreError::Invalid(i) => errors.push(i),
-        _ => {}
-    });
+    let received = match received_on(f, today) {
+        Ok(d) => Some(d),
+        Err(StoreError::Invalid(i)) => {
+            errors.push(i);
+            None
+        }
+        Err(e) => return Err(e),
+    };
     if !errors.is_empty() {
         return Err(StoreError::InvalidFields(errors));
     }
@@ -394,11 +409,10 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
     // Who it is for, and where it belongs.
     let (home, requester_member_id, mut subject) = match &actor.scope {
         Scope::OwnRecord { member_id } => {
-            let (union_id, name): (i64, String) =
-                sqlx::query_as("SELECT union_id, name FROM members WHERE id = $1")
-                    .bind(*member_id)
-                    .fetch_one(&mut *conn)
-                    .await?;
+            let (union_id, name): (i64, String) = sqlx::query_as("SELECT union_id, name FROM members WHERE id = $1")
+                .bind(*member_id)
+                .fetch_one(&mut *conn)
+                .await?;
             let path = union_path(conn, union_id).await?.0;
             ((union_id, path), Some(*member_id), Some(("member".to_string(), *member_id, name)))
         }
@@ -428,15 +442,13 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
         .await?
     };
     let mut requester_member_id = requester_member_id;
-    if !is_member {
-        if let Some(t) = f.subject_type.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let id = f.subject_id.ok_or_else(|| Invalid::new("subject_id", "请指明对象编号", "subject_id is required"))?;
-            let name = subject_name(conn, actor, t, id).await?;
-            if t == "member" {
-                requester_member_id = Some(id);
-            }
-            subject = Some((t.to_string(), id, name));
+    if !is_member && let Some(t) = f.subject_type.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let id = f.subject_id.ok_or_else(|| Invalid::new("subject_id", "请指明对象编号", "subject_id is required"))?;
+        let name = subject_name(conn, actor, t, id).await?;
+        if t == "member" {
+            requester_member_id = Some(id);
         }
+        subject = Some((t.to_string(), id, name));
     }
     let sla = sla_for(conn, kind, priority).await?;
     let respond_due = cal.add_working_days(received, sla.respond_days);
@@ -465,10 +477,14 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
     let id: i64 = q.into_query_scalar().fetch_one(&mut *conn).await?;
     let note = format!("{}，{} 个工作日内办结（{} 前）", priority.label(), sla.close_days, fmt_date(due));
     event(conn, actor, id, today, WorkAction::Create, None, Some(WorkStatus::New), Some(note)).await?;
-    bump(conn, &origin.path, owner.department_id.unwrap_or(0), kind.code, &month(received), Delta {
-        received: 1,
-        ..Delta::default()
-    })
+    bump(
+        conn,
+        &origin.path,
+        owner.department_id.unwrap_or(0),
+        kind.code,
+        &month(received),
+        Delta { received: 1, ..Delta::default() },
+    )
     .await?;
     audit::record(conn, actor, "work.create", "work_item", id, Some(format!("{}：{title}", kind.label))).await?;
     tx.commit().await?;
@@ -476,7 +492,8 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
 }
 
 async fn subject_name(conn: &mut AnyConnection, actor: &Actor, kind: &str, id: i64) -> Result<String> {
-    let not_found = || Invalid::new("subject_id", "找不到该对象，或不在您的管辖范围内", "no such subject in your scope");
+    let not_found =
+        || Invalid::new("subject_id", "找不到该对象，或不在您的管辖范围内", "no such subject in your scope");
     let name: Option<String> = match kind {
         "member" => {
             let mut q = Sql::new("SELECT m.name FROM members m WHERE m.id = ");
@@ -706,12 +723,14 @@ pub struct Header {
 
 pub async fn header(db: &Db, cal: &Calendar, actor: &Actor, today: Date) -> Result<Header> {
     let next = today.year() + 1;
-    let calendar_missing = (actor.role.can_restructure() && today.month() == time::Month::December && !cal.knows(next))
-        .then_some(next);
+    let calendar_missing =
+        (actor.role.can_restructure() && today.month() == time::Month::December && !cal.knows(next)).then_some(next);
     Ok(Header { counts: counts(db, actor, today).await?, calendar_missing })
 }
 
 // ---------- acting ----------
+
+type Recipient = (Option<i64>, Option<i64>, Option<i64>, String);
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -761,7 +780,8 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
     let mut set = Sql::new("UPDATE work_items SET status = ");
     set.bind(to.code()).push(", updated_at = ").bind(crate::now());
     let mut note = optional_note(f)?;
-    let mut notify: Vec<(Option<i64>, Option<i64>, Option<i64>, String)> = Vec::new();
+    // (person, union, department, text) of each notice to send.
+    let mut notify: Vec<Recipient> = Vec::new();
     let mut reopen_to_superior = false;
     match action {
         WorkAction::Accept => {
@@ -791,7 +811,12 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
                 Some(n) => format!("转至{label}：{n}"),
                 None => format!("转至{label}"),
             });
-            notify.push((owner.user_id, Some(owner.union_id), owner.department_id, format!("新转办事项：{}", item.title)));
+            notify.push((
+                owner.user_id,
+                Some(owner.union_id),
+                owner.department_id,
+                format!("新转办事项：{}", item.title),
+            ));
         }
         WorkAction::Pause => {
             note = Some(note_required(f, "暂停原因")?);
@@ -810,7 +835,8 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
             note = Some(format!("暂停 {n} 个工作日，期限顺延{}", note.map(|n| format!("；{n}")).unwrap_or_default()));
         }
         WorkAction::Resolve => {
-            let result = work::text_field("result", "办理结果", f.result.as_deref().unwrap_or(""), work::MAX_TEXT_CHARS)?;
+            let result =
+                work::text_field("result", "办理结果", f.result.as_deref().unwrap_or(""), work::MAX_TEXT_CHARS)?;
             set.push(", result = ").bind(result.clone());
             if item.responded_on.is_none() {
                 set.push(", responded_on = ").bind(t.clone());
@@ -827,10 +853,12 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
         WorkAction::Reopen => {
             note = Some(note_required(f, "重新办理的原因")?);
             reopen(conn, cal, &mut set, &item, kind, today).await?;
-            notify.push((item.owner_user_id, Some(item.owner_union_id), item.owner_department_id, format!(
-                "事项已重新办理：{}",
-                item.title
-            )));
+            notify.push((
+                item.owner_user_id,
+                Some(item.owner_union_id),
+                item.owner_department_id,
+                format!("事项已重新办理：{}", item.title),
+            ));
         }
         WorkAction::Rate => {
             let rating = work::check_rating(f.rating.unwrap_or(0))?;
@@ -838,11 +866,14 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
             set.push(", rating = ").bind(rating).push(", rating_comment = ").bind(comment.clone());
             set.push(", rated_on = ").bind(t.clone());
             let satisfied = work::satisfied(rating);
-            bump(conn, &item.path, item.origin_department_id, &item.kind, &month(today), Delta {
-                rated: 1,
-                satisfied: satisfied as i64,
-                ..Delta::default()
-            })
+            bump(
+                conn,
+                &item.path,
+                item.origin_department_id,
+                &item.kind,
+                &month(today),
+                Delta { rated: 1, satisfied: satisfied as i64, ..Delta::default() },
+            )
             .await?;
             note = Some(format!("{rating} 分{}", comment.map(|c| format!("：{c}")).unwrap_or_default()));
             reopen_to_superior = !satisfied;
@@ -854,7 +885,8 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
     }
     set.push(" WHERE id = ").bind(id);
     set.query().execute(&mut *conn).await?;
-    event(conn, actor, id, today, action, Some(from), Some(to), note).await?;
+    let rating = if action == WorkAction::Rate { f.rating } else { None };
+    rated_event(conn, actor, id, today, action, Some(from), Some(to), note, rating).await?;
     if reopen_to_superior {
         // 不满意 goes back to the level above the owner, who reviews how it was handled.
         let target = superior(conn, item.owner_union_id, item.owner_department_id, kind).await?;
@@ -866,9 +898,16 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
         set.push(" WHERE id = ").bind(id);
         set.query().execute(&mut *conn).await?;
         let label = owner_label(conn, &target).await?;
-        event(conn, actor, id, today, WorkAction::Reopen, Some(WorkStatus::Closed), Some(WorkStatus::New), Some(
-            format!("评价不满意，转{label}复核"),
-        ))
+        event(
+            conn,
+            actor,
+            id,
+            today,
+            WorkAction::Reopen,
+            Some(WorkStatus::Closed),
+            Some(WorkStatus::New),
+            Some(format!("评价不满意，转{label}复核")),
+        )
         .await?;
         let text = format!("不满意评价，请复核：{}", item.title);
         notify.push((None, Some(target.union_id), target.department_id, text.clone()));
@@ -892,12 +931,14 @@ async fn close(conn: &mut AnyConnection, cal: &Calendar, set: &mut Sql, item: &I
     if !on_time {
         set.push(", breached = 1");
     }
-    bump(conn, &item.path, item.origin_department_id, &item.kind, &month(today), Delta {
-        closed: 1,
-        on_time: on_time as i64,
-        close_days: days,
-        ..Delta::default()
-    })
+    bump(
+        conn,
+        &item.path,
+        item.origin_department_id,
+        &item.kind,
+        &month(today),
+        Delta { closed: 1, on_time: on_time as i64, close_days: days, ..Delta::default() },
+    )
     .await
 }
 
@@ -911,12 +952,19 @@ async fn reopen(
     today: Date,
 ) -> Result<()> {
     if let Some(closed) = item.closed_on.as_deref() {
-        bump(conn, &item.path, item.origin_department_id, &item.kind, &closed[..7.min(closed.len())], Delta {
-            closed: -1,
-            on_time: -item.on_time.unwrap_or(0),
-            close_days: -item.close_days.unwrap_or(0),
-            ..Delta::default()
-        })
+        bump(
+            conn,
+            &item.path,
+            item.origin_department_id,
+            &item.kind,
+            &closed[..7.min(closed.len())],
+            Delta {
+                closed: -1,
+                on_time: -item.on_time.unwrap_or(0),
+                close_days: -item.close_days.unwrap_or(0),
+                ..Delta::default()
+            },
+        )
         .await?;
     }
     let priority = Priority::parse(&item.priority).unwrap_or(Priority::Normal);
@@ -987,13 +1035,29 @@ async fn event(
     to: Option<WorkStatus>,
     note: Option<String>,
 ) -> Result<()> {
+    rated_event(conn, actor, item_id, today, action, from, to, note, None).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn rated_event(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    item_id: i64,
+    today: Date,
+    action: WorkAction,
+    from: Option<WorkStatus>,
+    to: Option<WorkStatus>,
+    note: Option<String>,
+    rating: Option<i64>,
+) -> Result<()> {
     let mut q = Sql::new(
-        "INSERT INTO work_events (item_id, at, on_date, user_id, username, action, from_status, to_status, note) VALUES (",
+        "INSERT INTO work_events (item_id, at, on_date, user_id, username, action, from_status, to_status, note, \
+         rating) VALUES (",
     );
     q.bind(item_id).push(", ").bind(crate::now()).push(", ").bind(fmt_date(today)).push(", ");
     q.bind(actor.user_id).push(", ").bind(actor.username.as_str()).push(", ").bind(action.code()).push(", ");
     q.bind(from.map(|s| s.code().to_string())).push(", ").bind(to.map(|s| s.code().to_string()));
-    q.push(", ").bind(note).push(")");
+    q.push(", ").bind(note).push(", ").bind(rating).push(")");
     q.query().execute(conn).await?;
     Ok(())
 }
@@ -1048,7 +1112,8 @@ pub async fn attach(
 pub async fn attachment(db: &Db, actor: &Actor, id: i64, att_id: i64) -> Result<(Attachment, Vec<u8>)> {
     let mut conn = db.pool().acquire().await?;
     fetch(&mut conn, actor, id, false, db.backend()).await?;
-    let row: Option<(i64, String, String, i64, String, i64, Vec<u8>)> = sqlx::query_as(
+    type Row = (i64, String, String, i64, String, i64, Vec<u8>);
+    let row: Option<Row> = sqlx::query_as(
         "SELECT id, name, content_type, size, username, at, data FROM work_attachments WHERE id = $1 AND item_id = $2",
     )
     .bind(att_id)
@@ -1080,15 +1145,17 @@ async fn notice(
 ) -> Result<()> {
     // A person's notice goes to them; otherwise to their union (and department).
     let (union, department) = if user.is_some() { (None, None) } else { (union, department) };
-    sqlx::query("INSERT INTO notices (user_id, union_id, department_id, item_id, text, at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(user)
-        .bind(union)
-        .bind(department)
-        .bind(item_id)
-        .bind(text.to_string())
-        .bind(crate::now())
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO notices (user_id, union_id, department_id, item_id, text, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(user)
+    .bind(union)
+    .bind(department)
+    .bind(item_id)
+    .bind(text.to_string())
+    .bind(crate::now())
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -1118,499 +1185,4 @@ pub async fn mark_notices_read(db: &Db, actor: &Actor) -> Result<u64> {
     notices_filter(actor, &mut q);
     q.push(")");
     Ok(q.query().execute(db.pool()).await?.rows_affected())
-}
-
-// ---------- figures ----------
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Delta {
-    received: i64,
-    closed: i64,
-    on_time: i64,
-    close_days: i64,
-    rated: i64,
-    satisfied: i64,
-}
-
-impl Delta {
-    fn add(&mut self, o: Delta) {
-        self.received += o.received;
-        self.closed += o.closed;
-        self.on_time += o.on_time;
-        self.close_days += o.close_days;
-        self.rated += o.rated;
-        self.satisfied += o.satisfied;
-    }
-}
-
-fn month(d: Date) -> String {
-    format!("{:04}-{:02}", d.year(), d.month() as u8)
-}
-
-/// Counts a change for the origin union and every union above it.
-async fn bump(conn: &mut AnyConnection, path: &str, department: i64, kind: &str, month: &str, d: Delta) -> Result<()> {
-    let ids = OrgPath::parse(path).map(|p| p.ids()).unwrap_or_default();
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<(i64, i64, String, String, Delta)> =
-        ids.into_iter().map(|u| (u, department, kind.to_string(), month.to_string(), d)).collect();
-    upsert_stats(conn, &rows).await
-}
-
-async fn upsert_stats(conn: &mut AnyConnection, rows: &[(i64, i64, String, String, Delta)]) -> Result<()> {
-    let mut q = Sql::new(
-        "INSERT INTO work_stats (union_id, department_id, kind, month, received, closed, on_time, close_days, \
-         rated, satisfied) VALUES ",
-    );
-    for (i, (u, dept, kind, month, d)) in rows.iter().enumerate() {
-        q.push(if i == 0 { "(" } else { ", (" });
-        q.bind(*u).push(", ").bind(*dept).push(", ").bind(kind.as_str()).push(", ").bind(month.as_str());
-        for v in [d.received, d.closed, d.on_time, d.close_days, d.rated, d.satisfied] {
-            q.push(", ").bind(v);
-        }
-        q.push(")");
-    }
-    q.push(
-        " ON CONFLICT (union_id, month, kind, department_id) DO UPDATE SET \
-         received = work_stats.received + excluded.received, closed = work_stats.closed + excluded.closed, \
-         on_time = work_stats.on_time + excluded.on_time, close_days = work_stats.close_days + excluded.close_days, \
-         rated = work_stats.rated + excluded.rated, satisfied = work_stats.satisfied + excluded.satisfied",
-    );
-    q.into_query().execute(conn).await?;
-    Ok(())
-}
-
-/// Recounts every figure from the items (after unions move, or to check the running counts).
-pub async fn rebuild_stats(db: &Db) -> Result<()> {
-    let mut acc: HashMap<(i64, i64, String, String), Delta> = HashMap::new();
-    let queries = [
-        "SELECT path, origin_department_id, kind, substr(received_on, 1, 7), count(*), 0, 0, 0, 0 \
-         FROM work_items GROUP BY path, origin_department_id, kind, substr(received_on, 1, 7)",
-        "SELECT path, origin_department_id, kind, substr(closed_on, 1, 7), 0, count(*), sum(on_time), sum(close_days), 0 \
-         FROM work_items WHERE closed_on IS NOT NULL GROUP BY path, origin_department_id, kind, substr(closed_on, 1, 7)",
-        "SELECT path, origin_department_id, kind, substr(rated_on, 1, 7), 0, 0, 0, 0, count(*) \
-         FROM work_items WHERE rated_on IS NOT NULL GROUP BY path, origin_department_id, kind, substr(rated_on, 1, 7)",
-    ];
-    for (i, sql) in queries.iter().enumerate() {
-        // CAST keeps PostgreSQL's sum(bigint) (numeric) readable as an integer.
-        let sql = sql.replace("sum(on_time)", "CAST(sum(on_time) AS BIGINT)").replace(
-            "sum(close_days)",
-            "CAST(sum(close_days) AS BIGINT)",
-        );
-        let rows: Vec<(String, i64, String, String, i64, i64, i64, i64, i64)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
-        for (path, dept, kind, month, received, closed, on_time, close_days, rated) in rows {
-            let d = Delta { received, closed, on_time, close_days, rated, satisfied: 0 };
-            for u in OrgPath::parse(&path).map(|p| p.ids()).unwrap_or_default() {
-                acc.entry((u, dept, kind.clone(), month.clone())).or_default().add(d);
-            }
-        }
-        if i == 2 {
-            let sat: Vec<(String, i64, String, String, i64)> = sqlx::query_as(
-                "SELECT path, origin_department_id, kind, substr(rated_on, 1, 7), count(*) FROM work_items \
-                 WHERE rated_on IS NOT NULL AND rating > 2 GROUP BY path, origin_department_id, kind, substr(rated_on, 1, 7)",
-            )
-            .fetch_all(db.pool())
-            .await?;
-            for (path, dept, kind, month, n) in sat {
-                for u in OrgPath::parse(&path).map(|p| p.ids()).unwrap_or_default() {
-                    acc.entry((u, dept, kind.clone(), month.clone())).or_default().satisfied += n;
-                }
-            }
-        }
-    }
-    let mut tx = db.write_tx().await?;
-    sqlx::query("DELETE FROM work_stats").execute(&mut *tx).await?;
-    let rows: Vec<(i64, i64, String, String, Delta)> =
-        acc.into_iter().map(|((u, dept, kind, month), d)| (u, dept, kind, month, d)).collect();
-    for chunk in rows.chunks(500) {
-        upsert_stats(&mut tx, chunk).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FiguresQuery {
-    /// The union whose subtree is counted (code); default: the caller's whole scope.
-    pub union: Option<String>,
-    /// A county department (name): only items routed to it.
-    pub department: Option<String>,
-    pub kind: Option<String>,
-    /// First month, YYYY-MM (default: eleven months before `to`).
-    pub from: Option<String>,
-    /// Last month, YYYY-MM (default: this month).
-    pub to: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
-pub struct FigureRow {
-    pub received: i64,
-    pub closed: i64,
-    pub closed_on_time: i64,
-    /// 按期办结率: closed on time / closed, 0–1.
-    pub on_time_rate: Option<f64>,
-    /// Average working days from receipt to closure.
-    pub avg_close_days: Option<f64>,
-    pub rated: i64,
-    pub satisfied: i64,
-    /// 满意度: ratings of 3–5 / ratings, 0–1.
-    pub satisfaction_rate: Option<f64>,
-    /// Open items past their deadline today (not by month).
-    pub overdue_now: i64,
-}
-
-impl FigureRow {
-    fn from_sums(d: Delta, overdue_now: i64) -> Self {
-        let ratio = |a: i64, b: i64| if b > 0 { Some(a as f64 / b as f64) } else { None };
-        FigureRow {
-            received: d.received,
-            closed: d.closed,
-            closed_on_time: d.on_time,
-            on_time_rate: ratio(d.on_time, d.closed),
-            avg_close_days: ratio(d.close_days, d.closed),
-            rated: d.rated,
-            satisfied: d.satisfied,
-            satisfaction_rate: ratio(d.satisfied, d.rated),
-            overdue_now,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct MonthFigures {
-    /// YYYY-MM
-    pub month: String,
-    #[serde(flatten)]
-    pub figures: FigureRow,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ChildFigures {
-    pub code: String,
-    pub name: String,
-    pub level: String,
-    #[serde(flatten)]
-    pub figures: FigureRow,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Figures {
-    pub union_code: String,
-    pub union_name: String,
-    /// The union above, when the caller may see it (for going back up).
-    pub parent_code: Option<String>,
-    pub department: Option<String>,
-    pub kind: Option<String>,
-    pub from: String,
-    pub to: String,
-    pub total: FigureRow,
-    pub months: Vec<MonthFigures>,
-    /// The same figures for each union directly below (drill-down).
-    pub children: Vec<ChildFigures>,
-}
-
-fn parse_month(field: &'static str, s: &str) -> Result<(i32, u8)> {
-    let bad = || Invalid::new(field, "月份应为 YYYY-MM", "month must be YYYY-MM");
-    let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-    let (y, m): (i32, u8) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if !(1900..=2200).contains(&y) || !(1..=12).contains(&m) {
-        return Err(bad().into());
-    }
-    Ok((y, m))
-}
-
-fn months_between(from: (i32, u8), to: (i32, u8)) -> Vec<String> {
-    let mut out = Vec::new();
-    let (mut y, mut m) = from;
-    while (y, m) <= to {
-        out.push(format!("{y:04}-{m:02}"));
-        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    }
-    out
-}
-
-pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> Result<Figures> {
-    let Scope::Subtree(root) = &actor.scope else {
-        return Err(StoreError::Forbidden);
-    };
-    let to = match f.to.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_month("to", s)?,
-        None => (today.year(), today.month() as u8),
-    };
-    let from = match f.from.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => parse_month("from", s)?,
-        None if to.1 == 12 => (to.0, 1),
-        None => (to.0 - 1, to.1 + 1),
-    };
-    let months = months_between(from, to);
-    if months.is_empty() || months.len() > 120 {
-        return Err(Invalid::new("from", "起止月份应在 10 年以内，且起始不晚于截止", "from must be before to, within 10 years")
-            .into());
-    }
-    let mut conn = db.pool().acquire().await?;
-    let union = match f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => crate::unions::visible_by_code(&mut conn, actor, code).await?,
-        None => {
-            let id = root.ids().last().copied().ok_or(StoreError::NotFound)?;
-            crate::unions::by_id(db, id).await?
-        }
-    };
-    let kind = match f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(k) => Some(work::kind(k)?),
-        None => None,
-    };
-    let department = match f.department.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(d) => Some((d.to_string(), department_by_name(&mut conn, d).await?)),
-        None => None,
-    };
-    let filters = |q: &mut Sql, alias: &str, dept_col: &str| {
-        if let Some(k) = kind {
-            q.push(&format!(" AND {alias}.kind = ")).bind(k.code);
-        }
-        if let Some((_, d)) = &department {
-            q.push(&format!(" AND {alias}.{dept_col} = ")).bind(*d);
-        }
-    };
-    let (first, last) = (months[0].clone(), months[months.len() - 1].clone());
-    let sums = "CAST(sum(s.received) AS BIGINT), CAST(sum(s.closed) AS BIGINT), CAST(sum(s.on_time) AS BIGINT), \
-                CAST(sum(s.close_days) AS BIGINT), CAST(sum(s.rated) AS BIGINT), CAST(sum(s.satisfied) AS BIGINT)";
-    // By month, for the union itself (its row already holds its whole subtree).
-    let mut q = Sql::new(&format!("SELECT s.month, {sums} FROM work_stats s WHERE s.union_id = "));
-    q.bind(union.id).push(" AND s.month >= ").bind(first.as_str()).push(" AND s.month <= ").bind(last.as_str());
-    filters(&mut q, "s", "department_id");
-    q.push(" GROUP BY s.month");
-    type Sums = (String, i64, i64, i64, i64, i64, i64);
-    let rows: Vec<Sums> = q.query_as().fetch_all(&mut *conn).await?;
-    let by_month: HashMap<String, Delta> = rows
-        .into_iter()
-        .map(|(m, received, closed, on_time, close_days, rated, satisfied)| {
-            (m, Delta { received, closed, on_time, close_days, rated, satisfied })
-        })
-        .collect();
-    let mut total = Delta::default();
-    for d in by_month.values() {
-        total.add(*d);
-    }
-    // Drill-down: each child union's own rows.
-    let mut q = Sql::new(&format!(
-        "SELECT u.code, u.name, u.level, u.path, {sums} FROM unions u LEFT JOIN work_stats s ON s.union_id = u.id \
-         AND s.month >= "
-    ));
-    q.bind(first.as_str()).push(" AND s.month <= ").bind(last.as_str());
-    filters(&mut q, "s", "department_id");
-    q.push(" WHERE u.parent_id = ").bind(union.id);
-    q.push(" GROUP BY u.id, u.code, u.name, u.level, u.path ORDER BY u.code");
-    type ChildSums = (String, String, String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-    let child_rows: Vec<ChildSums> = q.query_as().fetch_all(&mut *conn).await?;
-    // Overdue now: open items past their deadline, by origin union, folded into the children.
-    let mut q = Sql::new("SELECT w.path, count(*) FROM work_items w WHERE w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ");
-    q.bind(fmt_date(today));
-    q.within("w.path", &union.org_path());
-    filters(&mut q, "w", "origin_department_id");
-    q.push(" GROUP BY w.path");
-    let overdue: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
-    let overdue_total: i64 = overdue.iter().map(|o| o.1).sum();
-    let children = child_rows
-        .into_iter()
-        .map(|(code, name, level, path, r, c, o, cd, ra, sa)| {
-            let d = Delta {
-                received: r.unwrap_or(0),
-                closed: c.unwrap_or(0),
-                on_time: o.unwrap_or(0),
-                close_days: cd.unwrap_or(0),
-                rated: ra.unwrap_or(0),
-                satisfied: sa.unwrap_or(0),
-            };
-            let od = overdue.iter().filter(|(p, _)| p.starts_with(&path)).map(|o| o.1).sum();
-            ChildFigures { code, name, level, figures: FigureRow::from_sums(d, od) }
-        })
-        .collect();
-    let parent_code = match union.parent_id {
-        Some(p) => {
-            let parent = crate::unions::by_id(db, p).await?;
-            actor.scope.sees_union(&parent.org_path()).then_some(parent.code)
-        }
-        None => None,
-    };
-    Ok(Figures {
-        union_code: union.code,
-        union_name: union.name,
-        parent_code,
-        department: department.map(|d| d.0),
-        kind: kind.map(|k| k.code.to_string()),
-        from: first,
-        to: last,
-        total: FigureRow::from_sums(total, overdue_total),
-        months: months
-            .into_iter()
-            .map(|m| {
-                let d = by_month.get(&m).copied().unwrap_or_default();
-                MonthFigures { month: m, figures: FigureRow::from_sums(d, 0) }
-            })
-            .collect(),
-        children,
-    })
-}
-
-// ---------- the deadline scan ----------
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct ScanReport {
-    pub reminded: u64,
-    pub escalated: u64,
-    pub response_breaches: u64,
-}
-
-/// Reminds owners of items due on the next working day, escalates items past their deadline
-/// one level up, and flags late first responses. Each change is conditional on the state it
-/// was decided from, so two scans at once (two nodes) never remind or escalate twice.
-pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
-    let system = Actor {
-        user_id: None,
-        username: "system".into(),
-        role: Role::CountyAdmin,
-        scope: Scope::Subtree(OrgPath::root(0)),
-        department_id: None,
-        ip: None,
-    };
-    let t = fmt_date(today);
-    let next = fmt_date(cal.add_working_days(today, 1));
-    let mut report = ScanReport::default();
-
-    report.response_breaches = sqlx::query(
-        "UPDATE work_items SET breached = 1 WHERE closed_on IS NULL AND status = 'new' AND respond_due < $1 \
-         AND breached = 0",
-    )
-    .bind(t.clone())
-    .execute(db.pool())
-    .await?
-    .rows_affected();
-
-    type Due = (i64, String, String, Option<i64>, i64, Option<i64>, String, String);
-    let select = "SELECT id, due, title, owner_user_id, owner_union_id, owner_department_id, kind, status \
-                  FROM work_items WHERE closed_on IS NULL AND due";
-    let reminders: Vec<Due> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{select} > $1 AND due <= $2 AND status IN ('new', 'in_progress') \
-         AND (reminded_due IS NULL OR reminded_due <> due) ORDER BY due, id"
-    )))
-    .bind(t.clone())
-    .bind(next)
-    .fetch_all(db.pool())
-    .await?;
-    for chunk in reminders.chunks(500) {
-        let mut tx = db.write_tx().await?;
-        for (id, due, title, user, union, dept, _, status) in chunk {
-            let done = sqlx::query(
-                "UPDATE work_items SET reminded_due = due WHERE id = $1 AND due = $2 AND closed_on IS NULL \
-                 AND (reminded_due IS NULL OR reminded_due <> due)",
-            )
-            .bind(*id)
-            .bind(due.clone())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done == 1 {
-                let st = WorkStatus::parse(status).ok();
-                notice(&mut tx, *user, Some(*union), *dept, *id, &format!("明天（{due}）到期：{title}")).await?;
-                event(&mut tx, &system, *id, today, WorkAction::Remind, st, st, Some(format!("{due} 到期"))).await?;
-                report.reminded += 1;
-            }
-        }
-        tx.commit().await?;
-    }
-
-    let overdue: Vec<Due> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{select} < $1 AND status IN ('new', 'in_progress') AND (escalated_due IS NULL OR escalated_due <> due) \
-         ORDER BY due, id"
-    )))
-    .bind(t.clone())
-    .fetch_all(db.pool())
-    .await?;
-    for chunk in overdue.chunks(200) {
-        let mut tx = db.write_tx().await?;
-        for (id, due, title, user, union, dept, kind, status) in chunk {
-            let Ok(kind) = work::kind(kind) else { continue };
-            let target = superior(&mut tx, *union, *dept, kind).await?;
-            let new_due = fmt_date(cal.add_working_days(today, work::ESCALATION_DAYS));
-            let done = sqlx::query(
-                "UPDATE work_items SET owner_union_id = $1, owner_department_id = $2, owner_user_id = NULL, \
-                 owner_path = $3, breached = 1, escalations = escalations + 1, escalated_due = due, due = $4, \
-                 updated_at = $5 WHERE id = $6 AND due = $7 AND closed_on IS NULL \
-                 AND (escalated_due IS NULL OR escalated_due <> due)",
-            )
-            .bind(target.union_id)
-            .bind(target.department_id)
-            .bind(target.path.clone())
-            .bind(new_due.clone())
-            .bind(crate::now())
-            .bind(*id)
-            .bind(due.clone())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done == 1 {
-                let label = owner_label(&mut tx, &target).await?;
-                let st = WorkStatus::parse(status).ok();
-                let note = format!("{due} 到期未办结，升级至{label}，新期限 {new_due}");
-                event(&mut tx, &system, *id, today, WorkAction::Escalate, st, st, Some(note)).await?;
-                notice(&mut tx, *user, Some(*union), *dept, *id, &format!("逾期已升级至{label}：{title}")).await?;
-                notice(&mut tx, None, Some(target.union_id), target.department_id, *id, &format!(
-                    "逾期升级给您督办（{new_due} 前）：{title}"
-                ))
-                .await?;
-                report.escalated += 1;
-            }
-        }
-        tx.commit().await?;
-    }
-    Ok(report)
-}
-
-/// Runs the deadline scan for a slot (e.g. a day) at most once across every node sharing the
-/// database: the first to insert the slot's row runs it. A run left unfinished for ten minutes
-/// (its node died) may be taken over; the scan's own conditions keep a retry from repeating
-/// anything already done. None when another node has it.
-pub async fn run_scheduled(db: &Db, cal: &Calendar, today: Date, slot: &str, node: &str) -> Result<Option<ScanReport>> {
-    const JOB: &str = "deadline-scan";
-    let now = crate::now();
-    let claimed = sqlx::query(
-        "INSERT INTO job_runs (job, slot, node, started_at) VALUES ($1, $2, $3, $4) ON CONFLICT (job, slot) DO NOTHING",
-    )
-    .bind(JOB)
-    .bind(slot.to_string())
-    .bind(node.to_string())
-    .bind(now)
-    .execute(db.pool())
-    .await?
-    .rows_affected()
-        == 1;
-    let claimed = claimed
-        || sqlx::query(
-            "UPDATE job_runs SET node = $1, started_at = $2 WHERE job = $3 AND slot = $4 AND finished_at IS NULL \
-             AND started_at < $5",
-        )
-        .bind(node.to_string())
-        .bind(now)
-        .bind(JOB)
-        .bind(slot.to_string())
-        .bind(now - 600)
-        .execute(db.pool())
-        .await?
-        .rows_affected()
-            == 1;
-    if !claimed {
-        return Ok(None);
-    }
-    let report = scan(db, cal, today).await?;
-    sqlx::query("UPDATE job_runs SET finished_at = $1, detail = $2 WHERE job = $3 AND slot = $4")
-        .bind(crate::now())
-        .bind(format!("提醒 {}，升级 {}，受理超时 {}", report.reminded, report.escalated, report.response_breaches))
-        .bind(JOB)
-        .bind(slot.to_string())
-        .execute(db.pool())
-        .await?;
-    Ok(Some(report))
 }

@@ -1,0 +1,173 @@
+//! The deadline scan: reminders a working day before the deadline, escalation one level up
+//! once it has passed, late first responses flagged; and its schedule, claimed per slot so
+//! that several nodes on one database run each slot once.
+
+use crate::{Actor, Db, Result};
+use domain::work::{self, WorkAction, WorkStatus};
+use domain::{Calendar, OrgPath, Role, Scope, fmt_date};
+use serde::Serialize;
+use time::Date;
+
+use super::{event, notice, owner_label, superior};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ScanReport {
+    pub reminded: u64,
+    pub escalated: u64,
+    pub response_breaches: u64,
+}
+
+/// Reminds owners of items due on the next working day, escalates items past their deadline
+/// one level up, and flags late first responses. Each change is conditional on the state it
+/// was decided from, so two scans at once (two nodes) never remind or escalate twice.
+pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
+    let system = Actor {
+        user_id: None,
+        username: "system".into(),
+        role: Role::CountyAdmin,
+        scope: Scope::Subtree(OrgPath::root(0)),
+        department_id: None,
+        ip: None,
+    };
+    let t = fmt_date(today);
+    let next = fmt_date(cal.add_working_days(today, 1));
+    let response_breaches = sqlx::query(
+        "UPDATE work_items SET breached = 1 WHERE closed_on IS NULL AND status = 'new' AND respond_due < $1 \
+         AND breached = 0",
+    )
+    .bind(t.clone())
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    let mut report = ScanReport { response_breaches, ..ScanReport::default() };
+
+    type Due = (i64, String, String, Option<i64>, i64, Option<i64>, String, String);
+    let select = "SELECT id, due, title, owner_user_id, owner_union_id, owner_department_id, kind, status \
+                  FROM work_items WHERE closed_on IS NULL AND due";
+    let reminders: Vec<Due> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{select} > $1 AND due <= $2 AND status IN ('new', 'in_progress') \
+         AND (reminded_due IS NULL OR reminded_due <> due) ORDER BY due, id"
+    )))
+    .bind(t.clone())
+    .bind(next)
+    .fetch_all(db.pool())
+    .await?;
+    for chunk in reminders.chunks(500) {
+        let mut tx = db.write_tx().await?;
+        for (id, due, title, user, union, dept, _, status) in chunk {
+            let done = sqlx::query(
+                "UPDATE work_items SET reminded_due = due WHERE id = $1 AND due = $2 AND closed_on IS NULL \
+                 AND (reminded_due IS NULL OR reminded_due <> due)",
+            )
+            .bind(*id)
+            .bind(due.clone())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                let st = WorkStatus::parse(status).ok();
+                notice(&mut tx, *user, Some(*union), *dept, *id, &format!("明天（{due}）到期：{title}")).await?;
+                event(&mut tx, &system, *id, today, WorkAction::Remind, st, st, Some(format!("{due} 到期"))).await?;
+                report.reminded += 1;
+            }
+        }
+        tx.commit().await?;
+    }
+
+    let overdue: Vec<Due> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{select} < $1 AND status IN ('new', 'in_progress') AND (escalated_due IS NULL OR escalated_due <> due) \
+         ORDER BY due, id"
+    )))
+    .bind(t.clone())
+    .fetch_all(db.pool())
+    .await?;
+    for chunk in overdue.chunks(200) {
+        let mut tx = db.write_tx().await?;
+        for (id, due, title, user, union, dept, kind, status) in chunk {
+            let Ok(kind) = work::kind(kind) else { continue };
+            let target = superior(&mut tx, *union, *dept, kind).await?;
+            let new_due = fmt_date(cal.add_working_days(today, work::ESCALATION_DAYS));
+            let done = sqlx::query(
+                "UPDATE work_items SET owner_union_id = $1, owner_department_id = $2, owner_user_id = NULL, \
+                 owner_path = $3, breached = 1, escalations = escalations + 1, escalated_due = due, due = $4, \
+                 updated_at = $5 WHERE id = $6 AND due = $7 AND closed_on IS NULL \
+                 AND (escalated_due IS NULL OR escalated_due <> due)",
+            )
+            .bind(target.union_id)
+            .bind(target.department_id)
+            .bind(target.path.clone())
+            .bind(new_due.clone())
+            .bind(crate::now())
+            .bind(*id)
+            .bind(due.clone())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                let label = owner_label(&mut tx, &target).await?;
+                let st = WorkStatus::parse(status).ok();
+                let note = format!("{due} 到期未办结，升级至{label}，新期限 {new_due}");
+                event(&mut tx, &system, *id, today, WorkAction::Escalate, st, st, Some(note)).await?;
+                notice(&mut tx, *user, Some(*union), *dept, *id, &format!("逾期已升级至{label}：{title}")).await?;
+                notice(
+                    &mut tx,
+                    None,
+                    Some(target.union_id),
+                    target.department_id,
+                    *id,
+                    &format!("逾期升级给您督办（{new_due} 前）：{title}"),
+                )
+                .await?;
+                report.escalated += 1;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(report)
+}
+
+/// Runs the deadline scan for a slot (e.g. a day) at most once across every node sharing the
+/// database: the first to insert the slot's row runs it. A run left unfinished for ten minutes
+/// (its node died) may be taken over; the scan's own conditions keep a retry from repeating
+/// anything already done. None when another node has it.
+pub async fn run_scheduled(db: &Db, cal: &Calendar, today: Date, slot: &str, node: &str) -> Result<Option<ScanReport>> {
+    const JOB: &str = "deadline-scan";
+    let now = crate::now();
+    let claimed = sqlx::query(
+        "INSERT INTO job_runs (job, slot, node, started_at) VALUES ($1, $2, $3, $4) ON CONFLICT (job, slot) DO NOTHING",
+    )
+    .bind(JOB)
+    .bind(slot.to_string())
+    .bind(node.to_string())
+    .bind(now)
+    .execute(db.pool())
+    .await?
+    .rows_affected()
+        == 1;
+    let claimed = claimed
+        || sqlx::query(
+            "UPDATE job_runs SET node = $1, started_at = $2 WHERE job = $3 AND slot = $4 AND finished_at IS NULL \
+             AND started_at < $5",
+        )
+        .bind(node.to_string())
+        .bind(now)
+        .bind(JOB)
+        .bind(slot.to_string())
+        .bind(now - 600)
+        .execute(db.pool())
+        .await?
+        .rows_affected()
+            == 1;
+    if !claimed {
+        return Ok(None);
+    }
+    let report = scan(db, cal, today).await?;
+    sqlx::query("UPDATE job_runs SET finished_at = $1, detail = $2 WHERE job = $3 AND slot = $4")
+        .bind(crate::now())
+        .bind(format!("提醒 {}，升级 {}，受理超时 {}", report.reminded, report.escalated, report.response_breaches))
+        .bind(JOB)
+        .bind(slot.to_string())
+        .execute(db.pool())
+        .await?;
+    Ok(Some(report))
+}
