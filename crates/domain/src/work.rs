@@ -105,7 +105,7 @@ pub const KINDS: &[WorkKind] = &[
         close_days: 10,
         urgent_close_days: 5,
         review: false,
-        department: Some("组织宣传部"),
+        department: Some("办公室"),
     },
     WorkKind {
         code: "research_finding",
@@ -135,7 +135,7 @@ pub const KINDS: &[WorkKind] = &[
         close_days: 5,
         urgent_close_days: 2,
         review: false,
-        department: Some("权益保障部"),
+        department: Some("职工服务中心（帮扶中心）"),
     },
     WorkKind {
         code: "rights_case",
@@ -155,7 +155,7 @@ pub const KINDS: &[WorkKind] = &[
         close_days: 20,
         urgent_close_days: 10,
         review: false,
-        department: Some("组织宣传部"),
+        department: Some("组织部（基层工作部）"),
     },
 ];
 

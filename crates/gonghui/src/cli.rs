@@ -37,6 +37,9 @@ enum Command {
     Demo {
         #[arg(long, default_value_t = 60_000)]
         members: usize,
+        /// Work items over the last two years (default: a fifth of the members).
+        #[arg(long)]
+        items: Option<usize>,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
@@ -202,7 +205,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = open_db(&settings).await?;
     match cli.command {
         Command::Migrate => println!("数据库已是最新版本。"),
-        Command::Demo { members, seed } => demo(&db, members, seed).await?,
+        Command::Demo { members, items, seed } => demo(&db, members, items.unwrap_or(members / 5), seed).await?,
         Command::Init { name, division, code } => {
             let form = store::unions::UnionForm {
                 code: code.unwrap_or_else(|| division.clone()),
@@ -355,7 +358,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 settings.listen = l;
             }
             if with_demo && store::unions::root(&db).await?.is_none() {
-                demo(&db, 60_000, 2026).await?;
+                demo(&db, 60_000, 12_000, 2026).await?;
             }
             if store::users::count(&db).await? == 0 {
                 tracing::warn!(
@@ -383,14 +386,16 @@ fn explain(e: store::StoreError) -> anyhow::Error {
     }
 }
 
-async fn demo(db: &store::Db, members: usize, seed: u64) -> anyhow::Result<()> {
+async fn demo(db: &store::Db, members: usize, items: usize, seed: u64) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let report = crate::demo::run(db, &crate::demo::Options { members, seed, progress }).await?;
+    let report = crate::demo::run(db, &crate::demo::Options { members, items, seed, progress }).await?;
     println!(
-        "演示数据已生成：{} 个工会，{} 名会员，用时 {:.1} 秒。",
+        "演示数据已生成：{} 个工会，{} 名会员，{} 件近两年的事项（今天逾期升级 {} 件），用时 {:.1} 秒。",
         report.unions,
         report.members,
+        report.items,
+        report.escalated_today,
         started.elapsed().as_secs_f64()
     );
     println!("演示账号（密码均为 {}）：", crate::demo::DEMO_PASSWORD);

@@ -25,6 +25,8 @@ pub const DEMO_PASSWORD: &str = "gonghui-demo";
 
 pub struct Options {
     pub members: usize,
+    /// Work items over the last two years (default in the CLI: a fifth of the members).
+    pub items: usize,
     pub seed: u64,
     pub progress: bool,
 }
@@ -32,6 +34,9 @@ pub struct Options {
 pub struct Report {
     pub unions: usize,
     pub members: usize,
+    pub items: usize,
+    /// Items past their deadline today, escalated by the first scan.
+    pub escalated_today: u64,
     /// (username, role label, scope)
     pub logins: Vec<(String, String, String)>,
 }
@@ -121,6 +126,7 @@ const DEPARTMENTS: &[(&str, &str)] = &[
     ("publicity", "宣教部"),
     ("women", "女职工部"),
     ("audit", "经费审查委员会办公室"),
+    ("economy", "经济技术部"),
     ("service", "职工服务中心（帮扶中心）"),
 ];
 
@@ -164,7 +170,7 @@ fn towns() -> Vec<Town> {
         .collect()
 }
 
-fn person_name(rng: &mut StdRng) -> String {
+pub(crate) fn person_name(rng: &mut StdRng) -> String {
     let mut s = weighted(rng, SURNAMES).to_string();
     let n = if rng.gen_bool(0.7) { 2 } else { 1 };
     for _ in 0..n {
@@ -480,7 +486,34 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
 
     tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
     let logins = demo_users(db, &admin, &parents, &grassroots.iter().map(|g| &g.0).collect::<Vec<_>>()).await?;
-    Ok(Report { unions: 1 + parents.len() + grassroots.len(), members: opts.members, logins })
+
+    // Two years of work items, from the grassroots unions in proportion to their size.
+    let sources: Vec<crate::demo_history::Source> = grassroots
+        .iter()
+        .zip(&sizes)
+        .map(|((g, _), n)| crate::demo_history::Source { id: g.id, path: g.path.clone(), weight: *n as f64 })
+        .collect();
+    let bar = progress_bar(opts.progress, opts.items as u64, "事项");
+    let history = crate::demo_history::generate(
+        db,
+        (root.id, root.path.clone()),
+        &sources,
+        opts.items,
+        opts.seed,
+        time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date(),
+        &mut person_name,
+        &bar,
+    )
+    .await?;
+    bar.finish_and_clear();
+    tracing::info!(items = history.items, elapsed = ?started.elapsed(), "demo: work items");
+    Ok(Report {
+        unions: 1 + parents.len() + grassroots.len(),
+        members: opts.members,
+        items: history.items,
+        escalated_today: history.escalated_today,
+        logins,
+    })
 }
 
 async fn demo_users(

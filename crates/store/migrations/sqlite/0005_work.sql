@@ -60,10 +60,16 @@ CREATE TABLE work_items (
     updated_at          INTEGER NOT NULL
 );
 CREATE INDEX work_items_path ON work_items(path, received_on);
-CREATE INDEX work_items_owner_path ON work_items(owner_path) WHERE closed_on IS NULL;
-CREATE INDEX work_open_union ON work_items(owner_union_id, due) WHERE closed_on IS NULL;
-CREATE INDEX work_open_user ON work_items(owner_user_id, due) WHERE closed_on IS NULL AND owner_user_id IS NOT NULL;
+-- The to-do inbox is three disjoint branches, each answered by its own covering index:
+-- items a person owns, items a union (or one of its departments) owns, reviews below.
+CREATE INDEX work_todo_user ON work_items(owner_user_id, due, status) WHERE closed_on IS NULL AND owner_user_id IS NOT NULL;
+CREATE INDEX work_todo_union ON work_items(owner_union_id, owner_department_id, due, status)
+    WHERE closed_on IS NULL AND owner_user_id IS NULL AND status <> 'review';
+CREATE INDEX work_todo_review ON work_items(owner_path, owner_union_id, due, owner_user_id) WHERE closed_on IS NULL AND status = 'review';
+-- Overdue now, by origin, for the figures of any subtree.
+CREATE INDEX work_open_path ON work_items(path, due) WHERE closed_on IS NULL;
 CREATE INDEX work_open_due ON work_items(due) WHERE closed_on IS NULL;
+CREATE INDEX work_respond_due ON work_items(respond_due) WHERE closed_on IS NULL AND status = 'new' AND breached = 0;
 CREATE INDEX work_requester ON work_items(requester_member_id, id) WHERE requester_member_id IS NOT NULL;
 
 CREATE TABLE work_events (
@@ -121,7 +127,7 @@ CREATE TABLE work_stats (
     rated         INTEGER NOT NULL DEFAULT 0,
     satisfied     INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (union_id, month, kind, department_id)
-);
+) WITHOUT ROWID;  -- the key is the row: a subtree's months are read without a lookup each
 
 -- One row per scheduled run: the primary key lets exactly one node start it.
 CREATE TABLE job_runs (

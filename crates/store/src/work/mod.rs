@@ -13,10 +13,12 @@ use sqlx::AnyConnection;
 use time::Date;
 
 mod figures;
+mod history;
 mod scan;
 
 pub use figures::{ChildFigures, FigureRow, Figures, FiguresQuery, MonthFigures, figures, rebuild_stats};
 use figures::{Delta, bump, month};
+pub use history::{HistoryEvent, HistoryItem, write_history};
 pub use scan::{ScanReport, run_scheduled, scan};
 
 const COLUMNS: &str = "w.id, w.kind, w.title, w.body, w.priority, w.status, w.subject_type, w.subject_id, \
@@ -98,6 +100,10 @@ pub struct Item {
     pub days_left: Option<i64>,
     #[sqlx(skip)]
     pub overdue: bool,
+    /// The deadline falls in a year whose holiday arrangement is not loaded yet, so it was
+    /// counted Monday to Friday and may move when the year is loaded.
+    #[sqlx(skip)]
+    pub due_provisional: bool,
 }
 
 impl Item {
@@ -112,6 +118,7 @@ impl Item {
         {
             self.days_left = Some(cal.working_days_between(today, due));
             self.overdue = due < today;
+            self.due_provisional = !cal.knows(due.year());
         }
         self
     }
@@ -270,11 +277,78 @@ pub struct NewItem {
     pub received_on: Option<String>,
 }
 
-struct Owner {
-    union_id: i64,
-    path: String,
-    department_id: Option<i64>,
-    user_id: Option<i64>,
+pub(crate) struct Owner {
+    pub(crate) union_id: i64,
+    pub(crate) path: String,
+    pub(crate) department_id: Option<i64>,
+    pub(crate) user_id: Option<i64>,
+}
+
+impl Owner {
+    /// A union (and optionally one of its departments, by name) as the owner.
+    pub(crate) async fn union(conn: &mut AnyConnection, union_id: i64, department: Option<&str>) -> Result<Owner> {
+        let path = union_path(conn, union_id).await?.0;
+        let department_id = match department {
+            Some(name) => Some(crate::users::department_id_in(conn, name).await?),
+            None => None,
+        };
+        Ok(Owner { union_id, path, department_id, user_id: None })
+    }
+}
+
+/// A new item as the store writes it, whoever raised it: a person on the form, or a rule (a
+/// care event's obligations).
+pub(crate) struct NewRow<'a> {
+    pub(crate) kind: &'static WorkKind,
+    pub(crate) title: &'a str,
+    pub(crate) body: Option<&'a str>,
+    pub(crate) priority: Priority,
+    /// (member | union | enterprise, id, name)
+    pub(crate) subject: Option<(&'a str, i64, &'a str)>,
+    pub(crate) requester_member_id: Option<i64>,
+    pub(crate) requester_name: &'a str,
+    pub(crate) origin: &'a Owner,
+    pub(crate) owner: &'a Owner,
+    pub(crate) received: Date,
+    pub(crate) respond_due: Date,
+    pub(crate) due: Date,
+    /// Said on the timeline: how the deadline was set.
+    pub(crate) note: String,
+}
+
+/// Writes a new item with its first timeline line and counts it in the figures, inside the
+/// caller's transaction. The caller writes the audit line.
+pub(crate) async fn insert(conn: &mut AnyConnection, actor: &Actor, r: &NewRow<'_>, today: Date) -> Result<i64> {
+    let now = crate::now();
+    let mut q = Sql::new(
+        "INSERT INTO work_items (kind, title, body, priority, status, subject_type, subject_id, subject_name, \
+         requester_user_id, requester_member_id, requester_name, origin_union_id, origin_department_id, path, \
+         owner_union_id, owner_department_id, owner_user_id, owner_path, received_on, respond_due, due, \
+         created_by, created_at, updated_at) VALUES (",
+    );
+    let subject = r.subject;
+    q.bind(r.kind.code).push(", ").bind(r.title.to_string()).push(", ").bind(r.body.map(str::to_string)).push(", ");
+    q.bind(r.priority.code()).push(", ").bind(WorkStatus::New.code()).push(", ");
+    q.bind(subject.map(|s| s.0.to_string())).push(", ").bind(subject.map(|s| s.1)).push(", ");
+    q.bind(subject.map(|s| s.2.to_string())).push(", ");
+    q.bind(actor.user_id).push(", ").bind(r.requester_member_id).push(", ").bind(r.requester_name.to_string());
+    q.push(", ").bind(r.origin.union_id).push(", ").bind(r.owner.department_id.unwrap_or(0)).push(", ");
+    q.bind(r.origin.path.as_str()).push(", ").bind(r.owner.union_id).push(", ").bind(r.owner.department_id);
+    q.push(", ").bind(r.owner.user_id).push(", ").bind(r.owner.path.as_str()).push(", ");
+    q.bind(fmt_date(r.received)).push(", ").bind(fmt_date(r.respond_due)).push(", ").bind(fmt_date(r.due));
+    q.push(", ").bind(actor.user_id).push(", ").bind(now).push(", ").bind(now).push(") RETURNING id");
+    let id: i64 = q.into_query_scalar().fetch_one(&mut *conn).await?;
+    event(conn, actor, id, today, WorkAction::Create, None, Some(WorkStatus::New), Some(r.note.clone())).await?;
+    bump(
+        conn,
+        &r.origin.path,
+        r.owner.department_id.unwrap_or(0),
+        r.kind.code,
+        &month(r.received),
+        Delta { received: 1, ..Delta::default() },
+    )
+    .await?;
+    Ok(id)
 }
 
 async fn department_by_name(conn: &mut AnyConnection, name: &str) -> Result<i64> {
@@ -457,35 +531,23 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
         Some(n) => work::text_field("requester_name", "提出人", n, 50)?,
         None => subject.as_ref().filter(|_| is_member).map(|s| s.2.clone()).unwrap_or_else(|| actor.username.clone()),
     };
-    let now = crate::now();
-    let mut q = Sql::new(
-        "INSERT INTO work_items (kind, title, body, priority, status, subject_type, subject_id, subject_name, \
-         requester_user_id, requester_member_id, requester_name, origin_union_id, origin_department_id, path, \
-         owner_union_id, owner_department_id, owner_user_id, owner_path, received_on, respond_due, due, \
-         created_by, created_at, updated_at) VALUES (",
-    );
-    q.bind(kind.code).push(", ").bind(title.as_str()).push(", ").bind(body.clone()).push(", ");
-    q.bind(priority.code()).push(", ").bind(WorkStatus::New.code()).push(", ");
-    q.bind(subject.as_ref().map(|s| s.0.clone())).push(", ").bind(subject.as_ref().map(|s| s.1)).push(", ");
-    q.bind(subject.as_ref().map(|s| s.2.clone())).push(", ");
-    q.bind(actor.user_id).push(", ").bind(requester_member_id).push(", ").bind(requester_name.as_str()).push(", ");
-    q.bind(origin.union_id).push(", ").bind(owner.department_id.unwrap_or(0)).push(", ").bind(origin.path.as_str());
-    q.push(", ").bind(owner.union_id).push(", ").bind(owner.department_id).push(", ").bind(owner.user_id);
-    q.push(", ").bind(owner.path.as_str()).push(", ").bind(fmt_date(received)).push(", ");
-    q.bind(fmt_date(respond_due)).push(", ").bind(fmt_date(due)).push(", ").bind(actor.user_id).push(", ");
-    q.bind(now).push(", ").bind(now).push(") RETURNING id");
-    let id: i64 = q.into_query_scalar().fetch_one(&mut *conn).await?;
     let note = format!("{}，{} 个工作日内办结（{} 前）", priority.label(), sla.close_days, fmt_date(due));
-    event(conn, actor, id, today, WorkAction::Create, None, Some(WorkStatus::New), Some(note)).await?;
-    bump(
-        conn,
-        &origin.path,
-        owner.department_id.unwrap_or(0),
-        kind.code,
-        &month(received),
-        Delta { received: 1, ..Delta::default() },
-    )
-    .await?;
+    let row = NewRow {
+        kind,
+        title: &title,
+        body: body.as_deref(),
+        priority,
+        subject: subject.as_ref().map(|s| (s.0.as_str(), s.1, s.2.as_str())),
+        requester_member_id,
+        requester_name: &requester_name,
+        origin: &origin,
+        owner: &owner,
+        received,
+        respond_due,
+        due,
+        note,
+    };
+    let id = insert(conn, actor, &row, today).await?;
     audit::record(conn, actor, "work.create", "work_item", id, Some(format!("{}：{title}", kind.label))).await?;
     tx.commit().await?;
     get(db, cal, actor, id, today).await
@@ -648,32 +710,41 @@ pub async fn list(db: &Db, cal: &Calendar, actor: &Actor, f: &ItemQuery, today: 
     Ok(Page { items: items.into_iter().map(|i| i.finish(cal, today)).collect(), total })
 }
 
-/// ` AND the item is the actor's to do`: theirs, their union's (and department's), or a review
-/// waiting below them. A member's to-dos are their closed requests waiting for a rating.
-fn todo_filter(actor: &Actor, q: &mut Sql) {
+/// The actor's to-dos as `SELECT {cols} FROM work_items w WHERE …`, one branch per way an item
+/// can be theirs, joined by UNION ALL: items they own, items their union (or their department
+/// of it) owns, and reviews waiting below them. The branches are disjoint and each reads its own
+/// covering index (`work_todo_*`), so an inbox costs what it holds, not what the county holds. A
+/// member's to-dos are their closed requests waiting for a rating.
+fn todo_items(actor: &Actor, cols: &str, q: &mut Sql) {
+    let select = format!("SELECT {cols} FROM work_items w WHERE w.closed_on IS NULL");
     match (&actor.scope, actor.home_union_id()) {
         (Scope::Subtree(root), Some(home)) => {
-            q.push(" AND w.closed_on IS NULL AND (w.owner_user_id = ").bind(actor.user_id.unwrap_or(0));
-            q.push(" OR (w.owner_user_id IS NULL AND w.status <> 'review' AND w.owner_union_id = ").bind(home);
-            q.push(" AND (w.owner_department_id IS NULL");
-            if let Some(d) = actor.department_id {
-                q.push(" OR w.owner_department_id = ").bind(d);
+            let user = actor.user_id.unwrap_or(0);
+            q.push(&select).push(" AND w.owner_user_id = ").bind(user);
+            let mut departments = vec![None];
+            departments.extend(actor.department_id.map(Some));
+            for d in departments {
+                q.push(" UNION ALL ").push(&select);
+                q.push(" AND w.owner_user_id IS NULL AND w.status <> 'review' AND w.owner_union_id = ").bind(home);
+                match d {
+                    None => q.push(" AND w.owner_department_id IS NULL"),
+                    Some(d) => q.push(" AND w.owner_department_id = ").bind(d),
+                };
             }
-            q.push("))");
             if matches!(actor.role, Role::CountyAdmin | Role::Cadre) {
                 // Reviews of the level below (or, for the county, its own level too).
-                q.push(" OR (w.status = 'review' AND w.owner_path >= ").bind(root.as_str());
+                q.push(" UNION ALL ").push(&select);
+                q.push(" AND w.status = 'review' AND w.owner_path >= ").bind(root.as_str());
                 q.push(" AND w.owner_path < ").bind(root.upper_bound());
                 if actor.role != Role::CountyAdmin {
                     q.push(" AND w.owner_union_id <> ").bind(home);
                 }
-                q.push(")");
+                q.push(" AND (w.owner_user_id IS NULL OR w.owner_user_id <> ").bind(user).push(")");
             }
-            q.push(")");
         }
         _ => {
-            q.push(" AND w.status = 'closed' AND w.rating IS NULL AND (w.requester_user_id = ")
-                .bind(actor.user_id.unwrap_or(0));
+            q.push(&format!("SELECT {cols} FROM work_items w WHERE w.status = 'closed' AND w.rating IS NULL"));
+            q.push(" AND (w.requester_user_id = ").bind(actor.user_id.unwrap_or(0));
             if let Scope::OwnRecord { member_id } = actor.scope {
                 q.push(" OR w.requester_member_id = ").bind(member_id);
             }
@@ -682,13 +753,17 @@ fn todo_filter(actor: &Actor, q: &mut Sql) {
     }
 }
 
-/// The caller's to-do list (待办): overdue first, then by deadline.
+/// The caller's to-dos: overdue first (the earliest deadline is the most overdue), then by
+/// deadline. The page is chosen on the narrow index rows; only its 30 items are read whole.
 pub async fn inbox(db: &Db, cal: &Calendar, actor: &Actor, paging: Paging, today: Date) -> Result<Page<Item>> {
-    let mut filter = Sql::new(&format!("{FROM} WHERE 1 = 1"));
-    todo_filter(actor, &mut filter);
-    let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(db.pool()).await?;
-    let mut q = filter.prefixed(&format!("SELECT {COLUMNS}"));
-    q.push(" ORDER BY w.due, w.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    let mut count = Sql::new("SELECT count(*) FROM (");
+    todo_items(actor, "w.id", &mut count);
+    count.push(") t");
+    let total: i64 = count.into_query_scalar().fetch_one(db.pool()).await?;
+    let mut q = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE w.id IN (SELECT t.id FROM ("));
+    todo_items(actor, "w.id, w.due", &mut q);
+    q.push(") t ORDER BY t.due, t.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    q.push(") ORDER BY w.due, w.id");
     let items: Vec<Item> = q.query_as().fetch_all(db.pool()).await?;
     Ok(Page { items: items.into_iter().map(|i| i.finish(cal, today)).collect(), total })
 }
@@ -702,10 +777,11 @@ pub struct Counts {
 }
 
 pub async fn counts(db: &Db, actor: &Actor, today: Date) -> Result<Counts> {
-    let mut q = Sql::new("SELECT count(*), coalesce(sum(CASE WHEN w.due < ");
+    let mut q = Sql::new("SELECT count(*), coalesce(sum(CASE WHEN t.due < ");
     q.bind(fmt_date(today));
-    q.push(" AND w.closed_on IS NULL AND w.status <> 'paused' THEN 1 ELSE 0 END), 0) FROM work_items w WHERE 1 = 1");
-    todo_filter(actor, &mut q);
+    q.push(" AND t.status NOT IN ('paused', 'closed') THEN 1 ELSE 0 END), 0) FROM (");
+    todo_items(actor, "w.due, w.status", &mut q);
+    q.push(") t");
     let (todo, overdue): (i64, i64) = q.query_as().fetch_one(db.pool()).await?;
     let mut n = Sql::new("SELECT count(*) FROM notices n WHERE n.read_at IS NULL");
     notices_filter(actor, &mut n);

@@ -66,7 +66,8 @@ pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
             .rows_affected();
             if done == 1 {
                 let st = WorkStatus::parse(status).ok();
-                notice(&mut tx, *user, Some(*union), *dept, *id, &format!("明天（{due}）到期：{title}")).await?;
+                notice(&mut tx, *user, Some(*union), *dept, *id, &format!("下一个工作日（{due}）到期：{title}"))
+                    .await?;
                 event(&mut tx, &system, *id, today, WorkAction::Remind, st, st, Some(format!("{due} 到期"))).await?;
                 report.reminded += 1;
             }

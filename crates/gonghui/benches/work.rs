@@ -1,0 +1,129 @@
+//! Closed-loop benchmark: the demo county with its history of work items, then the figures for
+//! the whole county over a year, each user's inbox with the header counts, and the daily
+//! deadline scan, timed at the store (what every page and API call runs) and printed.
+//!
+//!   cargo bench -p gonghui --bench work                          # 1 000 000 members, 2 000 000 items
+//!   GONGHUI_BENCH_MEMBERS=60000 GONGHUI_BENCH_ITEMS=12000 cargo bench -p gonghui --bench work
+//!   GONGHUI_BENCH_DIR=/var/tmp/ghbench …   keeps the database there and reuses it next time
+
+use std::time::{Duration, Instant};
+use store::{Actor, Paging};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:8.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn time<F, Fut, T>(n: usize, mut f: F) -> (Duration, Duration)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    for _ in 0..3 {
+        f().await;
+    }
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        std::hint::black_box(f().await);
+        v.push(t.elapsed());
+    }
+    let worst = *v.iter().max().unwrap();
+    (median(v), worst)
+}
+
+async fn actor(db: &store::Db, username: &str) -> anyhow::Result<Actor> {
+    let s = store::users::login(db, username, gonghui::demo::DEMO_PASSWORD, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("login {username}: {e:?}"))?;
+    let info = store::users::session(db, &s.token, None).await?.ok_or_else(|| anyhow::anyhow!("no session"))?;
+    Ok(info.actor)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    if std::env::args().any(|a| a == "--list") {
+        return Ok(());
+    }
+    let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|s| s.parse().ok()).unwrap_or(d);
+    let members = env("GONGHUI_BENCH_MEMBERS", 1_000_000);
+    let items = env("GONGHUI_BENCH_ITEMS", 2_000_000);
+    let temp = tempfile::tempdir()?;
+    let dir = std::env::var("GONGHUI_BENCH_DIR").map(std::path::PathBuf::from).unwrap_or(temp.path().to_path_buf());
+    std::fs::create_dir_all(&dir)?;
+    let settings = gonghui::config::Settings {
+        database_url: Some(
+            std::env::var("GONGHUI_BENCH_DATABASE_URL")
+                .unwrap_or_else(|_| format!("sqlite://{}", dir.join("work-bench.db").display())),
+        ),
+        data_dir: dir.clone(),
+        id_key: Some("42".repeat(32)),
+        ..Default::default()
+    };
+    let db = gonghui::startup::open_db(&settings).await?;
+    println!("closed-loop benchmark: {members} members, {items} work items on {:?}", db.backend());
+    if store::unions::root(&db).await?.is_none() {
+        let t = Instant::now();
+        let r = gonghui::demo::run(&db, &gonghui::demo::Options { members, items, seed: 7, progress: false }).await?;
+        println!(
+            "  demo (members + items + recount + first scan)   {:>8.1} s   (escalated today: {})",
+            t.elapsed().as_secs_f64(),
+            r.escalated_today
+        );
+    } else {
+        println!("  reusing the database in {}", dir.display());
+    }
+    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM work_items").fetch_one(db.pool()).await?;
+    let open: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM work_items WHERE closed_on IS NULL").fetch_one(db.pool()).await?;
+    println!("  work items: {have} ({open} open)");
+
+    let cal = store::calendar::load(&db).await?;
+    let today = web::today();
+    let admin = actor(&db, "admin").await?;
+    let q = store::work::FiguresQuery::default();
+    let (m, w) = time(30, || store::work::figures(&db, &admin, &q, today)).await;
+    println!("  figures, whole county, 12 months                {}  (worst {})   goal ≤ 100 ms", ms(m), ms(w));
+    let q = store::work::FiguresQuery { kind: Some("care".into()), department: None, ..Default::default() };
+    let (m, _) = time(30, || store::work::figures(&db, &admin, &q, today)).await;
+    println!("  figures, whole county, one kind                 {}", ms(m));
+    let q = store::work::FiguresQuery { union: Some("320925101".into()), ..Default::default() };
+    let (m, _) = time(30, || store::work::figures(&db, &admin, &q, today)).await;
+    println!("  figures, one town (drill-down)                  {}", ms(m));
+
+    for user in ["admin", "dept-rights", "dept-service", "jianyang", "jiceng"] {
+        let a = actor(&db, user).await?;
+        let (m, w) = time(50, || async {
+            let page = store::work::inbox(&db, &cal, &a, Paging::new(None, Some(30)), today).await.unwrap();
+            let counts = store::work::counts(&db, &a, today).await.unwrap();
+            (page.total, counts.todo)
+        })
+        .await;
+        let total = store::work::inbox(&db, &cal, &a, Paging::new(None, Some(30)), today).await?.total;
+        println!("  inbox + header counts, {user:<14} {:>6} due  {}  (worst {})   goal ≤ 20 ms", total, ms(m), ms(w));
+    }
+    let all = store::work::ItemQuery::default();
+    let (m, _) = time(20, || store::work::list(&db, &cal, &admin, &all, today)).await;
+    println!("  all items, first page, county                   {}", ms(m));
+
+    // The next working day's scan: the reminders and escalations of a real morning.
+    let tomorrow = cal.add_working_days(today, 1);
+    let t = Instant::now();
+    let r = store::work::scan(&db, &cal, tomorrow).await?;
+    println!(
+        "  deadline scan, {} (reminded {}, escalated {})  {}   goal ≤ 2 s",
+        domain::fmt_date(tomorrow),
+        r.reminded,
+        r.escalated,
+        ms(t.elapsed())
+    );
+    let t = Instant::now();
+    let r = store::work::scan(&db, &cal, tomorrow).await?;
+    println!("  the same scan again (nothing left to do: {})      {}", r.reminded + r.escalated, ms(t.elapsed()));
+    db.close().await;
+    Ok(())
+}

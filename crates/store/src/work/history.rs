@@ -1,0 +1,137 @@
+//! Writing a history of items at once (the demo county's past two years), on the fast lane.
+//! The items arrive whole: the generator decides their course; figures are recounted after.
+
+use crate::sql::Val;
+use crate::{Backend, Db, Result};
+
+/// One past item with its timeline. Dates are YYYY-MM-DD.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryItem {
+    pub kind: &'static str,
+    pub title: String,
+    pub priority: &'static str,
+    pub status: &'static str,
+    pub requester_name: String,
+    pub origin_union_id: i64,
+    pub origin_department_id: i64,
+    pub path: String,
+    pub owner_union_id: i64,
+    pub owner_department_id: Option<i64>,
+    pub owner_path: String,
+    pub received_on: String,
+    pub respond_due: String,
+    pub due: String,
+    pub responded_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub result: Option<String>,
+    pub close_days: Option<i64>,
+    pub on_time: Option<i64>,
+    pub breached: bool,
+    pub escalations: i64,
+    pub reopened: i64,
+    pub rating: Option<i64>,
+    pub rated_on: Option<String>,
+    pub created_at: i64,
+    pub events: Vec<HistoryEvent>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HistoryEvent {
+    pub action: &'static str,
+    pub on_date: String,
+    pub at: i64,
+    pub username: String,
+    pub note: Option<String>,
+    pub rating: Option<i64>,
+}
+
+const ITEM_COLUMNS: &[&str] = &[
+    "id",
+    "kind",
+    "title",
+    "priority",
+    "status",
+    "requester_name",
+    "origin_union_id",
+    "origin_department_id",
+    "path",
+    "owner_union_id",
+    "owner_department_id",
+    "owner_path",
+    "received_on",
+    "respond_due",
+    "due",
+    "responded_on",
+    "closed_on",
+    "result",
+    "close_days",
+    "on_time",
+    "breached",
+    "escalations",
+    "reopened",
+    "rating",
+    "rated_on",
+    "created_at",
+    "updated_at",
+];
+
+const EVENT_COLUMNS: &[&str] = &["item_id", "at", "on_date", "username", "action", "note", "rating"];
+
+/// Writes a batch of past items after those already there. Call `rebuild_stats` once done.
+pub async fn write_history(db: &Db, items: Vec<HistoryItem>) -> Result<()> {
+    let first: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) + 1 FROM work_items").fetch_one(db.pool()).await?;
+    let mut rows = Vec::with_capacity(items.len());
+    let mut events = Vec::with_capacity(items.len() * 3);
+    for (i, it) in items.into_iter().enumerate() {
+        let id = first + i as i64;
+        for e in it.events {
+            events.push(vec![
+                Val::Int(id),
+                Val::Int(e.at),
+                Val::Text(e.on_date),
+                Val::Text(e.username),
+                Val::Text(e.action.into()),
+                e.note.into(),
+                e.rating.into(),
+            ]);
+        }
+        rows.push(vec![
+            Val::Int(id),
+            Val::Text(it.kind.into()),
+            Val::Text(it.title),
+            Val::Text(it.priority.into()),
+            Val::Text(it.status.into()),
+            Val::Text(it.requester_name),
+            Val::Int(it.origin_union_id),
+            Val::Int(it.origin_department_id),
+            Val::Text(it.path),
+            Val::Int(it.owner_union_id),
+            it.owner_department_id.into(),
+            Val::Text(it.owner_path),
+            Val::Text(it.received_on),
+            Val::Text(it.respond_due),
+            Val::Text(it.due),
+            it.responded_on.into(),
+            it.closed_on.into(),
+            it.result.into(),
+            it.close_days.into(),
+            it.on_time.into(),
+            Val::Int(it.breached as i64),
+            Val::Int(it.escalations),
+            Val::Int(it.reopened),
+            it.rating.into(),
+            it.rated_on.into(),
+            Val::Int(it.created_at),
+            Val::Int(it.created_at),
+        ]);
+    }
+    crate::bulk::insert_rows(db, "work_items", ITEM_COLUMNS, rows).await?;
+    crate::bulk::insert_rows(db, "work_events", EVENT_COLUMNS, events).await?;
+    if db.backend() == Backend::Postgres {
+        // Ids were given explicitly: move the identity past them.
+        sqlx::query("SELECT setval(pg_get_serial_sequence('work_items', 'id'), (SELECT max(id) FROM work_items))")
+            .execute(db.pool())
+            .await?;
+    }
+    Ok(())
+}
