@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod calendar;
+pub mod care;
 mod crypto;
 pub mod import;
 pub mod members;

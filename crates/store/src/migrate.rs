@@ -10,6 +10,7 @@ const SQLITE: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_members_union_index.sql")),
     (4, include_str!("../migrations/sqlite/0004_import_rows_total.sql")),
     (5, include_str!("../migrations/sqlite/0005_work.sql")),
+    (6, include_str!("../migrations/sqlite/0006_care.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -17,6 +18,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (3, include_str!("../migrations/postgres/0003_members_union_index.sql")),
     (4, include_str!("../migrations/postgres/0004_import_rows_total.sql")),
     (5, include_str!("../migrations/postgres/0005_work.sql")),
+    (6, include_str!("../migrations/postgres/0006_care.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

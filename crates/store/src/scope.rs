@@ -69,6 +69,19 @@ impl Actor {
         }
     }
 
+    /// ` AND <care_events or care_payments alias> is visible`: recorded in the actor's subtree,
+    /// or about the member themself.
+    pub(crate) fn care_visible(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(root) => {
+                sql.within(&format!("{alias}.path"), root);
+            }
+            Scope::OwnRecord { member_id } => {
+                sql.push(&format!(" AND {alias}.member_id = ")).bind(*member_id);
+            }
+        }
+    }
+
     /// ` AND <unions alias> is visible`. A member sees the union they belong to.
     pub(crate) fn unions_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {

@@ -4,6 +4,8 @@
 
 mod api;
 mod auth;
+mod care;
+mod care_pages;
 mod error;
 pub mod export;
 mod pages;
@@ -76,8 +78,10 @@ pub fn router(state: AppState) -> Router {
     let small_bodies = Router::new()
         .merge(api::routes())
         .merge(work::routes())
+        .merge(care::routes())
         .merge(pages::routes())
         .merge(work_pages::routes())
+        .merge(care_pages::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     // Uploads stream to a file and check their own size limit as they arrive.
     let uploads = Router::new()

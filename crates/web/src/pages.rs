@@ -425,6 +425,18 @@ struct MemberPage {
     events: Vec<(&'static str, &'static str)>,
     flash: String,
     error: String,
+    care: store::care::MemberCare,
+    can_record_care: bool,
+}
+
+impl MemberPage {
+    fn obligations_of(&self, event: &i64) -> Vec<&store::care::Obligation> {
+        self.care.obligations.iter().filter(|(e, _)| e == event).map(|(_, o)| o).collect()
+    }
+
+    fn yuan(&self, fen: &i64) -> String {
+        domain::care::fmt_yuan(*fen)
+    }
 }
 
 async fn member_view(
@@ -443,8 +455,14 @@ async fn member_view(
         .filter(|e| m.status.apply(**e).is_ok())
         .map(|e| (e.code(), e.label()))
         .collect();
+    let care = store::care::member_care(&st.db, &s.actor, id, crate::today()).await.map_err(fail)?;
     let page = MemberPage {
         nav: nav(s),
+        care,
+        can_record_care: matches!(
+            s.actor.role,
+            domain::Role::CountyAdmin | domain::Role::Department | domain::Role::Cadre | domain::Role::Member
+        ),
         m,
         history,
         revealed,

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod calendar;
+mod care;
 mod cli;
 mod import;
 mod members;

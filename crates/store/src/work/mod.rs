@@ -1211,7 +1211,7 @@ pub struct Notice {
     pub read_at: Option<i64>,
 }
 
-async fn notice(
+pub(crate) async fn notice(
     conn: &mut AnyConnection,
     user: Option<i64>,
     union: Option<i64>,

@@ -1,0 +1,78 @@
+-- 五必 member care: the care policy, recorded events and the obligations they created (each a
+-- work item), and the ledger of payments with its yearly budget. PostgreSQL flavour.
+
+CREATE TABLE care_settings (
+    id                 BIGINT PRIMARY KEY CHECK (id = 1),
+    yearly_cap_fen     BIGINT NOT NULL,
+    approval_above_fen BIGINT NOT NULL,
+    updated_at         BIGINT NOT NULL
+);
+
+CREATE TABLE care_policy (
+    event      TEXT    NOT NULL,
+    action     TEXT    NOT NULL,
+    level      TEXT    NOT NULL,
+    days       BIGINT NOT NULL,
+    min_fen    BIGINT NOT NULL,
+    max_fen    BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (event, action)
+);
+
+CREATE TABLE care_events (
+    id            BIGSERIAL PRIMARY KEY,
+    member_id     BIGINT NOT NULL REFERENCES members(id),
+    member_name   TEXT    NOT NULL,
+    union_id      BIGINT NOT NULL REFERENCES unions(id),
+    path          TEXT    COLLATE "C" NOT NULL,            -- the member's union when recorded (scope)
+    kind          TEXT    NOT NULL,
+    event_date    TEXT    NOT NULL,            -- when it happened
+    recorded_on   TEXT    COLLATE "C" NOT NULL,            -- when the union learnt of it: deadlines count from here
+    note          TEXT,
+    reported_by   BIGINT REFERENCES users(id),
+    reporter_name TEXT    NOT NULL,
+    self_reported BIGINT NOT NULL DEFAULT 0,
+    created_at    BIGINT NOT NULL
+);
+CREATE INDEX care_events_path ON care_events(path, recorded_on);
+CREATE INDEX care_events_member ON care_events(member_id, id);
+
+CREATE TABLE care_obligations (
+    event_id     BIGINT NOT NULL REFERENCES care_events(id),
+    action       TEXT    NOT NULL,
+    level        TEXT    NOT NULL,
+    work_item_id BIGINT NOT NULL REFERENCES work_items(id),
+    min_fen      BIGINT NOT NULL,
+    max_fen      BIGINT NOT NULL,
+    PRIMARY KEY (event_id, action)
+);
+CREATE INDEX care_obligations_item ON care_obligations(work_item_id);
+
+CREATE TABLE care_budgets (
+    year       BIGINT PRIMARY KEY,
+    amount_fen BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE care_payments (
+    id          BIGSERIAL PRIMARY KEY,
+    member_id   BIGINT NOT NULL REFERENCES members(id),
+    member_name TEXT    NOT NULL,
+    union_id    BIGINT NOT NULL REFERENCES unions(id),
+    path        TEXT    COLLATE "C" NOT NULL,
+    event_id    BIGINT REFERENCES care_events(id),
+    purpose     TEXT    NOT NULL,
+    amount_fen  BIGINT NOT NULL CHECK (amount_fen > 0),
+    year        BIGINT NOT NULL,
+    paid_on     TEXT    COLLATE "C" NOT NULL,
+    status      TEXT    NOT NULL,              -- pending (awaiting approval) | paid | rejected
+    note        TEXT,
+    recorded_by BIGINT REFERENCES users(id),
+    decided_by  BIGINT REFERENCES users(id),
+    decided_at  BIGINT,
+    created_at  BIGINT NOT NULL
+);
+-- No payment twice for one event: the database refuses it whatever the application does.
+CREATE UNIQUE INDEX care_payments_event ON care_payments(event_id) WHERE event_id IS NOT NULL AND status <> 'rejected';
+CREATE INDEX care_payments_member ON care_payments(member_id, year);
+CREATE INDEX care_payments_path ON care_payments(path, paid_on);

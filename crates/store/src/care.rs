@@ -1,0 +1,1035 @@
+//! 五必 member care: the care policy, events recorded for members and the obligations they
+//! create at once (each a work item the closed loop carries to closure), and the ledger of care
+//! payments with its yearly cap, approval line and budget. Scope: an event or a payment belongs
+//! to the member's union when recorded (`path`), and `Actor::care_visible` limits every read.
+
+use crate::sql::Sql;
+use crate::work::{self as wk, NewRow, Owner};
+use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use domain::care::{self, CareAction, CareEventKind, CareLevel, CareRule, MoneyRules, PaymentPurpose};
+use domain::work::{Priority, WorkStatus};
+use domain::{Calendar, Invalid, Role, Scope, fmt_date};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use time::Date;
+
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+// ---------- the policy ----------
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Rule {
+    pub event: String,
+    pub event_label: String,
+    pub action: String,
+    pub action_label: String,
+    pub level: String,
+    pub level_label: String,
+    pub days: u32,
+    pub min_fen: i64,
+    pub max_fen: i64,
+    /// The range as shown, e.g. "200.00–500.00 元"; empty when nothing is paid.
+    pub range: String,
+}
+
+impl From<CareRule> for Rule {
+    fn from(r: CareRule) -> Self {
+        Rule {
+            event: r.event.code().into(),
+            event_label: r.event.label().into(),
+            action: r.action.code().into(),
+            action_label: r.action.label().into(),
+            level: r.level.code().into(),
+            level_label: r.level.label().into(),
+            days: r.days,
+            min_fen: r.min_fen,
+            max_fen: r.max_fen,
+            range: if r.max_fen > 0 {
+                format!("{}–{} 元", care::fmt_yuan(r.min_fen), care::fmt_yuan(r.max_fen))
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Policy {
+    pub rules: Vec<Rule>,
+    pub money: MoneyRules,
+    /// Budgets by year, newest first: (year, fen).
+    pub budgets: Vec<(i64, i64)>,
+}
+
+/// A new federation starts from the default policy: written on first use, then the county's own.
+async fn seed(conn: &mut AnyConnection) -> Result<()> {
+    let have: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM care_settings WHERE id = 1").fetch_optional(&mut *conn).await?;
+    if have.is_some() {
+        return Ok(());
+    }
+    let m = MoneyRules::default();
+    let now = crate::now();
+    sqlx::query(
+        "INSERT INTO care_settings (id, yearly_cap_fen, approval_above_fen, updated_at) VALUES (1, $1, $2, $3) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(m.yearly_cap_fen)
+    .bind(m.approval_above_fen)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for r in care::default_policy() {
+        upsert_rule(conn, &r).await?;
+    }
+    Ok(())
+}
+
+async fn upsert_rule(conn: &mut AnyConnection, r: &CareRule) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO care_policy (event, action, level, days, min_fen, max_fen, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event, action) DO UPDATE SET level = $3, days = $4, \
+         min_fen = $5, max_fen = $6, updated_at = $7",
+    )
+    .bind(r.event.code())
+    .bind(r.action.code())
+    .bind(r.level.code())
+    .bind(r.days as i64)
+    .bind(r.min_fen)
+    .bind(r.max_fen)
+    .bind(crate::now())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn rules(conn: &mut AnyConnection, event: Option<CareEventKind>) -> Result<Vec<CareRule>> {
+    let mut q = Sql::new("SELECT event, action, level, days, min_fen, max_fen FROM care_policy WHERE 1 = 1");
+    if let Some(e) = event {
+        q.push(" AND event = ").bind(e.code());
+    }
+    let rows: Vec<(String, String, String, i64, i64, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    let mut out: Vec<CareRule> = rows
+        .into_iter()
+        .filter_map(|(e, a, l, days, min_fen, max_fen)| {
+            Some(CareRule {
+                event: CareEventKind::parse(&e).ok()?,
+                action: CareAction::parse(&a).ok()?,
+                level: CareLevel::parse(&l).ok()?,
+                days: days as u32,
+                min_fen,
+                max_fen,
+            })
+        })
+        .collect();
+    let pos = |r: &CareRule| {
+        let e = CareEventKind::ALL.iter().position(|x| *x == r.event).unwrap_or(0);
+        let a = CareAction::ALL.iter().position(|x| *x == r.action).unwrap_or(0);
+        (e, a)
+    };
+    out.sort_by_key(pos);
+    Ok(out)
+}
+
+async fn money_rules(conn: &mut AnyConnection) -> Result<MoneyRules> {
+    let (yearly_cap_fen, approval_above_fen): (i64, i64) =
+        sqlx::query_as("SELECT yearly_cap_fen, approval_above_fen FROM care_settings WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(MoneyRules { yearly_cap_fen, approval_above_fen })
+}
+
+/// The care policy in force (anyone signed in may read it: it says what members are owed).
+pub async fn policy(db: &Db) -> Result<Policy> {
+    let mut tx = db.write_tx().await?;
+    seed(&mut tx).await?;
+    tx.commit().await?;
+    let mut conn = db.pool().acquire().await?;
+    let rules = rules(&mut conn, None).await?.into_iter().map(Rule::from).collect();
+    let money = money_rules(&mut conn).await?;
+    let budgets =
+        sqlx::query_as("SELECT year, amount_fen FROM care_budgets ORDER BY year DESC").fetch_all(&mut *conn).await?;
+    Ok(Policy { rules, money, budgets })
+}
+
+/// A policy line as a form or the API sends it (amounts in yuan).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RuleForm {
+    /// congratulate | visit | help | payment (on the API the path says event and action).
+    pub level: String,
+    pub days: String,
+    /// Yuan, e.g. "200"; empty when nothing is paid.
+    pub min_yuan: String,
+    pub max_yuan: String,
+}
+
+/// Add or change one line of the policy (county administrators). Events recorded before keep
+/// the obligations they were given.
+pub async fn set_rule(db: &Db, actor: &Actor, event: &str, action: &str, f: &RuleForm) -> Result<Rule> {
+    actor.require(actor.role.can_restructure())?;
+    let rule = care::parse_rule(event, action, &f.level, &f.days, &f.min_yuan, &f.max_yuan)
+        .map_err(StoreError::InvalidFields)?;
+    let mut tx = db.write_tx().await?;
+    seed(&mut tx).await?;
+    upsert_rule(&mut tx, &rule).await?;
+    let detail =
+        format!("{}·{}：{}，{} 个工作日", rule.event.label(), rule.action.label(), rule.level.label(), rule.days);
+    audit::record(&mut tx, actor, "care.policy", "care_policy", format!("{}/{}", event, action), Some(detail)).await?;
+    tx.commit().await?;
+    Ok(rule.into())
+}
+
+/// Remove one line of the policy (county administrators).
+pub async fn delete_rule(db: &Db, actor: &Actor, event: &str, action: &str) -> Result<()> {
+    actor.require(actor.role.can_restructure())?;
+    let (e, a) = (CareEventKind::parse(event)?, CareAction::parse(action)?);
+    let mut tx = db.write_tx().await?;
+    seed(&mut tx).await?;
+    let n = sqlx::query("DELETE FROM care_policy WHERE event = $1 AND action = $2")
+        .bind(e.code())
+        .bind(a.code())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(&mut tx, actor, "care.policy.delete", "care_policy", format!("{event}/{action}"), None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MoneyForm {
+    /// Yuan a person may receive in a year.
+    pub yearly_cap_yuan: String,
+    /// Payments above this many yuan wait for a county administrator's approval.
+    pub approval_above_yuan: String,
+}
+
+/// Set the yearly cap per person and the approval line (county administrators).
+pub async fn set_money(db: &Db, actor: &Actor, f: &MoneyForm) -> Result<MoneyRules> {
+    actor.require(actor.role.can_restructure())?;
+    let mut errors = Vec::new();
+    let cap = care::parse_yuan("yearly_cap_yuan", &f.yearly_cap_yuan).map_err(|e| errors.push(e)).ok();
+    let line = care::parse_yuan("approval_above_yuan", &f.approval_above_yuan).map_err(|e| errors.push(e)).ok();
+    let (Some(cap), Some(line)) = (cap, line) else { return Err(StoreError::InvalidFields(errors)) };
+    if cap == 0 {
+        return Err(Invalid::new("yearly_cap_yuan", "每人每年上限应大于 0", "the yearly cap must be positive").into());
+    }
+    let mut tx = db.write_tx().await?;
+    seed(&mut tx).await?;
+    sqlx::query("UPDATE care_settings SET yearly_cap_fen = $1, approval_above_fen = $2, updated_at = $3 WHERE id = 1")
+        .bind(cap)
+        .bind(line)
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await?;
+    let detail = format!("每人每年上限 {} 元，超过 {} 元需审批", care::fmt_yuan(cap), care::fmt_yuan(line));
+    audit::record(&mut tx, actor, "care.money", "care_settings", 1, Some(detail)).await?;
+    tx.commit().await?;
+    Ok(MoneyRules { yearly_cap_fen: cap, approval_above_fen: line })
+}
+
+/// Set a year's care budget (county administrators).
+pub async fn set_budget(db: &Db, actor: &Actor, year: i64, amount_yuan: &str) -> Result<i64> {
+    actor.require(actor.role.can_restructure())?;
+    if !(2000..=2100).contains(&year) {
+        return Err(Invalid::new("year", "年份应在 2000–2100 之间", "year must be 2000-2100").into());
+    }
+    let fen = parse_budget(amount_yuan)?;
+    let mut tx = db.write_tx().await?;
+    sqlx::query(
+        "INSERT INTO care_budgets (year, amount_fen, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (year) DO UPDATE SET amount_fen = $2, updated_at = $3",
+    )
+    .bind(year)
+    .bind(fen)
+    .bind(crate::now())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(&mut tx, actor, "care.budget", "care_budgets", year, Some(format!("{} 元", care::fmt_yuan(fen))))
+        .await?;
+    tx.commit().await?;
+    Ok(fen)
+}
+
+/// A budget may be far larger than one payment: up to ¥1 000 000 000.
+fn parse_budget(s: &str) -> Result<i64> {
+    let bad = || Invalid::new("amount_yuan", "预算金额无效：请填写元，最多两位小数", "budget must be yuan");
+    let t: String = s.trim().trim_end_matches('元').chars().filter(|c| *c != ',').collect();
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || whole.len() > 10
+        || frac.len() > 2
+        || !(whole.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+    {
+        return Err(bad().into());
+    }
+    let whole: i64 = whole.parse().map_err(|_| bad())?;
+    let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+    Ok(whole * 100 + frac)
+}
+
+// ---------- events ----------
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewEvent {
+    pub member_id: Option<i64>,
+    /// marriage | childbirth | award | hospitalisation | illness | bereavement | disaster |
+    /// retirement | hardship
+    pub kind: String,
+    /// When it happened (YYYY-MM-DD), today or within the past year.
+    pub date: String,
+    pub note: Option<String>,
+}
+
+/// One obligation an event created, with the work item that carries it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Obligation {
+    pub action: String,
+    pub level: String,
+    pub work_item_id: i64,
+    pub status: String,
+    pub due: String,
+    pub closed_on: Option<String>,
+    pub on_time: Option<i64>,
+    pub owner: String,
+    pub min_fen: i64,
+    pub max_fen: i64,
+    #[sqlx(skip)]
+    pub action_label: String,
+    #[sqlx(skip)]
+    pub level_label: String,
+    #[sqlx(skip)]
+    pub status_label: String,
+    #[sqlx(skip)]
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct CareEvent {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub union_name: String,
+    pub kind: String,
+    pub event_date: String,
+    pub recorded_on: String,
+    pub note: Option<String>,
+    pub reporter_name: String,
+    pub self_reported: i64,
+    #[sqlx(skip)]
+    pub kind_label: String,
+    /// 有喜必贺 / 有因必访 / 有难必帮.
+    #[sqlx(skip)]
+    pub principle: String,
+    /// Obligations not yet closed.
+    #[sqlx(default)]
+    pub open: i64,
+}
+
+impl CareEvent {
+    fn finish(mut self) -> Self {
+        if let Ok(k) = CareEventKind::parse(&self.kind) {
+            self.kind_label = k.label().into();
+            self.principle = k.principle().into();
+        }
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventDetail {
+    pub event: CareEvent,
+    pub obligations: Vec<Obligation>,
+    pub payments: Vec<Payment>,
+    /// May the caller record a payment for it (and in what range)?
+    pub can_pay: bool,
+    pub pay_range: Option<(i64, i64)>,
+}
+
+const EVENT_COLUMNS: &str = "e.id, e.member_id, e.member_name, u.name AS union_name, e.kind, e.event_date, e.recorded_on, \
+     e.note, e.reporter_name, e.self_reported";
+
+fn may_record(actor: &Actor) -> Result<()> {
+    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre | Role::Member))
+}
+
+fn note_field(note: Option<&str>) -> std::result::Result<Option<String>, Invalid> {
+    match note.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(Invalid::new(
+            "note",
+            format!("说明不能超过 {MAX_NOTE_CHARS} 字"),
+            format!("note must be at most {MAX_NOTE_CHARS} characters"),
+        )),
+        n => Ok(n.map(str::to_string)),
+    }
+}
+
+/// The member as the actor may see them: (name, union id, path).
+async fn visible_member(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<(String, i64, String)> {
+    let mut q = Sql::new("SELECT m.name, m.union_id, m.path FROM members m WHERE m.id = ");
+    q.bind(id);
+    actor.members_visible(&mut q, "m");
+    q.query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)
+}
+
+/// Which union acts at a level for a member of `union_id`: their own, the town (or industry)
+/// union above it, or the county with its care department.
+async fn acting_owner(conn: &mut AnyConnection, union_id: i64, path: &str, level: CareLevel) -> Result<Owner> {
+    let ids: Vec<i64> = path.split('/').filter_map(|s| s.parse().ok()).collect();
+    let care_department = domain::work::kind("care").ok().and_then(|k| k.department);
+    match level {
+        CareLevel::Own => Owner::union(conn, union_id, None).await,
+        CareLevel::Town => {
+            let mut q = Sql::new("SELECT id FROM unions WHERE level IN ('town', 'industry') AND id IN (");
+            for (i, id) in ids.iter().enumerate() {
+                q.push(if i == 0 { "" } else { ", " }).bind(*id);
+            }
+            q.push(") ORDER BY length(path) DESC LIMIT 1");
+            let town: Option<i64> = q.into_query_scalar().fetch_optional(&mut *conn).await?;
+            match town {
+                Some(t) => Owner::union(conn, t, None).await,
+                // A member of a union directly under the county: the county acts.
+                None => Owner::union(conn, ids[0], care_department).await,
+            }
+        }
+        CareLevel::County => Owner::union(conn, ids[0], care_department).await,
+    }
+}
+
+/// Records a care event and, in the same transaction, the work items the policy makes due: each
+/// owned at its level, due in its working days from today. A member records their own.
+pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, today: Date) -> Result<EventDetail> {
+    may_record(actor)?;
+    let mut errors = Vec::new();
+    let kind = CareEventKind::parse(&f.kind).map_err(|mut e| {
+        e.field = "kind";
+        errors.push(e)
+    });
+    let date = match domain::parse_date(&f.date) {
+        Some(d) if d > today => {
+            errors.push(Invalid::new("date", "日期不能晚于今天", "date may not be in the future"));
+            None
+        }
+        Some(d) if d < today - time::Duration::days(366) => {
+            errors.push(Invalid::new("date", "只能登记一年以内发生的事件", "date must be within the past year"));
+            None
+        }
+        Some(d) => Some(d),
+        None => {
+            errors.push(Invalid::new("date", "请填写发生日期（如 2026-11-20）", "date must be YYYY-MM-DD"));
+            None
+        }
+    };
+    let note = note_field(f.note.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
+    let member_id = match (&actor.scope, f.member_id) {
+        (Scope::OwnRecord { member_id }, None) => Some(*member_id),
+        (_, Some(id)) => Some(id),
+        (_, None) => {
+            errors.push(Invalid::new("member_id", "请选择会员", "member_id is required"));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(StoreError::InvalidFields(errors));
+    }
+    let (kind, date, member_id) = (kind.unwrap(), date.unwrap(), member_id.unwrap());
+    let work_kind = domain::work::kind("care")?;
+
+    let mut tx = db.write_tx().await?;
+    seed(&mut tx).await?;
+    let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
+    let self_reported = matches!(actor.scope, Scope::OwnRecord { .. });
+    let reporter = if self_reported { format!("{member_name}（本人）") } else { actor.username.clone() };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO care_events (member_id, member_name, union_id, path, kind, event_date, recorded_on, note, \
+         reported_by, reporter_name, self_reported, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         RETURNING id",
+    )
+    .bind(member_id)
+    .bind(member_name.clone())
+    .bind(union_id)
+    .bind(path.clone())
+    .bind(kind.code())
+    .bind(fmt_date(date))
+    .bind(fmt_date(today))
+    .bind(note.clone())
+    .bind(actor.user_id)
+    .bind(reporter.clone())
+    .bind(self_reported as i64)
+    .bind(crate::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let origin = Owner::union(&mut tx, union_id, None).await?;
+    for rule in rules(&mut tx, Some(kind)).await? {
+        let owner = acting_owner(&mut tx, union_id, &path, rule.level).await?;
+        let title = format!("{}：{}（{}）", rule.action.label(), member_name, kind.label());
+        let body = match &note {
+            Some(n) => format!("{}·{}，{} 发生。{}", kind.principle(), kind.label(), fmt_date(date), n),
+            None => format!("{}·{}，{} 发生。", kind.principle(), kind.label(), fmt_date(date)),
+        };
+        let due = cal.add_working_days(today, rule.days);
+        let respond_due = cal.add_working_days(today, work_kind.respond_days.min(rule.days));
+        let mut note =
+            format!("关爱政策：{}，{} 个工作日内办结（{} 前）", rule.level.label(), rule.days, fmt_date(due));
+        if rule.max_fen > 0 {
+            note.push_str(&format!("；标准 {}–{} 元", care::fmt_yuan(rule.min_fen), care::fmt_yuan(rule.max_fen)));
+        }
+        let row = NewRow {
+            kind: work_kind,
+            title: &title,
+            body: Some(&body),
+            priority: Priority::Normal,
+            subject: Some(("member", member_id, &member_name)),
+            requester_member_id: Some(member_id),
+            requester_name: &reporter,
+            origin: &origin,
+            owner: &owner,
+            received: today,
+            respond_due,
+            due,
+            note,
+        };
+        let item = wk::insert(&mut tx, actor, &row, today).await?;
+        sqlx::query(
+            "INSERT INTO care_obligations (event_id, action, level, work_item_id, min_fen, max_fen) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(rule.action.code())
+        .bind(rule.level.code())
+        .bind(item)
+        .bind(rule.min_fen)
+        .bind(rule.max_fen)
+        .execute(&mut *tx)
+        .await?;
+        wk::notice(
+            &mut tx,
+            None,
+            Some(owner.union_id),
+            owner.department_id,
+            item,
+            &format!("新的关爱任务（{} 前）：{title}", fmt_date(due)),
+        )
+        .await?;
+    }
+    let detail = format!("{}：{}，{}", kind.label(), member_name, fmt_date(date));
+    audit::record(&mut tx, actor, "care.event", "care_event", id, Some(detail)).await?;
+    tx.commit().await?;
+    event(db, cal, actor, id, today).await
+}
+
+/// One event with its obligations and payments.
+pub async fn event(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Date) -> Result<EventDetail> {
+    let mut conn = db.pool().acquire().await?;
+    let mut q = Sql::new(&format!(
+        "SELECT {EVENT_COLUMNS} FROM care_events e JOIN unions u ON u.id = e.union_id WHERE e.id = "
+    ));
+    q.bind(id);
+    actor.care_visible(&mut q, "e");
+    let ev: CareEvent = q.query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+    let mut obligations: Vec<Obligation> = sqlx::query_as(
+        "SELECT o.action, o.level, o.work_item_id, w.status, w.due, w.closed_on, w.on_time, \
+         u.name || coalesce('·' || d.name, '') AS owner, o.min_fen, o.max_fen \
+         FROM care_obligations o JOIN work_items w ON w.id = o.work_item_id JOIN unions u ON u.id = w.owner_union_id \
+         LEFT JOIN departments d ON d.id = w.owner_department_id WHERE o.event_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for o in &mut obligations {
+        o.action_label = CareAction::parse(&o.action).map(|a| a.label()).unwrap_or("").into();
+        o.level_label = CareLevel::parse(&o.level).map(|a| a.label()).unwrap_or("").into();
+        let st = WorkStatus::parse(&o.status).unwrap_or(WorkStatus::New);
+        o.status_label = st.label().into();
+        o.overdue = st.clock_runs() && domain::parse_date(&o.due).is_some_and(|d| d < today);
+    }
+    let pos = |o: &Obligation| CareAction::ALL.iter().position(|a| a.code() == o.action).unwrap_or(9);
+    obligations.sort_by_key(pos);
+    let payments = payments_where(&mut conn, actor, "p.event_id = ", id).await?;
+    let pay_range = obligations.iter().find(|o| o.action == CareAction::Payment.code()).map(|o| (o.min_fen, o.max_fen));
+    let paid = payments.iter().any(|p| p.status != "rejected");
+    let can_pay = may_pay(actor).is_ok() && pay_range.is_some() && !paid;
+    let _ = cal;
+    Ok(EventDetail { event: ev.finish(), obligations, payments, can_pay, pay_range })
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct EventQuery {
+    /// A union's code: its subtree only.
+    pub union: Option<String>,
+    pub kind: Option<String>,
+    /// Recorded on or after (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Recorded on or before (YYYY-MM-DD).
+    pub to: Option<String>,
+    /// Only events with obligations still open.
+    pub open: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Events the caller may see, newest first, with how many obligations are still open.
+pub async fn events(db: &Db, actor: &Actor, f: &EventQuery) -> Result<Page<CareEvent>> {
+    let mut conn = db.pool().acquire().await?;
+    let mut filter = Sql::new(" FROM care_events e JOIN unions u ON u.id = e.union_id WHERE 1 = 1");
+    actor.care_visible(&mut filter, "e");
+    if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
+        filter.within("e.path", &u.org_path());
+    }
+    if let Some(k) = f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
+        let k = CareEventKind::parse(k).map_err(|mut e| {
+            e.field = "kind";
+            e
+        })?;
+        filter.push(" AND e.kind = ").bind(k.code());
+    }
+    for (field, op, v) in [("from", ">=", &f.from), ("to", "<=", &f.to)] {
+        if let Some(s) = v.as_deref().filter(|s| !s.trim().is_empty()) {
+            let d = domain::parse_date(s)
+                .ok_or_else(|| Invalid::new(field, "日期格式应为 2026-11-20", "date must be YYYY-MM-DD"))?;
+            filter.push(&format!(" AND e.recorded_on {op} ")).bind(fmt_date(d));
+        }
+    }
+    let open_count = "(SELECT count(*) FROM care_obligations o JOIN work_items w ON w.id = o.work_item_id \
+                      WHERE o.event_id = e.id AND w.closed_on IS NULL)";
+    if f.open == Some(true) {
+        filter.push(&format!(" AND {open_count} > 0"));
+    }
+    let paging = Paging::new(f.page, f.per_page);
+    let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(&mut *conn).await?;
+    let mut q = filter.prefixed(&format!("SELECT {EVENT_COLUMNS}, {open_count} AS open"));
+    q.push(" ORDER BY e.id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    let items: Vec<CareEvent> = q.query_as().fetch_all(&mut *conn).await?;
+    Ok(Page { items: items.into_iter().map(CareEvent::finish).collect(), total })
+}
+
+// ---------- payments ----------
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Payment {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub union_name: String,
+    pub event_id: Option<i64>,
+    pub purpose: String,
+    pub amount_fen: i64,
+    pub year: i64,
+    pub paid_on: String,
+    /// pending (awaiting approval) | paid | rejected
+    pub status: String,
+    pub note: Option<String>,
+    #[sqlx(skip)]
+    pub purpose_label: String,
+    #[sqlx(skip)]
+    pub amount: String,
+    #[sqlx(skip)]
+    pub status_label: String,
+}
+
+impl Payment {
+    fn finish(mut self) -> Self {
+        self.purpose_label = PaymentPurpose::parse(&self.purpose).map(|p| p.label()).unwrap_or("").into();
+        self.amount = care::fmt_yuan(self.amount_fen);
+        self.status_label = match self.status.as_str() {
+            "pending" => "待审批",
+            "paid" => "已发放",
+            _ => "未批准",
+        }
+        .into();
+        self
+    }
+}
+
+const PAYMENT_COLUMNS: &str = "p.id, p.member_id, p.member_name, u.name AS union_name, p.event_id, p.purpose, \
+     p.amount_fen, p.year, p.paid_on, p.status, p.note";
+
+async fn payments_where(conn: &mut AnyConnection, actor: &Actor, cond: &str, v: i64) -> Result<Vec<Payment>> {
+    let mut q = Sql::new(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM care_payments p JOIN unions u ON u.id = p.union_id WHERE {cond}"
+    ));
+    q.bind(v);
+    actor.care_visible(&mut q, "p");
+    q.push(" ORDER BY p.id DESC LIMIT 200");
+    let rows: Vec<Payment> = q.query_as().fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(Payment::finish).collect())
+}
+
+fn may_pay(actor: &Actor) -> Result<()> {
+    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewPayment {
+    pub member_id: Option<i64>,
+    /// The care event it answers, if any: at most one payment per event.
+    pub event_id: Option<i64>,
+    /// condolence | aid | study_grant | medical (default condolence for an event, aid otherwise)
+    pub purpose: Option<String>,
+    /// Yuan, e.g. "500" or "500.50".
+    pub amount: String,
+    /// YYYY-MM-DD, default today.
+    pub paid_on: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Records a payment in the ledger. It must fall in the policy's range for its event, may not be
+/// the event's second, and may not take the person past the yearly cap (pending payments count).
+/// Above the approval line it waits for a county administrator. A payment for an event closes
+/// the event's payment obligation when the recorder may close it.
+pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: Date) -> Result<Payment> {
+    may_pay(actor)?;
+    let mut errors = Vec::new();
+    let amount = care::parse_yuan("amount", &f.amount).map_err(|e| errors.push(e)).ok();
+    let paid_on = match f.paid_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(today),
+        Some(s) => match domain::parse_date(s) {
+            Some(d) if d <= today && d >= today - time::Duration::days(366) => Some(d),
+            Some(_) => {
+                errors.push(Invalid::new("paid_on", "发放日期不能晚于今天，也不能早于一年前", "paid_on out of range"));
+                None
+            }
+            None => {
+                errors.push(Invalid::new("paid_on", "日期格式应为 2026-11-20", "paid_on must be YYYY-MM-DD"));
+                None
+            }
+        },
+    };
+    let purpose = match f.purpose.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => PaymentPurpose::parse(p)
+            .map_err(|mut e| {
+                e.field = "purpose";
+                errors.push(e)
+            })
+            .ok(),
+        None if f.event_id.is_some() => Some(PaymentPurpose::Condolence),
+        None => Some(PaymentPurpose::Aid),
+    };
+    let note = note_field(f.note.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
+    if f.member_id.is_none() && f.event_id.is_none() {
+        errors.push(Invalid::new("member_id", "请选择会员", "member_id is required"));
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::InvalidFields(errors));
+    }
+    let (amount, paid_on, purpose) = (amount.unwrap(), paid_on.unwrap(), purpose.unwrap());
+
+    let mut tx = db.write_tx().await?;
+    seed(&mut tx).await?;
+    // The event, seen through the caller's scope, decides the member and the range.
+    let (member_id, range, obligation) = match f.event_id {
+        Some(eid) => {
+            let mut q = Sql::new("SELECT e.member_id FROM care_events e WHERE e.id = ");
+            q.bind(eid);
+            actor.care_visible(&mut q, "e");
+            let m: i64 = q.into_query_scalar().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+            if f.member_id.is_some_and(|given| given != m) {
+                return Err(Invalid::new("event_id", "该事件不是这位会员的", "the event is another member's").into());
+            }
+            let ob: Option<(i64, i64, i64)> = sqlx::query_as(
+                "SELECT min_fen, max_fen, work_item_id FROM care_obligations WHERE event_id = $1 AND action = 'payment'",
+            )
+            .bind(eid)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((min, max, item)) = ob else {
+                return Err(Invalid::new(
+                    "event_id",
+                    "按关爱政策，该事件不发放慰问金",
+                    "the care policy pays nothing for this event",
+                )
+                .into());
+            };
+            let earlier: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM care_payments WHERE event_id = $1 AND status <> 'rejected' ORDER BY id LIMIT 1",
+            )
+            .bind(eid)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(p) = earlier {
+                return Err(twice(p));
+            }
+            (m, Some((min, max)), Some(item))
+        }
+        None => (f.member_id.unwrap(), None, None),
+    };
+    let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
+    // Take the member's row first, so two payments to one person are checked one after the other.
+    sqlx::query("UPDATE members SET updated_at = updated_at WHERE id = $1").bind(member_id).execute(&mut *tx).await?;
+    let year = paid_on.year() as i64;
+    let so_far: i64 = sqlx::query_scalar(
+        "SELECT CAST(coalesce(sum(amount_fen), 0) AS BIGINT) FROM care_payments WHERE member_id = $1 AND year = $2 \
+         AND status <> 'rejected'",
+    )
+    .bind(member_id)
+    .bind(year)
+    .fetch_one(&mut *tx)
+    .await?;
+    let money = money_rules(&mut tx).await?;
+    care::check_payment(amount, range, so_far, money)?;
+    let status = if amount > money.approval_above_fen { "pending" } else { "paid" };
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO care_payments (member_id, member_name, union_id, path, event_id, purpose, amount_fen, year, \
+         paid_on, status, note, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         RETURNING id",
+    )
+    .bind(member_id)
+    .bind(member_name.clone())
+    .bind(union_id)
+    .bind(path)
+    .bind(f.event_id)
+    .bind(purpose.code())
+    .bind(amount)
+    .bind(year)
+    .bind(fmt_date(paid_on))
+    .bind(status)
+    .bind(note)
+    .bind(actor.user_id)
+    .bind(crate::now())
+    .fetch_one(&mut *tx)
+    .await;
+    let id: i64 = match inserted {
+        Ok(id) => id,
+        Err(e) if crate::is_unique_violation(&e) => return Err(twice(0)),
+        Err(e) => return Err(e.into()),
+    };
+    let detail = format!("{}：{} {} 元（{}）", purpose.label(), member_name, care::fmt_yuan(amount), status);
+    audit::record(&mut tx, actor, "care.payment", "care_payment", id, Some(detail)).await?;
+    tx.commit().await?;
+    if status == "paid"
+        && let Some(item) = obligation
+    {
+        close_obligation(db, cal, actor, item, amount, id, today).await;
+    }
+    payment(db, actor, id).await
+}
+
+fn twice(earlier: i64) -> StoreError {
+    let which = if earlier > 0 { format!("（发放记录 {earlier}）") } else { String::new() };
+    StoreError::conflict(
+        format!("该事件已发放过慰问金{which}，同一事件不能重复发放"),
+        "this event has been paid already: one payment per event",
+    )
+}
+
+/// The payment obligation closes with the payment as its result, when the recorder may close it
+/// (they own it or are above it); otherwise it stays for its owner to close.
+async fn close_obligation(db: &Db, cal: &Calendar, actor: &Actor, item: i64, amount: i64, payment: i64, today: Date) {
+    let form = wk::ActionForm {
+        action: "resolve".into(),
+        result: Some(format!("已发放慰问金 {} 元（发放记录 {payment}）", care::fmt_yuan(amount))),
+        ..Default::default()
+    };
+    if let Err(e) = wk::act(db, cal, actor, item, &form, today).await
+        && !e.is_bad_input()
+        && !matches!(e, StoreError::Forbidden | StoreError::NotFound)
+    {
+        tracing::warn!(error = %e, item, "closing the payment obligation");
+    }
+}
+
+pub async fn payment(db: &Db, actor: &Actor, id: i64) -> Result<Payment> {
+    let mut conn = db.pool().acquire().await?;
+    payments_where(&mut conn, actor, "p.id = ", id).await?.into_iter().next().ok_or(StoreError::NotFound)
+}
+
+/// Approve or refuse a payment waiting for approval (county administrators).
+pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bool, today: Date) -> Result<Payment> {
+    actor.require(actor.role.can_restructure())?;
+    let p = payment(db, actor, id).await?;
+    if p.status != "pending" {
+        return Err(StoreError::conflict("该笔发放不在待审批状态", "the payment is not awaiting approval"));
+    }
+    let mut tx = db.write_tx().await?;
+    let status = if approve { "paid" } else { "rejected" };
+    let n = sqlx::query(
+        "UPDATE care_payments SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'",
+    )
+    .bind(status)
+    .bind(actor.user_id)
+    .bind(crate::now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::conflict("该笔发放不在待审批状态", "the payment is not awaiting approval"));
+    }
+    let what = if approve { "批准" } else { "不予批准" };
+    audit::record(&mut tx, actor, "care.payment.decide", "care_payment", id, Some(what.into())).await?;
+    tx.commit().await?;
+    if approve && let Some(eid) = p.event_id {
+        let item: Option<i64> =
+            sqlx::query_scalar("SELECT work_item_id FROM care_obligations WHERE event_id = $1 AND action = 'payment'")
+                .bind(eid)
+                .fetch_optional(db.pool())
+                .await?;
+        if let Some(item) = item {
+            close_obligation(db, cal, actor, item, p.amount_fen, id, today).await;
+        }
+    }
+    payment(db, actor, id).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct PaymentQuery {
+    /// Default: this year.
+    pub year: Option<i64>,
+    /// A union's code: its subtree only.
+    pub union: Option<String>,
+    /// pending | paid | rejected
+    pub status: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Ledger {
+    pub year: i64,
+    pub payments: Page<Payment>,
+    /// Paid (approved) in the year, within the filter, in fen.
+    pub paid_fen: i64,
+    /// Waiting for approval, in fen.
+    pub pending_fen: i64,
+    /// The county's budget for the year (shown to county-wide users), in fen.
+    pub budget_fen: Option<i64>,
+}
+
+/// The ledger of a year: payments the caller may see, the sums paid and pending, the budget.
+pub async fn ledger(db: &Db, actor: &Actor, f: &PaymentQuery, today: Date) -> Result<Ledger> {
+    may_pay(actor).or_else(|_| actor.require(actor.role == Role::Leader))?;
+    let year = f.year.unwrap_or(today.year() as i64);
+    let mut conn = db.pool().acquire().await?;
+    let mut filter = Sql::new(" FROM care_payments p JOIN unions u ON u.id = p.union_id WHERE p.year = ");
+    filter.bind(year);
+    actor.care_visible(&mut filter, "p");
+    let mut county_wide = matches!(&actor.scope, Scope::Subtree(r) if r.ids().len() == 1);
+    if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
+        county_wide &= u.parent_id.is_none();
+        filter.within("p.path", &u.org_path());
+    }
+    let sums: (i64, i64) = filter
+        .prefixed(
+            "SELECT CAST(coalesce(sum(CASE WHEN p.status = 'paid' THEN p.amount_fen ELSE 0 END), 0) AS BIGINT), \
+             CAST(coalesce(sum(CASE WHEN p.status = 'pending' THEN p.amount_fen ELSE 0 END), 0) AS BIGINT)",
+        )
+        .query_as()
+        .fetch_one(&mut *conn)
+        .await?;
+    if let Some(s) = f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if !matches!(s, "pending" | "paid" | "rejected") {
+            return Err(Invalid::new(
+                "status",
+                "状态应为 pending、paid 或 rejected",
+                "status must be pending, paid or rejected",
+            )
+            .into());
+        }
+        filter.push(" AND p.status = ").bind(s.to_string());
+    }
+    let paging = Paging::new(f.page, f.per_page);
+    let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(&mut *conn).await?;
+    let mut q = filter.prefixed(&format!("SELECT {PAYMENT_COLUMNS}"));
+    q.push(" ORDER BY p.paid_on DESC, p.id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    let items: Vec<Payment> = q.query_as().fetch_all(&mut *conn).await?;
+    let budget_fen = if county_wide {
+        sqlx::query_scalar("SELECT amount_fen FROM care_budgets WHERE year = $1")
+            .bind(year)
+            .fetch_optional(&mut *conn)
+            .await?
+    } else {
+        None
+    };
+    Ok(Ledger {
+        year,
+        payments: Page { items: items.into_iter().map(Payment::finish).collect(), total },
+        paid_fen: sums.0,
+        pending_fen: sums.1,
+        budget_fen,
+    })
+}
+
+// ---------- a member's care ----------
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MemberCare {
+    pub events: Vec<CareEvent>,
+    pub obligations: Vec<(i64, Obligation)>,
+    pub payments: Vec<Payment>,
+    /// Paid or pending this year, in fen, against the yearly cap.
+    pub this_year_fen: i64,
+    pub yearly_cap_fen: i64,
+}
+
+/// Every event, obligation and payment of one member, as the caller may see them.
+pub async fn member_care(db: &Db, actor: &Actor, member_id: i64, today: Date) -> Result<MemberCare> {
+    let mut conn = db.pool().acquire().await?;
+    visible_member(&mut conn, actor, member_id).await?;
+    let mut q = Sql::new(&format!(
+        "SELECT {EVENT_COLUMNS} FROM care_events e JOIN unions u ON u.id = e.union_id WHERE e.member_id = "
+    ));
+    q.bind(member_id);
+    actor.care_visible(&mut q, "e");
+    q.push(" ORDER BY e.id DESC LIMIT 200");
+    let events: Vec<CareEvent> = q.query_as().fetch_all(&mut *conn).await?;
+    let mut q = Sql::new(
+        "SELECT o.event_id, o.action, o.level, o.work_item_id, w.status, w.due, w.closed_on, w.on_time, \
+         u.name || coalesce('·' || d.name, '') AS owner, o.min_fen, o.max_fen \
+         FROM care_obligations o JOIN care_events e ON e.id = o.event_id JOIN work_items w ON w.id = o.work_item_id \
+         JOIN unions u ON u.id = w.owner_union_id LEFT JOIN departments d ON d.id = w.owner_department_id \
+         WHERE e.member_id = ",
+    );
+    q.bind(member_id);
+    actor.care_visible(&mut q, "e");
+    q.push(" ORDER BY o.event_id DESC, o.work_item_id");
+    type Row = (i64, String, String, i64, String, String, Option<String>, Option<i64>, String, i64, i64);
+    let rows: Vec<Row> = q.query_as().fetch_all(&mut *conn).await?;
+    let obligations = rows
+        .into_iter()
+        .map(|(eid, action, level, work_item_id, status, due, closed_on, on_time, owner, min_fen, max_fen)| {
+            let st = WorkStatus::parse(&status).unwrap_or(WorkStatus::New);
+            let o = Obligation {
+                action_label: CareAction::parse(&action).map(|a| a.label()).unwrap_or("").into(),
+                level_label: CareLevel::parse(&level).map(|a| a.label()).unwrap_or("").into(),
+                status_label: st.label().into(),
+                overdue: st.clock_runs() && domain::parse_date(&due).is_some_and(|d| d < today),
+                action,
+                level,
+                work_item_id,
+                status,
+                due,
+                closed_on,
+                on_time,
+                owner,
+                min_fen,
+                max_fen,
+            };
+            (eid, o)
+        })
+        .collect();
+    let payments = payments_where(&mut conn, actor, "p.member_id = ", member_id).await?;
+    let this_year_fen =
+        payments.iter().filter(|p| p.year == today.year() as i64 && p.status != "rejected").map(|p| p.amount_fen).sum();
+    drop(conn);
+    let yearly_cap_fen = policy(db).await?.money.yearly_cap_fen;
+    Ok(MemberCare {
+        events: events.into_iter().map(CareEvent::finish).collect(),
+        obligations,
+        payments,
+        this_year_fen,
+        yearly_cap_fen,
+    })
+}

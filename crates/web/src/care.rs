@@ -1,0 +1,201 @@
+//! 五必 member care over the API: the care policy, events (each creating its obligations as work
+//! items), the payments ledger and a member's care record. Pages for the same: `care_pages.rs`.
+
+use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::error::{ApiError, ErrorBody};
+use crate::{AppState, today};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use store::Page;
+use store::care::{
+    CareEvent, EventDetail, EventQuery, Ledger, MemberCare, MoneyForm, NewEvent, NewPayment, Payment, PaymentQuery,
+    Policy, Rule, RuleForm,
+};
+use utoipa::ToSchema;
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/care/policy", get(get_policy))
+        .route("/api/v1/care/policy/{event}/{action}", put(put_rule).delete(delete_rule))
+        .route("/api/v1/care/money", put(put_money))
+        .route("/api/v1/care/budgets/{year}", put(put_budget))
+        .route("/api/v1/care/events", get(list_events).post(record_event))
+        .route("/api/v1/care/events/{id}", get(get_event))
+        .route("/api/v1/care/payments", get(ledger).post(pay))
+        .route("/api/v1/care/payments/{id}", get(get_payment))
+        .route("/api/v1/care/payments/{id}/decision", post(decide))
+        .route("/api/v1/members/{id}/care", get(member_care))
+}
+
+/// The care policy in force: per event, what is due, from which level, within how many working
+/// days, and the payment range; the yearly cap per person and the approval line; budgets.
+#[utoipa::path(get, path = "/api/v1/care/policy", tag = "care", responses((status = 200, body = Policy)), security(("bearer" = [])))]
+pub async fn get_policy(State(st): State<AppState>, ApiUser(_s): ApiUser) -> ApiResult<Policy> {
+    Ok(Json(store::care::policy(&st.db).await?))
+}
+
+/// Add or change one line of the policy (county administrators).
+#[utoipa::path(put, path = "/api/v1/care/policy/{event}/{action}", tag = "care",
+    params(("event" = String, Path), ("action" = String, Path)), request_body = RuleForm,
+    responses((status = 200, body = Rule), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn put_rule(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath((event, action)): ApiPath<(String, String)>,
+    ApiJson(f): ApiJson<RuleForm>,
+) -> ApiResult<Rule> {
+    Ok(Json(store::care::set_rule(&st.db, &s.actor, &event, &action, &f).await?))
+}
+
+/// Remove one line of the policy (county administrators).
+#[utoipa::path(delete, path = "/api/v1/care/policy/{event}/{action}", tag = "care",
+    params(("event" = String, Path), ("action" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn delete_rule(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath((event, action)): ApiPath<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    store::care::delete_rule(&st.db, &s.actor, &event, &action).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Set the yearly cap per person and the approval line (county administrators).
+#[utoipa::path(put, path = "/api/v1/care/money", tag = "care", request_body = MoneyForm,
+    responses((status = 200, body = domain::care::MoneyRules), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn put_money(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiJson(f): ApiJson<MoneyForm>,
+) -> ApiResult<domain::care::MoneyRules> {
+    Ok(Json(store::care::set_money(&st.db, &s.actor, &f).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BudgetBody {
+    /// Yuan, e.g. "1200000".
+    amount_yuan: String,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct Budget {
+    year: i64,
+    amount_fen: i64,
+}
+
+/// Set a year's care budget (county administrators).
+#[utoipa::path(put, path = "/api/v1/care/budgets/{year}", tag = "care", params(("year" = i64, Path)), request_body = BudgetBody,
+    responses((status = 200, body = Budget), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn put_budget(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(year): ApiPath<i64>,
+    ApiJson(b): ApiJson<BudgetBody>,
+) -> ApiResult<Budget> {
+    let amount_fen = store::care::set_budget(&st.db, &s.actor, year, &b.amount_yuan).await?;
+    Ok(Json(Budget { year, amount_fen }))
+}
+
+/// Record a care event for a member (members record their own; `member_id` may be left out).
+/// The answer lists the work items created, with their owners and due dates.
+#[utoipa::path(post, path = "/api/v1/care/events", tag = "care", request_body = NewEvent,
+    responses((status = 201, body = EventDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn record_event(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiJson(f): ApiJson<NewEvent>,
+) -> Result<(StatusCode, Json<EventDetail>), ApiError> {
+    let d = store::care::record_event(&st.db, &st.calendar(), &s.actor, &f, today()).await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
+/// Care events the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/care/events", tag = "care", params(EventQuery),
+    responses((status = 200, body = Page<CareEvent>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn list_events(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<EventQuery>,
+) -> ApiResult<Page<CareEvent>> {
+    Ok(Json(store::care::events(&st.db, &s.actor, &q).await?))
+}
+
+/// One event with its obligations (work items, owners, due dates, status) and payments.
+#[utoipa::path(get, path = "/api/v1/care/events/{id}", tag = "care", params(("id" = i64, Path)),
+    responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn get_event(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<EventDetail> {
+    Ok(Json(store::care::event(&st.db, &st.calendar(), &s.actor, id, today()).await?))
+}
+
+/// Record a payment (慰问金, aid, study grant, medical). Refused outside the policy's range for
+/// its event, a second time for one event (409), or past the person's yearly cap. Above the
+/// approval line it waits for a county administrator.
+#[utoipa::path(post, path = "/api/v1/care/payments", tag = "care", request_body = NewPayment,
+    responses((status = 201, body = Payment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn pay(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiJson(f): ApiJson<NewPayment>,
+) -> Result<(StatusCode, Json<Payment>), ApiError> {
+    let p = store::care::pay(&st.db, &st.calendar(), &s.actor, &f, today()).await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+/// The payments ledger of a year with the sums paid and pending and, for the county, the budget.
+#[utoipa::path(get, path = "/api/v1/care/payments", tag = "care", params(PaymentQuery),
+    responses((status = 200, body = Ledger), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn ledger(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<PaymentQuery>,
+) -> ApiResult<Ledger> {
+    Ok(Json(store::care::ledger(&st.db, &s.actor, &q, today()).await?))
+}
+
+/// One payment.
+#[utoipa::path(get, path = "/api/v1/care/payments/{id}", tag = "care", params(("id" = i64, Path)),
+    responses((status = 200, body = Payment), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn get_payment(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Payment> {
+    Ok(Json(store::care::payment(&st.db, &s.actor, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Decision {
+    approve: bool,
+}
+
+/// Approve or refuse a payment waiting for approval (county administrators).
+#[utoipa::path(post, path = "/api/v1/care/payments/{id}/decision", tag = "care", params(("id" = i64, Path)), request_body = Decision,
+    responses((status = 200, body = Payment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn decide(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(d): ApiJson<Decision>,
+) -> ApiResult<Payment> {
+    Ok(Json(store::care::decide(&st.db, &st.calendar(), &s.actor, id, d.approve, today()).await?))
+}
+
+/// Every care event, obligation and payment of one member.
+#[utoipa::path(get, path = "/api/v1/members/{id}/care", tag = "care", params(("id" = i64, Path)),
+    responses((status = 200, body = MemberCare), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn member_care(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<MemberCare> {
+    Ok(Json(store::care::member_care(&st.db, &s.actor, id, today()).await?))
+}
