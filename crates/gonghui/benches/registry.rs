@@ -61,7 +61,8 @@ async fn main() -> anyhow::Result<()> {
     println!("registry benchmark: {members} members on {:?}", db.backend());
 
     let t = Instant::now();
-    gonghui::demo::run(&db, &gonghui::demo::Options { members, items: 0, seed: 7, progress: false }).await?;
+    gonghui::demo::run(&db, &gonghui::demo::Options { members, items: 0, care_events: 0, seed: 7, progress: false })
+        .await?;
     let demo = t.elapsed();
     println!(
         "  demo --members {members:<9} {:>10.1} s  ({:.0} members/s)",

@@ -68,7 +68,11 @@ async fn main() -> anyhow::Result<()> {
     println!("closed-loop benchmark: {members} members, {items} work items on {:?}", db.backend());
     if store::unions::root(&db).await?.is_none() {
         let t = Instant::now();
-        let r = gonghui::demo::run(&db, &gonghui::demo::Options { members, items, seed: 7, progress: false }).await?;
+        let r = gonghui::demo::run(
+            &db,
+            &gonghui::demo::Options { members, items, care_events: members / 60, seed: 7, progress: false },
+        )
+        .await?;
         println!(
             "  demo (members + items + recount + first scan)   {:>8.1} s   (escalated today: {})",
             t.elapsed().as_secs_f64(),

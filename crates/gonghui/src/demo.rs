@@ -27,6 +27,8 @@ pub struct Options {
     pub members: usize,
     /// Work items over the last two years (default in the CLI: a fifth of the members).
     pub items: usize,
+    /// 五必 care events over the last year (each with its obligations and payments).
+    pub care_events: usize,
     pub seed: u64,
     pub progress: bool,
 }
@@ -35,6 +37,8 @@ pub struct Report {
     pub unions: usize,
     pub members: usize,
     pub items: usize,
+    pub care_events: usize,
+    pub payments: usize,
     /// Items past their deadline today, escalated by the first scan.
     pub escalated_today: u64,
     /// (username, role label, scope)
@@ -487,6 +491,15 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
     let logins = demo_users(db, &admin, &parents, &grassroots.iter().map(|g| &g.0).collect::<Vec<_>>()).await?;
 
+    // A year of care, through the store, before the history (whose recount and first scan then
+    // take the care obligations in too).
+    let bar = progress_bar(opts.progress, opts.care_events as u64, "关爱事件");
+    let recorder = Actor { username: "演示数据".into(), ..admin.clone() };
+    let today_cn = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
+    let care = crate::demo_care::generate(db, &recorder, opts.care_events, opts.seed, today_cn, &bar).await?;
+    bar.finish_and_clear();
+    tracing::info!(events = care.events, elapsed = ?started.elapsed(), "demo: care");
+
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots
         .iter()
@@ -511,6 +524,8 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         unions: 1 + parents.len() + grassroots.len(),
         members: opts.members,
         items: history.items,
+        care_events: care.events,
+        payments: care.payments,
         escalated_today: history.escalated_today,
         logins,
     })

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+mod demo_care;
 mod demo_history;
 pub mod jobs;
 pub mod startup;

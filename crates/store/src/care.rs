@@ -1033,3 +1033,219 @@ pub async fn member_care(db: &Db, actor: &Actor, member_id: i64, today: Date) ->
         yearly_cap_fen,
     })
 }
+
+// ---------- figures ----------
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct CareRow {
+    /// Events recorded in the period.
+    pub events: i64,
+    /// Obligations those events created (祝贺, 走访, 帮扶, 慰问金).
+    pub obligations: i64,
+    pub done: i64,
+    pub done_on_time: i64,
+    /// Open today and past their deadline.
+    pub overdue_now: i64,
+    /// done on time / obligations due so far (done, or open past the deadline), 0–1.
+    pub on_time_rate: Option<f64>,
+    /// Paid (approved) in the period, in fen.
+    pub paid_fen: i64,
+}
+
+impl CareRow {
+    fn add(&mut self, o: &CareRow) {
+        self.events += o.events;
+        self.obligations += o.obligations;
+        self.done += o.done;
+        self.done_on_time += o.done_on_time;
+        self.overdue_now += o.overdue_now;
+        self.paid_fen += o.paid_fen;
+    }
+
+    fn finish(mut self) -> Self {
+        let due = self.done + self.overdue_now;
+        self.on_time_rate = (due > 0).then(|| self.done_on_time as f64 / due as f64);
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CareKindRow {
+    pub kind: String,
+    pub label: String,
+    pub principle: String,
+    pub figures: CareRow,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CareMonthRow {
+    pub month: String,
+    pub figures: CareRow,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CareChildRow {
+    pub code: String,
+    pub name: String,
+    pub figures: CareRow,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CareFigures {
+    pub union_code: String,
+    pub union_name: String,
+    /// The union above, when the caller may see it (for going back up).
+    pub parent_code: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub total: CareRow,
+    pub by_kind: Vec<CareKindRow>,
+    pub months: Vec<CareMonthRow>,
+    /// The same for each union directly below (drill-down).
+    pub children: Vec<CareChildRow>,
+    /// The county's budget for the years of the period (county-wide figures only), in fen.
+    pub budget_fen: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct CareFiguresQuery {
+    /// The union whose subtree is counted (code); default: the caller's whole scope.
+    pub union: Option<String>,
+    /// First month, YYYY-MM (default: eleven months before `to`).
+    pub from: Option<String>,
+    /// Last month, YYYY-MM (default: this month).
+    pub to: Option<String>,
+}
+
+/// Care figures for a subtree and period: events recorded, the obligations they created, done,
+/// done on time, overdue now (by the month the event was recorded), money paid; by event type,
+/// by month and for each union below.
+pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) -> Result<CareFigures> {
+    let Scope::Subtree(root) = &actor.scope else {
+        return Err(StoreError::Forbidden);
+    };
+    let months = wk::period(f.from.as_deref(), f.to.as_deref(), today)?;
+    let (first, last) = (months[0].clone(), months[months.len() - 1].clone());
+    let (lo, hi) = (format!("{first}-01"), format!("{last}-31"));
+    let mut conn = db.pool().acquire().await?;
+    let union = match f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => crate::unions::visible_by_code(&mut conn, actor, code).await?,
+        None => crate::unions::by_id(db, root.ids().last().copied().ok_or(StoreError::NotFound)?).await?,
+    };
+    let within = union.org_path();
+
+    let mut q = Sql::new("SELECT e.path, e.kind, substr(e.recorded_on, 1, 7), count(*) FROM care_events e WHERE 1 = 1");
+    q.within("e.path", &within);
+    q.push(" AND e.recorded_on >= ").bind(lo.clone()).push(" AND e.recorded_on <= ").bind(hi.clone());
+    q.push(" GROUP BY e.path, e.kind, substr(e.recorded_on, 1, 7)");
+    let events: Vec<(String, String, String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+
+    let mut q = Sql::new(
+        "SELECT e.path, e.kind, substr(e.recorded_on, 1, 7), count(*), \
+         CAST(sum(CASE WHEN w.closed_on IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(sum(CASE WHEN w.on_time = 1 THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(sum(CASE WHEN w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ",
+    );
+    q.bind(fmt_date(today));
+    q.push(
+        " THEN 1 ELSE 0 END) AS BIGINT) FROM care_events e JOIN care_obligations o ON o.event_id = e.id \
+         JOIN work_items w ON w.id = o.work_item_id WHERE 1 = 1",
+    );
+    q.within("e.path", &within);
+    q.push(" AND e.recorded_on >= ").bind(lo.clone()).push(" AND e.recorded_on <= ").bind(hi.clone());
+    q.push(" GROUP BY e.path, e.kind, substr(e.recorded_on, 1, 7)");
+    type Ob = (String, String, String, i64, i64, i64, i64);
+    let obligations: Vec<Ob> = q.query_as().fetch_all(&mut *conn).await?;
+
+    let mut q = Sql::new(
+        "SELECT p.path, substr(p.paid_on, 1, 7), CAST(sum(p.amount_fen) AS BIGINT) FROM care_payments p \
+         WHERE p.status = 'paid'",
+    );
+    q.within("p.path", &within);
+    q.push(" AND p.paid_on >= ").bind(lo).push(" AND p.paid_on <= ").bind(hi);
+    q.push(" GROUP BY p.path, substr(p.paid_on, 1, 7)");
+    let paid: Vec<(String, String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+
+    let children: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT code, name, path FROM unions WHERE parent_id = $1 ORDER BY code")
+            .bind(union.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let child_of = |path: &str| children.iter().position(|c| path.starts_with(c.2.as_str()));
+
+    let mut total = CareRow::default();
+    let mut by_kind: Vec<CareRow> = vec![CareRow::default(); CareEventKind::ALL.len()];
+    let mut by_month: std::collections::BTreeMap<String, CareRow> =
+        months.iter().map(|m| (m.clone(), CareRow::default())).collect();
+    let mut by_child: Vec<CareRow> = vec![CareRow::default(); children.len()];
+    let kind_pos = |k: &str| CareEventKind::ALL.iter().position(|x| x.code() == k);
+    let mut put = |path: &str, kind: Option<&str>, month: &str, d: CareRow| {
+        total.add(&d);
+        if let Some(i) = kind.and_then(kind_pos) {
+            by_kind[i].add(&d);
+        }
+        if let Some(m) = by_month.get_mut(month) {
+            m.add(&d);
+        }
+        if let Some(c) = child_of(path) {
+            by_child[c].add(&d);
+        }
+    };
+    for (path, kind, month, n) in events {
+        put(&path, Some(&kind), &month, CareRow { events: n, ..Default::default() });
+    }
+    for (path, kind, month, n, done, on_time, overdue) in obligations {
+        let d = CareRow { obligations: n, done, done_on_time: on_time, overdue_now: overdue, ..Default::default() };
+        put(&path, Some(&kind), &month, d);
+    }
+    for (path, month, fen) in paid {
+        put(&path, None, &month, CareRow { paid_fen: fen, ..Default::default() });
+    }
+
+    let budget_fen = if union.parent_id.is_none() {
+        let (y0, y1): (i64, i64) = (first[..4].parse().unwrap_or(0), last[..4].parse().unwrap_or(0));
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT CAST(sum(amount_fen) AS BIGINT) FROM care_budgets WHERE year >= $1 AND year <= $2",
+        )
+        .bind(y0)
+        .bind(y1)
+        .fetch_one(&mut *conn)
+        .await?
+    } else {
+        None
+    };
+    let parent_code = match union.parent_id {
+        Some(p) => {
+            let parent = crate::unions::by_id(db, p).await?;
+            actor.scope.sees_union(&parent.org_path()).then_some(parent.code)
+        }
+        None => None,
+    };
+    Ok(CareFigures {
+        union_code: union.code,
+        union_name: union.name,
+        parent_code,
+        from: first,
+        to: last,
+        total: total.finish(),
+        by_kind: CareEventKind::ALL
+            .iter()
+            .zip(by_kind)
+            .map(|(k, f)| CareKindRow {
+                kind: k.code().into(),
+                label: k.label().into(),
+                principle: k.principle().into(),
+                figures: f.finish(),
+            })
+            .collect(),
+        months: by_month.into_iter().map(|(month, f)| CareMonthRow { month, figures: f.finish() }).collect(),
+        children: children
+            .into_iter()
+            .zip(by_child)
+            .map(|((code, name, _), f)| CareChildRow { code, name, figures: f.finish() })
+            .collect(),
+        budget_fen,
+    })
+}

@@ -742,3 +742,10 @@ pub async fn refresh_statistics(db: &Db) -> Result<()> {
     sqlx::raw_sql(sql).execute(&mut *conn).await?;
     Ok(())
 }
+
+/// The lowest and highest member ids (for tools that sample members: the demo, benchmarks).
+pub async fn id_range(db: &Db) -> Result<Option<(i64, i64)>> {
+    let (lo, hi): (Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT min(id), max(id) FROM members").fetch_one(db.pool()).await?;
+    Ok(lo.zip(hi))
+}

@@ -34,7 +34,8 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         crate::work::figures_svg, crate::work::put_calendar_year,
         crate::care::get_policy, crate::care::put_rule, crate::care::delete_rule, crate::care::put_money,
         crate::care::put_budget, crate::care::record_event, crate::care::list_events, crate::care::get_event,
-        crate::care::pay, crate::care::ledger, crate::care::get_payment, crate::care::decide, crate::care::member_care
+        crate::care::pay, crate::care::ledger, crate::care::get_payment, crate::care::decide, crate::care::member_care,
+        crate::care::figures, crate::care::figures_xlsx, crate::care::figures_svg
     ),
     modifiers(&BearerAuth),
     tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"), (name = "work", description = "闭环事项：待办、办理、升级、评价、统计"), (name = "care", description = "五必关爱：关爱政策、事件、慰问金台账"))

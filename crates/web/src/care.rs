@@ -5,14 +5,15 @@ use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 use crate::{AppState, today};
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use store::Page;
 use store::care::{
-    CareEvent, EventDetail, EventQuery, Ledger, MemberCare, MoneyForm, NewEvent, NewPayment, Payment, PaymentQuery,
-    Policy, Rule, RuleForm,
+    CareEvent, CareFigures, CareFiguresQuery, CareRow, EventDetail, EventQuery, Ledger, MemberCare, MoneyForm,
+    NewEvent, NewPayment, Payment, PaymentQuery, Policy, Rule, RuleForm,
 };
 use utoipa::ToSchema;
 
@@ -30,6 +31,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/care/payments/{id}", get(get_payment))
         .route("/api/v1/care/payments/{id}/decision", post(decide))
         .route("/api/v1/members/{id}/care", get(member_care))
+        .route("/api/v1/care/figures", get(figures))
+        .route("/api/v1/care/figures/export", get(figures_xlsx))
+        .route("/api/v1/care/figures/chart.svg", get(figures_svg))
 }
 
 /// The care policy in force: per event, what is due, from which level, within how many working
@@ -198,4 +202,99 @@ pub async fn member_care(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<MemberCare> {
     Ok(Json(store::care::member_care(&st.db, &s.actor, id, today()).await?))
+}
+
+/// Care figures for a subtree and period: events recorded, obligations created, done, done on
+/// time, overdue now, money paid; by event type, by month and for each union below.
+#[utoipa::path(get, path = "/api/v1/care/figures", tag = "care", params(CareFiguresQuery),
+    responses((status = 200, body = CareFigures), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn figures(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<CareFiguresQuery>,
+) -> ApiResult<CareFigures> {
+    Ok(Json(store::care::figures(&st.db, &s.actor, &q, today()).await?))
+}
+
+/// The same figures as a spreadsheet: by event type, by month, then by union below.
+#[utoipa::path(get, path = "/api/v1/care/figures/export", tag = "care", params(CareFiguresQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn figures_xlsx(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<CareFiguresQuery>,
+) -> Result<Response, ApiError> {
+    let f = store::care::figures(&st.db, &s.actor, &q, today()).await?;
+    Ok(xlsx(&f)?)
+}
+
+/// The figures by month as an SVG chart: obligations and done as bars, done on time as a line.
+#[utoipa::path(get, path = "/api/v1/care/figures/chart.svg", tag = "care", params(CareFiguresQuery),
+    responses((status = 200, content_type = "image/svg+xml")), security(("bearer" = [])))]
+pub async fn figures_svg(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiQuery(q): ApiQuery<CareFiguresQuery>,
+) -> Result<Response, ApiError> {
+    let f = store::care::figures(&st.db, &s.actor, &q, today()).await?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], chart(&f)).into_response())
+}
+
+fn cells(first: &str, r: &CareRow) -> Vec<String> {
+    vec![
+        first.to_string(),
+        r.events.to_string(),
+        r.obligations.to_string(),
+        r.done.to_string(),
+        r.done_on_time.to_string(),
+        crate::work::pct(r.on_time_rate),
+        r.overdue_now.to_string(),
+        domain::care::fmt_yuan(r.paid_fen),
+    ]
+}
+
+pub(crate) fn xlsx(f: &CareFigures) -> Result<Response, store::StoreError> {
+    let columns: &[(&str, f64)] = &[
+        ("事件 / 月份 / 单位", 24.0),
+        ("登记事件", 10.0),
+        ("应办事项", 10.0),
+        ("已办", 10.0),
+        ("按期办", 10.0),
+        ("按期率", 10.0),
+        ("当前逾期", 10.0),
+        ("发放金额（元）", 14.0),
+    ];
+    let mut rows: Vec<Vec<String>> = f.by_kind.iter().map(|k| cells(&k.label, &k.figures)).collect();
+    rows.extend(f.months.iter().map(|m| cells(&m.month, &m.figures)));
+    rows.push(cells(&format!("合计（{}）", f.union_name), &f.total));
+    rows.extend(f.children.iter().map(|c| cells(&c.name, &c.figures)));
+    let name = format!("关爱情况-{}-{}至{}.xlsx", f.union_name, f.from, f.to);
+    crate::work::xlsx_table("关爱情况", columns, &rows, &name)
+}
+
+pub(crate) fn chart(f: &CareFigures) -> String {
+    use crate::work::{ChartMonth, pct};
+    let months: Vec<ChartMonth> = f
+        .months
+        .iter()
+        .map(|m| {
+            let r = &m.figures;
+            ChartMonth {
+                month: m.month.clone(),
+                a: r.obligations,
+                b: r.done,
+                rate: r.on_time_rate,
+                title: format!(
+                    "{}：登记事件 {}，应办 {}，已办 {}，按期率 {}，发放 {} 元",
+                    m.month,
+                    r.events,
+                    r.obligations,
+                    r.done,
+                    pct(r.on_time_rate),
+                    domain::care::fmt_yuan(r.paid_fen)
+                ),
+            }
+        })
+        .collect();
+    crate::work::bar_chart(&months, ["应办", "已办", "按期率"], "按月关爱事项")
 }

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use store::care::{
     CareEvent, EventDetail, EventQuery, Ledger, MoneyForm, NewEvent, NewPayment, PaymentQuery, Policy, RuleForm,
 };
+use store::care::{CareFigures, CareFiguresQuery};
 use store::users::SessionInfo;
 
 pub fn routes() -> Router<AppState> {
@@ -32,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/care/policy/delete", post(rule_delete))
         .route("/care/policy/money", post(money_submit))
         .route("/care/policy/budget", post(budget_submit))
+        .route("/care/figures", get(figures_page))
+        .route("/care/figures/export", get(figures_export))
 }
 
 fn choices<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<(&'static str, &'static str)> {
@@ -463,4 +466,55 @@ async fn budget_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f
     let year = f.year.trim().parse::<i64>().unwrap_or(0);
     let r = store::care::set_budget(&st.db, &s.actor, year, &f.amount_yuan).await.map(|_| ());
     after_policy(&st, &s, r, "budget").await
+}
+
+// ---------- figures ----------
+
+#[derive(Template)]
+#[template(path = "care_figures.html")]
+struct FiguresPage {
+    nav: Option<Nav>,
+    f: CareFigures,
+    chart: String,
+    query: String,
+    can_pay: bool,
+}
+
+impl FiguresPage {
+    fn pct(&self, r: &Option<f64>) -> String {
+        crate::work::pct(*r)
+    }
+
+    fn yuan(&self, fen: &i64) -> String {
+        fmt_yuan(*fen)
+    }
+
+    fn drill(&self, code: &str) -> String {
+        format!("/care/figures?union={}&from={}&to={}", crate::auth::urlencode(code), self.f.from, self.f.to)
+    }
+}
+
+async fn figures_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Query(q): Query<CareFiguresQuery>,
+) -> PageResult {
+    let f = store::care::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
+    let query = format!("union={}&from={}&to={}", crate::auth::urlencode(&f.union_code), f.from, f.to);
+    Ok(render(FiguresPage {
+        nav: nav(&s),
+        chart: crate::care::chart(&f),
+        query,
+        can_pay: can_pay(&s) || s.actor.role == domain::Role::Leader,
+        f,
+    }))
+}
+
+async fn figures_export(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Query(q): Query<CareFiguresQuery>,
+) -> PageResult {
+    let f = store::care::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
+    crate::care::xlsx(&f).map_err(fail)
 }

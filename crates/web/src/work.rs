@@ -330,25 +330,34 @@ pub(crate) fn xlsx_response(f: &Figures) -> Result<Response, store::StoreError> 
         ("满意度", 10.0),
         ("当前逾期", 10.0),
     ];
+    let mut rows: Vec<Vec<String>> = f.months.iter().map(|m| figure_cells(&m.month, &m.figures, false)).collect();
+    rows.push(figure_cells(&format!("合计（{}）", f.union_name), &f.total, true));
+    rows.extend(f.children.iter().map(|c| figure_cells(&c.name, &c.figures, true)));
+    let name = format!("办理情况-{}-{}至{}.xlsx", f.union_name, f.from, f.to);
+    xlsx_table("办理情况", columns, &rows, &name)
+}
+
+/// A one-sheet .xlsx download of a table of text cells.
+pub(crate) fn xlsx_table(
+    sheet_name: &str,
+    columns: &[(&str, f64)],
+    rows: &[Vec<String>],
+    file_name: &str,
+) -> Result<Response, store::StoreError> {
     let out = |e: sheets::SheetError| store::StoreError::Output(e.to_string());
-    let mut w = sheets::SheetWriter::new(&sheets::Table { sheet_name: "办理情况", columns }).map_err(out)?;
-    for m in &f.months {
-        w.row(&figure_cells(&m.month, &m.figures, false)).map_err(out)?;
+    let mut w = sheets::SheetWriter::new(&sheets::Table { sheet_name, columns }).map_err(out)?;
+    for r in rows {
+        w.row(r).map_err(out)?;
     }
-    w.row(&figure_cells(&format!("合计（{}）", f.union_name), &f.total, true)).map_err(out)?;
-    for c in &f.children {
-        w.row(&figure_cells(&c.name, &c.figures, true)).map_err(out)?;
-    }
-    let path = std::env::temp_dir().join(format!("gonghui-figures-{}.xlsx", rand::random::<u64>()));
+    let path = std::env::temp_dir().join(format!("gonghui-table-{}.xlsx", rand::random::<u64>()));
     let saved = w.save(&path).map_err(out);
     let bytes = std::fs::read(&path);
     let _ = std::fs::remove_file(&path);
     saved?;
     let bytes = bytes.map_err(|e| store::StoreError::Output(e.to_string()))?;
-    let name = format!("办理情况-{}-{}至{}.xlsx", f.union_name, f.from, f.to);
     let disposition = format!(
-        "attachment; filename=\"figures.xlsx\"; filename*=UTF-8''{}",
-        crate::auth::urlencode(&name).replace('+', "%20")
+        "attachment; filename=\"table.xlsx\"; filename*=UTF-8''{}",
+        crate::auth::urlencode(file_name).replace('+', "%20")
     );
     Ok((
         [
@@ -364,14 +373,49 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A small self-contained chart: bars for received and closed each month, a line for the
-/// on-time rate on a 0–100% axis at the right.
+/// One month of a chart: two bars and a rate, with the tooltip text.
+pub(crate) struct ChartMonth {
+    pub month: String,
+    pub a: i64,
+    pub b: i64,
+    pub rate: Option<f64>,
+    pub title: String,
+}
+
+/// The work figures by month: received and closed as bars, 按期办结率 as a line.
 pub(crate) fn chart_svg(f: &Figures) -> String {
+    let months: Vec<ChartMonth> = f
+        .months
+        .iter()
+        .map(|m| {
+            let r = &m.figures;
+            ChartMonth {
+                month: m.month.clone(),
+                a: r.received,
+                b: r.closed,
+                rate: r.on_time_rate,
+                title: format!(
+                    "{}：受理 {}，办结 {}，按期办结率 {}，满意度 {}",
+                    m.month,
+                    r.received,
+                    r.closed,
+                    pct(r.on_time_rate),
+                    pct(r.satisfaction_rate)
+                ),
+            }
+        })
+        .collect();
+    bar_chart(&months, ["受理", "办结", "按期办结率"], "按月受理与办结")
+}
+
+/// A small self-contained chart: two bars each month, a line for a rate on a 0–100% axis at
+/// the right. `legend` names the bars and the line.
+pub(crate) fn bar_chart(months: &[ChartMonth], legend: [&str; 3], aria: &str) -> String {
     let (w, h, left, right, top, bottom) = (720.0, 300.0, 48.0, 48.0, 28.0, 40.0);
-    let n = f.months.len().max(1) as f64;
+    let n = months.len().max(1) as f64;
     let plot_w = w - left - right;
     let plot_h = h - top - bottom;
-    let max = f.months.iter().map(|m| m.figures.received.max(m.figures.closed)).max().unwrap_or(0).max(1) as f64;
+    let max = months.iter().map(|m| m.a.max(m.b)).max().unwrap_or(0).max(1) as f64;
     // A round top for the axis.
     let step = {
         let raw = max / 4.0;
@@ -393,8 +437,9 @@ pub(crate) fn chart_svg(f: &Figures) -> String {
     let slot = plot_w / n;
     let bar = (slot * 0.35).min(18.0);
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"按月受理与办结\" \
-         font-family=\"sans-serif\" font-size=\"11\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\" \
+         font-family=\"sans-serif\" font-size=\"11\">",
+        esc(aria)
     );
     for i in 0..=4 {
         let v = step * i as f64;
@@ -413,47 +458,39 @@ pub(crate) fn chart_svg(f: &Figures) -> String {
         );
     }
     let mut line = Vec::new();
-    for (i, m) in f.months.iter().enumerate() {
+    for (i, m) in months.iter().enumerate() {
         let cx = left + slot * (i as f64 + 0.5);
-        let r = &m.figures;
-        let title = format!(
-            "{}：受理 {}，办结 {}，按期办结率 {}，满意度 {}",
-            m.month,
-            r.received,
-            r.closed,
-            pct(r.on_time_rate),
-            pct(r.satisfaction_rate)
-        );
         s += &format!(
             "<g><title>{}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"#c0392b\"/>\
              <rect x=\"{:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"#7f8c8d\"/></g>",
-            esc(&title),
+            esc(&m.title),
             cx - bar,
-            y(r.received as f64),
-            (top + plot_h - y(r.received as f64)).max(0.0),
+            y(m.a as f64),
+            (top + plot_h - y(m.a as f64)).max(0.0),
             cx,
-            y(r.closed as f64),
-            (top + plot_h - y(r.closed as f64)).max(0.0),
+            y(m.b as f64),
+            (top + plot_h - y(m.b as f64)).max(0.0),
         );
         if i % ((n as usize).div_ceil(12)) == 0 {
             s += &format!(
                 "<text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
                 h - bottom + 16.0,
-                esc(&m.month[2..])
+                esc(m.month.get(2..).unwrap_or(&m.month))
             );
         }
-        if let Some(rate) = r.on_time_rate {
+        if let Some(rate) = m.rate {
             line.push(format!("{cx:.1},{:.1}", top + plot_h - rate * plot_h));
         }
     }
     if line.len() > 1 {
         s += &format!("<polyline points=\"{}\" fill=\"none\" stroke=\"#2471a3\" stroke-width=\"2\"/>", line.join(" "));
     }
+    let [a, b, r] = legend.map(esc);
     s += &format!(
         "<g transform=\"translate({left},14)\"><rect width=\"10\" height=\"10\" fill=\"#c0392b\"/>\
-         <text x=\"14\" y=\"9\">受理</text><rect x=\"56\" width=\"10\" height=\"10\" fill=\"#7f8c8d\"/>\
-         <text x=\"70\" y=\"9\">办结</text><line x1=\"112\" x2=\"126\" y1=\"5\" y2=\"5\" stroke=\"#2471a3\" stroke-width=\"2\"/>\
-         <text x=\"130\" y=\"9\">按期办结率</text></g></svg>"
+         <text x=\"14\" y=\"9\">{a}</text><rect x=\"56\" width=\"10\" height=\"10\" fill=\"#7f8c8d\"/>\
+         <text x=\"70\" y=\"9\">{b}</text><line x1=\"112\" x2=\"126\" y1=\"5\" y2=\"5\" stroke=\"#2471a3\" stroke-width=\"2\"/>\
+         <text x=\"130\" y=\"9\">{r}</text></g></svg>"
     );
     s
 }

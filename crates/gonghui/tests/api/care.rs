@@ -417,3 +417,70 @@ async fn openapi_describes_the_care_routes() {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn figures_count_obligations_on_time_overdue_and_money() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let cadre = app.token("cadre_a1").await;
+    // Hospitalisation today: visit (3 days) and payment, paid at once; marriage today, open.
+    let ev = record(&app, &cadre, app.member_a, "hospitalisation").await;
+    let (s, _) =
+        app.post(&cadre, "/api/v1/care/payments", json!({"event_id": ev["event"]["id"], "amount": "500"})).await;
+    assert_eq!(s, 201);
+    record(&app, &cadre, app.member_a, "marriage").await;
+    // A bereavement recorded three weeks ago and never visited: overdue now.
+    let cal = store::calendar::load(&app.db).await.unwrap();
+    let root = store::unions::root(&app.db).await.unwrap().unwrap();
+    let sys = store::Actor::system(root.org_path());
+    let then = web::today() - time::Duration::days(21);
+    let old = store::care::NewEvent {
+        member_id: Some(app.member_a),
+        kind: "bereavement".into(),
+        date: domain::fmt_date(then),
+        note: None,
+    };
+    store::care::record_event(&app.db, &cal, &sys, &old, then).await.unwrap();
+
+    let (s, f) = app.get(&admin, "/api/v1/care/figures").await;
+    assert_eq!(s, 200, "{f}");
+    assert_eq!(f["total"]["events"], 3);
+    assert_eq!(f["total"]["obligations"], 6, "2 + 2 + 2 under the default policy: {f}");
+    assert_eq!(f["total"]["done"], 1);
+    assert_eq!(f["total"]["done_on_time"], 1);
+    assert_eq!(f["total"]["overdue_now"], 2, "the bereavement's visit and payment");
+    assert_eq!(f["total"]["paid_fen"], 50_000);
+    let kind = |k: &str| f["by_kind"].as_array().unwrap().iter().find(|r| r["kind"] == k).unwrap()["figures"].clone();
+    assert_eq!(kind("hospitalisation")["done"], 1);
+    assert_eq!(kind("bereavement")["overdue_now"], 2);
+    assert_eq!(kind("award")["events"], 0);
+    let child =
+        |code: &str| f["children"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["figures"].clone();
+    assert_eq!(child("320925101")["events"], 3);
+    assert_eq!(child("320925102")["events"], 0);
+    let months = f["months"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months.iter().map(|m| m["figures"]["events"].as_i64().unwrap()).sum::<i64>(), 3);
+
+    // Drill-down, export and chart; other subtrees and members get nothing.
+    let (_, town) = app.get(&admin, "/api/v1/care/figures?union=320925101").await;
+    assert_eq!(town["children"][0]["figures"]["events"], 3);
+    assert_eq!(town["parent_code"], "320925");
+    let r = app.client.get(app.url("/api/v1/care/figures/export")).bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    let r = app.client.get(app.url("/api/v1/care/figures/chart.svg")).bearer_auth(&admin).send().await.unwrap();
+    assert!(r.text().await.unwrap().contains("按月关爱事项"));
+    let cadre_b = app.token("cadre_b").await;
+    assert_eq!(app.get(&cadre_b, "/api/v1/care/figures?union=A-001").await.0, 404);
+    let (_, own) = app.get(&cadre_b, "/api/v1/care/figures").await;
+    assert_eq!(own["total"]["events"], 0);
+    let member = app.token("member_a").await;
+    assert_eq!(app.get(&member, "/api/v1/care/figures").await.0, 403);
+    let (s, b) = app.get(&admin, "/api/v1/care/figures?from=2026-13").await;
+    assert_eq!(s, 422, "{b}");
+    app.page_login("leader").await;
+    let (s, html) = app.page("/care/figures").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("关爱情况") && html.contains("500.00") && html.contains("<svg"));
+}

@@ -231,15 +231,14 @@ fn months_between(from: (i32, u8), to: (i32, u8)) -> Vec<String> {
     out
 }
 
-pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> Result<Figures> {
-    let Scope::Subtree(root) = &actor.scope else {
-        return Err(StoreError::Forbidden);
-    };
-    let to = match f.to.as_deref().filter(|s| !s.trim().is_empty()) {
+/// The months from `from` to `to` (YYYY-MM; default the twelve months up to this one), at most
+/// ten years.
+pub(crate) fn period(from: Option<&str>, to: Option<&str>, today: Date) -> Result<Vec<String>> {
+    let to = match to.filter(|s| !s.trim().is_empty()) {
         Some(s) => parse_month("to", s)?,
         None => (today.year(), today.month() as u8),
     };
-    let from = match f.from.as_deref().filter(|s| !s.trim().is_empty()) {
+    let from = match from.filter(|s| !s.trim().is_empty()) {
         Some(s) => parse_month("from", s)?,
         None if to.1 == 12 => (to.0, 1),
         None => (to.0 - 1, to.1 + 1),
@@ -253,6 +252,14 @@ pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> R
         )
         .into());
     }
+    Ok(months)
+}
+
+pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> Result<Figures> {
+    let Scope::Subtree(root) = &actor.scope else {
+        return Err(StoreError::Forbidden);
+    };
+    let months = period(f.from.as_deref(), f.to.as_deref(), today)?;
     let mut conn = db.pool().acquire().await?;
     let union = match f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => crate::unions::visible_by_code(&mut conn, actor, code).await?,

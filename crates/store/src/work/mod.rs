@@ -16,6 +16,7 @@ mod figures;
 mod history;
 mod scan;
 
+pub(crate) use figures::period;
 pub use figures::{ChildFigures, FigureRow, Figures, FiguresQuery, MonthFigures, figures, rebuild_stats};
 use figures::{Delta, bump, month};
 pub use history::{HistoryEvent, HistoryItem, write_history};
