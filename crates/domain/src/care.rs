@@ -156,8 +156,18 @@ pub fn parse_rule(
     }
 }
 
-/// An amount of money as people type it: `500`, `500.5`, `¥1,200.00`, `1200元`; to fen.
+/// An amount of money as people type it: `500`, `500.5`, `¥1,200.00`, `1200元`; to fen. One
+/// payment is at most ¥100 000.
 pub fn parse_yuan(field: &'static str, s: &str) -> Result<i64, Invalid> {
+    let fen = parse_amount(field, s)?;
+    if fen > MAX_PAYMENT_FEN {
+        return Err(Invalid::new(field, "单笔金额不能超过 100000 元", "an amount may not exceed 100000 yuan"));
+    }
+    Ok(fen)
+}
+
+/// Any amount (incomes, budgets) the same way, up to ¥10 000 000 000.
+pub fn parse_amount(field: &'static str, s: &str) -> Result<i64, Invalid> {
     let bad = || {
         Invalid::new(
             field,
@@ -168,11 +178,9 @@ pub fn parse_yuan(field: &'static str, s: &str) -> Result<i64, Invalid> {
     let t: String =
         s.trim().trim_start_matches(['¥', '￥']).trim_end_matches('元').chars().filter(|c| *c != ',').collect();
     let t = t.trim();
-    if t.is_empty() || t.len() > 12 {
-        return Err(bad());
-    }
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty()
+        || whole.len() > 10
         || !whole.bytes().all(|b| b.is_ascii_digit())
         || frac.len() > 2
         || !frac.bytes().all(|b| b.is_ascii_digit())
@@ -181,11 +189,7 @@ pub fn parse_yuan(field: &'static str, s: &str) -> Result<i64, Invalid> {
     }
     let whole: i64 = whole.parse().map_err(|_| bad())?;
     let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
-    let fen = whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or_else(bad)?;
-    if fen > MAX_PAYMENT_FEN {
-        return Err(Invalid::new(field, "单笔金额不能超过 100000 元", "an amount may not exceed 100000 yuan"));
-    }
-    Ok(fen)
+    Ok(whole * 100 + frac)
 }
 
 /// Fen as yuan with two decimals: 123456 → "1234.56".

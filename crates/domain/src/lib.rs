@@ -41,6 +41,7 @@ pub mod calendar;
 pub mod care;
 pub mod credit_code;
 pub mod division;
+pub mod hardship;
 pub mod idcard;
 pub mod member;
 pub mod org;

@@ -62,7 +62,7 @@ pub struct Policy {
 }
 
 /// A new federation starts from the default policy: written on first use, then the county's own.
-async fn seed(conn: &mut AnyConnection) -> Result<()> {
+pub(crate) async fn seed(conn: &mut AnyConnection) -> Result<()> {
     let have: Option<i64> =
         sqlx::query_scalar("SELECT id FROM care_settings WHERE id = 1").fetch_optional(&mut *conn).await?;
     if have.is_some() {
@@ -239,7 +239,7 @@ pub async fn set_budget(db: &Db, actor: &Actor, year: i64, amount_yuan: &str) ->
     if !(2000..=2100).contains(&year) {
         return Err(Invalid::new("year", "年份应在 2000–2100 之间", "year must be 2000-2100").into());
     }
-    let fen = parse_budget(amount_yuan)?;
+    let fen = care::parse_amount("amount_yuan", amount_yuan)?;
     let mut tx = db.write_tx().await?;
     sqlx::query(
         "INSERT INTO care_budgets (year, amount_fen, updated_at) VALUES ($1, $2, $3) \
@@ -254,23 +254,6 @@ pub async fn set_budget(db: &Db, actor: &Actor, year: i64, amount_yuan: &str) ->
         .await?;
     tx.commit().await?;
     Ok(fen)
-}
-
-/// A budget may be far larger than one payment: up to ¥1 000 000 000.
-fn parse_budget(s: &str) -> Result<i64> {
-    let bad = || Invalid::new("amount_yuan", "预算金额无效：请填写元，最多两位小数", "budget must be yuan");
-    let t: String = s.trim().trim_end_matches('元').chars().filter(|c| *c != ',').collect();
-    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty()
-        || whole.len() > 10
-        || frac.len() > 2
-        || !(whole.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
-    {
-        return Err(bad().into());
-    }
-    let whole: i64 = whole.parse().map_err(|_| bad())?;
-    let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
-    Ok(whole * 100 + frac)
 }
 
 // ---------- events ----------
@@ -359,7 +342,7 @@ fn may_record(actor: &Actor) -> Result<()> {
     actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre | Role::Member))
 }
 
-fn note_field(note: Option<&str>) -> std::result::Result<Option<String>, Invalid> {
+pub(crate) fn note_field(note: Option<&str>) -> std::result::Result<Option<String>, Invalid> {
     match note.map(str::trim).filter(|s| !s.is_empty()) {
         Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(Invalid::new(
             "note",
@@ -371,7 +354,7 @@ fn note_field(note: Option<&str>) -> std::result::Result<Option<String>, Invalid
 }
 
 /// The member as the actor may see them: (name, union id, path).
-async fn visible_member(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<(String, i64, String)> {
+pub(crate) async fn visible_member(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<(String, i64, String)> {
     let mut q = Sql::new("SELECT m.name, m.union_id, m.path FROM members m WHERE m.id = ");
     q.bind(id);
     actor.members_visible(&mut q, "m");
@@ -380,7 +363,12 @@ async fn visible_member(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Res
 
 /// Which union acts at a level for a member of `union_id`: their own, the town (or industry)
 /// union above it, or the county with its care department.
-async fn acting_owner(conn: &mut AnyConnection, union_id: i64, path: &str, level: CareLevel) -> Result<Owner> {
+pub(crate) async fn acting_owner(
+    conn: &mut AnyConnection,
+    union_id: i64,
+    path: &str,
+    level: CareLevel,
+) -> Result<Owner> {
     let ids: Vec<i64> = path.split('/').filter_map(|s| s.parse().ok()).collect();
     let care_department = domain::work::kind("care").ok().and_then(|k| k.department);
     match level {
@@ -722,18 +710,52 @@ pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: 
     if !errors.is_empty() {
         return Err(StoreError::InvalidFields(errors));
     }
-    let (amount, paid_on, purpose) = (amount.unwrap(), paid_on.unwrap(), purpose.unwrap());
-
+    let input = PayInput {
+        member_id: f.member_id,
+        event_id: f.event_id,
+        purpose: purpose.unwrap(),
+        amount_fen: amount.unwrap(),
+        paid_on: paid_on.unwrap(),
+        note,
+    };
     let mut tx = db.write_tx().await?;
-    seed(&mut tx).await?;
+    let (id, status, obligation) = pay_in(&mut tx, actor, &input).await?;
+    tx.commit().await?;
+    if status == "paid"
+        && let Some(item) = obligation
+    {
+        close_obligation(db, cal, actor, item, input.amount_fen, id, today).await;
+    }
+    payment(db, actor, id).await
+}
+
+/// A payment, checked, as the ledger records it.
+pub(crate) struct PayInput {
+    pub(crate) member_id: Option<i64>,
+    pub(crate) event_id: Option<i64>,
+    pub(crate) purpose: PaymentPurpose,
+    pub(crate) amount_fen: i64,
+    pub(crate) paid_on: Date,
+    pub(crate) note: Option<String>,
+}
+
+/// Writes a payment inside the caller's transaction after the range, once-per-event and cap
+/// checks: (id, status, the event's payment obligation).
+pub(crate) async fn pay_in(
+    tx: &mut AnyConnection,
+    actor: &Actor,
+    p: &PayInput,
+) -> Result<(i64, &'static str, Option<i64>)> {
+    let (amount, paid_on, purpose, note) = (p.amount_fen, p.paid_on, p.purpose, p.note.clone());
+    seed(&mut *tx).await?;
     // The event, seen through the caller's scope, decides the member and the range.
-    let (member_id, range, obligation) = match f.event_id {
+    let (member_id, range, obligation) = match p.event_id {
         Some(eid) => {
             let mut q = Sql::new("SELECT e.member_id FROM care_events e WHERE e.id = ");
             q.bind(eid);
             actor.care_visible(&mut q, "e");
             let m: i64 = q.into_query_scalar().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
-            if f.member_id.is_some_and(|given| given != m) {
+            if p.member_id.is_some_and(|given| given != m) {
                 return Err(Invalid::new("event_id", "该事件不是这位会员的", "the event is another member's").into());
             }
             let ob: Option<(i64, i64, i64)> = sqlx::query_as(
@@ -761,9 +783,11 @@ pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: 
             }
             (m, Some((min, max)), Some(item))
         }
-        None => (f.member_id.unwrap(), None, None),
+        None => {
+            (p.member_id.ok_or_else(|| Invalid::new("member_id", "请选择会员", "member_id is required"))?, None, None)
+        }
     };
-    let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
+    let (member_name, union_id, path) = visible_member(&mut *tx, actor, member_id).await?;
     // Take the member's row first, so two payments to one person are checked one after the other.
     sqlx::query("UPDATE members SET updated_at = updated_at WHERE id = $1").bind(member_id).execute(&mut *tx).await?;
     let year = paid_on.year() as i64;
@@ -775,7 +799,7 @@ pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: 
     .bind(year)
     .fetch_one(&mut *tx)
     .await?;
-    let money = money_rules(&mut tx).await?;
+    let money = money_rules(&mut *tx).await?;
     care::check_payment(amount, range, so_far, money)?;
     let status = if amount > money.approval_above_fen { "pending" } else { "paid" };
     let inserted = sqlx::query_scalar(
@@ -787,7 +811,7 @@ pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: 
     .bind(member_name.clone())
     .bind(union_id)
     .bind(path)
-    .bind(f.event_id)
+    .bind(p.event_id)
     .bind(purpose.code())
     .bind(amount)
     .bind(year)
@@ -804,14 +828,8 @@ pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: 
         Err(e) => return Err(e.into()),
     };
     let detail = format!("{}：{} {} 元（{}）", purpose.label(), member_name, care::fmt_yuan(amount), status);
-    audit::record(&mut tx, actor, "care.payment", "care_payment", id, Some(detail)).await?;
-    tx.commit().await?;
-    if status == "paid"
-        && let Some(item) = obligation
-    {
-        close_obligation(db, cal, actor, item, amount, id, today).await;
-    }
-    payment(db, actor, id).await
+    audit::record(&mut *tx, actor, "care.payment", "care_payment", id, Some(detail)).await?;
+    Ok((id, status, obligation))
 }
 
 fn twice(earlier: i64) -> StoreError {

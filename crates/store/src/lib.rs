@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod care;
 mod crypto;
+pub mod hardship;
 pub mod import;
 pub mod members;
 mod migrate;

@@ -11,6 +11,7 @@ const SQLITE: &[(i64, &str)] = &[
     (4, include_str!("../migrations/sqlite/0004_import_rows_total.sql")),
     (5, include_str!("../migrations/sqlite/0005_work.sql")),
     (6, include_str!("../migrations/sqlite/0006_care.sql")),
+    (7, include_str!("../migrations/sqlite/0007_hardship.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_registry.sql")),
@@ -19,6 +20,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (4, include_str!("../migrations/postgres/0004_import_rows_total.sql")),
     (5, include_str!("../migrations/postgres/0005_work.sql")),
     (6, include_str!("../migrations/postgres/0006_care.sql")),
+    (7, include_str!("../migrations/postgres/0007_hardship.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

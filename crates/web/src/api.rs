@@ -35,10 +35,13 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         crate::care::get_policy, crate::care::put_rule, crate::care::delete_rule, crate::care::put_money,
         crate::care::put_budget, crate::care::record_event, crate::care::list_events, crate::care::get_event,
         crate::care::pay, crate::care::ledger, crate::care::get_payment, crate::care::decide, crate::care::member_care,
-        crate::care::figures, crate::care::figures_xlsx, crate::care::figures_svg
+        crate::care::figures, crate::care::figures_xlsx, crate::care::figures_svg,
+        crate::hardship::get_settings, crate::hardship::put_standard, crate::hardship::put_rules, crate::hardship::apply,
+        crate::hardship::list, crate::hardship::get_file, crate::hardship::decide, crate::hardship::aid,
+        crate::hardship::review, crate::hardship::exit
     ),
     modifiers(&BearerAuth),
-    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"), (name = "work", description = "闭环事项：待办、办理、升级、评价、统计"), (name = "care", description = "五必关爱：关爱政策、事件、慰问金台账"))
+    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"), (name = "work", description = "闭环事项：待办、办理、升级、评价、统计"), (name = "care", description = "五必关爱：关爱政策、事件、慰问金台账"), (name = "hardship", description = "困难职工档案：申请、审核、建档、帮扶、复核、脱困"))
 )]
 pub struct ApiDoc;
 

@@ -8,6 +8,8 @@ mod care;
 mod care_pages;
 mod error;
 pub mod export;
+mod hardship;
+mod hardship_pages;
 mod pages;
 pub mod roster;
 mod work;
@@ -79,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(work::routes())
         .merge(care::routes())
+        .merge(hardship::routes())
+        .merge(hardship_pages::routes())
         .merge(pages::routes())
         .merge(work_pages::routes())
         .merge(care_pages::routes())

@@ -7,6 +7,7 @@ mod auth;
 mod calendar;
 mod care;
 mod cli;
+mod hardship;
 mod import;
 mod members;
 mod pages;

@@ -842,8 +842,27 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
         return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
     }
     let mut tx = db.write_tx().await?;
-    let conn: &mut AnyConnection = &mut tx;
-    let item = fetch(conn, actor, id, true, db.backend()).await?;
+    act_in(&mut tx, db.backend(), cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, cal, actor, id, today).await
+}
+
+/// One action inside the caller's transaction (for mechanisms whose own steps close or move
+/// an item together with their records).
+pub(crate) async fn act_in(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+    cal: &Calendar,
+    actor: &Actor,
+    id: i64,
+    f: &ActionForm,
+    today: Date,
+) -> Result<()> {
+    let action = WorkAction::parse(&f.action)?;
+    if matches!(action, WorkAction::Create | WorkAction::Remind | WorkAction::Escalate | WorkAction::Attach) {
+        return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
+    }
+    let item = fetch(conn, actor, id, true, backend).await?;
     let kind = item.kind().ok_or_else(|| Invalid::new("kind", "未知的事项类型", "unknown kind"))?;
     if !work::may(standing(actor, &item), action) {
         return Err(StoreError::Forbidden);
@@ -994,8 +1013,7 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
         notice(conn, user, union, dept, id, &text).await?;
     }
     audit::record(conn, actor, &format!("work.{}", action.code()), "work_item", id, None).await?;
-    tx.commit().await?;
-    get(db, cal, actor, id, today).await
+    Ok(())
 }
 
 /// Sets the closing columns and counts the closure.
