@@ -38,6 +38,7 @@ macro_rules! labelled {
 }
 
 pub mod calendar;
+pub mod campaign;
 pub mod care;
 pub mod credit_code;
 pub mod division;

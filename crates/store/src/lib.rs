@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod calendar;
+pub mod campaigns;
 pub mod care;
 mod crypto;
 pub mod hardship;

@@ -38,10 +38,13 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         crate::care::figures, crate::care::figures_xlsx, crate::care::figures_svg,
         crate::hardship::get_settings, crate::hardship::put_standard, crate::hardship::put_rules, crate::hardship::apply,
         crate::hardship::list, crate::hardship::get_file, crate::hardship::decide, crate::hardship::aid,
-        crate::hardship::review, crate::hardship::exit
+        crate::hardship::review, crate::hardship::exit,
+        crate::campaigns::api_list, crate::campaigns::api_create, crate::campaigns::api_get, crate::campaigns::api_build,
+        crate::campaigns::api_targets, crate::campaigns::api_add_target, crate::campaigns::api_deliver, crate::campaigns::api_photo,
+        crate::campaigns::api_sign_list, crate::campaigns::api_attach_signed, crate::campaigns::api_signed, crate::campaigns::api_signed_file
     ),
     modifiers(&BearerAuth),
-    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"), (name = "work", description = "闭环事项：待办、办理、升级、评价、统计"), (name = "care", description = "五必关爱：关爱政策、事件、慰问金台账"), (name = "hardship", description = "困难职工档案：申请、审核、建档、帮扶、复核、脱困"))
+    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"), (name = "work", description = "闭环事项：待办、办理、升级、评价、统计"), (name = "care", description = "五必关爱：关爱政策、事件、慰问金台账"), (name = "hardship", description = "困难职工档案：申请、审核、建档、帮扶、复核、脱困"), (name = "campaigns", description = "四季送：对象名单、发放、覆盖率、签收表"))
 )]
 pub struct ApiDoc;
 

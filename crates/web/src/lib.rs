@@ -4,6 +4,7 @@
 
 mod api;
 mod auth;
+mod campaigns;
 mod care;
 mod care_pages;
 mod error;
@@ -82,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(work::routes())
         .merge(care::routes())
         .merge(hardship::routes())
+        .merge(campaigns::routes())
         .merge(hardship_pages::routes())
         .merge(pages::routes())
         .merge(work_pages::routes())
@@ -97,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .merge(work::upload_routes())
         .merge(work_pages::upload_routes())
+        .merge(campaigns::upload_routes())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

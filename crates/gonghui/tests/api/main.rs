@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod calendar;
+mod campaigns;
 mod care;
 mod cli;
 mod hardship;

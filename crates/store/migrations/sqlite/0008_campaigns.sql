@@ -1,0 +1,51 @@
+-- 有需必送: seasonal campaigns, their target lists (built by rule or added on application), the
+-- deliveries, and the signed sign-for lists (发放签收表) scanned back per union. SQLite flavour.
+
+CREATE TABLE campaigns (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT    NOT NULL,
+    name          TEXT    NOT NULL,
+    starts_on     TEXT    NOT NULL,
+    ends_on       TEXT    NOT NULL,
+    budget_fen    INTEGER NOT NULL,
+    amount_fen    INTEGER NOT NULL,            -- per target (for 秋送助学: filed households)
+    other_amount_fen INTEGER NOT NULL DEFAULT 0, -- 秋送助学: other households
+    goods         TEXT,                        -- what is delivered besides money
+    built_at      INTEGER,                     -- when the target list was last built
+    created_by    INTEGER REFERENCES users(id),
+    created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE campaign_targets (
+    id           INTEGER PRIMARY KEY,
+    campaign_id  INTEGER NOT NULL REFERENCES campaigns(id),
+    member_id    INTEGER NOT NULL REFERENCES members(id),
+    member_name  TEXT    NOT NULL,
+    union_id     INTEGER NOT NULL REFERENCES unions(id),
+    path         TEXT    NOT NULL,
+    reason       TEXT    NOT NULL,             -- why on the list (rule or application)
+    amount_fen   INTEGER NOT NULL,
+    delivered_on TEXT,
+    delivered_by TEXT,
+    delivery_note TEXT,
+    payment_id   INTEGER REFERENCES care_payments(id),
+    photo_name   TEXT,
+    photo_type   TEXT,
+    photo        BLOB,
+    UNIQUE (campaign_id, member_id)
+);
+CREATE INDEX campaign_targets_path ON campaign_targets(campaign_id, path);
+
+CREATE TABLE campaign_signed (
+    id           INTEGER PRIMARY KEY,
+    campaign_id  INTEGER NOT NULL REFERENCES campaigns(id),
+    union_id     INTEGER NOT NULL REFERENCES unions(id),
+    path         TEXT    NOT NULL,
+    name         TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    data         BLOB    NOT NULL,
+    size         INTEGER NOT NULL,
+    uploaded_by  TEXT    NOT NULL,
+    uploaded_at  INTEGER NOT NULL
+);
+CREATE INDEX campaign_signed_campaign ON campaign_signed(campaign_id, union_id);

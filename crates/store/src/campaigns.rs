@@ -1,0 +1,592 @@
+//! 有需必送: seasonal campaigns. A county administrator opens a campaign (period, budget, what
+//! each target receives); its target list is built by the campaign's rule (or a household is
+//! added on application); each delivery is recorded once, money through the care ledger; the
+//! sign-for list (发放签收表) is printed per union and its signed scan kept. Coverage =
+//! delivered / targeted, within the caller's scope.
+
+use crate::care::{self, PayInput};
+use crate::sql::Sql;
+use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use domain::campaign::{CampaignKind, coverage};
+use domain::care::{fmt_yuan, parse_amount, parse_yuan};
+use domain::hardship::HouseholdMember;
+use domain::{Invalid, Role, Scope, fmt_date};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use time::Date;
+
+/// A delivery photo or a signed sign-for list: at most 10 MB.
+pub const MAX_FILE_BYTES: usize = 10 << 20;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CampaignForm {
+    /// spring_jobs | summer_cool | autumn_study | winter_warmth
+    pub kind: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    /// Yuan.
+    pub budget: String,
+    /// Yuan each target receives (秋送助学: filed hardship households); empty for goods only.
+    pub amount: Option<String>,
+    /// 秋送助学: yuan for other households, added on application.
+    pub other_amount: Option<String>,
+    /// What is delivered besides money, e.g. 防暑降温用品.
+    pub goods: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Campaign {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub budget_fen: i64,
+    pub amount_fen: i64,
+    pub other_amount_fen: i64,
+    pub goods: Option<String>,
+    pub built_at: Option<i64>,
+    /// Within the caller's scope.
+    #[sqlx(default)]
+    pub targeted: i64,
+    #[sqlx(default)]
+    pub delivered: i64,
+    /// Paid in this campaign within the caller's scope, in fen.
+    #[sqlx(default)]
+    pub paid_fen: i64,
+    #[sqlx(skip)]
+    pub kind_label: String,
+    #[sqlx(skip)]
+    pub rule: String,
+    #[sqlx(skip)]
+    pub coverage: Option<f64>,
+}
+
+impl Campaign {
+    fn finish(mut self) -> Self {
+        if let Ok(k) = CampaignKind::parse(&self.kind) {
+            self.kind_label = k.label().into();
+            self.rule = k.rule().into();
+        }
+        self.coverage = coverage(self.delivered, self.targeted);
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Target {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub union_name: String,
+    pub id_masked: String,
+    pub reason: String,
+    pub amount_fen: i64,
+    pub delivered_on: Option<String>,
+    pub delivered_by: Option<String>,
+    pub delivery_note: Option<String>,
+    pub has_photo: i64,
+    #[sqlx(skip)]
+    pub amount: String,
+}
+
+fn county_admin(actor: &Actor) -> Result<()> {
+    actor.require(actor.role.can_restructure())
+}
+
+fn may_deliver(actor: &Actor) -> Result<()> {
+    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))
+}
+
+/// Opens a campaign (county administrators).
+pub async fn create(db: &Db, actor: &Actor, f: &CampaignForm) -> Result<Campaign> {
+    county_admin(actor)?;
+    let mut errors = Vec::new();
+    let kind = CampaignKind::parse(&f.kind)
+        .map_err(|mut e| {
+            e.field = "kind";
+            errors.push(e)
+        })
+        .ok();
+    let name = domain::work::text_field("name", "活动名称", &f.name, 60).map_err(|e| errors.push(e)).ok();
+    let date = |field: &'static str, s: &str, errors: &mut Vec<Invalid>| {
+        domain::parse_date(s).or_else(|| {
+            errors.push(Invalid::new(field, "日期格式应为 2026-11-20", "date must be YYYY-MM-DD"));
+            None
+        })
+    };
+    let starts = date("starts_on", &f.starts_on, &mut errors);
+    let ends = date("ends_on", &f.ends_on, &mut errors);
+    if let (Some(a), Some(b)) = (starts, ends)
+        && (b < a || (b - a).whole_days() > 366)
+    {
+        errors.push(Invalid::new(
+            "ends_on",
+            "结束日期应在开始日期之后、一年以内",
+            "ends_on must follow starts_on within a year",
+        ));
+    }
+    let budget = parse_amount("budget", &f.budget).map_err(|e| errors.push(e)).ok();
+    let opt_yuan = |field: &'static str, v: &Option<String>, errors: &mut Vec<Invalid>| match v
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => parse_yuan(field, s).map_err(|e| errors.push(e)).ok(),
+        None => Some(0),
+    };
+    let amount = opt_yuan("amount", &f.amount, &mut errors);
+    let other = opt_yuan("other_amount", &f.other_amount, &mut errors);
+    let goods = f.goods.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    if goods.as_ref().is_some_and(|g| g.chars().count() > 100) {
+        errors.push(Invalid::new("goods", "物资说明不能超过 100 字", "goods must be at most 100 characters"));
+    }
+    if amount == Some(0) && goods.is_none() {
+        errors.push(Invalid::new("amount", "请填写每人发放金额或物资", "say what each target receives"));
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::InvalidFields(errors));
+    }
+    let (kind, name) = (kind.unwrap(), name.unwrap());
+    let mut tx = db.write_tx().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO campaigns (kind, name, starts_on, ends_on, budget_fen, amount_fen, other_amount_fen, goods, \
+         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(kind.code())
+    .bind(name.clone())
+    .bind(fmt_date(starts.unwrap()))
+    .bind(fmt_date(ends.unwrap()))
+    .bind(budget.unwrap())
+    .bind(amount.unwrap())
+    .bind(other.unwrap())
+    .bind(goods)
+    .bind(actor.user_id)
+    .bind(crate::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(&mut tx, actor, "campaign.create", "campaign", id, Some(format!("{}：{name}", kind.label()))).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+async fn campaign_row(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Campaign> {
+    if matches!(actor.scope, Scope::OwnRecord { .. }) {
+        return Err(StoreError::NotFound);
+    }
+    let mut q = Sql::new(
+        "SELECT c.id, c.kind, c.name, c.starts_on, c.ends_on, c.budget_fen, c.amount_fen, c.other_amount_fen, c.goods, \
+         c.built_at, (SELECT count(*) FROM campaign_targets t WHERE t.campaign_id = c.id",
+    );
+    actor.care_visible(&mut q, "t");
+    q.push(") AS targeted, (SELECT count(*) FROM campaign_targets t WHERE t.campaign_id = c.id AND t.delivered_on IS NOT NULL");
+    actor.care_visible(&mut q, "t");
+    q.push(
+        ") AS delivered, (SELECT CAST(coalesce(sum(t.amount_fen), 0) AS BIGINT) FROM campaign_targets t \
+         WHERE t.campaign_id = c.id AND t.payment_id IS NOT NULL",
+    );
+    actor.care_visible(&mut q, "t");
+    q.push(") AS paid_fen FROM campaigns c WHERE c.id = ").bind(id);
+    let c: Campaign = q.query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+    Ok(c.finish())
+}
+
+/// One campaign with its coverage within the caller's scope. Staff only.
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Campaign> {
+    let mut conn = db.pool().acquire().await?;
+    campaign_row(&mut conn, actor, id).await
+}
+
+/// Every campaign, newest first, with coverage within the caller's scope.
+pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Campaign>> {
+    if matches!(actor.scope, Scope::OwnRecord { .. }) {
+        return Err(StoreError::Forbidden);
+    }
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM campaigns ORDER BY starts_on DESC, id DESC LIMIT 100")
+        .fetch_all(db.pool())
+        .await?;
+    let mut conn = db.pool().acquire().await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(campaign_row(&mut conn, actor, id).await?);
+    }
+    Ok(out)
+}
+
+/// Builds (or completes) the target list by the campaign's rule; people already on it stay as
+/// they are. Returns how many were added. County administrators.
+pub async fn build_targets(db: &Db, actor: &Actor, id: i64, today: Date) -> Result<u64> {
+    county_admin(actor)?;
+    let mut tx = db.write_tx().await?;
+    let c = campaign_row(&mut tx, actor, id).await?;
+    let kind = CampaignKind::parse(&c.kind)?;
+    let insert =
+        "INSERT INTO campaign_targets (campaign_id, member_id, member_name, union_id, path, reason, amount_fen) ";
+    let added = match kind {
+        CampaignKind::SummerCool => {
+            let sql = format!(
+                "{insert} SELECT $1, m.id, m.name, m.union_id, m.path, \
+                 CASE WHEN m.new_form <> 'none' THEN '新就业形态劳动者' ELSE '农民工' END, $2 FROM members m \
+                 WHERE m.status = 'active' AND (m.new_form <> 'none' OR m.migrant = 1) \
+                 ON CONFLICT (campaign_id, member_id) DO NOTHING"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(c.amount_fen).execute(&mut *tx).await?.rows_affected()
+        }
+        CampaignKind::WinterWarmth | CampaignKind::SpringJobs => {
+            let only_jobless = if kind == CampaignKind::SpringJobs {
+                " AND (f.main_cause = 'unemployment' OR f.other_causes LIKE '%unemployment%')"
+            } else {
+                ""
+            };
+            let sql = format!(
+                "{insert} SELECT $1, m.id, m.name, m.union_id, m.path, \
+                 CASE f.level WHEN 'deep' THEN '困难职工档案：深度困难' WHEN 'relative' THEN '困难职工档案：相对困难' \
+                 ELSE '困难职工档案：意外致困' END, $2 FROM hardship_files f JOIN members m ON m.id = f.member_id \
+                 WHERE f.stage = 'filed' AND m.status = 'active'{only_jobless} \
+                 ON CONFLICT (campaign_id, member_id) DO NOTHING"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(c.amount_fen).execute(&mut *tx).await?.rows_affected()
+        }
+        CampaignKind::AutumnStudy => {
+            // The household list is JSON: read the filed households and pick children of
+            // university age this year.
+            let year = today.year();
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT f.member_id, f.household FROM hardship_files f JOIN members m ON m.id = f.member_id \
+                 WHERE f.stage = 'filed' AND m.status = 'active'",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut n = 0;
+            for (member, household) in rows {
+                let list: Vec<HouseholdMember> = serde_json::from_str(&household).unwrap_or_default();
+                let children: Vec<String> = list
+                    .iter()
+                    .filter(|h| h.relation.contains('子') || h.relation.contains('女'))
+                    .filter(|h| h.birth_year.is_some_and(|y| (17..=19).contains(&(year - y))))
+                    .map(|h| h.name.clone())
+                    .collect();
+                if children.is_empty() {
+                    continue;
+                }
+                let sql = format!(
+                    "{insert} SELECT $1, m.id, m.name, m.union_id, m.path, $2, $3 FROM members m WHERE m.id = $4 \
+                     ON CONFLICT (campaign_id, member_id) DO NOTHING"
+                );
+                n += sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(id)
+                    .bind(format!("困难职工档案，子女升学：{}", children.join("、")))
+                    .bind(c.amount_fen)
+                    .bind(member)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            n
+        }
+    };
+    sqlx::query("UPDATE campaigns SET built_at = $1 WHERE id = $2")
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut tx, actor, "campaign.build", "campaign", id, Some(format!("新增对象 {added} 人"))).await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Adds a household on application (秋送助学: at the other households' amount). Staff within
+/// whose scope the member is.
+pub async fn add_target(db: &Db, actor: &Actor, id: i64, member_id: i64, reason: &str) -> Result<Target> {
+    may_deliver(actor)?;
+    let reason = domain::work::text_field("reason", "加入原因", reason, 100)?;
+    let mut tx = db.write_tx().await?;
+    let c = campaign_row(&mut tx, actor, id).await?;
+    let (name, union_id, path) = care::visible_member(&mut tx, actor, member_id).await?;
+    let amount = if c.kind == CampaignKind::AutumnStudy.code() { c.other_amount_fen } else { c.amount_fen };
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO campaign_targets (campaign_id, member_id, member_name, union_id, path, reason, amount_fen) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(id)
+    .bind(member_id)
+    .bind(name.clone())
+    .bind(union_id)
+    .bind(path)
+    .bind(format!("申请：{reason}"))
+    .bind(amount)
+    .fetch_one(&mut *tx)
+    .await;
+    let tid: i64 = match inserted {
+        Ok(t) => t,
+        Err(e) if crate::is_unique_violation(&e) => {
+            return Err(StoreError::conflict(format!("{name} 已在本次活动的对象名单中"), "already on the target list"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(&mut tx, actor, "campaign.add_target", "campaign", id, Some(format!("{name}：{reason}"))).await?;
+    tx.commit().await?;
+    target(db, actor, id, tid).await
+}
+
+const TARGET_COLUMNS: &str = "t.id, t.member_id, t.member_name, u.name AS union_name, m.id_masked, t.reason, t.amount_fen, \
+     t.delivered_on, t.delivered_by, t.delivery_note, CASE WHEN t.photo_name IS NULL THEN 0 ELSE 1 END AS has_photo";
+const TARGET_FROM: &str = " FROM campaign_targets t JOIN unions u ON u.id = t.union_id JOIN members m ON m.id = t.member_id WHERE t.campaign_id = ";
+
+pub async fn target(db: &Db, actor: &Actor, campaign: i64, id: i64) -> Result<Target> {
+    let mut q = Sql::new(&format!("SELECT {TARGET_COLUMNS}{TARGET_FROM}"));
+    q.bind(campaign).push(" AND t.id = ").bind(id);
+    actor.care_visible(&mut q, "t");
+    let t: Target = q.query_as().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)?;
+    Ok(finish_target(t))
+}
+
+fn finish_target(mut t: Target) -> Target {
+    t.amount = fmt_yuan(t.amount_fen);
+    t
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct TargetQuery {
+    /// A union's code: its subtree only.
+    pub union: Option<String>,
+    /// true: delivered only; false: not yet reached.
+    pub delivered: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The target list within the caller's scope, by union and name.
+pub async fn targets(db: &Db, actor: &Actor, id: i64, f: &TargetQuery) -> Result<Page<Target>> {
+    let mut conn = db.pool().acquire().await?;
+    campaign_row(&mut conn, actor, id).await?;
+    let mut filter = Sql::new(TARGET_FROM);
+    filter.bind(id);
+    actor.care_visible(&mut filter, "t");
+    if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
+        filter.within("t.path", &u.org_path());
+    }
+    match f.delivered {
+        Some(true) => filter.push(" AND t.delivered_on IS NOT NULL"),
+        Some(false) => filter.push(" AND t.delivered_on IS NULL"),
+        None => &mut filter,
+    };
+    let paging = Paging::new(f.page, f.per_page);
+    let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(&mut *conn).await?;
+    let mut q = filter.prefixed(&format!("SELECT {TARGET_COLUMNS}"));
+    q.push(" ORDER BY t.path, t.member_name, t.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    let items: Vec<Target> = q.query_as().fetch_all(&mut *conn).await?;
+    Ok(Page { items: items.into_iter().map(finish_target).collect(), total })
+}
+
+/// A file sent with a form: a delivery photo or a signed list.
+pub struct Upload {
+    pub name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DeliveryForm {
+    pub note: Option<String>,
+    /// YYYY-MM-DD, default today; within the campaign's period.
+    pub delivered_on: Option<String>,
+}
+
+/// Records a delivery to one target, once; money goes through the care ledger (cap applies).
+pub async fn deliver(
+    db: &Db,
+    actor: &Actor,
+    campaign: i64,
+    target_id: i64,
+    f: &DeliveryForm,
+    photo: Option<Upload>,
+    today: Date,
+) -> Result<Target> {
+    may_deliver(actor)?;
+    let note = care::note_field(f.note.as_deref())?;
+    if photo.as_ref().is_some_and(|p| p.data.len() > MAX_FILE_BYTES) {
+        return Err(Invalid::new("photo", "照片不能超过 10 MB", "the photo must be at most 10 MB").into());
+    }
+    let mut tx = db.write_tx().await?;
+    let c = campaign_row(&mut tx, actor, campaign).await?;
+    let on = match f.delivered_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => {
+            domain::parse_date(s).ok_or_else(|| Invalid::new("delivered_on", "日期格式应为 2026-11-20", "bad date"))?
+        }
+        None => today,
+    };
+    let (starts, ends) = (domain::parse_date(&c.starts_on), domain::parse_date(&c.ends_on));
+    if on > today || starts.is_some_and(|s| on < s) || ends.is_some_and(|e| on > e) {
+        return Err(Invalid::new(
+            "delivered_on",
+            format!("发放日期应在活动期间（{} 至 {}）且不晚于今天", c.starts_on, c.ends_on),
+            "delivered_on must fall in the campaign's period and not after today",
+        )
+        .into());
+    }
+    let mut q =
+        Sql::new("SELECT t.member_id, t.amount_fen, t.delivered_on FROM campaign_targets t WHERE t.campaign_id = ");
+    q.bind(campaign).push(" AND t.id = ").bind(target_id);
+    actor.care_visible(&mut q, "t");
+    let (member, amount, done): (i64, i64, Option<String>) =
+        q.query_as().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+    if let Some(d) = done {
+        return Err(StoreError::conflict(format!("已于 {d} 发放，不能重复发放"), "already delivered"));
+    }
+    let kind = CampaignKind::parse(&c.kind)?;
+    let payment = if amount > 0 {
+        let p = PayInput {
+            member_id: Some(member),
+            event_id: None,
+            purpose: kind.purpose(),
+            amount_fen: amount,
+            paid_on: on,
+            note: Some(c.name.clone()),
+        };
+        Some(care::pay_in(&mut tx, actor, &p).await?.0)
+    } else {
+        None
+    };
+    let (pname, ptype, pdata) = match photo {
+        Some(p) => (Some(p.name.chars().take(100).collect::<String>()), Some(p.content_type), Some(p.data)),
+        None => (None, None, None),
+    };
+    let n = sqlx::query(
+        "UPDATE campaign_targets SET delivered_on = $1, delivered_by = $2, delivery_note = $3, payment_id = $4, \
+         photo_name = $5, photo_type = $6, photo = $7 WHERE id = $8 AND delivered_on IS NULL",
+    )
+    .bind(fmt_date(on))
+    .bind(actor.username.clone())
+    .bind(note)
+    .bind(payment)
+    .bind(pname)
+    .bind(ptype)
+    .bind(pdata)
+    .bind(target_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n != 1 {
+        return Err(StoreError::conflict("已发放，不能重复发放", "already delivered"));
+    }
+    audit::record(&mut tx, actor, "campaign.deliver", "campaign_target", target_id, Some(c.name.clone())).await?;
+    tx.commit().await?;
+    target(db, actor, campaign, target_id).await
+}
+
+/// A delivery's photo.
+pub async fn photo(db: &Db, actor: &Actor, campaign: i64, target_id: i64) -> Result<(String, String, Vec<u8>)> {
+    let mut q = Sql::new("SELECT t.photo_name, t.photo_type, t.photo FROM campaign_targets t WHERE t.campaign_id = ");
+    q.bind(campaign).push(" AND t.id = ").bind(target_id);
+    actor.care_visible(&mut q, "t");
+    type Photo = (Option<String>, Option<String>, Option<Vec<u8>>);
+    let row: Option<Photo> = q.query_as().fetch_optional(db.pool()).await?;
+    match row {
+        Some((Some(n), Some(t), Some(d))) => Ok((n, t, d)),
+        _ => Err(StoreError::NotFound),
+    }
+}
+
+/// The sign-for list of one union's subtree: every target with masked ID number, what they
+/// receive, and room to sign. Reading it is audited (it carries personal data).
+pub async fn sign_list(
+    db: &Db,
+    actor: &Actor,
+    campaign: i64,
+    union_code: &str,
+) -> Result<(Campaign, String, Vec<Target>)> {
+    may_deliver(actor)?;
+    let mut conn = db.pool().acquire().await?;
+    let c = campaign_row(&mut conn, actor, campaign).await?;
+    let u = crate::unions::visible_by_code(&mut conn, actor, union_code).await?;
+    let mut q = Sql::new(&format!("SELECT {TARGET_COLUMNS}{TARGET_FROM}"));
+    q.bind(campaign);
+    actor.care_visible(&mut q, "t");
+    q.within("t.path", &u.org_path());
+    q.push(" ORDER BY t.path, t.member_name, t.id LIMIT 5000");
+    let rows: Vec<Target> = q.query_as().fetch_all(&mut *conn).await?;
+    drop(conn);
+    audit::record_now(
+        db,
+        actor,
+        "campaign.sign_list",
+        "campaign",
+        campaign,
+        Some(format!("{}（{} 人）", u.name, rows.len())),
+    )
+    .await?;
+    Ok((c, u.name, rows.into_iter().map(finish_target).collect()))
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Signed {
+    pub id: i64,
+    pub union_name: String,
+    pub name: String,
+    pub size: i64,
+    pub uploaded_by: String,
+    pub uploaded_at: i64,
+}
+
+/// Keeps the signed scan of a union's sign-for list.
+pub async fn attach_signed(db: &Db, actor: &Actor, campaign: i64, union_code: &str, f: Upload) -> Result<Signed> {
+    may_deliver(actor)?;
+    if f.data.is_empty() || f.data.len() > MAX_FILE_BYTES {
+        return Err(Invalid::new("file", "请上传 10 MB 以内的签收表扫描件", "the file must be 1 byte to 10 MB").into());
+    }
+    let mut tx = db.write_tx().await?;
+    campaign_row(&mut tx, actor, campaign).await?;
+    let u = crate::unions::visible_by_code(&mut tx, actor, union_code).await?;
+    let size = f.data.len() as i64;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO campaign_signed (campaign_id, union_id, path, name, content_type, data, size, uploaded_by, uploaded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(campaign)
+    .bind(u.id)
+    .bind(u.path.clone())
+    .bind(f.name.chars().take(100).collect::<String>())
+    .bind(f.content_type)
+    .bind(f.data)
+    .bind(size)
+    .bind(actor.username.clone())
+    .bind(crate::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(&mut tx, actor, "campaign.signed", "campaign", campaign, Some(format!("{}：{}", u.name, f.name)))
+        .await?;
+    tx.commit().await?;
+    signed(db, actor, campaign).await?.into_iter().find(|s| s.id == id).ok_or(StoreError::NotFound)
+}
+
+/// The signed scans the caller may see.
+pub async fn signed(db: &Db, actor: &Actor, campaign: i64) -> Result<Vec<Signed>> {
+    let mut q = Sql::new(
+        "SELECT s.id, u.name AS union_name, s.name, s.size, s.uploaded_by, s.uploaded_at FROM campaign_signed s \
+         JOIN unions u ON u.id = s.union_id WHERE s.campaign_id = ",
+    );
+    q.bind(campaign);
+    match &actor.scope {
+        Scope::Subtree(root) => {
+            q.within("s.path", root);
+        }
+        Scope::OwnRecord { .. } => return Err(StoreError::NotFound),
+    }
+    q.push(" ORDER BY s.id DESC");
+    Ok(q.query_as().fetch_all(db.pool()).await?)
+}
+
+pub async fn signed_file(db: &Db, actor: &Actor, campaign: i64, id: i64) -> Result<(String, String, Vec<u8>)> {
+    let Scope::Subtree(root) = &actor.scope else { return Err(StoreError::NotFound) };
+    let mut q = Sql::new("SELECT s.name, s.content_type, s.data FROM campaign_signed s WHERE s.campaign_id = ");
+    q.bind(campaign).push(" AND s.id = ").bind(id);
+    q.within("s.path", root);
+    q.query_as().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)
+}
