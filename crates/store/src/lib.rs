@@ -3,6 +3,7 @@
 //! reads records carries the caller's scope, added by [`Actor`] in `scope.rs` and nowhere else.
 
 pub mod audit;
+pub mod benefits;
 pub mod bulk;
 pub mod calendar;
 pub mod campaigns;

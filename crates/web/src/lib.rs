@@ -4,6 +4,7 @@
 
 mod api;
 mod auth;
+mod benefits;
 mod campaigns;
 mod care;
 mod care_pages;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(care::routes())
         .merge(hardship::routes())
         .merge(campaigns::routes())
+        .merge(benefits::routes())
         .merge(hardship_pages::routes())
         .merge(pages::routes())
         .merge(work_pages::routes())

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod benefits;
 mod calendar;
 mod campaigns;
 mod care;

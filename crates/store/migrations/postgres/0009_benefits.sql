@@ -1,0 +1,25 @@
+-- 有惠必普: benefit programmes and who was enrolled. PostgreSQL flavour.
+
+CREATE TABLE benefits (
+    id          BIGSERIAL PRIMARY KEY,
+    kind        TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    year        BIGINT NOT NULL,
+    enrol_from  TEXT    NOT NULL,
+    enrol_to    TEXT    NOT NULL,
+    min_age     BIGINT NOT NULL DEFAULT 0,
+    max_age     BIGINT NOT NULL DEFAULT 0,
+    created_by  BIGINT REFERENCES users(id),
+    created_at  BIGINT NOT NULL
+);
+
+CREATE TABLE benefit_enrolments (
+    id          BIGSERIAL PRIMARY KEY,
+    benefit_id  BIGINT NOT NULL REFERENCES benefits(id),
+    member_id   BIGINT NOT NULL REFERENCES members(id),
+    path        TEXT    COLLATE "C" NOT NULL,
+    enrolled_on TEXT    NOT NULL,
+    enrolled_by TEXT    NOT NULL,
+    UNIQUE (benefit_id, member_id)
+);
+CREATE INDEX benefit_enrolments_path ON benefit_enrolments(benefit_id, path);

@@ -1,0 +1,282 @@
+//! 有惠必普: benefit programmes. Eligibility is a rule over the registry (status, sex, birth
+//! date, skill level, migrant flag, hardship files); coverage = enrolled / eligible within the
+//! caller's scope; the eligible members not yet enrolled are listed for the unions to reach.
+
+use crate::sql::Sql;
+use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use domain::benefit::{BenefitKind, birth_range};
+use domain::campaign::coverage;
+use domain::{Invalid, Role, Scope, fmt_date};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use time::Date;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct BenefitForm {
+    /// mutual_medical | skills_training | employment_aid | two_cancer | migrant_education
+    pub kind: String,
+    pub name: String,
+    pub year: i64,
+    /// Enrolment window (YYYY-MM-DD).
+    pub enrol_from: String,
+    pub enrol_to: String,
+    /// Age band where the rule uses one (两癌筛查 35–64, 农民工求学 up to 50 by default).
+    pub min_age: Option<i64>,
+    pub max_age: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Benefit {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub year: i64,
+    pub enrol_from: String,
+    pub enrol_to: String,
+    pub min_age: i64,
+    pub max_age: i64,
+    /// Enrolled within the caller's scope.
+    #[sqlx(default)]
+    pub enrolled: i64,
+    /// Eligible within the caller's scope (one programme's page only; none in lists).
+    #[sqlx(skip)]
+    pub eligible: Option<i64>,
+    #[sqlx(skip)]
+    pub coverage: Option<f64>,
+    #[sqlx(skip)]
+    pub kind_label: String,
+    #[sqlx(skip)]
+    pub rule: String,
+}
+
+impl Benefit {
+    fn finish(mut self) -> Self {
+        if let Ok(k) = BenefitKind::parse(&self.kind) {
+            self.kind_label = k.label().into();
+            self.rule = k.rule(self.min_age, self.max_age);
+        }
+        self
+    }
+}
+
+fn staff(actor: &Actor) -> Result<&domain::OrgPath> {
+    match &actor.scope {
+        Scope::Subtree(root) => Ok(root),
+        Scope::OwnRecord { .. } => Err(StoreError::Forbidden),
+    }
+}
+
+/// ` AND <members m> is eligible for the programme`.
+fn eligible(q: &mut Sql, b: &Benefit) {
+    q.push(" AND m.status = 'active'");
+    let Ok(kind) = BenefitKind::parse(&b.kind) else {
+        q.push(" AND 1 = 0");
+        return;
+    };
+    let (first, last) = birth_range(b.year as i32, b.min_age, b.max_age);
+    match kind {
+        BenefitKind::MutualMedical => {}
+        BenefitKind::SkillsTraining => {
+            q.push(" AND m.skill_level IN ('none', 'junior')");
+        }
+        BenefitKind::EmploymentAid => {
+            q.push(
+                " AND EXISTS (SELECT 1 FROM hardship_files f WHERE f.member_id = m.id AND f.stage = 'filed' \
+                 AND (f.main_cause = 'unemployment' OR f.other_causes LIKE '%unemployment%'))",
+            );
+        }
+        BenefitKind::TwoCancer => {
+            q.push(" AND m.sex = 'female' AND m.birth_date >= ").bind(first).push(" AND m.birth_date <= ").bind(last);
+        }
+        BenefitKind::MigrantEducation => {
+            q.push(" AND m.migrant = 1 AND m.birth_date >= ").bind(first).push(" AND m.birth_date <= ").bind(last);
+        }
+    }
+}
+
+/// Opens a programme (county administrators).
+pub async fn create(db: &Db, actor: &Actor, f: &BenefitForm) -> Result<Benefit> {
+    actor.require(actor.role.can_restructure())?;
+    let mut errors = Vec::new();
+    let kind = BenefitKind::parse(&f.kind)
+        .map_err(|mut e| {
+            e.field = "kind";
+            errors.push(e)
+        })
+        .ok();
+    let name = domain::work::text_field("name", "项目名称", &f.name, 60).map_err(|e| errors.push(e)).ok();
+    if !(2000..=2100).contains(&f.year) {
+        errors.push(Invalid::new("year", "年度应在 2000–2100 之间", "year must be 2000-2100"));
+    }
+    let from = domain::parse_date(&f.enrol_from);
+    let to = domain::parse_date(&f.enrol_to);
+    match (from, to) {
+        (Some(a), Some(b)) if a <= b => {}
+        (Some(_), Some(_)) => {
+            errors.push(Invalid::new("enrol_to", "参加截止日期不能早于开始日期", "enrol_to before enrol_from"))
+        }
+        _ => errors.push(Invalid::new(
+            "enrol_from",
+            "请填写参加起止日期（如 2026-01-01）",
+            "enrolment dates are required",
+        )),
+    }
+    let (dmin, dmax) = kind.map(|k| k.default_ages()).unwrap_or((0, 0));
+    let (min_age, max_age) = (f.min_age.unwrap_or(dmin), f.max_age.unwrap_or(dmax));
+    if kind.is_some_and(|k| k.uses_ages()) && !(0 <= min_age && min_age <= max_age && max_age <= 120) {
+        errors.push(Invalid::new("max_age", "年龄段应在 0–120 岁之间，且下限不高于上限", "bad age band"));
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::InvalidFields(errors));
+    }
+    let (kind, name) = (kind.unwrap(), name.unwrap());
+    let mut tx = db.write_tx().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO benefits (kind, name, year, enrol_from, enrol_to, min_age, max_age, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(kind.code())
+    .bind(name.clone())
+    .bind(f.year)
+    .bind(fmt_date(from.unwrap()))
+    .bind(fmt_date(to.unwrap()))
+    .bind(min_age)
+    .bind(max_age)
+    .bind(actor.user_id)
+    .bind(crate::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(&mut tx, actor, "benefit.create", "benefit", id, Some(format!("{}：{name}", kind.label()))).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+async fn row(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Benefit> {
+    let root = staff(actor).map_err(|_| StoreError::NotFound)?;
+    let mut q = Sql::new(
+        "SELECT b.id, b.kind, b.name, b.year, b.enrol_from, b.enrol_to, b.min_age, b.max_age, \
+         (SELECT count(*) FROM benefit_enrolments e WHERE e.benefit_id = b.id",
+    );
+    q.within("e.path", root);
+    q.push(") AS enrolled FROM benefits b WHERE b.id = ").bind(id);
+    let b: Benefit = q.query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+    Ok(b.finish())
+}
+
+/// One programme with its coverage within the caller's scope.
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Benefit> {
+    let root = staff(actor).map_err(|_| StoreError::NotFound)?.clone();
+    let mut conn = db.pool().acquire().await?;
+    let mut b = row(&mut conn, actor, id).await?;
+    let mut q = Sql::new("SELECT count(*) FROM members m WHERE 1 = 1");
+    q.within("m.path", &root);
+    eligible(&mut q, &b);
+    let n: i64 = q.into_query_scalar().fetch_one(&mut *conn).await?;
+    b.eligible = Some(n);
+    b.coverage = coverage(b.enrolled, n);
+    Ok(b)
+}
+
+/// Every programme, newest year first, with enrolments within the caller's scope.
+pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Benefit>> {
+    staff(actor)?;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM benefits ORDER BY year DESC, id DESC LIMIT 100")
+        .fetch_all(db.pool())
+        .await?;
+    let mut conn = db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for id in ids {
+        out.push(row(&mut conn, actor, id).await?);
+    }
+    Ok(out)
+}
+
+/// Enrols a member: they must be in the caller's scope, eligible, and the window open.
+pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date) -> Result<Benefit> {
+    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))?;
+    let mut tx = db.write_tx().await?;
+    let b = row(&mut tx, actor, id).await?;
+    let t = fmt_date(today);
+    if t < b.enrol_from || t > b.enrol_to {
+        return Err(Invalid::new(
+            "member_id",
+            format!("不在参加期内（{} 至 {}）", b.enrol_from, b.enrol_to),
+            "outside the enrolment window",
+        )
+        .into());
+    }
+    let (name, _, path) = crate::care::visible_member(&mut tx, actor, member_id).await?;
+    let mut q = Sql::new("SELECT count(*) FROM members m WHERE m.id = ");
+    q.bind(member_id);
+    eligible(&mut q, &b);
+    let ok: i64 = q.into_query_scalar().fetch_one(&mut *tx).await?;
+    if ok == 0 {
+        return Err(
+            Invalid::new("member_id", format!("{name} 不符合条件：{}", b.rule), "the member is not eligible").into()
+        );
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO benefit_enrolments (benefit_id, member_id, path, enrolled_on, enrolled_by) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(member_id)
+    .bind(path)
+    .bind(t)
+    .bind(actor.username.clone())
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(e) if crate::is_unique_violation(&e) => {
+            return Err(StoreError::conflict(format!("{name} 已参加本项目"), "already enrolled"));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(&mut tx, actor, "benefit.enrol", "benefit", id, Some(name)).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Unreached {
+    pub member_id: i64,
+    pub name: String,
+    pub union_name: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct UnreachedQuery {
+    /// A union's code: its subtree only.
+    pub union: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Eligible members within the caller's scope who have not joined yet, by union and name.
+pub async fn unreached(db: &Db, actor: &Actor, id: i64, f: &UnreachedQuery) -> Result<Page<Unreached>> {
+    let root = staff(actor).map_err(|_| StoreError::NotFound)?.clone();
+    let mut conn = db.pool().acquire().await?;
+    let b = row(&mut conn, actor, id).await?;
+    let mut filter = Sql::new(" FROM members m JOIN unions u ON u.id = m.union_id WHERE 1 = 1");
+    match f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(code) => {
+            let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
+            filter.within("m.path", &u.org_path());
+        }
+        None => {
+            filter.within("m.path", &root);
+        }
+    }
+    eligible(&mut filter, &b);
+    filter.push(" AND NOT EXISTS (SELECT 1 FROM benefit_enrolments e WHERE e.benefit_id = ").bind(id);
+    filter.push(" AND e.member_id = m.id)");
+    let paging = Paging::new(f.page, f.per_page);
+    let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(&mut *conn).await?;
+    let mut q = filter.prefixed("SELECT m.id AS member_id, m.name, u.name AS union_name, m.phone");
+    q.push(" ORDER BY m.path, m.name, m.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    Ok(Page { items: q.query_as().fetch_all(&mut *conn).await?, total })
+}

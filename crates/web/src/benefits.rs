@@ -1,0 +1,252 @@
+//! 有惠必普 over the API and as pages: programmes, their coverage (enrolled / eligible) within
+//! the caller's scope, enrolment, and the eligible members not yet reached.
+
+#![allow(clippy::result_large_err)]
+
+use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser, PageUser};
+use crate::error::{ApiError, ErrorBody};
+use crate::pages::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
+use crate::{AppState, today};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use domain::benefit::BenefitKind;
+use serde::Deserialize;
+use store::Page;
+use store::benefits::{Benefit, BenefitForm, Unreached, UnreachedQuery};
+use store::users::SessionInfo;
+use utoipa::ToSchema;
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/benefits", get(api_list).post(api_create))
+        .route("/api/v1/benefits/{id}", get(api_get))
+        .route("/api/v1/benefits/{id}/enrolments", post(api_enrol))
+        .route("/api/v1/benefits/{id}/unreached", get(api_unreached))
+        .route("/care/benefits", get(list_page).post(create_submit))
+        .route("/care/benefits/{id}", get(benefit_page))
+        .route("/care/benefits/{id}/enrol", post(enrol_submit))
+}
+
+/// Every programme with its enrolments within the caller's scope.
+#[utoipa::path(get, path = "/api/v1/benefits", tag = "benefits", responses((status = 200, body = Vec<Benefit>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_list(State(st): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Vec<Benefit>> {
+    Ok(Json(store::benefits::list(&st.db, &s.actor).await?))
+}
+
+/// Open a programme (county administrators).
+#[utoipa::path(post, path = "/api/v1/benefits", tag = "benefits", request_body = BenefitForm,
+    responses((status = 201, body = Benefit), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_create(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiJson(f): ApiJson<BenefitForm>,
+) -> Result<(StatusCode, Json<Benefit>), ApiError> {
+    Ok((StatusCode::CREATED, Json(store::benefits::create(&st.db, &s.actor, &f).await?)))
+}
+
+/// One programme with eligible, enrolled and coverage within the caller's scope.
+#[utoipa::path(get, path = "/api/v1/benefits/{id}", tag = "benefits", params(("id" = i64, Path)),
+    responses((status = 200, body = Benefit), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_get(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Benefit> {
+    Ok(Json(store::benefits::get(&st.db, &s.actor, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Enrol {
+    member_id: i64,
+}
+
+/// Enrol an eligible member within the enrolment window.
+#[utoipa::path(post, path = "/api/v1/benefits/{id}/enrolments", tag = "benefits", params(("id" = i64, Path)), request_body = Enrol,
+    responses((status = 200, body = Benefit), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_enrol(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<Enrol>,
+) -> ApiResult<Benefit> {
+    Ok(Json(store::benefits::enrol(&st.db, &s.actor, id, b.member_id, today()).await?))
+}
+
+/// Eligible members not yet enrolled, within the caller's scope.
+#[utoipa::path(get, path = "/api/v1/benefits/{id}/unreached", tag = "benefits", params(("id" = i64, Path), UnreachedQuery),
+    responses((status = 200, body = Page<Unreached>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_unreached(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<UnreachedQuery>,
+) -> ApiResult<Page<Unreached>> {
+    Ok(Json(store::benefits::unreached(&st.db, &s.actor, id, &q).await?))
+}
+
+// ---------- pages ----------
+
+#[derive(Template)]
+#[template(path = "benefits.html")]
+struct ListPage {
+    nav: Option<Nav>,
+    csrf: String,
+    benefits: Vec<Benefit>,
+    can_edit: bool,
+    can_pay: bool,
+    kinds: Vec<(&'static str, &'static str)>,
+    f: BenefitPost,
+    errors: FormErrors,
+    year: i32,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct BenefitPost {
+    csrf: String,
+    kind: String,
+    name: String,
+    year: String,
+    enrol_from: String,
+    enrol_to: String,
+    min_age: String,
+    max_age: String,
+}
+
+fn can_pay(s: &SessionInfo) -> bool {
+    matches!(s.actor.role, domain::Role::CountyAdmin | domain::Role::Department | domain::Role::Cadre)
+}
+
+async fn list_view(st: &AppState, s: &SessionInfo, f: BenefitPost, errors: FormErrors) -> PageResult {
+    let benefits = store::benefits::list(&st.db, &s.actor).await.map_err(fail)?;
+    Ok(render(ListPage {
+        nav: nav(s),
+        csrf: s.csrf.clone(),
+        benefits,
+        can_edit: s.actor.role.can_restructure(),
+        can_pay: can_pay(s),
+        kinds: BenefitKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        f,
+        errors,
+        year: today().year(),
+    }))
+}
+
+async fn list_page(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
+    list_view(&st, &s, BenefitPost::default(), FormErrors::default()).await
+}
+
+async fn create_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<BenefitPost>) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    let num = |v: &str| v.trim().parse::<i64>().ok();
+    let form = BenefitForm {
+        kind: f.kind.clone(),
+        name: f.name.clone(),
+        year: num(&f.year).unwrap_or(0),
+        enrol_from: f.enrol_from.clone(),
+        enrol_to: f.enrol_to.clone(),
+        min_age: num(&f.min_age),
+        max_age: num(&f.max_age),
+    };
+    match store::benefits::create(&st.db, &s.actor, &form).await {
+        Ok(b) => Ok(Redirect::to(&format!("/care/benefits/{}", b.id)).into_response()),
+        Err(e) if e.is_bad_input() => {
+            let mut r = list_view(&st, &s, f, FormErrors::from_error(e.into())).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "benefit.html")]
+struct BenefitPage {
+    nav: Option<Nav>,
+    csrf: String,
+    b: Benefit,
+    unreached: Vec<Unreached>,
+    total: i64,
+    pager: Pager,
+    can_enrol: bool,
+    flash: String,
+    error: String,
+}
+
+impl BenefitPage {
+    fn pct(&self, r: &Option<f64>) -> String {
+        crate::work::pct(*r)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct BenefitParams {
+    union: String,
+    page: Option<i64>,
+    done: String,
+}
+
+async fn benefit_view(st: &AppState, s: &SessionInfo, id: i64, p: BenefitParams, error: String) -> PageResult {
+    let b = store::benefits::get(&st.db, &s.actor, id).await.map_err(fail)?;
+    let q = UnreachedQuery { union: Some(p.union.clone()), page: p.page, per_page: Some(50) };
+    let page = store::benefits::unreached(&st.db, &s.actor, id, &q).await.map_err(fail)?;
+    Ok(render(BenefitPage {
+        nav: nav(s),
+        csrf: s.csrf.clone(),
+        pager: pager(
+            &format!("/care/benefits/{id}"),
+            &[("union", p.union)],
+            store::Paging::new(p.page, Some(50)),
+            page.total,
+        ),
+        total: page.total,
+        unreached: page.items,
+        can_enrol: can_pay(s),
+        flash: if p.done == "enrolled" { "已参加。".into() } else { String::new() },
+        error,
+        b,
+    }))
+}
+
+async fn benefit_page(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Query(p): Query<BenefitParams>,
+) -> PageResult {
+    benefit_view(&st, &s, id, p, String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EnrolPost {
+    csrf: String,
+    member: String,
+}
+
+async fn enrol_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<EnrolPost>,
+) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    let r = match f.member.trim().parse::<i64>() {
+        Ok(m) => store::benefits::enrol(&st.db, &s.actor, id, m, today()).await.map(|_| ()),
+        Err(_) => Err(domain::Invalid::new("member", "请填写会员编号", "member id required").into()),
+    };
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/care/benefits/{id}?done=enrolled")).into_response()),
+        Err(e) if e.is_bad_input() || matches!(e, store::StoreError::Conflict { .. }) => {
+            let e: ApiError = e.into();
+            let msg = e.fields.first().map(|f| f.message_zh.clone()).unwrap_or(e.message_zh.clone());
+            let mut r = benefit_view(&st, &s, id, BenefitParams::default(), msg).await?;
+            *r.status_mut() = e.status;
+            Ok(r)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
