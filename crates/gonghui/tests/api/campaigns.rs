@@ -177,6 +177,12 @@ async fn targets_follow_each_rule_deliveries_count_once_and_lists_print() {
         404
     );
 
+    // The member's record shows the file and the campaigns they are on.
+    let (_, care) = app.get(&admin, &format!("/api/v1/members/{}/care", app.member_a)).await;
+    assert_eq!(care["hardship"][0][2], "已建档", "{care}");
+    assert_eq!(care["campaigns"].as_array().unwrap().len(), 3, "winter, spring and autumn: {care}");
+    assert_eq!(app.get(&cadre_b, &format!("/api/v1/members/{}/care", app.member_a)).await.0, 404);
+
     // The sign-for list of town A: printable, as .xlsx (audited), and back signed.
     app.page_login("cadre_a1").await;
     let (s, html) = app.page(&format!("/care/campaigns/{summer}/sign?union=A-001")).await;
