@@ -91,7 +91,8 @@ enum CalendarCommand {
 
 #[derive(Subcommand)]
 enum JobsCommand {
-    /// Run the deadline scan (reminders, escalation) now, whatever the schedule.
+    /// Run the deadline scan (reminders, escalation) and open the rounds of standing care visits
+    /// now, whatever the schedule.
     Run {
         /// Count as if today were this date (YYYY-MM-DD); default: today in China.
         #[arg(long)]
@@ -348,6 +349,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 r.escalated,
                 r.response_breaches
             );
+            let v = store::care::standing_visits(&db, &cal, today).await?;
+            println!("定期走访（{}）：新派发 {} 件。", v.rounds.join("、"), v.created);
         }
         Command::Jobs(JobsCommand::Recount) => {
             store::work::rebuild_stats(&db).await?;

@@ -28,7 +28,15 @@ pub async fn tick(state: &web::AppState, interval_seconds: u64, node: &str) -> a
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let slot = slot(now, interval_seconds);
     match store::work::run_scheduled(&state.db, &state.calendar(), web::today(), &slot, node).await? {
-        Some(r) => tracing::info!(slot, reminded = r.reminded, escalated = r.escalated, "deadline scan"),
+        Some(r) => {
+            tracing::info!(slot, reminded = r.reminded, escalated = r.escalated, "deadline scan");
+            // The node that has the slot also opens the rounds of standing visits; each visit
+            // is claimed per round and member, so a repeat creates nothing.
+            let v = store::care::standing_visits(&state.db, &state.calendar(), web::today()).await?;
+            if v.created > 0 {
+                tracing::info!(rounds = ?v.rounds, created = v.created, "standing care visits");
+            }
+        }
         None => tracing::debug!(slot, "deadline scan taken by another node"),
     }
     Ok(())

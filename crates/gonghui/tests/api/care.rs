@@ -484,3 +484,35 @@ async fn figures_count_obligations_on_time_overdue_and_money() {
     assert_eq!(s, 200);
     assert!(html.contains("关爱情况") && html.contains("500.00") && html.contains("<svg"));
 }
+
+#[tokio::test]
+async fn standing_visits_come_each_quarter_and_before_spring_festival_once() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    // A county-level model worker in A-001.
+    let body = json!({"union": "A-001", "name": "周劳模", "id_card_no": crate::helpers::id_no("320925", "19700101", 71),
+        "model_worker": "county"});
+    let (s, m) = app.post(&admin, "/api/v1/members", body).await;
+    assert_eq!(s, 201, "{m}");
+    let cal = store::calendar::load(&app.db).await.unwrap();
+    // 2026-02-09, a Monday: Spring Festival's days off begin 2026-02-15.
+    let day = time::macros::date!(2026 - 02 - 09);
+    let rounds: Vec<String> = store::care::open_rounds(&cal, day).into_iter().map(|r| r.0).collect();
+    assert_eq!(rounds, ["2026-Q1", "2026-春节"]);
+    let r = store::care::standing_visits(&app.db, &cal, day).await.unwrap();
+    assert_eq!(r.created, 2, "one visit a round for the model worker");
+    let again = store::care::standing_visits(&app.db, &cal, day).await.unwrap();
+    assert_eq!(again.created, 0, "a round is opened once");
+    // The festival visit is due by the last working day before the holiday (Saturday the
+    // 14th is a makeup workday in 2026).
+    let cadre = app.token("cadre_a1").await;
+    let (_, items) = app.get(&cadre, "/api/v1/work/items?kind=care").await;
+    let festival =
+        items["items"].as_array().unwrap().iter().find(|i| i["title"].as_str().unwrap().starts_with("春节前")).unwrap();
+    assert_eq!(festival["due"], "2026-02-14", "{festival}");
+    assert_eq!(festival["owner_union_name"], "阳光机械公司工会");
+    // In mid-March only the quarter's round is open, and it was done.
+    let march = time::macros::date!(2026 - 03 - 16);
+    let r = store::care::standing_visits(&app.db, &cal, march).await.unwrap();
+    assert_eq!((r.rounds.len(), r.created), (1, 0));
+}

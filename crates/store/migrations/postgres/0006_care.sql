@@ -76,3 +76,12 @@ CREATE TABLE care_payments (
 CREATE UNIQUE INDEX care_payments_event ON care_payments(event_id) WHERE event_id IS NOT NULL AND status <> 'rejected';
 CREATE INDEX care_payments_member ON care_payments(member_id, year);
 CREATE INDEX care_payments_path ON care_payments(path, paid_on);
+
+-- Standing obligations (members under assistance and model workers visited each quarter and
+-- before Spring Festival and 五一): one row per round and member, so a round is created once.
+CREATE TABLE care_rounds (
+    round        TEXT    NOT NULL,            -- e.g. 2026-Q4, 2027-春节
+    member_id    BIGINT NOT NULL REFERENCES members(id),
+    work_item_id BIGINT REFERENCES work_items(id),      -- set once the visit is created
+    PRIMARY KEY (round, member_id)
+);
