@@ -280,3 +280,32 @@ pub async fn unreached(db: &Db, actor: &Actor, id: i64, f: &UnreachedQuery) -> R
     q.push(" ORDER BY m.path, m.name, m.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     Ok(Page { items: q.query_as().fetch_all(&mut *conn).await?, total })
 }
+
+/// Enrols every eligible member of a union's subtree not enrolled yet (programmes joined by
+/// employer, as mutual medical insurance usually is). Returns how many joined.
+pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, today: Date) -> Result<u64> {
+    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))?;
+    let mut tx = db.write_tx().await?;
+    let b = row(&mut tx, actor, id).await?;
+    let t = fmt_date(today);
+    if t < b.enrol_from || t > b.enrol_to {
+        return Err(Invalid::new(
+            "union",
+            format!("不在参加期内（{} 至 {}）", b.enrol_from, b.enrol_to),
+            "outside the enrolment window",
+        )
+        .into());
+    }
+    let u = crate::unions::visible_by_code(&mut tx, actor, union_code).await?;
+    let mut q =
+        Sql::new("INSERT INTO benefit_enrolments (benefit_id, member_id, path, enrolled_on, enrolled_by) SELECT ");
+    q.bind(id).push(", m.id, m.path, ").bind(t).push(", ").bind(actor.username.clone());
+    q.push(" FROM members m WHERE 1 = 1");
+    q.within("m.path", &u.org_path());
+    eligible(&mut q, &b);
+    q.push(" ON CONFLICT (benefit_id, member_id) DO NOTHING");
+    let n = q.query().execute(&mut *tx).await?.rows_affected();
+    audit::record(&mut tx, actor, "benefit.enrol_union", "benefit", id, Some(format!("{}：{n} 人", u.name))).await?;
+    tx.commit().await?;
+    Ok(n)
+}

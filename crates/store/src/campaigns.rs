@@ -590,3 +590,81 @@ pub async fn signed_file(db: &Db, actor: &Actor, campaign: i64, id: i64) -> Resu
     q.within("s.path", root);
     q.query_as().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)
 }
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct BulkDelivery {
+    pub delivered: u64,
+    /// Targets whose payment was refused (the yearly cap): still to be settled one by one.
+    pub refused: Vec<String>,
+}
+
+/// Records every target of a union's subtree not yet reached as delivered on one day — what a
+/// cadre does with a signed sign-for list. Money goes through the ledger target by target; a
+/// payment the cap refuses leaves that target open and is reported.
+pub async fn deliver_all(
+    db: &Db,
+    actor: &Actor,
+    campaign: i64,
+    union_code: &str,
+    on: Date,
+    today: Date,
+) -> Result<BulkDelivery> {
+    may_deliver(actor)?;
+    let mut tx = db.write_tx().await?;
+    let c = campaign_row(&mut tx, actor, campaign).await?;
+    let (starts, ends) = (domain::parse_date(&c.starts_on), domain::parse_date(&c.ends_on));
+    if on > today || starts.is_some_and(|s| on < s) || ends.is_some_and(|e| on > e) {
+        return Err(Invalid::new(
+            "delivered_on",
+            format!("发放日期应在活动期间（{} 至 {}）且不晚于今天", c.starts_on, c.ends_on),
+            "delivered_on must fall in the campaign's period and not after today",
+        )
+        .into());
+    }
+    let u = crate::unions::visible_by_code(&mut tx, actor, union_code).await?;
+    let kind = CampaignKind::parse(&c.kind)?;
+    let mut report = BulkDelivery::default();
+    let mut set = Sql::new("UPDATE campaign_targets SET delivered_on = ");
+    set.bind(fmt_date(on)).push(", delivered_by = ").bind(actor.username.clone());
+    set.push(", delivery_note = '按签收表登记' WHERE campaign_id = ").bind(campaign);
+    set.push(" AND delivered_on IS NULL AND amount_fen = 0");
+    set.within("path", &u.org_path());
+    report.delivered += set.query().execute(&mut *tx).await?.rows_affected();
+    let mut q = Sql::new(
+        "SELECT t.id, t.member_id, t.member_name, t.amount_fen FROM campaign_targets t WHERE t.campaign_id = ",
+    );
+    q.bind(campaign).push(" AND t.delivered_on IS NULL AND t.amount_fen > 0");
+    q.within("t.path", &u.org_path());
+    let paid: Vec<(i64, i64, String, i64)> = q.query_as().fetch_all(&mut *tx).await?;
+    for (tid, member, name, amount) in paid {
+        let p = PayInput {
+            member_id: Some(member),
+            event_id: None,
+            purpose: kind.purpose(),
+            amount_fen: amount,
+            paid_on: on,
+            note: Some(c.name.clone()),
+        };
+        match care::pay_in(&mut tx, actor, &p).await {
+            Ok((pid, _, _)) => {
+                sqlx::query(
+                    "UPDATE campaign_targets SET delivered_on = $1, delivered_by = $2, delivery_note = '按签收表登记', \
+                     payment_id = $3 WHERE id = $4",
+                )
+                .bind(fmt_date(on))
+                .bind(actor.username.clone())
+                .bind(pid)
+                .bind(tid)
+                .execute(&mut *tx)
+                .await?;
+                report.delivered += 1;
+            }
+            Err(e) if e.is_bad_input() => report.refused.push(format!("{name}：{e}")),
+            Err(e) => return Err(e),
+        }
+    }
+    let detail = format!("{}：按签收表登记送达 {} 人", u.name, report.delivered);
+    audit::record(&mut tx, actor, "campaign.deliver_all", "campaign", campaign, Some(detail)).await?;
+    tx.commit().await?;
+    Ok(report)
+}

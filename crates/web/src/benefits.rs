@@ -27,10 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/benefits", get(api_list).post(api_create))
         .route("/api/v1/benefits/{id}", get(api_get))
         .route("/api/v1/benefits/{id}/enrolments", post(api_enrol))
+        .route("/api/v1/benefits/{id}/enrolments/union", post(api_enrol_union))
         .route("/api/v1/benefits/{id}/unreached", get(api_unreached))
         .route("/care/benefits", get(list_page).post(create_submit))
         .route("/care/benefits/{id}", get(benefit_page))
         .route("/care/benefits/{id}/enrol", post(enrol_submit))
+        .route("/care/benefits/{id}/enrol-union", post(enrol_union_submit))
 }
 
 /// Every programme with its enrolments within the caller's scope.
@@ -72,6 +74,29 @@ pub async fn api_enrol(
     ApiJson(b): ApiJson<Enrol>,
 ) -> ApiResult<Benefit> {
     Ok(Json(store::benefits::enrol(&st.db, &s.actor, id, b.member_id, today()).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct EnrolUnion {
+    /// The union (code) whose eligible members all join.
+    union: String,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct Enrolled {
+    enrolled: u64,
+}
+
+/// Enrol every eligible member of a union's subtree (joining by employer).
+#[utoipa::path(post, path = "/api/v1/benefits/{id}/enrolments/union", tag = "benefits", params(("id" = i64, Path)), request_body = EnrolUnion,
+    responses((status = 200, body = Enrolled), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_enrol_union(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<EnrolUnion>,
+) -> ApiResult<Enrolled> {
+    Ok(Json(Enrolled { enrolled: store::benefits::enrol_union(&st.db, &s.actor, id, &b.union, today()).await? }))
 }
 
 /// Eligible members not yet enrolled, within the caller's scope.
@@ -225,6 +250,33 @@ async fn benefit_page(
 struct EnrolPost {
     csrf: String,
     member: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EnrolUnionPost {
+    csrf: String,
+    union: String,
+}
+
+async fn enrol_union_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<EnrolUnionPost>,
+) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    match store::benefits::enrol_union(&st.db, &s.actor, id, &f.union, today()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/care/benefits/{id}?done=enrolled")).into_response()),
+        Err(e) if e.is_bad_input() || matches!(e, store::StoreError::NotFound) => {
+            let e: ApiError = e.into();
+            let msg = e.fields.first().map(|f| f.message_zh.clone()).unwrap_or(e.message_zh.clone());
+            let mut r = benefit_view(&st, &s, id, BenefitParams::default(), msg).await?;
+            *r.status_mut() = e.status;
+            Ok(r)
+        }
+        Err(e) => Err(fail(e)),
+    }
 }
 
 async fn enrol_submit(

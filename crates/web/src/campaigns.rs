@@ -17,7 +17,7 @@ use axum::{Form, Json, Router};
 use domain::campaign::CampaignKind;
 use domain::care::fmt_yuan;
 use serde::{Deserialize, Serialize};
-use store::campaigns::{Campaign, CampaignForm, DeliveryForm, Signed, Target, TargetQuery, Upload};
+use store::campaigns::{BulkDelivery, Campaign, CampaignForm, DeliveryForm, Signed, Target, TargetQuery, Upload};
 use store::users::SessionInfo;
 use store::{Actor, Page};
 use utoipa::ToSchema;
@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/campaigns/{id}", get(api_get))
         .route("/api/v1/campaigns/{id}/build", post(api_build))
         .route("/api/v1/campaigns/{id}/targets", get(api_targets).post(api_add_target))
+        .route("/api/v1/campaigns/{id}/deliveries", post(api_deliver_all))
         .route("/api/v1/campaigns/{id}/targets/{tid}/photo", get(api_photo))
         .route("/api/v1/campaigns/{id}/sign-list", get(api_sign_list))
         .route("/api/v1/campaigns/{id}/signed", get(api_signed))
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/care/campaigns/{id}", get(campaign_page))
         .route("/care/campaigns/{id}/build", post(build_submit))
         .route("/care/campaigns/{id}/targets", post(add_target_submit))
+        .route("/care/campaigns/{id}/deliver-all", post(deliver_all_submit))
         .route("/care/campaigns/{id}/targets/{tid}/photo", get(photo_page))
         .route("/care/campaigns/{id}/sign", get(sign_page))
         .route("/care/campaigns/{id}/sign.xlsx", get(sign_xlsx))
@@ -132,6 +134,42 @@ pub async fn api_add_target(
     ApiJson(b): ApiJson<AddTarget>,
 ) -> Result<(StatusCode, Json<Target>), ApiError> {
     Ok((StatusCode::CREATED, Json(store::campaigns::add_target(&st.db, &s.actor, id, b.member_id, &b.reason).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeliverAll {
+    /// The union (code) whose signed list it is.
+    union: String,
+    /// YYYY-MM-DD, default today.
+    delivered_on: Option<String>,
+}
+
+/// Record every target of a union's subtree not yet reached as delivered (from a signed
+/// sign-for list); money through the ledger, refusals reported.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/deliveries", tag = "campaigns", params(("id" = i64, Path)), request_body = DeliverAll,
+    responses((status = 200, body = BulkDelivery), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_deliver_all(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<DeliverAll>,
+) -> ApiResult<BulkDelivery> {
+    Ok(Json(deliver_all(&st, &s.actor, id, &b.union, b.delivered_on.as_deref()).await?))
+}
+
+async fn deliver_all(
+    st: &AppState,
+    actor: &Actor,
+    id: i64,
+    union: &str,
+    on: Option<&str>,
+) -> Result<BulkDelivery, store::StoreError> {
+    let on = match on.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => domain::parse_date(s)
+            .ok_or_else(|| domain::Invalid::new("delivered_on", "日期格式应为 2026-11-20", "bad date"))?,
+        None => today(),
+    };
+    store::campaigns::deliver_all(&st.db, actor, id, union, on, today()).await
 }
 
 #[derive(ToSchema)]
@@ -544,6 +582,33 @@ async fn deliver_submit(
     check_csrf(&s, fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let r = deliver(&st, &s.actor, id, tid, file, &fields).await.map(|_| ());
     after(&st, &s, id, r, "delivered").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DeliverAllPost {
+    csrf: String,
+    union: String,
+    delivered_on: String,
+}
+
+async fn deliver_all_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<DeliverAllPost>,
+) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    match deliver_all(&st, &s.actor, id, &f.union, Some(&f.delivered_on)).await {
+        Ok(r) if r.refused.is_empty() => {
+            Ok(Redirect::to(&format!("/care/campaigns/{id}?done=delivered")).into_response())
+        }
+        Ok(r) => {
+            let msg = format!("已登记送达 {} 人；以下未能发放，请逐一处理：{}", r.delivered, r.refused.join("；"));
+            campaign_view(&st, &s, id, CampaignParams::default(), msg).await
+        }
+        Err(e) => after(&st, &s, id, Err(e), "delivered").await,
+    }
 }
 
 async fn photo_page(

@@ -57,6 +57,23 @@ async fn eligibility_coverage_and_the_unreached_follow_the_rules() {
     assert_eq!(s, 422);
     assert!(b["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("不在参加期内"));
 
+    // By employer: every eligible member of a union joins at once, within the window.
+    let u = json!({"union": "A-001"});
+    assert_eq!(app.post(&cadre_a1, &format!("/api/v1/benefits/{mid}/enrolments/union"), u.clone()).await.0, 422);
+    let open = json!({"kind": "mutual_medical", "name": "职工互助医疗保障（本年）", "year": year,
+        "enrol_from": format!("{year}-01-01"), "enrol_to": format!("{year}-12-31")});
+    let (_, b) = app.post(&admin, "/api/v1/benefits", open).await;
+    let oid = b["id"].as_i64().unwrap();
+    let (s, b) = app.post(&cadre_a1, &format!("/api/v1/benefits/{oid}/enrolments/union"), u.clone()).await;
+    assert_eq!((s.as_u16(), b["enrolled"].as_i64()), (200, Some(2)), "{b}");
+    assert_eq!(app.post(&cadre_a1, &format!("/api/v1/benefits/{oid}/enrolments/union"), u).await.1["enrolled"], 0);
+    assert_eq!(
+        app.post(&cadre_a1, &format!("/api/v1/benefits/{oid}/enrolments/union"), json!({"union": "B-001"})).await.0,
+        404
+    );
+    let (_, b) = app.get(&admin, &format!("/api/v1/benefits/{oid}")).await;
+    assert_eq!((b["enrolled"].as_i64(), b["eligible"].as_i64()), (Some(2), Some(3)));
+
     // Only county administrators open programmes; members see none; bad input says why.
     assert_eq!(app.post(&cadre_a1, "/api/v1/benefits", screening).await.0, 403);
     let member = app.token("member_a").await;

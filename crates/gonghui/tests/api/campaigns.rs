@@ -250,9 +250,27 @@ async fn campaigns_refuse_bad_input_and_the_wrong_roles() {
     assert_eq!(app.post(&cadre, "/api/v1/campaigns", ok.clone()).await.0, 403);
     let (s, c) = app.post(&admin, "/api/v1/campaigns", ok).await;
     assert_eq!(s, 201, "{c}");
+    // Goods only: a cadre records a signed list's people as delivered in one go.
+    let id = c["id"].as_i64().unwrap();
+    member(&app, &admin, "A-001", "赵骑手", 51, json!({"new_form": "courier"})).await;
+    member(&app, &admin, "B-001", "钱民工", 52, json!({"migrant": true})).await;
+    assert_eq!(app.post(&admin, &format!("/api/v1/campaigns/{id}/build"), json!({})).await.1["added"], 2);
+    let all = |u: &str, d: &str| json!({"union": u, "delivered_on": d});
+    let (s, b) = app.post(&cadre, &format!("/api/v1/campaigns/{id}/deliveries"), all("A-001", "2026-09-15")).await;
+    assert_eq!(s, 422, "outside the campaign: {b}");
+    assert_eq!(
+        app.post(&cadre, &format!("/api/v1/campaigns/{id}/deliveries"), all("B-001", "2026-08-01")).await.0,
+        404
+    );
+    let (s, b) = app.post(&cadre, &format!("/api/v1/campaigns/{id}/deliveries"), all("A-001", "2026-08-01")).await;
+    assert_eq!((s.as_u16(), b["delivered"].as_i64()), (200, Some(1)), "{b}");
+    let (_, b) = app.post(&admin, &format!("/api/v1/campaigns/{id}/deliveries"), all("320925", "2026-08-02")).await;
+    assert_eq!(b["delivered"], 1, "only the one not reached yet");
+    let (_, c) = app.get(&admin, &format!("/api/v1/campaigns/{id}")).await;
+    assert_eq!(c["coverage"], 1.0);
     let member = app.token("member_a").await;
     assert_eq!(app.get(&member, "/api/v1/campaigns").await.0, 403);
-    assert_eq!(app.get(&member, &format!("/api/v1/campaigns/{}", c["id"])).await.0, 404);
+    assert_eq!(app.get(&member, &format!("/api/v1/campaigns/{id}")).await.0, 404);
     let (s, list) = app.get(&cadre, "/api/v1/campaigns").await;
     assert_eq!(s, 200);
     assert_eq!(list[0]["kind_label"], "夏送清凉");
