@@ -1,6 +1,6 @@
 //! Closed-loop benchmark: the demo county with its history of work items, then the figures for
 //! the whole county over a year, each user's inbox with the header counts, and the daily
-//! deadline scan, timed at the store (what every page and API call runs) and printed.
+//! deadline scan, then the care figures and the building of campaign target lists, timed at the store (what every page and API call runs) and printed.
 //!
 //!   cargo bench -p gonghui --bench work                          # 1 000 000 members, 2 000 000 items
 //!   GONGHUI_BENCH_MEMBERS=60000 GONGHUI_BENCH_ITEMS=12000 cargo bench -p gonghui --bench work
@@ -128,6 +128,36 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let r = store::work::scan(&db, &cal, tomorrow).await?;
     println!("  the same scan again (nothing left to do: {})      {}", r.reminded + r.escalated, ms(t.elapsed()));
+
+    // 五必 care on the same county.
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM care_events").fetch_one(db.pool()).await?;
+    let files: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM hardship_files WHERE stage = 'filed'").fetch_one(db.pool()).await?;
+    println!("  care: {events} events over the year, {files} filed hardship households");
+    let q = store::care::CareFiguresQuery::default();
+    let (m, w) = time(30, || store::care::figures(&db, &admin, &q, today)).await;
+    println!("  care figures, whole county, 12 months           {}  (worst {})   goal ≤ 100 ms", ms(m), ms(w));
+    let q = store::care::CareFiguresQuery { union: Some("320925101".into()), ..Default::default() };
+    let (m, _) = time(30, || store::care::figures(&db, &admin, &q, today)).await;
+    println!("  care figures, one town (drill-down)             {}", ms(m));
+    let system = store::Actor::system(store::unions::root(&db).await?.unwrap().org_path());
+    let y = today.year();
+    for (kind, label) in [("winter_warmth", "冬送温暖"), ("summer_cool", "夏送清凉")] {
+        let form = store::campaigns::CampaignForm {
+            kind: kind.into(),
+            name: format!("基准测试 {label}"),
+            starts_on: format!("{y}-01-01"),
+            ends_on: format!("{y}-12-31"),
+            budget: "1000000".into(),
+            amount: Some("500".into()),
+            ..Default::default()
+        };
+        let c = store::campaigns::create(&db, &system, &form).await?;
+        let t = Instant::now();
+        let added = store::campaigns::build_targets(&db, &system, c.id, today).await?;
+        let goal = if kind == "winter_warmth" { "   goal ≤ 1 s" } else { "" };
+        println!("  build the {label} target list ({added:>7} people)  {}{goal}", ms(t.elapsed()));
+    }
     db.close().await;
     Ok(())
 }

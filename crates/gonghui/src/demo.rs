@@ -39,6 +39,7 @@ pub struct Report {
     pub items: usize,
     pub care_events: usize,
     pub payments: usize,
+    pub hardship_files: usize,
     /// Items past their deadline today, escalated by the first scan.
     pub escalated_today: u64,
     /// (username, role label, scope)
@@ -306,6 +307,7 @@ impl People {
 
 struct Grassroots {
     id: i64,
+    code: String,
     path: String,
     employer: String,
     founded: time::Date,
@@ -412,7 +414,8 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
             ownership: Some(weighted(&mut rng, OWNERSHIP).to_string()),
         };
         let e = store::unions::add_enterprise(db, &admin, &u.code, &ent).await?;
-        grassroots.push((Grassroots { id: u.id, path: u.path.clone(), employer: firm, founded }, e.id));
+        grassroots
+            .push((Grassroots { id: u.id, code: u.code.clone(), path: u.path.clone(), employer: firm, founded }, e.id));
         unions_bar.inc(1);
     }
     unions_bar.finish_and_clear();
@@ -498,6 +501,13 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     let today_cn = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
     let care = crate::demo_care::generate(db, &recorder, opts.care_events, opts.seed, today_cn, &bar).await?;
     bar.finish_and_clear();
+    let codes: Vec<String> = grassroots.iter().map(|g| g.0.code.clone()).collect();
+    let files = if opts.care_events == 0 { 0 } else { (opts.members / 400).max(10) };
+    let bar = progress_bar(opts.progress, files as u64, "困难职工档案");
+    let programmes =
+        crate::demo_care::programmes(db, &recorder, &root.code, &codes, files, opts.seed, today_cn, &bar).await?;
+    bar.finish_and_clear();
+    tracing::info!(files = programmes.files, elapsed = ?started.elapsed(), "demo: hardship files, campaigns, benefits");
     tracing::info!(events = care.events, elapsed = ?started.elapsed(), "demo: care");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
@@ -526,6 +536,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         items: history.items,
         care_events: care.events,
         payments: care.payments,
+        hardship_files: programmes.files,
         escalated_today: history.escalated_today,
         logins,
     })

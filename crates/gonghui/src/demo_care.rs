@@ -125,3 +125,206 @@ pub(crate) async fn generate(
     }
     Ok(CareReport { events, payments })
 }
+
+pub(crate) struct ProgrammesReport {
+    pub files: usize,
+}
+
+const CAUSES: &[(&str, u32)] =
+    &[("illness", 35), ("disability", 15), ("schooling", 20), ("unemployment", 15), ("disaster", 5), ("accident", 10)];
+
+fn pick<'a>(rng: &mut StdRng, list: &[(&'a str, u32)]) -> &'a str {
+    let total: u32 = list.iter().map(|x| x.1).sum();
+    let mut w = rng.gen_range(0..total);
+    for (v, weight) in list {
+        if w < *weight {
+            return v;
+        }
+        w -= weight;
+    }
+    list[0].0
+}
+
+/// Hardship files through their whole flow, the four seasonal campaigns (the past ones
+/// delivered), and the benefit programmes with employers' enrolments.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn programmes(
+    db: &Db,
+    admin: &Actor,
+    county: &str,
+    grassroots: &[String],
+    files: usize,
+    seed: u64,
+    today: Date,
+    bar: &indicatif::ProgressBar,
+) -> anyhow::Result<ProgrammesReport> {
+    use domain::hardship::HouseholdMember;
+    let cal = store::calendar::load(db).await?;
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x4a4d_5348);
+    let year = today.year();
+    store::hardship::set_standard(db, admin, year as i64 - 1, "830").await?;
+    store::hardship::set_standard(db, admin, year as i64, "860").await?;
+    let Some((lo, hi)) = store::members::id_range(db).await? else { return Ok(ProgrammesReport { files: 0 }) };
+
+    // Hardship files, applied over the last year, most taken through to filing.
+    let mut plan: Vec<Date> = (0..files).map(|_| today - Duration::days(rng.gen_range(20..330))).collect();
+    plan.sort();
+    let mut filed = 0;
+    for applied in plan {
+        let mut household = vec![HouseholdMember {
+            name: crate::demo::person_name(&mut rng),
+            relation: "配偶".into(),
+            birth_year: Some(rng.gen_range(1968..1996)),
+            health: Some(["健康", "慢性病", "大病", "残疾"][rng.gen_range(0..4)].into()),
+            occupation: Some(["务农", "失业", "灵活就业", "无劳动能力"][rng.gen_range(0..4)].into()),
+        }];
+        for _ in 0..rng.gen_range(0..3) {
+            let born = if rng.gen_bool(0.2) { year - 18 } else { rng.gen_range(2006..2022) };
+            household.push(HouseholdMember {
+                name: crate::demo::person_name(&mut rng),
+                relation: "子女".into(),
+                birth_year: Some(born),
+                health: Some("健康".into()),
+                occupation: Some("在校".into()),
+            });
+        }
+        let size = household.len() as i64 + 1;
+        // Per head and month against the ¥860 standard: deep or relative hardship.
+        let share = if rng.gen_bool(0.4) { rng.gen_range(55..95) } else { rng.gen_range(105..190) };
+        let income_yuan = 860 * share / 100 * size * 12;
+        let main = pick(&mut rng, CAUSES);
+        let form = store::hardship::Application {
+            member_id: Some(rng.gen_range(lo..=hi)),
+            household,
+            yearly_income: income_yuan.to_string(),
+            main_cause: main.into(),
+            other_causes: if rng.gen_bool(0.4) { vec![pick(&mut rng, CAUSES).into()] } else { vec![] },
+            housing: Some(["自有住房", "租房", "危旧房"][rng.gen_range(0..3)].into()),
+            insurance: Some("职工医保".into()),
+            ..Default::default()
+        };
+        let file = match store::hardship::apply(db, &cal, admin, &form, applied).await {
+            Ok(f) => f,
+            Err(e) if e.is_bad_input() || matches!(e, store::StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let id = file.file.id;
+        let mut day = applied;
+        let mut done = true;
+        for step in 0..4 {
+            day = cal.add_working_days(day, rng.gen_range(1..=4));
+            if day > today {
+                done = false;
+                break;
+            }
+            let refuse = step == 0 && rng.gen_bool(0.04);
+            let note = match (refuse, step) {
+                (true, _) => Some("经核实家庭收入高于申报".to_string()),
+                (_, 1) => Some("已入户核实，情况属实".to_string()),
+                _ => None,
+            };
+            store::hardship::decide(db, &cal, admin, id, &store::hardship::Decision { approve: !refuse, note }, day)
+                .await?;
+            if refuse {
+                done = false;
+                break;
+            }
+        }
+        if done {
+            filed += 1;
+            let given = cal.add_working_days(day, rng.gen_range(1..=10)).min(today);
+            let aid = store::hardship::AidForm {
+                kind: "money".into(),
+                description: "困难职工帮扶金".into(),
+                amount: Some((rng.gen_range(5..=20) * 100).to_string()),
+                given_on: None,
+            };
+            let _ = store::hardship::aid(db, admin, id, &aid, given).await;
+        }
+        bar.inc(1);
+    }
+
+    // The four seasons: the last of each that has passed is delivered; the coming winter's list
+    // is built and waits.
+    let past = |month: u8| if (today.month() as u8) > month { year } else { year - 1 };
+    let date = |y: i32, m: u8, d: u8| Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap();
+    let seasons = [
+        ("spring_jobs", "春送岗位", past(3), (2, 1), (3, 31), Some("200"), None, Some("就业岗位信息和求职补贴")),
+        (
+            "summer_cool",
+            "夏送清凉",
+            past(8),
+            (6, 1),
+            (8, 31),
+            None,
+            None,
+            Some("防暑降温用品（绿豆、藿香正气水、毛巾）"),
+        ),
+        ("autumn_study", "秋送助学", past(9), (8, 1), (9, 30), Some("3000"), Some("1000"), None),
+    ];
+    for (kind, label, y, (m0, d0), (m1, d1), amount, other, goods) in seasons {
+        let form = store::campaigns::CampaignForm {
+            kind: kind.into(),
+            name: format!("{y} 年{label}"),
+            starts_on: domain::fmt_date(date(y, m0, d0)),
+            ends_on: domain::fmt_date(date(y, m1, d1)),
+            budget: "2000000".into(),
+            amount: amount.map(String::from),
+            other_amount: other.map(String::from),
+            goods: goods.map(String::from),
+        };
+        let c = store::campaigns::create(db, admin, &form).await?;
+        store::campaigns::build_targets(db, admin, c.id, today).await?;
+        let on = cal.add_working_days(date(y, m0, d0), 10);
+        if kind == "summer_cool" {
+            // Delivered workplace by workplace; a few unions still to report.
+            for code in grassroots {
+                if rng.gen_bool(0.88) {
+                    let day = cal.add_working_days(on, rng.gen_range(0..30));
+                    store::campaigns::deliver_all(db, admin, c.id, code, day, today).await?;
+                }
+            }
+        } else {
+            store::campaigns::deliver_all(db, admin, c.id, county, on, today).await?;
+        }
+    }
+    let winter_year = if (today.month() as u8) >= 3 { year } else { year - 1 };
+    let form = store::campaigns::CampaignForm {
+        kind: "winter_warmth".into(),
+        name: format!("{winter_year}–{} 年冬送温暖", winter_year + 1),
+        starts_on: domain::fmt_date(date(winter_year, 12, 1)),
+        ends_on: domain::fmt_date(date(winter_year + 1, 2, 28)),
+        budget: "3000000".into(),
+        amount: Some("500".into()),
+        goods: Some("米、油、棉被".into()),
+        ..Default::default()
+    };
+    let c = store::campaigns::create(db, admin, &form).await?;
+    store::campaigns::build_targets(db, admin, c.id, today).await?;
+
+    // Benefits this year, joined by employers.
+    let start = date(year, 1, 1);
+    for (kind, name, share) in [
+        ("mutual_medical", "职工互助医疗保障", 0.8),
+        ("two_cancer", "女职工两癌筛查", 0.45),
+        ("skills_training", "职工技能提升培训", 0.12),
+        ("migrant_education", "农民工求学圆梦行动", 0.06),
+    ] {
+        let form = store::benefits::BenefitForm {
+            kind: kind.into(),
+            name: format!("{year} 年{name}"),
+            year: year as i64,
+            enrol_from: domain::fmt_date(start),
+            enrol_to: domain::fmt_date(date(year, 12, 31)),
+            ..Default::default()
+        };
+        let b = store::benefits::create(db, admin, &form).await?;
+        for code in grassroots {
+            if rng.gen_bool(share) {
+                let day = (start + Duration::days(rng.gen_range(0..120))).min(today);
+                store::benefits::enrol_union(db, admin, b.id, code, day).await?;
+            }
+        }
+    }
+    Ok(ProgrammesReport { files: filed })
+}
