@@ -60,6 +60,31 @@ impl Benefit {
     }
 }
 
+/// Rewrites `benefit_counts` for a union (or a subtree) from the enrolments.
+async fn recount(conn: &mut AnyConnection, benefit: i64, within: &domain::OrgPath) -> Result<()> {
+    let mut q = Sql::new("DELETE FROM benefit_counts WHERE benefit_id = ");
+    q.bind(benefit);
+    q.within("path", within);
+    q.query().execute(&mut *conn).await?;
+    let mut q = Sql::new(
+        "INSERT INTO benefit_counts (benefit_id, union_id, path, enrolled) SELECT e.benefit_id, m.union_id, e.path, \
+         count(*) FROM benefit_enrolments e JOIN members m ON m.id = e.member_id WHERE e.benefit_id = ",
+    );
+    q.bind(benefit);
+    q.within("e.path", within);
+    q.push(" GROUP BY e.benefit_id, m.union_id, e.path");
+    q.query().execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Enrolled in a programme within a subtree, from the kept counts.
+pub(crate) async fn enrolled_within(conn: &mut AnyConnection, benefit: i64, within: &domain::OrgPath) -> Result<i64> {
+    let mut q = Sql::new("SELECT CAST(coalesce(sum(enrolled), 0) AS BIGINT) FROM benefit_counts WHERE benefit_id = ");
+    q.bind(benefit);
+    q.within("path", within);
+    Ok(q.into_query_scalar().fetch_one(&mut *conn).await?)
+}
+
 fn staff(actor: &Actor) -> Result<&domain::OrgPath> {
     match &actor.scope {
         Scope::Subtree(root) => Ok(root),
@@ -154,13 +179,14 @@ pub async fn create(db: &Db, actor: &Actor, f: &BenefitForm) -> Result<Benefit> 
 
 async fn row(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Benefit> {
     let root = staff(actor).map_err(|_| StoreError::NotFound)?;
-    let mut q = Sql::new(
-        "SELECT b.id, b.kind, b.name, b.year, b.enrol_from, b.enrol_to, b.min_age, b.max_age, \
-         (SELECT count(*) FROM benefit_enrolments e WHERE e.benefit_id = b.id",
-    );
-    q.within("e.path", root);
-    q.push(") AS enrolled FROM benefits b WHERE b.id = ").bind(id);
-    let b: Benefit = q.query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+    let mut b: Benefit = sqlx::query_as(
+        "SELECT id, kind, name, year, enrol_from, enrol_to, min_age, max_age FROM benefits WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    b.enrolled = enrolled_within(conn, id, root).await?;
     Ok(b.finish())
 }
 
@@ -221,7 +247,7 @@ pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date)
     )
     .bind(id)
     .bind(member_id)
-    .bind(path)
+    .bind(path.clone())
     .bind(t)
     .bind(actor.username.clone())
     .execute(&mut *tx)
@@ -233,6 +259,8 @@ pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date)
         }
         Err(e) => return Err(e.into()),
     }
+    let union_path = domain::OrgPath::parse(&path).ok_or(StoreError::NotFound)?;
+    recount(&mut tx, id, &union_path).await?;
     audit::record(&mut tx, actor, "benefit.enrol", "benefit", id, Some(name)).await?;
     tx.commit().await?;
     get(db, actor, id).await
@@ -305,6 +333,7 @@ pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, toda
     eligible(&mut q, &b);
     q.push(" ON CONFLICT (benefit_id, member_id) DO NOTHING");
     let n = q.query().execute(&mut *tx).await?.rows_affected();
+    recount(&mut tx, id, &u.org_path()).await?;
     audit::record(&mut tx, actor, "benefit.enrol_union", "benefit", id, Some(format!("{}：{n} 人", u.name))).await?;
     tx.commit().await?;
     Ok(n)

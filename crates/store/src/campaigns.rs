@@ -92,6 +92,58 @@ pub struct Target {
     pub amount: String,
 }
 
+/// Which unions' coverage a change touched.
+enum Touched<'a> {
+    All,
+    Subtree(&'a domain::OrgPath),
+    Union(i64),
+}
+
+/// Rewrites `campaign_counts` for the unions a change touched, from the targets themselves.
+async fn recount(conn: &mut AnyConnection, campaign: i64, touched: Touched<'_>) -> Result<()> {
+    let narrow = |q: &mut Sql| {
+        match &touched {
+            Touched::All => {}
+            Touched::Subtree(p) => {
+                q.within("path", p);
+            }
+            Touched::Union(u) => {
+                q.push(" AND union_id = ").bind(*u);
+            }
+        };
+    };
+    let mut q = Sql::new("DELETE FROM campaign_counts WHERE campaign_id = ");
+    q.bind(campaign);
+    narrow(&mut q);
+    q.query().execute(&mut *conn).await?;
+    let mut q = Sql::new(
+        "INSERT INTO campaign_counts (campaign_id, union_id, path, targeted, delivered, paid_fen) \
+         SELECT campaign_id, union_id, path, count(*), count(delivered_on), \
+         CAST(coalesce(sum(CASE WHEN payment_id IS NOT NULL THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
+         FROM campaign_targets WHERE campaign_id = ",
+    );
+    q.bind(campaign);
+    narrow(&mut q);
+    q.push(" GROUP BY campaign_id, union_id, path");
+    q.query().execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// (targeted, delivered, paid in fen) of a campaign within a subtree, from the kept counts.
+pub(crate) async fn coverage_within(
+    conn: &mut AnyConnection,
+    campaign: i64,
+    within: &domain::OrgPath,
+) -> Result<(i64, i64, i64)> {
+    let mut q = Sql::new(
+        "SELECT CAST(coalesce(sum(targeted), 0) AS BIGINT), CAST(coalesce(sum(delivered), 0) AS BIGINT), \
+         CAST(coalesce(sum(paid_fen), 0) AS BIGINT) FROM campaign_counts WHERE campaign_id = ",
+    );
+    q.bind(campaign);
+    q.within("path", within);
+    Ok(q.query_as().fetch_one(&mut *conn).await?)
+}
+
 fn county_admin(actor: &Actor) -> Result<()> {
     actor.require(actor.role.can_restructure())
 }
@@ -173,23 +225,16 @@ pub async fn create(db: &Db, actor: &Actor, f: &CampaignForm) -> Result<Campaign
 }
 
 async fn campaign_row(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Campaign> {
-    if matches!(actor.scope, Scope::OwnRecord { .. }) {
-        return Err(StoreError::NotFound);
-    }
-    let mut q = Sql::new(
-        "SELECT c.id, c.kind, c.name, c.starts_on, c.ends_on, c.budget_fen, c.amount_fen, c.other_amount_fen, c.goods, \
-         c.built_at, (SELECT count(*) FROM campaign_targets t WHERE t.campaign_id = c.id",
-    );
-    actor.care_visible(&mut q, "t");
-    q.push(") AS targeted, (SELECT count(*) FROM campaign_targets t WHERE t.campaign_id = c.id AND t.delivered_on IS NOT NULL");
-    actor.care_visible(&mut q, "t");
-    q.push(
-        ") AS delivered, (SELECT CAST(coalesce(sum(t.amount_fen), 0) AS BIGINT) FROM campaign_targets t \
-         WHERE t.campaign_id = c.id AND t.payment_id IS NOT NULL",
-    );
-    actor.care_visible(&mut q, "t");
-    q.push(") AS paid_fen FROM campaigns c WHERE c.id = ").bind(id);
-    let c: Campaign = q.query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+    let Scope::Subtree(root) = &actor.scope else { return Err(StoreError::NotFound) };
+    let mut c: Campaign = sqlx::query_as(
+        "SELECT id, kind, name, starts_on, ends_on, budget_fen, amount_fen, other_amount_fen, goods, built_at \
+         FROM campaigns WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    (c.targeted, c.delivered, c.paid_fen) = coverage_within(conn, id, root).await?;
     Ok(c.finish())
 }
 
@@ -292,6 +337,7 @@ pub async fn build_targets(db: &Db, actor: &Actor, id: i64, today: Date) -> Resu
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    recount(&mut tx, id, Touched::All).await?;
     audit::record(&mut tx, actor, "campaign.build", "campaign", id, Some(format!("新增对象 {added} 人"))).await?;
     tx.commit().await?;
     Ok(added)
@@ -326,6 +372,7 @@ pub async fn add_target(db: &Db, actor: &Actor, id: i64, member_id: i64, reason:
         }
         Err(e) => return Err(e.into()),
     };
+    recount(&mut tx, id, Touched::Union(union_id)).await?;
     audit::record(&mut tx, actor, "campaign.add_target", "campaign", id, Some(format!("{name}：{reason}"))).await?;
     tx.commit().await?;
     target(db, actor, id, tid).await
@@ -431,11 +478,12 @@ pub async fn deliver(
         )
         .into());
     }
-    let mut q =
-        Sql::new("SELECT t.member_id, t.amount_fen, t.delivered_on FROM campaign_targets t WHERE t.campaign_id = ");
+    let mut q = Sql::new(
+        "SELECT t.member_id, t.amount_fen, t.delivered_on, t.union_id FROM campaign_targets t WHERE t.campaign_id = ",
+    );
     q.bind(campaign).push(" AND t.id = ").bind(target_id);
     actor.care_visible(&mut q, "t");
-    let (member, amount, done): (i64, i64, Option<String>) =
+    let (member, amount, done, union_id): (i64, i64, Option<String>, i64) =
         q.query_as().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
     if let Some(d) = done {
         return Err(StoreError::conflict(format!("已于 {d} 发放，不能重复发放"), "already delivered"));
@@ -476,6 +524,7 @@ pub async fn deliver(
     if n != 1 {
         return Err(StoreError::conflict("已发放，不能重复发放", "already delivered"));
     }
+    recount(&mut tx, campaign, Touched::Union(union_id)).await?;
     audit::record(&mut tx, actor, "campaign.deliver", "campaign_target", target_id, Some(c.name.clone())).await?;
     tx.commit().await?;
     target(db, actor, campaign, target_id).await
@@ -663,6 +712,7 @@ pub async fn deliver_all(
             Err(e) => return Err(e),
         }
     }
+    recount(&mut tx, campaign, Touched::Subtree(&u.org_path())).await?;
     let detail = format!("{}：按签收表登记送达 {} 人", u.name, report.delivered);
     audit::record(&mut tx, actor, "campaign.deliver_all", "campaign", campaign, Some(detail)).await?;
     tx.commit().await?;

@@ -485,8 +485,8 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
         };
         let item = wk::insert(&mut tx, actor, &row, today).await?;
         sqlx::query(
-            "INSERT INTO care_obligations (event_id, action, level, work_item_id, min_fen, max_fen) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO care_obligations (event_id, action, level, work_item_id, min_fen, max_fen, path, event_kind, \
+             month, status, due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(id)
         .bind(rule.action.code())
@@ -494,6 +494,11 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
         .bind(item)
         .bind(rule.min_fen)
         .bind(rule.max_fen)
+        .bind(path.clone())
+        .bind(kind.code())
+        .bind(fmt_date(today)[..7].to_string())
+        .bind(WorkStatus::New.code())
+        .bind(fmt_date(due))
         .execute(&mut *tx)
         .await?;
         wk::notice(
@@ -1175,6 +1180,20 @@ pub struct CareFigures {
     pub children: Vec<CareChildRow>,
     /// The county's budget for the years of the period (county-wide figures only), in fen.
     pub budget_fen: Option<i64>,
+    /// Campaigns of the period and their coverage within the subtree.
+    pub campaigns: Vec<CampaignCoverage>,
+    /// Benefit programmes of the period's years and who joined within the subtree (coverage
+    /// against the eligible is on each programme's page).
+    pub benefits: Vec<(i64, String, i64)>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CampaignCoverage {
+    pub id: i64,
+    pub name: String,
+    pub targeted: i64,
+    pub delivered: i64,
+    pub coverage: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -1206,37 +1225,65 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
     };
     let within = union.org_path();
 
-    let mut q = Sql::new("SELECT e.path, e.kind, substr(e.recorded_on, 1, 7), count(*) FROM care_events e WHERE 1 = 1");
-    q.within("e.path", &within);
-    q.push(" AND e.recorded_on >= ").bind(lo.clone()).push(" AND e.recorded_on <= ").bind(hi.clone());
-    q.push(" GROUP BY e.path, e.kind, substr(e.recorded_on, 1, 7)");
-    let events: Vec<(String, String, String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    // Each table is read twice: by (event type, month) for the totals, and by union path for the
+    // unions below — a few hundred rows either way, where (path, type, month) would be tens of
+    // thousands on a large county.
+    let by = |group: &str| -> (String, String) {
+        match group {
+            "path" => ("e.path".into(), "e.path".into()),
+            _ => ("e.kind, substr(e.recorded_on, 1, 7)".into(), "e.kind, substr(e.recorded_on, 1, 7)".into()),
+        }
+    };
+    let range = |q: &mut Sql, col: &str| {
+        q.within(&format!("{}.path", &col[..1]), &within);
+        q.push(&format!(" AND {col} >= ")).bind(lo.clone()).push(&format!(" AND {col} <= ")).bind(hi.clone());
+    };
+    // Obligations carry their event's path, type and month and their item's state (kept by a
+    // trigger), so they are counted from one table.
+    let obligation_sums = |q: &mut Sql| {
+        q.push(
+            ", count(*), CAST(sum(CASE WHEN e.closed_on IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(sum(CASE WHEN e.on_time = 1 THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(sum(CASE WHEN e.closed_on IS NULL AND e.status <> 'paused' AND e.due < ",
+        );
+        q.bind(fmt_date(today));
+        q.push(" THEN 1 ELSE 0 END) AS BIGINT) FROM care_obligations e WHERE 1 = 1");
+    };
 
-    let mut q = Sql::new(
-        "SELECT e.path, e.kind, substr(e.recorded_on, 1, 7), count(*), \
-         CAST(sum(CASE WHEN w.closed_on IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(sum(CASE WHEN w.on_time = 1 THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(sum(CASE WHEN w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ",
-    );
-    q.bind(fmt_date(today));
-    q.push(
-        " THEN 1 ELSE 0 END) AS BIGINT) FROM care_events e JOIN care_obligations o ON o.event_id = e.id \
-         JOIN work_items w ON w.id = o.work_item_id WHERE 1 = 1",
-    );
+    let (cols, group) = by("kind");
+    let mut q = Sql::new(&format!("SELECT {cols}, count(*) FROM care_events e WHERE 1 = 1"));
+    range(&mut q, "e.recorded_on");
+    q.push(&format!(" GROUP BY {group}"));
+    let events: Vec<(String, String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    let mut q = Sql::new("SELECT e.event_kind, e.month");
+    obligation_sums(&mut q);
     q.within("e.path", &within);
-    q.push(" AND e.recorded_on >= ").bind(lo.clone()).push(" AND e.recorded_on <= ").bind(hi.clone());
-    q.push(" GROUP BY e.path, e.kind, substr(e.recorded_on, 1, 7)");
-    type Ob = (String, String, String, i64, i64, i64, i64);
-    let obligations: Vec<Ob> = q.query_as().fetch_all(&mut *conn).await?;
-
+    q.push(" AND e.month >= ").bind(first.clone()).push(" AND e.month <= ").bind(last.clone());
+    q.push(" GROUP BY e.event_kind, e.month");
+    let obligations: Vec<(String, String, i64, i64, i64, i64)> = q.query_as().fetch_all(&mut *conn).await?;
     let mut q = Sql::new(
-        "SELECT p.path, substr(p.paid_on, 1, 7), CAST(sum(p.amount_fen) AS BIGINT) FROM care_payments p \
-         WHERE p.status = 'paid'",
+        "SELECT substr(p.paid_on, 1, 7), CAST(sum(p.amount_fen) AS BIGINT) FROM care_payments p WHERE p.status = 'paid'",
     );
-    q.within("p.path", &within);
-    q.push(" AND p.paid_on >= ").bind(lo).push(" AND p.paid_on <= ").bind(hi);
-    q.push(" GROUP BY p.path, substr(p.paid_on, 1, 7)");
-    let paid: Vec<(String, String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    range(&mut q, "p.paid_on");
+    q.push(" GROUP BY substr(p.paid_on, 1, 7)");
+    let paid: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+
+    let (cols, group) = by("path");
+    let mut q = Sql::new(&format!("SELECT {cols}, count(*) FROM care_events e WHERE 1 = 1"));
+    range(&mut q, "e.recorded_on");
+    q.push(&format!(" GROUP BY {group}"));
+    let events_at: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    let mut q = Sql::new("SELECT e.path");
+    obligation_sums(&mut q);
+    q.within("e.path", &within);
+    q.push(" AND e.month >= ").bind(first.clone()).push(" AND e.month <= ").bind(last.clone());
+    q.push(" GROUP BY e.path");
+    let obligations_at: Vec<(String, i64, i64, i64, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    let mut q =
+        Sql::new("SELECT p.path, CAST(sum(p.amount_fen) AS BIGINT) FROM care_payments p WHERE p.status = 'paid'");
+    range(&mut q, "p.paid_on");
+    q.push(" GROUP BY p.path");
+    let paid_at: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
 
     let children: Vec<(String, String, String)> =
         sqlx::query_as("SELECT code, name, path FROM unions WHERE parent_id = $1 ORDER BY code")
@@ -1251,7 +1298,7 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
         months.iter().map(|m| (m.clone(), CareRow::default())).collect();
     let mut by_child: Vec<CareRow> = vec![CareRow::default(); children.len()];
     let kind_pos = |k: &str| CareEventKind::ALL.iter().position(|x| x.code() == k);
-    let mut put = |path: &str, kind: Option<&str>, month: &str, d: CareRow| {
+    let mut put = |kind: Option<&str>, month: &str, d: CareRow| {
         total.add(&d);
         if let Some(i) = kind.and_then(kind_pos) {
             by_kind[i].add(&d);
@@ -1259,19 +1306,30 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
         if let Some(m) = by_month.get_mut(month) {
             m.add(&d);
         }
+    };
+    for (kind, month, n) in events {
+        put(Some(&kind), &month, CareRow { events: n, ..Default::default() });
+    }
+    for (kind, month, n, done, on_time, overdue) in obligations {
+        let d = CareRow { obligations: n, done, done_on_time: on_time, overdue_now: overdue, ..Default::default() };
+        put(Some(&kind), &month, d);
+    }
+    for (month, fen) in paid {
+        put(None, &month, CareRow { paid_fen: fen, ..Default::default() });
+    }
+    let mut at = |path: &str, d: CareRow| {
         if let Some(c) = child_of(path) {
             by_child[c].add(&d);
         }
     };
-    for (path, kind, month, n) in events {
-        put(&path, Some(&kind), &month, CareRow { events: n, ..Default::default() });
+    for (path, n) in events_at {
+        at(&path, CareRow { events: n, ..Default::default() });
     }
-    for (path, kind, month, n, done, on_time, overdue) in obligations {
-        let d = CareRow { obligations: n, done, done_on_time: on_time, overdue_now: overdue, ..Default::default() };
-        put(&path, Some(&kind), &month, d);
+    for (path, n, done, on_time, overdue) in obligations_at {
+        at(&path, CareRow { obligations: n, done, done_on_time: on_time, overdue_now: overdue, ..Default::default() });
     }
-    for (path, month, fen) in paid {
-        put(&path, None, &month, CareRow { paid_fen: fen, ..Default::default() });
+    for (path, fen) in paid_at {
+        at(&path, CareRow { paid_fen: fen, ..Default::default() });
     }
 
     let budget_fen = if union.parent_id.is_none() {
@@ -1286,6 +1344,30 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
     } else {
         None
     };
+    // Campaigns running in the period, each counted on its own (campaign, path) index range.
+    let list: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM campaigns WHERE starts_on <= $1 AND ends_on >= $2 ORDER BY starts_on, id")
+            .bind(hi.clone())
+            .bind(lo.clone())
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut campaigns = Vec::with_capacity(list.len());
+    for (id, name) in list {
+        let (targeted, delivered, _) = crate::campaigns::coverage_within(&mut conn, id, &within).await?;
+        let coverage = domain::campaign::coverage(delivered, targeted);
+        campaigns.push(CampaignCoverage { id, name, targeted, delivered, coverage });
+    }
+    let list: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM benefits WHERE year >= $1 AND year <= $2 ORDER BY year, id")
+            .bind(first[..4].parse::<i64>().unwrap_or(0))
+            .bind(last[..4].parse::<i64>().unwrap_or(0))
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut benefits = Vec::with_capacity(list.len());
+    for (id, name) in list {
+        let n = crate::benefits::enrolled_within(&mut conn, id, &within).await?;
+        benefits.push((id, name, n));
+    }
     let parent_code = match union.parent_id {
         Some(p) => {
             let parent = crate::unions::by_id(db, p).await?;
@@ -1294,6 +1376,8 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
         None => None,
     };
     Ok(CareFigures {
+        campaigns,
+        benefits,
         union_code: union.code,
         union_name: union.name,
         parent_code,

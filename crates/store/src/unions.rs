@@ -389,7 +389,22 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
         return Err(Invalid::new("parent_code", "层级不允许这样调整", "levels do not allow this move").into());
     }
     let new = new_parent.child(node.id);
-    let paths = [("unions", "path"), ("members", "path"), ("work_items", "path"), ("work_items", "owner_path")];
+    // Every table that carries a union's path for scope moves with it.
+    let paths = [
+        ("unions", "path"),
+        ("members", "path"),
+        ("work_items", "path"),
+        ("work_items", "owner_path"),
+        ("care_events", "path"),
+        ("care_obligations", "path"),
+        ("care_payments", "path"),
+        ("hardship_files", "path"),
+        ("campaign_targets", "path"),
+        ("campaign_signed", "path"),
+        ("campaign_counts", "path"),
+        ("benefit_enrolments", "path"),
+        ("benefit_counts", "path"),
+    ];
     for (table, column) in paths {
         let sql = format!(
             "UPDATE {table} SET {column} = $1 || substr({column}, CAST($2 AS INTEGER)) \

@@ -129,6 +129,13 @@ async fn targets_follow_each_rule_deliveries_count_once_and_lists_print() {
     let (_, care) = app.get(&admin, &format!("/api/v1/members/{rider}/care")).await;
     assert_eq!(care["payments"][0]["amount_fen"], 10_000, "money went through the ledger");
     assert_eq!(deliver(&app, &cadre_b, summer, migrant_target, false).await.0, 200);
+    // The care figures carry each campaign's coverage within the caller's subtree.
+    let (_, f) = app.get(&cadre_a1, "/api/v1/care/figures").await;
+    let c = f["campaigns"].as_array().unwrap().iter().find(|c| c["id"] == summer).unwrap().clone();
+    assert_eq!(
+        (c["targeted"].as_i64(), c["delivered"].as_i64(), c["coverage"].as_f64()),
+        (Some(1), Some(1), Some(1.0))
+    );
 
     // Winter and autumn: filed hardship households; autumn adds other households on application.
     file_hardship(&app, &admin, app.member_a, web::today().year() - 18).await;

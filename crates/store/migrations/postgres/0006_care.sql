@@ -44,9 +44,29 @@ CREATE TABLE care_obligations (
     work_item_id BIGINT NOT NULL REFERENCES work_items(id),
     min_fen      BIGINT NOT NULL,
     max_fen      BIGINT NOT NULL,
+    -- Copied from the event, for the figures: where, what and when it was recorded.
+    path         TEXT COLLATE "C" NOT NULL,
+    event_kind   TEXT    NOT NULL,
+    month        TEXT COLLATE "C" NOT NULL,            -- YYYY-MM the event was recorded
+    -- The work item's state, kept in step by the trigger below.
+    status       TEXT    NOT NULL,
+    due          TEXT COLLATE "C" NOT NULL,
+    closed_on    TEXT,
+    on_time      BIGINT,
     PRIMARY KEY (event_id, action)
 );
 CREATE INDEX care_obligations_item ON care_obligations(work_item_id);
+CREATE INDEX care_obligations_path ON care_obligations(path, month);
+-- The item's state, kept here by the database whatever changes it (act, the scan, a rating),
+-- so the care figures read one compact table instead of joining two million work items.
+CREATE FUNCTION care_obligation_state() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE care_obligations SET status = NEW.status, due = NEW.due, closed_on = NEW.closed_on, on_time = NEW.on_time
+    WHERE work_item_id = NEW.id;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER care_obligation_state AFTER UPDATE ON work_items
+    FOR EACH ROW WHEN (NEW.kind = 'care') EXECUTE FUNCTION care_obligation_state();
 
 CREATE TABLE care_budgets (
     year       BIGINT PRIMARY KEY,

@@ -49,3 +49,16 @@ CREATE TABLE campaign_signed (
     uploaded_at  BIGINT NOT NULL
 );
 CREATE INDEX campaign_signed_campaign ON campaign_signed(campaign_id, union_id);
+
+-- Coverage kept per campaign and union (rewritten for the unions a change touches), so a
+-- subtree's coverage is a sum over its unions, not a count over hundreds of thousands of targets.
+CREATE TABLE campaign_counts (
+    campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+    union_id    BIGINT NOT NULL REFERENCES unions(id),
+    path        TEXT COLLATE "C" NOT NULL,
+    targeted    BIGINT NOT NULL,
+    delivered   BIGINT NOT NULL,
+    paid_fen    BIGINT NOT NULL,
+    PRIMARY KEY (campaign_id, union_id)
+);
+CREATE INDEX campaign_counts_path ON campaign_counts(campaign_id, path);

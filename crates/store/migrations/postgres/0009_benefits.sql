@@ -23,3 +23,13 @@ CREATE TABLE benefit_enrolments (
     UNIQUE (benefit_id, member_id)
 );
 CREATE INDEX benefit_enrolments_path ON benefit_enrolments(benefit_id, path);
+
+-- Enrolments kept per programme and union, for coverage over any subtree.
+CREATE TABLE benefit_counts (
+    benefit_id BIGINT NOT NULL REFERENCES benefits(id),
+    union_id   BIGINT NOT NULL REFERENCES unions(id),
+    path       TEXT COLLATE "C" NOT NULL,
+    enrolled   BIGINT NOT NULL,
+    PRIMARY KEY (benefit_id, union_id)
+);
+CREATE INDEX benefit_counts_path ON benefit_counts(benefit_id, path);

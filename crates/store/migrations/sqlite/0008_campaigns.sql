@@ -49,3 +49,16 @@ CREATE TABLE campaign_signed (
     uploaded_at  INTEGER NOT NULL
 );
 CREATE INDEX campaign_signed_campaign ON campaign_signed(campaign_id, union_id);
+
+-- Coverage kept per campaign and union (rewritten for the unions a change touches), so a
+-- subtree's coverage is a sum over its unions, not a count over hundreds of thousands of targets.
+CREATE TABLE campaign_counts (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    union_id    INTEGER NOT NULL REFERENCES unions(id),
+    path        TEXT NOT NULL,
+    targeted    INTEGER NOT NULL,
+    delivered   INTEGER NOT NULL,
+    paid_fen    INTEGER NOT NULL,
+    PRIMARY KEY (campaign_id, union_id)
+);
+CREATE INDEX campaign_counts_path ON campaign_counts(campaign_id, path);
