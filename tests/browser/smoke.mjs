@@ -44,6 +44,22 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     check(width <= viewport.width + 1, `${name}: no horizontal scrolling (${width}px)`);
     await page.screenshot({ path: `${out}/${name}-detail.png`, fullPage: true });
+    // The closed loop and member care, as the town's cadre sees them.
+    for (const [path, heading, shot] of [
+      ['/work', '待办', 'inbox'],
+      ['/care', '五必关爱', 'care'],
+      ['/care/figures', '关爱情况', 'care-figures'],
+      ['/hardship', '困难职工档案', 'hardship'],
+      ['/care/campaigns', '四季送', 'campaigns'],
+    ]) {
+      const r = await page.goto(`${base}${path}`);
+      check(r.status() === 200, `${name}: ${path} answers 200`);
+      const h1 = await page.locator('h1').first().innerText();
+      check(h1.includes(heading), `${name}: ${path} shows ${heading}`);
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      check(w <= viewport.width + 1, `${name}: ${path} has no horizontal scrolling (${w}px)`);
+      await page.screenshot({ path: `${out}/${name}-${shot}.png`, fullPage: true });
+    }
   } catch (e) {
     failures += 1;
     console.log(`not ok - ${name}: ${e.message}`);

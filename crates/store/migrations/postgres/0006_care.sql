@@ -34,7 +34,7 @@ CREATE TABLE care_events (
     self_reported BIGINT NOT NULL DEFAULT 0,
     created_at    BIGINT NOT NULL
 );
-CREATE INDEX care_events_path ON care_events(path, recorded_on);
+CREATE INDEX care_events_path ON care_events(path, recorded_on, kind);
 CREATE INDEX care_events_member ON care_events(member_id, id);
 
 CREATE TABLE care_obligations (
@@ -56,7 +56,8 @@ CREATE TABLE care_obligations (
     PRIMARY KEY (event_id, action)
 );
 CREATE INDEX care_obligations_item ON care_obligations(work_item_id);
-CREATE INDEX care_obligations_path ON care_obligations(path, month);
+-- Covering: the figures read the index alone.
+CREATE INDEX care_obligations_path ON care_obligations(path, month, event_kind, status, due, closed_on, on_time);
 -- The item's state, kept here by the database whatever changes it (act, the scan, a rating),
 -- so the care figures read one compact table instead of joining two million work items.
 CREATE FUNCTION care_obligation_state() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -95,7 +96,7 @@ CREATE TABLE care_payments (
 -- No payment twice for one event: the database refuses it whatever the application does.
 CREATE UNIQUE INDEX care_payments_event ON care_payments(event_id) WHERE event_id IS NOT NULL AND status <> 'rejected';
 CREATE INDEX care_payments_member ON care_payments(member_id, year);
-CREATE INDEX care_payments_path ON care_payments(path, paid_on);
+CREATE INDEX care_payments_path ON care_payments(path, paid_on, status, amount_fen);
 
 -- Standing obligations (members under assistance and model workers visited each quarter and
 -- before Spring Festival and 五一): one row per round and member, so a round is created once.
