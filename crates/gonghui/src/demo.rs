@@ -501,6 +501,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     let today_cn = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
     let care = crate::demo_care::generate(db, &recorder, opts.care_events, opts.seed, today_cn, &bar).await?;
     bar.finish_and_clear();
+    tracing::info!(events = care.events, elapsed = ?started.elapsed(), "demo: care");
     let codes: Vec<String> = grassroots.iter().map(|g| g.0.code.clone()).collect();
     let files = if opts.care_events == 0 { 0 } else { (opts.members / 400).max(10) };
     let bar = progress_bar(opts.progress, files as u64, "困难职工档案");
@@ -508,7 +509,6 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         crate::demo_care::programmes(db, &recorder, &root.code, &codes, files, opts.seed, today_cn, &bar).await?;
     bar.finish_and_clear();
     tracing::info!(files = programmes.files, elapsed = ?started.elapsed(), "demo: hardship files, campaigns, benefits");
-    tracing::info!(events = care.events, elapsed = ?started.elapsed(), "demo: care");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots
