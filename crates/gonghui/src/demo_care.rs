@@ -276,6 +276,20 @@ pub(crate) async fn programmes(
         let c = store::campaigns::create(db, admin, &form).await?;
         store::campaigns::build_targets(db, admin, c.id, today).await?;
         let on = cal.add_working_days(date(y, m0, d0), 10);
+        if kind == "spring_jobs" {
+            for (name, place, day) in [("春风行动专场招聘会", "县人力资源市场", 4), ("重点企业用工对接会", "高新区职工服务中心", 25)] {
+                let fair = store::campaigns::FairForm {
+                    name: name.into(),
+                    held_on: domain::fmt_date(cal.add_working_days(date(y, m0, d0), day)),
+                    place: Some(place.into()),
+                    employers: rng.gen_range(30..80),
+                    positions: rng.gen_range(800..2000),
+                    attendees: rng.gen_range(1500..3000),
+                    hired: rng.gen_range(150..400),
+                };
+                store::campaigns::add_fair(db, admin, c.id, &fair, today).await?;
+            }
+        }
         if kind == "summer_cool" {
             // Delivered workplace by workplace; a few unions still to report.
             for code in grassroots {

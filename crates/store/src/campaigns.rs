@@ -718,3 +718,103 @@ pub async fn deliver_all(
     tx.commit().await?;
     Ok(report)
 }
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct FairForm {
+    pub name: String,
+    /// YYYY-MM-DD, within the campaign's period.
+    pub held_on: String,
+    pub place: Option<String>,
+    pub employers: i64,
+    /// Positions offered.
+    pub positions: i64,
+    pub attendees: i64,
+    /// Hired on the spot or after.
+    pub hired: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Fair {
+    pub id: i64,
+    pub name: String,
+    pub held_on: String,
+    pub place: Option<String>,
+    pub employers: i64,
+    pub positions: i64,
+    pub attendees: i64,
+    pub hired: i64,
+    pub recorded_by: String,
+}
+
+/// Records a job fair of a 春送岗位 campaign (county administrators and department staff).
+pub async fn add_fair(db: &Db, actor: &Actor, campaign: i64, f: &FairForm, today: Date) -> Result<Vec<Fair>> {
+    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department))?;
+    let mut tx = db.write_tx().await?;
+    let c = campaign_row(&mut tx, actor, campaign).await?;
+    if c.kind != CampaignKind::SpringJobs.code() {
+        return Err(StoreError::conflict("只有春送岗位活动记录招聘会", "job fairs belong to 春送岗位 campaigns"));
+    }
+    let mut errors = Vec::new();
+    let name = domain::work::text_field("name", "招聘会名称", &f.name, 60).map_err(|e| errors.push(e)).ok();
+    let held = domain::parse_date(&f.held_on);
+    match held {
+        Some(d) if d <= today && c.starts_on <= fmt_date(d) && fmt_date(d) <= c.ends_on => {}
+        _ => errors.push(Invalid::new(
+            "held_on",
+            format!("举办日期应在活动期间（{} 至 {}）且不晚于今天", c.starts_on, c.ends_on),
+            "held_on must fall in the campaign's period",
+        )),
+    }
+    for (field, zh, v) in [
+        ("employers", "参会企业数", f.employers),
+        ("positions", "提供岗位数", f.positions),
+        ("attendees", "求职人数", f.attendees),
+        ("hired", "达成就业意向人数", f.hired),
+    ] {
+        if !(0..=1_000_000).contains(&v) {
+            errors.push(Invalid::new(field, format!("{zh}应在 0–1000000 之间"), format!("{field} out of range")));
+        }
+    }
+    if f.hired > f.attendees {
+        errors.push(Invalid::new("hired", "达成就业意向人数不能多于求职人数", "hired exceeds attendees"));
+    }
+    let place =
+        f.place.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect::<String>());
+    if !errors.is_empty() {
+        return Err(StoreError::InvalidFields(errors));
+    }
+    sqlx::query(
+        "INSERT INTO campaign_fairs (campaign_id, name, held_on, place, employers, positions, attendees, hired, \
+         recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(campaign)
+    .bind(name.clone().unwrap())
+    .bind(fmt_date(held.unwrap()))
+    .bind(place)
+    .bind(f.employers)
+    .bind(f.positions)
+    .bind(f.attendees)
+    .bind(f.hired)
+    .bind(actor.username.clone())
+    .bind(crate::now())
+    .execute(&mut *tx)
+    .await?;
+    let detail = format!("{}：岗位 {}", name.unwrap_or_default(), f.positions);
+    audit::record(&mut tx, actor, "campaign.fair", "campaign", campaign, Some(detail)).await?;
+    tx.commit().await?;
+    fairs(db, actor, campaign).await
+}
+
+/// The job fairs of a campaign (staff).
+pub async fn fairs(db: &Db, actor: &Actor, campaign: i64) -> Result<Vec<Fair>> {
+    let mut conn = db.pool().acquire().await?;
+    campaign_row(&mut conn, actor, campaign).await?;
+    Ok(sqlx::query_as(
+        "SELECT id, name, held_on, place, employers, positions, attendees, hired, recorded_by FROM campaign_fairs \
+         WHERE campaign_id = $1 ORDER BY held_on, id",
+    )
+    .bind(campaign)
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -43,7 +43,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         crate::campaigns::api_targets, crate::campaigns::api_add_target, crate::campaigns::api_deliver, crate::campaigns::api_photo,
         crate::campaigns::api_sign_list, crate::campaigns::api_attach_signed, crate::campaigns::api_signed, crate::campaigns::api_signed_file,
         crate::benefits::api_list, crate::benefits::api_create, crate::benefits::api_get, crate::benefits::api_enrol,
-        crate::benefits::api_unreached, crate::benefits::api_enrol_union, crate::campaigns::api_deliver_all
+        crate::benefits::api_unreached, crate::benefits::api_enrol_union, crate::campaigns::api_deliver_all, crate::campaigns::api_fairs, crate::campaigns::api_add_fair
     ),
     modifiers(&BearerAuth),
     tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"), (name = "work", description = "闭环事项：待办、办理、升级、评价、统计"), (name = "care", description = "五必关爱：关爱政策、事件、慰问金台账"), (name = "hardship", description = "困难职工档案：申请、审核、建档、帮扶、复核、脱困"), (name = "campaigns", description = "四季送：对象名单、发放、覆盖率、签收表"), (name = "benefits", description = "有惠必普：普惠项目、覆盖率、未覆盖名单"))

@@ -17,7 +17,9 @@ use axum::{Form, Json, Router};
 use domain::campaign::CampaignKind;
 use domain::care::fmt_yuan;
 use serde::{Deserialize, Serialize};
-use store::campaigns::{BulkDelivery, Campaign, CampaignForm, DeliveryForm, Signed, Target, TargetQuery, Upload};
+use store::campaigns::{
+    BulkDelivery, Campaign, CampaignForm, DeliveryForm, Fair, FairForm, Signed, Target, TargetQuery, Upload,
+};
 use store::users::SessionInfo;
 use store::{Actor, Page};
 use utoipa::ToSchema;
@@ -31,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/campaigns/{id}/build", post(api_build))
         .route("/api/v1/campaigns/{id}/targets", get(api_targets).post(api_add_target))
         .route("/api/v1/campaigns/{id}/deliveries", post(api_deliver_all))
+        .route("/api/v1/campaigns/{id}/fairs", get(api_fairs).post(api_add_fair))
         .route("/api/v1/campaigns/{id}/targets/{tid}/photo", get(api_photo))
         .route("/api/v1/campaigns/{id}/sign-list", get(api_sign_list))
         .route("/api/v1/campaigns/{id}/signed", get(api_signed))
@@ -40,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/care/campaigns/{id}/build", post(build_submit))
         .route("/care/campaigns/{id}/targets", post(add_target_submit))
         .route("/care/campaigns/{id}/deliver-all", post(deliver_all_submit))
+        .route("/care/campaigns/{id}/fairs", post(fair_submit))
         .route("/care/campaigns/{id}/targets/{tid}/photo", get(photo_page))
         .route("/care/campaigns/{id}/sign", get(sign_page))
         .route("/care/campaigns/{id}/sign.xlsx", get(sign_xlsx))
@@ -170,6 +174,29 @@ async fn deliver_all(
         None => today(),
     };
     store::campaigns::deliver_all(&st.db, actor, id, union, on, today()).await
+}
+
+/// The job fairs of a 春送岗位 campaign.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/fairs", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Fair>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_fairs(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Vec<Fair>> {
+    Ok(Json(store::campaigns::fairs(&st.db, &s.actor, id).await?))
+}
+
+/// Record a job fair of a 春送岗位 campaign: employers, positions offered, job seekers, hires.
+#[utoipa::path(post, path = "/api/v1/campaigns/{id}/fairs", tag = "campaigns", params(("id" = i64, Path)), request_body = FairForm,
+    responses((status = 201, body = Vec<Fair>), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_add_fair(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<FairForm>,
+) -> Result<(StatusCode, Json<Vec<Fair>>), ApiError> {
+    Ok((StatusCode::CREATED, Json(store::campaigns::add_fair(&st.db, &s.actor, id, &f, today()).await?)))
 }
 
 #[derive(ToSchema)]
@@ -433,6 +460,9 @@ struct CampaignPage {
     f_delivered: String,
     f_union: String,
     signed: Vec<(Signed, String)>,
+    fairs: Vec<Fair>,
+    spring: bool,
+    can_record_fair: bool,
     can_edit: bool,
     can_deliver: bool,
     flash: String,
@@ -473,12 +503,14 @@ async fn campaign_view(st: &AppState, s: &SessionInfo, id: i64, p: CampaignParam
     };
     let page = store::campaigns::targets(&st.db, &s.actor, id, &q).await.map_err(fail)?;
     let signed = store::campaigns::signed(&st.db, &s.actor, id).await.map_err(fail)?;
+    let fairs = store::campaigns::fairs(&st.db, &s.actor, id).await.map_err(fail)?;
     let params = [("delivered", p.delivered.clone()), ("union", p.union.clone())];
     let flash = match p.done.as_str() {
         "built" => "对象名单已按规则生成。",
         "delivered" => "发放已记录。",
         "added" => "已加入对象名单。",
         "signed" => "签收表扫描件已保存。",
+        "fair" => "招聘会已记录。",
         _ => "",
     };
     Ok(render(CampaignPage {
@@ -490,6 +522,9 @@ async fn campaign_view(st: &AppState, s: &SessionInfo, id: i64, p: CampaignParam
         f_delivered: p.delivered,
         f_union: p.union,
         signed: signed.into_iter().map(|x| (x.clone(), crate::pages::beijing_time(x.uploaded_at))).collect(),
+        fairs,
+        spring: c.kind == CampaignKind::SpringJobs.code(),
+        can_record_fair: matches!(s.actor.role, domain::Role::CountyAdmin | domain::Role::Department),
         can_edit: s.actor.role.can_restructure(),
         can_deliver: can_pay(s),
         flash: flash.into(),
@@ -609,6 +644,40 @@ async fn deliver_all_submit(
         }
         Err(e) => after(&st, &s, id, Err(e), "delivered").await,
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FairPost {
+    csrf: String,
+    name: String,
+    held_on: String,
+    place: String,
+    employers: String,
+    positions: String,
+    attendees: String,
+    hired: String,
+}
+
+async fn fair_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<FairPost>,
+) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    let n = |v: &str| if v.trim().is_empty() { 0 } else { v.trim().parse::<i64>().unwrap_or(-1) };
+    let form = FairForm {
+        name: f.name,
+        held_on: f.held_on,
+        place: Some(f.place),
+        employers: n(&f.employers),
+        positions: n(&f.positions),
+        attendees: n(&f.attendees),
+        hired: n(&f.hired),
+    };
+    let r = store::campaigns::add_fair(&st.db, &s.actor, id, &form, today()).await.map(|_| ());
+    after(&st, &s, id, r, "fair").await
 }
 
 async fn photo_page(

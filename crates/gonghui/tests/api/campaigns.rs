@@ -148,6 +148,27 @@ async fn targets_follow_each_rule_deliveries_count_once_and_lists_print() {
     // Spring: households in hardship through unemployment (this one's main cause).
     let spring = campaign(&app, &admin, "spring_jobs", "200", None).await;
     assert_eq!(app.post(&admin, &format!("/api/v1/campaigns/{spring}/build"), json!({})).await.1["added"], 1);
+    // …and its job fairs, with the positions offered.
+    let y = web::today().year();
+    let fair = json!({"name": "春风行动专场招聘会", "held_on": format!("{y}-03-02"), "place": "县人力资源市场",
+        "employers": 46, "positions": 1280, "attendees": 2100, "hired": 312});
+    assert_eq!(app.post(&cadre_a1, &format!("/api/v1/campaigns/{spring}/fairs"), fair.clone()).await.0, 403);
+    let (s, f) = app.post(&admin, &format!("/api/v1/campaigns/{spring}/fairs"), fair).await;
+    assert_eq!(s, 201, "{f}");
+    assert_eq!(f[0]["positions"], 1280);
+    let bad = json!({"name": "", "held_on": format!("{}-03-02", y + 1), "employers": -1, "attendees": 5, "hired": 9});
+    let (s, b) = app.post(&admin, &format!("/api/v1/campaigns/{spring}/fairs"), bad).await;
+    assert_eq!(s, 422);
+    let fields: Vec<&str> =
+        b["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["name", "held_on", "employers", "hired"], "{b}");
+    let fair = json!({"name": "x", "held_on": format!("{y}-03-02"), "employers": 1, "positions": 1, "attendees": 1});
+    assert_eq!(
+        app.post(&admin, &format!("/api/v1/campaigns/{summer}/fairs"), fair).await.0,
+        409,
+        "only 春送岗位 has fairs"
+    );
+    assert_eq!(app.get(&cadre_b, &format!("/api/v1/campaigns/{spring}/fairs")).await.1.as_array().unwrap().len(), 1);
     let autumn = campaign(&app, &admin, "autumn_study", "3000", Some("1000")).await;
     let (_, b) = app.post(&admin, &format!("/api/v1/campaigns/{autumn}/build"), json!({})).await;
     assert_eq!(b["added"], 1);

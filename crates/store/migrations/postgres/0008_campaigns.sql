@@ -62,3 +62,19 @@ CREATE TABLE campaign_counts (
     PRIMARY KEY (campaign_id, union_id)
 );
 CREATE INDEX campaign_counts_path ON campaign_counts(campaign_id, path);
+
+-- 春送岗位: the job fairs held, with the employers and positions offered and who came.
+CREATE TABLE campaign_fairs (
+    id          BIGSERIAL PRIMARY KEY,
+    campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+    name        TEXT    NOT NULL,
+    held_on     TEXT    NOT NULL,
+    place       TEXT,
+    employers   BIGINT NOT NULL,
+    positions   BIGINT NOT NULL,
+    attendees   BIGINT NOT NULL,
+    hired       BIGINT NOT NULL DEFAULT 0,
+    recorded_by TEXT    NOT NULL,
+    created_at  BIGINT NOT NULL
+);
+CREATE INDEX campaign_fairs_campaign ON campaign_fairs(campaign_id, held_on);

@@ -62,3 +62,19 @@ CREATE TABLE campaign_counts (
     PRIMARY KEY (campaign_id, union_id)
 );
 CREATE INDEX campaign_counts_path ON campaign_counts(campaign_id, path);
+
+-- 春送岗位: the job fairs held, with the employers and positions offered and who came.
+CREATE TABLE campaign_fairs (
+    id          INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+    name        TEXT    NOT NULL,
+    held_on     TEXT    NOT NULL,
+    place       TEXT,
+    employers   INTEGER NOT NULL,
+    positions   INTEGER NOT NULL,
+    attendees   INTEGER NOT NULL,
+    hired       INTEGER NOT NULL DEFAULT 0,
+    recorded_by TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX campaign_fairs_campaign ON campaign_fairs(campaign_id, held_on);
