@@ -277,7 +277,9 @@ pub(crate) async fn programmes(
         store::campaigns::build_targets(db, admin, c.id, today).await?;
         let on = cal.add_working_days(date(y, m0, d0), 10);
         if kind == "spring_jobs" {
-            for (name, place, day) in [("春风行动专场招聘会", "县人力资源市场", 4), ("重点企业用工对接会", "高新区职工服务中心", 25)] {
+            for (name, place, day) in
+                [("春风行动专场招聘会", "县人力资源市场", 4), ("重点企业用工对接会", "高新区职工服务中心", 25)]
+            {
                 let fair = store::campaigns::FairForm {
                     name: name.into(),
                     held_on: domain::fmt_date(cal.add_working_days(date(y, m0, d0), day)),

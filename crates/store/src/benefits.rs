@@ -218,20 +218,26 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Benefit>> {
     Ok(out)
 }
 
-/// Enrols a member: they must be in the caller's scope, eligible, and the window open.
-pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date) -> Result<Benefit> {
-    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))?;
-    let mut tx = db.write_tx().await?;
-    let b = row(&mut tx, actor, id).await?;
+/// Today, as text, when the programme's enrolment window is open; the reason otherwise.
+fn open_window(b: &Benefit, field: &'static str, today: Date) -> Result<String> {
     let t = fmt_date(today);
     if t < b.enrol_from || t > b.enrol_to {
         return Err(Invalid::new(
-            "member_id",
+            field,
             format!("不在参加期内（{} 至 {}）", b.enrol_from, b.enrol_to),
             "outside the enrolment window",
         )
         .into());
     }
+    Ok(t)
+}
+
+/// Enrols a member: they must be in the caller's scope, eligible, and the window open.
+pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date) -> Result<Benefit> {
+    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))?;
+    let mut tx = db.write_tx().await?;
+    let b = row(&mut tx, actor, id).await?;
+    let t = open_window(&b, "member_id", today)?;
     let (name, _, path) = crate::care::visible_member(&mut tx, actor, member_id).await?;
     let mut q = Sql::new("SELECT count(*) FROM members m WHERE m.id = ");
     q.bind(member_id);
@@ -315,15 +321,7 @@ pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, toda
     actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))?;
     let mut tx = db.write_tx().await?;
     let b = row(&mut tx, actor, id).await?;
-    let t = fmt_date(today);
-    if t < b.enrol_from || t > b.enrol_to {
-        return Err(Invalid::new(
-            "union",
-            format!("不在参加期内（{} 至 {}）", b.enrol_from, b.enrol_to),
-            "outside the enrolment window",
-        )
-        .into());
-    }
+    let t = open_window(&b, "union", today)?;
     let u = crate::unions::visible_by_code(&mut tx, actor, union_code).await?;
     let mut q =
         Sql::new("INSERT INTO benefit_enrolments (benefit_id, member_id, path, enrolled_on, enrolled_by) SELECT ");

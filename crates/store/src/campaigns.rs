@@ -144,6 +144,20 @@ pub(crate) async fn coverage_within(
     Ok(q.query_as().fetch_one(&mut *conn).await?)
 }
 
+/// A delivery's day must fall within the campaign's period, and not after today.
+fn in_period(c: &Campaign, on: Date, today: Date) -> Result<()> {
+    let (starts, ends) = (domain::parse_date(&c.starts_on), domain::parse_date(&c.ends_on));
+    if on > today || starts.is_some_and(|s| on < s) || ends.is_some_and(|e| on > e) {
+        return Err(Invalid::new(
+            "delivered_on",
+            format!("发放日期应在活动期间（{} 至 {}）且不晚于今天", c.starts_on, c.ends_on),
+            "delivered_on must fall in the campaign's period and not after today",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 fn county_admin(actor: &Actor) -> Result<()> {
     actor.require(actor.role.can_restructure())
 }
@@ -469,15 +483,7 @@ pub async fn deliver(
         }
         None => today,
     };
-    let (starts, ends) = (domain::parse_date(&c.starts_on), domain::parse_date(&c.ends_on));
-    if on > today || starts.is_some_and(|s| on < s) || ends.is_some_and(|e| on > e) {
-        return Err(Invalid::new(
-            "delivered_on",
-            format!("发放日期应在活动期间（{} 至 {}）且不晚于今天", c.starts_on, c.ends_on),
-            "delivered_on must fall in the campaign's period and not after today",
-        )
-        .into());
-    }
+    in_period(&c, on, today)?;
     let mut q = Sql::new(
         "SELECT t.member_id, t.amount_fen, t.delivered_on, t.union_id FROM campaign_targets t WHERE t.campaign_id = ",
     );
@@ -661,15 +667,7 @@ pub async fn deliver_all(
     may_deliver(actor)?;
     let mut tx = db.write_tx().await?;
     let c = campaign_row(&mut tx, actor, campaign).await?;
-    let (starts, ends) = (domain::parse_date(&c.starts_on), domain::parse_date(&c.ends_on));
-    if on > today || starts.is_some_and(|s| on < s) || ends.is_some_and(|e| on > e) {
-        return Err(Invalid::new(
-            "delivered_on",
-            format!("发放日期应在活动期间（{} 至 {}）且不晚于今天", c.starts_on, c.ends_on),
-            "delivered_on must fall in the campaign's period and not after today",
-        )
-        .into());
-    }
+    in_period(&c, on, today)?;
     let u = crate::unions::visible_by_code(&mut tx, actor, union_code).await?;
     let kind = CampaignKind::parse(&c.kind)?;
     let mut report = BulkDelivery::default();
