@@ -375,7 +375,6 @@ struct ListPage {
     kinds: Vec<(&'static str, &'static str)>,
     f: CampaignPost,
     errors: FormErrors,
-    can_pay: bool,
 }
 
 impl ListPage {
@@ -416,7 +415,6 @@ async fn list_view(st: &AppState, s: &SessionInfo, f: CampaignPost, errors: Form
         kinds: CampaignKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
         f,
         errors,
-        can_pay: can_pay(s),
     }))
 }
 

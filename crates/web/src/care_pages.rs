@@ -45,10 +45,6 @@ fn staff(s: &SessionInfo) -> bool {
     !matches!(s.actor.scope, domain::Scope::OwnRecord { .. })
 }
 
-fn can_pay(s: &SessionInfo) -> bool {
-    matches!(s.actor.role, domain::Role::CountyAdmin | domain::Role::Department | domain::Role::Cadre)
-}
-
 // ---------- events ----------
 
 #[derive(Template)]
@@ -62,7 +58,6 @@ struct EventsPage {
     f_kind: String,
     f_open: bool,
     staff: bool,
-    can_pay: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -96,7 +91,6 @@ async fn events_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p)
         f_kind: p.kind,
         f_open: open,
         staff: staff(&s),
-        can_pay: can_pay(&s),
     }))
 }
 
@@ -360,6 +354,7 @@ struct PolicyPage {
     csrf: String,
     p: Policy,
     can_edit: bool,
+    staff: bool,
     errors: FormErrors,
     flash: String,
     events: Vec<(&'static str, &'static str)>,
@@ -377,6 +372,7 @@ async fn policy_view(st: &AppState, s: &SessionInfo, flash: &str, errors: FormEr
         nav: nav(s),
         csrf: s.csrf.clone(),
         can_edit: s.actor.role.can_restructure(),
+        staff: staff(s),
         errors,
         flash: flash.into(),
         events: choices(CareEventKind::ALL, |k| (k.code(), k.label())),
@@ -477,7 +473,6 @@ struct FiguresPage {
     f: CareFigures,
     chart: String,
     query: String,
-    can_pay: bool,
 }
 
 impl FiguresPage {
@@ -501,13 +496,7 @@ async fn figures_page(
 ) -> PageResult {
     let f = store::care::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
     let query = format!("union={}&from={}&to={}", crate::auth::urlencode(&f.union_code), f.from, f.to);
-    Ok(render(FiguresPage {
-        nav: nav(&s),
-        chart: crate::care::chart(&f),
-        query,
-        can_pay: can_pay(&s) || s.actor.role == domain::Role::Leader,
-        f,
-    }))
+    Ok(render(FiguresPage { nav: nav(&s), chart: crate::care::chart(&f), query, f }))
 }
 
 async fn figures_export(

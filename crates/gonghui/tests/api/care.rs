@@ -407,6 +407,29 @@ async fn the_care_pages_record_show_and_pay() {
         .unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("时限应为 1 到 60 个工作日"));
+    // A member's phone pages offer what they may use, and report an event of their own.
+    app.page_login("member_a").await;
+    for path in ["/care", "/hardship", "/care/policy"] {
+        let (s, html) = app.page(path).await;
+        assert_eq!(s, 200, "{path}");
+        assert!(
+            !html.contains("href=\"/care/campaigns\"") && !html.contains("href=\"/care/figures\""),
+            "{path}: staff tabs"
+        );
+    }
+    let (_, html) = app.page("/care").await;
+    assert!(html.contains("报告我的喜事、住院或困难"));
+    let csrf = app.csrf().await;
+    let r = app
+        .client
+        .post(app.url("/care/new"))
+        .form(&[("csrf", csrf.as_str()), ("kind", "childbirth"), ("date", &today), ("note", "喜得千金")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, html) = app.page("/care").await;
+    assert!(html.contains("张阳光（本人）"), "{html}");
 }
 
 #[tokio::test]
