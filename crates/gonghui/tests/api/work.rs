@@ -84,6 +84,25 @@ async fn a_members_request_goes_round_the_whole_loop() {
     let (_, inbox) = app.get(&cadre_a, "/api/v1/work/inbox").await;
     assert_eq!(inbox["counts"]["unread_notices"], 1);
     assert_eq!(app.post(&cadre_a, "/api/v1/notices/read", json!({})).await.1["marked"], 1);
+    assert_eq!(app.post(&cadre_a, "/api/v1/notices/read", json!({})).await.1["marked"], 0);
+    // A union's notices are read per person: a second cadre of the town still has it new.
+    let root = store::unions::root(&app.db).await.unwrap().unwrap();
+    let second = store::users::NewUser {
+        username: "cadre_a_2".into(),
+        password: crate::helpers::PASSWORD.into(),
+        role: "cadre".into(),
+        union_code: Some("320925101".into()),
+        department: None,
+        member_id: None,
+    };
+    store::users::create(&app.db, &store::Actor::system(root.org_path()), &second).await.unwrap();
+    let cadre_a_2 = app.token("cadre_a_2").await;
+    let (_, inbox) = app.get(&cadre_a_2, "/api/v1/work/inbox").await;
+    assert_eq!(inbox["counts"]["unread_notices"], 1);
+    let (_, mine) = app.get(&cadre_a_2, "/api/v1/notices").await;
+    assert!(mine[0]["read_at"].is_null());
+    let (_, theirs) = app.get(&cadre_a, "/api/v1/notices").await;
+    assert!(theirs[0]["read_at"].is_i64(), "{theirs}");
 
     // The town settles it; this time the member is satisfied, and cannot rate twice.
     act(&app, &cadre_a, id, json!({"action": "resolve", "result": "每周两次送清凉到车间"})).await;

@@ -107,11 +107,13 @@ CREATE TABLE notices (
     department_id BIGINT,
     item_id       BIGINT REFERENCES work_items(id),
     text          TEXT    NOT NULL,
-    at            BIGINT NOT NULL,
-    read_at       BIGINT
+    at            BIGINT NOT NULL
 );
 CREATE INDEX notices_user ON notices(user_id, id) WHERE user_id IS NOT NULL;
 CREATE INDEX notices_union ON notices(union_id, id) WHERE union_id IS NOT NULL;
+-- What each person has read: every notice up to this id. A union's notices are read per
+-- person, so one cadre reading them leaves them new for the others.
+ALTER TABLE users ADD COLUMN notices_seen BIGINT NOT NULL DEFAULT 0;
 
 -- Figures kept in step with the items, per origin union and each of its ancestors, so a
 -- subtree's figures are a few rows whatever the number of items.

@@ -784,8 +784,9 @@ pub async fn counts(db: &Db, actor: &Actor, today: Date) -> Result<Counts> {
     todo_items(actor, "w.due, w.status", &mut q);
     q.push(") t");
     let (todo, overdue): (i64, i64) = q.query_as().fetch_one(db.pool()).await?;
-    let mut n = Sql::new("SELECT count(*) FROM notices n WHERE n.read_at IS NULL");
+    let mut n = Sql::new("SELECT count(*) FROM notices n WHERE 1 = 1");
     notices_filter(actor, &mut n);
+    unread(actor, &mut n);
     let unread_notices: i64 = n.into_query_scalar().fetch_one(db.pool()).await?;
     Ok(Counts { todo, overdue, unread_notices })
 }
@@ -1227,6 +1228,7 @@ pub struct Notice {
     pub item_id: Option<i64>,
     pub text: String,
     pub at: i64,
+    /// When it was sent, once the caller has read it; none while it is new to them.
     pub read_at: Option<i64>,
 }
 
@@ -1266,18 +1268,42 @@ fn notices_filter(actor: &Actor, q: &mut Sql) {
     q.push(")");
 }
 
-/// The caller's latest notices, unread first.
-pub async fn notices(db: &Db, actor: &Actor) -> Result<Vec<Notice>> {
-    let mut q = Sql::new("SELECT n.id, n.item_id, n.text, n.at, n.read_at FROM notices n WHERE 1 = 1");
-    notices_filter(actor, &mut q);
-    q.push(" ORDER BY CASE WHEN n.read_at IS NULL THEN 0 ELSE 1 END, n.id DESC LIMIT 50");
-    Ok(q.query_as().fetch_all(db.pool()).await?)
+/// ` AND n is new to the caller`: after the last notice they marked read.
+fn unread(actor: &Actor, q: &mut Sql) {
+    q.push(" AND n.id > coalesce((SELECT notices_seen FROM users WHERE id = ").bind(actor.user_id.unwrap_or(0));
+    q.push("), 0)");
 }
 
-pub async fn mark_notices_read(db: &Db, actor: &Actor) -> Result<u64> {
-    let mut q = Sql::new("UPDATE notices SET read_at = ");
-    q.bind(crate::now()).push(" WHERE id IN (SELECT n.id FROM notices n WHERE n.read_at IS NULL");
+/// The caller's latest notices, new ones first.
+pub async fn notices(db: &Db, actor: &Actor) -> Result<Vec<Notice>> {
+    let mut q = Sql::new(
+        "SELECT n.id, n.item_id, n.text, n.at, CASE WHEN n.id <= coalesce((SELECT notices_seen FROM users WHERE id = ",
+    );
+    q.bind(actor.user_id.unwrap_or(0));
+    q.push("), 0) THEN n.at ELSE NULL END AS read_at FROM notices n WHERE 1 = 1");
     notices_filter(actor, &mut q);
-    q.push(")");
-    Ok(q.query().execute(db.pool()).await?.rows_affected())
+    q.push(" ORDER BY n.id DESC LIMIT 50");
+    let mut list: Vec<Notice> = q.query_as().fetch_all(db.pool()).await?;
+    list.sort_by_key(|n| (n.read_at.is_some(), std::cmp::Reverse(n.id)));
+    Ok(list)
+}
+
+/// Marks everything the caller has been sent so far as read (for them alone). Returns how many
+/// notices were new.
+pub async fn mark_notices_read(db: &Db, actor: &Actor) -> Result<u64> {
+    let Some(user) = actor.user_id else { return Ok(0) };
+    let mut tx = db.write_tx().await?;
+    let mut q = Sql::new("SELECT count(*), coalesce(max(n.id), 0) FROM notices n WHERE 1 = 1");
+    notices_filter(actor, &mut q);
+    unread(actor, &mut q);
+    let (new, upto): (i64, i64) = q.query_as().fetch_one(&mut *tx).await?;
+    if new > 0 {
+        sqlx::query("UPDATE users SET notices_seen = $1 WHERE id = $2 AND notices_seen < $1")
+            .bind(upto)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(new as u64)
 }
