@@ -62,6 +62,8 @@ impl Benefit {
 
 /// Rewrites `benefit_counts` for a union (or a subtree) from the enrolments.
 async fn recount(conn: &mut AnyConnection, benefit: i64, within: &domain::OrgPath) -> Result<()> {
+    // Recounts of one programme take turns, so each sees every enrolment committed before it.
+    sqlx::query("UPDATE benefits SET id = id WHERE id = $1").bind(benefit).execute(&mut *conn).await?;
     let mut q = Sql::new("DELETE FROM benefit_counts WHERE benefit_id = ");
     q.bind(benefit);
     q.within("path", within);

@@ -101,6 +101,9 @@ enum Touched<'a> {
 
 /// Rewrites `campaign_counts` for the unions a change touched, from the targets themselves.
 async fn recount(conn: &mut AnyConnection, campaign: i64, touched: Touched<'_>) -> Result<()> {
+    // Recounts of one campaign take turns (the row lock on PostgreSQL; SQLite writes one at a
+    // time anyway), so each one's statements see every change committed before it.
+    sqlx::query("UPDATE campaigns SET id = id WHERE id = $1").bind(campaign).execute(&mut *conn).await?;
     let narrow = |q: &mut Sql| {
         match &touched {
             Touched::All => {}
