@@ -131,20 +131,29 @@ async fn rules(conn: &mut AnyConnection, event: Option<CareEventKind>) -> Result
     Ok(out)
 }
 
+/// The money rules in force; the defaults until the policy is first written.
 async fn money_rules(conn: &mut AnyConnection) -> Result<MoneyRules> {
-    let (yearly_cap_fen, approval_above_fen): (i64, i64) =
+    let row: Option<(i64, i64)> =
         sqlx::query_as("SELECT yearly_cap_fen, approval_above_fen FROM care_settings WHERE id = 1")
-            .fetch_one(&mut *conn)
+            .fetch_optional(&mut *conn)
             .await?;
-    Ok(MoneyRules { yearly_cap_fen, approval_above_fen })
+    Ok(row
+        .map(|(yearly_cap_fen, approval_above_fen)| MoneyRules { yearly_cap_fen, approval_above_fen })
+        .unwrap_or_default())
 }
 
 /// The care policy in force (anyone signed in may read it: it says what members are owed).
 pub async fn policy(db: &Db) -> Result<Policy> {
-    let mut tx = db.write_tx().await?;
-    seed(&mut tx).await?;
-    tx.commit().await?;
     let mut conn = db.pool().acquire().await?;
+    // Reading takes no write lock: the defaults are written once, on the first read that finds
+    // none.
+    let seeded: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM care_settings WHERE id = 1").fetch_optional(&mut *conn).await?;
+    if seeded.is_none() {
+        let mut tx = db.write_tx().await?;
+        seed(&mut tx).await?;
+        tx.commit().await?;
+    }
     let rules = rules(&mut conn, None).await?.into_iter().map(Rule::from).collect();
     let money = money_rules(&mut conn).await?;
     let budgets =
@@ -514,11 +523,11 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
     let detail = format!("{}：{}，{}", kind.label(), member_name, fmt_date(date));
     audit::record(&mut tx, actor, "care.event", "care_event", id, Some(detail)).await?;
     tx.commit().await?;
-    event(db, cal, actor, id, today).await
+    event(db, actor, id, today).await
 }
 
 /// One event with its obligations and payments.
-pub async fn event(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Date) -> Result<EventDetail> {
+pub async fn event(db: &Db, actor: &Actor, id: i64, today: Date) -> Result<EventDetail> {
     let mut conn = db.pool().acquire().await?;
     let mut q = Sql::new(&format!(
         "SELECT {EVENT_COLUMNS} FROM care_events e JOIN unions u ON u.id = e.union_id WHERE e.id = "
@@ -548,7 +557,6 @@ pub async fn event(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Date)
     let pay_range = obligations.iter().find(|o| o.action == CareAction::Payment.code()).map(|o| (o.min_fen, o.max_fen));
     let paid = payments.iter().any(|p| p.status != "rejected");
     let can_pay = may_pay(actor).is_ok() && pay_range.is_some() && !paid;
-    let _ = cal;
     Ok(EventDetail { event: ev.finish(), obligations, payments, can_pay, pay_range })
 }
 
@@ -1074,29 +1082,15 @@ pub async fn member_care(db: &Db, actor: &Actor, member_id: i64, today: Date) ->
     actor.care_visible(&mut q, "t");
     q.push(" ORDER BY c.starts_on DESC, c.id DESC LIMIT 50");
     let campaigns = q.query_as().fetch_all(&mut *conn).await?;
-    let benefits = match &actor.scope {
-        Scope::Subtree(root) => {
-            let mut q = Sql::new(
-                "SELECT b.id, b.name, e.enrolled_on FROM benefit_enrolments e JOIN benefits b ON b.id = e.benefit_id \
-                 WHERE e.member_id = ",
-            );
-            q.bind(member_id);
-            q.within("e.path", root);
-            q.push(" ORDER BY b.year DESC, b.id DESC LIMIT 50");
-            q.query_as().fetch_all(&mut *conn).await?
-        }
-        Scope::OwnRecord { .. } => {
-            sqlx::query_as(
-                "SELECT b.id, b.name, e.enrolled_on FROM benefit_enrolments e JOIN benefits b ON b.id = e.benefit_id \
-             WHERE e.member_id = $1 ORDER BY b.year DESC, b.id DESC LIMIT 50",
-            )
-            .bind(member_id)
-            .fetch_all(&mut *conn)
-            .await?
-        }
-    };
-    drop(conn);
-    let yearly_cap_fen = policy(db).await?.money.yearly_cap_fen;
+    let mut q = Sql::new(
+        "SELECT b.id, b.name, e.enrolled_on FROM benefit_enrolments e JOIN benefits b ON b.id = e.benefit_id \
+         WHERE e.member_id = ",
+    );
+    q.bind(member_id);
+    actor.care_visible(&mut q, "e");
+    q.push(" ORDER BY b.year DESC, b.id DESC LIMIT 50");
+    let benefits = q.query_as().fetch_all(&mut *conn).await?;
+    let yearly_cap_fen = money_rules(&mut conn).await?.yearly_cap_fen;
     Ok(MemberCare {
         events: events.into_iter().map(CareEvent::finish).collect(),
         obligations,
@@ -1225,65 +1219,53 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
     };
     let within = union.org_path();
 
-    // Each table is read twice: by (event type, month) for the totals, and by union path for the
-    // unions below — a few hundred rows either way, where (path, type, month) would be tens of
-    // thousands on a large county.
-    let by = |group: &str| -> (String, String) {
-        match group {
-            "path" => ("e.path".into(), "e.path".into()),
-            _ => ("e.kind, substr(e.recorded_on, 1, 7)".into(), "e.kind, substr(e.recorded_on, 1, 7)".into()),
-        }
-    };
-    let range = |q: &mut Sql, col: &str| {
-        q.within(&format!("{}.path", &col[..1]), &within);
-        q.push(&format!(" AND {col} >= ")).bind(lo.clone()).push(&format!(" AND {col} <= ")).bind(hi.clone());
+    // ` AND <alias> is in the subtree and <column> in [from, to]`.
+    let range = |q: &mut Sql, alias: &str, column: &str, from: &str, to: &str| {
+        q.within(&format!("{alias}.path"), &within);
+        q.push(&format!(" AND {alias}.{column} >= ")).bind(from.to_string());
+        q.push(&format!(" AND {alias}.{column} <= ")).bind(to.to_string());
     };
     // Obligations carry their event's path, type and month and their item's state (kept by a
     // trigger), so they are counted from one table.
-    let obligation_sums = |q: &mut Sql| {
-        q.push(
-            ", count(*), CAST(sum(CASE WHEN e.closed_on IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(sum(CASE WHEN e.on_time = 1 THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(sum(CASE WHEN e.closed_on IS NULL AND e.status <> 'paused' AND e.due < ",
-        );
+    let obligations_by = |group: &str| {
+        let mut q = Sql::new(&format!(
+            "SELECT {group}, count(*), CAST(sum(CASE WHEN o.closed_on IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(sum(CASE WHEN o.on_time = 1 THEN 1 ELSE 0 END) AS BIGINT), \
+             CAST(sum(CASE WHEN o.closed_on IS NULL AND o.status <> 'paused' AND o.due < "
+        ));
         q.bind(fmt_date(today));
-        q.push(" THEN 1 ELSE 0 END) AS BIGINT) FROM care_obligations e WHERE 1 = 1");
+        q.push(" THEN 1 ELSE 0 END) AS BIGINT) FROM care_obligations o WHERE 1 = 1");
+        range(&mut q, "o", "month", &first, &last);
+        q.push(&format!(" GROUP BY {group}"));
+        q
+    };
+    let events_by = |group: &str| {
+        let mut q = Sql::new(&format!("SELECT {group}, count(*) FROM care_events e WHERE 1 = 1"));
+        range(&mut q, "e", "recorded_on", &lo, &hi);
+        q.push(&format!(" GROUP BY {group}"));
+        q
+    };
+    let paid_by = |group: &str| {
+        let mut q = Sql::new(&format!(
+            "SELECT {group}, CAST(sum(p.amount_fen) AS BIGINT) FROM care_payments p WHERE p.status = 'paid'"
+        ));
+        range(&mut q, "p", "paid_on", &lo, &hi);
+        q.push(&format!(" GROUP BY {group}"));
+        q
     };
 
-    let (cols, group) = by("kind");
-    let mut q = Sql::new(&format!("SELECT {cols}, count(*) FROM care_events e WHERE 1 = 1"));
-    range(&mut q, "e.recorded_on");
-    q.push(&format!(" GROUP BY {group}"));
-    let events: Vec<(String, String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
-    let mut q = Sql::new("SELECT e.event_kind, e.month");
-    obligation_sums(&mut q);
-    q.within("e.path", &within);
-    q.push(" AND e.month >= ").bind(first.clone()).push(" AND e.month <= ").bind(last.clone());
-    q.push(" GROUP BY e.event_kind, e.month");
-    let obligations: Vec<(String, String, i64, i64, i64, i64)> = q.query_as().fetch_all(&mut *conn).await?;
-    let mut q = Sql::new(
-        "SELECT substr(p.paid_on, 1, 7), CAST(sum(p.amount_fen) AS BIGINT) FROM care_payments p WHERE p.status = 'paid'",
-    );
-    range(&mut q, "p.paid_on");
-    q.push(" GROUP BY substr(p.paid_on, 1, 7)");
-    let paid: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
-
-    let (cols, group) = by("path");
-    let mut q = Sql::new(&format!("SELECT {cols}, count(*) FROM care_events e WHERE 1 = 1"));
-    range(&mut q, "e.recorded_on");
-    q.push(&format!(" GROUP BY {group}"));
-    let events_at: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
-    let mut q = Sql::new("SELECT e.path");
-    obligation_sums(&mut q);
-    q.within("e.path", &within);
-    q.push(" AND e.month >= ").bind(first.clone()).push(" AND e.month <= ").bind(last.clone());
-    q.push(" GROUP BY e.path");
-    let obligations_at: Vec<(String, i64, i64, i64, i64)> = q.query_as().fetch_all(&mut *conn).await?;
-    let mut q =
-        Sql::new("SELECT p.path, CAST(sum(p.amount_fen) AS BIGINT) FROM care_payments p WHERE p.status = 'paid'");
-    range(&mut q, "p.paid_on");
-    q.push(" GROUP BY p.path");
-    let paid_at: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    // Each table is read twice: by (event type, month) for the totals, and by union path for the
+    // unions below — a few hundred rows either way, where (path, type, month) would be tens of
+    // thousands on a large county.
+    let events: Vec<(String, String, i64)> =
+        events_by("e.kind, substr(e.recorded_on, 1, 7)").query_as().fetch_all(&mut *conn).await?;
+    let obligations: Vec<(String, String, i64, i64, i64, i64)> =
+        obligations_by("o.event_kind, o.month").query_as().fetch_all(&mut *conn).await?;
+    let paid: Vec<(String, i64)> = paid_by("substr(p.paid_on, 1, 7)").query_as().fetch_all(&mut *conn).await?;
+    let events_at: Vec<(String, i64)> = events_by("e.path").query_as().fetch_all(&mut *conn).await?;
+    let obligations_at: Vec<(String, i64, i64, i64, i64)> =
+        obligations_by("o.path").query_as().fetch_all(&mut *conn).await?;
+    let paid_at: Vec<(String, i64)> = paid_by("p.path").query_as().fetch_all(&mut *conn).await?;
 
     let children: Vec<(String, String, String)> =
         sqlx::query_as("SELECT code, name, path FROM unions WHERE parent_id = $1 ORDER BY code")

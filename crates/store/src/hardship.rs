@@ -735,7 +735,7 @@ pub async fn review(db: &Db, actor: &Actor, id: i64, f: &ReviewForm, today: Date
         return Err(Invalid::new("household_size", "家庭人口应为 1–21 人", "household_size must be 1-21").into());
     }
     let mut tx = db.write_tx().await?;
-    let (file, detail, _, _) = fetch(&mut tx, actor, id).await?;
+    let (file, _, _, _) = fetch(&mut tx, actor, id).await?;
     if file.stage != HardshipStage::Filed.code() {
         return Err(StoreError::conflict("只有已建档的困难职工才进行年度复核", "only filed households are reviewed"));
     }
@@ -768,7 +768,6 @@ pub async fn review(db: &Db, actor: &Actor, id: i64, f: &ReviewForm, today: Date
     };
     log(&mut tx, actor, id, "年度复核", decision, Some(&full), today).await?;
     audit::record(&mut tx, actor, "hardship.review", "hardship_file", id, Some(full)).await?;
-    let _ = detail;
     tx.commit().await?;
     get(db, actor, id).await
 }

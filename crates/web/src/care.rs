@@ -137,7 +137,7 @@ pub async fn get_event(
     ApiUser(s): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<EventDetail> {
-    Ok(Json(store::care::event(&st.db, &st.calendar(), &s.actor, id, today()).await?))
+    Ok(Json(store::care::event(&st.db, &s.actor, id, today()).await?))
 }
 
 /// Record a payment (慰问金, aid, study grant, medical). Refused outside the policy's range for

@@ -198,7 +198,7 @@ async fn event_view(
     errors: FormErrors,
     amount: String,
 ) -> PageResult {
-    let d = store::care::event(&st.db, &st.calendar(), &s.actor, id, today()).await.map_err(fail)?;
+    let d = store::care::event(&st.db, &s.actor, id, today()).await.map_err(fail)?;
     let range = d.pay_range.map(|(a, b)| format!("{}–{} 元", fmt_yuan(a), fmt_yuan(b))).unwrap_or_default();
     Ok(render(EventPage {
         nav: nav(s),
