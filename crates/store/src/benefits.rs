@@ -87,11 +87,29 @@ pub(crate) async fn enrolled_within(conn: &mut AnyConnection, benefit: i64, with
     Ok(q.into_query_scalar().fetch_one(&mut *conn).await?)
 }
 
-fn staff(actor: &Actor) -> Result<&domain::OrgPath> {
-    match &actor.scope {
-        Scope::Subtree(root) => Ok(root),
-        Scope::OwnRecord { .. } => Err(StoreError::Forbidden),
+/// Programmes are staff business: members have none.
+fn staff(actor: &Actor) -> Result<()> {
+    actor.require(!matches!(actor.scope, Scope::OwnRecord { .. }))
+}
+
+/// Programmes with their enrolments within the caller's scope, summed from the kept counts in
+/// one statement: one programme, or the latest hundred.
+fn benefits_query(actor: &Actor, id: Option<i64>) -> Sql {
+    let mut q = Sql::new(
+        "SELECT b.id, b.kind, b.name, b.year, b.enrol_from, b.enrol_to, b.min_age, b.max_age, \
+         CAST(coalesce(k.enrolled, 0) AS BIGINT) AS enrolled FROM benefits b LEFT JOIN \
+         (SELECT k.benefit_id, sum(k.enrolled) AS enrolled FROM benefit_counts k WHERE 1 = 1",
+    );
+    actor.union_rows_visible(&mut q, "k");
+    if let Some(id) = id {
+        q.push(" AND k.benefit_id = ").bind(id);
     }
+    q.push(" GROUP BY k.benefit_id) k ON k.benefit_id = b.id");
+    match id {
+        Some(id) => q.push(" WHERE b.id = ").bind(id),
+        None => q.push(" ORDER BY b.year DESC, b.id DESC LIMIT 100"),
+    };
+    q
 }
 
 /// ` AND <members m> is eligible for the programme`.
@@ -180,25 +198,18 @@ pub async fn create(db: &Db, actor: &Actor, f: &BenefitForm) -> Result<Benefit> 
 }
 
 async fn row(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Benefit> {
-    let root = staff(actor).map_err(|_| StoreError::NotFound)?;
-    let mut b: Benefit = sqlx::query_as(
-        "SELECT id, kind, name, year, enrol_from, enrol_to, min_age, max_age FROM benefits WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    b.enrolled = enrolled_within(conn, id, root).await?;
+    staff(actor).map_err(|_| StoreError::NotFound)?;
+    let b: Benefit =
+        benefits_query(actor, Some(id)).query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
     Ok(b.finish())
 }
 
 /// One programme with its coverage within the caller's scope.
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Benefit> {
-    let root = staff(actor).map_err(|_| StoreError::NotFound)?.clone();
     let mut conn = db.pool().acquire().await?;
     let mut b = row(&mut conn, actor, id).await?;
     let mut q = Sql::new("SELECT count(*) FROM members m WHERE 1 = 1");
-    q.within("m.path", &root);
+    actor.members_visible(&mut q, "m");
     eligible(&mut q, &b);
     let n: i64 = q.into_query_scalar().fetch_one(&mut *conn).await?;
     b.eligible = Some(n);
@@ -209,15 +220,8 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Benefit> {
 /// Every programme, newest year first, with enrolments within the caller's scope.
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Benefit>> {
     staff(actor)?;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM benefits ORDER BY year DESC, id DESC LIMIT 100")
-        .fetch_all(db.pool())
-        .await?;
-    let mut conn = db.pool().acquire().await?;
-    let mut out = Vec::new();
-    for id in ids {
-        out.push(row(&mut conn, actor, id).await?);
-    }
-    Ok(out)
+    let rows: Vec<Benefit> = benefits_query(actor, None).query_as().fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(Benefit::finish).collect())
 }
 
 /// Today, as text, when the programme's enrolment window is open; the reason otherwise.
@@ -294,7 +298,6 @@ pub struct UnreachedQuery {
 
 /// Eligible members within the caller's scope who have not joined yet, by union and name.
 pub async fn unreached(db: &Db, actor: &Actor, id: i64, f: &UnreachedQuery) -> Result<Page<Unreached>> {
-    let root = staff(actor).map_err(|_| StoreError::NotFound)?.clone();
     let mut conn = db.pool().acquire().await?;
     let b = row(&mut conn, actor, id).await?;
     let mut filter = Sql::new(" FROM members m JOIN unions u ON u.id = m.union_id WHERE 1 = 1");
@@ -303,9 +306,7 @@ pub async fn unreached(db: &Db, actor: &Actor, id: i64, f: &UnreachedQuery) -> R
             let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
             filter.within("m.path", &u.org_path());
         }
-        None => {
-            filter.within("m.path", &root);
-        }
+        None => actor.members_visible(&mut filter, "m"),
     }
     eligible(&mut filter, &b);
     filter.push(" AND NOT EXISTS (SELECT 1 FROM benefit_enrolments e WHERE e.benefit_id = ").bind(id);

@@ -241,17 +241,34 @@ pub async fn create(db: &Db, actor: &Actor, f: &CampaignForm) -> Result<Campaign
     get(db, actor, id).await
 }
 
+/// Campaigns with their coverage within the caller's scope, summed from the kept counts in one
+/// statement: one campaign, or the latest hundred.
+fn campaigns_query(actor: &Actor, id: Option<i64>) -> Sql {
+    let mut q = Sql::new(
+        "SELECT c.id, c.kind, c.name, c.starts_on, c.ends_on, c.budget_fen, c.amount_fen, c.other_amount_fen, \
+         c.goods, c.built_at, CAST(coalesce(k.targeted, 0) AS BIGINT) AS targeted, \
+         CAST(coalesce(k.delivered, 0) AS BIGINT) AS delivered, CAST(coalesce(k.paid_fen, 0) AS BIGINT) AS paid_fen \
+         FROM campaigns c LEFT JOIN (SELECT k.campaign_id, sum(k.targeted) AS targeted, sum(k.delivered) AS delivered, \
+         sum(k.paid_fen) AS paid_fen FROM campaign_counts k WHERE 1 = 1",
+    );
+    actor.union_rows_visible(&mut q, "k");
+    if let Some(id) = id {
+        q.push(" AND k.campaign_id = ").bind(id);
+    }
+    q.push(" GROUP BY k.campaign_id) k ON k.campaign_id = c.id");
+    match id {
+        Some(id) => q.push(" WHERE c.id = ").bind(id),
+        None => q.push(" ORDER BY c.starts_on DESC, c.id DESC LIMIT 100"),
+    };
+    q
+}
+
 async fn campaign_row(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Campaign> {
-    let Scope::Subtree(root) = &actor.scope else { return Err(StoreError::NotFound) };
-    let mut c: Campaign = sqlx::query_as(
-        "SELECT id, kind, name, starts_on, ends_on, budget_fen, amount_fen, other_amount_fen, goods, built_at \
-         FROM campaigns WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    (c.targeted, c.delivered, c.paid_fen) = coverage_within(conn, id, root).await?;
+    if matches!(actor.scope, Scope::OwnRecord { .. }) {
+        return Err(StoreError::NotFound);
+    }
+    let c: Campaign =
+        campaigns_query(actor, Some(id)).query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
     Ok(c.finish())
 }
 
@@ -266,15 +283,8 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Campaign>> {
     if matches!(actor.scope, Scope::OwnRecord { .. }) {
         return Err(StoreError::Forbidden);
     }
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM campaigns ORDER BY starts_on DESC, id DESC LIMIT 100")
-        .fetch_all(db.pool())
-        .await?;
-    let mut conn = db.pool().acquire().await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        out.push(campaign_row(&mut conn, actor, id).await?);
-    }
-    Ok(out)
+    let rows: Vec<Campaign> = campaigns_query(actor, None).query_as().fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(Campaign::finish).collect())
 }
 
 /// Builds (or completes) the target list by the campaign's rule; people already on it stay as
@@ -631,21 +641,15 @@ pub async fn signed(db: &Db, actor: &Actor, campaign: i64) -> Result<Vec<Signed>
          JOIN unions u ON u.id = s.union_id WHERE s.campaign_id = ",
     );
     q.bind(campaign);
-    match &actor.scope {
-        Scope::Subtree(root) => {
-            q.within("s.path", root);
-        }
-        Scope::OwnRecord { .. } => return Err(StoreError::NotFound),
-    }
+    actor.union_rows_visible(&mut q, "s");
     q.push(" ORDER BY s.id DESC");
     Ok(q.query_as().fetch_all(db.pool()).await?)
 }
 
 pub async fn signed_file(db: &Db, actor: &Actor, campaign: i64, id: i64) -> Result<(String, String, Vec<u8>)> {
-    let Scope::Subtree(root) = &actor.scope else { return Err(StoreError::NotFound) };
     let mut q = Sql::new("SELECT s.name, s.content_type, s.data FROM campaign_signed s WHERE s.campaign_id = ");
     q.bind(campaign).push(" AND s.id = ").bind(id);
-    q.within("s.path", root);
+    actor.union_rows_visible(&mut q, "s");
     q.query_as().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)
 }
 

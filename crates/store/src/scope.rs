@@ -82,6 +82,19 @@ impl Actor {
         }
     }
 
+    /// ` AND <alias> is visible`, for rows kept per union rather than per person (coverage
+    /// counts, signed lists): the actor's subtree; a member sees none of them.
+    pub(crate) fn union_rows_visible(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(root) => {
+                sql.within(&format!("{alias}.path"), root);
+            }
+            Scope::OwnRecord { .. } => {
+                sql.push(" AND 1 = 0");
+            }
+        }
+    }
+
     /// ` AND <unions alias> is visible`. A member sees the union they belong to.
     pub(crate) fn unions_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
