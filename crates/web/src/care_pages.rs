@@ -4,7 +4,6 @@
 #![allow(clippy::result_large_err)]
 
 use crate::auth::PageUser;
-use crate::error::ApiError;
 use crate::pages::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
 use crate::{AppState, today};
 use askama::Template;
@@ -118,18 +117,7 @@ struct NewPost {
 }
 
 async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors) -> PageResult {
-    let member_name = match f.member.trim().parse::<i64>() {
-        Ok(id) => store::members::get(&st.db, &s.actor, id).await.map(|m| m.name).map_err(fail)?,
-        Err(_) => String::new(),
-    };
-    if staff(s) && member_name.is_empty() {
-        return Err(crate::pages::error_page(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "choose a member first",
-            "请先在会员页面选择会员，再登记关爱事件。",
-        )));
-    }
+    let member_name = crate::pages::form_member(st, s, &f.member, "登记关爱事件").await?;
     Ok(render(NewPage {
         nav: nav(s),
         csrf: s.csrf.clone(),

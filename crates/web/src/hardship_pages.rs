@@ -211,18 +211,7 @@ fn parse_household(text: &str) -> Result<Vec<HouseholdMember>, String> {
 }
 
 async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors) -> PageResult {
-    let member_name = match f.member.trim().parse::<i64>() {
-        Ok(id) => store::members::get(&st.db, &s.actor, id).await.map(|m| m.name).map_err(fail)?,
-        Err(_) => String::new(),
-    };
-    if staff(s) && member_name.is_empty() {
-        return Err(crate::pages::error_page(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "choose a member first",
-            "请先在会员页面选择会员，再申请困难职工建档。",
-        )));
-    }
+    let member_name = crate::pages::form_member(st, s, &f.member, "申请困难职工建档").await?;
     Ok(render(NewPage {
         nav: nav(s),
         csrf: s.csrf.clone(),

@@ -124,6 +124,21 @@ pub(crate) fn fail(e: impl Into<ApiError>) -> Response {
     error_page(e.into())
 }
 
+/// The member a form about someone is for (`?member=ID`, kept in the form), by name. Staff must
+/// have chosen one on the member pages; a member's own forms are about themself (empty name).
+pub(crate) async fn form_member(st: &AppState, s: &SessionInfo, member: &str, then: &str) -> Result<String, Response> {
+    match member.trim().parse::<i64>() {
+        Ok(id) => store::members::get(&st.db, &s.actor, id).await.map(|m| m.name).map_err(fail),
+        Err(_) if matches!(s.actor.scope, domain::Scope::OwnRecord { .. }) => Ok(String::new()),
+        Err(_) => Err(error_page(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "choose a member first",
+            format!("请先在会员页面选择会员，再{then}。"),
+        ))),
+    }
+}
+
 /// Forms carry the session's CSRF token; a post without the right one changes nothing.
 pub(crate) fn check_csrf(s: &SessionInfo, token: &str) -> Result<(), Response> {
     if !token.is_empty() && token == s.csrf {
