@@ -168,6 +168,9 @@ pub fn parse_yuan(field: &'static str, s: &str) -> Result<i64, Invalid> {
 
 /// Any amount (incomes, budgets) the same way, up to ¥10 000 000 000.
 pub fn parse_amount(field: &'static str, s: &str) -> Result<i64, Invalid> {
+    if s.trim().is_empty() {
+        return Err(Invalid::new(field, "请填写金额（元）", "amount is required"));
+    }
     let bad = || {
         Invalid::new(
             field,
