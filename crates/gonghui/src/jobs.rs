@@ -28,16 +28,19 @@ pub async fn tick(state: &web::AppState, interval_seconds: u64, node: &str) -> a
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let slot = slot(now, interval_seconds);
     match store::work::run_scheduled(&state.db, &state.calendar(), web::today(), &slot, node).await? {
-        Some(r) => {
-            tracing::info!(slot, reminded = r.reminded, escalated = r.escalated, "deadline scan");
-            // The node that has the slot also opens the rounds of standing visits; each visit
-            // is claimed per round and member, so a repeat creates nothing.
-            let v = store::care::standing_visits(&state.db, &state.calendar(), web::today()).await?;
-            if v.created > 0 {
-                tracing::info!(rounds = ?v.rounds, created = v.created, "standing care visits");
-            }
-        }
+        Some(r) => tracing::info!(slot, reminded = r.reminded, escalated = r.escalated, "deadline scan"),
         None => tracing::debug!(slot, "deadline scan taken by another node"),
+    }
+    // Standing care visits: rounds open by the day, so once a day is enough (it reads the whole
+    // registry). Each visit is also claimed per round and member, so a retry creates nothing.
+    const VISITS: &str = "standing-visits";
+    let today = web::today();
+    let day = domain::fmt_date(today);
+    if store::work::claim(&state.db, VISITS, &day, node).await? {
+        let v = store::care::standing_visits(&state.db, &state.calendar(), today).await?;
+        tracing::info!(rounds = ?v.rounds, created = v.created, "standing care visits");
+        let detail = format!("{}：新派发 {} 件", v.rounds.join("、"), v.created);
+        store::work::finish(&state.db, VISITS, &day, detail).await?;
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ pub(crate) use figures::period;
 pub use figures::{ChildFigures, FigureRow, Figures, FiguresQuery, MonthFigures, figures, rebuild_stats};
 use figures::{Delta, bump, month};
 pub use history::{HistoryEvent, HistoryItem, write_history};
-pub use scan::{ScanReport, run_scheduled, scan};
+pub use scan::{ScanReport, claim, finish, run_scheduled, scan};
 
 const COLUMNS: &str = "w.id, w.kind, w.title, w.body, w.priority, w.status, w.subject_type, w.subject_id, \
      w.subject_name, w.requester_user_id, w.requester_member_id, w.requester_name, w.origin_union_id, \

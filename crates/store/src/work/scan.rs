@@ -127,17 +127,14 @@ pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
     Ok(report)
 }
 
-/// Runs the deadline scan for a slot (e.g. a day) at most once across every node sharing the
-/// database: the first to insert the slot's row runs it. A run left unfinished for ten minutes
-/// (its node died) may be taken over; the scan's own conditions keep a retry from repeating
-/// anything already done. None when another node has it.
-pub async fn run_scheduled(db: &Db, cal: &Calendar, today: Date, slot: &str, node: &str) -> Result<Option<ScanReport>> {
-    const JOB: &str = "deadline-scan";
+/// Claims a job's slot for this node: the first to insert the slot's row has it; a run left
+/// unfinished for ten minutes (its node died) may be taken over. False when another node has it.
+pub async fn claim(db: &Db, job: &str, slot: &str, node: &str) -> Result<bool> {
     let now = crate::now();
     let claimed = sqlx::query(
         "INSERT INTO job_runs (job, slot, node, started_at) VALUES ($1, $2, $3, $4) ON CONFLICT (job, slot) DO NOTHING",
     )
-    .bind(JOB)
+    .bind(job.to_string())
     .bind(slot.to_string())
     .bind(node.to_string())
     .bind(now)
@@ -145,30 +142,44 @@ pub async fn run_scheduled(db: &Db, cal: &Calendar, today: Date, slot: &str, nod
     .await?
     .rows_affected()
         == 1;
-    let claimed = claimed
+    Ok(claimed
         || sqlx::query(
             "UPDATE job_runs SET node = $1, started_at = $2 WHERE job = $3 AND slot = $4 AND finished_at IS NULL \
              AND started_at < $5",
         )
         .bind(node.to_string())
         .bind(now)
-        .bind(JOB)
+        .bind(job.to_string())
         .bind(slot.to_string())
         .bind(now - 600)
         .execute(db.pool())
         .await?
         .rows_affected()
-            == 1;
-    if !claimed {
-        return Ok(None);
-    }
-    let report = scan(db, cal, today).await?;
+            == 1)
+}
+
+/// Records that a claimed slot's run finished, with what it did.
+pub async fn finish(db: &Db, job: &str, slot: &str, detail: String) -> Result<()> {
     sqlx::query("UPDATE job_runs SET finished_at = $1, detail = $2 WHERE job = $3 AND slot = $4")
         .bind(crate::now())
-        .bind(format!("提醒 {}，升级 {}，受理超时 {}", report.reminded, report.escalated, report.response_breaches))
-        .bind(JOB)
+        .bind(detail)
+        .bind(job.to_string())
         .bind(slot.to_string())
         .execute(db.pool())
         .await?;
+    Ok(())
+}
+
+/// Runs the deadline scan for a slot (e.g. a day) at most once across every node sharing the
+/// database. The scan's own conditions keep a retry from repeating anything already done. None
+/// when another node has it.
+pub async fn run_scheduled(db: &Db, cal: &Calendar, today: Date, slot: &str, node: &str) -> Result<Option<ScanReport>> {
+    const JOB: &str = "deadline-scan";
+    if !claim(db, JOB, slot, node).await? {
+        return Ok(None);
+    }
+    let report = scan(db, cal, today).await?;
+    let detail = format!("提醒 {}，升级 {}，受理超时 {}", report.reminded, report.escalated, report.response_breaches);
+    finish(db, JOB, slot, detail).await?;
     Ok(Some(report))
 }
