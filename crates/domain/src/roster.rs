@@ -15,6 +15,19 @@ pub enum Cell {
     Date(time::Date),
 }
 
+impl Cell {
+    /// The cell as a person reads it (and as a report writes it back).
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.clone(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => crate::fmt_date(*d),
+        }
+    }
+}
+
 /// Columns of the member template (SPEC §4), in template order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MemberColumn {

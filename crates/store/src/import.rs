@@ -8,7 +8,7 @@ use crate::bulk::{BulkLoad, BulkWriter};
 use crate::members::{BulkMember, add_history};
 use crate::sql::Sql;
 use crate::{Actor, Db, IdVault, Result, StoreError, audit, unions};
-use domain::roster::{MemberColumn, RosterMember, RowError};
+use domain::roster::{Cell, MemberColumn, RosterMember, RowError};
 use domain::{MemberDraft, MemberEvent, MemberStatus};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -38,15 +38,20 @@ pub struct PreparedRow {
     member: RosterMember,
     sealed: Vec<u8>,
     hash: Vec<u8>,
+    /// The row as the file gave it, for the report if the row is refused while matching.
+    original: Vec<Cell>,
 }
 
 impl PreparedRow {
-    pub fn new(vault: &IdVault, member: RosterMember) -> Self {
+    pub fn new(vault: &IdVault, member: RosterMember, original: Vec<Cell>) -> Self {
         let id = member.draft.id_card.as_str();
         let (sealed, hash) = (vault.seal(id), vault.lookup_hash(id));
-        PreparedRow { member, sealed, hash }
+        PreparedRow { member, sealed, hash, original }
     }
 }
+
+/// A refused row: its number in the file and every cell as written there.
+pub type RefusedRow = (usize, Vec<String>);
 
 pub struct Importer<'a> {
     db: &'a Db,
@@ -59,6 +64,9 @@ pub struct Importer<'a> {
     seen: HashMap<(u64, u64), i64>,
     pub counts: ImportCounts,
     pub errors: Vec<RowError>,
+    /// The refused rows with their original cells, so the report can be corrected and imported
+    /// again.
+    refused: Vec<RefusedRow>,
     pub transfers: Vec<TransferNotice>,
     /// A large load in progress (indexes dropped until the end).
     load: Option<BulkLoad>,
@@ -121,6 +129,7 @@ impl<'a> Importer<'a> {
             seen: HashMap::new(),
             counts: ImportCounts::default(),
             errors: Vec::new(),
+            refused: Vec::new(),
             transfers: Vec::new(),
             load: None,
             lookup_all: true,
@@ -150,12 +159,14 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 
-    /// Rows that did not parse: counted and kept for the report.
-    pub fn reject(&mut self, errors: Vec<RowError>) {
+    /// A row refused (it did not parse, or did not match): counted, and kept with its original
+    /// cells for the report.
+    pub fn reject(&mut self, row: usize, errors: Vec<RowError>, original: Vec<String>) {
         // Each row reaches the importer once: from the reader, or refused while matching.
         if !errors.is_empty() {
             self.counts.rejected += 1;
             self.errors.extend(errors);
+            self.refused.push((row, original));
         }
     }
 
@@ -177,11 +188,12 @@ impl<'a> Importer<'a> {
     /// transaction, then the new people (with their history and the counters) in another.
     pub async fn add_batch(&mut self, rows: Vec<PreparedRow>) -> Result<()> {
         let mut ready: Vec<(usize, BulkMember, Option<i64>)> = Vec::with_capacity(rows.len());
-        for PreparedRow { member: r, sealed, hash } in rows {
+        for PreparedRow { member: r, sealed, hash, original } in rows {
             let union = match self.union(&r.union_key).await? {
                 Ok(u) => u,
                 Err(reason) => {
-                    self.reject(vec![RowError { row: r.row, column: MemberColumn::Union.header().into(), reason }]);
+                    let e = RowError { row: r.row, column: MemberColumn::Union.header().into(), reason };
+                    self.reject(r.row, vec![e], original.iter().map(Cell::text).collect());
                     continue;
                 }
             };
@@ -189,7 +201,8 @@ impl<'a> Importer<'a> {
             let registered = match self.seen.entry(key(&hash)) {
                 Entry::Occupied(first) if *first.get() > 0 => {
                     let reason = format!("与第 {} 行是同一人（身份证号相同）", first.get());
-                    self.reject(vec![RowError { row: r.row, column: MemberColumn::IdCard.header().into(), reason }]);
+                    let e = RowError { row: r.row, column: MemberColumn::IdCard.header().into(), reason };
+                    self.reject(r.row, vec![e], original.iter().map(Cell::text).collect());
                     continue;
                 }
                 // Registered before: now also this row's, so a repeat is reported against it.
@@ -342,7 +355,7 @@ impl<'a> Importer<'a> {
     }
 
     /// Brings the per-union counters up to date and records the import in the audit log.
-    pub async fn finish(self, file_name: &str) -> Result<(ImportCounts, Vec<RowError>, Vec<TransferNotice>)> {
+    pub async fn finish(self, file_name: &str) -> Result<Finished> {
         drop(self.writer);
         if let Some(load) = self.load {
             crate::bulk::end_load(self.db, load).await?;
@@ -355,8 +368,18 @@ impl<'a> Importer<'a> {
             c.new, c.updated, c.unchanged, c.transfers, c.rejected
         );
         audit::record_now(self.db, self.actor, "member.import", "import", file_name, Some(detail)).await?;
-        Ok((self.counts, self.errors, self.transfers))
+        let mut refused = self.refused;
+        refused.sort_by_key(|r| r.0);
+        Ok(Finished { counts: self.counts, errors: self.errors, refused, transfers: self.transfers })
     }
+}
+
+/// What an import did, with every refused row in file order.
+pub struct Finished {
+    pub counts: ImportCounts,
+    pub errors: Vec<RowError>,
+    pub refused: Vec<RefusedRow>,
+    pub transfers: Vec<TransferNotice>,
 }
 
 /// An import as the people who started it follow it.

@@ -21,7 +21,8 @@ pub struct ImportResult {
     pub counts: ImportCounts,
     pub errors: Vec<RowError>,
     pub transfers: Vec<TransferNotice>,
-    /// The file's header row as written, and each rejected row's original values.
+    /// The file's header row as written, and each rejected row's original values, in file
+    /// order.
     pub header: Vec<String>,
     pub rejected_rows: Vec<(usize, Vec<String>)>,
 }
@@ -39,16 +40,6 @@ enum Msg {
     Header(Vec<String>),
     Rows(Vec<PreparedRow>),
     Rejected { row: usize, errors: Vec<RowError>, original: Vec<String> },
-}
-
-fn cell_text(c: &Cell) -> String {
-    match c {
-        Cell::Empty => String::new(),
-        Cell::Text(t) => t.clone(),
-        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
-        Cell::Number(n) => n.to_string(),
-        Cell::Date(d) => domain::fmt_date(*d),
-    }
 }
 
 /// Reads the file on a blocking thread and applies it batch by batch; `progress` hears how
@@ -80,7 +71,7 @@ pub async fn import_members(
             seen_rows += 1;
             let Some(map) = &map else {
                 if let Some(m) = find_header(&cells) {
-                    gone |= tx.blocking_send(Msg::Header(cells.iter().map(cell_text).collect())).is_err();
+                    gone |= tx.blocking_send(Msg::Header(cells.iter().map(Cell::text).collect())).is_err();
                     map = Some(m);
                 } else if seen_rows >= HEADER_SEARCH_ROWS {
                     return ControlFlow::Break(());
@@ -88,9 +79,9 @@ pub async fn import_members(
                 return if gone { ControlFlow::Break(()) } else { ControlFlow::Continue(()) };
             };
             match read_member_row(map, row, &cells, today) {
-                Ok(m) => batch.push(PreparedRow::new(sealer.vault(), m)),
+                Ok(m) => batch.push(PreparedRow::new(sealer.vault(), m, cells)),
                 Err(errors) => {
-                    let original = cells.iter().map(cell_text).collect();
+                    let original = cells.iter().map(Cell::text).collect();
                     gone |= tx.blocking_send(Msg::Rejected { row, errors, original }).is_err();
                 }
             }
@@ -108,7 +99,6 @@ pub async fn import_members(
     let mut rows_done = 0usize;
     let mut total = None;
     let mut header = Vec::new();
-    let mut rejected_rows = Vec::new();
     let mut failed = None;
     while let Some(msg) = rx.recv().await {
         match msg {
@@ -123,8 +113,7 @@ pub async fn import_members(
                 progress(Progress { rows: rows_done, total, counts: importer.counts });
             }
             Msg::Rejected { row, errors, original } => {
-                importer.reject(errors);
-                rejected_rows.push((row, original));
+                importer.reject(row, errors, original);
                 rows_done += 1;
             }
         }
@@ -144,8 +133,14 @@ pub async fn import_members(
         return Err(e);
     }
     let name = opts.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let (counts, errors, transfers) = importer.finish(&name).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(ImportResult { counts, errors, transfers, header, rejected_rows })
+    let done = importer.finish(&name).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(ImportResult {
+        counts: done.counts,
+        errors: done.errors,
+        transfers: done.transfers,
+        header,
+        rejected_rows: done.refused,
+    })
 }
 
 /// The rejected rows with their original values and the reasons, to fix and upload again.
@@ -173,14 +168,6 @@ pub fn write_rejected(
         let mut cells = vec![row.to_string()];
         cells.extend((0..header.len()).map(|i| original.get(i).cloned().unwrap_or_default()));
         cells.push(reasons.join("；"));
-        w.row(&cells)?;
-    }
-    // Rows that parsed but were refused while matching (unknown union, duplicate in file).
-    let listed: std::collections::HashSet<usize> = rejected_rows.iter().map(|r| r.0).collect();
-    for e in errors.iter().filter(|e| !listed.contains(&e.row)) {
-        let mut cells = vec![e.row.to_string()];
-        cells.extend(std::iter::repeat_n(String::new(), header.len()));
-        cells.push(format!("{}：{}", e.column, e.reason));
         w.row(&cells)?;
     }
     w.save(out)?;
@@ -481,7 +468,7 @@ pub async fn import_unions(
         updated: 0,
         unchanged: 0,
         errors: Vec::new(),
-        header: rows[at].1.iter().map(cell_text).collect(),
+        header: rows[at].1.iter().map(Cell::text).collect(),
         rejected_rows: Vec::new(),
     };
     for (n, cells) in &rows[at + 1..] {
@@ -501,7 +488,7 @@ pub async fn import_unions(
             Ok(store::unions::RosterOutcome::Unchanged) => out.unchanged += 1,
             Err(errors) => {
                 out.errors.extend(errors);
-                out.rejected_rows.push((*n, cells.iter().map(cell_text).collect()));
+                out.rejected_rows.push((*n, cells.iter().map(Cell::text).collect()));
             }
         }
     }

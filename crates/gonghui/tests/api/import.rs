@@ -111,8 +111,15 @@ async fn messy_xlsx_imports_exactly_and_twice_changes_nothing() {
     })
     .unwrap();
     assert_eq!(lines.len(), 5, "header + 4 rejected rows");
-    assert_eq!(lines[1][0], Cell::Text("6".into()));
+    let rows: Vec<Cell> = lines[1..].iter().map(|l| l[0].clone()).collect();
+    assert_eq!(rows, ["6", "7", "8", "11"].map(|r| Cell::Text(r.into())), "in file order");
     assert_eq!(lines[1][3], Cell::Text("孙数".into()), "original values kept");
+    // Rows refused while matching keep every cell too: the duplicate (row 8) and the unknown
+    // union (row 11).
+    assert_eq!(lines[3][2..5], ["A-001", "赵新", &id_no("320925", "19960315", 21)].map(|t| Cell::Text(t.into())));
+    assert_eq!(lines[4][2..4], ["不存在的工会", "周无"].map(|t| Cell::Text(t.into())));
+    assert_eq!(lines[4][4], Cell::Text(id_no("320925", "19700101", 66)));
+
 
     // Again: nothing changes, and it says so.
     let again = import_members(&app.db, &actor, &opts(&file, false)).await.unwrap();
@@ -128,6 +135,37 @@ async fn messy_xlsx_imports_exactly_and_twice_changes_nothing() {
     assert_eq!(b["union_code"], "A-001");
     let (_, log) = app.get(&token, "/api/v1/audit?action=member.import").await;
     assert_eq!(log["total"], 3);
+
+    // The cadre corrects the report (the unknown union becomes B-001, the duplicate gets its
+    // own ID number) and imports it: exactly the corrected rows come in.
+    let corrected = dir.path().join("corrected.xlsx");
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (y, line) in lines.iter().enumerate() {
+            for (x, c) in line.iter().enumerate() {
+                let mut v = match c {
+                    Cell::Text(t) => t.clone(),
+                    other => other.text(),
+                };
+                if y == 3 && x == 4 {
+                    v = id_no("320925", "19960316", 22);
+                }
+                if y == 4 && x == 2 {
+                    v = "B-001".into();
+                }
+                ws.write_string(y as u32, x as u16, v).unwrap();
+            }
+        }
+        wb.save(&corrected).unwrap();
+    }
+    let fixed = import_members(&app.db, &actor, &opts(&corrected, false)).await.unwrap();
+    let c = fixed.counts;
+    assert_eq!((c.new, c.rejected), (2, 2), "rows 8 and 11 come in; 6 and 7 still need fixing: {:?}", fixed.errors);
+    let (_, zhou) = app.get(&token, "/api/v1/members?q=周无").await;
+    assert_eq!(zhou["items"][0]["union_code"], "B-001");
+    let (_, all) = app.get(&token, "/api/v1/members").await;
+    assert_eq!(all["total"], 6);
 }
 
 #[tokio::test]
