@@ -13,6 +13,7 @@ pub mod hardship;
 pub mod import;
 pub mod members;
 mod migrate;
+pub mod schema;
 mod scope;
 pub mod sql;
 pub mod unions;

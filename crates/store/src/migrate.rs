@@ -1,43 +1,71 @@
-//! Embedded migrations, one folder per engine, applied in order at start. A table records
-//! what ran; a migration runs in one transaction with its record, so a crash leaves either.
+//! Embedded migrations, one folder per engine and one list naming them, applied in order at
+//! start. A table records what ran and the checksum of the file that ran; a migration runs in
+//! one transaction with its record, so a crash leaves either, and a file changed after it ran
+//! is refused at the next start.
 
 use crate::{Backend, Db, Result, StoreError};
 use sqlx::Acquire;
 
-const SQLITE: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_registry.sql")),
-    (2, include_str!("../migrations/sqlite/0002_import_jobs.sql")),
-    (3, include_str!("../migrations/sqlite/0003_members_union_index.sql")),
-    (4, include_str!("../migrations/sqlite/0004_import_rows_total.sql")),
-    (5, include_str!("../migrations/sqlite/0005_work.sql")),
-    (6, include_str!("../migrations/sqlite/0006_care.sql")),
-    (7, include_str!("../migrations/sqlite/0007_hardship.sql")),
-    (8, include_str!("../migrations/sqlite/0008_campaigns.sql")),
-    (9, include_str!("../migrations/sqlite/0009_benefits.sql")),
-];
-const POSTGRES: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/postgres/0001_registry.sql")),
-    (2, include_str!("../migrations/postgres/0002_import_jobs.sql")),
-    (3, include_str!("../migrations/postgres/0003_members_union_index.sql")),
-    (4, include_str!("../migrations/postgres/0004_import_rows_total.sql")),
-    (5, include_str!("../migrations/postgres/0005_work.sql")),
-    (6, include_str!("../migrations/postgres/0006_care.sql")),
-    (7, include_str!("../migrations/postgres/0007_hardship.sql")),
-    (8, include_str!("../migrations/postgres/0008_campaigns.sql")),
-    (9, include_str!("../migrations/postgres/0009_benefits.sql")),
-];
+/// One migration: a version and a name, with the file of that name in each engine's folder.
+pub(crate) struct Migration {
+    pub(crate) version: i64,
+    pub(crate) name: &'static str,
+    pub(crate) sqlite: &'static str,
+    pub(crate) postgres: &'static str,
+}
+
+impl Migration {
+    pub(crate) fn sql(&self, backend: Backend) -> &'static str {
+        match backend {
+            Backend::Sqlite => self.sqlite,
+            Backend::Postgres => self.postgres,
+        }
+    }
+
+    /// SHA-256 of the engine's file: an applied migration whose file changed is refused.
+    fn checksum(&self, backend: Backend) -> String {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(self.sql(backend).as_bytes()))
+    }
+}
+
+/// The list of migrations, written once: each name stands for both engines' files (the test
+/// `schema::both_engines_build_the_same_schema` checks that the twins agree).
+macro_rules! migrations {
+    ($($version:literal $name:literal),+ $(,)?) => {
+        pub(crate) const MIGRATIONS: &[Migration] = &[$(Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+        }),+];
+    };
+}
+
+migrations!(
+    1 "0001_registry",
+    2 "0002_import_jobs",
+    3 "0003_members_union_index",
+    4 "0004_import_rows_total",
+    5 "0005_work",
+    6 "0006_care",
+    7 "0007_hardship",
+    8 "0008_campaigns",
+    9 "0009_benefits",
+    10 "0010_same_schema",
+);
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
-    let (steps, lock) = match db.backend {
-        Backend::Sqlite => (SQLITE, None),
+    let lock = match db.backend {
+        Backend::Sqlite => None,
         // Several app nodes may start at once on one PostgreSQL: one migrates, the others wait.
-        Backend::Postgres => (POSTGRES, Some("SELECT pg_advisory_lock(726001)")),
+        Backend::Postgres => Some("SELECT pg_advisory_lock(726001)"),
     };
     let mut conn = db.pool.acquire().await?;
     if let Some(lock) = lock {
         sqlx::query(lock).execute(&mut *conn).await?;
     }
-    let result = apply(&mut conn, steps).await;
+    let result = apply(&mut conn, db.backend).await;
     if lock.is_some() {
         sqlx::query("SELECT pg_advisory_unlock(726001)").execute(&mut *conn).await?;
     }
@@ -47,33 +75,64 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
     crate::bulk::restore_if_needed(db).await
 }
 
-async fn apply(conn: &mut sqlx::AnyConnection, steps: &[(i64, &str)]) -> Result<()> {
+async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<()> {
     sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL, \
+         checksum TEXT)",
     )
     .execute(&mut *conn)
     .await?;
-    let done: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations").fetch_all(&mut *conn).await?;
-    let newest_known = steps.last().map(|s| s.0).unwrap_or(0);
-    if let Some(v) = done.iter().map(|d| d.0).find(|v| *v > newest_known) {
+    // Databases made before checksums were kept: add the column; their applied files are taken
+    // as they are now (there is nothing earlier to compare them with).
+    if sqlx::query("SELECT checksum FROM schema_migrations WHERE 1 = 0").execute(&mut *conn).await.is_err() {
+        sqlx::raw_sql("ALTER TABLE schema_migrations ADD COLUMN checksum TEXT").execute(&mut *conn).await?;
+    }
+    let done: Vec<(i64, Option<String>)> =
+        sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await?;
+    let newest_known = MIGRATIONS.last().map(|m| m.version).unwrap_or(0);
+    if let Some((v, _)) = done.iter().find(|d| d.0 > newest_known) {
         return Err(StoreError::Migrate(format!("数据库版本 {v} 比本程序新，请升级 gonghui")));
     }
-    for (version, sql) in steps {
-        if done.iter().any(|d| d.0 == *version) {
+    for (version, checksum) in &done {
+        let Some(m) = MIGRATIONS.iter().find(|m| m.version == *version) else { continue };
+        let now = m.checksum(backend);
+        match checksum {
+            Some(c) if *c != now => {
+                return Err(StoreError::Migrate(format!(
+                    "迁移 {} 在应用到本数据库之后被修改过（校验和不符）。已应用的迁移不能再改：\
+                     请把改动写成新的迁移，或使用与本数据库相符的 gonghui 版本",
+                    m.name
+                )));
+            }
+            Some(_) => {}
+            None => {
+                sqlx::query("UPDATE schema_migrations SET checksum = $1 WHERE version = $2")
+                    .bind(now)
+                    .bind(*version)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    }
+    for m in MIGRATIONS {
+        if done.iter().any(|d| d.0 == m.version) {
             continue;
         }
         let mut tx = conn.begin().await?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+        sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql(backend)))
             .execute(&mut *tx)
             .await
-            .map_err(|e| StoreError::Migrate(format!("{version}: {e}")))?;
-        sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
-            .bind(*version)
+            .map_err(|e| StoreError::Migrate(format!("{}: {e}", m.name)))?;
+        sqlx::query("INSERT INTO schema_migrations (version, applied_at, checksum) VALUES ($1, $2, $3)")
+            .bind(m.version)
             .bind(crate::now())
+            .bind(m.checksum(backend))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        tracing::info!(version, "migration applied");
+        tracing::info!(migration = m.name, "migration applied");
     }
     Ok(())
 }
@@ -81,13 +140,9 @@ async fn apply(conn: &mut sqlx::AnyConnection, steps: &[(i64, &str)]) -> Result<
 /// The members table's indexes as the migrations define them, each as `CREATE … IF NOT EXISTS`:
 /// one definition, used to restore them after a bulk load and at every start.
 pub(crate) fn member_indexes(backend: Backend) -> Vec<String> {
-    let steps = match backend {
-        Backend::Sqlite => SQLITE,
-        Backend::Postgres => POSTGRES,
-    };
     // In migration order: a later DROP INDEX takes back an earlier CREATE.
     let mut defs: Vec<(String, String)> = Vec::new();
-    for line in steps.iter().flat_map(|(_, sql)| sql.lines()) {
+    for line in MIGRATIONS.iter().flat_map(|m| m.sql(backend).lines()) {
         let line = line.split("--").next().unwrap_or(line).trim().trim_end_matches(';');
         let name = |l: &str| l.split_whitespace().find(|w| w.starts_with("members_")).unwrap_or_default().to_string();
         if line.starts_with("CREATE INDEX members_") || line.starts_with("CREATE UNIQUE INDEX members_") {

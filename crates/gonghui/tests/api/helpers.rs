@@ -57,7 +57,7 @@ pub async fn spawn_app() -> TestApp {
     TestApp { address, db, settings, client, _dir: dir, member_a, member_b }
 }
 
-async fn fresh_postgres(admin_url: &str) -> String {
+pub async fn fresh_postgres(admin_url: &str) -> String {
     use sqlx::Connection;
     let name = format!("gh_test_{}", rand::random::<u64>());
     let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to GONGHUI_TEST_DATABASE_URL");

@@ -120,7 +120,6 @@ async fn messy_xlsx_imports_exactly_and_twice_changes_nothing() {
     assert_eq!(lines[4][2..4], ["不存在的工会", "周无"].map(|t| Cell::Text(t.into())));
     assert_eq!(lines[4][4], Cell::Text(id_no("320925", "19700101", 66)));
 
-
     // Again: nothing changes, and it says so.
     let again = import_members(&app.db, &actor, &opts(&file, false)).await.unwrap();
     let c = again.counts;

@@ -13,6 +13,7 @@ mod hardship;
 mod import;
 mod members;
 mod pages;
+mod schema;
 mod scope;
 mod unions;
 mod work;
