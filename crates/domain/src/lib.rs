@@ -61,7 +61,7 @@ pub use member::{MemberDraft, MemberEvent, MemberStatus, ModelWorkerLevel, NewEm
 pub use org::{Industry, UnionLevel};
 pub use org_path::OrgPath;
 pub use phone::PhoneNo;
-pub use role::{Role, Scope};
+pub use role::{Capability, Role, Scope};
 
 /// Why a value did not parse, in words a cadre understands (Chinese) and an API client
 /// can log (English).

@@ -52,25 +52,47 @@ impl Role {
         })
     }
 
-    /// Create, edit and transfer members; create unions.
-    pub fn can_write_registry(self) -> bool {
-        matches!(self, Role::CountyAdmin | Role::Cadre)
-    }
-
-    /// See a full ID number (with a stated reason, audited).
-    pub fn can_reveal_id(self) -> bool {
-        matches!(self, Role::CountyAdmin | Role::Cadre | Role::Member)
-    }
-
-    pub fn can_read_audit(self) -> bool {
-        matches!(self, Role::CountyAdmin)
-    }
-
-    /// Move a union to another parent, which changes other people's scope.
-    pub fn can_restructure(self) -> bool {
-        matches!(self, Role::CountyAdmin)
+    /// May someone in this role do this? The one answer the store's checks (403) and the
+    /// pages' buttons both come from.
+    pub fn can(self, c: Capability) -> bool {
+        use Capability as C;
+        use Role as R;
+        match c {
+            C::WriteRegistry => matches!(self, R::CountyAdmin | R::Cadre),
+            C::RevealId => matches!(self, R::CountyAdmin | R::Cadre | R::Member),
+            C::ReadAudit | C::Restructure | C::ManageUsers | C::Administer | C::ApprovePayments => {
+                self == R::CountyAdmin
+            }
+            C::StaffWork => self != R::Member,
+            C::SuperviseBelow => matches!(self, R::CountyAdmin | R::Cadre | R::Leader),
+            C::ReviewBelow => matches!(self, R::CountyAdmin | R::Cadre),
+            C::RaiseCare => self != R::Leader,
+            C::ServeMembers => matches!(self, R::CountyAdmin | R::Department | R::Cadre),
+            C::ReadLedger => matches!(self, R::CountyAdmin | R::Department | R::Cadre | R::Leader),
+            C::RecordFairs => matches!(self, R::CountyAdmin | R::Department),
+        }
     }
 }
+
+crate::labelled!(
+    /// What a user may do. Which roles have which is written once, in [`Role::can`].
+    Capability {
+        WriteRegistry = "write_registry", "维护会员和组织";
+        RevealId = "reveal_id", "查看完整身份证号";
+        ReadAudit = "read_audit", "查看审计日志";
+        Restructure = "restructure", "调整组织隶属关系";
+        ManageUsers = "manage_users", "管理用户";
+        Administer = "administer", "设置政策、时限、日历、预算和活动";
+        StaffWork = "staff_work", "使用工作人员功能（承办事项、统计、名单）";
+        SuperviseBelow = "supervise_below", "督办下级事项（审核、重新办理）";
+        ReviewBelow = "review_below", "在待办中审核下级办结的事项";
+        RaiseCare = "raise_care", "登记关爱事件、申请困难帮扶";
+        ServeMembers = "serve_members", "为会员办理发放、帮扶和报名";
+        ApprovePayments = "approve_payments", "审批大额慰问金";
+        ReadLedger = "read_ledger", "查看慰问金台账";
+        RecordFairs = "record_fairs", "登记招聘会";
+    }
+);
 
 /// What part of the federation a user may see. Built once at login from the user's record;
 /// the store turns it into the one WHERE clause every query carries.
@@ -101,9 +123,12 @@ mod tests {
             assert_eq!(Role::parse(r.code()).unwrap(), r);
         }
         assert!(Role::parse("root").is_err());
-        assert!(!Role::Leader.can_write_registry());
-        assert!(!Role::Department.can_reveal_id());
-        assert!(Role::CountyAdmin.can_read_audit() && !Role::Cadre.can_read_audit());
+        assert!(!Role::Leader.can(Capability::WriteRegistry));
+        assert!(!Role::Department.can(Capability::RevealId));
+        assert!(Role::CountyAdmin.can(Capability::ReadAudit) && !Role::Cadre.can(Capability::ReadAudit));
+        // A member never reaches staff work, and only a county admin has every capability.
+        assert!(!Role::Member.can(Capability::StaffWork) && !Role::Member.can(Capability::ServeMembers));
+        assert!(Capability::ALL.iter().all(|c| Role::CountyAdmin.can(*c)));
     }
 
     #[test]

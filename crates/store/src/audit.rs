@@ -3,6 +3,7 @@
 
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result};
+use domain::Capability;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -65,7 +66,7 @@ pub struct AuditFilter {
 
 /// Newest first. Only county admins read the log.
 pub async fn search(db: &Db, actor: &Actor, f: &AuditFilter) -> Result<Page<AuditEntry>> {
-    actor.require(actor.role.can_read_audit())?;
+    actor.require(Capability::ReadAudit)?;
     let paging = Paging::new(f.page, f.per_page);
     let mut filter = Sql::new(" FROM audit_log WHERE 1=1");
     let fields = [("username", &f.user), ("action", &f.action), ("entity", &f.entity), ("entity_id", &f.entity_id)];

@@ -6,7 +6,7 @@ use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
 use domain::benefit::{BenefitKind, birth_range};
 use domain::campaign::coverage;
-use domain::{Invalid, Role, Scope, fmt_date};
+use domain::{Capability, Invalid, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::Date;
@@ -89,7 +89,7 @@ pub(crate) async fn enrolled_within(conn: &mut AnyConnection, benefit: i64, with
 
 /// Programmes are staff business: members have none.
 fn staff(actor: &Actor) -> Result<()> {
-    actor.require(!matches!(actor.scope, Scope::OwnRecord { .. }))
+    actor.require(Capability::StaffWork)
 }
 
 /// Programmes with their enrolments within the caller's scope, summed from the kept counts in
@@ -142,7 +142,7 @@ fn eligible(q: &mut Sql, b: &Benefit) {
 
 /// Opens a programme (county administrators).
 pub async fn create(db: &Db, actor: &Actor, f: &BenefitForm) -> Result<Benefit> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::Administer)?;
     let mut errors = Vec::new();
     let kind = BenefitKind::parse(&f.kind)
         .map_err(|mut e| {
@@ -240,7 +240,7 @@ fn open_window(b: &Benefit, field: &'static str, today: Date) -> Result<String> 
 
 /// Enrols a member: they must be in the caller's scope, eligible, and the window open.
 pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date) -> Result<Benefit> {
-    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))?;
+    actor.require(Capability::ServeMembers)?;
     let mut tx = db.write_tx().await?;
     let b = row(&mut tx, actor, id).await?;
     let t = open_window(&b, "member_id", today)?;
@@ -321,7 +321,7 @@ pub async fn unreached(db: &Db, actor: &Actor, id: i64, f: &UnreachedQuery) -> R
 /// Enrols every eligible member of a union's subtree not enrolled yet (programmes joined by
 /// employer, as mutual medical insurance usually is). Returns how many joined.
 pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, today: Date) -> Result<u64> {
-    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))?;
+    actor.require(Capability::ServeMembers)?;
     let mut tx = db.write_tx().await?;
     let b = row(&mut tx, actor, id).await?;
     let t = open_window(&b, "union", today)?;

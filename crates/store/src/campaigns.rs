@@ -10,7 +10,7 @@ use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
 use domain::campaign::{CampaignKind, coverage};
 use domain::care::{fmt_yuan, parse_amount, parse_yuan};
 use domain::hardship::HouseholdMember;
-use domain::{Invalid, Role, Scope, fmt_date};
+use domain::{Capability, Invalid, Scope, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::Date;
@@ -162,11 +162,11 @@ fn in_period(c: &Campaign, on: Date, today: Date) -> Result<()> {
 }
 
 fn county_admin(actor: &Actor) -> Result<()> {
-    actor.require(actor.role.can_restructure())
+    actor.require(Capability::Administer)
 }
 
 fn may_deliver(actor: &Actor) -> Result<()> {
-    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))
+    actor.require(Capability::ServeMembers)
 }
 
 /// Opens a campaign (county administrators).
@@ -280,9 +280,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Campaign> {
 
 /// Every campaign, newest first, with coverage within the caller's scope.
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Campaign>> {
-    if matches!(actor.scope, Scope::OwnRecord { .. }) {
-        return Err(StoreError::Forbidden);
-    }
+    actor.require(Capability::StaffWork)?;
     let rows: Vec<Campaign> = campaigns_query(actor, None).query_as().fetch_all(db.pool()).await?;
     Ok(rows.into_iter().map(Campaign::finish).collect())
 }
@@ -754,7 +752,7 @@ pub struct Fair {
 
 /// Records a job fair of a 春送岗位 campaign (county administrators and department staff).
 pub async fn add_fair(db: &Db, actor: &Actor, campaign: i64, f: &FairForm, today: Date) -> Result<Vec<Fair>> {
-    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department))?;
+    actor.require(Capability::RecordFairs)?;
     let mut tx = db.write_tx().await?;
     let c = campaign_row(&mut tx, actor, campaign).await?;
     if c.kind != CampaignKind::SpringJobs.code() {

@@ -8,7 +8,7 @@ use crate::work::{self as wk, NewRow, Owner};
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
 use domain::care::{self, CareAction, CareEventKind, CareLevel, CareRule, MoneyRules, PaymentPurpose};
 use domain::work::{Priority, WorkStatus};
-use domain::{Calendar, Invalid, Role, Scope, fmt_date};
+use domain::{Calendar, Capability, Invalid, Scope, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::Date;
@@ -176,7 +176,7 @@ pub struct RuleForm {
 /// Add or change one line of the policy (county administrators). Events recorded before keep
 /// the obligations they were given.
 pub async fn set_rule(db: &Db, actor: &Actor, event: &str, action: &str, f: &RuleForm) -> Result<Rule> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::Administer)?;
     let rule = care::parse_rule(event, action, &f.level, &f.days, &f.min_yuan, &f.max_yuan)
         .map_err(StoreError::InvalidFields)?;
     let mut tx = db.write_tx().await?;
@@ -191,7 +191,7 @@ pub async fn set_rule(db: &Db, actor: &Actor, event: &str, action: &str, f: &Rul
 
 /// Remove one line of the policy (county administrators).
 pub async fn delete_rule(db: &Db, actor: &Actor, event: &str, action: &str) -> Result<()> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::Administer)?;
     let (e, a) = (CareEventKind::parse(event)?, CareAction::parse(action)?);
     let mut tx = db.write_tx().await?;
     seed(&mut tx).await?;
@@ -220,7 +220,7 @@ pub struct MoneyForm {
 
 /// Set the yearly cap per person and the approval line (county administrators).
 pub async fn set_money(db: &Db, actor: &Actor, f: &MoneyForm) -> Result<MoneyRules> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::Administer)?;
     let mut errors = Vec::new();
     let cap = care::parse_yuan("yearly_cap_yuan", &f.yearly_cap_yuan).map_err(|e| errors.push(e)).ok();
     let line = care::parse_yuan("approval_above_yuan", &f.approval_above_yuan).map_err(|e| errors.push(e)).ok();
@@ -244,7 +244,7 @@ pub async fn set_money(db: &Db, actor: &Actor, f: &MoneyForm) -> Result<MoneyRul
 
 /// Set a year's care budget (county administrators).
 pub async fn set_budget(db: &Db, actor: &Actor, year: i64, amount_yuan: &str) -> Result<i64> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::Administer)?;
     if !(2000..=2100).contains(&year) {
         return Err(Invalid::new("year", "年份应在 2000–2100 之间", "year must be 2000-2100").into());
     }
@@ -348,7 +348,7 @@ const EVENT_COLUMNS: &str = "e.id, e.member_id, e.member_name, u.name AS union_n
      e.note, e.reporter_name, e.self_reported";
 
 fn may_record(actor: &Actor) -> Result<()> {
-    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre | Role::Member))
+    actor.require(Capability::RaiseCare)
 }
 
 pub(crate) fn note_field(note: Option<&str>) -> std::result::Result<Option<String>, Invalid> {
@@ -666,7 +666,7 @@ async fn payments_where(conn: &mut AnyConnection, actor: &Actor, cond: &str, v: 
 }
 
 fn may_pay(actor: &Actor) -> Result<()> {
-    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))
+    actor.require(Capability::ServeMembers)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -876,7 +876,7 @@ pub async fn payment(db: &Db, actor: &Actor, id: i64) -> Result<Payment> {
 
 /// Approve or refuse a payment waiting for approval (county administrators).
 pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bool, today: Date) -> Result<Payment> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::ApprovePayments)?;
     let p = payment(db, actor, id).await?;
     if p.status != "pending" {
         return Err(StoreError::conflict("该笔发放不在待审批状态", "the payment is not awaiting approval"));
@@ -940,7 +940,7 @@ pub struct Ledger {
 
 /// The ledger of a year: payments the caller may see, the sums paid and pending, the budget.
 pub async fn ledger(db: &Db, actor: &Actor, f: &PaymentQuery, today: Date) -> Result<Ledger> {
-    may_pay(actor).or_else(|_| actor.require(actor.role == Role::Leader))?;
+    actor.require(Capability::ReadLedger)?;
     let year = f.year.unwrap_or(today.year() as i64);
     let mut conn = db.pool().acquire().await?;
     let mut filter = Sql::new(" FROM care_payments p JOIN unions u ON u.id = p.union_id WHERE p.year = ");

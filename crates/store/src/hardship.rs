@@ -13,7 +13,7 @@ use domain::hardship::{
     self as hs, AidKind, HardshipCause, HardshipLevel, HardshipStage, HouseholdMember, LevelRules, StepLevel,
 };
 use domain::work::Priority;
-use domain::{Calendar, Invalid, Role, Scope, fmt_date};
+use domain::{Calendar, Capability, Invalid, Scope, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::Date;
@@ -48,7 +48,7 @@ pub async fn settings(db: &Db) -> Result<Settings> {
 
 /// Set a year's minimum living standard (yuan per person and month; county administrators).
 pub async fn set_standard(db: &Db, actor: &Actor, year: i64, yuan: &str) -> Result<i64> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::Administer)?;
     if !(2000..=2100).contains(&year) {
         return Err(Invalid::new("year", "年份应在 2000–2100 之间", "year must be 2000-2100").into());
     }
@@ -81,7 +81,7 @@ pub async fn set_standard(db: &Db, actor: &Actor, year: i64, yuan: &str) -> Resu
 
 /// Set the level rules (county administrators).
 pub async fn set_rules(db: &Db, actor: &Actor, r: LevelRules) -> Result<LevelRules> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::Administer)?;
     let mut errors = Vec::new();
     if !(100..=500).contains(&r.relative_pct) {
         errors.push(Invalid::new("relative_pct", "相对困难线应为低保标准的 100%–500%", "relative_pct must be 100-500"));
@@ -324,7 +324,7 @@ async fn log(
 /// Applies for a hardship file: checks every field, computes the level against this year's
 /// standard (refusing a household above the lines, saying by how much) and opens the first step.
 pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, today: Date) -> Result<FileDetail> {
-    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre | Role::Member))?;
+    actor.require(Capability::RaiseCare)?;
     let mut errors = Vec::new();
     let income = parse_amount("yearly_income", &f.yearly_income).map_err(|e| errors.push(e)).ok();
     let loss = match f.one_off_loss.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -616,7 +616,7 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, d: &Decisio
 }
 
 fn may_serve(actor: &Actor) -> Result<()> {
-    actor.require(matches!(actor.role, Role::CountyAdmin | Role::Department | Role::Cadre))
+    actor.require(Capability::ServeMembers)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

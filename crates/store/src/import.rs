@@ -9,7 +9,7 @@ use crate::members::{BulkMember, add_history};
 use crate::sql::Sql;
 use crate::{Actor, Db, IdVault, Result, StoreError, audit, unions};
 use domain::roster::{Cell, MemberColumn, RosterMember, RowError};
-use domain::{MemberDraft, MemberEvent, MemberStatus};
+use domain::{Capability, MemberDraft, MemberEvent, MemberStatus};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -120,7 +120,7 @@ fn key(hash: &[u8]) -> (u64, u64) {
 
 impl<'a> Importer<'a> {
     pub fn new(db: &'a Db, actor: &'a Actor, apply_transfers: bool) -> Result<Self> {
-        actor.require(actor.role.can_write_registry())?;
+        actor.require(Capability::WriteRegistry)?;
         Ok(Importer {
             db,
             actor,
@@ -456,7 +456,7 @@ const JOB_COLUMNS: &str = "id, kind, file_name, status, rows_read, rows_total, n
      rejected_count, message, created_at, finished_at, heartbeat_at, errors, CASE WHEN report IS NULL THEN 0 ELSE 1 END AS has_report";
 
 pub async fn create_job(db: &Db, actor: &Actor, kind: &str, file_name: &str, apply_transfers: bool) -> Result<i64> {
-    actor.require(actor.role.can_write_registry())?;
+    actor.require(Capability::WriteRegistry)?;
     let now = crate::now();
     let mut q = Sql::new(
         "INSERT INTO import_jobs (kind, file_name, status, apply_transfers, user_id, created_at, heartbeat_at) VALUES (",

@@ -4,7 +4,9 @@
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit, unions};
 use domain::member::{MemberDraft, MemberForm};
-use domain::{IdCardNo, Invalid, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel};
+use domain::{
+    Capability, IdCardNo, Invalid, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel,
+};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -258,7 +260,7 @@ async fn ensure_unique(conn: &mut AnyConnection, actor: &Actor, hash: &[u8], exc
 
 /// Registers a member in a union the actor may see.
 pub async fn create(db: &Db, actor: &Actor, union_code: &str, form: &MemberForm) -> Result<Member> {
-    actor.require(actor.role.can_write_registry())?;
+    actor.require(Capability::WriteRegistry)?;
     let draft = validate(form)?;
     crate::bulk::ensure_registry_writable(db).await?;
     let hash = db.vault().lookup_hash(draft.id_card.as_str());
@@ -344,7 +346,7 @@ pub struct MemberPatch {
 }
 
 pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Result<Member> {
-    actor.require(actor.role.can_write_registry())?;
+    actor.require(Capability::WriteRegistry)?;
     let mut tx = db.write_tx().await?;
     let current = get_in(&mut tx, actor, id).await?;
     let sealed: Vec<u8> =
@@ -433,7 +435,7 @@ pub struct TransferForm {
 
 /// 转会: moves an active member to another union in the actor's scope, keeping history.
 pub async fn transfer(db: &Db, actor: &Actor, id: i64, f: &TransferForm) -> Result<Member> {
-    actor.require(actor.role.can_write_registry())?;
+    actor.require(Capability::WriteRegistry)?;
     let on = event_date(f.date.as_deref())?;
     let mut tx = db.write_tx().await?;
     let m = get_in(&mut tx, actor, id).await?;
@@ -491,7 +493,7 @@ pub struct StatusForm {
 
 /// 保留、退会、去世、恢复会籍…: a change of status, checked against the allowed transitions.
 pub async fn change_status(db: &Db, actor: &Actor, id: i64, f: &StatusForm) -> Result<Member> {
-    actor.require(actor.role.can_write_registry())?;
+    actor.require(Capability::WriteRegistry)?;
     let event = MemberEvent::parse(&f.event).map_err(|e| Invalid { field: "event", ..e })?;
     let on = event_date(f.date.as_deref())?;
     let mut tx = db.write_tx().await?;
@@ -547,7 +549,7 @@ fn event_date(s: Option<&str>) -> Result<String> {
 
 /// The full ID number, for a role allowed to see it, with a reason that goes to the audit log.
 pub async fn reveal(db: &Db, actor: &Actor, id: i64, reason: &str) -> Result<String> {
-    actor.require(actor.role.can_reveal_id())?;
+    actor.require(Capability::RevealId)?;
     let reason = reason.trim();
     if reason.chars().count() < 2 || reason.chars().count() > 200 {
         return Err(
@@ -649,7 +651,7 @@ pub async fn export(
     mut each: impl FnMut(Exported) -> Result<()>,
 ) -> Result<usize> {
     if reveal {
-        actor.require(actor.role.can_reveal_id())?;
+        actor.require(Capability::RevealId)?;
     }
     let within = match union_code.map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => Some(unions::by_code(db, actor, code).await?),

@@ -4,7 +4,7 @@
 
 use crate::sql::Sql;
 use crate::{Result, StoreError};
-use domain::{Role, Scope};
+use domain::{Capability, Role, Scope};
 
 /// Who is acting, with what rights, over which part of the tree, from where.
 #[derive(Debug, Clone)]
@@ -109,12 +109,12 @@ impl Actor {
         }
     }
 
-    /// May this actor change the registry? (For handlers that must refuse before reading input.)
-    pub fn require_write(&self) -> Result<()> {
-        self.require(self.role.can_write_registry())
+    /// May this actor do it? Refused answers 403 (`StoreError::Forbidden`).
+    pub fn require(&self, c: Capability) -> Result<()> {
+        if self.role.can(c) { Ok(()) } else { Err(StoreError::Forbidden) }
     }
 
-    pub fn require(&self, allowed: bool) -> Result<()> {
-        if allowed { Ok(()) } else { Err(StoreError::Forbidden) }
+    pub fn can(&self, c: Capability) -> bool {
+        self.role.can(c)
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
-use domain::{CreditCode, DivisionCode, Industry, Invalid, OrgPath, UnionLevel};
+use domain::{Capability, CreditCode, DivisionCode, Industry, Invalid, OrgPath, UnionLevel};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -289,7 +289,7 @@ fn check_union_form(f: &UnionForm) -> Result<(UnionLevel, Option<DivisionCode>, 
 /// Creates a union under a parent the actor may see (or the federation root when the tree is
 /// empty and the actor is the system or a county admin).
 pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
-    actor.require(actor.role.can_write_registry())?;
+    actor.require(Capability::WriteRegistry)?;
     let (level, division, founded_on) = check_union_form(f)?;
     let mut tx = db.write_tx().await?;
     let parent = match f.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -372,7 +372,7 @@ fn trimmed(s: &Option<String>) -> Option<String> {
 /// Moves a union and its whole subtree under another parent, members included, in one
 /// transaction.
 pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) -> Result<Union> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::Restructure)?;
     let mut tx = db.write_tx().await?;
     let node = visible_by_code(&mut tx, actor, code).await?;
     let parent = visible_by_code(&mut tx, actor, new_parent_code).await?;
@@ -442,7 +442,7 @@ pub struct EnterpriseForm {
 }
 
 pub async fn add_enterprise(db: &Db, actor: &Actor, union_code: &str, f: &EnterpriseForm) -> Result<Enterprise> {
-    actor.require(actor.role.can_write_registry())?;
+    actor.require(Capability::WriteRegistry)?;
     let mut errors = Vec::new();
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -534,7 +534,7 @@ pub enum RosterOutcome {
 /// the same one when the code matches; the enterprise, when the credit code (or else the name)
 /// matches within that union.
 pub async fn apply_roster_row(db: &Db, actor: &Actor, r: &domain::roster::UnionRow) -> Result<RosterOutcome> {
-    actor.require(actor.role.can_write_registry())?;
+    actor.require(Capability::WriteRegistry)?;
     let parent = by_code_or_name(db, actor, &r.parent_key).await.map_err(|_| {
         Invalid::new("上级工会", format!("上级工会“{}”不存在或不在您的管辖范围内", r.parent_key), "parent not found")
     })?;

@@ -6,7 +6,7 @@ use crate::{Actor, Db, Result, StoreError, audit, unions};
 use argon2::password_hash::{SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use base64::Engine;
-use domain::{Invalid, OrgPath, Role, Scope};
+use domain::{Capability, Invalid, OrgPath, Role, Scope};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -80,7 +80,7 @@ async fn verify_password(pw: String, hash: String) -> bool {
 }
 
 pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
-    actor.require(actor.role == Role::CountyAdmin)?;
+    actor.require(Capability::ManageUsers)?;
     let username = u.username.trim();
     if username.chars().count() < 2
         || username.chars().count() > 32
@@ -175,7 +175,7 @@ pub async fn count(db: &Db) -> Result<i64> {
 }
 
 pub async fn set_password(db: &Db, actor: &Actor, username: &str, password: &str) -> Result<()> {
-    actor.require(actor.role == Role::CountyAdmin)?;
+    actor.require(Capability::ManageUsers)?;
     check_password(password)?;
     let hash = hash_password(password.to_string()).await?;
     let mut tx = db.write_tx().await?;

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::Capability;
 use serde::{Deserialize, Serialize};
 use store::audit::{AuditEntry, AuditFilter};
 use store::members::{HistoryEntry, Member, MemberPatch, MemberQuery, StatusForm, TransferForm};
@@ -172,6 +173,8 @@ struct Me {
     scope_union_code: Option<String>,
     can_write: bool,
     can_reveal: bool,
+    /// Everything the caller's role may do (capability codes), as the pages decide their buttons.
+    capabilities: Vec<&'static str>,
 }
 
 /// The caller, their role and the root of what they may see.
@@ -184,8 +187,9 @@ async fn me(State(st): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Me> {
         role: role.code().into(),
         role_label: role.label().into(),
         scope_union_code,
-        can_write: role.can_write_registry(),
-        can_reveal: role.can_reveal_id(),
+        can_write: role.can(Capability::WriteRegistry),
+        can_reveal: role.can(Capability::RevealId),
+        capabilities: Capability::ALL.iter().filter(|c| role.can(**c)).map(|c| c.code()).collect(),
     }))
 }
 
@@ -463,7 +467,7 @@ async fn start_upload(
     kind: crate::roster::ImportKind,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
-    s.actor.require_write()?;
+    s.actor.require(Capability::WriteRegistry)?;
     let upload = crate::roster::receive(kind, form).await?;
     let id = crate::roster::start_job(&st.db, &s.actor, upload).await?;
     Ok((StatusCode::ACCEPTED, Json(store::import::job(&st.db, &s.actor, id).await?)))

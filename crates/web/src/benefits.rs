@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
+use domain::Capability;
 use domain::benefit::BenefitKind;
 use serde::Deserialize;
 use store::Page;
@@ -140,7 +141,7 @@ struct BenefitPost {
 }
 
 fn can_pay(s: &SessionInfo) -> bool {
-    matches!(s.actor.role, domain::Role::CountyAdmin | domain::Role::Department | domain::Role::Cadre)
+    s.actor.can(Capability::ServeMembers)
 }
 
 async fn list_view(st: &AppState, s: &SessionInfo, f: BenefitPost, errors: FormErrors) -> PageResult {
@@ -149,7 +150,7 @@ async fn list_view(st: &AppState, s: &SessionInfo, f: BenefitPost, errors: FormE
         nav: nav(s),
         csrf: s.csrf.clone(),
         benefits,
-        can_edit: s.actor.role.can_restructure(),
+        can_edit: s.actor.can(Capability::Administer),
         kinds: BenefitKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
         f,
         errors,

@@ -14,6 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
+use domain::Capability;
 use domain::campaign::CampaignKind;
 use domain::care::fmt_yuan;
 use serde::{Deserialize, Serialize};
@@ -402,7 +403,7 @@ struct CampaignPost {
 }
 
 fn can_pay(s: &SessionInfo) -> bool {
-    matches!(s.actor.role, domain::Role::CountyAdmin | domain::Role::Department | domain::Role::Cadre)
+    s.actor.can(Capability::ServeMembers)
 }
 
 async fn list_view(st: &AppState, s: &SessionInfo, f: CampaignPost, errors: FormErrors) -> PageResult {
@@ -411,7 +412,7 @@ async fn list_view(st: &AppState, s: &SessionInfo, f: CampaignPost, errors: Form
         nav: nav(s),
         csrf: s.csrf.clone(),
         campaigns,
-        can_edit: s.actor.role.can_restructure(),
+        can_edit: s.actor.can(Capability::Administer),
         kinds: CampaignKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
         f,
         errors,
@@ -522,8 +523,8 @@ async fn campaign_view(st: &AppState, s: &SessionInfo, id: i64, p: CampaignParam
         signed: signed.into_iter().map(|x| (x.clone(), crate::pages::beijing_time(x.uploaded_at))).collect(),
         fairs,
         spring: c.kind == CampaignKind::SpringJobs.code(),
-        can_record_fair: matches!(s.actor.role, domain::Role::CountyAdmin | domain::Role::Department),
-        can_edit: s.actor.role.can_restructure(),
+        can_record_fair: s.actor.can(Capability::RecordFairs),
+        can_edit: s.actor.can(Capability::Administer),
         can_deliver: can_pay(s),
         flash: flash.into(),
         error,

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use domain::Capability;
 use domain::care::{CareAction, CareEventKind, CareLevel, PaymentPurpose, fmt_yuan};
 use serde::Deserialize;
 use store::care::{
@@ -41,7 +42,7 @@ fn choices<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) ->
 }
 
 fn staff(s: &SessionInfo) -> bool {
-    !matches!(s.actor.scope, domain::Scope::OwnRecord { .. })
+    s.actor.can(Capability::StaffWork)
 }
 
 // ---------- events ----------
@@ -306,7 +307,7 @@ async fn ledger_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p)
         budget,
         l,
         f_status: p.status,
-        can_decide: s.actor.role.can_restructure(),
+        can_decide: s.actor.can(Capability::ApprovePayments),
         flash: flash.into(),
     }))
 }
@@ -359,7 +360,7 @@ async fn policy_view(st: &AppState, s: &SessionInfo, flash: &str, errors: FormEr
     Ok(render(PolicyPage {
         nav: nav(s),
         csrf: s.csrf.clone(),
-        can_edit: s.actor.role.can_restructure(),
+        can_edit: s.actor.can(Capability::Administer),
         staff: staff(s),
         errors,
         flash: flash.into(),

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use domain::Capability;
 use domain::care::fmt_yuan;
 use domain::hardship::{AidKind, HardshipCause, HardshipLevel, HardshipStage, HouseholdMember, LevelRules};
 use serde::Deserialize;
@@ -32,7 +33,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn staff(s: &SessionInfo) -> bool {
-    matches!(s.actor.role, domain::Role::CountyAdmin | domain::Role::Department | domain::Role::Cadre)
+    s.actor.can(Capability::ServeMembers)
 }
 
 type Choices = Vec<(&'static str, &'static str)>;
@@ -96,8 +97,8 @@ async fn list_view(st: &AppState, s: &SessionInfo, p: ListParams, errors: FormEr
         f_level: p.level,
         standards: settings.standards.iter().map(|(y, f)| (*y, fmt_yuan(*f))).collect(),
         settings,
-        can_edit: s.actor.role.can_restructure(),
-        staff: !matches!(s.actor.scope, domain::Scope::OwnRecord { .. }),
+        can_edit: s.actor.can(Capability::Administer),
+        staff: s.actor.can(Capability::StaffWork),
         year: today().year(),
         flash: if p.done == "settings" { "已保存。".into() } else { String::new() },
         errors,

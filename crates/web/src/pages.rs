@@ -15,6 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use domain::Capability;
 use serde::Deserialize;
 use std::collections::HashMap;
 use store::members::{Member, MemberPatch, MemberQuery, StatusForm, TransferForm};
@@ -74,8 +75,8 @@ pub(crate) fn nav(s: &SessionInfo) -> Option<Nav> {
         username: s.user.username.clone(),
         role_label: s.actor.role.label(),
         csrf: s.csrf.clone(),
-        can_audit: s.actor.role.can_read_audit(),
-        can_import: s.actor.role.can_write_registry(),
+        can_audit: s.actor.can(Capability::ReadAudit),
+        can_import: s.actor.can(Capability::WriteRegistry),
     })
 }
 
@@ -356,7 +357,7 @@ async fn union_page(
         members,
         q: p.q,
         pager,
-        can_write: s.actor.role.can_write_registry(),
+        can_write: s.actor.can(Capability::WriteRegistry),
     }))
 }
 
@@ -423,7 +424,7 @@ async fn members_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p
         statuses,
         page,
         pager,
-        can_write: s.actor.role.can_write_registry(),
+        can_write: s.actor.can(Capability::WriteRegistry),
     }))
 }
 
@@ -474,15 +475,12 @@ async fn member_view(
     let page = MemberPage {
         nav: nav(s),
         care,
-        can_record_care: matches!(
-            s.actor.role,
-            domain::Role::CountyAdmin | domain::Role::Department | domain::Role::Cadre | domain::Role::Member
-        ),
+        can_record_care: s.actor.can(Capability::RaiseCare),
         m,
         history,
         revealed,
-        can_write: s.actor.role.can_write_registry(),
-        can_reveal: s.actor.role.can_reveal_id(),
+        can_write: s.actor.can(Capability::WriteRegistry),
+        can_reveal: s.actor.can(Capability::RevealId),
         csrf: s.csrf.clone(),
         events,
         flash,
@@ -773,7 +771,7 @@ struct UnionParam {
 }
 
 async fn new_member_page(PageUser(s): PageUser, Query(p): Query<UnionParam>) -> PageResult {
-    if !s.actor.role.can_write_registry() {
+    if !s.actor.can(Capability::WriteRegistry) {
         return Err(fail(store::StoreError::Forbidden));
     }
     let f = MemberPost { union: p.union, ..Default::default() };
@@ -802,7 +800,7 @@ async fn new_member_submit(State(st): State<AppState>, PageUser(s): PageUser, Fo
 }
 
 async fn edit_member_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
-    if !s.actor.role.can_write_registry() {
+    if !s.actor.can(Capability::WriteRegistry) {
         return Err(fail(store::StoreError::Forbidden));
     }
     let m = store::members::get(&st.db, &s.actor, id).await.map_err(fail)?;
@@ -876,7 +874,7 @@ struct ImportsPage {
 }
 
 async fn imports_view(st: &AppState, s: &SessionInfo, error: String) -> PageResult {
-    s.actor.require_write().map_err(fail)?;
+    s.actor.require(Capability::WriteRegistry).map_err(fail)?;
     let jobs = store::import::jobs(&st.db, &s.actor).await.map_err(fail)?;
     Ok(render(ImportsPage { nav: nav(s), csrf: s.csrf.clone(), error, jobs }))
 }
@@ -890,7 +888,7 @@ async fn upload_submit(
     PageUser(s): PageUser,
     form: axum::extract::Multipart,
 ) -> PageResult {
-    s.actor.require_write().map_err(fail)?;
+    s.actor.require(Capability::WriteRegistry).map_err(fail)?;
     let upload = match crate::roster::receive(crate::roster::ImportKind::Members, form).await {
         Ok(u) => u,
         Err(e) => {

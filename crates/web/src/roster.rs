@@ -2,6 +2,7 @@
 //! with a report of every rejected row), the import template, and export.
 
 use anyhow::Context;
+use domain::Capability;
 use domain::roster::{Cell, HEADER_SEARCH_ROWS, MemberColumn, RowError, find_header, read_member_row};
 use sheets::{Limits, SheetWriter, Table};
 use std::ops::ControlFlow;
@@ -345,7 +346,7 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
 
 /// A union roster runs as a job too (it is short: no progress in between).
 async fn start_union_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, store::StoreError> {
-    actor.require_write()?;
+    actor.require(Capability::WriteRegistry)?;
     let id = store::import::create_job(db, actor, "unions", &upload.file_name, false).await?;
     let (db, actor) = (db.clone(), actor.clone());
     tokio::spawn(async move {
@@ -445,7 +446,7 @@ pub async fn import_unions(
     sheet: Option<&str>,
 ) -> anyhow::Result<UnionImportResult> {
     use domain::roster::{find_union_header, read_union_row};
-    actor.require_write().map_err(|e| anyhow::anyhow!("{e}"))?;
+    actor.require(Capability::WriteRegistry).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (path, sheet) = (path.to_path_buf(), sheet.map(String::from));
     let rows = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<(usize, Vec<Cell>)>> {
         let mut rows = Vec::new();

@@ -9,6 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use domain::Capability;
 use serde::{Deserialize, Serialize};
 use store::work::{
     ActionForm, Attachment, Counts, Figures, FiguresQuery, Item, ItemDetail, ItemQuery, KindInfo, NewItem, Notice,
@@ -556,7 +557,7 @@ pub(crate) async fn save_year(
             "年份应在 2000 到 2200 之间",
         ));
     }
-    actor.require(actor.role.can_restructure()).map_err(ApiError::from)?;
+    actor.require(Capability::Administer).map_err(ApiError::from)?;
     let cal = domain::Calendar::from_lines(year, days_off, workdays)
         .map_err(|zh| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "invalid calendar", zh))?;
     store::calendar::save(&st.db, actor, &cal).await?;

@@ -14,6 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use domain::Capability;
 use serde::Deserialize;
 use store::Paging;
 use store::users::SessionInfo;
@@ -219,7 +220,7 @@ async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors
             })
             .collect(),
         departments,
-        staff: !matches!(s.actor.scope, domain::Scope::OwnRecord { .. }),
+        staff: s.actor.can(Capability::StaffWork),
     }))
 }
 
@@ -562,7 +563,7 @@ fn calendar_view(
         months: month_grid(&cal, year),
         days_off_text,
         workdays_text,
-        can_edit: s.actor.role.can_restructure(),
+        can_edit: s.actor.can(Capability::Administer),
         flash,
         error,
         working_days,

@@ -7,7 +7,7 @@
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
 use domain::work::{self, Priority, Sla, Standing, WorkAction, WorkKind, WorkStatus};
-use domain::{Calendar, Invalid, OrgPath, Role, Scope, fmt_date};
+use domain::{Calendar, Capability, Invalid, OrgPath, Role, Scope, fmt_date};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use time::Date;
@@ -228,7 +228,7 @@ pub async fn kinds(db: &Db) -> Result<Vec<KindInfo>> {
 /// Sets the working days of a kind at a priority (county administrators). Items already open
 /// keep the deadlines they were given.
 pub async fn set_sla(db: &Db, actor: &Actor, kind: &str, priority: &str, sla: Sla) -> Result<KindInfo> {
-    actor.require(actor.role.can_restructure())?;
+    actor.require(Capability::Administer)?;
     let kind = work::kind(kind)?;
     let priority = Priority::parse(priority)?;
     let sla = sla.check()?;
@@ -634,7 +634,7 @@ pub fn standing(actor: &Actor, item: &Item) -> Standing {
     let Scope::Subtree(root) = &actor.scope else {
         return Standing { requester, ..Standing::default() };
     };
-    let staff = !matches!(actor.role, Role::Member);
+    let staff = actor.can(Capability::StaffWork);
     let home = actor.home_union_id();
     let owner = staff
         && match item.owner_user_id {
@@ -645,13 +645,11 @@ pub fn standing(actor: &Actor, item: &Item) -> Standing {
             }
         };
     let owner_path = OrgPath::parse(&item.owner_path);
-    let above = match actor.role {
-        Role::CountyAdmin => owner_path.as_ref().is_some_and(|p| root.contains(p)),
-        Role::Cadre | Role::Leader => {
-            owner_path.as_ref().is_some_and(|p| root.contains(p) && p.as_str() != root.as_str())
-        }
-        Role::Department | Role::Member => false,
-    };
+    // The county sees its own level from above too; everyone else only the levels below.
+    let above = actor.can(Capability::SuperviseBelow)
+        && owner_path
+            .as_ref()
+            .is_some_and(|p| root.contains(p) && (actor.can(Capability::Administer) || p.as_str() != root.as_str()));
     Standing { owner, above, requester }
 }
 
@@ -732,12 +730,12 @@ fn todo_items(actor: &Actor, cols: &str, q: &mut Sql) {
                     Some(d) => q.push(" AND w.owner_department_id = ").bind(d),
                 };
             }
-            if matches!(actor.role, Role::CountyAdmin | Role::Cadre) {
+            if actor.can(Capability::ReviewBelow) {
                 // Reviews of the level below (or, for the county, its own level too).
                 q.push(" UNION ALL ").push(&select);
                 q.push(" AND w.status = 'review' AND w.owner_path >= ").bind(root.as_str());
                 q.push(" AND w.owner_path < ").bind(root.upper_bound());
-                if actor.role != Role::CountyAdmin {
+                if !actor.can(Capability::Administer) {
                     q.push(" AND w.owner_union_id <> ").bind(home);
                 }
                 q.push(" AND (w.owner_user_id IS NULL OR w.owner_user_id <> ").bind(user).push(")");
@@ -802,7 +800,8 @@ pub struct Header {
 pub async fn header(db: &Db, cal: &Calendar, actor: &Actor, today: Date) -> Result<Header> {
     let next = today.year() + 1;
     let calendar_missing =
-        (actor.role.can_restructure() && today.month() == time::Month::December && !cal.knows(next)).then_some(next);
+        (actor.can(Capability::Administer) && today.month() == time::Month::December && !cal.knows(next))
+            .then_some(next);
     Ok(Header { counts: counts(db, actor, today).await?, calendar_missing })
 }
 
@@ -1258,7 +1257,7 @@ pub(crate) async fn notice(
 
 fn notices_filter(actor: &Actor, q: &mut Sql) {
     q.push(" AND (n.user_id = ").bind(actor.user_id.unwrap_or(0));
-    if let Some(home) = actor.home_union_id().filter(|_| actor.role != Role::Member) {
+    if let Some(home) = actor.home_union_id().filter(|_| actor.can(Capability::StaffWork)) {
         q.push(" OR (n.union_id = ").bind(home).push(" AND (n.department_id IS NULL");
         if let Some(d) = actor.department_id {
             q.push(" OR n.department_id = ").bind(d);
