@@ -4,6 +4,7 @@
 //! The store applies these; the closed-loop engine carries each obligation to closure.
 
 use crate::Invalid;
+use crate::work::Level;
 
 crate::labelled!(
     /// 会员关爱事件.
@@ -27,15 +28,6 @@ crate::labelled!(
         Visit = "visit", "走访慰问";
         Help = "help", "帮扶";
         Payment = "payment", "发放慰问金";
-    }
-);
-
-crate::labelled!(
-    /// Which level of the union acts.
-    CareLevel {
-        Own = "own", "所在基层工会";
-        Town = "town", "镇（街道）工会";
-        County = "county", "县总工会";
     }
 );
 
@@ -66,7 +58,7 @@ impl CareEventKind {
 pub struct CareRule {
     pub event: CareEventKind,
     pub action: CareAction,
-    pub level: CareLevel,
+    pub level: Level,
     pub days: u32,
     /// Payment range in fen (0 and 0 when nothing is paid).
     pub min_fen: i64,
@@ -77,7 +69,7 @@ pub const MAX_RULE_DAYS: u32 = 60;
 /// No single care payment above ¥100 000.
 pub const MAX_PAYMENT_FEN: i64 = 10_000_000;
 
-const fn rule(event: CareEventKind, action: CareAction, level: CareLevel, days: u32, min: i64, max: i64) -> CareRule {
+const fn rule(event: CareEventKind, action: CareAction, level: Level, days: u32, min: i64, max: i64) -> CareRule {
     CareRule { event, action, level, days, min_fen: min * 100, max_fen: max * 100 }
 }
 
@@ -86,7 +78,7 @@ const fn rule(event: CareEventKind, action: CareAction, level: CareLevel, days: 
 pub fn default_policy() -> Vec<CareRule> {
     use CareAction::*;
     use CareEventKind::*;
-    use CareLevel::*;
+    use Level::*;
     vec![
         rule(Marriage, Congratulate, Own, 5, 0, 0),
         rule(Marriage, Payment, Own, 10, 200, 500),
@@ -125,7 +117,7 @@ pub fn parse_rule(
     };
     let event = CareEventKind::parse(event).map_err(|e| push("event", e)).ok();
     let action = CareAction::parse(action).map_err(|e| push("action", e)).ok();
-    let level = CareLevel::parse(level).map_err(|e| push("level", e)).ok();
+    let level = Level::parse(level).map_err(|e| push("level", e)).ok();
     let days = match days.trim().parse::<u32>() {
         Ok(d) if (1..=MAX_RULE_DAYS).contains(&d) => Some(d),
         _ => {

@@ -4,6 +4,7 @@
 //! each a work item with its deadline, then assistance, annual review and exit.
 
 use crate::Invalid;
+use crate::work::Level;
 
 crate::labelled!(
     /// 致困原因.
@@ -50,24 +51,16 @@ crate::labelled!(
     }
 );
 
-/// Which level acts on a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepLevel {
-    Own,
-    Town,
-    County,
-}
-
 impl HardshipStage {
     /// The step waiting in this stage: what it is called, who acts, within how many working
     /// days, and where approval leads. None once the file is settled.
-    pub fn step(self) -> Option<(&'static str, StepLevel, u32, HardshipStage)> {
+    pub fn step(self) -> Option<(&'static str, Level, u32, HardshipStage)> {
         use HardshipStage::*;
         match self {
-            Applied => Some(("基层工会审核", StepLevel::Own, 5, GrassrootsReviewed)),
-            GrassrootsReviewed => Some(("入户核实", StepLevel::Town, 10, Visited)),
-            Visited => Some(("镇（街道）工会审核", StepLevel::Town, 5, TownReviewed)),
-            TownReviewed => Some(("县总工会审批", StepLevel::County, 10, Filed)),
+            Applied => Some(("基层工会审核", Level::Own, 5, GrassrootsReviewed)),
+            GrassrootsReviewed => Some(("入户核实", Level::Town, 10, Visited)),
+            Visited => Some(("镇（街道）工会审核", Level::Town, 5, TownReviewed)),
+            TownReviewed => Some(("县总工会审批", Level::County, 10, Filed)),
             Filed | Rejected | Exited => None,
         }
     }

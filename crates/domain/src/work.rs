@@ -18,6 +18,16 @@ crate::labelled!(
 );
 
 crate::labelled!(
+    /// The level that acts for a member: their own union, the town (or industry) union above
+    /// it, or the county federation.
+    Level {
+        Own = "own", "所在基层工会";
+        Town = "town", "镇（街道）工会";
+        County = "county", "县总工会";
+    }
+);
+
+crate::labelled!(
     /// 紧急程度.
     Priority {
         Normal = "normal", "一般";

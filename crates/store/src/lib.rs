@@ -11,8 +11,11 @@ pub mod care;
 mod crypto;
 pub mod hardship;
 pub mod import;
+pub mod ledger;
 pub mod members;
 mod migrate;
+mod owners;
+mod people;
 pub mod schema;
 mod scope;
 pub mod sql;
@@ -151,6 +154,7 @@ impl Db {
         };
         let db = Db { pool, backend, vault: Arc::new(vault), url: url.into() };
         migrate::run(&db).await?;
+        care::seed(&db).await?;
         Ok(db)
     }
 

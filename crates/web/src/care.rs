@@ -12,9 +12,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use store::Page;
 use store::care::{
-    CareEvent, CareFigures, CareFiguresQuery, CareRow, EventDetail, EventQuery, Ledger, MemberCare, MoneyForm,
-    NewEvent, NewPayment, Payment, PaymentQuery, Policy, Rule, RuleForm,
+    CareEvent, CareFigures, CareFiguresQuery, CareRow, EventDetail, EventQuery, MemberCare, NewEvent, NewPayment,
+    Policy, Rule, RuleForm,
 };
+use store::ledger::{Ledger, MoneyForm, Payment, PaymentQuery};
 use utoipa::ToSchema;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -77,7 +78,7 @@ pub async fn put_money(
     ApiUser(s): ApiUser,
     ApiJson(f): ApiJson<MoneyForm>,
 ) -> ApiResult<domain::care::MoneyRules> {
-    Ok(Json(store::care::set_money(&st.db, &s.actor, &f).await?))
+    Ok(Json(store::ledger::set_money(&st.db, &s.actor, &f).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -162,7 +163,7 @@ pub async fn ledger(
     ApiUser(s): ApiUser,
     ApiQuery(q): ApiQuery<PaymentQuery>,
 ) -> ApiResult<Ledger> {
-    Ok(Json(store::care::ledger(&st.db, &s.actor, &q, today()).await?))
+    Ok(Json(store::ledger::ledger(&st.db, &s.actor, &q, today()).await?))
 }
 
 /// One payment.
@@ -173,7 +174,7 @@ pub async fn get_payment(
     ApiUser(s): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Payment> {
-    Ok(Json(store::care::payment(&st.db, &s.actor, id).await?))
+    Ok(Json(store::ledger::payment(&st.db, &s.actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

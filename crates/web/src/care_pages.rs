@@ -13,12 +13,12 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::Capability;
-use domain::care::{CareAction, CareEventKind, CareLevel, PaymentPurpose, fmt_yuan};
+use domain::care::{CareAction, CareEventKind, PaymentPurpose, fmt_yuan};
+use domain::work::Level;
 use serde::Deserialize;
-use store::care::{
-    CareEvent, EventDetail, EventQuery, Ledger, MoneyForm, NewEvent, NewPayment, PaymentQuery, Policy, RuleForm,
-};
+use store::care::{CareEvent, EventDetail, EventQuery, NewEvent, NewPayment, Policy, RuleForm};
 use store::care::{CareFigures, CareFiguresQuery};
+use store::ledger::{Ledger, MoneyForm, PaymentQuery};
 use store::users::SessionInfo;
 
 pub fn routes() -> Router<AppState> {
@@ -287,7 +287,7 @@ async fn ledger_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p)
         page: p.page,
         per_page: Some(50),
     };
-    let l = store::care::ledger(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
+    let l = store::ledger::ledger(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
     let params = [("year", l.year.to_string()), ("status", p.status.clone()), ("union", p.union)];
     let budget = l.budget_fen.map(|b| {
         let share = if b > 0 { (l.paid_fen * 100 / b).min(999) } else { 0 };
@@ -366,7 +366,7 @@ async fn policy_view(st: &AppState, s: &SessionInfo, flash: &str, errors: FormEr
         flash: flash.into(),
         events: choices(CareEventKind::ALL, |k| (k.code(), k.label())),
         actions: choices(CareAction::ALL, |k| (k.code(), k.label())),
-        levels: choices(CareLevel::ALL, |k| (k.code(), k.label())),
+        levels: choices(Level::ALL, |k| (k.code(), k.label())),
         cap: fmt_yuan(p.money.yearly_cap_fen),
         line: fmt_yuan(p.money.approval_above_fen),
         budgets: p.budgets.iter().map(|(y, f)| (*y, fmt_yuan(*f))).collect(),
@@ -434,7 +434,7 @@ struct MoneyPost {
 async fn money_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<MoneyPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let form = MoneyForm { yearly_cap_yuan: f.yearly_cap_yuan, approval_above_yuan: f.approval_above_yuan };
-    let r = store::care::set_money(&st.db, &s.actor, &form).await.map(|_| ());
+    let r = store::ledger::set_money(&st.db, &s.actor, &form).await.map(|_| ());
     after_policy(&st, &s, r, "money").await
 }
 

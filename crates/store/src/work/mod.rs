@@ -4,6 +4,7 @@
 //! Every change is one transaction with its timeline line, its audit row and the figures
 //! (`work_stats`, kept per origin union and each of its ancestors).
 
+use crate::owners::Owner;
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
 use domain::work::{self, Priority, Sla, Standing, WorkAction, WorkKind, WorkStatus};
@@ -278,25 +279,6 @@ pub struct NewItem {
     pub received_on: Option<String>,
 }
 
-pub(crate) struct Owner {
-    pub(crate) union_id: i64,
-    pub(crate) path: String,
-    pub(crate) department_id: Option<i64>,
-    pub(crate) user_id: Option<i64>,
-}
-
-impl Owner {
-    /// A union (and optionally one of its departments, by name) as the owner.
-    pub(crate) async fn union(conn: &mut AnyConnection, union_id: i64, department: Option<&str>) -> Result<Owner> {
-        let path = union_path(conn, union_id).await?.0;
-        let department_id = match department {
-            Some(name) => Some(crate::users::department_id_in(conn, name).await?),
-            None => None,
-        };
-        Ok(Owner { union_id, path, department_id, user_id: None })
-    }
-}
-
 /// A new item as the store writes it, whoever raised it: a person on the form, or a rule (a
 /// care event's obligations).
 pub(crate) struct NewRow<'a> {
@@ -362,7 +344,7 @@ async fn department_by_name(conn: &mut AnyConnection, name: &str) -> Result<i64>
     })
 }
 
-async fn union_path(conn: &mut AnyConnection, id: i64) -> Result<(String, Option<i64>)> {
+pub(crate) async fn union_path(conn: &mut AnyConnection, id: i64) -> Result<(String, Option<i64>)> {
     sqlx::query_as("SELECT path, parent_id FROM unions WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -589,6 +571,24 @@ async fn subject_name(conn: &mut AnyConnection, actor: &Actor, kind: &str, id: i
 }
 
 // ---------- reading ----------
+
+/// Who moves an item: a person, whose standing decides what they may do, or its record's own
+/// mechanism (a payment closing its obligation), which has checked its own rights already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum By {
+    Person,
+    Record,
+}
+
+/// An item whatever the caller's scope, locked for the change (its record's mechanism acting).
+async fn fetch_any(conn: &mut AnyConnection, id: i64, backend: crate::Backend) -> Result<Item> {
+    let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} WHERE w.id = "));
+    q.bind(id);
+    if backend == crate::Backend::Postgres {
+        q.push(" FOR UPDATE OF w");
+    }
+    q.query_as().fetch_optional(conn).await?.ok_or(StoreError::NotFound)
+}
 
 async fn fetch(conn: &mut AnyConnection, actor: &Actor, id: i64, lock: bool, backend: crate::Backend) -> Result<Item> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} WHERE w.id = "));
@@ -842,13 +842,14 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
         return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
     }
     let mut tx = db.write_tx().await?;
-    act_in(&mut tx, db.backend(), cal, actor, id, f, today).await?;
+    act_in(&mut tx, db.backend(), cal, actor, id, f, today, By::Person).await?;
     tx.commit().await?;
     get(db, cal, actor, id, today).await
 }
 
 /// One action inside the caller's transaction (for mechanisms whose own steps close or move
 /// an item together with their records).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn act_in(
     conn: &mut AnyConnection,
     backend: crate::Backend,
@@ -857,14 +858,18 @@ pub(crate) async fn act_in(
     id: i64,
     f: &ActionForm,
     today: Date,
+    by: By,
 ) -> Result<()> {
     let action = WorkAction::parse(&f.action)?;
     if matches!(action, WorkAction::Create | WorkAction::Remind | WorkAction::Escalate | WorkAction::Attach) {
         return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
     }
-    let item = fetch(conn, actor, id, true, backend).await?;
+    let item = match by {
+        By::Person => fetch(conn, actor, id, true, backend).await?,
+        By::Record => fetch_any(conn, id, backend).await?,
+    };
     let kind = item.kind().ok_or_else(|| Invalid::new("kind", "未知的事项类型", "unknown kind"))?;
-    if !work::may(standing(actor, &item), action) {
+    if by == By::Person && !work::may(standing(actor, &item), action) {
         return Err(StoreError::Forbidden);
     }
     let from = item.status();

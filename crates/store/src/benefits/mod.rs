@@ -244,7 +244,7 @@ pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date)
     let mut tx = db.write_tx().await?;
     let b = row(&mut tx, actor, id).await?;
     let t = open_window(&b, "member_id", today)?;
-    let (name, _, path) = crate::care::visible_member(&mut tx, actor, member_id).await?;
+    let (name, _, path) = crate::people::visible_member(&mut tx, actor, member_id).await?;
     let mut q = Sql::new("SELECT count(*) FROM members m WHERE m.id = ");
     q.bind(member_id);
     eligible(&mut q, &b);

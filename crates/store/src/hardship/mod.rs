@@ -4,14 +4,15 @@
 //! file, its sign-off and the next step's item. Filed households receive assistance (money goes
 //! through the care ledger, with its cap), are reviewed each year and leave hardship (脱困).
 
-use crate::care::{self, PayInput};
+use crate::care;
+use crate::ledger::{self, PayInput};
+use crate::owners::{Owner, acting_owner};
+use crate::people::visible_member;
 use crate::sql::Sql;
 use crate::work::{self as wk, NewRow};
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
-use domain::care::{CareLevel, PaymentPurpose, fmt_yuan, parse_amount, parse_yuan};
-use domain::hardship::{
-    self as hs, AidKind, HardshipCause, HardshipLevel, HardshipStage, HouseholdMember, LevelRules, StepLevel,
-};
+use domain::care::{PaymentPurpose, fmt_yuan, parse_amount, parse_yuan};
+use domain::hardship::{self as hs, AidKind, HardshipCause, HardshipLevel, HardshipStage, HouseholdMember, LevelRules};
 use domain::work::Priority;
 use domain::{Calendar, Capability, Invalid, Scope, fmt_date};
 use serde::{Deserialize, Serialize};
@@ -248,14 +249,6 @@ async fn standard(conn: &mut AnyConnection, year: i64) -> Result<i64> {
     })
 }
 
-fn step_level(l: StepLevel) -> CareLevel {
-    match l {
-        StepLevel::Own => CareLevel::Own,
-        StepLevel::Town => CareLevel::Town,
-        StepLevel::County => CareLevel::County,
-    }
-}
-
 /// Opens the work item of the step waiting in `stage`; returns its id.
 #[allow(clippy::too_many_arguments)]
 async fn open_step(
@@ -271,8 +264,8 @@ async fn open_step(
 ) -> Result<Option<i64>> {
     let Some((name, level, days, _)) = stage.step() else { return Ok(None) };
     let kind = domain::work::kind("care")?;
-    let origin = wk::Owner::union(conn, union_id, None).await?;
-    let owner = care::acting_owner(conn, union_id, path, step_level(level)).await?;
+    let origin = Owner::union(conn, union_id, None).await?;
+    let owner = acting_owner(conn, union_id, path, level, kind).await?;
     let title = format!("困难职工建档·{name}：{}", member.1);
     let due = cal.add_working_days(today, days);
     let body = format!("困难职工档案 {file_id}，{name}。");
@@ -379,7 +372,7 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, toda
     let size = f.household.len() as i64 + 1;
 
     let mut tx = db.write_tx().await?;
-    let (member_name, union_id, path) = care::visible_member(&mut tx, actor, member_id).await?;
+    let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
     let minimum = standard(&mut tx, today.year() as i64).await?;
     let rules = rules(&mut tx).await?;
     let Some(level) = hs::level(income, size, loss, minimum, rules) else {
@@ -576,7 +569,7 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, d: &Decisio
     // Closing the step's item checks that the actor owns it or is above it.
     if let Some(item) = detail.step_item_id {
         let form = wk::ActionForm { action: "resolve".into(), result: Some(result.clone()), ..Default::default() };
-        wk::act_in(&mut tx, db.backend(), cal, actor, item, &form, today).await?;
+        wk::act_in(&mut tx, db.backend(), cal, actor, item, &form, today, wk::By::Person).await?;
     } else {
         return Err(StoreError::Forbidden);
     }
@@ -679,14 +672,14 @@ pub async fn aid(db: &Db, actor: &Actor, id: i64, f: &AidForm, today: Date) -> R
             _ => PaymentPurpose::Aid,
         };
         let p = PayInput {
-            member_id: Some(file.member_id),
-            event_id: None,
+            member_id: file.member_id,
+            event: None,
             purpose,
             amount_fen: amount,
             paid_on: given_on,
             note: Some(format!("困难职工档案 {id}：{description}")),
         };
-        Some(care::pay_in(&mut tx, actor, &p).await?.0)
+        Some(ledger::pay_in(&mut tx, actor, &p).await?.0)
     } else {
         None
     };

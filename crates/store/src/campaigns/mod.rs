@@ -4,7 +4,9 @@
 //! sign-for list (发放签收表) is printed per union and its signed scan kept. Coverage =
 //! delivered / targeted, within the caller's scope.
 
-use crate::care::{self, PayInput};
+use crate::care;
+use crate::ledger::{self, PayInput};
+use crate::people::visible_member;
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
 use domain::campaign::{CampaignKind, coverage};
@@ -375,7 +377,7 @@ pub async fn add_target(db: &Db, actor: &Actor, id: i64, member_id: i64, reason:
     let reason = domain::work::text_field("reason", "加入原因", reason, 100)?;
     let mut tx = db.write_tx().await?;
     let c = campaign_row(&mut tx, actor, id).await?;
-    let (name, union_id, path) = care::visible_member(&mut tx, actor, member_id).await?;
+    let (name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
     let amount = if c.kind == CampaignKind::AutumnStudy.code() { c.other_amount_fen } else { c.amount_fen };
     let inserted = sqlx::query_scalar(
         "INSERT INTO campaign_targets (campaign_id, member_id, member_name, union_id, path, reason, amount_fen) \
@@ -508,14 +510,14 @@ pub async fn deliver(
     let kind = CampaignKind::parse(&c.kind)?;
     let payment = if amount > 0 {
         let p = PayInput {
-            member_id: Some(member),
-            event_id: None,
+            member_id: member,
+            event: None,
             purpose: kind.purpose(),
             amount_fen: amount,
             paid_on: on,
             note: Some(c.name.clone()),
         };
-        Some(care::pay_in(&mut tx, actor, &p).await?.0)
+        Some(ledger::pay_in(&mut tx, actor, &p).await?.0)
     } else {
         None
     };
@@ -690,15 +692,15 @@ pub async fn deliver_all(
     let paid: Vec<(i64, i64, String, i64)> = q.query_as().fetch_all(&mut *tx).await?;
     for (tid, member, name, amount) in paid {
         let p = PayInput {
-            member_id: Some(member),
-            event_id: None,
+            member_id: member,
+            event: None,
             purpose: kind.purpose(),
             amount_fen: amount,
             paid_on: on,
             note: Some(c.name.clone()),
         };
-        match care::pay_in(&mut tx, actor, &p).await {
-            Ok((pid, _, _)) => {
+        match ledger::pay_in(&mut tx, actor, &p).await {
+            Ok((pid, _)) => {
                 sqlx::query(
                     "UPDATE campaign_targets SET delivered_on = $1, delivered_by = $2, delivery_note = '按签收表登记', \
                      payment_id = $3 WHERE id = $4",

@@ -1,0 +1,301 @@
+//! Care events and the obligations each creates at once: one work item per line of the policy,
+//! owned at the line's level and due in its working days.
+
+use super::*;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewEvent {
+    pub member_id: Option<i64>,
+    /// marriage | childbirth | award | hospitalisation | illness | bereavement | disaster |
+    /// retirement | hardship
+    pub kind: String,
+    /// When it happened (YYYY-MM-DD), today or within the past year.
+    pub date: String,
+    pub note: Option<String>,
+}
+
+/// One obligation an event created, with the work item that carries it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct Obligation {
+    pub action: String,
+    pub level: String,
+    pub work_item_id: i64,
+    pub status: String,
+    pub due: String,
+    pub closed_on: Option<String>,
+    pub on_time: Option<i64>,
+    pub owner: String,
+    pub min_fen: i64,
+    pub max_fen: i64,
+    #[sqlx(skip)]
+    pub action_label: String,
+    #[sqlx(skip)]
+    pub level_label: String,
+    #[sqlx(skip)]
+    pub status_label: String,
+    #[sqlx(skip)]
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct CareEvent {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub union_name: String,
+    pub kind: String,
+    pub event_date: String,
+    pub recorded_on: String,
+    pub note: Option<String>,
+    pub reporter_name: String,
+    pub self_reported: i64,
+    #[sqlx(skip)]
+    pub kind_label: String,
+    /// 有喜必贺 / 有因必访 / 有难必帮.
+    #[sqlx(skip)]
+    pub principle: String,
+    /// Obligations not yet closed.
+    #[sqlx(default)]
+    pub open: i64,
+}
+
+impl CareEvent {
+    pub(super) fn finish(mut self) -> Self {
+        if let Ok(k) = CareEventKind::parse(&self.kind) {
+            self.kind_label = k.label().into();
+            self.principle = k.principle().into();
+        }
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventDetail {
+    pub event: CareEvent,
+    pub obligations: Vec<Obligation>,
+    pub payments: Vec<Payment>,
+    /// May the caller record a payment for it (and in what range)?
+    pub can_pay: bool,
+    pub pay_range: Option<(i64, i64)>,
+}
+
+pub(super) const EVENT_COLUMNS: &str = "e.id, e.member_id, e.member_name, u.name AS union_name, e.kind, e.event_date, e.recorded_on, \
+     e.note, e.reporter_name, e.self_reported";
+
+pub(super) fn may_record(actor: &Actor) -> Result<()> {
+    actor.require(Capability::RaiseCare)
+}
+
+/// Records a care event and, in the same transaction, the work items the policy makes due: each
+/// owned at its level, due in its working days from today. A member records their own.
+pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, today: Date) -> Result<EventDetail> {
+    may_record(actor)?;
+    let mut errors = Vec::new();
+    let kind = CareEventKind::parse(&f.kind).map_err(|mut e| {
+        e.field = "kind";
+        errors.push(e)
+    });
+    let date = match domain::parse_date(&f.date) {
+        Some(d) if d > today => {
+            errors.push(Invalid::new("date", "日期不能晚于今天", "date may not be in the future"));
+            None
+        }
+        Some(d) if d < today - time::Duration::days(366) => {
+            errors.push(Invalid::new("date", "只能登记一年以内发生的事件", "date must be within the past year"));
+            None
+        }
+        Some(d) => Some(d),
+        None => {
+            errors.push(Invalid::new("date", "请填写发生日期（如 2026-11-20）", "date must be YYYY-MM-DD"));
+            None
+        }
+    };
+    let note = note_field(f.note.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
+    let member_id = match (&actor.scope, f.member_id) {
+        (Scope::OwnRecord { member_id }, None) => Some(*member_id),
+        (_, Some(id)) => Some(id),
+        (_, None) => {
+            errors.push(Invalid::new("member_id", "请选择会员", "member_id is required"));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(StoreError::InvalidFields(errors));
+    }
+    let (kind, date, member_id) = (kind.unwrap(), date.unwrap(), member_id.unwrap());
+    let work_kind = domain::work::kind("care")?;
+
+    let mut tx = db.write_tx().await?;
+    let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
+    let self_reported = matches!(actor.scope, Scope::OwnRecord { .. });
+    let reporter = if self_reported { format!("{member_name}（本人）") } else { actor.username.clone() };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO care_events (member_id, member_name, union_id, path, kind, event_date, recorded_on, note, \
+         reported_by, reporter_name, self_reported, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         RETURNING id",
+    )
+    .bind(member_id)
+    .bind(member_name.clone())
+    .bind(union_id)
+    .bind(path.clone())
+    .bind(kind.code())
+    .bind(fmt_date(date))
+    .bind(fmt_date(today))
+    .bind(note.clone())
+    .bind(actor.user_id)
+    .bind(reporter.clone())
+    .bind(self_reported as i64)
+    .bind(crate::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let origin = Owner::union(&mut tx, union_id, None).await?;
+    for rule in rules(&mut tx, Some(kind)).await? {
+        let owner = acting_owner(&mut tx, union_id, &path, rule.level, work_kind).await?;
+        let title = format!("{}：{}（{}）", rule.action.label(), member_name, kind.label());
+        let body = match &note {
+            Some(n) => format!("{}·{}，{} 发生。{}", kind.principle(), kind.label(), fmt_date(date), n),
+            None => format!("{}·{}，{} 发生。", kind.principle(), kind.label(), fmt_date(date)),
+        };
+        let due = cal.add_working_days(today, rule.days);
+        let respond_due = cal.add_working_days(today, work_kind.respond_days.min(rule.days));
+        let mut note =
+            format!("关爱政策：{}，{} 个工作日内办结（{} 前）", rule.level.label(), rule.days, fmt_date(due));
+        if rule.max_fen > 0 {
+            note.push_str(&format!("；标准 {}–{} 元", care::fmt_yuan(rule.min_fen), care::fmt_yuan(rule.max_fen)));
+        }
+        let row = NewRow {
+            kind: work_kind,
+            title: &title,
+            body: Some(&body),
+            priority: Priority::Normal,
+            subject: Some(("member", member_id, &member_name)),
+            requester_member_id: Some(member_id),
+            requester_name: &reporter,
+            origin: &origin,
+            owner: &owner,
+            received: today,
+            respond_due,
+            due,
+            note,
+        };
+        let item = wk::insert(&mut tx, actor, &row, today).await?;
+        sqlx::query(
+            "INSERT INTO care_obligations (event_id, action, level, work_item_id, min_fen, max_fen, path, event_kind, \
+             month, status, due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(id)
+        .bind(rule.action.code())
+        .bind(rule.level.code())
+        .bind(item)
+        .bind(rule.min_fen)
+        .bind(rule.max_fen)
+        .bind(path.clone())
+        .bind(kind.code())
+        .bind(fmt_date(today)[..7].to_string())
+        .bind(WorkStatus::New.code())
+        .bind(fmt_date(due))
+        .execute(&mut *tx)
+        .await?;
+        wk::notice(
+            &mut tx,
+            None,
+            Some(owner.union_id),
+            owner.department_id,
+            item,
+            &format!("新的关爱任务（{} 前）：{title}", fmt_date(due)),
+        )
+        .await?;
+    }
+    let detail = format!("{}：{}，{}", kind.label(), member_name, fmt_date(date));
+    audit::record(&mut tx, actor, "care.event", "care_event", id, Some(detail)).await?;
+    tx.commit().await?;
+    event(db, actor, id, today).await
+}
+
+/// One event with its obligations and payments.
+pub async fn event(db: &Db, actor: &Actor, id: i64, today: Date) -> Result<EventDetail> {
+    let mut conn = db.pool().acquire().await?;
+    let mut q = Sql::new(&format!(
+        "SELECT {EVENT_COLUMNS} FROM care_events e JOIN unions u ON u.id = e.union_id WHERE e.id = "
+    ));
+    q.bind(id);
+    actor.care_visible(&mut q, "e");
+    let ev: CareEvent = q.query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+    let mut obligations: Vec<Obligation> = sqlx::query_as(
+        "SELECT o.action, o.level, o.work_item_id, w.status, w.due, w.closed_on, w.on_time, \
+         u.name || coalesce('·' || d.name, '') AS owner, o.min_fen, o.max_fen \
+         FROM care_obligations o JOIN work_items w ON w.id = o.work_item_id JOIN unions u ON u.id = w.owner_union_id \
+         LEFT JOIN departments d ON d.id = w.owner_department_id WHERE o.event_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for o in &mut obligations {
+        o.action_label = CareAction::parse(&o.action).map(|a| a.label()).unwrap_or("").into();
+        o.level_label = Level::parse(&o.level).map(|a| a.label()).unwrap_or("").into();
+        let st = WorkStatus::parse(&o.status).unwrap_or(WorkStatus::New);
+        o.status_label = st.label().into();
+        o.overdue = st.clock_runs() && domain::parse_date(&o.due).is_some_and(|d| d < today);
+    }
+    let pos = |o: &Obligation| CareAction::ALL.iter().position(|a| a.code() == o.action).unwrap_or(9);
+    obligations.sort_by_key(pos);
+    let payments = payments_where(&mut conn, actor, "p.event_id = ", id).await?;
+    let pay_range = obligations.iter().find(|o| o.action == CareAction::Payment.code()).map(|o| (o.min_fen, o.max_fen));
+    let paid = payments.iter().any(|p| p.status != "rejected");
+    let can_pay = actor.can(Capability::ServeMembers) && pay_range.is_some() && !paid;
+    Ok(EventDetail { event: ev.finish(), obligations, payments, can_pay, pay_range })
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct EventQuery {
+    /// A union's code: its subtree only.
+    pub union: Option<String>,
+    pub kind: Option<String>,
+    /// Recorded on or after (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Recorded on or before (YYYY-MM-DD).
+    pub to: Option<String>,
+    /// Only events with obligations still open.
+    pub open: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Events the caller may see, newest first, with how many obligations are still open.
+pub async fn events(db: &Db, actor: &Actor, f: &EventQuery) -> Result<Page<CareEvent>> {
+    let mut conn = db.pool().acquire().await?;
+    let mut filter = Sql::new(" FROM care_events e JOIN unions u ON u.id = e.union_id WHERE 1 = 1");
+    actor.care_visible(&mut filter, "e");
+    if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
+        filter.within("e.path", &u.org_path());
+    }
+    if let Some(k) = f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
+        let k = CareEventKind::parse(k).map_err(|mut e| {
+            e.field = "kind";
+            e
+        })?;
+        filter.push(" AND e.kind = ").bind(k.code());
+    }
+    for (field, op, v) in [("from", ">=", &f.from), ("to", "<=", &f.to)] {
+        if let Some(s) = v.as_deref().filter(|s| !s.trim().is_empty()) {
+            let d = domain::parse_date(s)
+                .ok_or_else(|| Invalid::new(field, "日期格式应为 2026-11-20", "date must be YYYY-MM-DD"))?;
+            filter.push(&format!(" AND e.recorded_on {op} ")).bind(fmt_date(d));
+        }
+    }
+    let open_count = "(SELECT count(*) FROM care_obligations o JOIN work_items w ON w.id = o.work_item_id \
+                      WHERE o.event_id = e.id AND w.closed_on IS NULL)";
+    if f.open == Some(true) {
+        filter.push(&format!(" AND {open_count} > 0"));
+    }
+    let paging = Paging::new(f.page, f.per_page);
+    let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(&mut *conn).await?;
+    let mut q = filter.prefixed(&format!("SELECT {EVENT_COLUMNS}, {open_count} AS open"));
+    q.push(" ORDER BY e.id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    let items: Vec<CareEvent> = q.query_as().fetch_all(&mut *conn).await?;
+    Ok(Page { items: items.into_iter().map(CareEvent::finish).collect(), total })
+}

@@ -1,0 +1,46 @@
+//! 五必 member care: the care policy, events recorded for members and the obligations they
+//! create at once (each a work item the closed loop carries to closure), payments for events
+//! through the ledger, standing visits and the care figures. Scope: an event or a payment
+//! belongs to the member's union when recorded (`path`), and `Actor::care_visible` limits every
+//! read. Hardship files, campaigns and benefits are mechanisms of their own beside this one.
+
+mod events;
+mod figures;
+mod member;
+mod payments;
+mod policy;
+mod visits;
+
+pub use events::*;
+pub use figures::*;
+pub use member::*;
+pub use payments::*;
+pub use policy::*;
+pub use visits::*;
+
+use crate::ledger::{PayInput, Payment, money_rules, pay_in, payment, payments_where};
+use crate::owners::{Owner, acting_owner};
+use crate::people::visible_member;
+use crate::sql::Sql;
+use crate::work::{self as wk, NewRow};
+use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use domain::care::{self, CareAction, CareEventKind, CareRule, MoneyRules, PaymentPurpose};
+use domain::work::Level;
+use domain::work::{Priority, WorkStatus};
+use domain::{Calendar, Capability, Invalid, Scope, fmt_date};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use time::Date;
+
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+pub(crate) fn note_field(note: Option<&str>) -> std::result::Result<Option<String>, Invalid> {
+    match note.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(Invalid::new(
+            "note",
+            format!("说明不能超过 {MAX_NOTE_CHARS} 字"),
+            format!("note must be at most {MAX_NOTE_CHARS} characters"),
+        )),
+        n => Ok(n.map(str::to_string)),
+    }
+}

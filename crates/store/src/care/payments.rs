@@ -1,0 +1,193 @@
+//! Care payments for an event: recorded in the ledger within the event's range, and the
+//! event's payment obligation closed with them; approval of payments above the line.
+
+use super::*;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewPayment {
+    pub member_id: Option<i64>,
+    /// The care event it answers, if any: at most one payment per event.
+    pub event_id: Option<i64>,
+    /// condolence | aid | study_grant | medical (default condolence for an event, aid otherwise)
+    pub purpose: Option<String>,
+    /// Yuan, e.g. "500" or "500.50".
+    pub amount: String,
+    /// YYYY-MM-DD, default today.
+    pub paid_on: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Records a payment in the ledger. It must fall in the policy's range for its event, may not be
+/// the event's second, and may not take the person past the yearly cap (pending payments count).
+/// Above the approval line it waits for a county administrator. A payment for an event closes
+/// the event's payment obligation when the recorder may close it.
+pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: Date) -> Result<Payment> {
+    actor.require(Capability::ServeMembers)?;
+    let mut errors = Vec::new();
+    let amount = care::parse_yuan("amount", &f.amount).map_err(|e| errors.push(e)).ok();
+    let paid_on = match f.paid_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(today),
+        Some(s) => match domain::parse_date(s) {
+            Some(d) if d <= today && d >= today - time::Duration::days(366) => Some(d),
+            Some(_) => {
+                errors.push(Invalid::new("paid_on", "发放日期不能晚于今天，也不能早于一年前", "paid_on out of range"));
+                None
+            }
+            None => {
+                errors.push(Invalid::new("paid_on", "日期格式应为 2026-11-20", "paid_on must be YYYY-MM-DD"));
+                None
+            }
+        },
+    };
+    let purpose = match f.purpose.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => PaymentPurpose::parse(p)
+            .map_err(|mut e| {
+                e.field = "purpose";
+                errors.push(e)
+            })
+            .ok(),
+        None if f.event_id.is_some() => Some(PaymentPurpose::Condolence),
+        None => Some(PaymentPurpose::Aid),
+    };
+    let note = note_field(f.note.as_deref()).map_err(|e| errors.push(e)).ok().flatten();
+    if f.member_id.is_none() && f.event_id.is_none() {
+        errors.push(Invalid::new("member_id", "请选择会员", "member_id is required"));
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::InvalidFields(errors));
+    }
+    let mut tx = db.write_tx().await?;
+    // The event, seen through the caller's scope, decides the member, the range and the
+    // obligation the payment closes.
+    let line = match f.event_id {
+        Some(eid) => Some(payment_line(&mut tx, actor, eid, f.member_id).await?),
+        None => None,
+    };
+    let member_id = match (&line, f.member_id) {
+        (Some(l), _) => l.member_id,
+        (None, Some(m)) => m,
+        (None, None) => unreachable!("checked above"),
+    };
+    let input = PayInput {
+        member_id,
+        event: line.as_ref().map(|l| (l.event_id, l.range)),
+        purpose: purpose.unwrap(),
+        amount_fen: amount.unwrap(),
+        paid_on: paid_on.unwrap(),
+        note,
+    };
+    let (id, status) = pay_in(&mut tx, actor, &input).await?;
+    if status == "paid"
+        && let Some(l) = &line
+    {
+        close_obligation(&mut tx, db.backend(), cal, actor, l.item, input.amount_fen, id, today).await?;
+    }
+    tx.commit().await?;
+    payment(db, actor, id).await
+}
+
+/// The payment line of an event's policy: who is paid, the range, the obligation's item.
+pub(super) struct PaymentLine {
+    pub(super) event_id: i64,
+    pub(super) member_id: i64,
+    pub(super) range: (i64, i64),
+    pub(super) item: i64,
+}
+
+pub(super) async fn payment_line(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    event_id: i64,
+    member_id: Option<i64>,
+) -> Result<PaymentLine> {
+    let mut q = Sql::new("SELECT e.member_id FROM care_events e WHERE e.id = ");
+    q.bind(event_id);
+    actor.care_visible(&mut q, "e");
+    let m: i64 = q.into_query_scalar().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+    if member_id.is_some_and(|given| given != m) {
+        return Err(Invalid::new("event_id", "该事件不是这位会员的", "the event is another member's").into());
+    }
+    let ob: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT min_fen, max_fen, work_item_id FROM care_obligations WHERE event_id = $1 AND action = 'payment'",
+    )
+    .bind(event_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((min, max, item)) = ob else {
+        return Err(Invalid::new(
+            "event_id",
+            "按关爱政策，该事件不发放慰问金",
+            "the care policy pays nothing for this event",
+        )
+        .into());
+    };
+    Ok(PaymentLine { event_id, member_id: m, range: (min, max), item })
+}
+
+/// The payment obligation closes with the payment as its result, in the payment's transaction:
+/// the payment is what the obligation asked for, whoever recorded it.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn close_obligation(
+    conn: &mut AnyConnection,
+    backend: crate::Backend,
+    cal: &Calendar,
+    actor: &Actor,
+    item: i64,
+    amount: i64,
+    payment: i64,
+    today: Date,
+) -> Result<()> {
+    let form = wk::ActionForm {
+        action: "resolve".into(),
+        result: Some(format!("已发放慰问金 {} 元（发放记录 {payment}）", care::fmt_yuan(amount))),
+        ..Default::default()
+    };
+    let open: Option<String> = sqlx::query_scalar("SELECT status FROM work_items WHERE id = $1 AND closed_on IS NULL")
+        .bind(item)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match open.as_deref() {
+        // Closed already, or paused: the payment is recorded; the item stays as its owner left it.
+        None | Some("paused") => Ok(()),
+        Some(_) => wk::act_in(conn, backend, cal, actor, item, &form, today, wk::By::Record).await,
+    }
+}
+
+/// Approve or refuse a payment waiting for approval (county administrators).
+pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bool, today: Date) -> Result<Payment> {
+    actor.require(Capability::ApprovePayments)?;
+    let p = payment(db, actor, id).await?;
+    if p.status != "pending" {
+        return Err(StoreError::conflict("该笔发放不在待审批状态", "the payment is not awaiting approval"));
+    }
+    let mut tx = db.write_tx().await?;
+    let status = if approve { "paid" } else { "rejected" };
+    let n = sqlx::query(
+        "UPDATE care_payments SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'",
+    )
+    .bind(status)
+    .bind(actor.user_id)
+    .bind(crate::now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::conflict("该笔发放不在待审批状态", "the payment is not awaiting approval"));
+    }
+    let what = if approve { "批准" } else { "不予批准" };
+    audit::record(&mut tx, actor, "care.payment.decide", "care_payment", id, Some(what.into())).await?;
+    if approve && let Some(eid) = p.event_id {
+        let item: Option<i64> =
+            sqlx::query_scalar("SELECT work_item_id FROM care_obligations WHERE event_id = $1 AND action = 'payment'")
+                .bind(eid)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(item) = item {
+            close_obligation(&mut tx, db.backend(), cal, actor, item, p.amount_fen, id, today).await?;
+        }
+    }
+    tx.commit().await?;
+    payment(db, actor, id).await
+}
