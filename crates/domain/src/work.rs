@@ -222,6 +222,29 @@ impl WorkKind {
     }
 }
 
+/// The loop's own figures, kept for every kind (dimensions: `k:<kind>`, `d:<department id>` and
+/// both, `k:<kind>|d:<department id>`).
+pub mod indicators {
+    use crate::Indicator;
+
+    /// Items received, by the month received.
+    pub const RECEIVED: Indicator = Indicator { code: "work.received", label: "受理事项", unit: "件" };
+    /// Items closed, by the month closed.
+    pub const CLOSED: Indicator = Indicator { code: "work.closed", label: "办结事项", unit: "件" };
+    pub const ON_TIME: Indicator = Indicator { code: "work.on_time", label: "按期办结", unit: "件" };
+    /// Working days from receipt to closure, summed (÷ closed = the average).
+    pub const CLOSE_DAYS: Indicator = Indicator { code: "work.close_days", label: "办结用时", unit: "工作日" };
+    /// Ratings given, by the month rated.
+    pub const RATED: Indicator = Indicator { code: "work.rated", label: "评价", unit: "件" };
+    pub const SATISFIED: Indicator = Indicator { code: "work.satisfied", label: "满意评价", unit: "件" };
+    pub const ALL: &[Indicator] = &[RECEIVED, CLOSED, ON_TIME, CLOSE_DAYS, RATED, SATISFIED];
+
+    /// The breakdowns every work fact is kept under.
+    pub fn dims(kind: &str, department: i64) -> [String; 3] {
+        [crate::indicator::dim("k", kind), crate::indicator::dim("d", department), format!("k:{kind}|d:{department}")]
+    }
+}
+
 /// Working days an escalated item gets at its new owner.
 pub const ESCALATION_DAYS: u32 = 2;
 

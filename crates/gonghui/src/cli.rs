@@ -353,7 +353,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("定期走访（{}）：新派发 {} 件。", v.rounds.join("、"), v.created);
         }
         Command::Jobs(JobsCommand::Recount) => {
-            store::work::rebuild_stats(&db).await?;
+            store::indicators::recount(&db).await?;
             println!("办理情况统计已重算。");
         }
         Command::Serve { listen, demo: with_demo } => {

@@ -149,7 +149,7 @@ pub(crate) async fn generate(
     let rest = batch.len() as u64;
     store::work::write_history(db, batch).await?;
     bar.inc(rest);
-    store::work::rebuild_stats(db).await?;
+    store::indicators::recount(db).await?;
     // Today's scan, as the background job would have run it this morning.
     let report = store::work::scan(db, &cal, today).await?;
     Ok(HistoryReport { items: n, escalated_today: report.escalated })

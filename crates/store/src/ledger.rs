@@ -12,6 +12,15 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::Date;
 
+/// The ledger's registration: the paths its payments carry.
+pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
+    name: "ledger",
+    indicators: &[],
+    recount: None,
+    paths: &[("care_payments", "path")],
+    sources: &[],
+};
+
 /// The money rules in force; the defaults until a county administrator sets them.
 pub(crate) async fn money_rules(conn: &mut AnyConnection) -> Result<MoneyRules> {
     let row: Option<(i64, i64)> =

@@ -11,7 +11,9 @@ pub mod care;
 mod crypto;
 pub mod hardship;
 pub mod import;
+pub mod indicators;
 pub mod ledger;
+mod mechanisms;
 pub mod members;
 mod migrate;
 mod owners;
@@ -24,6 +26,7 @@ pub mod users;
 pub mod work;
 
 pub use crypto::IdVault;
+pub use indicators::Tally;
 pub use scope::Actor;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -180,11 +183,12 @@ impl Db {
 
     /// A transaction that will write. On SQLite it takes the write lock at once
     /// (BEGIN IMMEDIATE), so two writers wait for each other instead of one failing.
-    pub async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
+    pub async fn write_tx(&self) -> Result<Tx> {
+        let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        };
+        Ok(Tx { tx, tally: Tally::default(), backend: self.backend })
     }
 
     pub async fn close(&self) {
@@ -194,6 +198,51 @@ impl Db {
     /// Is the database reachable? For /healthz.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// A write transaction with the figures its changes make: the facts counted in it are added to
+/// the indicator store when it commits, in the same transaction. Dropped without `commit`, it
+/// rolls back, facts and all. Derefs to the connection for queries.
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    tally: Tally,
+    backend: Backend,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        let Tx { mut tx, tally, backend } = self;
+        if !tally.is_empty() {
+            tally.flush(&mut tx, backend).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) fn count(&mut self, f: indicators::Fact<'_>) {
+        self.tally.add(f);
+    }
+
+    pub(crate) fn tally(&mut self) -> &mut Tally {
+        &mut self.tally
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
     }
 }
 

@@ -53,6 +53,7 @@ migrations!(
     8 "0008_campaigns",
     9 "0009_benefits",
     10 "0010_same_schema",
+    11 "0011_indicators",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
@@ -65,7 +66,10 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
     if let Some(lock) = lock {
         sqlx::query(lock).execute(&mut *conn).await?;
     }
-    let result = apply(&mut conn, db.backend).await;
+    let mut result = apply(&mut conn, db.backend).await;
+    if result.is_ok() {
+        result = pending_tasks(db, &mut conn).await;
+    }
     if lock.is_some() {
         sqlx::query("SELECT pg_advisory_unlock(726001)").execute(&mut *conn).await?;
     }
@@ -133,6 +137,20 @@ async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<()> {
             .await?;
         tx.commit().await?;
         tracing::info!(migration = m.name, "migration applied");
+    }
+    Ok(())
+}
+
+/// Work a migration left for the store (with its code, not SQL): done once, while other nodes
+/// wait for the migration lock.
+async fn pending_tasks(db: &Db, conn: &mut sqlx::AnyConnection) -> Result<()> {
+    let tasks: Vec<(String,)> = sqlx::query_as("SELECT name FROM store_tasks").fetch_all(&mut *conn).await?;
+    for (task,) in tasks {
+        if task == "recount" {
+            tracing::info!("recounting the figures after an upgrade");
+            crate::indicators::recount(db).await?;
+        }
+        sqlx::query("DELETE FROM store_tasks WHERE name = $1").bind(task).execute(&mut *conn).await?;
     }
     Ok(())
 }

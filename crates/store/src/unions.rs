@@ -390,22 +390,7 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
     }
     let new = new_parent.child(node.id);
     // Every table that carries a union's path for scope moves with it.
-    let paths = [
-        ("unions", "path"),
-        ("members", "path"),
-        ("work_items", "path"),
-        ("work_items", "owner_path"),
-        ("care_events", "path"),
-        ("care_obligations", "path"),
-        ("care_payments", "path"),
-        ("hardship_files", "path"),
-        ("campaign_targets", "path"),
-        ("campaign_signed", "path"),
-        ("campaign_counts", "path"),
-        ("benefit_enrolments", "path"),
-        ("benefit_counts", "path"),
-    ];
-    for (table, column) in paths {
+    for (table, column) in crate::mechanisms::ALL.iter().flat_map(|m| m.paths.iter()) {
         let sql = format!(
             "UPDATE {table} SET {column} = $1 || substr({column}, CAST($2 AS INTEGER)) \
              WHERE {column} >= $3 AND {column} < $4"
@@ -423,10 +408,11 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
         .bind(node.id)
         .execute(&mut *tx)
         .await?;
+    // The figures are kept per ancestor: the subtree's totals leave the old ones for the new.
+    let above = |p: &OrgPath| p.ids().into_iter().filter(|id| *id != node.id).collect::<Vec<i64>>();
+    crate::indicators::shift(&mut tx, node.id, &above(&old), &above(&new)).await?;
     audit::record(&mut tx, actor, "union.move", "union", node.id, Some(format!("{} → {}", old, new))).await?;
     tx.commit().await?;
-    // The figures are kept per ancestor; the ancestors changed.
-    crate::work::rebuild_stats(db).await?;
     by_code(db, actor, code).await
 }
 

@@ -130,9 +130,20 @@ async fn a_members_request_goes_round_the_whole_loop() {
 
     // A recount from the items agrees with the running counts.
     let before = app.get(&admin, "/api/v1/work/figures").await.1;
-    store::work::rebuild_stats(&app.db).await.unwrap();
+    store::indicators::recount(&app.db).await.unwrap();
     let after = app.get(&admin, "/api/v1/work/figures").await.1;
     assert_eq!(before, after);
+
+    // The grassroots union moves to town B: its figures go with it, the county's stay.
+    let (s, _) = app.post(&admin, "/api/v1/unions/A-001/move", json!({"parent_code": "320925102"})).await;
+    assert_eq!(s, 200);
+    let (_, f) = app.get(&admin, "/api/v1/work/figures").await;
+    assert_eq!(f["total"]["received"], 1);
+    let child = |code: &str| f["children"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap().clone();
+    assert_eq!((child("320925101")["received"].as_i64(), child("320925102")["received"].as_i64()), (Some(0), Some(1)));
+    let moved = app.get(&admin, "/api/v1/work/figures").await.1;
+    store::indicators::recount(&app.db).await.unwrap();
+    assert_eq!(moved, app.get(&admin, "/api/v1/work/figures").await.1, "a recount agrees after the move");
 }
 
 #[tokio::test]

@@ -11,6 +11,15 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::Date;
 
+/// Benefits' registration: the paths their enrolments and counts carry.
+pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
+    name: "benefits",
+    indicators: &[],
+    recount: None,
+    paths: &[("benefit_enrolments", "path"), ("benefit_counts", "path")],
+    sources: &[],
+};
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct BenefitForm {

@@ -20,6 +20,15 @@ use time::Date;
 /// A delivery photo or a signed sign-for list: at most 10 MB.
 pub const MAX_FILE_BYTES: usize = 10 << 20;
 
+/// Campaigns' registration: the paths their targets, signed lists and counts carry.
+pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
+    name: "campaigns",
+    indicators: &[],
+    recount: None,
+    paths: &[("campaign_targets", "path"), ("campaign_signed", "path"), ("campaign_counts", "path")],
+    sources: &[],
+};
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CampaignForm {

@@ -23,7 +23,7 @@ use crate::owners::{Owner, acting_owner};
 use crate::people::visible_member;
 use crate::sql::Sql;
 use crate::work::{self as wk, NewRow};
-use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
 use domain::care::{self, CareAction, CareEventKind, CareRule, MoneyRules, PaymentPurpose};
 use domain::work::Level;
 use domain::work::{Priority, WorkStatus};
@@ -33,6 +33,15 @@ use sqlx::AnyConnection;
 use time::Date;
 
 pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// Care's registration: the paths its events and obligations carry.
+pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
+    name: "care",
+    indicators: &[],
+    recount: None,
+    paths: &[("care_events", "path"), ("care_obligations", "path")],
+    sources: &[],
+};
 
 pub(crate) fn note_field(note: Option<&str>) -> std::result::Result<Option<String>, Invalid> {
     match note.map(str::trim).filter(|s| !s.is_empty()) {

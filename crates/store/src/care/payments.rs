@@ -81,7 +81,7 @@ pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: 
     if status == "paid"
         && let Some(l) = &line
     {
-        close_obligation(&mut tx, db.backend(), cal, actor, l.item, input.amount_fen, id, today).await?;
+        close_obligation(&mut tx, cal, actor, l.item, input.amount_fen, id, today).await?;
     }
     tx.commit().await?;
     payment(db, actor, id).await
@@ -129,8 +129,7 @@ pub(super) async fn payment_line(
 /// the payment is what the obligation asked for, whoever recorded it.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn close_obligation(
-    conn: &mut AnyConnection,
-    backend: crate::Backend,
+    tx: &mut Tx,
     cal: &Calendar,
     actor: &Actor,
     item: i64,
@@ -145,12 +144,12 @@ pub(super) async fn close_obligation(
     };
     let open: Option<String> = sqlx::query_scalar("SELECT status FROM work_items WHERE id = $1 AND closed_on IS NULL")
         .bind(item)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(&mut **tx)
         .await?;
     match open.as_deref() {
         // Closed already, or paused: the payment is recorded; the item stays as its owner left it.
         None | Some("paused") => Ok(()),
-        Some(_) => wk::act_in(conn, backend, cal, actor, item, &form, today, wk::By::Record).await,
+        Some(_) => wk::act_in(tx, cal, actor, item, &form, today, wk::By::Record).await,
     }
 }
 
@@ -185,7 +184,7 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bo
                 .fetch_optional(&mut *tx)
                 .await?;
         if let Some(item) = item {
-            close_obligation(&mut tx, db.backend(), cal, actor, item, p.amount_fen, id, today).await?;
+            close_obligation(&mut tx, cal, actor, item, p.amount_fen, id, today).await?;
         }
     }
     tx.commit().await?;

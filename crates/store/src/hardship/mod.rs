@@ -10,7 +10,7 @@ use crate::owners::{Owner, acting_owner};
 use crate::people::visible_member;
 use crate::sql::Sql;
 use crate::work::{self as wk, NewRow};
-use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
 use domain::care::{PaymentPurpose, fmt_yuan, parse_amount, parse_yuan};
 use domain::hardship::{self as hs, AidKind, HardshipCause, HardshipLevel, HardshipStage, HouseholdMember, LevelRules};
 use domain::work::Priority;
@@ -20,6 +20,15 @@ use sqlx::AnyConnection;
 use time::Date;
 
 const MAX_TEXT: usize = 200;
+
+/// Hardship files' registration: the paths they carry.
+pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
+    name: "hardship",
+    indicators: &[],
+    recount: None,
+    paths: &[("hardship_files", "path")],
+    sources: &[],
+};
 
 // ---------- settings ----------
 
@@ -252,7 +261,7 @@ async fn standard(conn: &mut AnyConnection, year: i64) -> Result<i64> {
 /// Opens the work item of the step waiting in `stage`; returns its id.
 #[allow(clippy::too_many_arguments)]
 async fn open_step(
-    conn: &mut AnyConnection,
+    tx: &mut Tx,
     cal: &Calendar,
     actor: &Actor,
     file_id: i64,
@@ -264,8 +273,8 @@ async fn open_step(
 ) -> Result<Option<i64>> {
     let Some((name, level, days, _)) = stage.step() else { return Ok(None) };
     let kind = domain::work::kind("care")?;
-    let origin = Owner::union(conn, union_id, None).await?;
-    let owner = acting_owner(conn, union_id, path, level, kind).await?;
+    let origin = Owner::union(tx, union_id, None).await?;
+    let owner = acting_owner(tx, union_id, path, level, kind).await?;
     let title = format!("困难职工建档·{name}：{}", member.1);
     let due = cal.add_working_days(today, days);
     let body = format!("困难职工档案 {file_id}，{name}。");
@@ -284,8 +293,8 @@ async fn open_step(
         due,
         note: format!("{name}，{days} 个工作日内办结（{} 前）", fmt_date(due)),
     };
-    let id = wk::insert(conn, actor, &row, today).await?;
-    wk::notice(conn, None, Some(owner.union_id), owner.department_id, id, &format!("{title}（{} 前）", fmt_date(due)))
+    let id = wk::insert(tx, actor, &row, today).await?;
+    wk::notice(tx, None, Some(owner.union_id), owner.department_id, id, &format!("{title}（{} 前）", fmt_date(due)))
         .await?;
     Ok(Some(id))
 }
@@ -569,7 +578,7 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, d: &Decisio
     // Closing the step's item checks that the actor owns it or is above it.
     if let Some(item) = detail.step_item_id {
         let form = wk::ActionForm { action: "resolve".into(), result: Some(result.clone()), ..Default::default() };
-        wk::act_in(&mut tx, db.backend(), cal, actor, item, &form, today, wk::By::Person).await?;
+        wk::act_in(&mut tx, cal, actor, item, &form, today, wk::By::Person).await?;
     } else {
         return Err(StoreError::Forbidden);
     }

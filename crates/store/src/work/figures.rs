@@ -1,13 +1,14 @@
-//! The figures: counts kept in step with the items (`work_stats`, per origin union and each of
-//! its ancestors, so a subtree's figures are a few rows whatever the number of items), the
-//! recount from the items, and the figures query with its drill-down.
+//! The loop's figures: facts counted in the indicator store in step with the items (per origin
+//! union and each of its ancestors, so a subtree's figures are a few rows whatever the number of
+//! items), their recount from the items, and the figures query with its drill-down.
 
+use crate::indicators::{self, Dim, Fact};
+use crate::mechanisms::BoxFuture;
 use crate::sql::Sql;
-use crate::{Actor, Db, Result, StoreError};
-use domain::work;
-use domain::{Invalid, OrgPath, Scope, fmt_date};
+use crate::{Actor, Db, Result, StoreError, Tally, Tx};
+use domain::work::{self, indicators as ind};
+use domain::{Invalid, Scope, fmt_date};
 use serde::Serialize;
-use sqlx::AnyConnection;
 use std::collections::HashMap;
 use time::Date;
 
@@ -24,6 +25,21 @@ pub(super) struct Delta {
 }
 
 impl Delta {
+    /// One indicator's value as a delta.
+    fn of(code: &str, v: i64) -> Delta {
+        let mut d = Delta::default();
+        match code {
+            c if c == ind::RECEIVED.code => d.received = v,
+            c if c == ind::CLOSED.code => d.closed = v,
+            c if c == ind::ON_TIME.code => d.on_time = v,
+            c if c == ind::CLOSE_DAYS.code => d.close_days = v,
+            c if c == ind::RATED.code => d.rated = v,
+            c if c == ind::SATISFIED.code => d.satisfied = v,
+            _ => {}
+        }
+        d
+    }
+
     fn add(&mut self, o: Delta) {
         self.received += o.received;
         self.closed += o.closed;
@@ -38,96 +54,46 @@ pub(super) fn month(d: Date) -> String {
     format!("{:04}-{:02}", d.year(), d.month() as u8)
 }
 
-/// Counts a change for the origin union and every union above it.
-pub(super) async fn bump(
-    conn: &mut AnyConnection,
-    path: &str,
-    department: i64,
-    kind: &str,
-    month: &str,
-    d: Delta,
-) -> Result<()> {
-    let ids = OrgPath::parse(path).map(|p| p.ids()).unwrap_or_default();
-    if ids.is_empty() {
-        return Ok(());
+/// Counts a change for the origin union and every union above it, under its kind and
+/// department.
+pub(super) fn bump(tally: &mut Tally, path: &str, department: i64, kind: &str, month: &str, d: Delta) {
+    let dims = ind::dims(kind, department);
+    for (indicator, value) in [
+        (&ind::RECEIVED, d.received),
+        (&ind::CLOSED, d.closed),
+        (&ind::ON_TIME, d.on_time),
+        (&ind::CLOSE_DAYS, d.close_days),
+        (&ind::RATED, d.rated),
+        (&ind::SATISFIED, d.satisfied),
+    ] {
+        tally.add(Fact { path, indicator, month, dims: &dims, value });
     }
-    let rows: Vec<(i64, i64, String, String, Delta)> =
-        ids.into_iter().map(|u| (u, department, kind.to_string(), month.to_string(), d)).collect();
-    upsert_stats(conn, &rows).await
 }
 
-async fn upsert_stats(conn: &mut AnyConnection, rows: &[(i64, i64, String, String, Delta)]) -> Result<()> {
-    let mut q = Sql::new(
-        "INSERT INTO work_stats (union_id, department_id, kind, month, received, closed, on_time, close_days, \
-         rated, satisfied) VALUES ",
-    );
-    for (i, (u, dept, kind, month, d)) in rows.iter().enumerate() {
-        q.push(if i == 0 { "(" } else { ", (" });
-        q.bind(*u).push(", ").bind(*dept).push(", ").bind(kind.as_str()).push(", ").bind(month.as_str());
-        for v in [d.received, d.closed, d.on_time, d.close_days, d.rated, d.satisfied] {
-            q.push(", ").bind(v);
-        }
-        q.push(")");
-    }
-    q.push(
-        " ON CONFLICT (union_id, month, kind, department_id) DO UPDATE SET \
-         received = work_stats.received + excluded.received, closed = work_stats.closed + excluded.closed, \
-         on_time = work_stats.on_time + excluded.on_time, close_days = work_stats.close_days + excluded.close_days, \
-         rated = work_stats.rated + excluded.rated, satisfied = work_stats.satisfied + excluded.satisfied",
-    );
-    q.into_query().execute(conn).await?;
-    Ok(())
-}
-
-/// Recounts every figure from the items (after unions move, or to check the running counts).
-pub async fn rebuild_stats(db: &Db) -> Result<()> {
-    let mut acc: HashMap<(i64, i64, String, String), Delta> = HashMap::new();
-    let queries = [
-        "SELECT path, origin_department_id, kind, substr(received_on, 1, 7), count(*), 0, 0, 0, 0 \
-         FROM work_items GROUP BY path, origin_department_id, kind, substr(received_on, 1, 7)",
-        "SELECT path, origin_department_id, kind, substr(closed_on, 1, 7), 0, count(*), sum(on_time), sum(close_days), 0 \
-         FROM work_items WHERE closed_on IS NOT NULL GROUP BY path, origin_department_id, kind, substr(closed_on, 1, 7)",
-        "SELECT w.path, w.origin_department_id, w.kind, substr(e.on_date, 1, 7), 0, 0, 0, 0, count(*) \
-         FROM work_events e JOIN work_items w ON w.id = e.item_id WHERE e.action = 'rate' \
-         GROUP BY w.path, w.origin_department_id, w.kind, substr(e.on_date, 1, 7)",
-    ];
-    for (i, sql) in queries.iter().enumerate() {
-        // CAST keeps PostgreSQL's sum(bigint) (numeric) readable as an integer.
-        let sql = sql
-            .replace("sum(on_time)", "CAST(sum(on_time) AS BIGINT)")
-            .replace("sum(close_days)", "CAST(sum(close_days) AS BIGINT)");
-        type Row = (String, i64, String, String, i64, i64, i64, i64, i64);
-        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
-        for (path, dept, kind, month, received, closed, on_time, close_days, rated) in rows {
-            let d = Delta { received, closed, on_time, close_days, rated, satisfied: 0 };
-            for u in OrgPath::parse(&path).map(|p| p.ids()).unwrap_or_default() {
-                acc.entry((u, dept, kind.clone(), month.clone())).or_default().add(d);
+/// The loop's facts from the items themselves (for `gonghui jobs recount`).
+pub(super) fn recount(tx: &mut Tx) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let queries = [
+            "SELECT path, origin_department_id, kind, substr(received_on, 1, 7), count(*), 0, 0, 0, 0, 0 \
+             FROM work_items GROUP BY path, origin_department_id, kind, substr(received_on, 1, 7)",
+            "SELECT path, origin_department_id, kind, substr(closed_on, 1, 7), 0, count(*), \
+             CAST(sum(on_time) AS BIGINT), CAST(sum(close_days) AS BIGINT), 0, 0 FROM work_items \
+             WHERE closed_on IS NOT NULL GROUP BY path, origin_department_id, kind, substr(closed_on, 1, 7)",
+            "SELECT w.path, w.origin_department_id, w.kind, substr(e.on_date, 1, 7), 0, 0, 0, 0, count(*), \
+             CAST(sum(CASE WHEN e.rating > 2 THEN 1 ELSE 0 END) AS BIGINT) FROM work_events e \
+             JOIN work_items w ON w.id = e.item_id WHERE e.action = 'rate' \
+             GROUP BY w.path, w.origin_department_id, w.kind, substr(e.on_date, 1, 7)",
+        ];
+        for sql in queries {
+            type Row = (String, i64, String, String, i64, i64, i64, i64, i64, i64);
+            let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(&mut **tx).await?;
+            for (path, dept, kind, month, received, closed, on_time, close_days, rated, satisfied) in rows {
+                let d = Delta { received, closed, on_time, close_days, rated, satisfied };
+                bump(tx.tally(), &path, dept, &kind, &month, d);
             }
         }
-        if i == 2 {
-            let sat: Vec<(String, i64, String, String, i64)> = sqlx::query_as(
-                "SELECT w.path, w.origin_department_id, w.kind, substr(e.on_date, 1, 7), count(*) \
-                 FROM work_events e JOIN work_items w ON w.id = e.item_id WHERE e.action = 'rate' AND e.rating > 2 \
-                 GROUP BY w.path, w.origin_department_id, w.kind, substr(e.on_date, 1, 7)",
-            )
-            .fetch_all(db.pool())
-            .await?;
-            for (path, dept, kind, month, n) in sat {
-                for u in OrgPath::parse(&path).map(|p| p.ids()).unwrap_or_default() {
-                    acc.entry((u, dept, kind.clone(), month.clone())).or_default().satisfied += n;
-                }
-            }
-        }
-    }
-    let mut tx = db.write_tx().await?;
-    sqlx::query("DELETE FROM work_stats").execute(&mut *tx).await?;
-    let rows: Vec<(i64, i64, String, String, Delta)> =
-        acc.into_iter().map(|((u, dept, kind, month), d)| (u, dept, kind, month, d)).collect();
-    for chunk in rows.chunks(500) {
-        upsert_stats(&mut tx, chunk).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+        Ok(())
+    })
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -276,67 +242,52 @@ pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> R
         Some(d) => Some((d.to_string(), department_by_name(&mut conn, d).await?)),
         None => None,
     };
-    let filters = |q: &mut Sql, alias: &str, dept_col: &str| {
-        if let Some(k) = kind {
-            q.push(&format!(" AND {alias}.kind = ")).bind(k.code);
-        }
-        if let Some((_, d)) = &department {
-            q.push(&format!(" AND {alias}.{dept_col} = ")).bind(*d);
-        }
+    let dim = match (kind, &department) {
+        (None, None) => String::new(),
+        (Some(k), None) => domain::indicator::dim("k", k.code),
+        (None, Some((_, d))) => domain::indicator::dim("d", d),
+        (Some(k), Some((_, d))) => format!("k:{}|d:{d}", k.code),
     };
+    let dim = if dim.is_empty() { Dim::Total } else { Dim::Exact(&dim) };
     let (first, last) = (months[0].clone(), months[months.len() - 1].clone());
-    let sums = "CAST(sum(s.received) AS BIGINT), CAST(sum(s.closed) AS BIGINT), CAST(sum(s.on_time) AS BIGINT), \
-                CAST(sum(s.close_days) AS BIGINT), CAST(sum(s.rated) AS BIGINT), CAST(sum(s.satisfied) AS BIGINT)";
-    // By month, for the union itself (its row already holds its whole subtree).
-    let mut q = Sql::new(&format!("SELECT s.month, {sums} FROM work_stats s WHERE s.union_id = "));
-    q.bind(union.id).push(" AND s.month >= ").bind(first.as_str()).push(" AND s.month <= ").bind(last.as_str());
-    filters(&mut q, "s", "department_id");
-    q.push(" GROUP BY s.month");
-    type Sums = (String, i64, i64, i64, i64, i64, i64);
-    let rows: Vec<Sums> = q.query_as().fetch_all(&mut *conn).await?;
-    let by_month: HashMap<String, Delta> = rows
-        .into_iter()
-        .map(|(m, received, closed, on_time, close_days, rated, satisfied)| {
-            (m, Delta { received, closed, on_time, close_days, rated, satisfied })
-        })
-        .collect();
+    // By month, for the union itself (its rows already hold its whole subtree).
+    let rows = indicators::of_union(&mut conn, union.id, ind::ALL, dim, &first, &last).await?;
+    let mut by_month: HashMap<String, Delta> = HashMap::new();
     let mut total = Delta::default();
-    for d in by_month.values() {
-        total.add(*d);
+    for (code, _, month, value) in rows {
+        let d = Delta::of(&code, value);
+        by_month.entry(month).or_default().add(d);
+        total.add(d);
     }
-    // Drill-down: each child union's own rows.
-    let mut q = Sql::new(&format!(
-        "SELECT u.code, u.name, u.level, u.path, {sums} FROM unions u LEFT JOIN work_stats s ON s.union_id = u.id \
-         AND s.month >= "
-    ));
-    q.bind(first.as_str()).push(" AND s.month <= ").bind(last.as_str());
-    filters(&mut q, "s", "department_id");
-    q.push(" WHERE u.parent_id = ").bind(union.id);
-    q.push(" GROUP BY u.id, u.code, u.name, u.level, u.path ORDER BY u.code");
-    type ChildSums =
-        (String, String, String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-    let child_rows: Vec<ChildSums> = q.query_as().fetch_all(&mut *conn).await?;
+    // Drill-down: each child union's rows.
+    let mut by_child: HashMap<i64, Delta> = HashMap::new();
+    for (child, code, _, value) in indicators::of_children(&mut conn, union.id, ind::ALL, dim, &first, &last).await? {
+        by_child.entry(child).or_default().add(Delta::of(&code, value));
+    }
+    let child_rows: Vec<(i64, String, String, String, String)> =
+        sqlx::query_as("SELECT id, code, name, level, path FROM unions WHERE parent_id = $1 ORDER BY code")
+            .bind(union.id)
+            .fetch_all(&mut *conn)
+            .await?;
     // Overdue now: open items past their deadline, by origin union, folded into the children.
     let mut q = Sql::new(
         "SELECT w.path, count(*) FROM work_items w WHERE w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ",
     );
     q.bind(fmt_date(today));
     q.within("w.path", &union.org_path());
-    filters(&mut q, "w", "origin_department_id");
+    if let Some(k) = kind {
+        q.push(" AND w.kind = ").bind(k.code);
+    }
+    if let Some((_, d)) = &department {
+        q.push(" AND w.origin_department_id = ").bind(*d);
+    }
     q.push(" GROUP BY w.path");
     let overdue: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
     let overdue_total: i64 = overdue.iter().map(|o| o.1).sum();
     let children = child_rows
         .into_iter()
-        .map(|(code, name, level, path, r, c, o, cd, ra, sa)| {
-            let d = Delta {
-                received: r.unwrap_or(0),
-                closed: c.unwrap_or(0),
-                on_time: o.unwrap_or(0),
-                close_days: cd.unwrap_or(0),
-                rated: ra.unwrap_or(0),
-                satisfied: sa.unwrap_or(0),
-            };
+        .map(|(id, code, name, level, path)| {
+            let d = by_child.get(&id).copied().unwrap_or_default();
             let od = overdue.iter().filter(|(p, _)| p.starts_with(&path)).map(|o| o.1).sum();
             ChildFigures { code, name, level, figures: FigureRow::from_sums(d, od) }
         })

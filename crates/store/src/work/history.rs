@@ -77,7 +77,7 @@ const ITEM_COLUMNS: &[&str] = &[
 
 const EVENT_COLUMNS: &[&str] = &["item_id", "at", "on_date", "username", "action", "note", "rating"];
 
-/// Writes a batch of past items after those already there. Call `rebuild_stats` once done.
+/// Writes a batch of past items after those already there. Call `indicators::recount` once done.
 pub async fn write_history(db: &Db, items: Vec<HistoryItem>) -> Result<()> {
     let first: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) + 1 FROM work_items").fetch_one(db.pool()).await?;
     let mut rows = Vec::with_capacity(items.len());

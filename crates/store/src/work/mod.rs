@@ -1,12 +1,12 @@
 //! Work items: the one closed loop every mechanism runs on. An item belongs to the union it
 //! came from (`origin`, which decides its figures and who sees it) and is owned by whoever must
 //! act now (a union, a county department or a person), which escalation and forwarding move.
-//! Every change is one transaction with its timeline line, its audit row and the figures
-//! (`work_stats`, kept per origin union and each of its ancestors).
+//! Every change is one transaction with its timeline line, its audit row and its facts in the
+//! indicator store (kept per origin union and each of its ancestors).
 
 use crate::owners::Owner;
 use crate::sql::Sql;
-use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use crate::{Actor, Db, Page, Paging, Result, StoreError, Tally, Tx, audit};
 use domain::work::{self, Priority, Sla, Standing, WorkAction, WorkKind, WorkStatus};
 use domain::{Calendar, Capability, Invalid, OrgPath, Role, Scope, fmt_date};
 use serde::Serialize;
@@ -18,10 +18,25 @@ mod history;
 mod scan;
 
 pub(crate) use figures::period;
-pub use figures::{ChildFigures, FigureRow, Figures, FiguresQuery, MonthFigures, figures, rebuild_stats};
+pub use figures::{ChildFigures, FigureRow, Figures, FiguresQuery, MonthFigures, figures};
 use figures::{Delta, bump, month};
 pub use history::{HistoryEvent, HistoryItem, write_history};
 pub use scan::{ScanReport, claim, finish, run_scheduled, scan};
+
+/// The loop's registration: its figures, and the paths of its items (origin and owner).
+pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
+    name: "work",
+    indicators: work::indicators::ALL,
+    recount: Some(figures::recount),
+    paths: &[("work_items", "path"), ("work_items", "owner_path")],
+    sources: &[],
+};
+
+/// A kind of record work items stand for (a care event, a hardship file …), registered by its
+/// mechanism.
+pub(crate) struct Source {
+    pub(crate) code: &'static str,
+}
 
 const COLUMNS: &str = "w.id, w.kind, w.title, w.body, w.priority, w.status, w.subject_type, w.subject_id, \
      w.subject_name, w.requester_user_id, w.requester_member_id, w.requester_name, w.origin_union_id, \
@@ -301,8 +316,9 @@ pub(crate) struct NewRow<'a> {
 
 /// Writes a new item with its first timeline line and counts it in the figures, inside the
 /// caller's transaction. The caller writes the audit line.
-pub(crate) async fn insert(conn: &mut AnyConnection, actor: &Actor, r: &NewRow<'_>, today: Date) -> Result<i64> {
+pub(crate) async fn insert(tx: &mut Tx, actor: &Actor, r: &NewRow<'_>, today: Date) -> Result<i64> {
     let now = crate::now();
+    let conn: &mut AnyConnection = tx;
     let mut q = Sql::new(
         "INSERT INTO work_items (kind, title, body, priority, status, subject_type, subject_id, subject_name, \
          requester_user_id, requester_member_id, requester_name, origin_union_id, origin_department_id, path, \
@@ -323,14 +339,13 @@ pub(crate) async fn insert(conn: &mut AnyConnection, actor: &Actor, r: &NewRow<'
     let id: i64 = q.into_query_scalar().fetch_one(&mut *conn).await?;
     event(conn, actor, id, today, WorkAction::Create, None, Some(WorkStatus::New), Some(r.note.clone())).await?;
     bump(
-        conn,
+        tx.tally(),
         &r.origin.path,
         r.owner.department_id.unwrap_or(0),
         r.kind.code,
         &month(r.received),
         Delta { received: 1, ..Delta::default() },
-    )
-    .await?;
+    );
     Ok(id)
 }
 
@@ -530,8 +545,8 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
         due,
         note,
     };
-    let id = insert(conn, actor, &row, today).await?;
-    audit::record(conn, actor, "work.create", "work_item", id, Some(format!("{}：{title}", kind.label))).await?;
+    let id = insert(&mut tx, actor, &row, today).await?;
+    audit::record(&mut tx, actor, "work.create", "work_item", id, Some(format!("{}：{title}", kind.label))).await?;
     tx.commit().await?;
     get(db, cal, actor, id, today).await
 }
@@ -842,7 +857,7 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
         return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
     }
     let mut tx = db.write_tx().await?;
-    act_in(&mut tx, db.backend(), cal, actor, id, f, today, By::Person).await?;
+    act_in(&mut tx, cal, actor, id, f, today, By::Person).await?;
     tx.commit().await?;
     get(db, cal, actor, id, today).await
 }
@@ -851,8 +866,7 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
 /// an item together with their records).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn act_in(
-    conn: &mut AnyConnection,
-    backend: crate::Backend,
+    tx: &mut Tx,
     cal: &Calendar,
     actor: &Actor,
     id: i64,
@@ -864,6 +878,9 @@ pub(crate) async fn act_in(
     if matches!(action, WorkAction::Create | WorkAction::Remind | WorkAction::Escalate | WorkAction::Attach) {
         return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
     }
+    let backend = tx.backend();
+    let mut facts = Tally::default();
+    let conn: &mut AnyConnection = tx;
     let item = match by {
         By::Person => fetch(conn, actor, id, true, backend).await?,
         By::Record => fetch_any(conn, id, backend).await?,
@@ -944,16 +961,16 @@ pub(crate) async fn act_in(
             }
             note = Some(result);
             if to == WorkStatus::Closed {
-                close(conn, cal, &mut set, &item, today).await?;
+                close(&mut facts, cal, &mut set, &item, today);
             }
         }
-        WorkAction::Approve => close(conn, cal, &mut set, &item, today).await?,
+        WorkAction::Approve => close(&mut facts, cal, &mut set, &item, today),
         WorkAction::Return => {
             note = Some(note_required(f, "退回原因")?);
         }
         WorkAction::Reopen => {
             note = Some(note_required(f, "重新办理的原因")?);
-            reopen(conn, cal, &mut set, &item, kind, today).await?;
+            reopen(conn, &mut facts, cal, &mut set, &item, kind, today).await?;
             notify.push((
                 item.owner_user_id,
                 Some(item.owner_union_id),
@@ -968,14 +985,13 @@ pub(crate) async fn act_in(
             set.push(", rated_on = ").bind(t.clone());
             let satisfied = work::satisfied(rating);
             bump(
-                conn,
+                &mut facts,
                 &item.path,
                 item.origin_department_id,
                 &item.kind,
                 &month(today),
                 Delta { rated: 1, satisfied: satisfied as i64, ..Delta::default() },
-            )
-            .await?;
+            );
             note = Some(format!("{rating} 分{}", comment.map(|c| format!("：{c}")).unwrap_or_default()));
             reopen_to_superior = !satisfied;
         }
@@ -995,7 +1011,7 @@ pub(crate) async fn act_in(
         set.bind(target.union_id).push(", owner_department_id = ").bind(target.department_id);
         set.push(", owner_user_id = NULL, owner_path = ").bind(target.path.clone());
         set.push(", updated_at = ").bind(crate::now());
-        reopen(conn, cal, &mut set, &item, kind, today).await?;
+        reopen(conn, &mut facts, cal, &mut set, &item, kind, today).await?;
         set.push(" WHERE id = ").bind(id);
         set.query().execute(&mut *conn).await?;
         let label = owner_label(conn, &target).await?;
@@ -1018,11 +1034,12 @@ pub(crate) async fn act_in(
         notice(conn, user, union, dept, id, &text).await?;
     }
     audit::record(conn, actor, &format!("work.{}", action.code()), "work_item", id, None).await?;
+    tx.tally().absorb(facts);
     Ok(())
 }
 
 /// Sets the closing columns and counts the closure.
-async fn close(conn: &mut AnyConnection, cal: &Calendar, set: &mut Sql, item: &Item, today: Date) -> Result<()> {
+fn close(facts: &mut Tally, cal: &Calendar, set: &mut Sql, item: &Item, today: Date) {
     let received = domain::parse_date(&item.received_on).unwrap_or(today);
     let days = (cal.working_days_between(received, today) - item.paused_days).max(0);
     let on_time = domain::parse_date(&item.due).is_some_and(|d| today <= d) && item.escalations == 0;
@@ -1032,19 +1049,19 @@ async fn close(conn: &mut AnyConnection, cal: &Calendar, set: &mut Sql, item: &I
         set.push(", breached = 1");
     }
     bump(
-        conn,
+        facts,
         &item.path,
         item.origin_department_id,
         &item.kind,
         &month(today),
         Delta { closed: 1, on_time: on_time as i64, close_days: days, ..Delta::default() },
-    )
-    .await
+    );
 }
 
 /// Opens a closed item again with a fresh deadline, and takes its closure out of the figures.
 async fn reopen(
     conn: &mut AnyConnection,
+    facts: &mut Tally,
     cal: &Calendar,
     set: &mut Sql,
     item: &Item,
@@ -1053,7 +1070,7 @@ async fn reopen(
 ) -> Result<()> {
     if let Some(closed) = item.closed_on.as_deref() {
         bump(
-            conn,
+            facts,
             &item.path,
             item.origin_department_id,
             &item.kind,
@@ -1064,8 +1081,7 @@ async fn reopen(
                 close_days: -item.close_days.unwrap_or(0),
                 ..Delta::default()
             },
-        )
-        .await?;
+        );
     }
     let priority = Priority::parse(&item.priority).unwrap_or(Priority::Normal);
     let sla = sla_for(conn, kind, priority).await?;
