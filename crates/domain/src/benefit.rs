@@ -47,6 +47,14 @@ pub fn birth_range(year: i32, min_age: i64, max_age: i64) -> (String, String) {
     (format!("{first:04}-01-01"), format!("{last:04}-12-31"))
 }
 
+/// A programme's enrolments, under `b:<programme id>`, in the month enrolled.
+pub mod indicators {
+    use crate::Indicator;
+
+    pub const ENROLLED: Indicator = Indicator { code: "benefit.enrolled", label: "普惠参加", unit: "人" };
+    pub const ALL: &[Indicator] = &[ENROLLED];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,18 @@ pub fn coverage(delivered: i64, targeted: i64) -> Option<f64> {
     (targeted > 0).then(|| delivered as f64 / targeted as f64)
 }
 
+/// A campaign's figures, under `c:<campaign id>`: its targets in the month it starts, deliveries
+/// and money in the month delivered.
+pub mod indicators {
+    use crate::Indicator;
+
+    pub const TARGETED: Indicator = Indicator { code: "campaign.targeted", label: "四季送对象", unit: "人" };
+    pub const DELIVERED: Indicator = Indicator { code: "campaign.delivered", label: "四季送送达", unit: "人" };
+    pub const PAID_FEN: Indicator =
+        Indicator { code: "campaign.paid_fen", label: "四季送发放金额", unit: "分" };
+    pub const ALL: &[Indicator] = &[TARGETED, DELIVERED, PAID_FEN];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -249,6 +249,25 @@ pub fn check_payment(
     Ok(())
 }
 
+/// Care's figures. Events and obligations count in the month the event was recorded, broken
+/// down by event type (`k:<event>`); an obligation counts as done in that same month when its
+/// item closes, whenever that is.
+pub mod indicators {
+    use crate::Indicator;
+
+    pub const EVENTS: Indicator = Indicator { code: "care.events", label: "关爱事件", unit: "件" };
+    pub const OBLIGATIONS: Indicator = Indicator { code: "care.obligations", label: "关爱任务", unit: "件" };
+    pub const DONE: Indicator = Indicator { code: "care.done", label: "已办结任务", unit: "件" };
+    pub const DONE_ON_TIME: Indicator =
+        Indicator { code: "care.done_on_time", label: "按期办结任务", unit: "件" };
+    pub const ALL: &[Indicator] = &[EVENTS, OBLIGATIONS, DONE, DONE_ON_TIME];
+
+    /// The money ledger's figures, by the month paid and purpose (`p:<purpose>`).
+    pub const PAID_FEN: Indicator = Indicator { code: "ledger.paid_fen", label: "发放金额", unit: "分" };
+    pub const PAYMENTS: Indicator = Indicator { code: "ledger.payments", label: "发放人次", unit: "人次" };
+    pub const LEDGER: &[Indicator] = &[PAID_FEN, PAYMENTS];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

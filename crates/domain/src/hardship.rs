@@ -169,6 +169,17 @@ pub fn check_household(list: &[HouseholdMember], this_year: i32) -> Result<(), I
     Ok(())
 }
 
+/// Hardship files' figures: applications in the month applied, files in the month filed, exits
+/// in the month settled.
+pub mod indicators {
+    use crate::Indicator;
+
+    pub const APPLIED: Indicator = Indicator { code: "hardship.applied", label: "建档申请", unit: "户" };
+    pub const FILED: Indicator = Indicator { code: "hardship.filed", label: "建档", unit: "户" };
+    pub const EXITED: Indicator = Indicator { code: "hardship.exited", label: "脱困", unit: "户" };
+    pub const ALL: &[Indicator] = &[APPLIED, FILED, EXITED];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

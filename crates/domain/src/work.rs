@@ -66,14 +66,25 @@ impl WorkStatus {
     }
 }
 
+crate::labelled!(
+    /// The six reform mechanisms (and the registry under them).
+    Mechanism {
+        Research = "research", "五调";
+        Assist = "assist", "五助";
+        Direct = "direct", "五直";
+        Care = "care", "五必";
+        Rights = "rights", "五率";
+        Building = "building", "五型";
+    }
+);
+
 /// A kind of work item, registered by the mechanism that raises it, with its default service
 /// level. An administrator may override the working days per kind and priority (`sla_policies`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct WorkKind {
     pub code: &'static str,
     pub label: &'static str,
-    /// 五调 / 五助 / 五直 / 五必 / 五率 / 五型.
-    pub mechanism: &'static str,
+    pub mechanism: Mechanism,
     /// Working days to the first response (受理).
     pub respond_days: u32,
     /// Working days to closure at normal priority.
@@ -84,89 +95,70 @@ pub struct WorkKind {
     pub review: bool,
     /// The county department that owns it when it reaches the county (by name).
     pub department: Option<&'static str>,
+    /// May staff register it by hand (登记事项)? Kinds raised only by their records may not.
+    pub by_hand: bool,
 }
 
+const fn kind_of(
+    code: &'static str,
+    label: &'static str,
+    mechanism: Mechanism,
+    (respond_days, close_days, urgent_close_days): (u32, u32, u32),
+    review: bool,
+    department: &'static str,
+    by_hand: bool,
+) -> WorkKind {
+    WorkKind {
+        code,
+        label,
+        mechanism,
+        respond_days,
+        close_days,
+        urgent_close_days,
+        review,
+        department: Some(department),
+        by_hand,
+    }
+}
+
+/// 问题需求直达部门.
+pub const NEED: WorkKind = kind_of("need", "问题需求", Mechanism::Direct, (1, 5, 2), false, "权益保障部", true);
+/// 政策解答直达主体.
+pub const POLICY_QUESTION: WorkKind =
+    kind_of("policy_question", "政策解答", Mechanism::Direct, (1, 3, 1), false, "办公室", true);
+/// 寻策问计直到一线.
+pub const CONSULTATION: WorkKind =
+    kind_of("consultation", "寻策问计", Mechanism::Direct, (2, 10, 5), false, "办公室", true);
+pub const RESEARCH_FINDING: WorkKind =
+    kind_of("research_finding", "调研问题转化", Mechanism::Research, (3, 20, 10), true, "办公室", true);
+pub const ASSIST_TASK: WorkKind =
+    kind_of("assist_task", "助推发展任务", Mechanism::Assist, (3, 20, 10), false, "经济技术部", true);
+/// A care obligation or a standing visit (有喜必贺、有因必访、有难必帮).
+pub const CARE: WorkKind =
+    kind_of("care", "关爱服务", Mechanism::Care, (1, 5, 2), false, "职工服务中心（帮扶中心）", true);
+/// A step of a hardship file (grassroots review, home visit, town review, county approval).
+pub const HARDSHIP_STEP: WorkKind =
+    kind_of("hardship_step", "困难职工建档审核", Mechanism::Care, (1, 10, 5), false, "职工服务中心（帮扶中心）", false);
+/// A union's deliveries of a seasonal campaign (四季送), due at the campaign's end.
+pub const CAMPAIGN_DELIVERY: WorkKind =
+    kind_of("campaign_delivery", "四季送发放", Mechanism::Care, (3, 20, 10), false, "职工服务中心（帮扶中心）", false);
+pub const RIGHTS_CASE: WorkKind =
+    kind_of("rights_case", "维权案件", Mechanism::Rights, (1, 15, 5), true, "权益保障部", true);
+pub const BUILDING_TASK: WorkKind =
+    kind_of("building_task", "建设任务", Mechanism::Building, (3, 20, 10), false, "组织部（基层工作部）", true);
+
+/// Every kind, as registered: the one list the loop, its pages and its figures read.
 pub const KINDS: &[WorkKind] = &[
-    WorkKind {
-        code: "need",
-        label: "问题需求",
-        mechanism: "五直",
-        respond_days: 1,
-        close_days: 5,
-        urgent_close_days: 2,
-        review: false,
-        department: Some("权益保障部"),
-    },
-    WorkKind {
-        code: "policy_question",
-        label: "政策解答",
-        mechanism: "五直",
-        respond_days: 1,
-        close_days: 3,
-        urgent_close_days: 1,
-        review: false,
-        department: Some("办公室"),
-    },
-    WorkKind {
-        code: "consultation",
-        label: "寻策问计",
-        mechanism: "五直",
-        respond_days: 2,
-        close_days: 10,
-        urgent_close_days: 5,
-        review: false,
-        department: Some("办公室"),
-    },
-    WorkKind {
-        code: "research_finding",
-        label: "调研问题转化",
-        mechanism: "五调",
-        respond_days: 3,
-        close_days: 20,
-        urgent_close_days: 10,
-        review: true,
-        department: Some("办公室"),
-    },
-    WorkKind {
-        code: "assist_task",
-        label: "助推发展任务",
-        mechanism: "五助",
-        respond_days: 3,
-        close_days: 20,
-        urgent_close_days: 10,
-        review: false,
-        department: Some("经济技术部"),
-    },
-    WorkKind {
-        code: "care",
-        label: "关爱服务",
-        mechanism: "五必",
-        respond_days: 1,
-        close_days: 5,
-        urgent_close_days: 2,
-        review: false,
-        department: Some("职工服务中心（帮扶中心）"),
-    },
-    WorkKind {
-        code: "rights_case",
-        label: "维权案件",
-        mechanism: "五率",
-        respond_days: 1,
-        close_days: 15,
-        urgent_close_days: 5,
-        review: true,
-        department: Some("权益保障部"),
-    },
-    WorkKind {
-        code: "building_task",
-        label: "建设任务",
-        mechanism: "五型",
-        respond_days: 3,
-        close_days: 20,
-        urgent_close_days: 10,
-        review: false,
-        department: Some("组织部（基层工作部）"),
-    },
+    NEED,
+    POLICY_QUESTION,
+    CONSULTATION,
+    RESEARCH_FINDING,
+    ASSIST_TASK,
+    CARE,
+    HARDSHIP_STEP,
+    CAMPAIGN_DELIVERY,
+    RIGHTS_CASE,
+    BUILDING_TASK,
 ];
 
 pub fn kind(code: &str) -> Result<&'static WorkKind, Invalid> {
@@ -271,8 +263,11 @@ pub struct Standing {
     pub owner: bool,
     /// Their scope contains the owner's union from above (a superior), or they are county admin.
     pub above: bool,
-    /// They raised it, or it is about their own record.
+    /// It is for them: the member it is about, or (when it is about no member) the user who
+    /// raised it.
     pub requester: bool,
+    /// They resolved it themselves.
+    pub worked: bool,
 }
 
 /// The status an action leads to from `from`, or why it cannot be taken.
@@ -316,10 +311,22 @@ pub fn may(standing: Standing, action: WorkAction) -> bool {
         A::Forward => standing.owner || standing.above,
         // Review and reopening belong to the level above: nobody passes their own work.
         A::Approve | A::Return | A::Reopen => standing.above,
-        A::Rate => standing.requester,
+        // Only the person it was for rates it, never the one who did the work.
+        A::Rate => standing.requester && !standing.owner && !standing.worked,
         A::Comment | A::Attach => standing.owner || standing.above || standing.requester,
         A::Create | A::Remind | A::Escalate => false,
     }
+}
+
+/// Why someone it was for may still not rate it: they did the work themselves.
+pub fn own_work_refusal(standing: Standing) -> Option<Invalid> {
+    (standing.requester && (standing.owner || standing.worked)).then(|| {
+        Invalid::new(
+            "rating",
+            "承办人不能评价自己办理的事项：满意度由提出人评价",
+            "whoever handled an item cannot rate it; the requester rates",
+        )
+    })
 }
 
 /// The actions offered on an item's page, in the order shown.
@@ -403,6 +410,12 @@ mod tests {
         assert!(may(owner, WorkAction::Resolve) && !may(owner, WorkAction::Approve));
         assert!(may(above, WorkAction::Approve) && may(above, WorkAction::Reopen));
         assert!(may(requester, WorkAction::Rate) && !may(requester, WorkAction::Resolve));
+        // The owner who raised it for their own union, or whoever resolved it, does not rate it.
+        let own = Standing { owner: true, requester: true, ..Default::default() };
+        assert!(!may(own, WorkAction::Rate) && own_work_refusal(own).is_some());
+        let resolver = Standing { requester: true, worked: true, ..Default::default() };
+        assert!(!may(resolver, WorkAction::Rate));
+        assert!(own_work_refusal(requester).is_none());
         assert!(!may(Standing::default(), WorkAction::Comment));
         assert_eq!(
             actions(WorkStatus::New, owner, false, false),

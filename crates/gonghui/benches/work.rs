@@ -154,7 +154,7 @@ async fn main() -> anyhow::Result<()> {
         };
         let c = store::campaigns::create(&db, &system, &form).await?;
         let t = Instant::now();
-        let added = store::campaigns::build_targets(&db, &system, c.id, today).await?;
+        let added = store::campaigns::build_targets(&db, &cal, &system, c.id, today).await?;
         let goal = if kind == "winter_warmth" { "   goal ≤ 1 s" } else { "" };
         println!("  build the {label} target list ({added:>7} people)  {}{goal}", ms(t.elapsed()));
     }

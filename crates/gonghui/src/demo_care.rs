@@ -106,8 +106,11 @@ pub(crate) async fn generate(
                         }
                         continue;
                     }
-                    // Over the person's yearly cap: the obligation is closed without paying.
-                    Err(e) if e.is_bad_input() => {}
+                    // Over the person's yearly cap: the union records that nothing is paid.
+                    Err(e) if e.is_bad_input() => {
+                        store::care::waive_payment(db, &cal, admin, d.event.id, "已达本年度慰问金上限", done).await?;
+                        continue;
+                    }
                     Err(e) => return Err(e.into()),
                 }
             }
@@ -274,7 +277,7 @@ pub(crate) async fn programmes(
             goods: goods.map(String::from),
         };
         let c = store::campaigns::create(db, admin, &form).await?;
-        store::campaigns::build_targets(db, admin, c.id, today).await?;
+        store::campaigns::build_targets(db, &cal, admin, c.id, today).await?;
         let on = cal.add_working_days(date(y, m0, d0), 10);
         if kind == "spring_jobs" {
             for (name, place, day) in
@@ -297,11 +300,11 @@ pub(crate) async fn programmes(
             for code in grassroots {
                 if rng.gen_bool(0.88) {
                     let day = cal.add_working_days(on, rng.gen_range(0..30));
-                    store::campaigns::deliver_all(db, admin, c.id, code, day, today).await?;
+                    store::campaigns::deliver_all(db, &cal, admin, c.id, code, day, today).await?;
                 }
             }
         } else {
-            store::campaigns::deliver_all(db, admin, c.id, county, on, today).await?;
+            store::campaigns::deliver_all(db, &cal, admin, c.id, county, on, today).await?;
         }
     }
     let winter_year = if (today.month() as u8) >= 3 { year } else { year - 1 };
@@ -316,7 +319,7 @@ pub(crate) async fn programmes(
         ..Default::default()
     };
     let c = store::campaigns::create(db, admin, &form).await?;
-    store::campaigns::build_targets(db, admin, c.id, today).await?;
+    store::campaigns::build_targets(db, &cal, admin, c.id, today).await?;
 
     // Benefits this year, joined by employers.
     let start = date(year, 1, 1);

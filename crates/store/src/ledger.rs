@@ -3,23 +3,51 @@
 //! person with pending payments counted, approval above a line. Scope: a payment belongs to the
 //! member's union when paid (`path`), and `Actor::care_visible` limits every read.
 
+use crate::indicators::Fact;
+use crate::mechanisms::BoxFuture;
 use crate::people::visible_member;
 use crate::sql::Sql;
-use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
-use domain::care::{self, MoneyRules, PaymentPurpose};
+use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
+use domain::care::{self, MoneyRules, PaymentPurpose, indicators as ind};
 use domain::{Capability, Invalid, Scope, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::Date;
 
-/// The ledger's registration: the paths its payments carry.
+/// The ledger's registration: its figures (money paid and payments, by purpose) and the paths
+/// its payments carry.
 pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
     name: "ledger",
-    indicators: &[],
-    recount: None,
+    indicators: ind::LEDGER,
+    recount: Some(recount),
     paths: &[("care_payments", "path")],
     sources: &[],
 };
+
+/// A payment paid (or, with `n` = -1, taken back): money and count in the month paid.
+pub(crate) fn count_paid(tx: &mut Tx, path: &str, purpose: &str, paid_on: Date, fen: i64, n: i64) {
+    let month = &fmt_date(paid_on)[..7];
+    let dims = [domain::indicator::dim("p", purpose)];
+    tx.count(Fact { path, indicator: &ind::PAID_FEN, month, dims: &dims, value: fen * n });
+    tx.count(Fact { path, indicator: &ind::PAYMENTS, month, dims: &dims, value: n });
+}
+
+fn recount(tx: &mut Tx) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT path, purpose, substr(paid_on, 1, 7), CAST(sum(amount_fen) AS BIGINT), count(*) FROM care_payments \
+             WHERE status = 'paid' GROUP BY path, purpose, substr(paid_on, 1, 7)",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for (path, purpose, month, fen, n) in rows {
+            let dims = [domain::indicator::dim("p", &purpose)];
+            tx.count(Fact { path: &path, indicator: &ind::PAID_FEN, month: &month, dims: &dims, value: fen });
+            tx.count(Fact { path: &path, indicator: &ind::PAYMENTS, month: &month, dims: &dims, value: n });
+        }
+        Ok(())
+    })
+}
 
 /// The money rules in force; the defaults until a county administrator sets them.
 pub(crate) async fn money_rules(conn: &mut AnyConnection) -> Result<MoneyRules> {
@@ -136,24 +164,18 @@ pub(crate) struct PayInput {
 /// Writes a payment inside the caller's transaction after the checks: the event's range (when
 /// it answers one), once per event, and the person's yearly cap with pending payments counted.
 /// Above the approval line it waits for a county administrator. Returns (id, status).
-pub(crate) async fn pay_in(tx: &mut AnyConnection, actor: &Actor, p: &PayInput) -> Result<(i64, &'static str)> {
+pub(crate) async fn pay_in(tx: &mut Tx, actor: &Actor, p: &PayInput) -> Result<(i64, &'static str)> {
     let (amount, paid_on, purpose, note) = (p.amount_fen, p.paid_on, p.purpose, p.note.clone());
     let member_id = p.member_id;
     let range = p.event.map(|e| e.1);
-    if let Some((eid, _)) = p.event {
-        let earlier: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM care_payments WHERE event_id = $1 AND status <> 'rejected' ORDER BY id LIMIT 1",
-        )
-        .bind(eid)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(p) = earlier {
-            return Err(twice(p));
-        }
+    if let Some((eid, _)) = p.event
+        && let Some(p) = paid_for_event(tx, eid).await?
+    {
+        return Err(twice(p));
     }
-    let (member_name, union_id, path) = visible_member(&mut *tx, actor, member_id).await?;
+    let (member_name, union_id, path) = visible_member(tx, actor, member_id).await?;
     // Take the member's row first, so two payments to one person are checked one after the other.
-    sqlx::query("UPDATE members SET updated_at = updated_at WHERE id = $1").bind(member_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE members SET updated_at = updated_at WHERE id = $1").bind(member_id).execute(&mut **tx).await?;
     let year = paid_on.year() as i64;
     let so_far: i64 = sqlx::query_scalar(
         "SELECT CAST(coalesce(sum(amount_fen), 0) AS BIGINT) FROM care_payments WHERE member_id = $1 AND year = $2 \
@@ -161,9 +183,9 @@ pub(crate) async fn pay_in(tx: &mut AnyConnection, actor: &Actor, p: &PayInput) 
     )
     .bind(member_id)
     .bind(year)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let money = money_rules(&mut *tx).await?;
+    let money = money_rules(tx).await?;
     care::check_payment(amount, range, so_far, money)?;
     let status = if amount > money.approval_above_fen { "pending" } else { "paid" };
     let inserted = sqlx::query_scalar(
@@ -174,7 +196,7 @@ pub(crate) async fn pay_in(tx: &mut AnyConnection, actor: &Actor, p: &PayInput) 
     .bind(member_id)
     .bind(member_name.clone())
     .bind(union_id)
-    .bind(path)
+    .bind(path.clone())
     .bind(p.event.map(|e| e.0))
     .bind(purpose.code())
     .bind(amount)
@@ -184,7 +206,7 @@ pub(crate) async fn pay_in(tx: &mut AnyConnection, actor: &Actor, p: &PayInput) 
     .bind(note)
     .bind(actor.user_id)
     .bind(crate::now())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await;
     let id: i64 = match inserted {
         Ok(id) => id,
@@ -192,8 +214,21 @@ pub(crate) async fn pay_in(tx: &mut AnyConnection, actor: &Actor, p: &PayInput) 
         Err(e) => return Err(e.into()),
     };
     let detail = format!("{}：{} {} 元（{}）", purpose.label(), member_name, care::fmt_yuan(amount), status);
-    audit::record(&mut *tx, actor, "care.payment", "care_payment", id, Some(detail)).await?;
+    audit::record(tx, actor, "care.payment", "care_payment", id, Some(detail)).await?;
+    if status == "paid" {
+        count_paid(tx, &path, purpose.code(), paid_on, amount, 1);
+    }
     Ok((id, status))
+}
+
+/// The payment (paid or waiting for approval) made for a care event, if any.
+pub(crate) async fn paid_for_event(conn: &mut AnyConnection, event_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM care_payments WHERE event_id = $1 AND status <> 'rejected' ORDER BY id LIMIT 1",
+    )
+    .bind(event_id)
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 pub(crate) fn twice(earlier: i64) -> StoreError {

@@ -54,6 +54,7 @@ migrations!(
     9 "0009_benefits",
     10 "0010_same_schema",
     11 "0011_indicators",
+    12 "0012_sources",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -3,8 +3,10 @@
 //! writes a scope predicate of its own.
 
 use crate::sql::Sql;
+use crate::unions::Union;
 use crate::{Result, StoreError};
 use domain::{Capability, Role, Scope};
+use sqlx::AnyConnection;
 
 /// Who is acting, with what rights, over which part of the tree, from where.
 #[derive(Debug, Clone)]
@@ -106,6 +108,30 @@ impl Actor {
                     .bind(*member_id)
                     .push(")");
             }
+        }
+    }
+
+    /// The union a list or a figure is narrowed to: the one chosen by code, which must lie in the
+    /// actor's scope (otherwise it is not found, like a missing one), or the root of their own
+    /// scope. A member has no such union.
+    pub(crate) async fn union_or_home(&self, conn: &mut AnyConnection, code: Option<&str>) -> Result<Union> {
+        match code.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => crate::unions::visible_by_code(conn, self, code).await,
+            None => {
+                let id = self.home_union_id().ok_or(StoreError::NotFound)?;
+                crate::unions::by_id_in(conn, id).await
+            }
+        }
+    }
+
+    /// ` AND <column> lies in <union>'s subtree`: a query narrowed to a union chosen within the
+    /// actor's scope (and to nothing, should the union lie outside it).
+    pub(crate) fn narrow(&self, sql: &mut Sql, column: &str, union: &Union) {
+        let path = union.org_path();
+        if self.scope.sees_union(&path) {
+            sql.within(column, &path);
+        } else {
+            sql.push(" AND 1 = 0");
         }
     }
 

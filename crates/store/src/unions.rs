@@ -493,9 +493,14 @@ pub async fn code_of(db: &Db, id: i64) -> Result<Option<String>> {
 
 /// A union by id, without scope: for the command line and bulk jobs only.
 pub async fn by_id(db: &Db, id: i64) -> Result<Union> {
+    let mut conn = db.pool().acquire().await?;
+    by_id_in(&mut conn, id).await
+}
+
+pub(crate) async fn by_id_in(conn: &mut AnyConnection, id: i64) -> Result<Union> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.id = "));
     q.bind(id);
-    q.query_as().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)
+    q.query_as().fetch_optional(conn).await?.ok_or(StoreError::NotFound)
 }
 
 /// Sets an enterprise's headcount (职工人数), e.g. after a roster load.

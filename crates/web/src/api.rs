@@ -34,7 +34,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
         crate::work::notices, crate::work::read_notices, crate::work::figures, crate::work::figures_xlsx,
         crate::work::figures_svg, crate::work::put_calendar_year,
         crate::care::get_policy, crate::care::put_rule, crate::care::delete_rule, crate::care::put_money,
-        crate::care::put_budget, crate::care::record_event, crate::care::list_events, crate::care::get_event,
+        crate::care::put_budget, crate::care::record_event, crate::care::list_events, crate::care::get_event, crate::care::waive_payment,
         crate::care::pay, crate::care::ledger, crate::care::get_payment, crate::care::decide, crate::care::member_care,
         crate::care::figures, crate::care::figures_xlsx, crate::care::figures_svg,
         crate::hardship::get_settings, crate::hardship::put_standard, crate::hardship::put_rules, crate::hardship::apply,

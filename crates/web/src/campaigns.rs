@@ -107,7 +107,7 @@ pub struct Built {
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/build", tag = "campaigns", params(("id" = i64, Path)),
     responses((status = 200, body = Built), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn api_build(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Built> {
-    let added = store::campaigns::build_targets(&st.db, &s.actor, id, today()).await?;
+    let added = store::campaigns::build_targets(&st.db, &st.calendar(), &s.actor, id, today()).await?;
     Ok(Json(Built { added, campaign: store::campaigns::get(&st.db, &s.actor, id).await? }))
 }
 
@@ -138,7 +138,12 @@ pub async fn api_add_target(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<AddTarget>,
 ) -> Result<(StatusCode, Json<Target>), ApiError> {
-    Ok((StatusCode::CREATED, Json(store::campaigns::add_target(&st.db, &s.actor, id, b.member_id, &b.reason).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            store::campaigns::add_target(&st.db, &st.calendar(), &s.actor, id, b.member_id, &b.reason, today()).await?,
+        ),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -174,7 +179,7 @@ async fn deliver_all(
             .ok_or_else(|| domain::Invalid::new("delivered_on", "日期格式应为 2026-11-20", "bad date"))?,
         None => today(),
     };
-    store::campaigns::deliver_all(&st.db, actor, id, union, on, today()).await
+    store::campaigns::deliver_all(&st.db, &st.calendar(), actor, id, union, on, today()).await
 }
 
 /// The job fairs of a 春送岗位 campaign.
@@ -235,7 +240,7 @@ async fn deliver(
 ) -> Result<Target, store::StoreError> {
     let f = DeliveryForm { note: fields.get("note").cloned(), delivered_on: fields.get("delivered_on").cloned() };
     let photo = file.map(|(name, content_type, data)| Upload { name, content_type, data });
-    store::campaigns::deliver(&st.db, actor, id, tid, &f, photo, today()).await
+    store::campaigns::deliver(&st.db, &st.calendar(), actor, id, tid, &f, photo, today()).await
 }
 
 /// A delivery's photo.
@@ -573,7 +578,7 @@ async fn build_submit(
     Form(f): Form<CsrfPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
-    let r = store::campaigns::build_targets(&st.db, &s.actor, id, today()).await.map(|_| ());
+    let r = store::campaigns::build_targets(&st.db, &st.calendar(), &s.actor, id, today()).await.map(|_| ());
     after(&st, &s, id, r, "built").await
 }
 
@@ -593,7 +598,9 @@ async fn add_target_submit(
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let r = match f.member.trim().parse::<i64>() {
-        Ok(m) => store::campaigns::add_target(&st.db, &s.actor, id, m, &f.reason).await.map(|_| ()),
+        Ok(m) => {
+            store::campaigns::add_target(&st.db, &st.calendar(), &s.actor, id, m, &f.reason, today()).await.map(|_| ())
+        }
         Err(_) => Err(domain::Invalid::new("member", "请填写会员编号", "member id required").into()),
     };
     after(&st, &s, id, r, "added").await

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/care/budgets/{year}", put(put_budget))
         .route("/api/v1/care/events", get(list_events).post(record_event))
         .route("/api/v1/care/events/{id}", get(get_event))
+        .route("/api/v1/care/events/{id}/waive", post(waive_payment))
         .route("/api/v1/care/payments", get(ledger).post(pay))
         .route("/api/v1/care/payments/{id}", get(get_payment))
         .route("/api/v1/care/payments/{id}/decision", post(decide))
@@ -141,6 +142,26 @@ pub async fn get_event(
     Ok(Json(store::care::event(&st.db, &s.actor, id, today()).await?))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct WaiveBody {
+    /// Why nothing is paid (the yearly cap is reached, the family declined …).
+    reason: String,
+}
+
+/// Record that an event's payment is not made, with the reason: its payment task closes with
+/// it. A payment task closes only with its payment or this.
+#[utoipa::path(post, path = "/api/v1/care/events/{id}/waive", tag = "care", params(("id" = i64, Path)), request_body = WaiveBody,
+    responses((status = 200, body = EventDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn waive_payment(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<WaiveBody>,
+) -> ApiResult<EventDetail> {
+    Ok(Json(store::care::waive_payment(&st.db, &st.calendar(), &s.actor, id, &b.reason, today()).await?))
+}
+
 /// Record a payment (慰问金, aid, study grant, medical). Refused outside the policy's range for
 /// its event, a second time for one event (409), or past the person's yearly cap. Above the
 /// approval line it waits for a county administrator.
@@ -194,27 +215,82 @@ pub async fn decide(
     Ok(Json(store::care::decide(&st.db, &st.calendar(), &s.actor, id, d.approve, today()).await?))
 }
 
-/// Every care event, obligation and payment of one member.
+/// Every care event, obligation and payment of one member, with their household's hardship files,
+/// the campaigns they are on and the programmes they joined.
 #[utoipa::path(get, path = "/api/v1/members/{id}/care", tag = "care", params(("id" = i64, Path)),
-    responses((status = 200, body = MemberCare), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = MemberCareView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn member_care(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<MemberCare> {
-    Ok(Json(store::care::member_care(&st.db, &s.actor, id, today()).await?))
+) -> ApiResult<MemberCareView> {
+    Ok(Json(member_care_view(&st, &s.actor, id).await?))
+}
+
+/// A member's care with their household's hardship files, the campaigns they are on and the
+/// programmes they joined: 五必 for one person, each part from its own mechanism.
+#[derive(serde::Serialize, ToSchema)]
+pub struct MemberCareView {
+    #[serde(flatten)]
+    pub care: MemberCare,
+    /// Hardship files of the member's household: (id, level, stage, applied_on).
+    pub hardship: Vec<(i64, String, String, String)>,
+    /// Campaign deliveries and places on target lists: (campaign id, name, delivered_on).
+    pub campaigns: Vec<(i64, String, Option<String>)>,
+    /// Benefit programmes joined: (programme id, name, enrolled_on).
+    pub benefits: Vec<(i64, String, String)>,
+}
+
+pub(crate) async fn member_care_view(
+    st: &AppState,
+    actor: &store::Actor,
+    id: i64,
+) -> Result<MemberCareView, store::StoreError> {
+    Ok(MemberCareView {
+        care: store::care::member_care(&st.db, actor, id, today()).await?,
+        hardship: store::hardship::of_member(&st.db, actor, id).await?,
+        campaigns: store::campaigns::of_member(&st.db, actor, id).await?,
+        benefits: store::benefits::of_member(&st.db, actor, id).await?,
+    })
+}
+
+/// Care figures with the campaigns and benefit programmes of the period: 五必 in one view,
+/// each part from its own mechanism.
+#[derive(serde::Serialize, ToSchema)]
+pub struct CareSummary {
+    #[serde(flatten)]
+    pub figures: CareFigures,
+    /// Campaigns of the period and their coverage within the subtree.
+    pub campaigns: Vec<store::campaigns::Coverage>,
+    /// Benefit programmes of the period's years and who joined within the subtree (coverage
+    /// against the eligible is on each programme's page): (id, name, enrolled).
+    pub benefits: Vec<(i64, String, i64)>,
+}
+
+pub(crate) async fn summary(
+    st: &AppState,
+    actor: &store::Actor,
+    q: &CareFiguresQuery,
+) -> Result<CareSummary, store::StoreError> {
+    let figures = store::care::figures(&st.db, actor, q, today()).await?;
+    let union = Some(figures.union_code.as_str());
+    let (lo, hi) = (format!("{}-01", figures.from), format!("{}-31", figures.to));
+    let campaigns = store::campaigns::running(&st.db, actor, union, &lo, &hi).await?;
+    let years = |m: &str| m[..4].parse::<i64>().unwrap_or(0);
+    let benefits = store::benefits::in_years(&st.db, actor, union, years(&figures.from), years(&figures.to)).await?;
+    Ok(CareSummary { figures, campaigns, benefits })
 }
 
 /// Care figures for a subtree and period: events recorded, obligations created, done, done on
 /// time, overdue now, money paid; by event type, by month and for each union below.
 #[utoipa::path(get, path = "/api/v1/care/figures", tag = "care", params(CareFiguresQuery),
-    responses((status = 200, body = CareFigures), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = CareSummary), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn figures(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
     ApiQuery(q): ApiQuery<CareFiguresQuery>,
-) -> ApiResult<CareFigures> {
-    Ok(Json(store::care::figures(&st.db, &s.actor, &q, today()).await?))
+) -> ApiResult<CareSummary> {
+    Ok(Json(summary(&st, &s.actor, &q).await?))
 }
 
 /// The same figures as a spreadsheet: by event type, by month, then by union below.

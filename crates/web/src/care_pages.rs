@@ -460,6 +460,8 @@ async fn budget_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f
 struct FiguresPage {
     nav: Option<Nav>,
     f: CareFigures,
+    campaigns: Vec<store::campaigns::Coverage>,
+    benefits: Vec<(i64, String, i64)>,
     chart: String,
     query: String,
 }
@@ -483,9 +485,17 @@ async fn figures_page(
     PageUser(s): PageUser,
     Query(q): Query<CareFiguresQuery>,
 ) -> PageResult {
-    let f = store::care::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
+    let all = crate::care::summary(&st, &s.actor, &q).await.map_err(fail)?;
+    let f = all.figures;
     let query = format!("union={}&from={}&to={}", crate::auth::urlencode(&f.union_code), f.from, f.to);
-    Ok(render(FiguresPage { nav: nav(&s), chart: crate::care::chart(&f), query, f }))
+    Ok(render(FiguresPage {
+        nav: nav(&s),
+        chart: crate::care::chart(&f),
+        query,
+        f,
+        campaigns: all.campaigns,
+        benefits: all.benefits,
+    }))
 }
 
 async fn figures_export(

@@ -442,6 +442,9 @@ struct MemberPage {
     flash: String,
     error: String,
     care: store::care::MemberCare,
+    hardship: Vec<(i64, String, String, String)>,
+    campaigns: Vec<(i64, String, Option<String>)>,
+    benefits: Vec<(i64, String, String)>,
     can_record_care: bool,
 }
 
@@ -471,10 +474,13 @@ async fn member_view(
         .filter(|e| m.status.apply(**e).is_ok())
         .map(|e| (e.code(), e.label()))
         .collect();
-    let care = store::care::member_care(&st.db, &s.actor, id, crate::today()).await.map_err(fail)?;
+    let all = crate::care::member_care_view(st, &s.actor, id).await.map_err(fail)?;
     let page = MemberPage {
         nav: nav(s),
-        care,
+        care: all.care,
+        hardship: all.hardship,
+        campaigns: all.campaigns,
+        benefits: all.benefits,
         can_record_care: s.actor.can(Capability::RaiseCare),
         m,
         history,

@@ -215,8 +215,12 @@ async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors
         errors,
         kinds: kinds
             .iter()
+            .filter(|k| k.kind.by_hand)
             .map(|k| {
-                (k.kind.code, format!("{}·{}（{} 个工作日）", k.kind.mechanism, k.kind.label, k.normal.close_days))
+                (
+                    k.kind.code,
+                    format!("{}·{}（{} 个工作日）", k.kind.mechanism.label(), k.kind.label, k.normal.close_days),
+                )
             })
             .collect(),
         departments,

@@ -95,7 +95,7 @@ async fn a_file_goes_from_application_to_filing_aid_review_and_exit() {
     assert_eq!(steps, ["申请", "基层工会审核", "入户核实", "镇（街道）工会审核", "县总工会审批"]);
     assert_eq!(decide(&app, &admin, id, true, None).await.0, 409, "nothing waits any more");
     // Each step was a work item, closed with its decision.
-    let (_, items) = app.get(&admin, "/api/v1/work/items?kind=care").await;
+    let (_, items) = app.get(&admin, "/api/v1/work/items?kind=hardship_step").await;
     assert_eq!(items["total"], 4);
     assert!(items["items"].as_array().unwrap().iter().all(|i| i["status"] == "closed"), "{items}");
 

@@ -13,6 +13,7 @@ mod hardship;
 mod import;
 mod members;
 mod pages;
+mod records;
 mod schema;
 mod scope;
 mod unions;

@@ -2,21 +2,26 @@
 //! date, skill level, migrant flag, hardship files); coverage = enrolled / eligible within the
 //! caller's scope; the eligible members not yet enrolled are listed for the unions to reach.
 
+use crate::indicators::Fact;
+use crate::mechanisms::BoxFuture;
 use crate::sql::Sql;
-use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
+use domain::benefit::indicators as ind;
 use domain::benefit::{BenefitKind, birth_range};
 use domain::campaign::coverage;
+use domain::indicator::dim;
 use domain::{Capability, Invalid, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
+use std::collections::{BTreeMap, HashMap};
 use time::Date;
 
-/// Benefits' registration: the paths their enrolments and counts carry.
+/// Benefits' registration: their figures and the paths their enrolments carry.
 pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
     name: "benefits",
-    indicators: &[],
-    recount: None,
-    paths: &[("benefit_enrolments", "path"), ("benefit_counts", "path")],
+    indicators: ind::ALL,
+    recount: Some(recount),
+    paths: &[("benefit_enrolments", "path")],
     sources: &[],
 };
 
@@ -69,31 +74,77 @@ impl Benefit {
     }
 }
 
-/// Rewrites `benefit_counts` for a union (or a subtree) from the enrolments.
-async fn recount(conn: &mut AnyConnection, benefit: i64, within: &domain::OrgPath) -> Result<()> {
-    // Recounts of one programme take turns, so each sees every enrolment committed before it.
-    sqlx::query("UPDATE benefits SET id = id WHERE id = $1").bind(benefit).execute(&mut *conn).await?;
-    let mut q = Sql::new("DELETE FROM benefit_counts WHERE benefit_id = ");
-    q.bind(benefit);
-    q.within("path", within);
-    q.query().execute(&mut *conn).await?;
-    let mut q = Sql::new(
-        "INSERT INTO benefit_counts (benefit_id, union_id, path, enrolled) SELECT e.benefit_id, m.union_id, e.path, \
-         count(*) FROM benefit_enrolments e JOIN members m ON m.id = e.member_id WHERE e.benefit_id = ",
-    );
-    q.bind(benefit);
-    q.within("e.path", within);
-    q.push(" GROUP BY e.benefit_id, m.union_id, e.path");
-    q.query().execute(&mut *conn).await?;
-    Ok(())
+/// Enrolments within a union's subtree, per programme, from the indicator store.
+async fn enrolled_of(conn: &mut AnyConnection, union_id: i64, benefits: &[i64]) -> Result<HashMap<i64, i64>> {
+    let mut out: HashMap<i64, i64> = benefits.iter().map(|b| (*b, 0)).collect();
+    if benefits.is_empty() {
+        return Ok(out);
+    }
+    let mut q = Sql::new("SELECT i.dim, CAST(sum(i.value) AS BIGINT) FROM indicators i WHERE i.union_id = ");
+    q.bind(union_id).push(" AND i.indicator = ").bind(ind::ENROLLED.code).push(" AND i.dim IN (");
+    for (n, b) in benefits.iter().enumerate() {
+        q.push(if n == 0 { "" } else { ", " }).bind(dim("b", b));
+    }
+    q.push(") GROUP BY i.dim");
+    let rows: Vec<(String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    for (d, v) in rows {
+        if let Some(b) = d.strip_prefix("b:").and_then(|b| b.parse::<i64>().ok()) {
+            out.insert(b, v);
+        }
+    }
+    Ok(out)
 }
 
-/// Enrolled in a programme within a subtree, from the kept counts.
-pub(crate) async fn enrolled_within(conn: &mut AnyConnection, benefit: i64, within: &domain::OrgPath) -> Result<i64> {
-    let mut q = Sql::new("SELECT CAST(coalesce(sum(enrolled), 0) AS BIGINT) FROM benefit_counts WHERE benefit_id = ");
-    q.bind(benefit);
-    q.within("path", within);
-    Ok(q.into_query_scalar().fetch_one(&mut *conn).await?)
+/// Enrolments just made: counted in the month enrolled.
+fn count_enrolled(tx: &mut Tx, benefit: i64, on: &str, paths: &[String]) {
+    let dims = [dim("b", benefit)];
+    let mut per_path: BTreeMap<&str, i64> = BTreeMap::new();
+    for p in paths {
+        *per_path.entry(p.as_str()).or_default() += 1;
+    }
+    for (path, n) in per_path {
+        tx.count(Fact { path, indicator: &ind::ENROLLED, month: &on[..7.min(on.len())], dims: &dims, value: n });
+    }
+}
+
+/// Programmes a period's years hold, with who joined within the caller's scope (or a union's
+/// subtree by code): (id, name, enrolled).
+pub async fn in_years(
+    db: &Db,
+    actor: &Actor,
+    union: Option<&str>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, String, i64)>> {
+    staff(actor)?;
+    let mut conn = db.pool().acquire().await?;
+    let root = actor.union_or_home(&mut conn, union).await?;
+    let list: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM benefits WHERE year >= $1 AND year <= $2 ORDER BY year, id")
+            .bind(from)
+            .bind(to)
+            .fetch_all(&mut *conn)
+            .await?;
+    let ids: Vec<i64> = list.iter().map(|b| b.0).collect();
+    let counts = enrolled_of(&mut conn, root.id, &ids).await?;
+    Ok(list.into_iter().map(|(id, name)| (id, name.clone(), counts.get(&id).copied().unwrap_or(0))).collect())
+}
+
+/// Benefits' facts from the enrolments.
+fn recount(tx: &mut Tx) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT benefit_id, path, substr(enrolled_on, 1, 7), count(*) FROM benefit_enrolments \
+             GROUP BY benefit_id, path, substr(enrolled_on, 1, 7)",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for (benefit, path, month, n) in rows {
+            let dims = [dim("b", benefit)];
+            tx.count(Fact { path: &path, indicator: &ind::ENROLLED, month: &month, dims: &dims, value: n });
+        }
+        Ok(())
+    })
 }
 
 /// Programmes are staff business: members have none.
@@ -101,24 +152,24 @@ fn staff(actor: &Actor) -> Result<()> {
     actor.require(Capability::StaffWork)
 }
 
-/// Programmes with their enrolments within the caller's scope, summed from the kept counts in
-/// one statement: one programme, or the latest hundred.
-fn benefits_query(actor: &Actor, id: Option<i64>) -> Sql {
-    let mut q = Sql::new(
-        "SELECT b.id, b.kind, b.name, b.year, b.enrol_from, b.enrol_to, b.min_age, b.max_age, \
-         CAST(coalesce(k.enrolled, 0) AS BIGINT) AS enrolled FROM benefits b LEFT JOIN \
-         (SELECT k.benefit_id, sum(k.enrolled) AS enrolled FROM benefit_counts k WHERE 1 = 1",
-    );
-    actor.union_rows_visible(&mut q, "k");
-    if let Some(id) = id {
-        q.push(" AND k.benefit_id = ").bind(id);
-    }
-    q.push(" GROUP BY k.benefit_id) k ON k.benefit_id = b.id");
+const BENEFIT_COLUMNS: &str = "b.id, b.kind, b.name, b.year, b.enrol_from, b.enrol_to, b.min_age, b.max_age";
+
+/// Programmes with their enrolments within the caller's scope (the indicator rows of the union
+/// at its root): one programme, or the latest hundred.
+async fn benefits_with_enrolled(conn: &mut AnyConnection, actor: &Actor, id: Option<i64>) -> Result<Vec<Benefit>> {
+    let Some(root) = actor.home_union_id() else { return Ok(Vec::new()) };
+    let mut q = Sql::new(&format!("SELECT {BENEFIT_COLUMNS} FROM benefits b"));
     match id {
         Some(id) => q.push(" WHERE b.id = ").bind(id),
         None => q.push(" ORDER BY b.year DESC, b.id DESC LIMIT 100"),
     };
-    q
+    let mut rows: Vec<Benefit> = q.query_as().fetch_all(&mut *conn).await?;
+    let ids: Vec<i64> = rows.iter().map(|b| b.id).collect();
+    let counts = enrolled_of(conn, root, &ids).await?;
+    for b in &mut rows {
+        b.enrolled = counts.get(&b.id).copied().unwrap_or(0);
+    }
+    Ok(rows.into_iter().map(Benefit::finish).collect())
 }
 
 /// ` AND <members m> is eligible for the programme`.
@@ -208,9 +259,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &BenefitForm) -> Result<Benefit> 
 
 async fn row(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Benefit> {
     staff(actor).map_err(|_| StoreError::NotFound)?;
-    let b: Benefit =
-        benefits_query(actor, Some(id)).query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
-    Ok(b.finish())
+    benefits_with_enrolled(conn, actor, Some(id)).await?.into_iter().next().ok_or(StoreError::NotFound)
 }
 
 /// One programme with its coverage within the caller's scope.
@@ -229,8 +278,8 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Benefit> {
 /// Every programme, newest year first, with enrolments within the caller's scope.
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Benefit>> {
     staff(actor)?;
-    let rows: Vec<Benefit> = benefits_query(actor, None).query_as().fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(Benefit::finish).collect())
+    let mut conn = db.pool().acquire().await?;
+    benefits_with_enrolled(&mut conn, actor, None).await
 }
 
 /// Today, as text, when the programme's enrolment window is open; the reason otherwise.
@@ -269,7 +318,7 @@ pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date)
     .bind(id)
     .bind(member_id)
     .bind(path.clone())
-    .bind(t)
+    .bind(t.clone())
     .bind(actor.username.clone())
     .execute(&mut *tx)
     .await;
@@ -280,8 +329,7 @@ pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date)
         }
         Err(e) => return Err(e.into()),
     }
-    let union_path = domain::OrgPath::parse(&path).ok_or(StoreError::NotFound)?;
-    recount(&mut tx, id, &union_path).await?;
+    count_enrolled(&mut tx, id, &t, &[path]);
     audit::record(&mut tx, actor, "benefit.enrol", "benefit", id, Some(name)).await?;
     tx.commit().await?;
     get(db, actor, id).await
@@ -337,14 +385,29 @@ pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, toda
     let u = crate::unions::visible_by_code(&mut tx, actor, union_code).await?;
     let mut q =
         Sql::new("INSERT INTO benefit_enrolments (benefit_id, member_id, path, enrolled_on, enrolled_by) SELECT ");
-    q.bind(id).push(", m.id, m.path, ").bind(t).push(", ").bind(actor.username.clone());
+    q.bind(id).push(", m.id, m.path, ").bind(t.clone()).push(", ").bind(actor.username.clone());
     q.push(" FROM members m WHERE 1 = 1");
     q.within("m.path", &u.org_path());
     eligible(&mut q, &b);
-    q.push(" ON CONFLICT (benefit_id, member_id) DO NOTHING");
-    let n = q.query().execute(&mut *tx).await?.rows_affected();
-    recount(&mut tx, id, &u.org_path()).await?;
+    q.push(" ON CONFLICT (benefit_id, member_id) DO NOTHING RETURNING path");
+    let paths: Vec<String> = q.into_query_scalar().fetch_all(&mut *tx).await?;
+    let n = paths.len() as u64;
+    count_enrolled(&mut tx, id, &t, &paths);
     audit::record(&mut tx, actor, "benefit.enrol_union", "benefit", id, Some(format!("{}：{n} 人", u.name))).await?;
     tx.commit().await?;
     Ok(n)
+}
+
+/// The programmes a member joined, as the caller may see them: (programme id, name, enrolled on).
+pub async fn of_member(db: &Db, actor: &Actor, member_id: i64) -> Result<Vec<(i64, String, String)>> {
+    let mut conn = db.pool().acquire().await?;
+    crate::people::visible_member(&mut conn, actor, member_id).await?;
+    let mut q = Sql::new(
+        "SELECT b.id, b.name, e.enrolled_on FROM benefit_enrolments e JOIN benefits b ON b.id = e.benefit_id \
+         WHERE e.member_id = ",
+    );
+    q.bind(member_id);
+    actor.care_visible(&mut q, "e");
+    q.push(" ORDER BY b.year DESC, b.id DESC LIMIT 50");
+    Ok(q.query_as().fetch_all(&mut *conn).await?)
 }

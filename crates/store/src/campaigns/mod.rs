@@ -5,28 +5,38 @@
 //! delivered / targeted, within the caller's scope.
 
 use crate::care;
+use crate::indicators::Fact;
 use crate::ledger::{self, PayInput};
+use crate::mechanisms::BoxFuture;
+use crate::owners::Owner;
 use crate::people::visible_member;
 use crate::sql::Sql;
-use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
+use crate::work::{self as wk, Change, NewRow, Source};
+use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
+use domain::Calendar;
+use domain::campaign::indicators as ind;
 use domain::campaign::{CampaignKind, coverage};
 use domain::care::{fmt_yuan, parse_amount, parse_yuan};
 use domain::hardship::HouseholdMember;
-use domain::{Capability, Invalid, Scope, fmt_date};
+use domain::indicator::dim;
+use domain::work::Priority;
+use domain::{Capability, Invalid, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use time::Date;
 
 /// A delivery photo or a signed sign-for list: at most 10 MB.
 pub const MAX_FILE_BYTES: usize = 10 << 20;
 
-/// Campaigns' registration: the paths their targets, signed lists and counts carry.
+/// Campaigns' registration: their figures, the paths their targets and signed lists carry, and
+/// the unions' delivery tasks.
 pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
     name: "campaigns",
-    indicators: &[],
-    recount: None,
-    paths: &[("campaign_targets", "path"), ("campaign_signed", "path"), ("campaign_counts", "path")],
-    sources: &[],
+    indicators: ind::ALL,
+    recount: Some(recount),
+    paths: &[("campaign_targets", "path"), ("campaign_signed", "path")],
+    sources: &[TASK],
 };
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -103,59 +113,272 @@ pub struct Target {
     pub amount: String,
 }
 
-/// Which unions' coverage a change touched.
-enum Touched<'a> {
-    All,
-    Subtree(&'a domain::OrgPath),
-    Union(i64),
+/// (targeted, delivered, paid in fen) of campaigns within a union's subtree, from the
+/// indicator store: one row read per campaign and indicator, whatever the county's size.
+pub(crate) async fn coverage_of(
+    conn: &mut AnyConnection,
+    union_id: i64,
+    campaigns: &[i64],
+) -> Result<HashMap<i64, (i64, i64, i64)>> {
+    let mut out: HashMap<i64, (i64, i64, i64)> = campaigns.iter().map(|c| (*c, (0, 0, 0))).collect();
+    if campaigns.is_empty() {
+        return Ok(out);
+    }
+    let mut q =
+        Sql::new("SELECT i.indicator, i.dim, CAST(sum(i.value) AS BIGINT) FROM indicators i WHERE i.union_id = ");
+    q.bind(union_id).push(" AND i.indicator IN (");
+    for (n, ind) in ind::ALL.iter().enumerate() {
+        q.push(if n == 0 { "" } else { ", " }).bind(ind.code);
+    }
+    q.push(") AND i.dim IN (");
+    for (n, c) in campaigns.iter().enumerate() {
+        q.push(if n == 0 { "" } else { ", " }).bind(dim("c", c));
+    }
+    q.push(") GROUP BY i.indicator, i.dim");
+    let rows: Vec<(String, String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    for (indicator, d, v) in rows {
+        let Some(c) = d.strip_prefix("c:").and_then(|c| c.parse::<i64>().ok()) else { continue };
+        let e = out.entry(c).or_default();
+        match indicator.as_str() {
+            i if i == ind::TARGETED.code => e.0 = v,
+            i if i == ind::DELIVERED.code => e.1 = v,
+            i if i == ind::PAID_FEN.code => e.2 = v,
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
-/// Rewrites `campaign_counts` for the unions a change touched, from the targets themselves.
-async fn recount(conn: &mut AnyConnection, campaign: i64, touched: Touched<'_>) -> Result<()> {
-    // Recounts of one campaign take turns (the row lock on PostgreSQL; SQLite writes one at a
-    // time anyway), so each one's statements see every change committed before it.
-    sqlx::query("UPDATE campaigns SET id = id WHERE id = $1").bind(campaign).execute(&mut *conn).await?;
-    let narrow = |q: &mut Sql| {
-        match &touched {
-            Touched::All => {}
-            Touched::Subtree(p) => {
-                q.within("path", p);
-            }
-            Touched::Union(u) => {
-                q.push(" AND union_id = ").bind(*u);
-            }
-        };
-    };
-    let mut q = Sql::new("DELETE FROM campaign_counts WHERE campaign_id = ");
-    q.bind(campaign);
-    narrow(&mut q);
-    q.query().execute(&mut *conn).await?;
-    let mut q = Sql::new(
-        "INSERT INTO campaign_counts (campaign_id, union_id, path, targeted, delivered, paid_fen) \
-         SELECT campaign_id, union_id, path, count(*), count(delivered_on), \
-         CAST(coalesce(sum(CASE WHEN payment_id IS NOT NULL THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
-         FROM campaign_targets WHERE campaign_id = ",
-    );
-    q.bind(campaign);
-    narrow(&mut q);
-    q.push(" GROUP BY campaign_id, union_id, path");
-    q.query().execute(&mut *conn).await?;
+/// A running campaign's coverage, for a figures page.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Coverage {
+    pub id: i64,
+    pub name: String,
+    pub targeted: i64,
+    pub delivered: i64,
+    pub coverage: Option<f64>,
+}
+
+/// The campaigns running in a period (YYYY-MM-DD bounds) with their coverage in the caller's
+/// scope, or in a union's subtree (by code).
+pub async fn running(db: &Db, actor: &Actor, union: Option<&str>, from: &str, to: &str) -> Result<Vec<Coverage>> {
+    actor.require(Capability::StaffWork)?;
+    let mut conn = db.pool().acquire().await?;
+    let root = actor.union_or_home(&mut conn, union).await?;
+    let list: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM campaigns WHERE starts_on <= $1 AND ends_on >= $2 ORDER BY starts_on, id")
+            .bind(to.to_string())
+            .bind(from.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
+    let ids: Vec<i64> = list.iter().map(|c| c.0).collect();
+    let counts = coverage_of(&mut conn, root.id, &ids).await?;
+    Ok(list
+        .into_iter()
+        .map(|(id, name)| {
+            let (targeted, delivered, _) = counts.get(&id).copied().unwrap_or_default();
+            Coverage { id, name, targeted, delivered, coverage: domain::campaign::coverage(delivered, targeted) }
+        })
+        .collect())
+}
+
+/// Targets just added: counted (in the campaign's first month) and each of their unions given
+/// its delivery task, or its closed one opened again.
+async fn targets_added(
+    tx: &mut Tx,
+    cal: &Calendar,
+    actor: &Actor,
+    c: &Campaign,
+    added: &[(i64, String)],
+    today: Date,
+) -> Result<()> {
+    let month = c.starts_on[..7.min(c.starts_on.len())].to_string();
+    let dims = [dim("c", c.id)];
+    let mut per_union: BTreeMap<i64, (String, i64)> = BTreeMap::new();
+    for (union_id, path) in added {
+        per_union.entry(*union_id).or_insert_with(|| (path.clone(), 0)).1 += 1;
+    }
+    for (union_id, (path, n)) in &per_union {
+        tx.count(Fact { path, indicator: &ind::TARGETED, month: &month, dims: &dims, value: *n });
+        open_task(tx, cal, actor, c, *union_id, today).await?;
+    }
     Ok(())
 }
 
-/// (targeted, delivered, paid in fen) of a campaign within a subtree, from the kept counts.
-pub(crate) async fn coverage_within(
-    conn: &mut AnyConnection,
-    campaign: i64,
-    within: &domain::OrgPath,
-) -> Result<(i64, i64, i64)> {
-    let mut q = Sql::new(
-        "SELECT CAST(coalesce(sum(targeted), 0) AS BIGINT), CAST(coalesce(sum(delivered), 0) AS BIGINT), \
-         CAST(coalesce(sum(paid_fen), 0) AS BIGINT) FROM campaign_counts WHERE campaign_id = ",
-    );
-    q.bind(campaign);
-    q.within("path", within);
-    Ok(q.query_as().fetch_one(&mut *conn).await?)
+/// The union's delivery task for the campaign: created when it has none, opened again when it
+/// was closed (someone new to reach).
+async fn open_task(tx: &mut Tx, cal: &Calendar, actor: &Actor, c: &Campaign, union_id: i64, today: Date) -> Result<()> {
+    let task: Option<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, closed_on FROM work_items WHERE source = $1 AND source_id = $2 AND origin_union_id = $3",
+    )
+    .bind(TASK.code)
+    .bind(c.id)
+    .bind(union_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match task {
+        Some((_, None)) => Ok(()),
+        Some((item, Some(_))) => {
+            let form =
+                wk::ActionForm {
+                    action: "reopen".into(), note: Some("新增发放对象".into()), ..Default::default()
+                };
+            wk::act_in(tx, cal, actor, item, &form, today, wk::By::Record).await
+        }
+        None => {
+            let kind = &domain::work::CAMPAIGN_DELIVERY;
+            let owner = Owner::union(tx, union_id, None).await?;
+            let name: String =
+                sqlx::query_scalar("SELECT name FROM unions WHERE id = $1").bind(union_id).fetch_one(&mut **tx).await?;
+            let (starts, ends) = (domain::parse_date(&c.starts_on), domain::parse_date(&c.ends_on));
+            // The task runs with the campaign: from its start (when the list comes later) to the
+            // last working day of its period.
+            let received = starts.filter(|s| *s < today && (today - *s).whole_days() <= 366).unwrap_or(today);
+            let mut due = ends.unwrap_or(today);
+            while !cal.is_working_day(due) && due > received {
+                due = due.previous_day().unwrap_or(due);
+            }
+            let title = format!("{}：向本会对象发放", c.name);
+            let body =
+                format!("{}（{} 至 {}）。请在四季送页面逐人登记发放，或按签收表登记。", c.rule, c.starts_on, c.ends_on);
+            let row = NewRow {
+                kind,
+                title: &title,
+                body: Some(&body),
+                priority: Priority::Normal,
+                subject: Some(("union", union_id, &name)),
+                requester_member_id: None,
+                requester_name: &actor.username,
+                origin: &owner,
+                owner: &owner,
+                received,
+                respond_due: cal.add_working_days(received, kind.respond_days).min(due.max(received)),
+                due: due.max(received),
+                note: format!("活动期内发放完毕（{} 前）", fmt_date(due)),
+                source: Some((TASK.code, c.id)),
+            };
+            let item = wk::insert(tx, actor, &row, today).await?;
+            wk::notice(
+                tx,
+                None,
+                Some(union_id),
+                None,
+                item,
+                &format!("新的四季送发放任务（{} 前）：{title}", fmt_date(due)),
+            )
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+/// How many of a union's targets are not reached yet.
+async fn remaining(conn: &mut AnyConnection, campaign: i64, union_id: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM campaign_targets WHERE campaign_id = $1 AND union_id = $2 AND delivered_on IS NULL",
+    )
+    .bind(campaign)
+    .bind(union_id)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Deliveries recorded: counted, and the union's task closed (on the day of the last delivery)
+/// once everyone is reached.
+async fn delivered(
+    tx: &mut Tx,
+    cal: &Calendar,
+    actor: &Actor,
+    c: &Campaign,
+    done: &[(i64, String, i64)],
+    on: Date,
+) -> Result<()> {
+    let month = fmt_date(on)[..7].to_string();
+    let dims = [dim("c", c.id)];
+    let mut unions = BTreeSet::new();
+    for (union_id, path, paid) in done {
+        tx.count(Fact { path, indicator: &ind::DELIVERED, month: &month, dims: &dims, value: 1 });
+        tx.count(Fact { path, indicator: &ind::PAID_FEN, month: &month, dims: &dims, value: *paid });
+        unions.insert(*union_id);
+    }
+    for union_id in unions {
+        if remaining(tx, c.id, union_id).await? > 0 {
+            continue;
+        }
+        let task: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM work_items WHERE source = $1 AND source_id = $2 AND origin_union_id = $3 \
+             AND closed_on IS NULL AND status <> 'paused'",
+        )
+        .bind(TASK.code)
+        .bind(c.id)
+        .bind(union_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(item) = task {
+            let reached: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM campaign_targets WHERE campaign_id = $1 AND union_id = $2")
+                    .bind(c.id)
+                    .bind(union_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            let form = wk::ActionForm {
+                action: "resolve".into(),
+                result: Some(format!("本会 {reached} 名对象已全部送达")),
+                ..Default::default()
+            };
+            wk::act_in(tx, cal, actor, item, &form, on, wk::By::Record).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A union's deliveries of a campaign, as its task stands for them.
+pub(crate) const TASK: Source = Source { code: "campaign", label: "四季送", resolve_here: true, hook: on_task };
+
+/// The task closes when everyone is reached, not before; once everyone is, it is not handled
+/// again.
+fn on_task<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        let campaign = c.item.source_id.unwrap_or(0);
+        let left = remaining(tx, campaign, c.item.origin_union_id).await?;
+        if c.closes() && c.by == wk::By::Person && left > 0 {
+            return Err(Invalid::new(
+                "action",
+                format!(
+                    "本会尚有 {left} 名对象未送达：请在四季送页面（/care/campaigns/{campaign}）登记发放，或按签收表登记，全部送达后自动办结"
+                ),
+                format!("{left} targets are not reached yet: record the deliveries on /care/campaigns/{campaign}"),
+            )
+            .into());
+        }
+        if c.reopens() && c.by == wk::By::Person && left == 0 {
+            return Err(StoreError::conflict("本会对象已全部送达，该任务不能重新办理", "everyone has been reached"));
+        }
+        Ok(())
+    })
+}
+
+/// Campaigns' facts from their targets.
+fn recount(tx: &mut Tx) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let rows: Vec<(i64, String, String, Option<String>, i64, i64)> = sqlx::query_as(
+            "SELECT t.campaign_id, t.path, substr(c.starts_on, 1, 7), substr(t.delivered_on, 1, 7), count(*), \
+             CAST(sum(CASE WHEN t.payment_id IS NOT NULL THEN t.amount_fen ELSE 0 END) AS BIGINT) \
+             FROM campaign_targets t JOIN campaigns c ON c.id = t.campaign_id \
+             GROUP BY t.campaign_id, t.path, substr(c.starts_on, 1, 7), substr(t.delivered_on, 1, 7)",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for (campaign, path, start, delivered, n, paid) in rows {
+            let dims = [dim("c", campaign)];
+            tx.count(Fact { path: &path, indicator: &ind::TARGETED, month: &start, dims: &dims, value: n });
+            if let Some(month) = &delivered {
+                tx.count(Fact { path: &path, indicator: &ind::DELIVERED, month, dims: &dims, value: n });
+                tx.count(Fact { path: &path, indicator: &ind::PAID_FEN, month, dims: &dims, value: paid });
+            }
+        }
+        Ok(())
+    })
 }
 
 /// A delivery's day must fall within the campaign's period, and not after today.
@@ -252,35 +475,29 @@ pub async fn create(db: &Db, actor: &Actor, f: &CampaignForm) -> Result<Campaign
     get(db, actor, id).await
 }
 
-/// Campaigns with their coverage within the caller's scope, summed from the kept counts in one
-/// statement: one campaign, or the latest hundred.
-fn campaigns_query(actor: &Actor, id: Option<i64>) -> Sql {
-    let mut q = Sql::new(
-        "SELECT c.id, c.kind, c.name, c.starts_on, c.ends_on, c.budget_fen, c.amount_fen, c.other_amount_fen, \
-         c.goods, c.built_at, CAST(coalesce(k.targeted, 0) AS BIGINT) AS targeted, \
-         CAST(coalesce(k.delivered, 0) AS BIGINT) AS delivered, CAST(coalesce(k.paid_fen, 0) AS BIGINT) AS paid_fen \
-         FROM campaigns c LEFT JOIN (SELECT k.campaign_id, sum(k.targeted) AS targeted, sum(k.delivered) AS delivered, \
-         sum(k.paid_fen) AS paid_fen FROM campaign_counts k WHERE 1 = 1",
-    );
-    actor.union_rows_visible(&mut q, "k");
-    if let Some(id) = id {
-        q.push(" AND k.campaign_id = ").bind(id);
-    }
-    q.push(" GROUP BY k.campaign_id) k ON k.campaign_id = c.id");
+const CAMPAIGN_COLUMNS: &str = "c.id, c.kind, c.name, c.starts_on, c.ends_on, c.budget_fen, c.amount_fen, \
+     c.other_amount_fen, c.goods, c.built_at";
+
+/// Campaigns with their coverage within the caller's scope (the indicator rows of the union at
+/// its root): one campaign, or the latest hundred. A member sees none.
+async fn campaigns_with_coverage(conn: &mut AnyConnection, actor: &Actor, id: Option<i64>) -> Result<Vec<Campaign>> {
+    let Some(root) = actor.home_union_id() else { return Ok(Vec::new()) };
+    let mut q = Sql::new(&format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns c"));
     match id {
         Some(id) => q.push(" WHERE c.id = ").bind(id),
         None => q.push(" ORDER BY c.starts_on DESC, c.id DESC LIMIT 100"),
     };
-    q
+    let mut rows: Vec<Campaign> = q.query_as().fetch_all(&mut *conn).await?;
+    let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    let counts = coverage_of(conn, root, &ids).await?;
+    for c in &mut rows {
+        (c.targeted, c.delivered, c.paid_fen) = counts.get(&c.id).copied().unwrap_or_default();
+    }
+    Ok(rows.into_iter().map(Campaign::finish).collect())
 }
 
 async fn campaign_row(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Campaign> {
-    if matches!(actor.scope, Scope::OwnRecord { .. }) {
-        return Err(StoreError::NotFound);
-    }
-    let c: Campaign =
-        campaigns_query(actor, Some(id)).query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
-    Ok(c.finish())
+    campaigns_with_coverage(conn, actor, Some(id)).await?.into_iter().next().ok_or(StoreError::NotFound)
 }
 
 /// One campaign with its coverage within the caller's scope. Staff only.
@@ -292,28 +509,28 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Campaign> {
 /// Every campaign, newest first, with coverage within the caller's scope.
 pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Campaign>> {
     actor.require(Capability::StaffWork)?;
-    let rows: Vec<Campaign> = campaigns_query(actor, None).query_as().fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(Campaign::finish).collect())
+    let mut conn = db.pool().acquire().await?;
+    campaigns_with_coverage(&mut conn, actor, None).await
 }
 
 /// Builds (or completes) the target list by the campaign's rule; people already on it stay as
 /// they are. Returns how many were added. County administrators.
-pub async fn build_targets(db: &Db, actor: &Actor, id: i64, today: Date) -> Result<u64> {
+pub async fn build_targets(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Date) -> Result<u64> {
     county_admin(actor)?;
     let mut tx = db.write_tx().await?;
     let c = campaign_row(&mut tx, actor, id).await?;
     let kind = CampaignKind::parse(&c.kind)?;
     let insert =
         "INSERT INTO campaign_targets (campaign_id, member_id, member_name, union_id, path, reason, amount_fen) ";
-    let added = match kind {
+    let added: Vec<(i64, String)> = match kind {
         CampaignKind::SummerCool => {
             let sql = format!(
                 "{insert} SELECT $1, m.id, m.name, m.union_id, m.path, \
                  CASE WHEN m.new_form <> 'none' THEN '新就业形态劳动者' ELSE '农民工' END, $2 FROM members m \
                  WHERE m.status = 'active' AND (m.new_form <> 'none' OR m.migrant = 1) \
-                 ON CONFLICT (campaign_id, member_id) DO NOTHING"
+                 ON CONFLICT (campaign_id, member_id) DO NOTHING RETURNING union_id, path"
             );
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(c.amount_fen).execute(&mut *tx).await?.rows_affected()
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).bind(c.amount_fen).fetch_all(&mut *tx).await?
         }
         CampaignKind::WinterWarmth | CampaignKind::SpringJobs => {
             let only_jobless = if kind == CampaignKind::SpringJobs {
@@ -326,9 +543,9 @@ pub async fn build_targets(db: &Db, actor: &Actor, id: i64, today: Date) -> Resu
                  CASE f.level WHEN 'deep' THEN '困难职工档案：深度困难' WHEN 'relative' THEN '困难职工档案：相对困难' \
                  ELSE '困难职工档案：意外致困' END, $2 FROM hardship_files f JOIN members m ON m.id = f.member_id \
                  WHERE f.stage = 'filed' AND m.status = 'active'{only_jobless} \
-                 ON CONFLICT (campaign_id, member_id) DO NOTHING"
+                 ON CONFLICT (campaign_id, member_id) DO NOTHING RETURNING union_id, path"
             );
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(c.amount_fen).execute(&mut *tx).await?.rows_affected()
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).bind(c.amount_fen).fetch_all(&mut *tx).await?
         }
         CampaignKind::AutumnStudy => {
             // The household list is JSON: read the filed households and pick children of
@@ -340,7 +557,7 @@ pub async fn build_targets(db: &Db, actor: &Actor, id: i64, today: Date) -> Resu
             )
             .fetch_all(&mut *tx)
             .await?;
-            let mut n = 0;
+            let mut added: Vec<(i64, String)> = Vec::new();
             for (member, household) in rows {
                 let list: Vec<HouseholdMember> = serde_json::from_str(&household).unwrap_or_default();
                 let children: Vec<String> = list
@@ -354,18 +571,18 @@ pub async fn build_targets(db: &Db, actor: &Actor, id: i64, today: Date) -> Resu
                 }
                 let sql = format!(
                     "{insert} SELECT $1, m.id, m.name, m.union_id, m.path, $2, $3 FROM members m WHERE m.id = $4 \
-                     ON CONFLICT (campaign_id, member_id) DO NOTHING"
+                     ON CONFLICT (campaign_id, member_id) DO NOTHING RETURNING union_id, path"
                 );
-                n += sqlx::query(sqlx::AssertSqlSafe(sql))
+                let row: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(id)
                     .bind(format!("困难职工档案，子女升学：{}", children.join("、")))
                     .bind(c.amount_fen)
                     .bind(member)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                added.extend(row);
             }
-            n
+            added
         }
     };
     sqlx::query("UPDATE campaigns SET built_at = $1 WHERE id = $2")
@@ -373,15 +590,24 @@ pub async fn build_targets(db: &Db, actor: &Actor, id: i64, today: Date) -> Resu
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    recount(&mut tx, id, Touched::All).await?;
-    audit::record(&mut tx, actor, "campaign.build", "campaign", id, Some(format!("新增对象 {added} 人"))).await?;
+    targets_added(&mut tx, cal, actor, &c, &added, today).await?;
+    let n = added.len() as u64;
+    audit::record(&mut tx, actor, "campaign.build", "campaign", id, Some(format!("新增对象 {n} 人"))).await?;
     tx.commit().await?;
-    Ok(added)
+    Ok(n)
 }
 
 /// Adds a household on application (秋送助学: at the other households' amount). Staff within
 /// whose scope the member is.
-pub async fn add_target(db: &Db, actor: &Actor, id: i64, member_id: i64, reason: &str) -> Result<Target> {
+pub async fn add_target(
+    db: &Db,
+    cal: &Calendar,
+    actor: &Actor,
+    id: i64,
+    member_id: i64,
+    reason: &str,
+    today: Date,
+) -> Result<Target> {
     may_deliver(actor)?;
     let reason = domain::work::text_field("reason", "加入原因", reason, 100)?;
     let mut tx = db.write_tx().await?;
@@ -396,7 +622,7 @@ pub async fn add_target(db: &Db, actor: &Actor, id: i64, member_id: i64, reason:
     .bind(member_id)
     .bind(name.clone())
     .bind(union_id)
-    .bind(path)
+    .bind(path.clone())
     .bind(format!("申请：{reason}"))
     .bind(amount)
     .fetch_one(&mut *tx)
@@ -408,7 +634,7 @@ pub async fn add_target(db: &Db, actor: &Actor, id: i64, member_id: i64, reason:
         }
         Err(e) => return Err(e.into()),
     };
-    recount(&mut tx, id, Touched::Union(union_id)).await?;
+    targets_added(&mut tx, cal, actor, &c, &[(union_id, path)], today).await?;
     audit::record(&mut tx, actor, "campaign.add_target", "campaign", id, Some(format!("{name}：{reason}"))).await?;
     tx.commit().await?;
     target(db, actor, id, tid).await
@@ -483,8 +709,10 @@ pub struct DeliveryForm {
 }
 
 /// Records a delivery to one target, once; money goes through the care ledger (cap applies).
+#[allow(clippy::too_many_arguments)]
 pub async fn deliver(
     db: &Db,
+    cal: &Calendar,
     actor: &Actor,
     campaign: i64,
     target_id: i64,
@@ -507,11 +735,12 @@ pub async fn deliver(
     };
     in_period(&c, on, today)?;
     let mut q = Sql::new(
-        "SELECT t.member_id, t.amount_fen, t.delivered_on, t.union_id FROM campaign_targets t WHERE t.campaign_id = ",
+        "SELECT t.member_id, t.amount_fen, t.delivered_on, t.union_id, t.path FROM campaign_targets t \
+         WHERE t.campaign_id = ",
     );
     q.bind(campaign).push(" AND t.id = ").bind(target_id);
     actor.care_visible(&mut q, "t");
-    let (member, amount, done, union_id): (i64, i64, Option<String>, i64) =
+    let (member, amount, done, union_id, path): (i64, i64, Option<String>, i64, String) =
         q.query_as().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
     if let Some(d) = done {
         return Err(StoreError::conflict(format!("已于 {d} 发放，不能重复发放"), "already delivered"));
@@ -552,7 +781,8 @@ pub async fn deliver(
     if n != 1 {
         return Err(StoreError::conflict("已发放，不能重复发放", "already delivered"));
     }
-    recount(&mut tx, campaign, Touched::Union(union_id)).await?;
+    let paid = if payment.is_some() { amount } else { 0 };
+    delivered(&mut tx, cal, actor, &c, &[(union_id, path, paid)], on).await?;
     audit::record(&mut tx, actor, "campaign.deliver", "campaign_target", target_id, Some(c.name.clone())).await?;
     tx.commit().await?;
     target(db, actor, campaign, target_id).await
@@ -674,6 +904,7 @@ pub struct BulkDelivery {
 /// payment the cap refuses leaves that target open and is reported.
 pub async fn deliver_all(
     db: &Db,
+    cal: &Calendar,
     actor: &Actor,
     campaign: i64,
     union_code: &str,
@@ -692,14 +923,18 @@ pub async fn deliver_all(
     set.push(", delivery_note = '按签收表登记' WHERE campaign_id = ").bind(campaign);
     set.push(" AND delivered_on IS NULL AND amount_fen = 0");
     set.within("path", &u.org_path());
-    report.delivered += set.query().execute(&mut *tx).await?.rows_affected();
+    set.push(" RETURNING union_id, path");
+    let goods: Vec<(i64, String)> = set.query_as().fetch_all(&mut *tx).await?;
+    report.delivered += goods.len() as u64;
+    let mut done: Vec<(i64, String, i64)> = goods.into_iter().map(|(u, p)| (u, p, 0)).collect();
     let mut q = Sql::new(
-        "SELECT t.id, t.member_id, t.member_name, t.amount_fen FROM campaign_targets t WHERE t.campaign_id = ",
+        "SELECT t.id, t.member_id, t.member_name, t.amount_fen, t.union_id, t.path FROM campaign_targets t \
+         WHERE t.campaign_id = ",
     );
     q.bind(campaign).push(" AND t.delivered_on IS NULL AND t.amount_fen > 0");
     q.within("t.path", &u.org_path());
-    let paid: Vec<(i64, i64, String, i64)> = q.query_as().fetch_all(&mut *tx).await?;
-    for (tid, member, name, amount) in paid {
+    let paid: Vec<(i64, i64, String, i64, i64, String)> = q.query_as().fetch_all(&mut *tx).await?;
+    for (tid, member, name, amount, union_id, path) in paid {
         let p = PayInput {
             member_id: member,
             event: None,
@@ -721,12 +956,13 @@ pub async fn deliver_all(
                 .execute(&mut *tx)
                 .await?;
                 report.delivered += 1;
+                done.push((union_id, path, amount));
             }
             Err(e) if e.is_bad_input() => report.refused.push(format!("{name}：{e}")),
             Err(e) => return Err(e),
         }
     }
-    recount(&mut tx, campaign, Touched::Subtree(&u.org_path())).await?;
+    delivered(&mut tx, cal, actor, &c, &done, on).await?;
     let detail = format!("{}：按签收表登记送达 {} 人", u.name, report.delivered);
     audit::record(&mut tx, actor, "campaign.deliver_all", "campaign", campaign, Some(detail)).await?;
     tx.commit().await?;
@@ -831,4 +1067,18 @@ pub async fn fairs(db: &Db, actor: &Actor, campaign: i64) -> Result<Vec<Fair>> {
     .bind(campaign)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// The campaigns a member is on, as the caller may see them: (campaign id, name, delivered on).
+pub async fn of_member(db: &Db, actor: &Actor, member_id: i64) -> Result<Vec<(i64, String, Option<String>)>> {
+    let mut conn = db.pool().acquire().await?;
+    visible_member(&mut conn, actor, member_id).await?;
+    let mut q = Sql::new(
+        "SELECT c.id, c.name, t.delivered_on FROM campaign_targets t JOIN campaigns c ON c.id = t.campaign_id \
+         WHERE t.member_id = ",
+    );
+    q.bind(member_id);
+    actor.care_visible(&mut q, "t");
+    q.push(" ORDER BY c.starts_on DESC, c.id DESC LIMIT 50");
+    Ok(q.query_as().fetch_all(&mut *conn).await?)
 }

@@ -124,7 +124,7 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
         return Err(StoreError::InvalidFields(errors));
     }
     let (kind, date, member_id) = (kind.unwrap(), date.unwrap(), member_id.unwrap());
-    let work_kind = domain::work::kind("care")?;
+    let work_kind = &domain::work::CARE;
 
     let mut tx = db.write_tx().await?;
     let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
@@ -150,6 +150,10 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
     .fetch_one(&mut *tx)
     .await?;
     let origin = Owner::union(&mut tx, union_id, None).await?;
+    let month = fmt_date(today)[..7].to_string();
+    let dims = [domain::indicator::dim("k", kind.code())];
+    let fact = |indicator| Fact { path: &path, indicator, month: &month, dims: &dims, value: 1 };
+    tx.count(fact(&ind::EVENTS));
     for rule in rules(&mut tx, Some(kind)).await? {
         let owner = acting_owner(&mut tx, union_id, &path, rule.level, work_kind).await?;
         let title = format!("{}：{}（{}）", rule.action.label(), member_name, kind.label());
@@ -178,11 +182,14 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
             respond_due,
             due,
             note,
+            // The payment line closes only with its payment; the others on the loop.
+            source: Some((if rule.action == CareAction::Payment { PAYMENT.code } else { OBLIGATION.code }, id)),
         };
         let item = wk::insert(&mut tx, actor, &row, today).await?;
+        tx.count(fact(&ind::OBLIGATIONS));
         sqlx::query(
             "INSERT INTO care_obligations (event_id, action, level, work_item_id, min_fen, max_fen, path, event_kind, \
-             month, status, due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id)
         .bind(rule.action.code())
@@ -192,9 +199,7 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
         .bind(rule.max_fen)
         .bind(path.clone())
         .bind(kind.code())
-        .bind(fmt_date(today)[..7].to_string())
-        .bind(WorkStatus::New.code())
-        .bind(fmt_date(due))
+        .bind(month.clone())
         .execute(&mut *tx)
         .await?;
         wk::notice(
@@ -298,4 +303,91 @@ pub async fn events(db: &Db, actor: &Actor, f: &EventQuery) -> Result<Page<CareE
     q.push(" ORDER BY e.id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let items: Vec<CareEvent> = q.query_as().fetch_all(&mut *conn).await?;
     Ok(Page { items: items.into_iter().map(CareEvent::finish).collect(), total })
+}
+
+/// An obligation of a care event, as its work item stands for it.
+pub(crate) const OBLIGATION: Source =
+    Source { code: "care_obligation", label: "关爱事件", resolve_here: true, hook: on_obligation };
+
+/// The payment line of a care event: it closes only with the payment.
+pub(crate) const PAYMENT: Source =
+    Source { code: "care_payment", label: "关爱事件·慰问金", resolve_here: false, hook: on_obligation };
+
+/// What a change to an obligation's item means: a payment line is closed by its payment, never
+/// by hand, and once paid it is not handled again; closing and reopening move the care figures
+/// of the event's month.
+fn on_obligation<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        let event = c.item.source_id.unwrap_or(0);
+        let payment_line = c.item.source.as_deref() == Some(PAYMENT.code);
+        if payment_line && c.closes() && c.by == wk::By::Person {
+            return Err(Invalid::new(
+                "action",
+                format!("发放慰问金的任务在登记发放后自动办结：请在关爱事件页面（/care/events/{event}）登记发放"),
+                format!("a payment task closes with its payment: record it on /care/events/{event}"),
+            )
+            .into());
+        }
+        if payment_line && c.reopens() {
+            if let Some(p) = crate::ledger::paid_for_event(tx, event).await? {
+                return Err(StoreError::conflict(
+                    format!("慰问金已发放（发放记录 {p}），该任务不能重新办理"),
+                    "the payment has been made; the task cannot be reopened",
+                ));
+            }
+        }
+        let delta = if c.closes() {
+            1
+        } else if c.reopens() {
+            -1
+        } else {
+            return Ok(());
+        };
+        let row: Option<(String, String, String)> =
+            sqlx::query_as("SELECT path, event_kind, month FROM care_obligations WHERE work_item_id = $1")
+                .bind(c.item.id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let Some((path, kind, month)) = row else { return Ok(()) };
+        let dims = [domain::indicator::dim("k", &kind)];
+        let on_time = match c.on_time {
+            Some(t) => t as i64,
+            None => -c.item.on_time.unwrap_or(0),
+        };
+        tx.count(Fact { path: &path, indicator: &ind::DONE, month: &month, dims: &dims, value: delta });
+        tx.count(Fact { path: &path, indicator: &ind::DONE_ON_TIME, month: &month, dims: &dims, value: on_time });
+        Ok(())
+    })
+}
+
+/// Care's facts from its records: events and obligations, and which obligations are done.
+pub(super) fn recount(tx: &mut Tx) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let events: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT path, kind, substr(recorded_on, 1, 7), count(*) FROM care_events \
+             GROUP BY path, kind, substr(recorded_on, 1, 7)",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for (path, kind, month, n) in events {
+            let dims = [domain::indicator::dim("k", &kind)];
+            tx.count(Fact { path: &path, indicator: &ind::EVENTS, month: &month, dims: &dims, value: n });
+        }
+        type Row = (String, String, String, i64, i64, i64);
+        let obligations: Vec<Row> = sqlx::query_as(
+            "SELECT o.path, o.event_kind, o.month, count(*), \
+             CAST(sum(CASE WHEN w.closed_on IS NULL THEN 0 ELSE 1 END) AS BIGINT), \
+             CAST(sum(CASE WHEN w.closed_on IS NOT NULL AND w.on_time = 1 THEN 1 ELSE 0 END) AS BIGINT) \
+             FROM care_obligations o JOIN work_items w ON w.id = o.work_item_id GROUP BY o.path, o.event_kind, o.month",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for (path, kind, month, n, done, on_time) in obligations {
+            let dims = [domain::indicator::dim("k", &kind)];
+            for (indicator, value) in [(&ind::OBLIGATIONS, n), (&ind::DONE, done), (&ind::DONE_ON_TIME, on_time)] {
+                tx.count(Fact { path: &path, indicator, month: &month, dims: &dims, value });
+            }
+        }
+        Ok(())
+    })
 }

@@ -1,6 +1,8 @@
 //! Care figures for a subtree and period.
 
 use super::*;
+use crate::indicators::{self, Dim};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct CareRow {
@@ -19,6 +21,20 @@ pub struct CareRow {
 }
 
 impl CareRow {
+    /// One indicator's value as a row.
+    fn of(code: &str, v: i64) -> CareRow {
+        let mut r = CareRow::default();
+        match code {
+            c if c == ind::EVENTS.code => r.events = v,
+            c if c == ind::OBLIGATIONS.code => r.obligations = v,
+            c if c == ind::DONE.code => r.done = v,
+            c if c == ind::DONE_ON_TIME.code => r.done_on_time = v,
+            c if c == ind::PAID_FEN.code => r.paid_fen = v,
+            _ => {}
+        }
+        r
+    }
+
     fn add(&mut self, o: &CareRow) {
         self.events += o.events;
         self.obligations += o.obligations;
@@ -71,20 +87,6 @@ pub struct CareFigures {
     pub children: Vec<CareChildRow>,
     /// The county's budget for the years of the period (county-wide figures only), in fen.
     pub budget_fen: Option<i64>,
-    /// Campaigns of the period and their coverage within the subtree.
-    pub campaigns: Vec<CampaignCoverage>,
-    /// Benefit programmes of the period's years and who joined within the subtree (coverage
-    /// against the eligible is on each programme's page).
-    pub benefits: Vec<(i64, String, i64)>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CampaignCoverage {
-    pub id: i64,
-    pub name: String,
-    pub targeted: i64,
-    pub delivered: i64,
-    pub coverage: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -100,82 +102,20 @@ pub struct CareFiguresQuery {
 }
 
 /// Care figures for a subtree and period: events recorded, the obligations they created, done,
-/// done on time, overdue now (by the month the event was recorded), money paid; by event type,
-/// by month and for each union below.
+/// done on time (all by the month the event was recorded), overdue now, money paid (by the month
+/// paid); by event type, by month and for each union below. Everything but overdue-now is read
+/// from the indicator store; overdue-now from the open items past their deadline.
 pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) -> Result<CareFigures> {
-    let Scope::Subtree(root) = &actor.scope else {
-        return Err(StoreError::Forbidden);
-    };
+    actor.require(Capability::StaffWork)?;
     let months = wk::period(f.from.as_deref(), f.to.as_deref(), today)?;
     let (first, last) = (months[0].clone(), months[months.len() - 1].clone());
-    let (lo, hi) = (format!("{first}-01"), format!("{last}-31"));
     let mut conn = db.pool().acquire().await?;
-    let union = match f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(code) => crate::unions::visible_by_code(&mut conn, actor, code).await?,
-        None => crate::unions::by_id(db, root.ids().last().copied().ok_or(StoreError::NotFound)?).await?,
-    };
-    let within = union.org_path();
-
-    // ` AND <alias> is in the subtree and <column> in [from, to]`.
-    let range = |q: &mut Sql, alias: &str, column: &str, from: &str, to: &str| {
-        q.within(&format!("{alias}.path"), &within);
-        q.push(&format!(" AND {alias}.{column} >= ")).bind(from.to_string());
-        q.push(&format!(" AND {alias}.{column} <= ")).bind(to.to_string());
-    };
-    // Obligations carry their event's path, type and month and their item's state (kept by a
-    // trigger), so they are counted from one table.
-    let obligations_by = |group: &str| {
-        let mut q = Sql::new(&format!(
-            "SELECT {group}, count(*), CAST(sum(CASE WHEN o.closed_on IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(sum(CASE WHEN o.on_time = 1 THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(sum(CASE WHEN o.closed_on IS NULL AND o.status <> 'paused' AND o.due < "
-        ));
-        q.bind(fmt_date(today));
-        q.push(" THEN 1 ELSE 0 END) AS BIGINT) FROM care_obligations o WHERE 1 = 1");
-        range(&mut q, "o", "month", &first, &last);
-        q.push(&format!(" GROUP BY {group}"));
-        q
-    };
-    let events_by = |group: &str| {
-        let mut q = Sql::new(&format!("SELECT {group}, count(*) FROM care_events e WHERE 1 = 1"));
-        range(&mut q, "e", "recorded_on", &lo, &hi);
-        q.push(&format!(" GROUP BY {group}"));
-        q
-    };
-    let paid_by = |group: &str| {
-        let mut q = Sql::new(&format!(
-            "SELECT {group}, CAST(sum(p.amount_fen) AS BIGINT) FROM care_payments p WHERE p.status = 'paid'"
-        ));
-        range(&mut q, "p", "paid_on", &lo, &hi);
-        q.push(&format!(" GROUP BY {group}"));
-        q
-    };
-
-    // Each table is read twice: by (event type, month) for the totals, and by union path for the
-    // unions below — a few hundred rows either way, where (path, type, month) would be tens of
-    // thousands on a large county.
-    let events: Vec<(String, String, i64)> =
-        events_by("e.kind, substr(e.recorded_on, 1, 7)").query_as().fetch_all(&mut *conn).await?;
-    let obligations: Vec<(String, String, i64, i64, i64, i64)> =
-        obligations_by("o.event_kind, o.month").query_as().fetch_all(&mut *conn).await?;
-    let paid: Vec<(String, i64)> = paid_by("substr(p.paid_on, 1, 7)").query_as().fetch_all(&mut *conn).await?;
-    let events_at: Vec<(String, i64)> = events_by("e.path").query_as().fetch_all(&mut *conn).await?;
-    let obligations_at: Vec<(String, i64, i64, i64, i64)> =
-        obligations_by("o.path").query_as().fetch_all(&mut *conn).await?;
-    let paid_at: Vec<(String, i64)> = paid_by("p.path").query_as().fetch_all(&mut *conn).await?;
-
-    let children: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT code, name, path FROM unions WHERE parent_id = $1 ORDER BY code")
-            .bind(union.id)
-            .fetch_all(&mut *conn)
-            .await?;
-    let child_of = |path: &str| children.iter().position(|c| path.starts_with(c.2.as_str()));
+    let union = actor.union_or_home(&mut conn, f.union.as_deref()).await?;
 
     let mut total = CareRow::default();
     let mut by_kind: Vec<CareRow> = vec![CareRow::default(); CareEventKind::ALL.len()];
     let mut by_month: std::collections::BTreeMap<String, CareRow> =
         months.iter().map(|m| (m.clone(), CareRow::default())).collect();
-    let mut by_child: Vec<CareRow> = vec![CareRow::default(); children.len()];
     let kind_pos = |k: &str| CareEventKind::ALL.iter().position(|x| x.code() == k);
     let mut put = |kind: Option<&str>, month: &str, d: CareRow| {
         total.add(&d);
@@ -186,29 +126,51 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
             m.add(&d);
         }
     };
-    for (kind, month, n) in events {
-        put(Some(&kind), &month, CareRow { events: n, ..Default::default() });
+    // The union's own rows hold its whole subtree: by event type and month, then money by month.
+    for (code, dim, month, value) in
+        indicators::of_union(&mut conn, union.id, ind::ALL, Dim::Prefix("k:"), &first, &last).await?
+    {
+        put(dim.strip_prefix("k:"), &month, CareRow::of(&code, value));
     }
-    for (kind, month, n, done, on_time, overdue) in obligations {
-        let d = CareRow { obligations: n, done, done_on_time: on_time, overdue_now: overdue, ..Default::default() };
-        put(Some(&kind), &month, d);
+    for (_, _, month, value) in
+        indicators::of_union(&mut conn, union.id, &[ind::PAID_FEN], Dim::Total, &first, &last).await?
+    {
+        put(None, &month, CareRow { paid_fen: value, ..Default::default() });
     }
-    for (month, fen) in paid {
-        put(None, &month, CareRow { paid_fen: fen, ..Default::default() });
+    // Overdue now: open obligations past their deadline, by the event's type and month and by
+    // the union below they belong to.
+    let mut q = Sql::new(
+        "SELECT o.event_kind, o.month, w.path, count(*) FROM work_items w \
+         JOIN care_obligations o ON o.work_item_id = w.id \
+         WHERE w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ",
+    );
+    q.bind(fmt_date(today));
+    q.push(" AND w.source IN (").bind(OBLIGATION.code).push(", ").bind(PAYMENT.code).push(")");
+    actor.narrow(&mut q, "w.path", &union);
+    q.push(" AND o.month >= ").bind(first.as_str()).push(" AND o.month <= ").bind(last.as_str());
+    q.push(" GROUP BY o.event_kind, o.month, w.path");
+    let overdue: Vec<(String, String, String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+    for (kind, month, _, n) in &overdue {
+        put(Some(kind), month, CareRow { overdue_now: *n, ..Default::default() });
     }
-    let mut at = |path: &str, d: CareRow| {
-        if let Some(c) = child_of(path) {
-            by_child[c].add(&d);
+
+    // Drill-down: each child's rows, and its share of the overdue.
+    let children: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, code, name, path FROM unions WHERE parent_id = $1 ORDER BY code")
+            .bind(union.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut by_child: HashMap<i64, CareRow> = HashMap::new();
+    let mut all = ind::ALL.to_vec();
+    all.push(ind::PAID_FEN);
+    for (child, code, _, value) in indicators::of_children(&mut conn, union.id, &all, Dim::Total, &first, &last).await?
+    {
+        by_child.entry(child).or_default().add(&CareRow::of(&code, value));
+    }
+    for (_, _, path, n) in &overdue {
+        if let Some(c) = children.iter().find(|c| path.starts_with(c.3.as_str())) {
+            by_child.entry(c.0).or_default().overdue_now += n;
         }
-    };
-    for (path, n) in events_at {
-        at(&path, CareRow { events: n, ..Default::default() });
-    }
-    for (path, n, done, on_time, overdue) in obligations_at {
-        at(&path, CareRow { obligations: n, done, done_on_time: on_time, overdue_now: overdue, ..Default::default() });
-    }
-    for (path, fen) in paid_at {
-        at(&path, CareRow { paid_fen: fen, ..Default::default() });
     }
 
     let budget_fen = if union.parent_id.is_none() {
@@ -223,40 +185,14 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
     } else {
         None
     };
-    // Campaigns running in the period, each counted on its own (campaign, path) index range.
-    let list: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM campaigns WHERE starts_on <= $1 AND ends_on >= $2 ORDER BY starts_on, id")
-            .bind(hi.clone())
-            .bind(lo.clone())
-            .fetch_all(&mut *conn)
-            .await?;
-    let mut campaigns = Vec::with_capacity(list.len());
-    for (id, name) in list {
-        let (targeted, delivered, _) = crate::campaigns::coverage_within(&mut conn, id, &within).await?;
-        let coverage = domain::campaign::coverage(delivered, targeted);
-        campaigns.push(CampaignCoverage { id, name, targeted, delivered, coverage });
-    }
-    let list: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM benefits WHERE year >= $1 AND year <= $2 ORDER BY year, id")
-            .bind(first[..4].parse::<i64>().unwrap_or(0))
-            .bind(last[..4].parse::<i64>().unwrap_or(0))
-            .fetch_all(&mut *conn)
-            .await?;
-    let mut benefits = Vec::with_capacity(list.len());
-    for (id, name) in list {
-        let n = crate::benefits::enrolled_within(&mut conn, id, &within).await?;
-        benefits.push((id, name, n));
-    }
     let parent_code = match union.parent_id {
         Some(p) => {
-            let parent = crate::unions::by_id(db, p).await?;
+            let parent = crate::unions::by_id_in(&mut conn, p).await?;
             actor.scope.sees_union(&parent.org_path()).then_some(parent.code)
         }
         None => None,
     };
     Ok(CareFigures {
-        campaigns,
-        benefits,
         union_code: union.code,
         union_name: union.name,
         parent_code,
@@ -276,8 +212,11 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
         months: by_month.into_iter().map(|(month, f)| CareMonthRow { month, figures: f.finish() }).collect(),
         children: children
             .into_iter()
-            .zip(by_child)
-            .map(|((code, name, _), f)| CareChildRow { code, name, figures: f.finish() })
+            .map(|(id, code, name, _)| CareChildRow {
+                code,
+                name,
+                figures: by_child.remove(&id).unwrap_or_default().finish(),
+            })
             .collect(),
         budget_fen,
     })

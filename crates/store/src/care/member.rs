@@ -10,16 +10,9 @@ pub struct MemberCare {
     /// Paid or pending this year, in fen, against the yearly cap.
     pub this_year_fen: i64,
     pub yearly_cap_fen: i64,
-    /// Hardship files of the member's household: (id, level, stage, applied_on).
-    pub hardship: Vec<(i64, String, String, String)>,
-    /// Campaign deliveries and places on target lists: (campaign id, name, delivered_on).
-    pub campaigns: Vec<(i64, String, Option<String>)>,
-    /// Benefit programmes joined: (programme id, name, enrolled_on).
-    pub benefits: Vec<(i64, String, String)>,
 }
 
-/// Every event, obligation, payment, hardship file, campaign delivery and benefit of one
-/// member, as the caller may see them.
+/// Every care event, obligation and payment of one member, as the caller may see them.
 pub async fn member_care(db: &Db, actor: &Actor, member_id: i64, today: Date) -> Result<MemberCare> {
     let mut conn = db.pool().acquire().await?;
     visible_member(&mut conn, actor, member_id).await?;
@@ -68,35 +61,6 @@ pub async fn member_care(db: &Db, actor: &Actor, member_id: i64, today: Date) ->
     let payments = payments_where(&mut conn, actor, "p.member_id = ", member_id).await?;
     let this_year_fen =
         payments.iter().filter(|p| p.year == today.year() as i64 && p.status != "rejected").map(|p| p.amount_fen).sum();
-    let mut q = Sql::new("SELECT f.id, f.level, f.stage, f.applied_on FROM hardship_files f WHERE f.member_id = ");
-    q.bind(member_id);
-    actor.care_visible(&mut q, "f");
-    q.push(" ORDER BY f.id DESC");
-    let rows: Vec<(i64, String, String, String)> = q.query_as().fetch_all(&mut *conn).await?;
-    let hardship = rows
-        .into_iter()
-        .map(|(id, level, stage, on)| {
-            let l = domain::hardship::HardshipLevel::parse(&level).map(|l| l.label()).unwrap_or("");
-            let s = domain::hardship::HardshipStage::parse(&stage).map(|s| s.label()).unwrap_or("");
-            (id, l.to_string(), s.to_string(), on)
-        })
-        .collect();
-    let mut q = Sql::new(
-        "SELECT c.id, c.name, t.delivered_on FROM campaign_targets t JOIN campaigns c ON c.id = t.campaign_id \
-         WHERE t.member_id = ",
-    );
-    q.bind(member_id);
-    actor.care_visible(&mut q, "t");
-    q.push(" ORDER BY c.starts_on DESC, c.id DESC LIMIT 50");
-    let campaigns = q.query_as().fetch_all(&mut *conn).await?;
-    let mut q = Sql::new(
-        "SELECT b.id, b.name, e.enrolled_on FROM benefit_enrolments e JOIN benefits b ON b.id = e.benefit_id \
-         WHERE e.member_id = ",
-    );
-    q.bind(member_id);
-    actor.care_visible(&mut q, "e");
-    q.push(" ORDER BY b.year DESC, b.id DESC LIMIT 50");
-    let benefits = q.query_as().fetch_all(&mut *conn).await?;
     let yearly_cap_fen = money_rules(&mut conn).await?.yearly_cap_fen;
     Ok(MemberCare {
         events: events.into_iter().map(CareEvent::finish).collect(),
@@ -104,8 +68,5 @@ pub async fn member_care(db: &Db, actor: &Actor, member_id: i64, today: Date) ->
         payments,
         this_year_fen,
         yearly_cap_fen,
-        hardship,
-        campaigns,
-        benefits,
     })
 }

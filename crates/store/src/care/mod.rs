@@ -18,12 +18,16 @@ pub use payments::*;
 pub use policy::*;
 pub use visits::*;
 
+use crate::indicators::Fact;
 use crate::ledger::{PayInput, Payment, money_rules, pay_in, payment, payments_where};
+use crate::mechanisms::BoxFuture;
 use crate::owners::{Owner, acting_owner};
 use crate::people::visible_member;
 use crate::sql::Sql;
 use crate::work::{self as wk, NewRow};
+use crate::work::{Change, Source};
 use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
+use domain::care::indicators as ind;
 use domain::care::{self, CareAction, CareEventKind, CareRule, MoneyRules, PaymentPurpose};
 use domain::work::Level;
 use domain::work::{Priority, WorkStatus};
@@ -34,13 +38,14 @@ use time::Date;
 
 pub const MAX_NOTE_CHARS: usize = 1000;
 
-/// Care's registration: the paths its events and obligations carry.
+/// Care's registration: its figures, the paths its events and obligations carry, and the
+/// records its work items stand for (an event's obligations; its payment line apart).
 pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
     name: "care",
-    indicators: &[],
-    recount: None,
+    indicators: ind::ALL,
+    recount: Some(events::recount),
     paths: &[("care_events", "path"), ("care_obligations", "path")],
-    sources: &[],
+    sources: &[events::OBLIGATION, events::PAYMENT],
 };
 
 pub(crate) fn note_field(note: Option<&str>) -> std::result::Result<Option<String>, Invalid> {

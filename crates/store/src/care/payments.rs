@@ -64,6 +64,23 @@ pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: 
         Some(eid) => Some(payment_line(&mut tx, actor, eid, f.member_id).await?),
         None => None,
     };
+    if let Some(l) = &line {
+        let waived: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT closed_on, result FROM work_items WHERE id = $1 AND closed_on IS NOT NULL")
+                .bind(l.item)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let earlier = crate::ledger::paid_for_event(&mut tx, l.event_id).await?;
+        if let (Some((_, result)), None) = (waived, earlier) {
+            return Err(StoreError::conflict(
+                format!(
+                    "该事件的慰问金任务已办结（{}）；如需发放，请上级先将该任务重新办理",
+                    result.unwrap_or_default()
+                ),
+                "the payment task was closed without a payment; reopen it first",
+            ));
+        }
+    }
     let member_id = match (&line, f.member_id) {
         (Some(l), _) => l.member_id,
         (None, Some(m)) => m,
@@ -153,6 +170,41 @@ pub(super) async fn close_obligation(
     }
 }
 
+/// Records that an event's payment is not made (the person's yearly cap is reached, the family
+/// declined it …), with the reason: the payment obligation closes with it. Whoever may close the
+/// obligation may do this, and only while nothing has been paid for the event.
+pub async fn waive_payment(
+    db: &Db,
+    cal: &Calendar,
+    actor: &Actor,
+    event_id: i64,
+    reason: &str,
+    today: Date,
+) -> Result<EventDetail> {
+    actor.require(Capability::ServeMembers)?;
+    let reason = domain::work::text_field("reason", "不予发放的原因", reason, MAX_NOTE_CHARS)?;
+    let mut tx = db.write_tx().await?;
+    let line = payment_line(&mut tx, actor, event_id, None).await?;
+    if let Some(p) = crate::ledger::paid_for_event(&mut tx, event_id).await? {
+        return Err(crate::ledger::twice(p));
+    }
+    let item = wk::fetch_for(&mut tx, actor, line.item).await?;
+    if !domain::work::may(wk::standing(actor, &item), domain::work::WorkAction::Resolve) {
+        return Err(StoreError::Forbidden);
+    }
+    if item.status() == WorkStatus::Closed {
+        return Err(StoreError::conflict("慰问金任务已办结", "the payment task is closed already"));
+    }
+    let form =
+        wk::ActionForm {
+            action: "resolve".into(), result: Some(format!("不予发放：{reason}")), ..Default::default()
+        };
+    wk::act_in(&mut tx, cal, actor, line.item, &form, today, wk::By::Record).await?;
+    audit::record(&mut tx, actor, "care.payment.waive", "care_event", event_id, Some(reason)).await?;
+    tx.commit().await?;
+    event(db, actor, event_id, today).await
+}
+
 /// Approve or refuse a payment waiting for approval (county administrators).
 pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bool, today: Date) -> Result<Payment> {
     actor.require(Capability::ApprovePayments)?;
@@ -174,6 +226,15 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bo
     .rows_affected();
     if n == 0 {
         return Err(StoreError::conflict("该笔发放不在待审批状态", "the payment is not awaiting approval"));
+    }
+    if approve {
+        let (path, purpose, paid_on): (String, String, String) =
+            sqlx::query_as("SELECT path, purpose, paid_on FROM care_payments WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let on = domain::parse_date(&paid_on).unwrap_or(today);
+        crate::ledger::count_paid(&mut tx, &path, &purpose, on, p.amount_fen, 1);
     }
     let what = if approve { "批准" } else { "不予批准" };
     audit::record(&mut tx, actor, "care.payment.decide", "care_payment", id, Some(what.into())).await?;

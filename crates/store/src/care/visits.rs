@@ -56,7 +56,7 @@ pub fn open_rounds(cal: &Calendar, today: Date) -> Vec<(String, String, Date)> {
 pub async fn standing_visits(db: &Db, cal: &Calendar, today: Date) -> Result<RoundsReport> {
     let Some(root) = crate::unions::root(db).await? else { return Ok(RoundsReport::default()) };
     let actor = Actor { username: "关爱制度".into(), ..Actor::system(root.org_path()) };
-    let work_kind = domain::work::kind("care")?;
+    let work_kind = &domain::work::CARE;
     let mut report = RoundsReport::default();
     for (round, label, due) in open_rounds(cal, today) {
         report.rounds.push(round.clone());
@@ -104,6 +104,7 @@ pub async fn standing_visits(db: &Db, cal: &Calendar, today: Date) -> Result<Rou
                     respond_due: cal.add_working_days(today, 1).min(due),
                     due,
                     note: format!("{round}，{} 前走访", fmt_date(due)),
+                    source: None,
                 };
                 let item = wk::insert(&mut tx, &actor, &row, today).await?;
                 sqlx::query("UPDATE care_rounds SET work_item_id = $1 WHERE round = $2 AND member_id = $3")

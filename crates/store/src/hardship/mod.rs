@@ -5,15 +5,18 @@
 //! through the care ledger, with its cap), are reviewed each year and leave hardship (脱困).
 
 use crate::care;
+use crate::indicators::Fact;
 use crate::ledger::{self, PayInput};
+use crate::mechanisms::BoxFuture;
 use crate::owners::{Owner, acting_owner};
 use crate::people::visible_member;
 use crate::sql::Sql;
-use crate::work::{self as wk, NewRow};
+use crate::work::{self as wk, Change, NewRow, Source};
 use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
 use domain::care::{PaymentPurpose, fmt_yuan, parse_amount, parse_yuan};
+use domain::hardship::indicators as ind;
 use domain::hardship::{self as hs, AidKind, HardshipCause, HardshipLevel, HardshipStage, HouseholdMember, LevelRules};
-use domain::work::Priority;
+use domain::work::{Priority, WorkAction};
 use domain::{Calendar, Capability, Invalid, Scope, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -21,13 +24,14 @@ use time::Date;
 
 const MAX_TEXT: usize = 200;
 
-/// Hardship files' registration: the paths they carry.
+/// Hardship files' registration: their figures, the paths they carry, and the files their
+/// steps' work items stand for.
 pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
     name: "hardship",
-    indicators: &[],
-    recount: None,
+    indicators: ind::ALL,
+    recount: Some(recount),
     paths: &[("hardship_files", "path")],
-    sources: &[],
+    sources: &[FILE],
 };
 
 // ---------- settings ----------
@@ -272,7 +276,7 @@ async fn open_step(
     today: Date,
 ) -> Result<Option<i64>> {
     let Some((name, level, days, _)) = stage.step() else { return Ok(None) };
-    let kind = domain::work::kind("care")?;
+    let kind = &domain::work::HARDSHIP_STEP;
     let origin = Owner::union(tx, union_id, None).await?;
     let owner = acting_owner(tx, union_id, path, level, kind).await?;
     let title = format!("困难职工建档·{name}：{}", member.1);
@@ -292,6 +296,7 @@ async fn open_step(
         respond_due: cal.add_working_days(today, kind.respond_days.min(days)),
         due,
         note: format!("{name}，{days} 个工作日内办结（{} 前）", fmt_date(due)),
+        source: Some((FILE.code, file_id)),
     };
     let id = wk::insert(tx, actor, &row, today).await?;
     wk::notice(tx, None, Some(owner.union_id), owner.department_id, id, &format!("{title}（{} 前）", fmt_date(due)))
@@ -461,6 +466,7 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, toda
         .execute(&mut *tx)
         .await?;
     let note = format!("{}，{}", level.label(), main.label());
+    tx.count(Fact { path: &path, indicator: &ind::APPLIED, month: &fmt_date(today)[..7], dims: &[], value: 1 });
     log(&mut tx, actor, id, "申请", "提交", Some(&note), today).await?;
     audit::record(&mut tx, actor, "hardship.apply", "hardship_file", id, Some(format!("{member_name}：{note}")))
         .await?;
@@ -559,33 +565,67 @@ pub struct Decision {
 pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, d: &Decision, today: Date) -> Result<FileDetail> {
     let note = care::note_field(d.note.as_deref())?;
     let mut tx = db.write_tx().await?;
-    let (file, detail, union_id, path) = fetch(&mut tx, actor, id).await?;
+    let (file, detail, _, _) = fetch(&mut tx, actor, id).await?;
     let stage = HardshipStage::parse(&file.stage)?;
-    let Some((name, _, _, next)) = stage.step() else {
+    let (Some((name, _, _, _)), Some(item)) = (stage.step(), detail.step_item_id) else {
         return Err(StoreError::conflict("该档案没有待办的审核步骤", "the file has no step waiting"));
     };
-    let needs_note = !d.approve || stage == HardshipStage::GrassrootsReviewed;
-    if needs_note && note.is_none() {
-        let zh = if d.approve { "请填写入户核实情况" } else { "请填写不予通过的原因" };
-        return Err(Invalid::new("note", zh, "note is required").into());
-    }
-    let result = match (&note, d.approve) {
-        (Some(n), true) => format!("{name}：通过。{n}"),
-        (None, true) => format!("{name}：通过"),
-        (Some(n), false) => format!("{name}：不予通过。{n}"),
-        (None, false) => unreachable!(),
-    };
-    // Closing the step's item checks that the actor owns it or is above it.
-    if let Some(item) = detail.step_item_id {
-        let form = wk::ActionForm { action: "resolve".into(), result: Some(result.clone()), ..Default::default() };
-        wk::act_in(&mut tx, cal, actor, item, &form, today, wk::By::Person).await?;
-    } else {
+    let result = decision_text(name, stage, d.approve, note.as_deref())?;
+    // Only the step's owner or the level above may decide it: the loop's own rule.
+    let step = wk::fetch_for(&mut tx, actor, item).await?;
+    if !domain::work::may(wk::standing(actor, &step), domain::work::WorkAction::Resolve) {
         return Err(StoreError::Forbidden);
     }
+    let form = wk::ActionForm { action: "resolve".into(), result: Some(result.clone()), ..Default::default() };
+    wk::act_in(&mut tx, cal, actor, item, &form, today, wk::By::Record).await?;
+    advance(&mut tx, cal, actor, id, item, d.approve, note.as_deref(), today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// What a decision says on the step's item: 通过 (with what was found) or 不予通过 and why.
+fn decision_text(name: &str, stage: HardshipStage, approve: bool, note: Option<&str>) -> Result<String> {
+    let needs_note = !approve || stage == HardshipStage::GrassrootsReviewed;
+    match (note, approve) {
+        (None, _) if needs_note => {
+            let zh = if approve { "请填写入户核实情况" } else { "请填写不予通过的原因" };
+            Err(Invalid::new("note", zh, "note is required").into())
+        }
+        (Some(n), true) => Ok(format!("{name}：通过。{n}")),
+        (None, _) => Ok(format!("{name}：通过")),
+        (Some(n), false) => Ok(format!("{name}：不予通过。{n}")),
+    }
+}
+
+/// Carries the file past the step whose item `item` just closed: signs it off and opens the
+/// next step, or files it, or refuses it. Inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn advance(
+    tx: &mut Tx,
+    cal: &Calendar,
+    actor: &Actor,
+    id: i64,
+    item: i64,
+    approve: bool,
+    note: Option<&str>,
+    today: Date,
+) -> Result<()> {
+    let row: Option<(String, i64, String, i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT stage, member_id, member_name, union_id, path, step_item_id FROM hardship_files WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (stage, member_id, member_name, union_id, path, step_item) = row.ok_or(StoreError::NotFound)?;
+    let stage = HardshipStage::parse(&stage)?;
+    let Some((name, _, _, next)) = stage.step().filter(|_| step_item == Some(item)) else {
+        return Err(StoreError::conflict("档案已被他人处理，请刷新", "the file changed meanwhile"));
+    };
     let sign = format!("{} {}", actor.username, fmt_date(today));
     let mut set = Sql::new("UPDATE hardship_files SET updated_at = ");
     set.bind(crate::now());
-    if d.approve {
+    let month = fmt_date(today)[..7].to_string();
+    if approve {
         match stage {
             HardshipStage::Applied => set.push(", sign_grassroots = ").bind(sign),
             HardshipStage::Visited => set.push(", sign_town = ").bind(sign),
@@ -597,24 +637,82 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, d: &Decisio
             set.push(", filed_on = ").bind(fmt_date(today));
             set.push(", review_due = ").bind(fmt_date(today.replace_year(today.year() + 1).unwrap_or(today)));
             set.push(", step_item_id = NULL");
+            tx.count(Fact { path: &path, indicator: &ind::FILED, month: &month, dims: &[], value: 1 });
         } else {
-            let item =
-                open_step(&mut tx, cal, actor, id, (file.member_id, &file.member_name), union_id, &path, next, today)
-                    .await?;
+            let item = open_step(tx, cal, actor, id, (member_id, &member_name), union_id, &path, next, today).await?;
             set.push(", step_item_id = ").bind(item);
         }
     } else {
         set.push(", stage = 'rejected', step_item_id = NULL, settled_on = ").bind(fmt_date(today));
-        set.push(", settled_reason = ").bind(note.clone());
+        set.push(", settled_reason = ").bind(note.map(str::to_string));
     }
     set.push(" WHERE id = ").bind(id).push(" AND stage = ").bind(stage.code());
-    if set.query().execute(&mut *tx).await?.rows_affected() != 1 {
+    if set.query().execute(&mut **tx).await?.rows_affected() != 1 {
         return Err(StoreError::conflict("档案已被他人处理，请刷新", "the file changed meanwhile"));
     }
-    log(&mut tx, actor, id, name, if d.approve { "通过" } else { "不予通过" }, note.as_deref(), today).await?;
-    audit::record(&mut tx, actor, "hardship.decide", "hardship_file", id, Some(result)).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    log(tx, actor, id, name, if approve { "通过" } else { "不予通过" }, note, today).await?;
+    let result = decision_text(name, stage, approve, note).unwrap_or_default();
+    audit::record(tx, actor, "hardship.decide", "hardship_file", id, Some(result)).await?;
+    Ok(())
+}
+
+/// A hardship file, as the steps' work items stand for it.
+pub(crate) const FILE: Source =
+    Source { code: "hardship_file", label: "困难职工档案", resolve_here: true, hook: on_step };
+
+/// What a change to a step's item means for the file: 办结 on the loop approves the step with
+/// its result (the level that owns the step has done it) and opens the next; a step once passed
+/// is not handled again; an escalation is written in the file's steps.
+fn on_step<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        let file = c.item.source_id.unwrap_or(0);
+        match c.action {
+            WorkAction::Resolve if c.by == wk::By::Person => {
+                let row: Option<String> = sqlx::query_scalar("SELECT stage FROM hardship_files WHERE id = $1")
+                    .bind(file)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let stage = HardshipStage::parse(row.as_deref().unwrap_or(""))?;
+                if stage == HardshipStage::GrassrootsReviewed && c.text.is_none_or(|t| t.trim().is_empty()) {
+                    return Err(Invalid::new("result", "请填写入户核实情况", "say what the home visit found").into());
+                }
+                advance(tx, c.cal, c.actor, file, c.item.id, true, c.text, c.today).await
+            }
+            WorkAction::Reopen => Err(StoreError::conflict(
+                format!("困难职工档案（编号 {file}）已越过这一步骤，不能重新办理；如需复查请在档案页面办理"),
+                "the hardship file has moved past this step; it cannot be reopened",
+            )),
+            WorkAction::Escalate => {
+                let note = c.text.unwrap_or("逾期升级");
+                log(tx, c.actor, file, "逾期升级", "逾期", Some(note), c.today).await
+            }
+            _ => Ok(()),
+        }
+    })
+}
+
+/// Hardship files' facts from the files: applied, filed and exited.
+fn recount(tx: &mut Tx) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        type Row = (String, String, Option<String>, Option<String>, String);
+        let rows: Vec<Row> = sqlx::query_as("SELECT path, applied_on, filed_on, settled_on, stage FROM hardship_files")
+            .fetch_all(&mut **tx)
+            .await?;
+        for (path, applied, filed, settled, stage) in rows {
+            let mut count = |indicator, on: &str| {
+                let month = &on[..7.min(on.len())];
+                tx.count(Fact { path: &path, indicator, month, dims: &[], value: 1 });
+            };
+            count(&ind::APPLIED, &applied);
+            if let Some(f) = &filed {
+                count(&ind::FILED, f);
+            }
+            if let (Some(s), "exited") = (&settled, stage.as_str()) {
+                count(&ind::EXITED, s);
+            }
+        }
+        Ok(())
+    })
 }
 
 fn may_serve(actor: &Actor) -> Result<()> {
@@ -737,7 +835,7 @@ pub async fn review(db: &Db, actor: &Actor, id: i64, f: &ReviewForm, today: Date
         return Err(Invalid::new("household_size", "家庭人口应为 1–21 人", "household_size must be 1-21").into());
     }
     let mut tx = db.write_tx().await?;
-    let (file, _, _, _) = fetch(&mut tx, actor, id).await?;
+    let (file, _, _, path) = fetch(&mut tx, actor, id).await?;
     if file.stage != HardshipStage::Filed.code() {
         return Err(StoreError::conflict("只有已建档的困难职工才进行年度复核", "only filed households are reviewed"));
     }
@@ -759,6 +857,7 @@ pub async fn review(db: &Db, actor: &Actor, id: i64, f: &ReviewForm, today: Date
             set.push(", stage = 'exited', review_due = NULL, settled_on = ").bind(fmt_date(today));
             let reason = format!("年度复核：月人均收入 {per_head} 元，已超过建档标准");
             set.push(", settled_reason = ").bind(reason.clone());
+            tx.count(Fact { path: &path, indicator: &ind::EXITED, month: &fmt_date(today)[..7], dims: &[], value: 1 });
             ("脱困", reason)
         }
     };
@@ -779,10 +878,11 @@ pub async fn exit(db: &Db, actor: &Actor, id: i64, reason: &str, today: Date) ->
     may_serve(actor)?;
     let reason = domain::work::text_field("reason", "脱困原因", reason, MAX_TEXT)?;
     let mut tx = db.write_tx().await?;
-    let (file, _, _, _) = fetch(&mut tx, actor, id).await?;
+    let (file, _, _, path) = fetch(&mut tx, actor, id).await?;
     if file.stage != HardshipStage::Filed.code() {
         return Err(StoreError::conflict("只有已建档的困难职工才能办理脱困", "only filed households exit"));
     }
+    tx.count(Fact { path: &path, indicator: &ind::EXITED, month: &fmt_date(today)[..7], dims: &[], value: 1 });
     sqlx::query(
         "UPDATE hardship_files SET stage = 'exited', review_due = NULL, settled_on = $1, settled_reason = $2, \
          updated_at = $3 WHERE id = $4",
@@ -853,4 +953,24 @@ pub async fn list(db: &Db, actor: &Actor, f: &FileQuery, today: Date) -> Result<
     q.push(" ORDER BY f.id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let items: Vec<FileRow> = q.query_as().fetch_all(&mut *conn).await?;
     Ok(Page { items: items.into_iter().map(FileRow::finish).collect(), total })
+}
+
+/// The hardship files of a member's household, as the caller may see them: (id, level, stage,
+/// applied_on).
+pub async fn of_member(db: &Db, actor: &Actor, member_id: i64) -> Result<Vec<(i64, String, String, String)>> {
+    let mut conn = db.pool().acquire().await?;
+    visible_member(&mut conn, actor, member_id).await?;
+    let mut q = Sql::new("SELECT f.id, f.level, f.stage, f.applied_on FROM hardship_files f WHERE f.member_id = ");
+    q.bind(member_id);
+    actor.care_visible(&mut q, "f");
+    q.push(" ORDER BY f.id DESC");
+    let rows: Vec<(i64, String, String, String)> = q.query_as().fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, level, stage, on)| {
+            let l = HardshipLevel::parse(&level).map(|l| l.label()).unwrap_or("");
+            let s = HardshipStage::parse(&stage).map(|s| s.label()).unwrap_or("");
+            (id, l.to_string(), s.to_string(), on)
+        })
+        .collect())
 }

@@ -16,12 +16,14 @@ use time::Date;
 mod figures;
 mod history;
 mod scan;
+mod sources;
 
 pub(crate) use figures::period;
 pub use figures::{ChildFigures, FigureRow, Figures, FiguresQuery, MonthFigures, figures};
 use figures::{Delta, bump, month};
 pub use history::{HistoryEvent, HistoryItem, write_history};
 pub use scan::{ScanReport, claim, finish, run_scheduled, scan};
+pub(crate) use sources::{Change, Source};
 
 /// The loop's registration: its figures, and the paths of its items (origin and owner).
 pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
@@ -32,18 +34,12 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
     sources: &[],
 };
 
-/// A kind of record work items stand for (a care event, a hardship file …), registered by its
-/// mechanism.
-pub(crate) struct Source {
-    pub(crate) code: &'static str,
-}
-
 const COLUMNS: &str = "w.id, w.kind, w.title, w.body, w.priority, w.status, w.subject_type, w.subject_id, \
      w.subject_name, w.requester_user_id, w.requester_member_id, w.requester_name, w.origin_union_id, \
      w.origin_department_id, w.path, w.owner_union_id, w.owner_department_id, w.owner_user_id, w.owner_path, \
      w.received_on, w.respond_due, w.due, w.responded_on, w.paused_on, w.paused_days, w.closed_on, w.result, \
      w.close_days, w.on_time, w.breached, w.escalations, w.reopened, w.rating, w.rating_comment, w.rated_on, \
-     w.created_at, og.name AS origin_union_name, ou.name AS owner_union_name, d.name AS owner_department, \
+     w.created_at, w.source, w.source_id, w.resolved_by, og.name AS origin_union_name, ou.name AS owner_union_name, d.name AS owner_department, \
      uu.username AS owner_username";
 const FROM: &str = " FROM work_items w JOIN unions og ON og.id = w.origin_union_id \
      JOIN unions ou ON ou.id = w.owner_union_id LEFT JOIN departments d ON d.id = w.owner_department_id \
@@ -101,6 +97,13 @@ pub struct Item {
     pub rating_comment: Option<String>,
     pub rated_on: Option<String>,
     pub created_at: i64,
+    /// The kind of record it stands for (care_payment, care_obligation, hardship_file,
+    /// campaign …) and that record's id; none for items registered by hand.
+    pub source: Option<String>,
+    pub source_id: Option<i64>,
+    /// The user who resolved it (they do not rate it).
+    #[serde(skip)]
+    pub resolved_by: Option<i64>,
     pub origin_union_name: String,
     pub owner_union_name: String,
     pub owner_department: Option<String>,
@@ -121,11 +124,21 @@ pub struct Item {
     /// counted Monday to Friday and may move when the year is loaded.
     #[sqlx(skip)]
     pub due_provisional: bool,
+    /// What the record it stands for is called (来源), e.g. 困难职工档案.
+    #[sqlx(skip)]
+    pub source_label: Option<String>,
+    /// It closes only through its record (a payment closes its obligation), not by 办结 here.
+    #[sqlx(skip)]
+    pub closes_by_record: bool,
 }
 
 impl Item {
     fn finish(mut self, cal: &Calendar, today: Date) -> Self {
         self.kind_label = work::kind(&self.kind).map(|k| k.label).unwrap_or("其他").to_string();
+        if let Some(src) = sources::of(&self) {
+            self.source_label = Some(src.label.to_string());
+            self.closes_by_record = !src.resolve_here;
+        }
         let status = self.status();
         self.status_label = status.label().to_string();
         self.priority_label = Priority::parse(&self.priority).map(|p| p.label()).unwrap_or("一般").to_string();
@@ -312,6 +325,8 @@ pub(crate) struct NewRow<'a> {
     pub(crate) due: Date,
     /// Said on the timeline: how the deadline was set.
     pub(crate) note: String,
+    /// The record it stands for: (source code, record id).
+    pub(crate) source: Option<(&'static str, i64)>,
 }
 
 /// Writes a new item with its first timeline line and counts it in the figures, inside the
@@ -323,7 +338,7 @@ pub(crate) async fn insert(tx: &mut Tx, actor: &Actor, r: &NewRow<'_>, today: Da
         "INSERT INTO work_items (kind, title, body, priority, status, subject_type, subject_id, subject_name, \
          requester_user_id, requester_member_id, requester_name, origin_union_id, origin_department_id, path, \
          owner_union_id, owner_department_id, owner_user_id, owner_path, received_on, respond_due, due, \
-         created_by, created_at, updated_at) VALUES (",
+         created_by, created_at, updated_at, source, source_id) VALUES (",
     );
     let subject = r.subject;
     q.bind(r.kind.code).push(", ").bind(r.title.to_string()).push(", ").bind(r.body.map(str::to_string)).push(", ");
@@ -335,7 +350,8 @@ pub(crate) async fn insert(tx: &mut Tx, actor: &Actor, r: &NewRow<'_>, today: Da
     q.bind(r.origin.path.as_str()).push(", ").bind(r.owner.union_id).push(", ").bind(r.owner.department_id);
     q.push(", ").bind(r.owner.user_id).push(", ").bind(r.owner.path.as_str()).push(", ");
     q.bind(fmt_date(r.received)).push(", ").bind(fmt_date(r.respond_due)).push(", ").bind(fmt_date(r.due));
-    q.push(", ").bind(actor.user_id).push(", ").bind(now).push(", ").bind(now).push(") RETURNING id");
+    q.push(", ").bind(actor.user_id).push(", ").bind(now).push(", ").bind(now);
+    q.push(", ").bind(r.source.map(|s| s.0.to_string())).push(", ").bind(r.source.map(|s| s.1)).push(") RETURNING id");
     let id: i64 = q.into_query_scalar().fetch_one(&mut *conn).await?;
     event(conn, actor, id, today, WorkAction::Create, None, Some(WorkStatus::New), Some(r.note.clone())).await?;
     bump(
@@ -453,7 +469,21 @@ fn received_on(f: &NewItem, today: Date) -> Result<Date> {
 pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: Date) -> Result<ItemDetail> {
     // Every field first, all errors at once.
     let mut errors = Vec::new();
-    let kind = work::kind(&f.kind).map_err(|e| errors.push(e)).ok();
+    let kind = match work::kind(&f.kind) {
+        Ok(k) if !k.by_hand => {
+            errors.push(Invalid::new(
+                "kind",
+                format!("“{}”由其业务记录自动生成，不能手工登记", k.label),
+                format!("{} items are raised by their records, not by hand", k.code),
+            ));
+            None
+        }
+        Ok(k) => Some(k),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     let title = work::text_field("title", "标题", &f.title, work::MAX_TITLE_CHARS).map_err(|e| errors.push(e)).ok();
     let body = match f.body.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(b) => work::text_field("body", "内容", b, work::MAX_TEXT_CHARS).map_err(|e| errors.push(e)).ok(),
@@ -544,6 +574,7 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
         respond_due,
         due,
         note,
+        source: None,
     };
     let id = insert(&mut tx, actor, &row, today).await?;
     audit::record(&mut tx, actor, "work.create", "work_item", id, Some(format!("{}：{title}", kind.label))).await?;
@@ -595,6 +626,13 @@ pub(crate) enum By {
     Record,
 }
 
+/// An item as the caller may see it, locked for a change (a mechanism checking who may act
+/// before moving the item with its record).
+pub(crate) async fn fetch_for(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Item> {
+    let backend = tx.backend();
+    fetch(tx, actor, id, true, backend).await
+}
+
 /// An item whatever the caller's scope, locked for the change (its record's mechanism acting).
 async fn fetch_any(conn: &mut AnyConnection, id: i64, backend: crate::Backend) -> Result<Item> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} WHERE w.id = "));
@@ -635,8 +673,10 @@ pub async fn get(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Date) -
     .fetch_all(&mut *conn)
     .await?;
     let review = item.kind().is_some_and(|k| k.review);
+    // An item that closes through its record offers no 办结 here; its page says where to act.
     let actions = work::actions(item.status(), standing(actor, &item), review, item.rating.is_some())
         .into_iter()
+        .filter(|a| *a != WorkAction::Resolve || !item.closes_by_record)
         .map(|a| a.code().to_string())
         .collect();
     Ok(ItemDetail { item, events, attachments, actions })
@@ -644,10 +684,15 @@ pub async fn get(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Date) -
 
 /// How the actor stands to the item.
 pub fn standing(actor: &Actor, item: &Item) -> Standing {
-    let requester = actor.user_id.is_some() && actor.user_id == item.requester_user_id
-        || matches!(actor.scope, Scope::OwnRecord { member_id } if Some(member_id) == item.requester_member_id);
+    // An item about a member is theirs to rate; staff who registered it for them are not its
+    // requester. Otherwise the user who raised it is.
+    let requester = match item.requester_member_id {
+        Some(m) => matches!(actor.scope, Scope::OwnRecord { member_id } if member_id == m),
+        None => actor.user_id.is_some() && actor.user_id == item.requester_user_id,
+    };
+    let worked = actor.user_id.is_some() && actor.user_id == item.resolved_by;
     let Scope::Subtree(root) = &actor.scope else {
-        return Standing { requester, ..Standing::default() };
+        return Standing { requester, worked, ..Standing::default() };
     };
     let staff = actor.can(Capability::StaffWork);
     let home = actor.home_union_id();
@@ -665,7 +710,7 @@ pub fn standing(actor: &Actor, item: &Item) -> Standing {
         && owner_path
             .as_ref()
             .is_some_and(|p| root.contains(p) && (actor.can(Capability::Administer) || p.as_str() != root.as_str()));
-    Standing { owner, above, requester }
+    Standing { owner, above, requester, worked }
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -879,14 +924,17 @@ pub(crate) async fn act_in(
         return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
     }
     let backend = tx.backend();
-    let mut facts = Tally::default();
-    let conn: &mut AnyConnection = tx;
     let item = match by {
-        By::Person => fetch(conn, actor, id, true, backend).await?,
-        By::Record => fetch_any(conn, id, backend).await?,
+        By::Person => fetch(tx, actor, id, true, backend).await?,
+        By::Record => fetch_any(tx, id, backend).await?,
     };
     let kind = item.kind().ok_or_else(|| Invalid::new("kind", "未知的事项类型", "unknown kind"))?;
     if by == By::Person && !work::may(standing(actor, &item), action) {
+        if action == WorkAction::Rate
+            && let Some(refusal) = work::own_work_refusal(standing(actor, &item))
+        {
+            return Err(refusal.into());
+        }
         return Err(StoreError::Forbidden);
     }
     let from = item.status();
@@ -894,6 +942,30 @@ pub(crate) async fn act_in(
     if action == WorkAction::Rate && item.rating.is_some() {
         return Err(StoreError::conflict("该事项已评价过", "already rated"));
     }
+    let result = match action {
+        WorkAction::Resolve => {
+            Some(work::text_field("result", "办理结果", f.result.as_deref().unwrap_or(""), work::MAX_TEXT_CHARS)?)
+        }
+        _ => None,
+    };
+    // The record the item stands for hears of the change first, in this transaction: it may
+    // carry itself forward, count what it means, or refuse (and so undo) the action.
+    let on_time = (to == WorkStatus::Closed && from != WorkStatus::Closed).then(|| closes_on_time(&item, today));
+    let change = Change { item: &item, action, to, by, actor, cal, today, on_time, text: result.as_deref() };
+    sources::tell(tx, change).await?;
+    // A rating of 2 or less reopens the item to the owner's superior, if its record allows it.
+    let unsatisfied = action == WorkAction::Rate && f.rating.is_some_and(|r| !work::satisfied(r));
+    let mut stays_closed = None;
+    if unsatisfied && work::check_rating(f.rating.unwrap_or(0)).is_ok() {
+        let reopen = Change { action: WorkAction::Reopen, to: WorkStatus::New, on_time: None, text: None, ..change };
+        match sources::tell(tx, reopen).await {
+            Ok(()) => {}
+            Err(e) if e.is_bad_input() => stays_closed = Some(e.to_string()),
+            Err(e) => return Err(e),
+        }
+    }
+    let mut facts = Tally::default();
+    let conn: &mut AnyConnection = tx;
     let t = fmt_date(today);
     let mut set = Sql::new("UPDATE work_items SET status = ");
     set.bind(to.code()).push(", updated_at = ").bind(crate::now());
@@ -953,9 +1025,8 @@ pub(crate) async fn act_in(
             note = Some(format!("暂停 {n} 个工作日，期限顺延{}", note.map(|n| format!("；{n}")).unwrap_or_default()));
         }
         WorkAction::Resolve => {
-            let result =
-                work::text_field("result", "办理结果", f.result.as_deref().unwrap_or(""), work::MAX_TEXT_CHARS)?;
-            set.push(", result = ").bind(result.clone());
+            let result = result.clone().unwrap_or_default();
+            set.push(", result = ").bind(result.clone()).push(", resolved_by = ").bind(actor.user_id);
             if item.responded_on.is_none() {
                 set.push(", responded_on = ").bind(t.clone());
             }
@@ -993,7 +1064,13 @@ pub(crate) async fn act_in(
                 Delta { rated: 1, satisfied: satisfied as i64, ..Delta::default() },
             );
             note = Some(format!("{rating} 分{}", comment.map(|c| format!("：{c}")).unwrap_or_default()));
-            reopen_to_superior = !satisfied;
+            reopen_to_superior = !satisfied && stays_closed.is_none();
+            if let Some(why) = &stays_closed {
+                // The record cannot be handled again; the level above still hears of it.
+                let target = superior(conn, item.owner_union_id, item.owner_department_id, kind).await?;
+                let text = format!("不满意评价，请了解情况（{why}）：{}", item.title);
+                notify.push((None, Some(target.union_id), target.department_id, text));
+            }
         }
         WorkAction::Comment => {
             note = Some(note_required(f, "留言")?);
@@ -1039,10 +1116,15 @@ pub(crate) async fn act_in(
 }
 
 /// Sets the closing columns and counts the closure.
+/// Closed today: by its deadline, and never escalated?
+fn closes_on_time(item: &Item, today: Date) -> bool {
+    domain::parse_date(&item.due).is_some_and(|d| today <= d) && item.escalations == 0
+}
+
 fn close(facts: &mut Tally, cal: &Calendar, set: &mut Sql, item: &Item, today: Date) {
     let received = domain::parse_date(&item.received_on).unwrap_or(today);
     let days = (cal.working_days_between(received, today) - item.paused_days).max(0);
-    let on_time = domain::parse_date(&item.due).is_some_and(|d| today <= d) && item.escalations == 0;
+    let on_time = closes_on_time(item, today);
     set.push(", closed_on = ").bind(fmt_date(today)).push(", close_days = ").bind(days);
     set.push(", on_time = ").bind(on_time as i64);
     if !on_time {

@@ -8,7 +8,7 @@ use domain::{Calendar, OrgPath, Role, Scope, fmt_date};
 use serde::Serialize;
 use time::Date;
 
-use super::{event, notice, owner_label, superior};
+use super::{By, Change, event, fetch_any, notice, owner_label, sources, superior};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ScanReport {
@@ -30,6 +30,7 @@ pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
         ip: None,
     };
     let t = fmt_date(today);
+    let backend = db.backend();
     let next = fmt_date(cal.add_working_days(today, 1));
     let response_breaches = sqlx::query(
         "UPDATE work_items SET breached = 1 WHERE closed_on IS NULL AND status = 'new' AND respond_due < $1 \
@@ -108,6 +109,22 @@ pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
                 let label = owner_label(&mut tx, &target).await?;
                 let st = WorkStatus::parse(status).ok();
                 let note = format!("{due} 到期未办结，升级至{label}，新期限 {new_due}");
+                // The item's record hears of it too (a hardship file notes the late step).
+                let item = fetch_any(&mut tx, *id, backend).await?;
+                if sources::of(&item).is_some() {
+                    let change = Change {
+                        item: &item,
+                        action: WorkAction::Escalate,
+                        to: item.status(),
+                        by: By::Record,
+                        actor: &system,
+                        cal,
+                        today,
+                        on_time: None,
+                        text: Some(&note),
+                    };
+                    sources::tell(&mut tx, change).await?;
+                }
                 event(&mut tx, &system, *id, today, WorkAction::Escalate, st, st, Some(note)).await?;
                 notice(&mut tx, *user, Some(*union), *dept, *id, &format!("逾期已升级至{label}：{title}")).await?;
                 notice(
