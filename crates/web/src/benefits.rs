@@ -115,7 +115,7 @@ pub async fn api_unreached(
 // ---------- pages ----------
 
 #[derive(Template)]
-#[template(path = "benefits.html")]
+#[template(path = "benefits/list.html")]
 struct ListPage {
     nav: Option<Nav>,
     csrf: String,
@@ -186,7 +186,7 @@ async fn create_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f
 }
 
 #[derive(Template)]
-#[template(path = "benefit.html")]
+#[template(path = "benefits/benefit.html")]
 struct BenefitPage {
     nav: Option<Nav>,
     csrf: String,

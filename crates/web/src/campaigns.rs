@@ -372,7 +372,7 @@ pub async fn api_signed_file(
 // ---------- pages ----------
 
 #[derive(Template)]
-#[template(path = "campaigns.html")]
+#[template(path = "campaigns/list.html")]
 struct ListPage {
     nav: Option<Nav>,
     csrf: String,
@@ -453,7 +453,7 @@ async fn create_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f
 }
 
 #[derive(Template)]
-#[template(path = "campaign.html")]
+#[template(path = "campaigns/campaign.html")]
 struct CampaignPage {
     nav: Option<Nav>,
     csrf: String,
@@ -696,7 +696,7 @@ async fn photo_page(
 }
 
 #[derive(Template)]
-#[template(path = "campaign_sign.html")]
+#[template(path = "campaigns/sign.html")]
 struct SignPage {
     nav: Option<Nav>,
     c: Campaign,

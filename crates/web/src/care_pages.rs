@@ -48,7 +48,7 @@ fn staff(s: &SessionInfo) -> bool {
 // ---------- events ----------
 
 #[derive(Template)]
-#[template(path = "care_events.html")]
+#[template(path = "care/events.html")]
 struct EventsPage {
     nav: Option<Nav>,
     events: Vec<CareEvent>,
@@ -95,7 +95,7 @@ async fn events_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p)
 }
 
 #[derive(Template)]
-#[template(path = "care_new.html")]
+#[template(path = "care/new.html")]
 struct NewPage {
     nav: Option<Nav>,
     csrf: String,
@@ -161,7 +161,7 @@ async fn new_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): 
 }
 
 #[derive(Template)]
-#[template(path = "care_event.html")]
+#[template(path = "care/event.html")]
 struct EventPage {
     nav: Option<Nav>,
     csrf: String,
@@ -255,7 +255,7 @@ async fn pay_submit(
 // ---------- the ledger ----------
 
 #[derive(Template)]
-#[template(path = "care_ledger.html")]
+#[template(path = "care/ledger.html")]
 struct LedgerPage {
     nav: Option<Nav>,
     csrf: String,
@@ -337,7 +337,7 @@ async fn decide_submit(
 // ---------- the policy ----------
 
 #[derive(Template)]
-#[template(path = "care_policy.html")]
+#[template(path = "care/policy.html")]
 struct PolicyPage {
     nav: Option<Nav>,
     csrf: String,
@@ -456,7 +456,7 @@ async fn budget_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f
 // ---------- figures ----------
 
 #[derive(Template)]
-#[template(path = "care_figures.html")]
+#[template(path = "care/figures.html")]
 struct FiguresPage {
     nav: Option<Nav>,
     f: CareFigures,

@@ -41,7 +41,7 @@ type Choices = Vec<(&'static str, &'static str)>;
 // ---------- list ----------
 
 #[derive(Template)]
-#[template(path = "hardship_list.html")]
+#[template(path = "hardship/list.html")]
 struct ListPage {
     nav: Option<Nav>,
     csrf: String,
@@ -150,7 +150,7 @@ async fn settings_submit(State(st): State<AppState>, PageUser(s): PageUser, Form
 // ---------- applying ----------
 
 #[derive(Template)]
-#[template(path = "hardship_new.html")]
+#[template(path = "hardship/new.html")]
 struct NewPage {
     nav: Option<Nav>,
     csrf: String,
@@ -295,7 +295,7 @@ async fn new_submit(
 // ---------- one file ----------
 
 #[derive(Template)]
-#[template(path = "hardship_file.html")]
+#[template(path = "hardship/file.html")]
 struct FilePage {
     nav: Option<Nav>,
     csrf: String,

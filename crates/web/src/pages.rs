@@ -305,7 +305,7 @@ struct SearchParams {
 }
 
 #[derive(Template)]
-#[template(path = "unions.html")]
+#[template(path = "registry/unions.html")]
 struct UnionsPage {
     nav: Option<Nav>,
     q: String,
@@ -327,7 +327,7 @@ async fn unions_search(State(st): State<AppState>, PageUser(s): PageUser, Query(
 }
 
 #[derive(Template)]
-#[template(path = "union.html")]
+#[template(path = "registry/union.html")]
 struct UnionPage {
     nav: Option<Nav>,
     u: store::unions::UnionDetail,
@@ -377,7 +377,7 @@ struct MembersParams {
 }
 
 #[derive(Template)]
-#[template(path = "members.html")]
+#[template(path = "registry/members.html")]
 struct MembersPage {
     nav: Option<Nav>,
     within: Option<store::unions::Union>,
@@ -429,7 +429,7 @@ async fn members_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p
 }
 
 #[derive(Template)]
-#[template(path = "member.html")]
+#[template(path = "registry/member.html")]
 struct MemberPage {
     nav: Option<Nav>,
     m: Member,
@@ -731,7 +731,7 @@ impl FormErrors {
 type Choices = Vec<(&'static str, &'static str)>;
 
 #[derive(Template)]
-#[template(path = "member_form.html")]
+#[template(path = "registry/member_form.html")]
 struct MemberFormPage {
     nav: Option<Nav>,
     title: String,
@@ -871,7 +871,7 @@ pub fn upload_routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "imports.html")]
+#[template(path = "registry/imports.html")]
 struct ImportsPage {
     nav: Option<Nav>,
     csrf: String,
@@ -909,7 +909,7 @@ async fn upload_submit(
 }
 
 #[derive(Template)]
-#[template(path = "import_job.html")]
+#[template(path = "registry/import_job.html")]
 struct ImportJobPage {
     nav: Option<Nav>,
     status_label: &'static str,
@@ -943,7 +943,7 @@ async fn template_download(PageUser(_): PageUser) -> PageResult {
 // ---------- audit ----------
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "registry/audit.html")]
 struct AuditPage {
     nav: Option<Nav>,
     f_user: String,

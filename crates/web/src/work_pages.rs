@@ -44,7 +44,7 @@ pub fn upload_routes() -> Router<AppState> {
 // ---------- inbox and list ----------
 
 #[derive(Template)]
-#[template(path = "work_inbox.html")]
+#[template(path = "work/inbox.html")]
 struct InboxPage {
     nav: Option<Nav>,
     csrf: String,
@@ -89,7 +89,7 @@ async fn notices_read(State(st): State<AppState>, PageUser(s): PageUser, Form(f)
 }
 
 #[derive(Template)]
-#[template(path = "work_list.html")]
+#[template(path = "work/list.html")]
 struct ListPage {
     nav: Option<Nav>,
     items: Vec<Item>,
@@ -159,7 +159,7 @@ async fn list_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): 
 // ---------- registering ----------
 
 #[derive(Template)]
-#[template(path = "work_new.html")]
+#[template(path = "work/new.html")]
 struct NewPage {
     nav: Option<Nav>,
     csrf: String,
@@ -257,7 +257,7 @@ async fn new_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): 
 // ---------- one item ----------
 
 #[derive(Template)]
-#[template(path = "work_item.html")]
+#[template(path = "work/item.html")]
 struct ItemPage {
     nav: Option<Nav>,
     csrf: String,
@@ -397,7 +397,7 @@ async fn file_download(
 // ---------- figures ----------
 
 #[derive(Template)]
-#[template(path = "work_figures.html")]
+#[template(path = "work/figures.html")]
 struct FiguresPage {
     nav: Option<Nav>,
     f: Figures,
@@ -469,7 +469,7 @@ async fn figures_export(
 // ---------- calendar ----------
 
 #[derive(Template)]
-#[template(path = "calendar.html")]
+#[template(path = "work/calendar.html")]
 struct CalendarPage {
     nav: Option<Nav>,
     csrf: String,
