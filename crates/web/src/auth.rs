@@ -70,11 +70,11 @@ impl FromRequestParts<AppState> for PageUser {
         match store::users::session(&state.db, token, client_ip(parts)).await {
             Ok(Some(mut s)) => {
                 let header = store::work::header(&state.db, &state.calendar(), &s.actor, crate::today()).await;
-                s.header = header.map_err(|e| crate::pages::error_page(e.into()))?;
+                s.header = header.map_err(|e| crate::ui::error_page(e.into()))?;
                 Ok(PageUser(s))
             }
             Ok(None) => Err(ToLogin(next).into_response()),
-            Err(e) => Err(crate::pages::error_page(e.into())),
+            Err(e) => Err(crate::ui::error_page(e.into())),
         }
     }
 }

@@ -2,28 +2,27 @@
 //! server-rendered pages in Simplified Chinese. Handlers parse input, call the store with the
 //! caller's [`store::Actor`], and shape the answer; rules live in `domain`, queries in `store`.
 
-mod api;
 mod auth;
 mod benefits;
 mod campaigns;
 mod care;
-mod care_pages;
 mod error;
-pub mod export;
 mod hardship;
-mod hardship_pages;
-mod pages;
-pub mod roster;
+mod mechanisms;
+mod openapi;
+mod registry;
+mod ui;
 mod work;
-mod work_pages;
+
+pub use registry::{export, roster};
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use std::sync::{Arc, Mutex, RwLock};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-
-pub use api::ApiDoc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -79,29 +78,22 @@ pub fn today() -> time::Date {
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 pub fn router(state: AppState) -> Router {
-    let small_bodies = Router::new()
-        .merge(api::routes())
-        .merge(work::routes())
-        .merge(care::routes())
-        .merge(hardship::routes())
-        .merge(campaigns::routes())
-        .merge(benefits::routes())
-        .merge(hardship_pages::routes())
-        .merge(pages::routes())
-        .merge(work_pages::routes())
-        .merge(care_pages::routes())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES));
-    // Uploads stream to a file and check their own size limit as they arrive.
-    let uploads = Router::new()
-        .merge(api::upload_routes())
-        .merge(pages::upload_routes())
-        .layer(axum::extract::DefaultBodyLimit::disable());
-    Router::new()
-        .merge(small_bodies)
-        .merge(uploads)
-        .merge(work::upload_routes())
-        .merge(work_pages::upload_routes())
-        .merge(campaigns::upload_routes())
+    // Every mechanism's routes, the API paths with their OpenAPI operations from the same line.
+    let mut small = OpenApiRouter::new();
+    let mut uploads = OpenApiRouter::new();
+    for m in mechanisms::ALL {
+        small = small.merge((m.routes)());
+        uploads = uploads.merge((m.uploads)());
+    }
+    // Uploads check their own size limits as they arrive; everything else is at most 1 MiB.
+    let small = small.layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    let uploads = uploads.layer(axum::extract::DefaultBodyLimit::disable());
+    let (routes, paths) = small.merge(uploads).split_for_parts();
+    let doc = openapi::document(paths);
+    routes
+        .route("/static/app.css", axum::routing::get(ui::css))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+        .fallback(ui::not_found)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -1,33 +1,36 @@
-//! Server-rendered pages in Simplified Chinese. Each handler gathers what its template shows
-//! from the store (always through the signed-in user's `Actor`) and renders it; forms post
-//! back with a CSRF token bound to the session.
+//! The data foundation as pages: sign-in, home, the organisation tree, members, imports and the
+//! audit log.
 
 // A page handler's error is itself a page (a `Response`), as axum handlers usually do.
 #![allow(clippy::result_large_err)]
 
 use crate::AppState;
-use crate::auth::{PageUser, SESSION_COOKIE, client_ip, urlencode};
+use crate::auth::PageUser;
+use crate::auth::{SESSION_COOKIE, client_ip, urlencode};
 use crate::error::ApiError;
+use crate::ui::{
+    Choices, FormErrors, Nav, PageResult, Pager, beijing_time, check_csrf, error_page, fail, nav, pager, render,
+};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use domain::Capability;
 use serde::Deserialize;
-use std::collections::HashMap;
 use store::members::{Member, MemberPatch, MemberQuery, StatusForm, TransferForm};
-use store::users::{LoginError, SessionInfo};
+use store::users::LoginError;
+use store::users::SessionInfo;
 use store::{Page, Paging};
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/", get(home))
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
-        .route("/static/app.css", get(css))
         .route("/unions", get(unions_search))
         .route("/unions/{code}", get(union_page))
         .route("/members", get(members_page))
@@ -45,116 +48,9 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}/report", get(import_report_download))
 }
 
-async fn css() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
-        include_str!("../static/app.css"),
-    )
-        .into_response()
+pub(super) fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().route("/imports", post(upload_submit))
 }
-
-/// What the header shows on every page.
-pub struct Nav {
-    pub username: String,
-    pub role_label: &'static str,
-    pub csrf: String,
-    pub can_audit: bool,
-    pub can_import: bool,
-    pub todo: i64,
-    pub overdue: i64,
-    pub notices: i64,
-    pub calendar_missing: Option<i32>,
-}
-
-pub(crate) fn nav(s: &SessionInfo) -> Option<Nav> {
-    Some(Nav {
-        todo: s.header.counts.todo,
-        overdue: s.header.counts.overdue,
-        notices: s.header.counts.unread_notices,
-        calendar_missing: s.header.calendar_missing,
-        username: s.user.username.clone(),
-        role_label: s.actor.role.label(),
-        csrf: s.csrf.clone(),
-        can_audit: s.actor.can(Capability::ReadAudit),
-        can_import: s.actor.can(Capability::WriteRegistry),
-    })
-}
-
-pub(crate) fn render(t: impl Template) -> Response {
-    match t.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template");
-            (StatusCode::INTERNAL_SERVER_ERROR, "页面渲染失败").into_response()
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    nav: Option<Nav>,
-    title: String,
-    message: String,
-}
-
-pub fn error_page(e: ApiError) -> Response {
-    let title = match e.status {
-        StatusCode::NOT_FOUND => "找不到该记录",
-        StatusCode::FORBIDDEN => "无权访问",
-        s if s.is_client_error() => "输入有误",
-        _ => "出错了",
-    };
-    let mut r = render(ErrorPage { nav: None, title: title.into(), message: e.message_zh });
-    *r.status_mut() = e.status;
-    r
-}
-
-pub fn not_found_page() -> Response {
-    error_page(ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "not found",
-        "您要找的页面不存在，或不在您的管辖范围内。",
-    ))
-}
-
-pub(crate) type PageResult = Result<Response, Response>;
-
-pub(crate) fn fail(e: impl Into<ApiError>) -> Response {
-    error_page(e.into())
-}
-
-/// The member a form about someone is for (`?member=ID`, kept in the form), by name. Staff must
-/// have chosen one on the member pages; a member's own forms are about themself (empty name).
-pub(crate) async fn form_member(st: &AppState, s: &SessionInfo, member: &str, then: &str) -> Result<String, Response> {
-    match member.trim().parse::<i64>() {
-        Ok(id) => store::members::get(&st.db, &s.actor, id).await.map(|m| m.name).map_err(fail),
-        Err(_) if matches!(s.actor.scope, domain::Scope::OwnRecord { .. }) => Ok(String::new()),
-        Err(_) => Err(error_page(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "choose a member first",
-            format!("请先在会员页面选择会员，再{then}。"),
-        ))),
-    }
-}
-
-/// Forms carry the session's CSRF token; a post without the right one changes nothing.
-pub(crate) fn check_csrf(s: &SessionInfo, token: &str) -> Result<(), Response> {
-    if !token.is_empty() && token == s.csrf {
-        Ok(())
-    } else {
-        Err(error_page(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "form expired",
-            "表单已过期，请返回刷新页面后重新提交。",
-        )))
-    }
-}
-
-// ---------- login ----------
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -241,8 +137,6 @@ async fn logout(
     Ok(([(header::SET_COOKIE, gone)], Redirect::to("/login")).into_response())
 }
 
-// ---------- home and unions ----------
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -253,7 +147,7 @@ struct HomePage {
 }
 
 async fn root_row(st: &AppState, s: &SessionInfo) -> Result<Option<store::unions::UnionRow>, Response> {
-    let Some(code) = crate::api::scope_root_code(st, s).await.map_err(error_page)? else {
+    let Some(code) = crate::registry::scope_root_code(st, s).await.map_err(error_page)? else {
         return Ok(None);
     };
     let detail = store::unions::detail(&st.db, &s.actor, &code).await;
@@ -272,29 +166,6 @@ async fn home(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
     };
     let greeting = format!("您好，{}（{}）", s.user.username, s.actor.role.label());
     Ok(render(HomePage { nav: nav(&s), greeting, root, own_member }))
-}
-
-/// Page links that keep the other query parameters.
-pub struct Pager {
-    pub page: i64,
-    pub pages: i64,
-    pub prev: Option<String>,
-    pub next: Option<String>,
-}
-
-pub(crate) fn pager(base: &str, params: &[(&str, String)], paging: Paging, total: i64) -> Pager {
-    let pages = ((total + paging.per_page - 1) / paging.per_page).max(1);
-    let link = |p: i64| {
-        let mut q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
-        q.push(("page", p.to_string()));
-        format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
-    };
-    Pager {
-        page: paging.page,
-        pages,
-        prev: (paging.page > 1).then(|| link(paging.page - 1)),
-        next: (paging.page < pages).then(|| link(paging.page + 1)),
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -321,7 +192,7 @@ async fn unions_search(State(st): State<AppState>, PageUser(s): PageUser, Query(
     } else {
         store::unions::search(&st.db, &s.actor, &p.q, paging).await.map_err(fail)?
     };
-    let root_code = crate::api::scope_root_code(&st, &s).await.map_err(error_page)?.unwrap_or_default();
+    let root_code = crate::registry::scope_root_code(&st, &s).await.map_err(error_page)?.unwrap_or_default();
     let pager = pager("/unions", &[("q", p.q.clone())], paging, page.total);
     Ok(render(UnionsPage { nav: nav(&s), q: p.q, root_code, page, pager }))
 }
@@ -360,8 +231,6 @@ async fn union_page(
         can_write: s.actor.can(Capability::WriteRegistry),
     }))
 }
-
-// ---------- members ----------
 
 #[derive(Deserialize, Default)]
 struct MembersParams {
@@ -673,63 +542,6 @@ impl MemberPost {
     }
 }
 
-/// Field → message, for showing errors beside their fields.
-#[derive(Default)]
-pub struct FormErrors(HashMap<String, String>);
-
-impl FormErrors {
-    pub(crate) fn from_error(e: ApiError) -> Self {
-        let mut map: HashMap<String, String> = e.fields.into_iter().map(|f| (f.field, f.message_zh)).collect();
-        if map.is_empty() {
-            map.insert(String::new(), e.message_zh);
-        }
-        FormErrors(map)
-    }
-
-    pub fn of(&self, field: &str) -> &str {
-        self.0.get(field).map(String::as_str).unwrap_or("")
-    }
-
-    pub fn class(&self, field: &str) -> &'static str {
-        if self.0.contains_key(field) { "bad" } else { "" }
-    }
-
-    /// Every message, for forms that show them together.
-    pub fn all(&self) -> String {
-        let mut v: Vec<&str> = self.0.values().map(String::as_str).collect();
-        v.sort();
-        v.join("；")
-    }
-
-    /// Errors that belong to no field on the form.
-    pub fn general(&self) -> String {
-        const SHOWN: [&str; 10] = [
-            "union",
-            "name",
-            "id_card_no",
-            "phone",
-            "employer",
-            "job",
-            "skill_level",
-            "new_form",
-            "model_worker",
-            "joined_on",
-        ];
-        self.0
-            .iter()
-            .filter(|(k, _)| !SHOWN.contains(&k.as_str()))
-            .map(|(_, v)| v.as_str())
-            .collect::<Vec<_>>()
-            .join("；")
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-type Choices = Vec<(&'static str, &'static str)>;
-
 #[derive(Template)]
 #[template(path = "registry/member_form.html")]
 struct MemberFormPage {
@@ -744,6 +556,24 @@ struct MemberFormPage {
     skill_levels: Choices,
     new_forms: Choices,
     model_workers: Choices,
+}
+
+impl MemberFormPage {
+    /// Errors that belong to none of the form's fields.
+    fn general_errors(&self) -> String {
+        self.errors.general_except(&[
+            "union",
+            "name",
+            "id_card_no",
+            "phone",
+            "employer",
+            "job",
+            "skill_level",
+            "new_form",
+            "model_worker",
+            "joined_on",
+        ])
+    }
 }
 
 fn form_page(
@@ -852,22 +682,15 @@ async fn edit_member_submit(
 struct ExportQuery {
     #[serde(default)]
     union: String,
-    format: Option<crate::export::ExportFormat>,
+    format: Option<crate::registry::export::ExportFormat>,
 }
 
 /// The export buttons: masked ID numbers (full numbers go through the API or the command
 /// line, for roles allowed to reveal).
 async fn export_page(State(st): State<AppState>, PageUser(s): PageUser, Query(q): Query<ExportQuery>) -> PageResult {
     let union = Some(q.union.as_str()).filter(|u| !u.trim().is_empty());
-    let format = q.format.unwrap_or(crate::export::ExportFormat::Xlsx);
-    crate::export::download(&st.db, &s.actor, union, false, format).await.map_err(fail)
-}
-
-// ---------- imports ----------
-
-/// The upload takes a large body: mounted outside the 1 MiB limit.
-pub fn upload_routes() -> Router<AppState> {
-    Router::new().route("/imports", post(upload_submit))
+    let format = q.format.unwrap_or(crate::registry::export::ExportFormat::Xlsx);
+    crate::registry::export::download(&st.db, &s.actor, union, false, format).await.map_err(fail)
 }
 
 #[derive(Template)]
@@ -895,7 +718,7 @@ async fn upload_submit(
     form: axum::extract::Multipart,
 ) -> PageResult {
     s.actor.require(Capability::WriteRegistry).map_err(fail)?;
-    let upload = match crate::roster::receive(crate::roster::ImportKind::Members, form).await {
+    let upload = match crate::registry::roster::receive(crate::registry::roster::ImportKind::Members, form).await {
         Ok(u) => u,
         Err(e) => {
             let mut r = imports_view(&st, &s, e.message_zh).await?;
@@ -904,7 +727,7 @@ async fn upload_submit(
         }
     };
     check_csrf(&s, &upload.csrf)?;
-    let id = crate::roster::start_job(&st.db, &s.actor, upload).await.map_err(fail)?;
+    let id = crate::registry::roster::start_job(&st.db, &s.actor, upload).await.map_err(fail)?;
     Ok(Redirect::to(&format!("/imports/{id}")).into_response())
 }
 
@@ -930,17 +753,15 @@ async fn import_job_page(State(st): State<AppState>, PageUser(s): PageUser, Path
 
 async fn import_report_download(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
     let bytes = store::import::job_report(&st.db, &s.actor, id).await.map_err(fail)?;
-    Ok(crate::roster::xlsx_response(bytes, &format!("导入问题-{id}.xlsx")))
+    Ok(crate::registry::roster::xlsx_response(bytes, &format!("导入问题-{id}.xlsx")))
 }
 
 async fn template_download(PageUser(_): PageUser) -> PageResult {
-    let bytes = crate::roster::template_bytes().map_err(|_| {
+    let bytes = crate::registry::roster::template_bytes().map_err(|_| {
         error_page(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal", "无法生成模板"))
     })?;
-    Ok(crate::roster::xlsx_response(bytes, "会员名册模板.xlsx"))
+    Ok(crate::registry::roster::xlsx_response(bytes, "会员名册模板.xlsx"))
 }
-
-// ---------- audit ----------
 
 #[derive(Template)]
 #[template(path = "registry/audit.html")]
@@ -977,11 +798,4 @@ async fn audit_page(
         rows,
         pager,
     }))
-}
-
-pub(crate) fn beijing_time(unix: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(unix)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(time::macros::offset!(+8));
-    format!("{} {:02}:{:02}:{:02}", domain::fmt_date(t.date()), t.hour(), t.minute(), t.second())
 }

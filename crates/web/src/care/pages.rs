@@ -1,28 +1,32 @@
-//! Pages of 五必 member care: events (list, record, one event with its obligations and its
-//! payment), the payments ledger with approvals, and the care policy.
+//! 五必 member care as pages: events, one event with its obligations and payments, the ledger,
+//! the policy and the figures.
 
+// A page handler's error is itself a page (a `Response`), as axum handlers usually do.
 #![allow(clippy::result_large_err)]
 
+use crate::AppState;
 use crate::auth::PageUser;
-use crate::pages::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
-use crate::{AppState, today};
+use crate::today;
+use crate::ui::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use domain::Capability;
 use domain::care::{CareAction, CareEventKind, PaymentPurpose, fmt_yuan};
 use domain::work::Level;
 use serde::Deserialize;
-use store::care::{CareEvent, EventDetail, EventQuery, NewEvent, NewPayment, Policy, RuleForm};
-use store::care::{CareFigures, CareFiguresQuery};
+use store::care::{
+    CareEvent, CareFigures, CareFiguresQuery, EventDetail, EventQuery, NewEvent, NewPayment, Policy, RuleForm,
+};
 use store::ledger::{Ledger, MoneyForm, PaymentQuery};
 use store::users::SessionInfo;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/care", get(events_page))
         .route("/care/new", get(new_page).post(new_submit))
         .route("/care/events/{id}", get(event_page))
@@ -44,8 +48,6 @@ fn choices<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) ->
 fn staff(s: &SessionInfo) -> bool {
     s.actor.can(Capability::StaffWork)
 }
-
-// ---------- events ----------
 
 #[derive(Template)]
 #[template(path = "care/events.html")]
@@ -118,7 +120,7 @@ struct NewPost {
 }
 
 async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors) -> PageResult {
-    let member_name = crate::pages::form_member(st, s, &f.member, "登记关爱事件").await?;
+    let member_name = crate::ui::form_member(st, s, &f.member, "登记关爱事件").await?;
     Ok(render(NewPage {
         nav: nav(s),
         csrf: s.csrf.clone(),
@@ -252,8 +254,6 @@ async fn pay_submit(
     }
 }
 
-// ---------- the ledger ----------
-
 #[derive(Template)]
 #[template(path = "care/ledger.html")]
 struct LedgerPage {
@@ -334,8 +334,6 @@ async fn decide_submit(
     Ok(Redirect::to(&format!("/care/payments?year={year}&done={done}")).into_response())
 }
 
-// ---------- the policy ----------
-
 #[derive(Template)]
 #[template(path = "care/policy.html")]
 struct PolicyPage {
@@ -343,7 +341,6 @@ struct PolicyPage {
     csrf: String,
     p: Policy,
     can_edit: bool,
-    staff: bool,
     errors: FormErrors,
     flash: String,
     events: Vec<(&'static str, &'static str)>,
@@ -361,7 +358,6 @@ async fn policy_view(st: &AppState, s: &SessionInfo, flash: &str, errors: FormEr
         nav: nav(s),
         csrf: s.csrf.clone(),
         can_edit: s.actor.can(Capability::Administer),
-        staff: staff(s),
         errors,
         flash: flash.into(),
         events: choices(CareEventKind::ALL, |k| (k.code(), k.label())),
@@ -453,8 +449,6 @@ async fn budget_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f
     after_policy(&st, &s, r, "budget").await
 }
 
-// ---------- figures ----------
-
 #[derive(Template)]
 #[template(path = "care/figures.html")]
 struct FiguresPage {
@@ -468,7 +462,7 @@ struct FiguresPage {
 
 impl FiguresPage {
     fn pct(&self, r: &Option<f64>) -> String {
-        crate::work::pct(*r)
+        crate::ui::pct(*r)
     }
 
     fn yuan(&self, fen: &i64) -> String {
@@ -485,12 +479,12 @@ async fn figures_page(
     PageUser(s): PageUser,
     Query(q): Query<CareFiguresQuery>,
 ) -> PageResult {
-    let all = crate::care::summary(&st, &s.actor, &q).await.map_err(fail)?;
+    let all = super::summary(&st, &s.actor, &q).await.map_err(fail)?;
     let f = all.figures;
     let query = format!("union={}&from={}&to={}", crate::auth::urlencode(&f.union_code), f.from, f.to);
     Ok(render(FiguresPage {
         nav: nav(&s),
-        chart: crate::care::chart(&f),
+        chart: super::chart(&f),
         query,
         f,
         campaigns: all.campaigns,
@@ -504,5 +498,5 @@ async fn figures_export(
     Query(q): Query<CareFiguresQuery>,
 ) -> PageResult {
     let f = store::care::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
-    crate::care::xlsx(&f).map_err(fail)
+    super::xlsx(&f).map_err(fail)
 }

@@ -1,33 +1,33 @@
-//! 有难必帮 over the API: hardship files from application through the reviews to filing, the
-//! assistance given, annual review and exit; the county's standard and rules. Pages:
-//! `hardship_pages.rs`.
+//! Hardship files over the API: settings, applications, decisions, aid, reviews and exits.
 
+use crate::AppState;
 use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::error::{ApiError, ErrorBody};
-use crate::{AppState, today};
+use crate::today;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
-use domain::hardship::LevelRules;
 use serde::{Deserialize, Serialize};
 use store::Page;
-use store::hardship::{AidForm, Application, Decision, FileDetail, FileQuery, FileRow, ReviewForm, Settings};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
+use domain::hardship::LevelRules;
+use store::hardship::{AidForm, Application, Decision, FileDetail, FileQuery, FileRow, ReviewForm, Settings};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/hardship/settings", get(get_settings))
-        .route("/api/v1/hardship/standards/{year}", put(put_standard))
-        .route("/api/v1/hardship/rules", put(put_rules))
-        .route("/api/v1/hardship/files", get(list).post(apply))
-        .route("/api/v1/hardship/files/{id}", get(get_file))
-        .route("/api/v1/hardship/files/{id}/decision", post(decide))
-        .route("/api/v1/hardship/files/{id}/aid", post(aid))
-        .route("/api/v1/hardship/files/{id}/review", post(review))
-        .route("/api/v1/hardship/files/{id}/exit", post(exit))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_settings))
+        .routes(routes!(put_standard))
+        .routes(routes!(put_rules))
+        .routes(routes!(list, apply))
+        .routes(routes!(get_file))
+        .routes(routes!(decide))
+        .routes(routes!(aid))
+        .routes(routes!(review))
+        .routes(routes!(exit))
 }
 
 /// The minimum living standard per year and the rules that set a household's level.

@@ -1,15 +1,16 @@
-//! Pages of the closed loop: the to-do inbox (待办), all items, registering one, an item with
-//! its timeline and actions, the figures with their chart, and the working-day calendar.
+//! The closed loop as pages: 待办, all items, registering, one item with its actions and
+//! files, the figures, and the working-day calendar.
 
+// A page handler's error is itself a page (a `Response`), as axum handlers usually do.
 #![allow(clippy::result_large_err)]
 
+use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
-use crate::pages::{FormErrors, Nav, PageResult, Pager, beijing_time, check_csrf, fail, nav, pager, render};
-use crate::{AppState, today};
+use crate::today;
+use crate::ui::{FormErrors, Nav, PageResult, Pager, beijing_time, check_csrf, fail, nav, pager, render};
 use askama::Template;
 use axum::Form;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,9 +20,10 @@ use serde::Deserialize;
 use store::Paging;
 use store::users::SessionInfo;
 use store::work::{ActionForm, Figures, FiguresQuery, Item, ItemDetail, ItemQuery, NewItem, Notice};
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/work", get(inbox_page))
         .route("/work/all", get(list_page))
         .route("/work/new", get(new_page).post(new_submit))
@@ -35,13 +37,11 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar/{year}", get(calendar_page).post(calendar_submit))
 }
 
-pub fn upload_routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/work/{id}/files", post(file_upload))
         .layer(axum::extract::DefaultBodyLimit::max(store::work::MAX_ATTACHMENT_BYTES + (64 << 10)))
 }
-
-// ---------- inbox and list ----------
 
 #[derive(Template)]
 #[template(path = "work/inbox.html")]
@@ -156,8 +156,6 @@ async fn list_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): 
     }))
 }
 
-// ---------- registering ----------
-
 #[derive(Template)]
 #[template(path = "work/new.html")]
 struct NewPage {
@@ -254,8 +252,6 @@ async fn new_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): 
     }
 }
 
-// ---------- one item ----------
-
 #[derive(Template)]
 #[template(path = "work/item.html")]
 struct ItemPage {
@@ -267,6 +263,8 @@ struct ItemPage {
     flash: String,
     error: String,
     departments: Vec<String>,
+    /// The record the item stands for: (what it is, its page).
+    record: Option<(String, String)>,
 }
 
 impl ItemPage {
@@ -291,7 +289,11 @@ async fn item_view(st: &AppState, s: &SessionInfo, id: i64, flash: String, error
         .map(|a| (a.code(), a.label()))
         .collect();
     let events = d.events.iter().map(|e| (e.clone(), beijing_time(e.at))).collect();
-    Ok(render(ItemPage { nav: nav(s), csrf: s.csrf.clone(), d, events, actions, flash, error, departments }))
+    let record = match (&d.item.source, d.item.source_id, &d.item.source_label) {
+        (Some(src), Some(id), Some(label)) => crate::mechanisms::record_page(src, id).map(|page| (label.clone(), page)),
+        _ => None,
+    };
+    Ok(render(ItemPage { nav: nav(s), csrf: s.csrf.clone(), d, events, actions, flash, error, departments, record }))
 }
 
 async fn item_page(
@@ -365,7 +367,7 @@ async fn file_upload(
     Path(id): Path<i64>,
     form: axum::extract::Multipart,
 ) -> PageResult {
-    let upload = match crate::work::receive_file(form).await {
+    let upload = match crate::ui::receive_file(form).await {
         Ok(u) => u,
         Err(e) => {
             let mut r = item_view(&st, &s, id, String::new(), e.message_zh).await?;
@@ -391,10 +393,8 @@ async fn file_download(
     PageUser(s): PageUser,
     Path((id, att)): Path<(i64, i64)>,
 ) -> PageResult {
-    crate::work::attachment_response(&st, &s.actor, id, att).await.map_err(fail)
+    super::api::attachment_response(&st, &s.actor, id, att).await.map_err(fail)
 }
-
-// ---------- figures ----------
 
 #[derive(Template)]
 #[template(path = "work/figures.html")]
@@ -411,11 +411,11 @@ struct FiguresPage {
 
 impl FiguresPage {
     fn pct(&self, r: &Option<f64>) -> String {
-        crate::work::pct(*r)
+        crate::ui::pct(*r)
     }
 
     fn days(&self, r: &Option<f64>) -> String {
-        crate::work::days(*r)
+        crate::ui::days(*r)
     }
 
     /// The figures link for a union below, keeping the other filters.
@@ -465,8 +465,6 @@ async fn figures_export(
     let f = store::work::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
     crate::work::xlsx_response(&f).map_err(fail)
 }
-
-// ---------- calendar ----------
 
 #[derive(Template)]
 #[template(path = "work/calendar.html")]
@@ -607,7 +605,7 @@ async fn calendar_submit(
     Form(f): Form<CalendarPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
-    match crate::work::save_year(&st, &s.actor, year, &f.days_off, &f.workdays).await {
+    match super::api::save_year(&st, &s.actor, year, &f.days_off, &f.workdays).await {
         Ok(_) => Ok(Redirect::to(&format!("/calendar/{year}?done=saved")).into_response()),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let mut r = calendar_view(&st, &s, year, String::new(), e.message_zh, Some((f.days_off, f.workdays)))?;

@@ -1,27 +1,29 @@
-//! Pages of 有难必帮: the hardship files list (with the county's standard), applying, and one
-//! file with its steps, the decision waiting, assistance, annual review and exit.
+//! Hardship files as pages: the list with settings, applying, and one file with its steps.
 
+// A page handler's error is itself a page (a `Response`), as axum handlers usually do.
 #![allow(clippy::result_large_err)]
 
+use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
-use crate::pages::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
-use crate::{AppState, today};
+use crate::today;
+use crate::ui::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use domain::Capability;
 use domain::care::fmt_yuan;
 use domain::hardship::{AidKind, HardshipCause, HardshipLevel, HardshipStage, HouseholdMember, LevelRules};
 use serde::Deserialize;
 use store::hardship::{AidForm, Application, Decision, FileDetail, FileQuery, FileRow, ReviewForm, Settings};
 use store::users::SessionInfo;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/hardship", get(list_page))
         .route("/hardship/new", get(new_page).post(new_submit))
         .route("/hardship/settings", post(settings_submit))
@@ -38,8 +40,6 @@ fn staff(s: &SessionInfo) -> bool {
 
 type Choices = Vec<(&'static str, &'static str)>;
 
-// ---------- list ----------
-
 #[derive(Template)]
 #[template(path = "hardship/list.html")]
 struct ListPage {
@@ -55,7 +55,6 @@ struct ListPage {
     settings: Settings,
     standards: Vec<(i64, String)>,
     can_edit: bool,
-    staff: bool,
     year: i32,
     flash: String,
     errors: FormErrors,
@@ -98,7 +97,6 @@ async fn list_view(st: &AppState, s: &SessionInfo, p: ListParams, errors: FormEr
         standards: settings.standards.iter().map(|(y, f)| (*y, fmt_yuan(*f))).collect(),
         settings,
         can_edit: s.actor.can(Capability::Administer),
-        staff: s.actor.can(Capability::StaffWork),
         year: today().year(),
         flash: if p.done == "settings" { "已保存。".into() } else { String::new() },
         errors,
@@ -146,8 +144,6 @@ async fn settings_submit(State(st): State<AppState>, PageUser(s): PageUser, Form
         Err(e) => Err(fail(e)),
     }
 }
-
-// ---------- applying ----------
 
 #[derive(Template)]
 #[template(path = "hardship/new.html")]
@@ -212,7 +208,7 @@ fn parse_household(text: &str) -> Result<Vec<HouseholdMember>, String> {
 }
 
 async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors) -> PageResult {
-    let member_name = crate::pages::form_member(st, s, &f.member, "申请困难职工建档").await?;
+    let member_name = crate::ui::form_member(st, s, &f.member, "申请困难职工建档").await?;
     Ok(render(NewPage {
         nav: nav(s),
         csrf: s.csrf.clone(),
@@ -291,8 +287,6 @@ async fn new_submit(
         Err(e) => Err(fail(e)),
     }
 }
-
-// ---------- one file ----------
 
 #[derive(Template)]
 #[template(path = "hardship/file.html")]

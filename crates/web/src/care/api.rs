@@ -1,41 +1,41 @@
 //! 五必 member care over the API: the care policy, events (each creating its obligations as work
-//! items), the payments ledger and a member's care record. Pages for the same: `care_pages.rs`.
+//! items), payments for them, a member's care and the figures.
 
+use crate::AppState;
 use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::error::{ApiError, ErrorBody};
-use crate::{AppState, today};
+use crate::today;
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use serde::Deserialize;
 use store::Page;
-use store::care::{
-    CareEvent, CareFigures, CareFiguresQuery, CareRow, EventDetail, EventQuery, MemberCare, NewEvent, NewPayment,
-    Policy, Rule, RuleForm,
-};
-use store::ledger::{Ledger, MoneyForm, Payment, PaymentQuery};
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
+use super::{CareSummary, MemberCareView, chart, member_care_view, summary, xlsx};
+use store::care::{CareEvent, CareFiguresQuery, EventDetail, EventQuery, NewEvent, NewPayment, Policy, Rule, RuleForm};
+use store::ledger::{Ledger, MoneyForm, Payment, PaymentQuery};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/care/policy", get(get_policy))
-        .route("/api/v1/care/policy/{event}/{action}", put(put_rule).delete(delete_rule))
-        .route("/api/v1/care/money", put(put_money))
-        .route("/api/v1/care/budgets/{year}", put(put_budget))
-        .route("/api/v1/care/events", get(list_events).post(record_event))
-        .route("/api/v1/care/events/{id}", get(get_event))
-        .route("/api/v1/care/events/{id}/waive", post(waive_payment))
-        .route("/api/v1/care/payments", get(ledger).post(pay))
-        .route("/api/v1/care/payments/{id}", get(get_payment))
-        .route("/api/v1/care/payments/{id}/decision", post(decide))
-        .route("/api/v1/members/{id}/care", get(member_care))
-        .route("/api/v1/care/figures", get(figures))
-        .route("/api/v1/care/figures/export", get(figures_xlsx))
-        .route("/api/v1/care/figures/chart.svg", get(figures_svg))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_policy))
+        .routes(routes!(put_rule, delete_rule))
+        .routes(routes!(put_money))
+        .routes(routes!(put_budget))
+        .routes(routes!(list_events, record_event))
+        .routes(routes!(get_event))
+        .routes(routes!(waive_payment))
+        .routes(routes!(ledger, pay))
+        .routes(routes!(get_payment))
+        .routes(routes!(decide))
+        .routes(routes!(member_care))
+        .routes(routes!(figures))
+        .routes(routes!(figures_xlsx))
+        .routes(routes!(figures_svg))
 }
 
 /// The care policy in force: per event, what is due, from which level, within how many working
@@ -227,60 +227,6 @@ pub async fn member_care(
     Ok(Json(member_care_view(&st, &s.actor, id).await?))
 }
 
-/// A member's care with their household's hardship files, the campaigns they are on and the
-/// programmes they joined: 五必 for one person, each part from its own mechanism.
-#[derive(serde::Serialize, ToSchema)]
-pub struct MemberCareView {
-    #[serde(flatten)]
-    pub care: MemberCare,
-    /// Hardship files of the member's household: (id, level, stage, applied_on).
-    pub hardship: Vec<(i64, String, String, String)>,
-    /// Campaign deliveries and places on target lists: (campaign id, name, delivered_on).
-    pub campaigns: Vec<(i64, String, Option<String>)>,
-    /// Benefit programmes joined: (programme id, name, enrolled_on).
-    pub benefits: Vec<(i64, String, String)>,
-}
-
-pub(crate) async fn member_care_view(
-    st: &AppState,
-    actor: &store::Actor,
-    id: i64,
-) -> Result<MemberCareView, store::StoreError> {
-    Ok(MemberCareView {
-        care: store::care::member_care(&st.db, actor, id, today()).await?,
-        hardship: store::hardship::of_member(&st.db, actor, id).await?,
-        campaigns: store::campaigns::of_member(&st.db, actor, id).await?,
-        benefits: store::benefits::of_member(&st.db, actor, id).await?,
-    })
-}
-
-/// Care figures with the campaigns and benefit programmes of the period: 五必 in one view,
-/// each part from its own mechanism.
-#[derive(serde::Serialize, ToSchema)]
-pub struct CareSummary {
-    #[serde(flatten)]
-    pub figures: CareFigures,
-    /// Campaigns of the period and their coverage within the subtree.
-    pub campaigns: Vec<store::campaigns::Coverage>,
-    /// Benefit programmes of the period's years and who joined within the subtree (coverage
-    /// against the eligible is on each programme's page): (id, name, enrolled).
-    pub benefits: Vec<(i64, String, i64)>,
-}
-
-pub(crate) async fn summary(
-    st: &AppState,
-    actor: &store::Actor,
-    q: &CareFiguresQuery,
-) -> Result<CareSummary, store::StoreError> {
-    let figures = store::care::figures(&st.db, actor, q, today()).await?;
-    let union = Some(figures.union_code.as_str());
-    let (lo, hi) = (format!("{}-01", figures.from), format!("{}-31", figures.to));
-    let campaigns = store::campaigns::running(&st.db, actor, union, &lo, &hi).await?;
-    let years = |m: &str| m[..4].parse::<i64>().unwrap_or(0);
-    let benefits = store::benefits::in_years(&st.db, actor, union, years(&figures.from), years(&figures.to)).await?;
-    Ok(CareSummary { figures, campaigns, benefits })
-}
-
 /// Care figures for a subtree and period: events recorded, obligations created, done, done on
 /// time, overdue now, money paid; by event type, by month and for each union below.
 #[utoipa::path(get, path = "/api/v1/care/figures", tag = "care", params(CareFiguresQuery),
@@ -315,63 +261,4 @@ pub async fn figures_svg(
 ) -> Result<Response, ApiError> {
     let f = store::care::figures(&st.db, &s.actor, &q, today()).await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], chart(&f)).into_response())
-}
-
-fn cells(first: &str, r: &CareRow) -> Vec<String> {
-    vec![
-        first.to_string(),
-        r.events.to_string(),
-        r.obligations.to_string(),
-        r.done.to_string(),
-        r.done_on_time.to_string(),
-        crate::work::pct(r.on_time_rate),
-        r.overdue_now.to_string(),
-        domain::care::fmt_yuan(r.paid_fen),
-    ]
-}
-
-pub(crate) fn xlsx(f: &CareFigures) -> Result<Response, store::StoreError> {
-    let columns: &[(&str, f64)] = &[
-        ("事件 / 月份 / 单位", 24.0),
-        ("登记事件", 10.0),
-        ("应办事项", 10.0),
-        ("已办", 10.0),
-        ("按期办", 10.0),
-        ("按期率", 10.0),
-        ("当前逾期", 10.0),
-        ("发放金额（元）", 14.0),
-    ];
-    let mut rows: Vec<Vec<String>> = f.by_kind.iter().map(|k| cells(&k.label, &k.figures)).collect();
-    rows.extend(f.months.iter().map(|m| cells(&m.month, &m.figures)));
-    rows.push(cells(&format!("合计（{}）", f.union_name), &f.total));
-    rows.extend(f.children.iter().map(|c| cells(&c.name, &c.figures)));
-    let name = format!("关爱情况-{}-{}至{}.xlsx", f.union_name, f.from, f.to);
-    crate::work::xlsx_table("关爱情况", columns, &rows, &name)
-}
-
-pub(crate) fn chart(f: &CareFigures) -> String {
-    use crate::work::{ChartMonth, pct};
-    let months: Vec<ChartMonth> = f
-        .months
-        .iter()
-        .map(|m| {
-            let r = &m.figures;
-            ChartMonth {
-                month: m.month.clone(),
-                a: r.obligations,
-                b: r.done,
-                rate: r.on_time_rate,
-                title: format!(
-                    "{}：登记事件 {}，应办 {}，已办 {}，按期率 {}，发放 {} 元",
-                    m.month,
-                    r.events,
-                    r.obligations,
-                    r.done,
-                    pct(r.on_time_rate),
-                    domain::care::fmt_yuan(r.paid_fen)
-                ),
-            }
-        })
-        .collect();
-    crate::work::bar_chart(&months, ["应办", "已办", "按期率"], "按月关爱事项")
 }

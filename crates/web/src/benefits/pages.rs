@@ -1,118 +1,33 @@
-//! 有惠必普 over the API and as pages: programmes, their coverage (enrolled / eligible) within
-//! the caller's scope, enrolment, and the eligible members not yet reached.
+//! 有惠必普 as pages: the programmes and one programme with its coverage and the unreached.
 
+// A page handler's error is itself a page (a `Response`), as axum handlers usually do.
 #![allow(clippy::result_large_err)]
 
-use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser, PageUser};
-use crate::error::{ApiError, ErrorBody};
-use crate::pages::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
-use crate::{AppState, today};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::ApiError;
+use crate::today;
+use crate::ui::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
 use domain::Capability;
 use domain::benefit::BenefitKind;
 use serde::Deserialize;
-use store::Page;
 use store::benefits::{Benefit, BenefitForm, Unreached, UnreachedQuery};
 use store::users::SessionInfo;
-use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
 
-type ApiResult<T> = Result<Json<T>, ApiError>;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/benefits", get(api_list).post(api_create))
-        .route("/api/v1/benefits/{id}", get(api_get))
-        .route("/api/v1/benefits/{id}/enrolments", post(api_enrol))
-        .route("/api/v1/benefits/{id}/enrolments/union", post(api_enrol_union))
-        .route("/api/v1/benefits/{id}/unreached", get(api_unreached))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/care/benefits", get(list_page).post(create_submit))
         .route("/care/benefits/{id}", get(benefit_page))
         .route("/care/benefits/{id}/enrol", post(enrol_submit))
         .route("/care/benefits/{id}/enrol-union", post(enrol_union_submit))
 }
-
-/// Every programme with its enrolments within the caller's scope.
-#[utoipa::path(get, path = "/api/v1/benefits", tag = "benefits", responses((status = 200, body = Vec<Benefit>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn api_list(State(st): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Vec<Benefit>> {
-    Ok(Json(store::benefits::list(&st.db, &s.actor).await?))
-}
-
-/// Open a programme (county administrators).
-#[utoipa::path(post, path = "/api/v1/benefits", tag = "benefits", request_body = BenefitForm,
-    responses((status = 201, body = Benefit), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn api_create(
-    State(st): State<AppState>,
-    ApiUser(s): ApiUser,
-    ApiJson(f): ApiJson<BenefitForm>,
-) -> Result<(StatusCode, Json<Benefit>), ApiError> {
-    Ok((StatusCode::CREATED, Json(store::benefits::create(&st.db, &s.actor, &f).await?)))
-}
-
-/// One programme with eligible, enrolled and coverage within the caller's scope.
-#[utoipa::path(get, path = "/api/v1/benefits/{id}", tag = "benefits", params(("id" = i64, Path)),
-    responses((status = 200, body = Benefit), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn api_get(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Benefit> {
-    Ok(Json(store::benefits::get(&st.db, &s.actor, id).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct Enrol {
-    member_id: i64,
-}
-
-/// Enrol an eligible member within the enrolment window.
-#[utoipa::path(post, path = "/api/v1/benefits/{id}/enrolments", tag = "benefits", params(("id" = i64, Path)), request_body = Enrol,
-    responses((status = 200, body = Benefit), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn api_enrol(
-    State(st): State<AppState>,
-    ApiUser(s): ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<Enrol>,
-) -> ApiResult<Benefit> {
-    Ok(Json(store::benefits::enrol(&st.db, &s.actor, id, b.member_id, today()).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct EnrolUnion {
-    /// The union (code) whose eligible members all join.
-    union: String,
-}
-
-#[derive(serde::Serialize, ToSchema)]
-pub struct Enrolled {
-    enrolled: u64,
-}
-
-/// Enrol every eligible member of a union's subtree (joining by employer).
-#[utoipa::path(post, path = "/api/v1/benefits/{id}/enrolments/union", tag = "benefits", params(("id" = i64, Path)), request_body = EnrolUnion,
-    responses((status = 200, body = Enrolled), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn api_enrol_union(
-    State(st): State<AppState>,
-    ApiUser(s): ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<EnrolUnion>,
-) -> ApiResult<Enrolled> {
-    Ok(Json(Enrolled { enrolled: store::benefits::enrol_union(&st.db, &s.actor, id, &b.union, today()).await? }))
-}
-
-/// Eligible members not yet enrolled, within the caller's scope.
-#[utoipa::path(get, path = "/api/v1/benefits/{id}/unreached", tag = "benefits", params(("id" = i64, Path), UnreachedQuery),
-    responses((status = 200, body = Page<Unreached>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn api_unreached(
-    State(st): State<AppState>,
-    ApiUser(s): ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiQuery(q): ApiQuery<UnreachedQuery>,
-) -> ApiResult<Page<Unreached>> {
-    Ok(Json(store::benefits::unreached(&st.db, &s.actor, id, &q).await?))
-}
-
-// ---------- pages ----------
 
 #[derive(Template)]
 #[template(path = "benefits/list.html")]
@@ -201,7 +116,7 @@ struct BenefitPage {
 
 impl BenefitPage {
     fn pct(&self, r: &Option<f64>) -> String {
-        crate::work::pct(*r)
+        crate::ui::pct(*r)
     }
 }
 

@@ -1,103 +1,53 @@
-//! JSON API under /api/v1. Every handler takes the caller (`ApiUser`) and hands its `Actor`
-//! to the store, which limits what is seen to the caller's scope.
+//! The data foundation over the API: sign-in, the organisation tree, the member registry,
+//! roster imports and the audit log.
 
 use crate::AppState;
-use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser, client_ip};
+use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::error::{ApiError, ErrorBody};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use domain::Capability;
 use serde::{Deserialize, Serialize};
+use store::{Page, Paging};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+use crate::auth::client_ip;
+use axum::http::request::Parts;
 use store::audit::{AuditEntry, AuditFilter};
 use store::members::{HistoryEntry, Member, MemberPatch, MemberQuery, StatusForm, TransferForm};
 use store::unions::{Enterprise, EnterpriseForm, Union, UnionDetail, UnionForm, UnionRow};
 use store::users::{LoginError, User};
-use store::{Page, Paging};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
-use utoipa_swagger_ui::SwaggerUi;
 
-type ApiResult<T> = Result<Json<T>, ApiError>;
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "gonghui API", description = "县总工会改革系统集成平台 — JSON API. Authenticate with POST /api/v1/auth/login, then send `Authorization: Bearer <token>`. Errors: `{\"error\": {\"code\", \"message\", \"message_zh\", \"fields\"}}`. A record outside the caller's scope answers 404 exactly like one that does not exist."),
-    paths(
-        login, logout, me, healthz, search_unions, create_union, get_union, union_children, move_union, add_enterprise,
-        list_members, export_members, create_member, get_member, patch_member, member_history, reveal_member, transfer_member, member_status,
-        audit_log, upload_members, upload_unions, import_job, import_report, import_template, calendar_add, calendar_year,
-        crate::work::kinds, crate::work::set_sla, crate::work::create_item, crate::work::list_items, crate::work::get_item,
-        crate::work::act, crate::work::inbox, crate::work::upload_attachment, crate::work::download_attachment,
-        crate::work::notices, crate::work::read_notices, crate::work::figures, crate::work::figures_xlsx,
-        crate::work::figures_svg, crate::work::put_calendar_year,
-        crate::care::get_policy, crate::care::put_rule, crate::care::delete_rule, crate::care::put_money,
-        crate::care::put_budget, crate::care::record_event, crate::care::list_events, crate::care::get_event, crate::care::waive_payment,
-        crate::care::pay, crate::care::ledger, crate::care::get_payment, crate::care::decide, crate::care::member_care,
-        crate::care::figures, crate::care::figures_xlsx, crate::care::figures_svg,
-        crate::hardship::get_settings, crate::hardship::put_standard, crate::hardship::put_rules, crate::hardship::apply,
-        crate::hardship::list, crate::hardship::get_file, crate::hardship::decide, crate::hardship::aid,
-        crate::hardship::review, crate::hardship::exit,
-        crate::campaigns::api_list, crate::campaigns::api_create, crate::campaigns::api_get, crate::campaigns::api_build,
-        crate::campaigns::api_targets, crate::campaigns::api_add_target, crate::campaigns::api_deliver, crate::campaigns::api_photo,
-        crate::campaigns::api_sign_list, crate::campaigns::api_attach_signed, crate::campaigns::api_signed, crate::campaigns::api_signed_file,
-        crate::benefits::api_list, crate::benefits::api_create, crate::benefits::api_get, crate::benefits::api_enrol,
-        crate::benefits::api_unreached, crate::benefits::api_enrol_union, crate::campaigns::api_deliver_all, crate::campaigns::api_fairs, crate::campaigns::api_add_fair
-    ),
-    modifiers(&BearerAuth),
-    tags((name = "imports", description = "名册导入"), (name = "auth"), (name = "unions", description = "组织树"), (name = "members", description = "会员实名制"), (name = "audit", description = "审计日志"), (name = "calendar", description = "工作日日历"), (name = "work", description = "闭环事项：待办、办理、升级、评价、统计"), (name = "care", description = "五必关爱：关爱政策、事件、慰问金台账"), (name = "hardship", description = "困难职工档案：申请、审核、建档、帮扶、复核、脱困"), (name = "campaigns", description = "四季送：对象名单、发放、覆盖率、签收表"), (name = "benefits", description = "有惠必普：普惠项目、覆盖率、未覆盖名单"))
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(search_unions, create_union))
+        .routes(routes!(get_union))
+        .routes(routes!(union_children))
+        .routes(routes!(move_union))
+        .routes(routes!(add_enterprise))
+        .routes(routes!(list_members, create_member))
+        .routes(routes!(export_members))
+        .routes(routes!(get_member, patch_member))
+        .routes(routes!(member_history))
+        .routes(routes!(reveal_member))
+        .routes(routes!(transfer_member))
+        .routes(routes!(member_status))
+        .routes(routes!(audit_log))
+        .routes(routes!(import_job))
+        .routes(routes!(import_report))
+        .routes(routes!(import_template))
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/auth/login", post(login))
-        .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/unions", get(search_unions).post(create_union))
-        .route("/api/v1/unions/{code}", get(get_union))
-        .route("/api/v1/unions/{code}/children", get(union_children))
-        .route("/api/v1/unions/{code}/move", post(move_union))
-        .route("/api/v1/unions/{code}/enterprises", post(add_enterprise))
-        .route("/api/v1/members", get(list_members).post(create_member))
-        .route("/api/v1/members/export", get(export_members))
-        .route("/api/v1/members/{id}", get(get_member).patch(patch_member))
-        .route("/api/v1/members/{id}/history", get(member_history))
-        .route("/api/v1/members/{id}/reveal", post(reveal_member))
-        .route("/api/v1/members/{id}/transfer", post(transfer_member))
-        .route("/api/v1/members/{id}/status", post(member_status))
-        .route("/api/v1/audit", get(audit_log))
-        .route("/api/v1/imports/{id}", get(import_job))
-        .route("/api/v1/imports/{id}/report", get(import_report))
-        .route("/api/v1/imports/template/members", get(import_template))
-        .route("/api/v1/calendar/add", get(calendar_add))
-        .route("/api/v1/calendar/{year}", get(calendar_year))
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
-        .fallback(not_found)
-}
-
-async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    if uri.path().starts_with("/api/") {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route", "没有这个接口").into_response()
-    } else {
-        crate::pages::not_found_page()
-    }
+pub(super) fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upload_members)).routes(routes!(upload_unions))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -312,7 +262,7 @@ struct ExportParams {
     /// Union code: only that union's subtree (default: the caller's whole scope).
     union: Option<String>,
     /// xlsx (default) or csv (UTF-8 with BOM).
-    format: Option<crate::export::ExportFormat>,
+    format: Option<crate::registry::export::ExportFormat>,
     /// Full ID numbers instead of masked ones (roles that may reveal); audited either way.
     #[serde(default)]
     reveal: bool,
@@ -327,8 +277,8 @@ async fn export_members(
     ApiUser(s): ApiUser,
     ApiQuery(p): ApiQuery<ExportParams>,
 ) -> Result<axum::response::Response, ApiError> {
-    let format = p.format.unwrap_or(crate::export::ExportFormat::Xlsx);
-    Ok(crate::export::download(&st.db, &s.actor, p.union.as_deref(), p.reveal, format).await?)
+    let format = p.format.unwrap_or(crate::registry::export::ExportFormat::Xlsx);
+    Ok(crate::registry::export::download(&st.db, &s.actor, p.union.as_deref(), p.reveal, format).await?)
 }
 
 /// Register a member (one person, one record: a second record with the same ID number is refused).
@@ -431,13 +381,6 @@ async fn audit_log(
     Ok(Json(store::audit::search(&st.db, &s.actor, &f).await?))
 }
 
-/// Routes that take large bodies (uploads); mounted outside the 1 MiB limit of the rest.
-pub fn upload_routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/imports/members", post(upload_members))
-        .route("/api/v1/imports/unions", post(upload_unions))
-}
-
 #[derive(ToSchema)]
 #[allow(dead_code)] // describes the multipart form for the OpenAPI document
 struct UploadForm {
@@ -457,19 +400,19 @@ async fn upload_members(
     ApiUser(s): ApiUser,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
-    start_upload(&st, &s, crate::roster::ImportKind::Members, form).await
+    start_upload(&st, &s, crate::registry::roster::ImportKind::Members, form).await
 }
 
 /// Receives an upload and starts its import job: 202 with the job.
 async fn start_upload(
     st: &AppState,
     s: &store::users::SessionInfo,
-    kind: crate::roster::ImportKind,
+    kind: crate::registry::roster::ImportKind,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
     s.actor.require(Capability::WriteRegistry)?;
-    let upload = crate::roster::receive(kind, form).await?;
-    let id = crate::roster::start_job(&st.db, &s.actor, upload).await?;
+    let upload = crate::registry::roster::receive(kind, form).await?;
+    let id = crate::registry::roster::start_job(&st.db, &s.actor, upload).await?;
     Ok((StatusCode::ACCEPTED, Json(store::import::job(&st.db, &s.actor, id).await?)))
 }
 
@@ -483,7 +426,7 @@ async fn upload_unions(
     ApiUser(s): ApiUser,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
-    start_upload(&st, &s, crate::roster::ImportKind::Unions, form).await
+    start_upload(&st, &s, crate::registry::roster::ImportKind::Unions, form).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -517,72 +460,16 @@ async fn import_report(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::response::Response, ApiError> {
     let bytes = store::import::job_report(&st.db, &s.actor, id).await?;
-    Ok(crate::roster::xlsx_response(bytes, &format!("导入问题-{id}.xlsx")))
+    Ok(crate::registry::roster::xlsx_response(bytes, &format!("导入问题-{id}.xlsx")))
 }
 
 /// The member roster template (.xlsx with Chinese headers and drop-down lists).
 #[utoipa::path(get, path = "/api/v1/imports/template/members", tag = "imports",
     responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")), security(("bearer" = [])))]
 async fn import_template(_caller: ApiUser) -> Result<axum::response::Response, ApiError> {
-    let bytes = crate::roster::template_bytes().map_err(|e| {
+    let bytes = crate::registry::roster::template_bytes().map_err(|e| {
         tracing::error!(error = %e, "template");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error", "服务器内部错误")
     })?;
-    Ok(crate::roster::xlsx_response(bytes, "会员名册模板.xlsx"))
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-struct CalendarAdd {
-    /// YYYY-MM-DD
-    date: String,
-    /// Working days to add, 0–3650.
-    days: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-struct CalendarDate {
-    /// YYYY-MM-DD
-    date: String,
-    /// false when a year on the way has no official arrangement loaded: Monday–Friday were
-    /// counted as working days.
-    known: bool,
-}
-
-fn invalid(en: &str, zh: &str) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", en, zh)
-}
-
-/// The Nth working day after a date: a deadline of N working days (official days off and
-/// makeup workdays included).
-#[utoipa::path(get, path = "/api/v1/calendar/add", tag = "calendar", params(CalendarAdd),
-    responses((status = 200, body = CalendarDate), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn calendar_add(
-    State(st): State<AppState>,
-    ApiUser(_signed_in): ApiUser,
-    ApiQuery(q): ApiQuery<CalendarAdd>,
-) -> ApiResult<CalendarDate> {
-    let from = domain::parse_date(&q.date)
-        .filter(|d| (1900..=2200).contains(&d.year()))
-        .ok_or_else(|| invalid("date must be YYYY-MM-DD (1900–2200)", "日期应为 YYYY-MM-DD（1900–2200 年）"))?;
-    if !(0..=3650).contains(&q.days) {
-        return Err(invalid("days must be between 0 and 3650", "工作日天数应在 0 到 3650 之间"));
-    }
-    let cal = st.calendar();
-    let due = cal.add_working_days(from, q.days as u32);
-    let known = (from.year()..=due.year()).all(|y| cal.knows(y));
-    Ok(Json(CalendarDate { date: domain::fmt_date(due), known }))
-}
-
-/// A year's official days off (with their holiday) and makeup workdays (调休上班).
-#[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)),
-    responses((status = 200, body = domain::calendar::Year), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn calendar_year(
-    State(st): State<AppState>,
-    ApiUser(_signed_in): ApiUser,
-    ApiPath(year): ApiPath<i32>,
-) -> ApiResult<domain::calendar::Year> {
-    if !(1900..=2200).contains(&year) {
-        return Err(invalid("year must be between 1900 and 2200", "年份应在 1900 到 2200 之间"));
-    }
-    Ok(Json(st.calendar().year(year)))
+    Ok(crate::registry::roster::xlsx_response(bytes, "会员名册模板.xlsx"))
 }

@@ -1,0 +1,225 @@
+//! What every page shares: rendering, the header (menu, badges, tabs) built from the
+//! mechanisms' registrations, error pages, forms (CSRF, field errors, the chosen member),
+//! paging, uploads, tables and charts.
+
+// A page handler's error is itself a page (a `Response`), as axum handlers usually do.
+#![allow(clippy::result_large_err)]
+
+mod chart;
+mod table;
+mod upload;
+
+pub(crate) use chart::{ChartMonth, bar_chart};
+pub(crate) use table::{days, pct, xlsx_table};
+pub(crate) use upload::{receive_file, receive_form};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::mechanisms::{self, NavEntry, Tab};
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use domain::Capability;
+use std::collections::HashMap;
+use store::Paging;
+use store::users::SessionInfo;
+
+pub(crate) async fn css() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// What the header shows on every page: the menu and tabs the user may use (from the
+/// mechanisms' registrations and the same capabilities the store checks), and their counts.
+pub struct Nav {
+    pub username: String,
+    pub role_label: &'static str,
+    pub csrf: String,
+    pub links: Vec<&'static NavEntry>,
+    pub tabs: Vec<&'static Tab>,
+    pub todo: i64,
+    pub overdue: i64,
+    pub notices: i64,
+    pub calendar_missing: Option<i32>,
+}
+
+pub(crate) fn nav(s: &SessionInfo) -> Option<Nav> {
+    let may = |needs: Option<Capability>| needs.is_none_or(|c| s.actor.can(c));
+    let links = mechanisms::ALL.iter().flat_map(|m| m.nav.iter()).filter(|l| may(l.needs)).collect();
+    let mut tabs: Vec<&'static Tab> =
+        mechanisms::ALL.iter().flat_map(|m| m.tabs.iter()).filter(|t| may(t.needs)).collect();
+    tabs.sort_by_key(|t| t.order);
+    Some(Nav {
+        todo: s.header.counts.todo,
+        overdue: s.header.counts.overdue,
+        notices: s.header.counts.unread_notices,
+        calendar_missing: s.header.calendar_missing,
+        username: s.user.username.clone(),
+        role_label: s.actor.role.label(),
+        csrf: s.csrf.clone(),
+        links,
+        tabs,
+    })
+}
+
+pub(crate) fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面渲染失败").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    nav: Option<Nav>,
+    title: String,
+    message: String,
+}
+
+pub fn error_page(e: ApiError) -> Response {
+    let title = match e.status {
+        StatusCode::NOT_FOUND => "找不到该记录",
+        StatusCode::FORBIDDEN => "无权访问",
+        s if s.is_client_error() => "输入有误",
+        _ => "出错了",
+    };
+    let mut r = render(ErrorPage { nav: None, title: title.into(), message: e.message_zh });
+    *r.status_mut() = e.status;
+    r
+}
+
+pub fn not_found_page() -> Response {
+    error_page(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "not found",
+        "您要找的页面不存在，或不在您的管辖范围内。",
+    ))
+}
+
+pub(crate) type PageResult = Result<Response, Response>;
+
+pub(crate) fn fail(e: impl Into<ApiError>) -> Response {
+    error_page(e.into())
+}
+
+/// The member a form about someone is for (`?member=ID`, kept in the form), by name. Staff must
+/// have chosen one on the member pages; a member's own forms are about themself (empty name).
+pub(crate) async fn form_member(st: &AppState, s: &SessionInfo, member: &str, then: &str) -> Result<String, Response> {
+    match member.trim().parse::<i64>() {
+        Ok(id) => store::members::get(&st.db, &s.actor, id).await.map(|m| m.name).map_err(fail),
+        Err(_) if matches!(s.actor.scope, domain::Scope::OwnRecord { .. }) => Ok(String::new()),
+        Err(_) => Err(error_page(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "choose a member first",
+            format!("请先在会员页面选择会员，再{then}。"),
+        ))),
+    }
+}
+
+/// Forms carry the session's CSRF token; a post without the right one changes nothing.
+pub(crate) fn check_csrf(s: &SessionInfo, token: &str) -> Result<(), Response> {
+    if !token.is_empty() && token == s.csrf {
+        Ok(())
+    } else {
+        Err(error_page(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "form expired",
+            "表单已过期，请返回刷新页面后重新提交。",
+        )))
+    }
+}
+
+/// Page links that keep the other query parameters.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+pub(crate) fn pager(base: &str, params: &[(&str, String)], paging: Paging, total: i64) -> Pager {
+    let pages = ((total + paging.per_page - 1) / paging.per_page).max(1);
+    let link = |p: i64| {
+        let mut q: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+        q.push(("page", p.to_string()));
+        format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    };
+    Pager {
+        page: paging.page,
+        pages,
+        prev: (paging.page > 1).then(|| link(paging.page - 1)),
+        next: (paging.page < pages).then(|| link(paging.page + 1)),
+    }
+}
+
+/// Field → message, for showing errors beside their fields.
+#[derive(Default)]
+pub struct FormErrors(HashMap<String, String>);
+
+impl FormErrors {
+    pub(crate) fn from_error(e: ApiError) -> Self {
+        let mut map: HashMap<String, String> = e.fields.into_iter().map(|f| (f.field, f.message_zh)).collect();
+        if map.is_empty() {
+            map.insert(String::new(), e.message_zh);
+        }
+        FormErrors(map)
+    }
+
+    pub fn of(&self, field: &str) -> &str {
+        self.0.get(field).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn class(&self, field: &str) -> &'static str {
+        if self.0.contains_key(field) { "bad" } else { "" }
+    }
+
+    /// Every message, for forms that show them together.
+    pub fn all(&self) -> String {
+        let mut v: Vec<&str> = self.0.values().map(String::as_str).collect();
+        v.sort();
+        v.join("；")
+    }
+
+    /// Errors that belong to none of the fields a form shows beside them.
+    pub fn general_except(&self, shown: &[&str]) -> String {
+        self.0
+            .iter()
+            .filter(|(k, _)| !shown.contains(&k.as_str()))
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+pub(crate) type Choices = Vec<(&'static str, &'static str)>;
+
+pub(crate) fn beijing_time(unix: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(time::macros::offset!(+8));
+    format!("{} {:02}:{:02}:{:02}", domain::fmt_date(t.date()), t.hour(), t.minute(), t.second())
+}
+
+/// No such route: JSON under /api, a page elsewhere.
+pub(crate) async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route", "没有这个接口").into_response()
+    } else {
+        not_found_page()
+    }
+}

@@ -1,0 +1,44 @@
+//! Tables of figures: percentages, averages, and one-sheet .xlsx downloads.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+pub(crate) fn pct(r: Option<f64>) -> String {
+    r.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+pub(crate) fn days(r: Option<f64>) -> String {
+    r.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
+}
+
+/// A one-sheet .xlsx download of a table of text cells.
+pub(crate) fn xlsx_table(
+    sheet_name: &str,
+    columns: &[(&str, f64)],
+    rows: &[Vec<String>],
+    file_name: &str,
+) -> Result<Response, store::StoreError> {
+    let out = |e: sheets::SheetError| store::StoreError::Output(e.to_string());
+    let mut w = sheets::SheetWriter::new(&sheets::Table { sheet_name, columns }).map_err(out)?;
+    for r in rows {
+        w.row(r).map_err(out)?;
+    }
+    let path = std::env::temp_dir().join(format!("gonghui-table-{}.xlsx", rand::random::<u64>()));
+    let saved = w.save(&path).map_err(out);
+    let bytes = std::fs::read(&path);
+    let _ = std::fs::remove_file(&path);
+    saved?;
+    let bytes = bytes.map_err(|e| store::StoreError::Output(e.to_string()))?;
+    let disposition = format!(
+        "attachment; filename=\"table.xlsx\"; filename*=UTF-8''{}",
+        crate::auth::urlencode(file_name).replace('+', "%20")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
