@@ -92,7 +92,11 @@ async fn main() -> anyhow::Result<()> {
     let q = store::work::FiguresQuery::default();
     let (m, w) = time(30, || store::work::figures(&db, &admin, &q, today)).await;
     println!("  figures, whole county, 12 months                {}  (worst {})   goal ≤ 100 ms", ms(m), ms(w));
-    let q = store::work::FiguresQuery { kind: Some("care".into()), department: None, ..Default::default() };
+    let q = store::work::FiguresQuery {
+        kind: Some(domain::work::CARE.code.into()),
+        department: None,
+        ..Default::default()
+    };
     let (m, _) = time(30, || store::work::figures(&db, &admin, &q, today)).await;
     println!("  figures, whole county, one kind                 {}", ms(m));
     let q = store::work::FiguresQuery { union: Some("320925101".into()), ..Default::default() };

@@ -20,20 +20,19 @@ pub(crate) struct Source {
     pub weight: f64,
 }
 
-const KIND_MIX: &[(&str, u32)] = &[
-    ("need", 30),
-    ("policy_question", 18),
-    ("care", 25),
-    ("consultation", 5),
-    ("rights_case", 8),
-    ("research_finding", 4),
-    ("assist_task", 5),
-    ("building_task", 5),
-];
+/// The kinds the history holds, how often, what they are about and how they end.
+struct Mix {
+    kind: &'static WorkKind,
+    weight: u32,
+    titles: &'static [&'static str],
+    result: &'static str,
+}
 
-fn titles(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "need" => &[
+const KIND_MIX: &[Mix] = &[
+    Mix {
+        kind: &work::NEED,
+        weight: 30,
+        titles: &[
             "车间高温，申请防暑降温用品",
             "食堂就餐排队时间长",
             "宿舍热水供应不足",
@@ -43,7 +42,12 @@ fn titles(kind: &str) -> &'static [&'static str] {
             "申请职工书屋添置新书",
             "户外作业点缺少休息场所",
         ],
-        "policy_question" => &[
+        result: "已协调企业落实，职工反馈问题解决",
+    },
+    Mix {
+        kind: &work::POLICY_QUESTION,
+        weight: 18,
+        titles: &[
             "加班工资的计算基数怎么定",
             "职工互助医疗保障如何报销",
             "年休假未休能否折算工资",
@@ -51,37 +55,64 @@ fn titles(kind: &str) -> &'static [&'static str] {
             "工伤认定需要哪些材料",
             "灵活就业人员能否加入工会",
         ],
-        "care" => {
-            &["住院慰问", "新婚祝贺", "生育慰问", "困难职工走访", "劳模节日走访", "大病救助申请", "直系亲属去世慰问"]
-        }
-        "consultation" => &["征求对职工代表大会提案的意见", "产业工人队伍建设改革问卷", "技能竞赛项目设置意见征集"],
-        "rights_case" => &["拖欠加班费", "未签订劳动合同", "未缴纳社会保险", "违法解除劳动合同", "工伤待遇争议"],
-        "research_finding" => &["新就业形态劳动者入会难", "中小企业职工技能提升渠道少", "园区职工通勤难"],
-        "assist_task" => &["组织劳动和技能竞赛", "开展职工技能培训", "举办专场招聘会", "助推乡村振兴项目对接"],
-        _ => &["职工之家星级创建", "职工书屋建设", "爱心驿站设施更新", "工会干部培训"],
-    }
-}
+        result: "已电话答复并发送政策原文",
+    },
+    Mix {
+        kind: &work::CARE,
+        weight: 25,
+        titles: &[
+            "住院慰问",
+            "新婚祝贺",
+            "生育慰问",
+            "困难职工走访",
+            "劳模节日走访",
+            "大病救助申请",
+            "直系亲属去世慰问",
+        ],
+        result: "已上门走访，送去慰问品和慰问金",
+    },
+    Mix {
+        kind: &work::CONSULTATION,
+        weight: 5,
+        titles: &["征求对职工代表大会提案的意见", "产业工人队伍建设改革问卷", "技能竞赛项目设置意见征集"],
+        result: "已汇总意见，提交县总工会研究",
+    },
+    Mix {
+        kind: &work::RIGHTS_CASE,
+        weight: 8,
+        titles: &["拖欠加班费", "未签订劳动合同", "未缴纳社会保险", "违法解除劳动合同", "工伤待遇争议"],
+        result: "经调解，企业已依法补发并签订协议",
+    },
+    Mix {
+        kind: &work::RESEARCH_FINDING,
+        weight: 4,
+        titles: &["新就业形态劳动者入会难", "中小企业职工技能提升渠道少", "园区职工通勤难"],
+        result: "已协调企业落实，职工反馈问题解决",
+    },
+    Mix {
+        kind: &work::ASSIST_TASK,
+        weight: 5,
+        titles: &["组织劳动和技能竞赛", "开展职工技能培训", "举办专场招聘会", "助推乡村振兴项目对接"],
+        result: "已协调企业落实，职工反馈问题解决",
+    },
+    Mix {
+        kind: &work::BUILDING_TASK,
+        weight: 5,
+        titles: &["职工之家星级创建", "职工书屋建设", "爱心驿站设施更新", "工会干部培训"],
+        result: "已协调企业落实，职工反馈问题解决",
+    },
+];
 
-fn result(kind: &str) -> &'static str {
-    match kind {
-        "policy_question" => "已电话答复并发送政策原文",
-        "care" => "已上门走访，送去慰问品和慰问金",
-        "rights_case" => "经调解，企业已依法补发并签订协议",
-        "consultation" => "已汇总意见，提交县总工会研究",
-        _ => "已协调企业落实，职工反馈问题解决",
-    }
-}
-
-fn pick<'a>(rng: &mut StdRng, items: &'a [(&'a str, u32)]) -> &'a str {
-    let total: u32 = items.iter().map(|i| i.1).sum();
+fn pick(rng: &mut StdRng) -> &'static Mix {
+    let total: u32 = KIND_MIX.iter().map(|m| m.weight).sum();
     let mut n = rng.gen_range(0..total);
-    for (v, w) in items {
-        if n < *w {
-            return v;
+    for m in KIND_MIX {
+        if n < m.weight {
+            return m;
         }
-        n -= w;
+        n -= m.weight;
     }
-    items[0].0
+    &KIND_MIX[0]
 }
 
 fn unix(d: Date, secs: i64) -> i64 {
@@ -166,7 +197,8 @@ fn one(
     today: Date,
     name: &mut dyn FnMut(&mut StdRng) -> String,
 ) -> HistoryItem {
-    let kind: &WorkKind = work::kind(pick(rng, KIND_MIX)).expect("demo kinds are registered");
+    let mix = pick(rng);
+    let kind: &WorkKind = mix.kind;
     let priority = if rng.gen_bool(0.1) { Priority::Urgent } else { Priority::Normal };
     let sla = kind.sla(priority);
     // More items lately: the platform is used more as it settles in.
@@ -187,7 +219,7 @@ fn one(
     let due = cal.add_working_days(received, sla.close_days);
     let staff = "demo".to_string();
     let at = unix(received, rng.gen_range(8 * 3600..18 * 3600));
-    let title = titles(kind.code).choose(rng).copied().unwrap_or("事项").to_string();
+    let title = mix.titles.choose(rng).copied().unwrap_or("事项").to_string();
     let mut item = HistoryItem {
         kind: kind.code,
         title: title.clone(),
@@ -248,7 +280,7 @@ fn one(
             rating: None,
         });
     }
-    let result = result(kind.code).to_string();
+    let result = mix.result.to_string();
     item.closed_on = Some(fmt_date(closed_on));
     item.close_days = Some(planned as i64);
     item.on_time = Some(!late as i64);

@@ -282,7 +282,7 @@ pub async fn ledger(db: &Db, actor: &Actor, f: &PaymentQuery, today: Date) -> Re
     if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
         county_wide &= u.parent_id.is_none();
-        filter.within("p.path", &u.org_path());
+        actor.narrow(&mut filter, "p.path", &u);
     }
     let sums: (i64, i64) = filter
         .prefixed(

@@ -161,8 +161,7 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     let mut within: Option<unions::Union> = None;
     if let Some(code) = query.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = unions::by_code(db, actor, code).await?;
-        let p = u.org_path();
-        filter.within("m.path", &p);
+        actor.narrow(&mut filter, "m.path", &u);
         within = Some(u);
     }
     let mut by_name = false;
@@ -664,7 +663,7 @@ pub async fn export(
     let mut q = Sql::new(&format!("SELECT {COLUMNS}, {cipher} AS id_cipher FROM members m WHERE 1 = 1"));
     actor.members_visible(&mut q, "m");
     if let Some(u) = &within {
-        q.within("m.path", &u.org_path());
+        actor.narrow(&mut q, "m.path", &u);
     }
     q.push(" ORDER BY m.path, m.name, m.id");
     let vault = db.vault_arc();

@@ -1,12 +1,25 @@
-//! The one place where a user's scope becomes SQL. Repositories take an [`Actor`] and call
-//! these methods while building every query that reads or changes records; a handler never
-//! writes a scope predicate of its own.
+//! The one place where a user's scope becomes SQL, and where a part of the tree becomes a range
+//! of paths. Repositories take an [`Actor`] and call these methods while building every query
+//! that reads or changes records; nothing else writes a scope predicate or a path range.
 
 use crate::sql::Sql;
 use crate::unions::Union;
 use crate::{Result, StoreError};
-use domain::{Capability, Role, Scope};
+use domain::{Capability, OrgPath, Role, Scope};
 use sqlx::AnyConnection;
+
+/// ` AND <column> lies in the subtree of <root>`: an index range on a materialised path (both
+/// engines read it from a B-tree; PostgreSQL's path columns are `COLLATE "C"` so it means bytes).
+pub(crate) fn subtree(sql: &mut Sql, column: &str, root: &OrgPath) {
+    sql.push(&format!(" AND {column} >= ")).bind(root.as_str());
+    sql.push(&format!(" AND {column} < ")).bind(root.upper_bound());
+}
+
+/// `<child> lies in the subtree of <parent>`, both path columns (for sums over a subtree's
+/// unions inside another query).
+pub(crate) fn under(child: &str, parent: &str) -> String {
+    format!("{child} >= {parent} AND {child} < substr({parent}, 1, length({parent}) - 1) || '0'")
+}
 
 /// Who is acting, with what rights, over which part of the tree, from where.
 #[derive(Debug, Clone)]
@@ -63,7 +76,7 @@ impl Actor {
     pub(crate) fn members_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
             Scope::Subtree(root) => {
-                sql.within(&format!("{alias}.path"), root);
+                subtree(sql, &format!("{alias}.path"), root);
             }
             Scope::OwnRecord { member_id } => {
                 sql.push(&format!(" AND {alias}.id = ")).bind(*member_id);
@@ -76,10 +89,21 @@ impl Actor {
     pub(crate) fn care_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
             Scope::Subtree(root) => {
-                sql.within(&format!("{alias}.path"), root);
+                subtree(sql, &format!("{alias}.path"), root);
             }
             Scope::OwnRecord { member_id } => {
                 sql.push(&format!(" AND {alias}.member_id = ")).bind(*member_id);
+            }
+        }
+    }
+
+    /// ` AND <work_items alias> is now owned within the actor's subtree`: the reviews and items
+    /// they supervise. A member owns nothing.
+    pub(crate) fn owns_within(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(root) => subtree(sql, &format!("{alias}.owner_path"), root),
+            Scope::OwnRecord { .. } => {
+                sql.push(" AND 1 = 0");
             }
         }
     }
@@ -89,7 +113,7 @@ impl Actor {
     pub(crate) fn union_rows_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
             Scope::Subtree(root) => {
-                sql.within(&format!("{alias}.path"), root);
+                subtree(sql, &format!("{alias}.path"), root);
             }
             Scope::OwnRecord { .. } => {
                 sql.push(" AND 1 = 0");
@@ -101,7 +125,7 @@ impl Actor {
     pub(crate) fn unions_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
             Scope::Subtree(root) => {
-                sql.within(&format!("{alias}.path"), root);
+                subtree(sql, &format!("{alias}.path"), root);
             }
             Scope::OwnRecord { member_id } => {
                 sql.push(&format!(" AND {alias}.id = (SELECT union_id FROM members WHERE id = "))
@@ -129,7 +153,7 @@ impl Actor {
     pub(crate) fn narrow(&self, sql: &mut Sql, column: &str, union: &Union) {
         let path = union.org_path();
         if self.scope.sees_union(&path) {
-            sql.within(column, &path);
+            subtree(sql, column, &path);
         } else {
             sql.push(" AND 1 = 0");
         }

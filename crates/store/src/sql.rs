@@ -101,12 +101,6 @@ impl Sql {
         self
     }
 
-    /// ` AND <column> lies in the subtree of <root>`: an index range on a materialised path.
-    pub fn within(&mut self, column: &str, root: &domain::OrgPath) -> &mut Self {
-        self.push(&format!(" AND {column} >= ")).bind(root.as_str());
-        self.push(&format!(" AND {column} < ")).bind(root.upper_bound())
-    }
-
     /// The same query with `prefix` in front (e.g. `SELECT count(*)` before a shared
     /// `FROM … WHERE …`); later binds go on numbering after these.
     pub fn prefixed(&self, prefix: &str) -> Sql {

@@ -9,8 +9,9 @@ use sqlx::AnyConnection;
 const COLUMNS: &str = "u.id, u.code, u.name, u.level, u.parent_id, u.path, u.division_code, u.address, u.founded_on, u.chair, u.star, u.member_count";
 
 /// Active members under a union's whole subtree, from the per-union counters.
-const SUBTREE_MEMBERS: &str = "(SELECT coalesce(sum(c.member_count), 0) FROM unions c \
-     WHERE c.path >= u.path AND c.path < substr(u.path, 1, length(u.path) - 1) || '0')";
+fn subtree_members() -> String {
+    format!("(SELECT coalesce(sum(c.member_count), 0) FROM unions c WHERE {})", crate::scope::under("c.path", "u.path"))
+}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Union {
@@ -133,13 +134,11 @@ pub async fn detail(db: &Db, actor: &Actor, code: &str) -> Result<UnionDetail> {
     .fetch_all(db.pool())
     .await?;
     let p = row.union.org_path();
-    let headcount: i64 = sqlx::query_scalar(
-        "SELECT coalesce(sum(e.headcount), 0) FROM enterprises e JOIN unions c ON c.id = e.union_id WHERE c.path >= $1 AND c.path < $2",
-    )
-    .bind(p.as_str().to_string())
-    .bind(p.upper_bound())
-    .fetch_one(db.pool())
-    .await?;
+    let mut q = Sql::new(
+        "SELECT coalesce(sum(e.headcount), 0) FROM enterprises e JOIN unions c ON c.id = e.union_id WHERE 1 = 1",
+    );
+    crate::scope::subtree(&mut q, "c.path", &p);
+    let headcount: i64 = q.into_query_scalar().fetch_one(db.pool()).await?;
     Ok(UnionDetail { row, parent_code, enterprises, headcount })
 }
 
@@ -191,8 +190,9 @@ async fn with_counts(db: &Db, unions: Vec<Union>) -> Result<Vec<UnionRow>> {
         q.query_as::<(i64, String)>().fetch_all(db.pool()).await?.into_iter().collect();
 
     let mut q = Sql::new(&format!(
-        "SELECT {COLUMNS}, {SUBTREE_MEMBERS} AS subtree_members, (SELECT count(*) FROM unions k WHERE k.parent_id = u.id) AS children \
-         FROM unions u WHERE u.id IN ("
+        "SELECT {COLUMNS}, {} AS subtree_members, (SELECT count(*) FROM unions k WHERE k.parent_id = u.id) AS children \
+         FROM unions u WHERE u.id IN (",
+        subtree_members()
     ));
     for (i, u) in unions.iter().enumerate() {
         if i > 0 {
@@ -229,7 +229,7 @@ pub async fn subtree_member_count(db: &Db, actor: &Actor, code: &str) -> Result<
 /// check: callers have already resolved `root` within the actor's scope).
 pub(crate) async fn active_members_under(db: &Db, root: &OrgPath) -> Result<i64> {
     let mut q = Sql::new("SELECT coalesce(sum(member_count), 0) FROM unions WHERE 1=1");
-    q.within("path", root);
+    crate::scope::subtree(&mut q, "path", root);
     Ok(q.query_scalar().fetch_one(db.pool()).await?)
 }
 
@@ -391,17 +391,11 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
     let new = new_parent.child(node.id);
     // Every table that carries a union's path for scope moves with it.
     for (table, column) in crate::mechanisms::ALL.iter().flat_map(|m| m.paths.iter()) {
-        let sql = format!(
-            "UPDATE {table} SET {column} = $1 || substr({column}, CAST($2 AS INTEGER)) \
-             WHERE {column} >= $3 AND {column} < $4"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(new.as_str().to_string())
-            .bind(old.as_str().len() as i64 + 1)
-            .bind(old.as_str().to_string())
-            .bind(old.upper_bound())
-            .execute(&mut *tx)
-            .await?;
+        let mut q = Sql::new(&format!("UPDATE {table} SET {column} = "));
+        q.bind(new.as_str()).push(&format!(" || substr({column}, CAST(")).bind(old.as_str().len() as i64 + 1);
+        q.push(" AS INTEGER)) WHERE 1 = 1");
+        crate::scope::subtree(&mut q, column, &old);
+        q.query().execute(&mut *tx).await?;
     }
     sqlx::query("UPDATE unions SET parent_id = $1 WHERE id = $2")
         .bind(parent.id)

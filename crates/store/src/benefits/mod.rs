@@ -361,7 +361,7 @@ pub async fn unreached(db: &Db, actor: &Actor, id: i64, f: &UnreachedQuery) -> R
     match f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(code) => {
             let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
-            filter.within("m.path", &u.org_path());
+            actor.narrow(&mut filter, "m.path", &u);
         }
         None => actor.members_visible(&mut filter, "m"),
     }
@@ -387,7 +387,7 @@ pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, toda
         Sql::new("INSERT INTO benefit_enrolments (benefit_id, member_id, path, enrolled_on, enrolled_by) SELECT ");
     q.bind(id).push(", m.id, m.path, ").bind(t.clone()).push(", ").bind(actor.username.clone());
     q.push(" FROM members m WHERE 1 = 1");
-    q.within("m.path", &u.org_path());
+    actor.narrow(&mut q, "m.path", &u);
     eligible(&mut q, &b);
     q.push(" ON CONFLICT (benefit_id, member_id) DO NOTHING RETURNING path");
     let paths: Vec<String> = q.into_query_scalar().fetch_all(&mut *tx).await?;

@@ -678,7 +678,7 @@ pub async fn targets(db: &Db, actor: &Actor, id: i64, f: &TargetQuery) -> Result
     actor.care_visible(&mut filter, "t");
     if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
-        filter.within("t.path", &u.org_path());
+        actor.narrow(&mut filter, "t.path", &u);
     }
     match f.delivered {
         Some(true) => filter.push(" AND t.delivered_on IS NOT NULL"),
@@ -816,7 +816,7 @@ pub async fn sign_list(
     let mut q = Sql::new(&format!("SELECT {TARGET_COLUMNS}{TARGET_FROM}"));
     q.bind(campaign);
     actor.care_visible(&mut q, "t");
-    q.within("t.path", &u.org_path());
+    actor.narrow(&mut q, "t.path", &u);
     q.push(" ORDER BY t.path, t.member_name, t.id LIMIT 5000");
     let rows: Vec<Target> = q.query_as().fetch_all(&mut *conn).await?;
     drop(conn);
@@ -922,7 +922,7 @@ pub async fn deliver_all(
     set.bind(fmt_date(on)).push(", delivered_by = ").bind(actor.username.clone());
     set.push(", delivery_note = '按签收表登记' WHERE campaign_id = ").bind(campaign);
     set.push(" AND delivered_on IS NULL AND amount_fen = 0");
-    set.within("path", &u.org_path());
+    actor.narrow(&mut set, "path", &u);
     set.push(" RETURNING union_id, path");
     let goods: Vec<(i64, String)> = set.query_as().fetch_all(&mut *tx).await?;
     report.delivered += goods.len() as u64;
@@ -932,7 +932,7 @@ pub async fn deliver_all(
          WHERE t.campaign_id = ",
     );
     q.bind(campaign).push(" AND t.delivered_on IS NULL AND t.amount_fen > 0");
-    q.within("t.path", &u.org_path());
+    actor.narrow(&mut q, "t.path", &u);
     let paid: Vec<(i64, i64, String, i64, i64, String)> = q.query_as().fetch_all(&mut *tx).await?;
     for (tid, member, name, amount, union_id, path) in paid {
         let p = PayInput {

@@ -276,7 +276,7 @@ pub async fn events(db: &Db, actor: &Actor, f: &EventQuery) -> Result<Page<CareE
     actor.care_visible(&mut filter, "e");
     if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
-        filter.within("e.path", &u.org_path());
+        actor.narrow(&mut filter, "e.path", &u);
     }
     if let Some(k) = f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
         let k = CareEventKind::parse(k).map_err(|mut e| {

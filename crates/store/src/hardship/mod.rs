@@ -922,7 +922,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &FileQuery, today: Date) -> Result<
     actor.care_visible(&mut filter, "f");
     if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
-        filter.within("f.path", &u.org_path());
+        actor.narrow(&mut filter, "f.path", &u);
     }
     match f.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some("open") => {

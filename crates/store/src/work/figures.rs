@@ -268,7 +268,7 @@ pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> R
         "SELECT w.path, count(*) FROM work_items w WHERE w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ",
     );
     q.bind(fmt_date(today));
-    q.within("w.path", &union.org_path());
+    actor.narrow(&mut q, "w.path", &union);
     if let Some(k) = kind {
         q.push(" AND w.kind = ").bind(k.code);
     }

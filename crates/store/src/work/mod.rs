@@ -753,7 +753,7 @@ pub async fn list(db: &Db, cal: &Calendar, actor: &Actor, f: &ItemQuery, today: 
     }
     if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = crate::unions::by_code(db, actor, code).await?;
-        filter.within("w.path", &u.org_path());
+        actor.narrow(&mut filter, "w.path", &u);
     }
     if let Some(words) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let words: String = words.chars().take(50).filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
@@ -777,7 +777,7 @@ pub async fn list(db: &Db, cal: &Calendar, actor: &Actor, f: &ItemQuery, today: 
 fn todo_items(actor: &Actor, cols: &str, q: &mut Sql) {
     let select = format!("SELECT {cols} FROM work_items w WHERE w.closed_on IS NULL");
     match (&actor.scope, actor.home_union_id()) {
-        (Scope::Subtree(root), Some(home)) => {
+        (Scope::Subtree(_), Some(home)) => {
             let user = actor.user_id.unwrap_or(0);
             q.push(&select).push(" AND w.owner_user_id = ").bind(user);
             let mut departments = vec![None];
@@ -793,8 +793,8 @@ fn todo_items(actor: &Actor, cols: &str, q: &mut Sql) {
             if actor.can(Capability::ReviewBelow) {
                 // Reviews of the level below (or, for the county, its own level too).
                 q.push(" UNION ALL ").push(&select);
-                q.push(" AND w.status = 'review' AND w.owner_path >= ").bind(root.as_str());
-                q.push(" AND w.owner_path < ").bind(root.upper_bound());
+                q.push(" AND w.status = 'review'");
+                actor.owns_within(q, "w");
                 if !actor.can(Capability::Administer) {
                     q.push(" AND w.owner_union_id <> ").bind(home);
                 }
