@@ -1,10 +1,15 @@
 //! Closed-loop benchmark: the demo county with its history of work items, then the figures for
 //! the whole county over a year, each user's inbox with the header counts, and the daily
-//! deadline scan, then the care figures and the building of campaign target lists, timed at the store (what every page and API call runs) and printed.
+//! deadline scan, then the care figures and the building of campaign target lists, timed at the
+//! store (what every page and API call runs); then the figures as users meet them, through HTTP
+//! from the real `gonghui serve`, one request at a time and sixteen at once.
 //!
 //!   cargo bench -p gonghui --bench work                          # 1 000 000 members, 2 000 000 items
 //!   GONGHUI_BENCH_MEMBERS=60000 GONGHUI_BENCH_ITEMS=12000 cargo bench -p gonghui --bench work
 //!   GONGHUI_BENCH_DIR=/var/tmp/ghbench …   keeps the database there and reuses it next time
+
+#[path = "common/http.rs"]
+mod http;
 
 use std::time::{Duration, Instant};
 use store::{Actor, Paging};
@@ -163,5 +168,26 @@ async fn main() -> anyhow::Result<()> {
         println!("  build the {label} target list ({added:>7} people)  {}{goal}", ms(t.elapsed()));
     }
     db.close().await;
+
+    // Through HTTP, as users meet them: the real server on the same database.
+    let server = http::Server::start(&dir, settings.database_url.as_deref(), &"42".repeat(32)).await?;
+    let token = server.token("admin", gonghui::demo::DEMO_PASSWORD).await?;
+    let last = format!("{}-{:02}", today.year(), today.month() as u8);
+    let first = {
+        let d = today.replace_day(1).unwrap_or(today) - time::Duration::days(334);
+        format!("{}-{:02}", d.year(), d.month() as u8)
+    };
+    for (label, path, goal) in [
+        ("work figures, county, 12 months", "/api/v1/work/figures".to_string(), "≤ 10 ms"),
+        ("care figures, county, 12 months", format!("/api/v1/care/figures?from={first}&to={last}"), "≤ 100 ms"),
+        ("inbox, county admin", "/api/v1/work/inbox".to_string(), ""),
+    ] {
+        let (m, w) = server.single(&path, &token, 30).await?;
+        let load = server.load(&path, &token, 16, 10).await?;
+        println!("  http {label:<34} {}  (worst {})  goal {goal}", ms(m), ms(w));
+        println!("       16 at once for 10 s                    {load}");
+    }
+    let (now, peak) = server.rss_mib();
+    println!("  serve RSS now {now} MiB, peak {peak} MiB");
     Ok(())
 }

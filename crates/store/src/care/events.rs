@@ -75,7 +75,7 @@ pub struct EventDetail {
     pub event: CareEvent,
     pub obligations: Vec<Obligation>,
     pub payments: Vec<Payment>,
-    /// May the caller record a payment for it (and in what range)?
+    /// May the caller record a payment for it (and in what range), or record that none is made?
     pub can_pay: bool,
     pub pay_range: Option<(i64, i64)>,
 }
@@ -248,7 +248,9 @@ pub async fn event(db: &Db, actor: &Actor, id: i64, today: Date) -> Result<Event
     let payments = payments_where(&mut conn, actor, "p.event_id = ", id).await?;
     let pay_range = obligations.iter().find(|o| o.action == CareAction::Payment.code()).map(|o| (o.min_fen, o.max_fen));
     let paid = payments.iter().any(|p| p.status != "rejected");
-    let can_pay = actor.can(Capability::ServeMembers) && pay_range.is_some() && !paid;
+    // A payment task closed without one (不予发放) takes no payment until it is reopened.
+    let open_line = obligations.iter().any(|o| o.action == CareAction::Payment.code() && o.closed_on.is_none());
+    let can_pay = actor.can(Capability::ServeMembers) && pay_range.is_some() && !paid && open_line;
     Ok(EventDetail { event: ev.finish(), obligations, payments, can_pay, pay_range })
 }
 

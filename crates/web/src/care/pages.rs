@@ -31,6 +31,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .route("/care/new", get(new_page).post(new_submit))
         .route("/care/events/{id}", get(event_page))
         .route("/care/events/{id}/pay", post(pay_submit))
+        .route("/care/events/{id}/waive", post(waive_submit))
         .route("/care/payments", get(ledger_page))
         .route("/care/payments/{id}/decide", post(decide_submit))
         .route("/care/policy", get(policy_page).post(rule_submit))
@@ -212,6 +213,7 @@ async fn event_page(
     let flash = match q.done.as_str() {
         "recorded" => "已登记，应办事项已按关爱政策派发。",
         "paid" => "发放已记录。",
+        "waived" => "已记录不予发放，慰问金任务已办结。",
         _ => "",
     };
     event_view(&st, &s, id, flash, FormErrors::default(), String::new()).await
@@ -247,6 +249,32 @@ async fn pay_submit(
         Ok(_) => Ok(Redirect::to(&format!("/care/events/{id}?done=paid")).into_response()),
         Err(e) if e.is_bad_input() || matches!(e, store::StoreError::Conflict { .. }) => {
             let mut r = event_view(&st, &s, id, "", FormErrors::from_error(e.into()), f.amount).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct WaivePost {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn waive_submit(
+    State(st): State<AppState>,
+    PageUser(s): PageUser,
+    Path(id): Path<i64>,
+    Form(f): Form<WaivePost>,
+) -> PageResult {
+    check_csrf(&s, &f.csrf)?;
+    match store::care::waive_payment(&st.db, &st.calendar(), &s.actor, id, &f.reason, today()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/care/events/{id}?done=waived")).into_response()),
+        Err(e) if e.is_bad_input() => {
+            let mut r = event_view(&st, &s, id, "", FormErrors::from_error(e.into()), String::new()).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
