@@ -1,5 +1,5 @@
-//! Each mechanism's registration with the store, written in its own folder and listed here
-//! once: the indicators it keeps (and how to recount them from its records), the tables whose
+//! Each mechanism's registration with the store, written in its own folder and listed once (the
+//! `mechanisms!` line in lib.rs): the indicators it keeps (and how to recount them from its records), the tables whose
 //! rows carry a union's path (moved with the union), and the records its work items stand for,
 //! with the hook the loop calls on every action taken on such an item.
 
@@ -21,7 +21,7 @@ pub(crate) struct Mechanism {
 }
 
 /// The organisation tree and the member registry.
-const REGISTRY: Mechanism = Mechanism {
+pub(crate) const REGISTRY: Mechanism = Mechanism {
     name: "registry",
     indicators: &[],
     recount: None,
@@ -30,15 +30,7 @@ const REGISTRY: Mechanism = Mechanism {
 };
 
 /// Every mechanism, in the order their figures are recounted.
-pub(crate) const ALL: &[&Mechanism] = &[
-    &REGISTRY,
-    &crate::work::MECHANISM,
-    &crate::ledger::MECHANISM,
-    &crate::care::MECHANISM,
-    &crate::hardship::MECHANISM,
-    &crate::campaigns::MECHANISM,
-    &crate::benefits::MECHANISM,
-];
+pub(crate) const ALL: &[&Mechanism] = crate::MECHANISMS;
 
 /// Every indicator any mechanism keeps.
 pub(crate) fn indicators() -> Vec<Indicator> {

@@ -2,17 +2,22 @@
 //! server-rendered pages in Simplified Chinese. Handlers parse input, call the store with the
 //! caller's [`store::Actor`], and shape the answer; rules live in `domain`, queries in `store`.
 
+/// Declares each mechanism's folder and lists its registration (`MECHANISM`): adding a
+/// mechanism is one name here. In menu order.
+macro_rules! mechanisms {
+    ($($m:ident),+ $(,)?) => {
+        $(mod $m;)+
+        const MECHANISMS: &[&mechanisms::Mechanism] = &[$(&$m::MECHANISM),+];
+    };
+}
+
+mechanisms!(work, care, hardship, campaigns, benefits, registry);
+
 mod auth;
-mod benefits;
-mod campaigns;
-mod care;
 mod error;
-mod hardship;
 mod mechanisms;
 mod openapi;
-mod registry;
 mod ui;
-mod work;
 
 pub use registry::{export, roster};
 

@@ -1,7 +1,7 @@
-//! Each mechanism's registration with the web layer, written in its own folder and listed here
-//! once: its routes (the API through utoipa-axum, so a path is written once for the router and
-//! the OpenAPI document), its menu entries and tabs, where the records its work items stand for
-//! are shown, and its OpenAPI tags.
+//! Each mechanism's registration with the web layer, written in its own folder and listed once
+//! (the `mechanisms!` line in lib.rs): its routes (the API through utoipa-axum, so a path is
+//! written once for the router and the OpenAPI document), its menu entries and tabs, where the
+//! records its work items stand for are shown, and its OpenAPI tags.
 
 use crate::AppState;
 use domain::Capability;
@@ -40,15 +40,8 @@ pub(crate) struct Tab {
     pub(crate) order: u8,
 }
 
-/// Every mechanism, in menu order.
-pub(crate) const ALL: &[&Mechanism] = &[
-    &crate::work::MECHANISM,
-    &crate::care::MECHANISM,
-    &crate::hardship::MECHANISM,
-    &crate::campaigns::MECHANISM,
-    &crate::benefits::MECHANISM,
-    &crate::registry::MECHANISM,
-];
+/// Every mechanism, in menu order (the `mechanisms!` line in lib.rs).
+pub(crate) const ALL: &[&Mechanism] = crate::MECHANISMS;
 
 /// The page of the record a work item stands for.
 pub(crate) fn record_page(source: &str, id: i64) -> Option<String> {
