@@ -98,7 +98,7 @@ enum JobsCommand {
         #[arg(long)]
         date: Option<String>,
     },
-    /// Recount the work figures from the items.
+    /// Rebuild every mechanism's figures (the indicator store) from its records.
     Recount,
 }
 
@@ -354,7 +354,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Jobs(JobsCommand::Recount) => {
             store::indicators::recount(&db).await?;
-            println!("办理情况统计已重算。");
+            println!("各项统计（办理情况、关爱、四季送、普惠等）已按业务记录重算。");
         }
         Command::Serve { listen, demo: with_demo } => {
             if let Some(l) = listen {
