@@ -55,6 +55,7 @@ migrations!(
     10 "0010_same_schema",
     11 "0011_indicators",
     12 "0012_sources",
+    13 "0013_open_due_covering",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
