@@ -51,6 +51,9 @@ pub mod indicators {
     pub const ALL: &[Indicator] = &[TARGETED, DELIVERED, PAID_FEN];
 }
 
+/// The record a union's delivery task stands for (`work_items.source`): the campaign.
+pub const SOURCE: &str = "campaign";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -268,6 +268,13 @@ pub mod indicators {
     pub const LEDGER: &[Indicator] = &[PAID_FEN, PAYMENTS];
 }
 
+/// The records care's work items stand for (`work_items.source`): an event's obligations, and its
+/// payment line apart (it closes only with the payment).
+pub mod sources {
+    pub const OBLIGATION: &str = "care_obligation";
+    pub const PAYMENT: &str = "care_payment";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,6 +180,9 @@ pub mod indicators {
     pub const ALL: &[Indicator] = &[APPLIED, FILED, EXITED];
 }
 
+/// The record a hardship step's work item stands for (`work_items.source`).
+pub const SOURCE: &str = "hardship_file";
+
 #[cfg(test)]
 mod tests {
     use super::*;

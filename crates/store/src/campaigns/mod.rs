@@ -333,7 +333,7 @@ async fn delivered(
 }
 
 /// A union's deliveries of a campaign, as its task stands for them.
-pub(crate) const TASK: Source = Source { code: "campaign", label: "四季送", resolve_here: true, hook: on_task };
+pub(crate) const TASK: Source = Source { code: domain::campaign::SOURCE, label: "四季送", resolve_here: true, hook: on_task };
 
 /// The task closes when everyone is reached, not before; once everyone is, it is not handled
 /// again.

@@ -658,7 +658,7 @@ async fn advance(
 
 /// A hardship file, as the steps' work items stand for it.
 pub(crate) const FILE: Source =
-    Source { code: "hardship_file", label: "困难职工档案", resolve_here: true, hook: on_step };
+    Source { code: domain::hardship::SOURCE, label: "困难职工档案", resolve_here: true, hook: on_step };
 
 /// What a change to a step's item means for the file: 办结 on the loop approves the step with
 /// its result (the level that owns the step has done it) and opens the next; a step once passed

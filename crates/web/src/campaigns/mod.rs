@@ -23,7 +23,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
         needs: Some(Capability::StaffWork),
         order: 40,
     }],
-    records: &[("campaign", |id| format!("/care/campaigns/{id}"))],
+    records: &[(domain::campaign::SOURCE, |id| format!("/care/campaigns/{id}"))],
     tags: &[("campaigns", "四季送：对象名单、发放、覆盖率、签收表")],
 };
 

@@ -32,8 +32,8 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
         Tab { key: "policy", href: "/care/policy", label: "关爱政策", needs: None, order: 70 },
     ],
     records: &[
-        ("care_obligation", |id| format!("/care/events/{id}")),
-        ("care_payment", |id| format!("/care/events/{id}")),
+        (domain::care::sources::OBLIGATION, |id| format!("/care/events/{id}")),
+        (domain::care::sources::PAYMENT, |id| format!("/care/events/{id}")),
     ],
     tags: &[("care", "五必关爱：关爱政策、事件、慰问金台账")],
 };
