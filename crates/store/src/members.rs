@@ -663,7 +663,7 @@ pub async fn export(
     let mut q = Sql::new(&format!("SELECT {COLUMNS}, {cipher} AS id_cipher FROM members m WHERE 1 = 1"));
     actor.members_visible(&mut q, "m");
     if let Some(u) = &within {
-        actor.narrow(&mut q, "m.path", &u);
+        actor.narrow(&mut q, "m.path", u);
     }
     q.push(" ORDER BY m.path, m.name, m.id");
     let vault = db.vault_arc();

@@ -56,6 +56,7 @@ migrations!(
     11 "0011_indicators",
     12 "0012_sources",
     13 "0013_open_due_covering",
+    14 "0014_notices_unread",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

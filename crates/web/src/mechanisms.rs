@@ -16,10 +16,13 @@ pub(crate) struct Mechanism {
     /// Tabs shown together on the pages of 关爱 (one group today).
     pub(crate) tabs: &'static [Tab],
     /// A work item's source (record kind) → the page of that record.
-    pub(crate) records: &'static [(&'static str, fn(i64) -> String)],
+    pub(crate) records: &'static [RecordPage],
     /// OpenAPI tags: (name, description).
     pub(crate) tags: &'static [(&'static str, &'static str)],
 }
+
+/// A work item's source (the record kind) and the page of a record of that kind.
+pub(crate) type RecordPage = (&'static str, fn(i64) -> String);
 
 /// A menu entry, shown to whoever has the capability.
 pub(crate) struct NavEntry {

@@ -39,8 +39,7 @@ async fn health_and_openapi() {
             for tag in op["tags"].as_array().into_iter().flatten() {
                 assert!(tags.contains(&tag.as_str().unwrap()), "{method} {path}: tag {tag} undescribed");
             }
-            let url =
-                app.url(&path.replace("{year}", "2026").replace(|c| c == '{' || c == '}', "").replace("code", "1"));
+            let url = app.url(&path.replace("{year}", "2026").replace(['{', '}'], "").replace("code", "1"));
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let r = app.client.request(method.clone(), &url).bearer_auth(&token).json(&json!({})).send().await.unwrap();
             let status = r.status();

@@ -183,6 +183,14 @@ async fn a_unions_campaign_task_closes_when_everyone_is_reached() {
         )
         .await;
     assert_eq!(s, 201, "{m}");
+    let (s, m) = app
+        .post(
+            &admin,
+            "/api/v1/members",
+            json!({"union": "B-001", "name": "李快递", "id_card_no": id_no("320925", "19960202", 78), "new_form": "courier"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{m}");
     let year = web::today().year();
     let body = json!({"kind": "summer_cool", "name": "夏送清凉", "starts_on": format!("{year}-01-01"),
         "ends_on": format!("{year}-12-31"), "budget": "10000", "goods": "绿豆汤"});
@@ -197,6 +205,11 @@ async fn a_unions_campaign_task_closes_when_everyone_is_reached() {
     assert_eq!(task["kind"], "campaign_delivery");
     assert_eq!(task["subject_name"], "阳光机械公司工会");
     let tid = task["id"].as_i64().unwrap();
+    // Each union has its own task, about itself, written together.
+    let (_, theirs) = app.get(&app.token("cadre_b").await, "/api/v1/work/items?kind=campaign_delivery").await;
+    assert_eq!(theirs["total"], 1, "{theirs}");
+    assert_eq!(theirs["items"][0]["subject_name"], "湖光纺织公司工会");
+    assert_eq!(theirs["items"][0]["owner_union_name"], "湖光纺织公司工会");
     let (s, b) = act(&app, &cadre, tid, json!({"action": "resolve", "result": "都发了"})).await;
     assert_eq!(s, 422, "{b}");
     assert!(b["error"]["message_zh"].as_str().unwrap().contains("尚有 1 名对象未送达"), "{b}");
@@ -219,7 +232,7 @@ async fn a_unions_campaign_task_closes_when_everyone_is_reached() {
     let (s, _) = act(&app, &app.token("cadre_a").await, tid, json!({"action": "reopen", "note": "复查"})).await;
     assert_eq!(s, 409);
     let (_, c) = app.get(&admin, &format!("/api/v1/campaigns/{id}")).await;
-    assert_eq!((c["targeted"].as_i64(), c["delivered"].as_i64()), (Some(1), Some(1)));
+    assert_eq!((c["targeted"].as_i64(), c["delivered"].as_i64()), (Some(2), Some(1)));
 
     // Benefit enrolments raise no work item: nothing there to strand.
     let before = app.get(&admin, "/api/v1/work/items").await.1["total"].clone();

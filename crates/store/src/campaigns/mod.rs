@@ -198,78 +198,87 @@ async fn targets_added(
     for (union_id, path) in added {
         per_union.entry(*union_id).or_insert_with(|| (path.clone(), 0)).1 += 1;
     }
-    for (union_id, (path, n)) in &per_union {
+    for (path, n) in per_union.values() {
         tx.count(Fact { path, indicator: &ind::TARGETED, month: &month, dims: &dims, value: *n });
-        open_task(tx, cal, actor, c, *union_id, today).await?;
     }
-    Ok(())
+    open_tasks(tx, cal, actor, c, &per_union.keys().copied().collect::<Vec<_>>(), today).await
 }
 
-/// The union's delivery task for the campaign: created when it has none, opened again when it
-/// was closed (someone new to reach).
-async fn open_task(tx: &mut Tx, cal: &Calendar, actor: &Actor, c: &Campaign, union_id: i64, today: Date) -> Result<()> {
-    let task: Option<(i64, Option<String>)> = sqlx::query_as(
-        "SELECT id, closed_on FROM work_items WHERE source = $1 AND source_id = $2 AND origin_union_id = $3",
-    )
-    .bind(TASK.code)
-    .bind(c.id)
-    .bind(union_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    match task {
-        Some((_, None)) => Ok(()),
-        Some((item, Some(_))) => {
-            let form =
-                wk::ActionForm {
-                    action: "reopen".into(), note: Some("新增发放对象".into()), ..Default::default()
-                };
-            wk::act_in(tx, cal, actor, item, &form, today, wk::By::Record).await
-        }
-        None => {
-            let kind = &domain::work::CAMPAIGN_DELIVERY;
-            let owner = Owner::union(tx, union_id, None).await?;
-            let name: String =
-                sqlx::query_scalar("SELECT name FROM unions WHERE id = $1").bind(union_id).fetch_one(&mut **tx).await?;
-            let (starts, ends) = (domain::parse_date(&c.starts_on), domain::parse_date(&c.ends_on));
-            // The task runs with the campaign: from its start (when the list comes later) to the
-            // last working day of its period.
-            let received = starts.filter(|s| *s < today && (today - *s).whole_days() <= 366).unwrap_or(today);
-            let mut due = ends.unwrap_or(today);
-            while !cal.is_working_day(due) && due > received {
-                due = due.previous_day().unwrap_or(due);
-            }
-            let title = format!("{}：向本会对象发放", c.name);
-            let body =
-                format!("{}（{} 至 {}）。请在四季送页面逐人登记发放，或按签收表登记。", c.rule, c.starts_on, c.ends_on);
-            let row = NewRow {
-                kind,
-                title: &title,
-                body: Some(&body),
-                priority: Priority::Normal,
-                subject: Some(("union", union_id, &name)),
-                requester_member_id: None,
-                requester_name: &actor.username,
-                origin: &owner,
-                owner: &owner,
-                received,
-                respond_due: cal.add_working_days(received, kind.respond_days).min(due.max(received)),
-                due: due.max(received),
-                note: format!("活动期内发放完毕（{} 前）", fmt_date(due)),
-                source: Some((TASK.code, c.id)),
-            };
-            let item = wk::insert(tx, actor, &row, today).await?;
-            wk::notice(
-                tx,
-                None,
-                Some(union_id),
-                None,
-                item,
-                &format!("新的四季送发放任务（{} 前）：{title}", fmt_date(due)),
-            )
+/// The unions' delivery tasks for the campaign: created for those that have none (in a few
+/// statements for thousands of unions), opened again where closed (someone new to reach).
+async fn open_tasks(
+    tx: &mut Tx,
+    cal: &Calendar,
+    actor: &Actor,
+    c: &Campaign,
+    unions: &[i64],
+    today: Date,
+) -> Result<()> {
+    let existing: Vec<(i64, i64, Option<String>)> =
+        sqlx::query_as("SELECT origin_union_id, id, closed_on FROM work_items WHERE source = $1 AND source_id = $2")
+            .bind(TASK.code)
+            .bind(c.id)
+            .fetch_all(&mut **tx)
             .await?;
-            Ok(())
+    let have: HashMap<i64, (i64, bool)> = existing.into_iter().map(|(u, id, closed)| (u, (id, closed.is_some()))).collect();
+    for (item, closed) in unions.iter().filter_map(|u| have.get(u)) {
+        if *closed {
+            let form = wk::ActionForm { action: "reopen".into(), note: Some("新增发放对象".into()), ..Default::default() };
+            wk::act_in(tx, cal, actor, *item, &form, today, wk::By::Record).await?;
         }
     }
+    let new: Vec<i64> = unions.iter().copied().filter(|u| !have.contains_key(u)).collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let kind = &domain::work::CAMPAIGN_DELIVERY;
+    let (starts, ends) = (domain::parse_date(&c.starts_on), domain::parse_date(&c.ends_on));
+    // The task runs with the campaign: from its start (when the list comes later) to the last
+    // working day of its period.
+    let received = starts.filter(|s| *s < today && (today - *s).whole_days() <= 366).unwrap_or(today);
+    let mut due = ends.unwrap_or(today);
+    while !cal.is_working_day(due) && due > received {
+        due = due.previous_day().unwrap_or(due);
+    }
+    let due = due.max(received);
+    let respond_due = cal.add_working_days(received, kind.respond_days).min(due);
+    let title = format!("{}：向本会对象发放", c.name);
+    let body = format!("{}（{} 至 {}）。请在四季送页面逐人登记发放，或按签收表登记。", c.rule, c.starts_on, c.ends_on);
+    let note = format!("活动期内发放完毕（{} 前）", fmt_date(due));
+    let mut owners: Vec<(Owner, String)> = Vec::with_capacity(new.len());
+    for chunk in new.chunks(500) {
+        let mut q = Sql::new("SELECT id, path, name FROM unions WHERE id IN (");
+        for (i, u) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "" } else { ", " }).bind(*u);
+        }
+        q.push(")");
+        let rows: Vec<(i64, String, String)> = q.query_as().fetch_all(&mut **tx).await?;
+        owners.extend(rows.into_iter().map(|(id, path, name)| {
+            (Owner { union_id: id, path, department_id: None, user_id: None }, name)
+        }));
+    }
+    let rows: Vec<NewRow<'_>> = owners
+        .iter()
+        .map(|(owner, name)| NewRow {
+            kind,
+            title: &title,
+            body: Some(&body),
+            priority: Priority::Normal,
+            subject: Some(("union", owner.union_id, name.as_str())),
+            requester_member_id: None,
+            requester_name: &actor.username,
+            origin: owner,
+            owner,
+            received,
+            respond_due,
+            due,
+            note: note.clone(),
+            source: Some((TASK.code, c.id)),
+        })
+        .collect();
+    let text = format!("新的四季送发放任务（{} 前）：{title}", fmt_date(due));
+    wk::insert_many(tx, actor, &rows, today, |_| Some(text.clone())).await?;
+    Ok(())
 }
 
 /// How many of a union's targets are not reached yet.

@@ -330,14 +330,13 @@ fn on_obligation<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>>
             )
             .into());
         }
-        if payment_line && c.reopens() {
-            if let Some(p) = crate::ledger::paid_for_event(tx, event).await? {
+        if payment_line && c.reopens()
+            && let Some(p) = crate::ledger::paid_for_event(tx, event).await? {
                 return Err(StoreError::conflict(
                     format!("慰问金已发放（发放记录 {p}），该任务不能重新办理"),
                     "the payment has been made; the task cannot be reopened",
                 ));
             }
-        }
         let delta = if c.closes() {
             1
         } else if c.reopens() {

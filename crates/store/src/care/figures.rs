@@ -144,8 +144,8 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
          WHERE w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ",
     );
     q.bind(fmt_date(today));
-    q.push(" AND w.source IN (").bind(OBLIGATION.code).push(", ").bind(PAYMENT.code).push(")");
-    // Driven by the open items' due-date index (the overdue are few), not by the subtree's paths.
+    // Driven by the open items' due-date index (the overdue are few), not by the subtree's
+    // paths; the join to the obligations is what makes them care's.
     actor.narrow_unindexed(&mut q, "w.path", &union);
     q.push(" AND o.month >= ").bind(first.as_str()).push(" AND o.month <= ").bind(last.as_str());
     let overdue: Vec<(String, String, String)> = q.query_as().fetch_all(&mut *conn).await?;
