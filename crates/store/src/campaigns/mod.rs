@@ -342,7 +342,13 @@ async fn delivered(
 }
 
 /// A union's deliveries of a campaign, as its task stands for them.
-pub(crate) const TASK: Source = Source { code: domain::campaign::SOURCE, label: "四季送", resolve_here: true, hook: on_task };
+pub(crate) const TASK: Source = Source {
+    code: domain::campaign::SOURCE,
+    label: "四季送",
+    resolve_here: true,
+    hint: "在四季送页面逐人登记发放或按签收表登记，本会对象全部送达后自动办结",
+    hook: on_task,
+};
 
 /// The task closes when everyone is reached, not before; once everyone is, it is not handled
 /// again.

@@ -309,11 +309,23 @@ pub async fn events(db: &Db, actor: &Actor, f: &EventQuery) -> Result<Page<CareE
 
 /// An obligation of a care event, as its work item stands for it.
 pub(crate) const OBLIGATION: Source =
-    Source { code: domain::care::sources::OBLIGATION, label: "关爱事件", resolve_here: true, hook: on_obligation };
+    Source {
+        code: domain::care::sources::OBLIGATION,
+        label: "关爱事件",
+        resolve_here: true,
+        hint: "办结时写明祝贺、走访或帮扶的情况",
+        hook: on_obligation,
+    };
 
 /// The payment line of a care event: it closes only with the payment.
 pub(crate) const PAYMENT: Source =
-    Source { code: domain::care::sources::PAYMENT, label: "关爱事件·慰问金", resolve_here: false, hook: on_obligation };
+    Source {
+        code: domain::care::sources::PAYMENT,
+        label: "关爱事件·慰问金",
+        resolve_here: false,
+        hint: "在关爱事件页面登记发放（或不予发放及原因）后自动办结",
+        hook: on_obligation,
+    };
 
 /// What a change to an obligation's item means: a payment line is closed by its payment, never
 /// by hand, and once paid it is not handled again; closing and reopening move the care figures

@@ -657,8 +657,13 @@ async fn advance(
 }
 
 /// A hardship file, as the steps' work items stand for it.
-pub(crate) const FILE: Source =
-    Source { code: domain::hardship::SOURCE, label: "困难职工档案", resolve_here: true, hook: on_step };
+pub(crate) const FILE: Source = Source {
+    code: domain::hardship::SOURCE,
+    label: "困难职工档案",
+    resolve_here: true,
+    hint: "在此办结即本步骤审核通过，档案进入下一步；不予通过请在档案页面办理",
+    hook: on_step,
+};
 
 /// What a change to a step's item means for the file: 办结 on the loop approves the step with
 /// its result (the level that owns the step has done it) and opens the next; a step once passed

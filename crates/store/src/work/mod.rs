@@ -130,6 +130,9 @@ pub struct Item {
     /// It closes only through its record (a payment closes its obligation), not by 办结 here.
     #[sqlx(skip)]
     pub closes_by_record: bool,
+    /// What acting on it means for its record, as its page says it.
+    #[sqlx(skip)]
+    pub source_hint: Option<String>,
 }
 
 impl Item {
@@ -138,6 +141,7 @@ impl Item {
         if let Some(src) = sources::of(&self) {
             self.source_label = Some(src.label.to_string());
             self.closes_by_record = !src.resolve_here;
+            self.source_hint = Some(src.hint.to_string());
         }
         let status = self.status();
         self.status_label = status.label().to_string();

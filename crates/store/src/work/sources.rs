@@ -23,6 +23,8 @@ pub(crate) struct Source {
     /// May its items be resolved (办结) on the loop? When not, they close only through their
     /// record (a payment closes its obligation) and the item page says where to act.
     pub(crate) resolve_here: bool,
+    /// What an open item's page says about acting on it.
+    pub(crate) hint: &'static str,
     pub(crate) hook: Hook,
 }
 
