@@ -150,7 +150,7 @@ async fn pending_tasks(db: &Db, conn: &mut sqlx::AnyConnection) -> Result<()> {
     let tasks: Vec<(String,)> = sqlx::query_as("SELECT name FROM store_tasks").fetch_all(&mut *conn).await?;
     for (task,) in tasks {
         if task == "recount" {
-            tracing::info!("recounting the figures after an upgrade");
+            tracing::info!("recounting every figure once, as a migration asked");
             crate::indicators::recount(db).await?;
         }
         sqlx::query("DELETE FROM store_tasks WHERE name = $1").bind(task).execute(&mut *conn).await?;

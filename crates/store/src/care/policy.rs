@@ -50,6 +50,12 @@ pub struct Policy {
 /// A new federation starts from the default policy (and money rules): written once, at the
 /// first start, then the county's own.
 pub(crate) async fn seed(db: &Db) -> Result<()> {
+    // Read first: a start takes no write lock once the policy is there.
+    let seeded: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM care_settings WHERE id = 1").fetch_optional(db.pool()).await?;
+    if seeded.is_some() {
+        return Ok(());
+    }
     let mut tx = db.write_tx().await?;
     let conn: &mut AnyConnection = &mut tx;
     let have: Option<i64> =
