@@ -336,37 +336,8 @@ pub(crate) struct NewRow<'a> {
 /// Writes a new item with its first timeline line and counts it in the figures, inside the
 /// caller's transaction. The caller writes the audit line.
 pub(crate) async fn insert(tx: &mut Tx, actor: &Actor, r: &NewRow<'_>, today: Date) -> Result<i64> {
-    let now = crate::now();
-    let conn: &mut AnyConnection = tx;
-    let mut q = Sql::new(
-        "INSERT INTO work_items (kind, title, body, priority, status, subject_type, subject_id, subject_name, \
-         requester_user_id, requester_member_id, requester_name, origin_union_id, origin_department_id, path, \
-         owner_union_id, owner_department_id, owner_user_id, owner_path, received_on, respond_due, due, \
-         created_by, created_at, updated_at, source, source_id) VALUES (",
-    );
-    let subject = r.subject;
-    q.bind(r.kind.code).push(", ").bind(r.title.to_string()).push(", ").bind(r.body.map(str::to_string)).push(", ");
-    q.bind(r.priority.code()).push(", ").bind(WorkStatus::New.code()).push(", ");
-    q.bind(subject.map(|s| s.0.to_string())).push(", ").bind(subject.map(|s| s.1)).push(", ");
-    q.bind(subject.map(|s| s.2.to_string())).push(", ");
-    q.bind(actor.user_id).push(", ").bind(r.requester_member_id).push(", ").bind(r.requester_name.to_string());
-    q.push(", ").bind(r.origin.union_id).push(", ").bind(r.owner.department_id.unwrap_or(0)).push(", ");
-    q.bind(r.origin.path.as_str()).push(", ").bind(r.owner.union_id).push(", ").bind(r.owner.department_id);
-    q.push(", ").bind(r.owner.user_id).push(", ").bind(r.owner.path.as_str()).push(", ");
-    q.bind(fmt_date(r.received)).push(", ").bind(fmt_date(r.respond_due)).push(", ").bind(fmt_date(r.due));
-    q.push(", ").bind(actor.user_id).push(", ").bind(now).push(", ").bind(now);
-    q.push(", ").bind(r.source.map(|s| s.0.to_string())).push(", ").bind(r.source.map(|s| s.1)).push(") RETURNING id");
-    let id: i64 = q.into_query_scalar().fetch_one(&mut *conn).await?;
-    event(conn, actor, id, today, WorkAction::Create, None, Some(WorkStatus::New), Some(r.note.clone())).await?;
-    bump(
-        tx.tally(),
-        &r.origin.path,
-        r.owner.department_id.unwrap_or(0),
-        r.kind.code,
-        &month(r.received),
-        Delta { received: 1, ..Delta::default() },
-    );
-    Ok(id)
+    let ids = insert_many(tx, actor, std::slice::from_ref(r), today, |_| None).await?;
+    ids.first().copied().ok_or(StoreError::NotFound)
 }
 
 /// `insert` for many items at once (a union's task each, a bulletin to every union …): a few
