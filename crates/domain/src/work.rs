@@ -342,6 +342,21 @@ pub fn actions(status: WorkStatus, standing: Standing, review: bool, rated: bool
 pub const MAX_TITLE_CHARS: usize = 100;
 pub const MAX_TEXT_CHARS: usize = 4000;
 
+/// The longest note (说明) a form takes.
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// An optional note of at most `MAX_NOTE_CHARS`, trimmed; empty is none.
+pub fn note_field(note: Option<&str>) -> Result<Option<String>, Invalid> {
+    match note.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(Invalid::new(
+            "note",
+            format!("说明不能超过 {MAX_NOTE_CHARS} 字"),
+            format!("note must be at most {MAX_NOTE_CHARS} characters"),
+        )),
+        n => Ok(n.map(str::to_string)),
+    }
+}
+
 /// A required text of at most `max` characters, trimmed.
 pub fn text_field(field: &'static str, zh: &str, value: &str, max: usize) -> Result<String, Invalid> {
     let v = value.trim();

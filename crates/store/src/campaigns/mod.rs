@@ -4,7 +4,6 @@
 //! sign-for list (发放签收表) is printed per union and its signed scan kept. Coverage =
 //! delivered / targeted, within the caller's scope.
 
-use crate::care;
 use crate::indicators::Fact;
 use crate::ledger::{self, PayInput};
 use crate::mechanisms::BoxFuture;
@@ -736,7 +735,7 @@ pub async fn deliver(
     today: Date,
 ) -> Result<Target> {
     may_deliver(actor)?;
-    let note = care::note_field(f.note.as_deref())?;
+    let note = domain::work::note_field(f.note.as_deref())?;
     if photo.as_ref().is_some_and(|p| p.data.len() > MAX_FILE_BYTES) {
         return Err(Invalid::new("photo", "照片不能超过 10 MB", "the photo must be at most 10 MB").into());
     }

@@ -29,14 +29,12 @@ use crate::work::{Change, Source};
 use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
 use domain::care::indicators as ind;
 use domain::care::{self, CareAction, CareEventKind, CareRule, MoneyRules, PaymentPurpose};
-use domain::work::Level;
+use domain::work::{Level, MAX_NOTE_CHARS, note_field};
 use domain::work::{Priority, WorkStatus};
 use domain::{Calendar, Capability, Invalid, Scope, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::Date;
-
-pub const MAX_NOTE_CHARS: usize = 1000;
 
 /// Care's registration: its figures, the paths its events and obligations carry, and the
 /// records its work items stand for (an event's obligations; its payment line apart).
@@ -47,14 +45,3 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
     paths: &[("care_events", "path"), ("care_obligations", "path")],
     sources: &[events::OBLIGATION, events::PAYMENT],
 };
-
-pub(crate) fn note_field(note: Option<&str>) -> std::result::Result<Option<String>, Invalid> {
-    match note.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(Invalid::new(
-            "note",
-            format!("说明不能超过 {MAX_NOTE_CHARS} 字"),
-            format!("note must be at most {MAX_NOTE_CHARS} characters"),
-        )),
-        n => Ok(n.map(str::to_string)),
-    }
-}

@@ -4,7 +4,6 @@
 //! file, its sign-off and the next step's item. Filed households receive assistance (money goes
 //! through the care ledger, with its cap), are reviewed each year and leave hardship (脱困).
 
-use crate::care;
 use crate::indicators::Fact;
 use crate::ledger::{self, PayInput};
 use crate::mechanisms::BoxFuture;
@@ -362,7 +361,7 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, toda
         text("housing", "住房情况", f.housing.as_deref()),
         text("health", "健康状况", f.health.as_deref()),
         text("insurance", "参保情况", f.insurance.as_deref()),
-        care::note_field(f.note.as_deref()),
+        domain::work::note_field(f.note.as_deref()),
     ];
     let mut texts_ok = Vec::new();
     for t in texts {
@@ -563,7 +562,7 @@ pub struct Decision {
 /// step is a review — or refuses with a reason. The step's work item closes with the decision
 /// and the next step's opens, in one transaction.
 pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, d: &Decision, today: Date) -> Result<FileDetail> {
-    let note = care::note_field(d.note.as_deref())?;
+    let note = domain::work::note_field(d.note.as_deref())?;
     let mut tx = db.write_tx().await?;
     let (file, detail, _, _) = fetch(&mut tx, actor, id).await?;
     let stage = HardshipStage::parse(&file.stage)?;
@@ -835,7 +834,7 @@ pub struct ReviewForm {
 pub async fn review(db: &Db, actor: &Actor, id: i64, f: &ReviewForm, today: Date) -> Result<FileDetail> {
     may_serve(actor)?;
     let income = parse_amount("yearly_income", &f.yearly_income)?;
-    let note = care::note_field(f.note.as_deref())?;
+    let note = domain::work::note_field(f.note.as_deref())?;
     if f.household_size.is_some_and(|n| !(1..=21).contains(&n)) {
         return Err(Invalid::new("household_size", "家庭人口应为 1–21 人", "household_size must be 1-21").into());
     }
