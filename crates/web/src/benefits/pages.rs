@@ -55,9 +55,6 @@ struct BenefitPost {
     max_age: String,
 }
 
-fn can_pay(s: &SessionInfo) -> bool {
-    s.actor.can(Capability::ServeMembers)
-}
 
 async fn list_view(st: &AppState, s: &SessionInfo, f: BenefitPost, errors: FormErrors) -> PageResult {
     let benefits = store::benefits::list(&st.db, &s.actor).await.map_err(fail)?;
@@ -143,7 +140,7 @@ async fn benefit_view(st: &AppState, s: &SessionInfo, id: i64, p: BenefitParams,
         ),
         total: page.total,
         unreached: page.items,
-        can_enrol: can_pay(s),
+        can_enrol: s.actor.can(Capability::ServeMembers),
         flash: if p.done == "enrolled" { "已参加。".into() } else { String::new() },
         error,
         b,

@@ -81,9 +81,6 @@ struct CampaignPost {
     goods: String,
 }
 
-fn can_pay(s: &SessionInfo) -> bool {
-    s.actor.can(Capability::ServeMembers)
-}
 
 async fn list_view(st: &AppState, s: &SessionInfo, f: CampaignPost, errors: FormErrors) -> PageResult {
     let campaigns = store::campaigns::list(&st.db, &s.actor).await.map_err(fail)?;
@@ -204,7 +201,7 @@ async fn campaign_view(st: &AppState, s: &SessionInfo, id: i64, p: CampaignParam
         spring: c.kind == CampaignKind::SpringJobs.code(),
         can_record_fair: s.actor.can(Capability::RecordFairs),
         can_edit: s.actor.can(Capability::Administer),
-        can_deliver: can_pay(s),
+        can_deliver: s.actor.can(Capability::ServeMembers),
         flash: flash.into(),
         error,
         today: domain::fmt_date(today()),

@@ -46,9 +46,6 @@ fn choices<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) ->
     all.iter().map(|x| f(*x)).collect()
 }
 
-fn staff(s: &SessionInfo) -> bool {
-    s.actor.can(Capability::StaffWork)
-}
 
 #[derive(Template)]
 #[template(path = "care/events.html")]
@@ -93,7 +90,7 @@ async fn events_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p)
         kinds: choices(CareEventKind::ALL, |k| (k.code(), k.label())),
         f_kind: p.kind,
         f_open: open,
-        staff: staff(&s),
+        staff: s.actor.can(Capability::StaffWork),
     }))
 }
 
@@ -129,7 +126,7 @@ async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors
         member_name,
         errors,
         kinds: CareEventKind::ALL.iter().map(|k| (k.code(), format!("{}（{}）", k.label(), k.principle()))).collect(),
-        staff: staff(s),
+        staff: s.actor.can(Capability::StaffWork),
         today: domain::fmt_date(today()),
     }))
 }

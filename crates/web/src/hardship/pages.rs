@@ -34,9 +34,6 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .route("/hardship/{id}/exit", post(exit_submit))
 }
 
-fn staff(s: &SessionInfo) -> bool {
-    s.actor.can(Capability::ServeMembers)
-}
 
 type Choices = Vec<(&'static str, &'static str)>;
 
@@ -322,7 +319,7 @@ async fn file_view(st: &AppState, s: &SessionInfo, id: i64, flash: &str, errors:
         d,
         flash: flash.into(),
         errors,
-        staff: staff(s),
+        staff: s.actor.can(Capability::ServeMembers),
         aid_kinds: AidKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
     }))
 }
