@@ -130,7 +130,7 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQu
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
-            Err(r) => Err(ApiError::bad_request(r.body_text(), format!("查询参数有误：{}", r.body_text()))),
+            Err(r) => Err(ApiError::bad_request(r.body_text(), query_problem(&r.body_text()))),
         }
     }
 }
@@ -144,7 +144,36 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiPa
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
-            Err(r) => Err(ApiError::bad_request(r.body_text(), format!("路径参数有误：{}", r.body_text()))),
+            Err(r) => Err(ApiError::bad_request(r.body_text(), path_problem(&r.body_text()))),
         }
+    }
+}
+
+/// serde's complaint about a query string, in Chinese: which parameter is wrong.
+pub(crate) fn query_problem(text: &str) -> String {
+    let rest = text.split("query string: ").nth(1).unwrap_or("");
+    match rest.split(':').next().map(str::trim).filter(|f| !f.is_empty() && !f.contains(' ')) {
+        Some(field) => format!("查询参数 {field} 的值无效"),
+        None => "查询参数有误".to_string(),
+    }
+}
+
+/// axum's complaint about a path, in Chinese: which part of it is not what was expected.
+pub(crate) fn path_problem(text: &str) -> String {
+    match text.split('`').nth(1) {
+        Some(value) => format!("地址中的“{value}”不是有效的编号"),
+        None => "地址有误".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn problems_in_chinese() {
+        assert_eq!(
+            super::query_problem("Failed to deserialize query string: page: invalid digit found in string"),
+            "查询参数 page 的值无效"
+        );
+        assert_eq!(super::path_problem("Invalid URL: Cannot parse `abc` to a `i64`"), "地址中的“abc”不是有效的编号");
     }
 }

@@ -97,6 +97,8 @@ pub fn router(state: AppState) -> Router {
     let doc = openapi::document(paths);
     routes
         .route("/static/app.css", axum::routing::get(ui::css))
+        .route("/favicon.svg", axum::routing::get(ui::favicon))
+        .route("/favicon.ico", axum::routing::get(ui::favicon))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(ui::not_found)
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -7,10 +7,9 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::today;
-use crate::ui::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
+use crate::ui::{PageForm, PagePath, PageQuery, FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -74,7 +73,7 @@ async fn list_page(State(st): State<AppState>, PageUser(s): PageUser) -> PageRes
     list_view(&st, &s, BenefitPost::default(), FormErrors::default()).await
 }
 
-async fn create_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<BenefitPost>) -> PageResult {
+async fn create_submit(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<BenefitPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let num = |v: &str| v.trim().parse::<i64>().ok();
     let form = BenefitForm {
@@ -150,8 +149,8 @@ async fn benefit_view(st: &AppState, s: &SessionInfo, id: i64, p: BenefitParams,
 async fn benefit_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Query(p): Query<BenefitParams>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(p): PageQuery<BenefitParams>,
 ) -> PageResult {
     benefit_view(&st, &s, id, p, String::new()).await
 }
@@ -173,8 +172,8 @@ struct EnrolUnionPost {
 async fn enrol_union_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<EnrolUnionPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<EnrolUnionPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::benefits::enrol_union(&st.db, &s.actor, id, &f.union, today()).await {
@@ -193,8 +192,8 @@ async fn enrol_union_submit(
 async fn enrol_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<EnrolPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<EnrolPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let r = match f.member.trim().parse::<i64>() {

@@ -9,10 +9,9 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::today;
-use crate::ui::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
+use crate::ui::{PageForm, PagePath, PageQuery, FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -99,7 +98,7 @@ async fn list_page(State(st): State<AppState>, PageUser(s): PageUser) -> PageRes
     list_view(&st, &s, CampaignPost::default(), FormErrors::default()).await
 }
 
-async fn create_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<CampaignPost>) -> PageResult {
+async fn create_submit(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<CampaignPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let opt = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
     let form = CampaignForm {
@@ -212,8 +211,8 @@ async fn campaign_view(st: &AppState, s: &SessionInfo, id: i64, p: CampaignParam
 async fn campaign_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Query(p): Query<CampaignParams>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(p): PageQuery<CampaignParams>,
 ) -> PageResult {
     campaign_view(&st, &s, id, p, String::new()).await
 }
@@ -245,8 +244,8 @@ struct CsrfPost {
 async fn build_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<CsrfPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<CsrfPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let r = store::campaigns::build_targets(&st.db, &st.calendar(), &s.actor, id, today()).await.map(|_| ());
@@ -264,8 +263,8 @@ struct AddPost {
 async fn add_target_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<AddPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<AddPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let r = match f.member.trim().parse::<i64>() {
@@ -280,7 +279,7 @@ async fn add_target_submit(
 async fn deliver_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path((id, tid)): Path<(i64, i64)>,
+    PagePath((id, tid)): PagePath<(i64, i64)>,
     form: axum::extract::Multipart,
 ) -> PageResult {
     let (file, fields) = match crate::ui::receive_form(form, "photo").await {
@@ -307,8 +306,8 @@ struct DeliverAllPost {
 async fn deliver_all_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<DeliverAllPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<DeliverAllPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match deliver_all(&st, &s.actor, id, &f.union, Some(&f.delivered_on)).await {
@@ -339,8 +338,8 @@ struct FairPost {
 async fn fair_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<FairPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<FairPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let n = |v: &str| if v.trim().is_empty() { 0 } else { v.trim().parse::<i64>().unwrap_or(-1) };
@@ -360,7 +359,7 @@ async fn fair_submit(
 async fn photo_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path((id, tid)): Path<(i64, i64)>,
+    PagePath((id, tid)): PagePath<(i64, i64)>,
 ) -> PageResult {
     let (name, t, data) = store::campaigns::photo(&st.db, &s.actor, id, tid).await.map_err(fail)?;
     Ok(file_response(&name, t, data))
@@ -387,8 +386,8 @@ struct UnionQuery {
 async fn sign_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<UnionQuery>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<UnionQuery>,
 ) -> PageResult {
     let (c, union_name, rows) = store::campaigns::sign_list(&st.db, &s.actor, id, &q.union).await.map_err(fail)?;
     let total = fmt_yuan(rows.iter().map(|r| r.amount_fen).sum());
@@ -406,8 +405,8 @@ async fn sign_page(
 async fn sign_xlsx(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<UnionQuery>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<UnionQuery>,
 ) -> PageResult {
     sign_list_xlsx(&st, &s.actor, id, &q.union).await.map_err(fail)
 }
@@ -415,7 +414,7 @@ async fn sign_xlsx(
 async fn signed_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     form: axum::extract::Multipart,
 ) -> PageResult {
     let (file, fields) = match crate::ui::receive_form(form, "file").await {
@@ -434,7 +433,7 @@ async fn signed_submit(
 async fn signed_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path((id, sid)): Path<(i64, i64)>,
+    PagePath((id, sid)): PagePath<(i64, i64)>,
 ) -> PageResult {
     let (name, t, data) = store::campaigns::signed_file(&st.db, &s.actor, id, sid).await.map_err(fail)?;
     Ok(file_response(&name, t, data))

@@ -7,10 +7,9 @@
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::today;
-use crate::ui::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
+use crate::ui::{PageForm, PagePath, PageQuery, FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -69,7 +68,7 @@ struct EventParams {
     page: Option<i64>,
 }
 
-async fn events_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<EventParams>) -> PageResult {
+async fn events_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<EventParams>) -> PageResult {
     let open = matches!(p.open.as_str(), "1" | "on" | "true");
     let q = EventQuery {
         union: Some(p.union.clone()),
@@ -137,11 +136,11 @@ struct NewParams {
     member: String,
 }
 
-async fn new_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<NewParams>) -> PageResult {
+async fn new_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<NewParams>) -> PageResult {
     new_view(&st, &s, NewPost { member: p.member, ..Default::default() }, FormErrors::default()).await
 }
 
-async fn new_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<NewPost>) -> PageResult {
+async fn new_submit(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<NewPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let ev = NewEvent {
         member_id: f.member.trim().parse().ok(),
@@ -204,8 +203,8 @@ async fn event_view(
 async fn event_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<Done>,
 ) -> PageResult {
     let flash = match q.done.as_str() {
         "recorded" => "已登记，应办事项已按关爱政策派发。",
@@ -229,8 +228,8 @@ struct PayPost {
 async fn pay_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<PayPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<PayPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let opt = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
@@ -264,8 +263,8 @@ struct WaivePost {
 async fn waive_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<WaivePost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<WaivePost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::care::waive_payment(&st.db, &st.calendar(), &s.actor, id, &f.reason, today()).await {
@@ -304,7 +303,7 @@ struct LedgerParams {
     done: String,
 }
 
-async fn ledger_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<LedgerParams>) -> PageResult {
+async fn ledger_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<LedgerParams>) -> PageResult {
     let q = PaymentQuery {
         year: p.year,
         union: Some(p.union.clone()),
@@ -348,8 +347,8 @@ struct DecidePost {
 async fn decide_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<DecidePost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<DecidePost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let approve = f.approve == "1";
@@ -396,7 +395,7 @@ async fn policy_view(st: &AppState, s: &SessionInfo, flash: &str, errors: FormEr
     }))
 }
 
-async fn policy_page(State(st): State<AppState>, PageUser(s): PageUser, Query(q): Query<Done>) -> PageResult {
+async fn policy_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(q): PageQuery<Done>) -> PageResult {
     let flash = match q.done.as_str() {
         "rule" => "关爱政策已保存，此后登记的事件按新规定派发。",
         "deleted" => "已删除该项规定。",
@@ -431,14 +430,14 @@ struct RulePost {
     max_yuan: String,
 }
 
-async fn rule_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<RulePost>) -> PageResult {
+async fn rule_submit(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<RulePost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let form = RuleForm { level: f.level, days: f.days, min_yuan: f.min_yuan, max_yuan: f.max_yuan };
     let r = store::care::set_rule(&st.db, &s.actor, &f.event, &f.action, &form).await.map(|_| ());
     after_policy(&st, &s, r, "rule").await
 }
 
-async fn rule_delete(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<RulePost>) -> PageResult {
+async fn rule_delete(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<RulePost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let r = store::care::delete_rule(&st.db, &s.actor, &f.event, &f.action).await;
     after_policy(&st, &s, r, "deleted").await
@@ -452,7 +451,7 @@ struct MoneyPost {
     approval_above_yuan: String,
 }
 
-async fn money_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<MoneyPost>) -> PageResult {
+async fn money_submit(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<MoneyPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let form = MoneyForm { yearly_cap_yuan: f.yearly_cap_yuan, approval_above_yuan: f.approval_above_yuan };
     let r = store::ledger::set_money(&st.db, &s.actor, &form).await.map(|_| ());
@@ -467,7 +466,7 @@ struct BudgetPost {
     amount_yuan: String,
 }
 
-async fn budget_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<BudgetPost>) -> PageResult {
+async fn budget_submit(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<BudgetPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let year = f.year.trim().parse::<i64>().unwrap_or(0);
     let r = store::care::set_budget(&st.db, &s.actor, year, &f.amount_yuan).await.map(|_| ());
@@ -502,7 +501,7 @@ impl FiguresPage {
 async fn figures_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Query(q): Query<CareFiguresQuery>,
+    PageQuery(q): PageQuery<CareFiguresQuery>,
 ) -> PageResult {
     let all = super::summary(&st, &s.actor, &q).await.map_err(fail)?;
     let f = all.figures;
@@ -520,7 +519,7 @@ async fn figures_page(
 async fn figures_export(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Query(q): Query<CareFiguresQuery>,
+    PageQuery(q): PageQuery<CareFiguresQuery>,
 ) -> PageResult {
     let f = store::care::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
     super::xlsx(&f).map_err(fail)

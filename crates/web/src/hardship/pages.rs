@@ -7,10 +7,9 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::today;
-use crate::ui::{FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
+use crate::ui::{PageForm, PagePath, PageQuery, FormErrors, Nav, PageResult, Pager, check_csrf, fail, nav, pager, render};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -100,7 +99,7 @@ async fn list_view(st: &AppState, s: &SessionInfo, p: ListParams, errors: FormEr
     }))
 }
 
-async fn list_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<ListParams>) -> PageResult {
+async fn list_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<ListParams>) -> PageResult {
     list_view(&st, &s, p, FormErrors::default()).await
 }
 
@@ -114,7 +113,7 @@ struct SettingsPost {
     accident_pct: String,
 }
 
-async fn settings_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<SettingsPost>) -> PageResult {
+async fn settings_submit(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<SettingsPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let r = async {
         if !f.minimum_yuan.trim().is_empty() {
@@ -222,7 +221,7 @@ struct MemberParam {
     member: String,
 }
 
-async fn new_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<MemberParam>) -> PageResult {
+async fn new_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<MemberParam>) -> PageResult {
     new_view(&st, &s, NewPost { member: p.member, ..Default::default() }, FormErrors::default()).await
 }
 
@@ -327,8 +326,8 @@ async fn file_view(st: &AppState, s: &SessionInfo, id: i64, flash: &str, errors:
 async fn file_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<Done>,
 ) -> PageResult {
     let flash = match q.done.as_str() {
         "applied" => "申请已提交，基层工会审核已派发。",
@@ -364,8 +363,8 @@ struct DecidePost {
 async fn decide_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<DecidePost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<DecidePost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let d = Decision { approve: f.approve == "1", note: Some(f.note) };
@@ -386,8 +385,8 @@ struct AidPost {
 async fn aid_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<AidPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<AidPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let opt = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
@@ -408,8 +407,8 @@ struct ReviewPost {
 async fn review_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<ReviewPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<ReviewPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let size = f.household_size.trim();
@@ -432,8 +431,8 @@ struct ExitPost {
 async fn exit_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<ExitPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<ExitPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let r = store::hardship::exit(&st.db, &s.actor, id, &f.reason, today()).await;

@@ -8,12 +8,11 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::auth::{SESSION_COOKIE, client_ip, urlencode};
 use crate::error::ApiError;
-use crate::ui::{
+use crate::ui::{PageForm, PagePath, PageQuery, 
     Choices, FormErrors, Nav, PageResult, Pager, beijing_time, check_csrf, error_page, fail, nav, pager, render,
 };
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -67,7 +66,7 @@ struct NextParam {
     next: Option<String>,
 }
 
-async fn login_page(State(st): State<AppState>, Query(p): Query<NextParam>) -> Response {
+async fn login_page(State(st): State<AppState>, PageQuery(p): PageQuery<NextParam>) -> Response {
     let no_users = store::users::count(&st.db).await.map(|n| n == 0).unwrap_or(false);
     render(LoginPage {
         nav: None,
@@ -95,7 +94,7 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login_submit(State(st): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> Response {
+async fn login_submit(State(st): State<AppState>, parts: Parts, PageForm(f): PageForm<LoginForm>) -> Response {
     let next = safe_next(f.next.as_deref());
     match store::users::login(&st.db, &f.username, &f.password, client_ip(&parts)).await {
         Ok(s) => {
@@ -127,7 +126,7 @@ async fn logout(
     State(st): State<AppState>,
     parts: Parts,
     PageUser(s): PageUser,
-    Form(f): Form<CsrfOnly>,
+    PageForm(f): PageForm<CsrfOnly>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     if let Some(token) = crate::auth::cookie(&parts, SESSION_COOKIE) {
@@ -185,7 +184,7 @@ struct UnionsPage {
     pager: Pager,
 }
 
-async fn unions_search(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<SearchParams>) -> PageResult {
+async fn unions_search(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<SearchParams>) -> PageResult {
     let paging = Paging::new(p.page, Some(20));
     let page = if p.q.trim().is_empty() {
         Page { items: vec![], total: 0 }
@@ -212,8 +211,8 @@ struct UnionPage {
 async fn union_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(code): Path<String>,
-    Query(p): Query<SearchParams>,
+    PagePath(code): PagePath<String>,
+    PageQuery(p): PageQuery<SearchParams>,
 ) -> PageResult {
     let u = store::unions::detail(&st.db, &s.actor, &code).await.map_err(fail)?;
     let paging = Paging::new(p.page, Some(30));
@@ -259,7 +258,7 @@ struct MembersPage {
     can_write: bool,
 }
 
-async fn members_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<MembersParams>) -> PageResult {
+async fn members_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<MembersParams>) -> PageResult {
     let within = match p.union.trim() {
         "" => None,
         code => Some(store::unions::by_code(&st.db, &s.actor, code).await.map_err(fail)?),
@@ -373,8 +372,8 @@ struct Flash {
 async fn member_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Query(f): Query<Flash>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(f): PageQuery<Flash>,
 ) -> PageResult {
     let flash = match f.done.as_str() {
         "saved" => "已保存。",
@@ -396,8 +395,8 @@ struct RevealForm {
 async fn reveal_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<RevealForm>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<RevealForm>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::reveal(&st.db, &s.actor, id, &f.reason).await {
@@ -434,8 +433,8 @@ struct TransferPost {
 async fn transfer_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<TransferPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<TransferPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let result = store::members::transfer(&st.db, &s.actor, id, &f.form).await;
@@ -453,8 +452,8 @@ struct StatusPost {
 async fn status_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<StatusPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<StatusPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let result = store::members::change_status(&st.db, &s.actor, id, &f.form).await;
@@ -606,7 +605,7 @@ struct UnionParam {
     union: String,
 }
 
-async fn new_member_page(PageUser(s): PageUser, Query(p): Query<UnionParam>) -> PageResult {
+async fn new_member_page(PageUser(s): PageUser, PageQuery(p): PageQuery<UnionParam>) -> PageResult {
     if !s.actor.can(Capability::WriteRegistry) {
         return Err(fail(store::StoreError::Forbidden));
     }
@@ -614,7 +613,7 @@ async fn new_member_page(PageUser(s): PageUser, Query(p): Query<UnionParam>) -> 
     Ok(form_page(&s, "登记会员", "/members/new".into(), "/members".into(), true, f, FormErrors::default()))
 }
 
-async fn new_member_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<MemberPost>) -> PageResult {
+async fn new_member_submit(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<MemberPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::create(&st.db, &s.actor, &f.union, &f.form()).await {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}?done=saved", m.id)).into_response()),
@@ -635,7 +634,7 @@ async fn new_member_submit(State(st): State<AppState>, PageUser(s): PageUser, Fo
     }
 }
 
-async fn edit_member_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
+async fn edit_member_page(State(st): State<AppState>, PageUser(s): PageUser, PagePath(id): PagePath<i64>) -> PageResult {
     if !s.actor.can(Capability::WriteRegistry) {
         return Err(fail(store::StoreError::Forbidden));
     }
@@ -655,8 +654,8 @@ async fn edit_member_page(State(st): State<AppState>, PageUser(s): PageUser, Pat
 async fn edit_member_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<MemberPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<MemberPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::members::update(&st.db, &s.actor, id, &f.patch()).await {
@@ -687,7 +686,7 @@ struct ExportQuery {
 
 /// The export buttons: masked ID numbers (full numbers go through the API or the command
 /// line, for roles allowed to reveal).
-async fn export_page(State(st): State<AppState>, PageUser(s): PageUser, Query(q): Query<ExportQuery>) -> PageResult {
+async fn export_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(q): PageQuery<ExportQuery>) -> PageResult {
     let union = Some(q.union.as_str()).filter(|u| !u.trim().is_empty());
     let format = q.format.unwrap_or(crate::registry::export::ExportFormat::Xlsx);
     crate::registry::export::download(&st.db, &s.actor, union, false, format).await.map_err(fail)
@@ -740,7 +739,7 @@ struct ImportJobPage {
     job: store::import::ImportJob,
 }
 
-async fn import_job_page(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
+async fn import_job_page(State(st): State<AppState>, PageUser(s): PageUser, PagePath(id): PagePath<i64>) -> PageResult {
     let job = store::import::job(&st.db, &s.actor, id).await.map_err(fail)?;
     let status_label = match job.status.as_str() {
         "running" => "正在导入",
@@ -751,7 +750,7 @@ async fn import_job_page(State(st): State<AppState>, PageUser(s): PageUser, Path
     Ok(render(ImportJobPage { nav: nav(&s), status_label, errors: job.errors(), job }))
 }
 
-async fn import_report_download(State(st): State<AppState>, PageUser(s): PageUser, Path(id): Path<i64>) -> PageResult {
+async fn import_report_download(State(st): State<AppState>, PageUser(s): PageUser, PagePath(id): PagePath<i64>) -> PageResult {
     let bytes = store::import::job_report(&st.db, &s.actor, id).await.map_err(fail)?;
     Ok(crate::registry::roster::xlsx_response(bytes, &format!("导入问题-{id}.xlsx")))
 }
@@ -778,7 +777,7 @@ struct AuditPage {
 async fn audit_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Query(f): Query<store::audit::AuditFilter>,
+    PageQuery(f): PageQuery<store::audit::AuditFilter>,
 ) -> PageResult {
     let result = store::audit::search(&st.db, &s.actor, &f).await.map_err(fail)?;
     let paging = Paging::new(f.page, f.per_page);

@@ -24,6 +24,15 @@ use std::collections::HashMap;
 use store::Paging;
 use store::users::SessionInfo;
 
+/// The site's icon, for the tab and the home screen (also answered at /favicon.ico).
+pub(crate) async fn favicon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../../static/favicon.svg"),
+    )
+        .into_response()
+}
+
 pub(crate) async fn css() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
@@ -221,5 +230,55 @@ pub(crate) async fn not_found(uri: axum::http::Uri) -> axum::response::Response 
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route", "没有这个接口").into_response()
     } else {
         not_found_page()
+    }
+}
+
+/// Path parameters for a page: a malformed one (`/members/abc`) is a page that does not exist,
+/// said in Chinese in the usual layout.
+pub struct PagePath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for PagePath<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Response> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(PagePath(v)),
+            Err(_) => Err(not_found_page()),
+        }
+    }
+}
+
+/// A page's query string: a malformed parameter (`?page=abc`) is said in Chinese.
+pub struct PageQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for PageQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Response> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(PageQuery(v)),
+            Err(r) => Err(error_page(ApiError::bad_request(r.body_text(), crate::auth::query_problem(&r.body_text())))),
+        }
+    }
+}
+
+/// A posted form: one that cannot be read (a field of the wrong type, too large) is said in
+/// Chinese.
+pub struct PageForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequest<AppState> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Response> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(PageForm(v)),
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(error_page(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "form too large",
+                "提交的内容过多，请分次提交。",
+            ))),
+            Err(r) => Err(error_page(ApiError::bad_request(r.body_text(), "表单无法读取，请返回刷新页面后重新填写。"))),
+        }
     }
 }

@@ -8,10 +8,9 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::ApiError;
 use crate::today;
-use crate::ui::{FormErrors, Nav, PageResult, Pager, beijing_time, check_csrf, fail, nav, pager, render};
+use crate::ui::{PageForm, PagePath, PageQuery, FormErrors, Nav, PageResult, Pager, beijing_time, check_csrf, fail, nav, pager, render};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -60,7 +59,7 @@ struct PageParam {
     page: Option<i64>,
 }
 
-async fn inbox_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<PageParam>) -> PageResult {
+async fn inbox_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<PageParam>) -> PageResult {
     let paging = Paging::new(p.page, Some(30));
     let page = store::work::inbox(&st.db, &st.calendar(), &s.actor, paging, today()).await.map_err(fail)?;
     let notices = store::work::notices(&st.db, &s.actor).await.map_err(fail)?;
@@ -82,7 +81,7 @@ struct CsrfOnly {
     csrf: String,
 }
 
-async fn notices_read(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<CsrfOnly>) -> PageResult {
+async fn notices_read(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<CsrfOnly>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     store::work::mark_notices_read(&st.db, &s.actor).await.map_err(fail)?;
     Ok(Redirect::to("/work").into_response())
@@ -119,7 +118,7 @@ struct ListParams {
     page: Option<i64>,
 }
 
-async fn list_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<ListParams>) -> PageResult {
+async fn list_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<ListParams>) -> PageResult {
     let overdue = p.overdue == "1" || p.overdue == "true" || p.overdue == "on";
     let q = ItemQuery {
         status: Some(p.status.clone()),
@@ -234,12 +233,12 @@ struct NewParams {
     kind: String,
 }
 
-async fn new_page(State(st): State<AppState>, PageUser(s): PageUser, Query(p): Query<NewParams>) -> PageResult {
+async fn new_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<NewParams>) -> PageResult {
     let f = NewPost { member: p.member, kind: p.kind, ..Default::default() };
     new_view(&st, &s, f, FormErrors::default()).await
 }
 
-async fn new_submit(State(st): State<AppState>, PageUser(s): PageUser, Form(f): Form<NewPost>) -> PageResult {
+async fn new_submit(State(st): State<AppState>, PageUser(s): PageUser, PageForm(f): PageForm<NewPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match store::work::create(&st.db, &st.calendar(), &s.actor, &f.item(), today()).await {
         Ok(d) => Ok(Redirect::to(&format!("/work/{}?done=created", d.item.id)).into_response()),
@@ -299,8 +298,8 @@ async fn item_view(st: &AppState, s: &SessionInfo, id: i64, flash: String, error
 async fn item_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Query(q): Query<Done>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<Done>,
 ) -> PageResult {
     let flash = match q.done.as_str() {
         "created" => "已登记。".to_string(),
@@ -327,8 +326,8 @@ struct ActPost {
 async fn act_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
-    Form(f): Form<ActPost>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<ActPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
@@ -364,7 +363,7 @@ fn urlencode(s: &str) -> String {
 async fn file_upload(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     form: axum::extract::Multipart,
 ) -> PageResult {
     let upload = match crate::ui::receive_file(form).await {
@@ -391,7 +390,7 @@ async fn file_upload(
 async fn file_download(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path((id, att)): Path<(i64, i64)>,
+    PagePath((id, att)): PagePath<(i64, i64)>,
 ) -> PageResult {
     super::api::attachment_response(&st, &s.actor, id, att).await.map_err(fail)
 }
@@ -442,7 +441,7 @@ fn figures_query(q: &FiguresQuery) -> String {
     serde_urlencoded::to_string(q).unwrap_or_default()
 }
 
-async fn figures_page(State(st): State<AppState>, PageUser(s): PageUser, Query(q): Query<FiguresQuery>) -> PageResult {
+async fn figures_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(q): PageQuery<FiguresQuery>) -> PageResult {
     let f = store::work::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
     let departments = store::users::departments(&st.db).await.map_err(fail)?;
     Ok(render(FiguresPage {
@@ -460,7 +459,7 @@ async fn figures_page(State(st): State<AppState>, PageUser(s): PageUser, Query(q
 async fn figures_export(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Query(q): Query<FiguresQuery>,
+    PageQuery(q): PageQuery<FiguresQuery>,
 ) -> PageResult {
     let f = store::work::figures(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
     crate::work::xlsx_response(&f).map_err(fail)
@@ -579,8 +578,8 @@ async fn calendar_now(PageUser(_s): PageUser) -> Response {
 async fn calendar_page(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(year): Path<i32>,
-    Query(q): Query<Done>,
+    PagePath(year): PagePath<i32>,
+    PageQuery(q): PageQuery<Done>,
 ) -> PageResult {
     let flash = if q.done == "saved" {
         "已保存，所有到期日从现在起按新的安排计算。".to_string()
@@ -601,8 +600,8 @@ struct CalendarPost {
 async fn calendar_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
-    Path(year): Path<i32>,
-    Form(f): Form<CalendarPost>,
+    PagePath(year): PagePath<i32>,
+    PageForm(f): PageForm<CalendarPost>,
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     match super::api::save_year(&st, &s.actor, year, &f.days_off, &f.workdays).await {
