@@ -37,6 +37,7 @@ macro_rules! labelled {
     };
 }
 
+pub mod audit;
 pub mod benefit;
 pub mod calendar;
 pub mod campaign;

@@ -146,6 +146,9 @@ enum UserCommand {
     /// Create a user.
     Add {
         name: String,
+        /// 姓名 shown in timelines and the audit log (a member account takes the member's).
+        #[arg(long)]
+        real_name: Option<String>,
         #[arg(long)]
         password: String,
         /// county-admin | leader | department | cadre | member
@@ -414,10 +417,11 @@ async fn demo(db: &store::Db, members: usize, items: usize, seed: u64) -> anyhow
 
 async fn user(db: &store::Db, cmd: UserCommand) -> anyhow::Result<()> {
     match cmd {
-        UserCommand::Add { name, password, role, union, department, member } => {
+        UserCommand::Add { name, real_name, password, role, union, department, member } => {
             let actor = system_actor(db).await?;
             let u = store::users::NewUser {
                 username: name,
+                name: real_name.unwrap_or_default(),
                 password,
                 role,
                 union_code: union,

@@ -542,6 +542,9 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     })
 }
 
+/// The demo's county staff, one per department.
+const DEPARTMENT_STAFF: &[&str] = &["孙伟", "钱芳", "吴强", "郑丽", "冯军", "褚静", "卫东", "蒋涛"];
+
 async fn demo_users(
     db: &Db,
     admin: &Actor,
@@ -551,6 +554,7 @@ async fn demo_users(
     use store::users::NewUser;
     let mut out = Vec::new();
     let mut add = async |username: &str,
+                         real_name: &str,
                          role: &str,
                          union: Option<&store::unions::Union>,
                          department: Option<&str>,
@@ -558,6 +562,7 @@ async fn demo_users(
            -> anyhow::Result<()> {
         let u = NewUser {
             username: username.into(),
+            name: real_name.into(),
             password: DEMO_PASSWORD.into(),
             role: role.into(),
             union_code: union.map(|u| u.code.clone()),
@@ -578,22 +583,22 @@ async fn demo_users(
         ));
         Ok(())
     };
-    add("admin", "county-admin", None, None, None).await?;
-    add("leader", "leader", None, None, None).await?;
-    for (key, name) in DEPARTMENTS {
-        add(&format!("dept-{key}"), "department", None, Some(name), None).await?;
+    add("admin", "周明", "county-admin", None, None, None).await?;
+    add("leader", "陈立华", "leader", None, None, None).await?;
+    for ((key, name), person) in DEPARTMENTS.iter().zip(DEPARTMENT_STAFF.iter().cycle()) {
+        add(&format!("dept-{key}"), person, "department", None, Some(name), None).await?;
     }
     let jianyang = parents.iter().find(|p| p.0.code == "320925101").map(|p| &p.0).unwrap_or(&parents[0].0);
     let jiulongkou = parents.iter().find(|p| p.0.code == "320925102").map(|p| &p.0).unwrap_or(&parents[1].0);
-    add("jianyang", "cadre", Some(jianyang), None, None).await?;
-    add("jiulongkou", "cadre", Some(jiulongkou), None, None).await?;
+    add("jianyang", "李红", "cadre", Some(jianyang), None, None).await?;
+    add("jiulongkou", "王海", "cadre", Some(jiulongkou), None, None).await?;
     let first_in_jianyang = grassroots.iter().find(|g| g.path.starts_with(jianyang.path.as_str())).copied();
     if let Some(g) = first_in_jianyang {
         let union = store::unions::by_id(db, g.id).await?;
-        add("jiceng", "cadre", Some(&union), None, None).await?;
+        add("jiceng", "赵敏", "cadre", Some(&union), None, None).await?;
         let member_id = store::members::first_in_union(db, g.id).await?;
         if let Some(mid) = member_id {
-            add("member", "member", None, None, Some(mid)).await?;
+            add("member", "", "member", None, None, Some(mid)).await?;
         }
     }
     Ok(out)

@@ -217,7 +217,7 @@ fn one(
     };
     let respond_due = cal.add_working_days(received, sla.respond_days);
     let due = cal.add_working_days(received, sla.close_days);
-    let staff = "demo".to_string();
+    let staff = "经办人".to_string();
     let at = unix(received, rng.gen_range(8 * 3600..18 * 3600));
     let title = mix.titles.choose(rng).copied().unwrap_or("事项").to_string();
     let mut item = HistoryItem {

@@ -4,6 +4,7 @@
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result};
 use domain::Capability;
+pub use domain::audit::{AuditAction, AuditEntity};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -13,6 +14,8 @@ pub struct AuditEntry {
     pub at: i64,
     pub user_id: Option<i64>,
     pub username: String,
+    /// The user's 姓名, when they have one.
+    pub name: Option<String>,
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
@@ -23,15 +26,15 @@ pub struct AuditEntry {
 pub async fn record(
     conn: &mut sqlx::AnyConnection,
     actor: &Actor,
-    action: &str,
-    entity: &str,
+    action: AuditAction,
+    entity: AuditEntity,
     entity_id: impl ToString,
     detail: Option<String>,
 ) -> Result<()> {
     let mut q =
         Sql::new("INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, detail, ip) VALUES (");
     q.bind(crate::now()).push(", ").bind(actor.user_id).push(", ").bind(actor.username.as_str());
-    q.push(", ").bind(action).push(", ").bind(entity).push(", ").bind(entity_id.to_string());
+    q.push(", ").bind(action.code()).push(", ").bind(entity.code()).push(", ").bind(entity_id.to_string());
     q.push(", ").bind(detail).push(", ").bind(actor.ip.clone()).push(")");
     q.query().execute(conn).await?;
     Ok(())
@@ -41,8 +44,8 @@ pub async fn record(
 pub async fn record_now(
     db: &Db,
     actor: &Actor,
-    action: &str,
-    entity: &str,
+    action: AuditAction,
+    entity: AuditEntity,
     entity_id: impl ToString,
     detail: Option<String>,
 ) -> Result<()> {
@@ -55,13 +58,65 @@ pub async fn record_now(
 pub struct AuditFilter {
     /// Username, exact.
     pub user: Option<String>,
-    /// Action, e.g. member.reveal.
+    /// Action code, e.g. member.reveal.
     pub action: Option<String>,
     /// Entity kind, e.g. member.
     pub entity: Option<String>,
     pub entity_id: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+}
+
+/// A record a line names, as people know it, and the key of its page (a union's code, else its id).
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub name: String,
+    pub key: String,
+}
+
+/// The records the lines name: a member's or user's name, a union's, an item's title. Lines
+/// about settings (a year's budget, a policy row) have no such name.
+pub async fn names(db: &Db, entries: &[AuditEntry]) -> Result<std::collections::HashMap<(AuditEntity, i64), Named>> {
+    let mut wanted: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+    for e in entries {
+        if let Some(id) = e.entity_id.as_deref().and_then(|i| i.parse::<i64>().ok()) {
+            wanted.entry(e.entity.as_str()).or_default().push(id);
+        }
+    }
+    let mut names = std::collections::HashMap::new();
+    for (entity, ids) in wanted {
+        let Ok(entity) = AuditEntity::parse(entity) else { continue };
+        let Some(select) = name_of(entity) else { continue };
+        let mut q = Sql::new(select);
+        q.push(" IN (");
+        for (i, id) in ids.iter().enumerate() {
+            q.push(if i == 0 { "" } else { ", " }).bind(*id);
+        }
+        q.push(")");
+        let rows: Vec<(i64, String, String)> = q.query_as().fetch_all(db.pool()).await?;
+        names.extend(rows.into_iter().map(|(id, name, key)| ((entity, id), Named { name, key })));
+    }
+    Ok(names)
+}
+
+/// `SELECT id, name, key … WHERE id` for the kinds of record that have a name.
+fn name_of(e: AuditEntity) -> Option<&'static str> {
+    use AuditEntity as E;
+    Some(match e {
+        E::User => "SELECT id, COALESCE(NULLIF(name, ''), username), username FROM users WHERE id",
+        E::Union => "SELECT id, name, code FROM unions WHERE id",
+        E::Enterprise => "SELECT id, name, CAST(id AS TEXT) FROM enterprises WHERE id",
+        E::Member => "SELECT id, name, CAST(id AS TEXT) FROM members WHERE id",
+        E::WorkItem => "SELECT id, title, CAST(id AS TEXT) FROM work_items WHERE id",
+        E::CareEvent => "SELECT id, member_name, CAST(id AS TEXT) FROM care_events WHERE id",
+        E::CarePayment => "SELECT id, member_name, CAST(id AS TEXT) FROM care_payments WHERE id",
+        E::HardshipFile => "SELECT id, member_name, CAST(id AS TEXT) FROM hardship_files WHERE id",
+        E::Campaign => "SELECT id, name, CAST(id AS TEXT) FROM campaigns WHERE id",
+        E::CampaignTarget => "SELECT id, member_name, CAST(campaign_id AS TEXT) FROM campaign_targets WHERE id",
+        E::Benefit => "SELECT id, name, CAST(id AS TEXT) FROM benefits WHERE id",
+        E::Import | E::Calendar | E::WorkKind | E::CareSettings | E::CarePolicy | E::CareBudgets => return None,
+        E::HardshipStandards | E::HardshipSettings => return None,
+    })
 }
 
 /// Newest first. Only county admins read the log.
@@ -76,7 +131,10 @@ pub async fn search(db: &Db, actor: &Actor, f: &AuditFilter) -> Result<Page<Audi
         }
     }
     let total: i64 = filter.prefixed("SELECT count(*)").query_scalar().fetch_one(db.pool()).await?;
-    let mut list = filter.prefixed("SELECT id, at, user_id, username, action, entity, entity_id, detail, ip");
+    let mut list = filter.prefixed(
+        "SELECT id, at, user_id, username, (SELECT NULLIF(us.name, '') FROM users us WHERE us.id = audit_log.user_id) \
+         AS name, action, entity, entity_id, detail, ip",
+    );
     list.push(" ORDER BY id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let items = list.query_as().fetch_all(db.pool()).await?;
     Ok(Page { items, total })

@@ -1,6 +1,7 @@
 //! Calendar years loaded after the release (the State Council publishes each December), kept
 //! in the database so every node counts deadlines on the same days.
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::{Actor, Db, Result, audit};
 use domain::Calendar;
 use domain::Capability;
@@ -43,7 +44,7 @@ pub async fn save(db: &Db, actor: &Actor, cal: &Calendar) -> Result<Vec<i32>> {
         .await?;
         let y = cal.year(*year);
         let detail = format!("{} 天假日，{} 天调休上班", y.days_off.len(), y.makeup_workdays.len());
-        audit::record(&mut tx, actor, "calendar.load", "calendar", year, Some(detail)).await?;
+        audit::record(&mut tx, actor, AuditAction::CalendarLoad, AuditEntity::Calendar, year, Some(detail)).await?;
     }
     tx.commit().await?;
     Ok(years)

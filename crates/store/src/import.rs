@@ -4,6 +4,7 @@
 //! union, reported as a transfer to confirm (or applied when asked); never duplicated. Running
 //! the same file twice changes nothing the second time.
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::bulk::{BulkLoad, BulkWriter};
 use crate::members::{BulkMember, add_history};
 use crate::sql::Sql;
@@ -367,7 +368,8 @@ impl<'a> Importer<'a> {
             "{file_name}: 新增 {} 更新 {} 未变 {} 转会 {} 拒绝 {}",
             c.new, c.updated, c.unchanged, c.transfers, c.rejected
         );
-        audit::record_now(self.db, self.actor, "member.import", "import", file_name, Some(detail)).await?;
+        audit::record_now(self.db, self.actor, AuditAction::MemberImport, AuditEntity::Import, file_name, Some(detail))
+            .await?;
         let mut refused = self.refused;
         refused.sort_by_key(|r| r.0);
         Ok(Finished { counts: self.counts, errors: self.errors, refused, transfers: self.transfers })

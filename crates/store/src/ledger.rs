@@ -3,6 +3,7 @@
 //! person with pending payments counted, approval above a line. Scope: a payment belongs to the
 //! member's union when paid (`path`), and `Actor::care_visible` limits every read.
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::indicators::Fact;
 use crate::mechanisms::BoxFuture;
 use crate::people::visible_member;
@@ -90,7 +91,7 @@ pub async fn set_money(db: &Db, actor: &Actor, f: &MoneyForm) -> Result<MoneyRul
     .execute(&mut *tx)
     .await?;
     let detail = format!("每人每年上限 {} 元，超过 {} 元需审批", care::fmt_yuan(cap), care::fmt_yuan(line));
-    audit::record(&mut tx, actor, "care.money", "care_settings", 1, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::CareMoney, AuditEntity::CareSettings, 1, Some(detail)).await?;
     tx.commit().await?;
     Ok(MoneyRules { yearly_cap_fen: cap, approval_above_fen: line })
 }
@@ -214,7 +215,7 @@ pub(crate) async fn pay_in(tx: &mut Tx, actor: &Actor, p: &PayInput) -> Result<(
         Err(e) => return Err(e.into()),
     };
     let detail = format!("{}：{} {} 元（{}）", purpose.label(), member_name, care::fmt_yuan(amount), status);
-    audit::record(tx, actor, "care.payment", "care_payment", id, Some(detail)).await?;
+    audit::record(tx, actor, AuditAction::CarePayment, AuditEntity::CarePayment, id, Some(detail)).await?;
     if status == "paid" {
         count_paid(tx, &path, purpose.code(), paid_on, amount, 1);
     }

@@ -32,7 +32,7 @@ pub mod users;
 
 pub use crypto::IdVault;
 pub use indicators::Tally;
-pub use scope::Actor;
+pub use scope::{Actor, SYSTEM_USERNAME};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

@@ -1,6 +1,7 @@
 //! The member registry (会员实名制): one record per person, found by the keyed hash of the ID
 //! number, shown masked, with a history of every change of membership.
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit, unions};
 use domain::member::{MemberDraft, MemberForm};
@@ -140,7 +141,8 @@ pub async fn history(db: &Db, actor: &Actor, id: i64) -> Result<Vec<HistoryEntry
 pub struct MemberQuery {
     /// Union code: only that union's subtree.
     pub union: Option<String>,
-    /// Name (from the start), phone number, or an exact ID number.
+    /// Name (from the start), an exact ID number, the last four characters of one (`1234`,
+    /// `123X`), a phone number or the start of one (3 or 5+ digits).
     pub q: Option<String>,
     /// active (default), retained, transferred_out, left, deceased, or all.
     pub status: Option<String>,
@@ -153,6 +155,13 @@ pub struct MemberQuery {
 }
 
 /// Members in scope matching the query, ordered by union then name.
+/// Four characters that can end an ID number (three digits, then a digit or X), upper-cased.
+fn id_tail(q: &str) -> Option<String> {
+    let b = q.as_bytes();
+    (b.len() == 4 && b[..3].iter().all(u8::is_ascii_digit) && (b[3].is_ascii_digit() || b[3] == b'x' || b[3] == b'X'))
+        .then(|| q.to_ascii_uppercase())
+}
+
 pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<Member>> {
     let paging = Paging::new(query.page, query.per_page);
     let mut filter = Sql::new(" FROM members m WHERE 1=1");
@@ -171,6 +180,9 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
             filter.push(" AND m.id_hash = ").bind(db.vault().lookup_hash(id.as_str()));
         } else if let Ok(phone) = domain::PhoneNo::parse(q) {
             filter.push(" AND m.phone = ").bind(phone.as_str());
+        } else if let Some(tail) = id_tail(q) {
+            // Cadres often know only the last four characters of an ID number.
+            filter.push(" AND substr(m.id_masked, 15, 4) = ").bind(tail);
         } else if q.len() >= 3 && q.bytes().all(|b| b.is_ascii_digit()) {
             filter.push(" AND m.phone >= ").bind(q).push(" AND m.phone < ").bind(format!("{q}:"));
         } else {
@@ -297,10 +309,10 @@ pub async fn create(db: &Db, actor: &Actor, union_code: &str, form: &MemberForm)
     audit::record(
         &mut tx,
         actor,
-        "member.create",
-        "member",
+        AuditAction::MemberCreate,
+        AuditEntity::Member,
         id,
-        Some(format!("{} → {}", draft.id_card.masked(), union.code)),
+        Some(format!("{} → {}", draft.id_card.masked(), union.name)),
     )
     .await?;
     let m = get_in(&mut tx, actor, id).await?;
@@ -374,7 +386,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
     let new_id = id_changed.then(|| (db.vault().seal(draft.id_card.as_str()), hash));
     write_fields(&mut tx, id, &draft, new_id).await?;
     let changed = changed_fields(patch, id_changed);
-    audit::record(&mut tx, actor, "member.update", "member", id, Some(changed)).await?;
+    audit::record(&mut tx, actor, AuditAction::MemberUpdate, AuditEntity::Member, id, Some(changed)).await?;
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
@@ -474,8 +486,15 @@ pub async fn transfer(db: &Db, actor: &Actor, id: i64, f: &TransferForm) -> Resu
     add_history(&mut tx, actor, id, MemberEvent::TransferredIn, &on, Some(m.union_id), Some(to.id), note).await?;
     bump(&mut tx, m.union_id, -1).await?;
     bump(&mut tx, to.id, 1).await?;
-    audit::record(&mut tx, actor, "member.transfer", "member", id, Some(format!("{} → {}", m.union_code, to.code)))
-        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::MemberTransfer,
+        AuditEntity::Member,
+        id,
+        Some(format!("{} → {}", m.union_name, to.name)),
+    )
+    .await?;
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
@@ -520,10 +539,10 @@ pub async fn change_status(db: &Db, actor: &Actor, id: i64, f: &StatusForm) -> R
     audit::record(
         &mut tx,
         actor,
-        "member.status",
-        "member",
+        AuditAction::MemberStatus,
+        AuditEntity::Member,
         id,
-        Some(format!("{} → {}", m.status.code(), next.code())),
+        Some(format!("{} → {}", m.status.label(), next.label())),
     )
     .await?;
     let m = get_in(&mut tx, actor, id).await?;
@@ -560,7 +579,7 @@ pub async fn reveal(db: &Db, actor: &Actor, id: i64, reason: &str) -> Result<Str
     actor.members_visible(&mut q, "m");
     let sealed: Vec<u8> = q.query_scalar().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)?;
     let plain = db.vault().open(&sealed).ok_or(StoreError::Crypto)?;
-    audit::record_now(db, actor, "member.reveal", "member", id, Some(reason.to_string())).await?;
+    audit::record_now(db, actor, AuditAction::MemberReveal, AuditEntity::Member, id, Some(reason.to_string())).await?;
     Ok(plain)
 }
 
@@ -715,15 +734,15 @@ async fn export_audit(
     let detail = format!(
         "{} 人{}{}",
         count,
-        within.map(|u| format!("，{}", u.code)).unwrap_or_default(),
+        within.map(|u| format!("，{}", u.name)).unwrap_or_default(),
         if reveal { "，含完整身份证号" } else { "" }
     );
     audit::record_now(
         db,
         actor,
-        "member.export",
-        "member",
-        within.as_ref().map(|u| u.code.clone()).unwrap_or_default(),
+        AuditAction::MemberExport,
+        AuditEntity::Union,
+        within.map(|u| u.id.to_string()).unwrap_or_default(),
         Some(detail),
     )
     .await?;

@@ -57,6 +57,7 @@ migrations!(
     12 "0012_sources",
     13 "0013_open_due_covering",
     14 "0014_notices_unread",
+    15 "0015_names_and_notices",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
@@ -182,7 +183,7 @@ mod tests {
     fn member_indexes_come_from_the_migrations() {
         for backend in [super::Backend::Sqlite, super::Backend::Postgres] {
             let defs = super::member_indexes(backend);
-            assert_eq!(defs.len(), 4, "{defs:?}");
+            assert_eq!(defs.len(), 5, "{defs:?}");
             assert!(defs.iter().all(|d| !d.contains("members_union_name")));
             assert!(
                 defs.iter()

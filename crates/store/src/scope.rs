@@ -33,12 +33,15 @@ pub struct Actor {
     pub ip: Option<String>,
 }
 
+/// The name the deadline scan and other jobs act under.
+pub const SYSTEM_USERNAME: &str = "system";
+
 impl Actor {
     /// The command line acting with full rights (user management, demo, import).
     pub fn system(root: domain::OrgPath) -> Self {
         Self {
             user_id: None,
-            username: "system".into(),
+            username: SYSTEM_USERNAME.into(),
             role: Role::CountyAdmin,
             scope: Scope::Subtree(root),
             department_id: None,

@@ -1,5 +1,6 @@
 //! The organisation tree: federation → town/street and industry unions → grassroots unions.
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, audit};
 use domain::{Capability, CreditCode, DivisionCode, Industry, Invalid, OrgPath, UnionLevel};
@@ -356,7 +357,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, actor, "union.create", "union", id, Some(format!("{} {}", f.code.trim(), f.name.trim())))
+    audit::record(&mut tx, actor, AuditAction::UnionCreate, AuditEntity::Union, id, Some(f.name.trim().to_string()))
         .await?;
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.id = "));
     q.bind(id);
@@ -405,7 +406,15 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
     // The figures are kept per ancestor: the subtree's totals leave the old ones for the new.
     let above = |p: &OrgPath| p.ids().into_iter().filter(|id| *id != node.id).collect::<Vec<i64>>();
     crate::indicators::shift(&mut tx, node.id, &above(&old), &above(&new)).await?;
-    audit::record(&mut tx, actor, "union.move", "union", node.id, Some(format!("{} → {}", old, new))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::UnionMove,
+        AuditEntity::Union,
+        node.id,
+        Some(format!("移至 {}", parent.name)),
+    )
+    .await?;
     tx.commit().await?;
     by_code(db, actor, code).await
 }
@@ -465,7 +474,8 @@ pub async fn add_enterprise(db: &Db, actor: &Actor, union_code: &str, f: &Enterp
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(&mut tx, actor, "enterprise.create", "enterprise", e.id, Some(name.to_string())).await?;
+    audit::record(&mut tx, actor, AuditAction::EnterpriseCreate, AuditEntity::Enterprise, e.id, Some(name.to_string()))
+        .await?;
     tx.commit().await?;
     Ok(e)
 }
@@ -559,8 +569,15 @@ pub async fn apply_roster_row(db: &Db, actor: &Actor, r: &domain::roster::UnionR
                     .bind(division.clone());
                 q.push(", founded_on = coalesce(").bind(founded.clone()).push(", founded_on) WHERE id = ").bind(u.id);
                 q.query().execute(&mut *tx).await?;
-                audit::record(&mut tx, actor, "union.update", "union", u.id, Some(format!("名册导入：{}", r.name)))
-                    .await?;
+                audit::record(
+                    &mut tx,
+                    actor,
+                    AuditAction::UnionUpdate,
+                    AuditEntity::Union,
+                    u.id,
+                    Some(format!("名册导入：{}", r.name)),
+                )
+                .await?;
                 tx.commit().await?;
                 (u, RosterOutcome::Updated)
             }

@@ -1,6 +1,7 @@
 //! Users, passwords (argon2), login lockout and sessions. Sessions live in the database, so
 //! any app node sharing it can serve any request.
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::sql::Sql;
 use crate::{Actor, Db, Result, StoreError, audit, unions};
 use argon2::password_hash::{SaltString, rand_core::OsRng};
@@ -20,6 +21,8 @@ pub const SESSION_SECONDS: i64 = 12 * 3600;
 pub struct User {
     pub id: i64,
     pub username: String,
+    /// 姓名, or the login name when none was given.
+    pub name: String,
     pub role: String,
     pub union_id: Option<i64>,
     pub union_code: Option<String>,
@@ -37,7 +40,7 @@ impl User {
     }
 }
 
-const USER_COLUMNS: &str = "us.id, us.username, us.role, us.union_id, u.code AS union_code, u.name AS union_name, \
+const USER_COLUMNS: &str = "us.id, us.username, COALESCE(NULLIF(us.name, ''), us.username) AS name, us.role, us.union_id, u.code AS union_code, u.name AS union_name, \
      d.name AS department, us.department_id, us.member_id, us.created_at";
 const USER_FROM: &str =
     " FROM users us LEFT JOIN unions u ON u.id = us.union_id LEFT JOIN departments d ON d.id = us.department_id";
@@ -45,6 +48,8 @@ const USER_FROM: &str =
 #[derive(Debug, Clone, Default)]
 pub struct NewUser {
     pub username: String,
+    /// 姓名 as colleagues know the person; a member account takes the member's name.
+    pub name: String,
     pub password: String,
     pub role: String,
     /// Root of the user's scope; none = the whole federation.
@@ -91,6 +96,10 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
         );
     }
     let role = Role::parse(&u.role)?;
+    let mut name = u.name.trim().to_string();
+    if name.chars().count() > 32 || name.chars().any(char::is_control) {
+        return Err(Invalid::new("name", "姓名最多 32 个字符", "name: at most 32 characters").into());
+    }
     check_password(&u.password)?;
     let union_id = match u.union_code.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(code) => Some(
@@ -119,12 +128,19 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
         }
         None => None,
     };
+    if let (true, Some(member)) = (name.is_empty(), u.member_id) {
+        name = sqlx::query_scalar("SELECT name FROM members WHERE id = $1")
+            .bind(member)
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or_else(|| Invalid::new("member", "会员记录不存在", "no such member"))?;
+    }
     let hash = hash_password(u.password.clone()).await?;
     let mut tx = db.write_tx().await?;
     let mut q = Sql::new(
-        "INSERT INTO users (username, password_hash, role, union_id, department_id, member_id, created_at) VALUES (",
+        "INSERT INTO users (username, name, password_hash, role, union_id, department_id, member_id, created_at) VALUES (",
     );
-    q.bind(username).push(", ").bind(hash).push(", ").bind(role.code()).push(", ").bind(union_id);
+    q.bind(username).push(", ").bind(name).push(", ").bind(hash).push(", ").bind(role.code()).push(", ").bind(union_id);
     q.push(", ").bind(department_id).push(", ").bind(u.member_id).push(", ").bind(crate::now()).push(") RETURNING id");
     let id: i64 = match q.query_scalar().fetch_one(&mut *tx).await {
         Ok(id) => id,
@@ -133,7 +149,15 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(&mut tx, actor, "user.create", "user", id, Some(format!("{username} {}", role.code()))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        AuditAction::UserCreate,
+        AuditEntity::User,
+        id,
+        Some(format!("{username}（{}）", role.label())),
+    )
+    .await?;
     tx.commit().await?;
     by_id(db, id).await
 }
@@ -189,7 +213,7 @@ pub async fn set_password(db: &Db, actor: &Actor, username: &str, password: &str
     .ok_or(StoreError::NotFound)?;
     // A new password ends every session opened with the old one.
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, "user.password", "user", id, None).await?;
+    audit::record(&mut tx, actor, AuditAction::UserPassword, AuditEntity::User, id, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -250,7 +274,15 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: Option<String>) 
             .bind(id)
             .execute(db.pool())
             .await?;
-        audit::record_now(db, &actor, if lock > 0 { "login.locked" } else { "login.failed" }, "user", id, None).await?;
+        audit::record_now(
+            db,
+            &actor,
+            if lock > 0 { AuditAction::LoginLocked } else { AuditAction::LoginFailed },
+            AuditEntity::User,
+            id,
+            None,
+        )
+        .await?;
         return Err(if lock > 0 {
             LoginError::Locked { minutes: LOCKOUT_SECONDS / 60 }
         } else {
@@ -274,7 +306,7 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: Option<String>) 
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, &actor, "login", "user", id, None).await?;
+    audit::record(&mut tx, &actor, AuditAction::Login, AuditEntity::User, id, None).await?;
     tx.commit().await?;
     Ok(NewSession { token, csrf, user: by_id(db, id).await?, expires_at })
 }

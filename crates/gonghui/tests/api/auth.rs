@@ -127,7 +127,7 @@ async fn bad_requests_get_json_errors() {
     assert_eq!(body["error"]["code"], "bad_request");
     let (s, body) = app.get(&token, "/api/v1/members/99999999999999999999999").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(body["error"]["message_zh"].as_str().unwrap().contains("路径参数有误"));
+    assert!(body["error"]["message_zh"].as_str().unwrap().contains("不是有效的编号"));
 
     let big = "x".repeat(web::MAX_BODY_BYTES + 10);
     let r = app
@@ -151,6 +151,12 @@ async fn audit_is_for_admins_and_append_only() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(log["total"], 2);
     assert_eq!(log["items"][0]["entity"], "member");
+    // The page says what happened in words, with names, and never the codes.
+    app.page_login("admin").await;
+    let (s, html) = app.page("/audit").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("新增会员") && html.contains("张阳光"), "{html}");
+    assert!(!html.contains(">member.create<"));
     // The database itself refuses to rewrite history.
     assert!(sqlx::query("UPDATE audit_log SET action = 'x'").execute(app.db.pool()).await.is_err());
     assert!(sqlx::query("DELETE FROM audit_log").execute(app.db.pool()).await.is_err());

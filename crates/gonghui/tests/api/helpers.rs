@@ -128,6 +128,7 @@ async fn seed(db: &Db) -> (i64, i64) {
     for (username, role, union_code, department, member_id) in users {
         let u = NewUser {
             username: username.into(),
+            name: String::new(),
             password: PASSWORD.into(),
             role: role.into(),
             union_code: union_code.map(String::from),

@@ -88,6 +88,14 @@ async fn search_by_name_phone_and_exact_id() {
     let (_, r) = app.get(&token, &format!("/api/v1/members?q={}", id_no("320925", "19880512", 31))).await;
     assert_eq!(r["total"], 1);
     assert_eq!(r["items"][0]["id"], app.member_a);
+    // The last four characters of an ID number, as a cadre often knows them.
+    let tail = &id_no("320925", "19880512", 31)[14..];
+    let (_, r) = app.get(&token, &format!("/api/v1/members?q={}", tail.to_lowercase())).await;
+    assert_eq!(r["total"], 1, "{r}");
+    assert_eq!(r["items"][0]["id"], app.member_a);
+    let cadre_b = app.token("cadre_b").await;
+    let (_, r) = app.get(&cadre_b, &format!("/api/v1/members?q={tail}")).await;
+    assert_eq!(r["total"], 0, "out of scope");
     let (_, r) = app.get(&token, "/api/v1/members?union=320925102").await;
     assert_eq!(r["total"], 1);
     let (_, r) = app.get(&token, "/api/v1/members?migrant=true").await;

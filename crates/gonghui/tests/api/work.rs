@@ -67,6 +67,8 @@ async fn a_members_request_goes_round_the_whole_loop() {
     assert_eq!(d["item"]["status"], "closed");
     assert_eq!(d["item"]["on_time"], 1);
     assert!(inbox_ids(&app, &cadre_a1).await.is_empty());
+    let (_, notices) = app.get(&member, "/api/v1/notices").await;
+    assert_eq!(notices[0]["text"], "事项已办结，请评价：车间夏季高温，申请防暑降温用品", "{notices}");
 
     // The member rates it: out of range is refused; 2 reopens it to the town for review.
     assert_eq!(inbox_ids(&app, &member).await, vec![id], "waiting for the member's rating");
@@ -89,6 +91,7 @@ async fn a_members_request_goes_round_the_whole_loop() {
     let root = store::unions::root(&app.db).await.unwrap().unwrap();
     let second = store::users::NewUser {
         username: "cadre_a_2".into(),
+        name: "王二".into(),
         password: crate::helpers::PASSWORD.into(),
         role: "cadre".into(),
         union_code: Some("320925101".into()),
@@ -106,8 +109,14 @@ async fn a_members_request_goes_round_the_whole_loop() {
 
     // The town settles it; this time the member is satisfied, and cannot rate twice.
     act(&app, &cadre_a, id, json!({"action": "resolve", "result": "每周两次送清凉到车间"})).await;
+    let (_, inbox) = app.get(&cadre_a_2, "/api/v1/work/inbox").await;
+    assert_eq!(inbox["counts"]["unread_notices"], 0, "the town has dealt with what it was told");
+    let (_, inbox) = app.get(&member, "/api/v1/work/inbox").await;
+    assert_eq!(inbox["counts"]["unread_notices"], 1, "the first request was dealt with by the first rating");
     let (s, d) = act(&app, &member, id, json!({"action": "rate", "rating": 5})).await;
     assert_eq!((s, d["item"]["status"].as_str()), (200, Some("closed")));
+    let (_, inbox) = app.get(&member, "/api/v1/work/inbox").await;
+    assert_eq!(inbox["counts"]["unread_notices"], 0, "rating it deals with the request");
     assert_eq!(act(&app, &member, id, json!({"action": "rate", "rating": 4})).await.0, 409);
 
     // The figures count one item, closed once (the reopened closure is taken back), two
@@ -514,9 +523,9 @@ async fn the_pages_show_the_loop() {
     let (s, html) = app.page("/work").await;
     assert_eq!(s, 200);
     assert!(html.contains("更衣室缺少储物柜"));
-    assert!(html.contains("title=\"1 件待办\""), "header count on every page");
+    assert!(html.contains(">1 件待办<"), "header count on every page");
     let (_, home) = app.page("/members").await;
-    assert!(home.contains("title=\"1 件待办\""));
+    assert!(home.contains(">1 件待办<"));
     let csrf = app.csrf().await;
     // Accept through the item page's form.
     let r = app

@@ -2,6 +2,7 @@
 //! date, skill level, migrant flag, hardship files); coverage = enrolled / eligible within the
 //! caller's scope; the eligible members not yet enrolled are listed for the unions to reach.
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::indicators::Fact;
 use crate::mechanisms::BoxFuture;
 use crate::sql::Sql;
@@ -252,7 +253,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &BenefitForm) -> Result<Benefit> 
     .bind(crate::now())
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, "benefit.create", "benefit", id, Some(format!("{}：{name}", kind.label()))).await?;
+    audit::record(&mut tx, actor, AuditAction::BenefitCreate, AuditEntity::Benefit, id, Some(format!("{}：{name}", kind.label()))).await?;
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -330,7 +331,7 @@ pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date)
         Err(e) => return Err(e.into()),
     }
     count_enrolled(&mut tx, id, &t, &[path]);
-    audit::record(&mut tx, actor, "benefit.enrol", "benefit", id, Some(name)).await?;
+    audit::record(&mut tx, actor, AuditAction::BenefitEnrol, AuditEntity::Benefit, id, Some(name)).await?;
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -393,7 +394,7 @@ pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, toda
     let paths: Vec<String> = q.into_query_scalar().fetch_all(&mut *tx).await?;
     let n = paths.len() as u64;
     count_enrolled(&mut tx, id, &t, &paths);
-    audit::record(&mut tx, actor, "benefit.enrol_union", "benefit", id, Some(format!("{}：{n} 人", u.name))).await?;
+    audit::record(&mut tx, actor, AuditAction::BenefitEnrolUnion, AuditEntity::Benefit, id, Some(format!("{}：{n} 人", u.name))).await?;
     tx.commit().await?;
     Ok(n)
 }

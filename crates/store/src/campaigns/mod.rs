@@ -4,6 +4,7 @@
 //! sign-for list (发放签收表) is printed per union and its signed scan kept. Coverage =
 //! delivered / targeted, within the caller's scope.
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::indicators::Fact;
 use crate::ledger::{self, PayInput};
 use crate::mechanisms::BoxFuture;
@@ -484,7 +485,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &CampaignForm) -> Result<Campaign
     .bind(crate::now())
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, "campaign.create", "campaign", id, Some(format!("{}：{name}", kind.label()))).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignCreate, AuditEntity::Campaign, id, Some(format!("{}：{name}", kind.label()))).await?;
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -606,7 +607,7 @@ pub async fn build_targets(db: &Db, cal: &Calendar, actor: &Actor, id: i64, toda
         .await?;
     targets_added(&mut tx, cal, actor, &c, &added, today).await?;
     let n = added.len() as u64;
-    audit::record(&mut tx, actor, "campaign.build", "campaign", id, Some(format!("新增对象 {n} 人"))).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignBuild, AuditEntity::Campaign, id, Some(format!("新增对象 {n} 人"))).await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -649,7 +650,7 @@ pub async fn add_target(
         Err(e) => return Err(e.into()),
     };
     targets_added(&mut tx, cal, actor, &c, &[(union_id, path)], today).await?;
-    audit::record(&mut tx, actor, "campaign.add_target", "campaign", id, Some(format!("{name}：{reason}"))).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignAddTarget, AuditEntity::Campaign, id, Some(format!("{name}：{reason}"))).await?;
     tx.commit().await?;
     target(db, actor, id, tid).await
 }
@@ -797,7 +798,7 @@ pub async fn deliver(
     }
     let paid = if payment.is_some() { amount } else { 0 };
     delivered(&mut tx, cal, actor, &c, &[(union_id, path, paid)], on).await?;
-    audit::record(&mut tx, actor, "campaign.deliver", "campaign_target", target_id, Some(c.name.clone())).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignDeliver, AuditEntity::CampaignTarget, target_id, Some(c.name.clone())).await?;
     tx.commit().await?;
     target(db, actor, campaign, target_id).await
 }
@@ -837,8 +838,8 @@ pub async fn sign_list(
     audit::record_now(
         db,
         actor,
-        "campaign.sign_list",
-        "campaign",
+        AuditAction::CampaignSignList,
+        AuditEntity::Campaign,
         campaign,
         Some(format!("{}（{} 人）", u.name, rows.len())),
     )
@@ -881,7 +882,7 @@ pub async fn attach_signed(db: &Db, actor: &Actor, campaign: i64, union_code: &s
     .bind(crate::now())
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, "campaign.signed", "campaign", campaign, Some(format!("{}：{}", u.name, f.name)))
+    audit::record(&mut tx, actor, AuditAction::CampaignSigned, AuditEntity::Campaign, campaign, Some(format!("{}：{}", u.name, f.name)))
         .await?;
     tx.commit().await?;
     signed(db, actor, campaign).await?.into_iter().find(|s| s.id == id).ok_or(StoreError::NotFound)
@@ -978,7 +979,7 @@ pub async fn deliver_all(
     }
     delivered(&mut tx, cal, actor, &c, &done, on).await?;
     let detail = format!("{}：按签收表登记送达 {} 人", u.name, report.delivered);
-    audit::record(&mut tx, actor, "campaign.deliver_all", "campaign", campaign, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignDeliverAll, AuditEntity::Campaign, campaign, Some(detail)).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -1065,7 +1066,7 @@ pub async fn add_fair(db: &Db, actor: &Actor, campaign: i64, f: &FairForm, today
     .execute(&mut *tx)
     .await?;
     let detail = format!("{}：岗位 {}", name.unwrap_or_default(), f.positions);
-    audit::record(&mut tx, actor, "campaign.fair", "campaign", campaign, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignFair, AuditEntity::Campaign, campaign, Some(detail)).await?;
     tx.commit().await?;
     fairs(db, actor, campaign).await
 }

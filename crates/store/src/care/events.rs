@@ -1,6 +1,7 @@
 //! Care events and the obligations each creates at once: one work item per line of the policy,
 //! owned at the line's level and due in its working days.
 
+use crate::audit::{AuditAction, AuditEntity};
 use super::*;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -213,7 +214,7 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
         .await?;
     }
     let detail = format!("{}：{}，{}", kind.label(), member_name, fmt_date(date));
-    audit::record(&mut tx, actor, "care.event", "care_event", id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::CareEvent, AuditEntity::CareEvent, id, Some(detail)).await?;
     tx.commit().await?;
     event(db, actor, id, today).await
 }

@@ -1,6 +1,7 @@
 //! Care payments for an event: recorded in the ledger within the event's range, and the
 //! event's payment obligation closed with them; approval of payments above the line.
 
+use crate::audit::{AuditAction, AuditEntity};
 use super::*;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -200,7 +201,7 @@ pub async fn waive_payment(
             action: "resolve".into(), result: Some(format!("不予发放：{reason}")), ..Default::default()
         };
     wk::act_in(&mut tx, cal, actor, line.item, &form, today, wk::By::Record).await?;
-    audit::record(&mut tx, actor, "care.payment.waive", "care_event", event_id, Some(reason)).await?;
+    audit::record(&mut tx, actor, AuditAction::CarePaymentWaive, AuditEntity::CareEvent, event_id, Some(reason)).await?;
     tx.commit().await?;
     event(db, actor, event_id, today).await
 }
@@ -237,7 +238,7 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bo
         crate::ledger::count_paid(&mut tx, &path, &purpose, on, p.amount_fen, 1);
     }
     let what = if approve { "批准" } else { "不予批准" };
-    audit::record(&mut tx, actor, "care.payment.decide", "care_payment", id, Some(what.into())).await?;
+    audit::record(&mut tx, actor, AuditAction::CarePaymentDecide, AuditEntity::CarePayment, id, Some(what.into())).await?;
     if approve && let Some(eid) = p.event_id {
         let item: Option<i64> =
             sqlx::query_scalar("SELECT work_item_id FROM care_obligations WHERE event_id = $1 AND action = 'payment'")

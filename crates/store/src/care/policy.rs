@@ -1,6 +1,7 @@
 //! The care policy: per event, what is due, from which level, within how many working days,
 //! and the payment range; and the yearly care budget. County administrators edit it.
 
+use crate::audit::{AuditAction, AuditEntity};
 use super::*;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -159,7 +160,7 @@ pub async fn set_rule(db: &Db, actor: &Actor, event: &str, action: &str, f: &Rul
     upsert_rule(&mut tx, &rule).await?;
     let detail =
         format!("{}·{}：{}，{} 个工作日", rule.event.label(), rule.action.label(), rule.level.label(), rule.days);
-    audit::record(&mut tx, actor, "care.policy", "care_policy", format!("{}/{}", event, action), Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::CarePolicy, AuditEntity::CarePolicy, format!("{}/{}", event, action), Some(detail)).await?;
     tx.commit().await?;
     Ok(rule.into())
 }
@@ -178,7 +179,7 @@ pub async fn delete_rule(db: &Db, actor: &Actor, event: &str, action: &str) -> R
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    audit::record(&mut tx, actor, "care.policy.delete", "care_policy", format!("{event}/{action}"), None).await?;
+    audit::record(&mut tx, actor, AuditAction::CarePolicyDelete, AuditEntity::CarePolicy, format!("{event}/{action}"), None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -200,7 +201,7 @@ pub async fn set_budget(db: &Db, actor: &Actor, year: i64, amount_yuan: &str) ->
     .bind(crate::now())
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, "care.budget", "care_budgets", year, Some(format!("{} 元", care::fmt_yuan(fen))))
+    audit::record(&mut tx, actor, AuditAction::CareBudget, AuditEntity::CareBudgets, year, Some(format!("{} 元", care::fmt_yuan(fen))))
         .await?;
     tx.commit().await?;
     Ok(fen)

@@ -4,6 +4,7 @@
 //! file, its sign-off and the next step's item. Filed households receive assistance (money goes
 //! through the care ledger, with its cap), are reviewed each year and leave hardship (脱困).
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::indicators::Fact;
 use crate::ledger::{self, PayInput};
 use crate::mechanisms::BoxFuture;
@@ -82,8 +83,8 @@ pub async fn set_standard(db: &Db, actor: &Actor, year: i64, yuan: &str) -> Resu
     audit::record(
         &mut tx,
         actor,
-        "hardship.standard",
-        "hardship_standards",
+        AuditAction::HardshipStandard,
+        AuditEntity::HardshipStandards,
         year,
         Some(format!("{} 元/人·月", fmt_yuan(fen))),
     )
@@ -116,7 +117,7 @@ pub async fn set_rules(db: &Db, actor: &Actor, r: LevelRules) -> Result<LevelRul
     .execute(&mut *tx)
     .await?;
     let detail = format!("相对困难 < 低保 {}%，意外致困 > 年收入 {}%", r.relative_pct, r.accident_pct);
-    audit::record(&mut tx, actor, "hardship.rules", "hardship_settings", 1, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::HardshipRules, AuditEntity::HardshipSettings, 1, Some(detail)).await?;
     tx.commit().await?;
     Ok(r)
 }
@@ -467,7 +468,7 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, toda
     let note = format!("{}，{}", level.label(), main.label());
     tx.count(Fact { path: &path, indicator: &ind::APPLIED, month: &fmt_date(today)[..7], dims: &[], value: 1 });
     log(&mut tx, actor, id, "申请", "提交", Some(&note), today).await?;
-    audit::record(&mut tx, actor, "hardship.apply", "hardship_file", id, Some(format!("{member_name}：{note}")))
+    audit::record(&mut tx, actor, AuditAction::HardshipApply, AuditEntity::HardshipFile, id, Some(format!("{member_name}：{note}")))
         .await?;
     tx.commit().await?;
     get(db, actor, id).await
@@ -651,7 +652,7 @@ async fn advance(
     }
     log(tx, actor, id, name, if approve { "通过" } else { "不予通过" }, note, today).await?;
     let result = decision_text(name, stage, approve, note).unwrap_or_default();
-    audit::record(tx, actor, "hardship.decide", "hardship_file", id, Some(result)).await?;
+    audit::record(tx, actor, AuditAction::HardshipDecide, AuditEntity::HardshipFile, id, Some(result)).await?;
     Ok(())
 }
 
@@ -813,7 +814,7 @@ pub async fn aid(db: &Db, actor: &Actor, id: i64, f: &AidForm, today: Date) -> R
         kind.label(),
         if amount > 0 { format!("，{} 元", fmt_yuan(amount)) } else { String::new() }
     );
-    audit::record(&mut tx, actor, "hardship.aid", "hardship_file", id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::HardshipAid, AuditEntity::HardshipFile, id, Some(detail)).await?;
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -872,7 +873,7 @@ pub async fn review(db: &Db, actor: &Actor, id: i64, f: &ReviewForm, today: Date
         None => text,
     };
     log(&mut tx, actor, id, "年度复核", decision, Some(&full), today).await?;
-    audit::record(&mut tx, actor, "hardship.review", "hardship_file", id, Some(full)).await?;
+    audit::record(&mut tx, actor, AuditAction::HardshipReview, AuditEntity::HardshipFile, id, Some(full)).await?;
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -898,7 +899,7 @@ pub async fn exit(db: &Db, actor: &Actor, id: i64, reason: &str, today: Date) ->
     .execute(&mut *tx)
     .await?;
     log(&mut tx, actor, id, "脱困", "脱困", Some(&reason), today).await?;
-    audit::record(&mut tx, actor, "hardship.exit", "hardship_file", id, Some(reason)).await?;
+    audit::record(&mut tx, actor, AuditAction::HardshipExit, AuditEntity::HardshipFile, id, Some(reason)).await?;
     tx.commit().await?;
     get(db, actor, id).await
 }

@@ -4,6 +4,7 @@
 //! Every change is one transaction with its timeline line, its audit row and its facts in the
 //! indicator store (kept per origin union and each of its ancestors).
 
+use crate::audit::{AuditAction, AuditEntity};
 use crate::owners::Owner;
 use crate::sql::Sql;
 use crate::{Actor, Db, Page, Paging, Result, StoreError, Tally, Tx, audit};
@@ -40,7 +41,7 @@ const COLUMNS: &str = "w.id, w.kind, w.title, w.body, w.priority, w.status, w.su
      w.received_on, w.respond_due, w.due, w.responded_on, w.paused_on, w.paused_days, w.closed_on, w.result, \
      w.close_days, w.on_time, w.breached, w.escalations, w.reopened, w.rating, w.rating_comment, w.rated_on, \
      w.created_at, w.source, w.source_id, w.resolved_by, og.name AS origin_union_name, ou.name AS owner_union_name, d.name AS owner_department, \
-     uu.username AS owner_username";
+     uu.username AS owner_username, COALESCE(NULLIF(uu.name, ''), uu.username) AS owner_name";
 const FROM: &str = " FROM work_items w JOIN unions og ON og.id = w.origin_union_id \
      JOIN unions ou ON ou.id = w.owner_union_id LEFT JOIN departments d ON d.id = w.owner_department_id \
      LEFT JOIN users uu ON uu.id = w.owner_user_id";
@@ -108,6 +109,8 @@ pub struct Item {
     pub owner_union_name: String,
     pub owner_department: Option<String>,
     pub owner_username: Option<String>,
+    /// The owning person's 姓名.
+    pub owner_name: Option<String>,
     #[sqlx(skip)]
     pub kind_label: String,
     #[sqlx(skip)]
@@ -171,7 +174,7 @@ impl Item {
         if let Some(d) = &self.owner_department {
             s = format!("{s}·{d}");
         }
-        if let Some(u) = &self.owner_username {
+        if let Some(u) = &self.owner_name {
             s = format!("{s}（{u}）");
         }
         s
@@ -193,6 +196,8 @@ pub struct Event {
     pub at: i64,
     pub on_date: String,
     pub username: String,
+    /// Who acted, as colleagues know them: the user's 姓名, or 系统 for the deadline scan.
+    pub name: String,
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
@@ -280,7 +285,7 @@ pub async fn set_sla(db: &Db, actor: &Actor, kind: &str, priority: &str, sla: Sl
     .await?;
     let detail =
         format!("{} {}：受理 {} 天，办结 {} 天", kind.label, priority.label(), sla.respond_days, sla.close_days);
-    audit::record(&mut tx, actor, "work.sla", "work_kind", kind.code, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::WorkSla, AuditEntity::WorkKind, kind.code, Some(detail)).await?;
     tx.commit().await?;
     kinds(db).await?.into_iter().find(|k| k.kind.code == kind.code).ok_or(StoreError::NotFound)
 }
@@ -632,7 +637,7 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
         source: None,
     };
     let id = insert(&mut tx, actor, &row, today).await?;
-    audit::record(&mut tx, actor, "work.create", "work_item", id, Some(format!("{}：{title}", kind.label))).await?;
+    audit::record(&mut tx, actor, AuditAction::WorkCreate, AuditEntity::WorkItem, id, Some(format!("{}：{title}", kind.label))).await?;
     tx.commit().await?;
     get(db, cal, actor, id, today).await
 }
@@ -712,13 +717,17 @@ pub async fn get(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Date) -
     let mut conn = db.pool().acquire().await?;
     let item = fetch(&mut conn, actor, id, false, db.backend()).await?.finish(cal, today);
     let mut events: Vec<Event> = sqlx::query_as(
-        "SELECT id, at, on_date, username, action, from_status, to_status, note FROM work_events \
-         WHERE item_id = $1 ORDER BY id",
+        "SELECT e.id, e.at, e.on_date, e.username, COALESCE(NULLIF(us.name, ''), e.username) AS name, e.action, \
+         e.from_status, e.to_status, e.note FROM work_events e LEFT JOIN users us ON us.id = e.user_id \
+         WHERE e.item_id = $1 ORDER BY e.id",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     for e in &mut events {
+        if e.username == crate::scope::SYSTEM_USERNAME {
+            e.name = "系统".into();
+        }
         e.action_label = WorkAction::parse(&e.action).map(|a| a.label()).unwrap_or("").to_string();
     }
     let attachments: Vec<Attachment> = sqlx::query_as(
@@ -1162,10 +1171,28 @@ pub(crate) async fn act_in(
         notify.push((None, Some(target.union_id), target.department_id, text.clone()));
         notify.push((item.owner_user_id, Some(item.owner_union_id), item.owner_department_id, text));
     }
+    if to == WorkStatus::Closed && from != WorkStatus::Closed && item.rating.is_none() {
+        // The person the item is for hears it is done, and is asked to rate it.
+        let rater: Option<i64> = match item.requester_member_id {
+            Some(m) => sqlx::query_scalar("SELECT id FROM users WHERE member_id = $1")
+                .bind(m)
+                .fetch_optional(&mut *conn)
+                .await?,
+            None => item.requester_user_id,
+        };
+        if let Some(user) = rater.filter(|u| Some(*u) != actor.user_id) {
+            notify.push((Some(user), None, None, format!("事项已办结，请评价：{}", item.title)));
+        }
+    }
+    // What the actor was told about this item is now dealt with: it no longer counts as new.
+    let mut done = Sql::new("UPDATE notices AS n SET done = 1 WHERE n.item_id = ");
+    done.bind(id).push(" AND n.done = 0");
+    notices_filter(actor, &mut done);
+    done.query().execute(&mut *conn).await?;
     for (user, union, dept, text) in notify {
         notice(conn, user, union, dept, id, &text).await?;
     }
-    audit::record(conn, actor, &format!("work.{}", action.code()), "work_item", id, None).await?;
+    audit::record(conn, actor, AuditAction::of_work(action), AuditEntity::WorkItem, id, None).await?;
     tx.tally().absorb(facts);
     Ok(())
 }
@@ -1259,7 +1286,7 @@ async fn superior(
 
 async fn owner_label(conn: &mut AnyConnection, o: &Owner) -> Result<String> {
     let (name, dept, user): (String, Option<String>, Option<String>) = sqlx::query_as(
-        "SELECT u.name, (SELECT name FROM departments WHERE id = $2), (SELECT username FROM users WHERE id = $3) \
+        "SELECT u.name, (SELECT name FROM departments WHERE id = $2), (SELECT COALESCE(NULLIF(name, ''), username) FROM users WHERE id = $3) \
          FROM unions u WHERE u.id = $1",
     )
     .bind(o.union_id)
@@ -1356,7 +1383,7 @@ pub async fn attach(
     .await?;
     let status = item.status();
     event(conn, actor, id, today, WorkAction::Attach, Some(status), Some(status), Some(name.clone())).await?;
-    audit::record(conn, actor, "work.attach", "work_item", id, Some(name.clone())).await?;
+    audit::record(conn, actor, AuditAction::WorkAttach, AuditEntity::WorkItem, id, Some(name.clone())).await?;
     tx.commit().await?;
     Ok(Attachment { id: att_id, name, content_type, size, username: actor.username.clone(), at: crate::now() })
 }
@@ -1425,10 +1452,10 @@ fn notices_filter(actor: &Actor, q: &mut Sql) {
     q.push(")");
 }
 
-/// ` AND n is new to the caller`: after the last notice they marked read.
+/// ` AND n is new to the caller`: not yet dealt with, and after the last notice they marked read.
 fn unread(actor: &Actor, q: &mut Sql) {
-    q.push(" AND n.id > coalesce((SELECT notices_seen FROM users WHERE id = ").bind(actor.user_id.unwrap_or(0));
-    q.push("), 0)");
+    q.push(" AND n.done = 0 AND n.id > coalesce((SELECT notices_seen FROM users WHERE id = ");
+    q.bind(actor.user_id.unwrap_or(0)).push("), 0)");
 }
 
 /// The caller's latest notices, new ones first.
@@ -1437,7 +1464,7 @@ pub async fn notices(db: &Db, actor: &Actor) -> Result<Vec<Notice>> {
         "SELECT n.id, n.item_id, n.text, n.at, CASE WHEN n.id <= coalesce((SELECT notices_seen FROM users WHERE id = ",
     );
     q.bind(actor.user_id.unwrap_or(0));
-    q.push("), 0) THEN n.at ELSE NULL END AS read_at FROM notices n WHERE 1 = 1");
+    q.push("), 0) OR n.done = 1 THEN n.at ELSE NULL END AS read_at FROM notices n WHERE 1 = 1");
     notices_filter(actor, &mut q);
     q.push(" ORDER BY n.id DESC LIMIT 50");
     let mut list: Vec<Notice> = q.query_as().fetch_all(db.pool()).await?;

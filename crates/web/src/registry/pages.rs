@@ -18,6 +18,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::Capability;
+use domain::audit::{AuditAction, AuditEntity};
 use serde::Deserialize;
 use store::members::{Member, MemberPatch, MemberQuery, StatusForm, TransferForm};
 use store::users::LoginError;
@@ -768,10 +769,46 @@ struct AuditPage {
     nav: Option<Nav>,
     f_user: String,
     f_action: String,
-    f_entity_id: String,
+    f_entity: String,
+    /// The one record the list is narrowed to, as a user knows it.
+    only: Option<String>,
+    actions: Choices,
+    entities: Choices,
     total: i64,
-    rows: Vec<(store::audit::AuditEntry, String)>,
+    rows: Vec<AuditRow>,
     pager: Pager,
+}
+
+/// One line of the log as a county administrator reads it.
+struct AuditRow {
+    at: String,
+    who: String,
+    action: String,
+    object: String,
+    name: Option<String>,
+    href: Option<String>,
+    /// Every line about the same record.
+    same: Option<String>,
+    detail: String,
+    ip: String,
+}
+
+/// The page a record named in the audit log is shown on.
+fn audit_href(entity: AuditEntity, key: &str) -> Option<String> {
+    use AuditEntity as E;
+    Some(match entity {
+        E::Union => format!("/unions/{key}"),
+        E::Member => format!("/members/{key}"),
+        E::WorkItem => format!("/work/{key}"),
+        E::CareEvent => format!("/care/events/{key}"),
+        E::CarePayment => "/care/payments".into(),
+        E::HardshipFile => format!("/hardship/{key}"),
+        E::Campaign | E::CampaignTarget => format!("/care/campaigns/{key}"),
+        E::Benefit => format!("/care/benefits/{key}"),
+        E::Calendar => format!("/calendar/{key}"),
+        E::User | E::Enterprise | E::Import | E::WorkKind | E::CareSettings | E::CarePolicy | E::CareBudgets => return None,
+        E::HardshipStandards | E::HardshipSettings => return None,
+    })
 }
 
 async fn audit_page(
@@ -780,19 +817,60 @@ async fn audit_page(
     PageQuery(f): PageQuery<store::audit::AuditFilter>,
 ) -> PageResult {
     let result = store::audit::search(&st.db, &s.actor, &f).await.map_err(fail)?;
+    let names = store::audit::names(&st.db, &result.items).await.map_err(fail)?;
     let paging = Paging::new(f.page, f.per_page);
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let params = [
-        ("user", f.user.clone().unwrap_or_default()),
-        ("action", f.action.clone().unwrap_or_default()),
-        ("entity_id", f.entity_id.clone().unwrap_or_default()),
+        ("user", value(&f.user)),
+        ("action", value(&f.action)),
+        ("entity", value(&f.entity)),
+        ("entity_id", value(&f.entity_id)),
     ];
     let pager = pager("/audit", &params, paging, result.total);
-    let rows = result.items.into_iter().map(|e| (e.clone(), beijing_time(e.at))).collect();
+    let named = |entity: &str, id: Option<&str>| {
+        let entity = AuditEntity::parse(entity).ok()?;
+        names.get(&(entity, id?.parse().ok()?)).map(|n| (entity, n))
+    };
+    let only = f.entity_id.as_deref().filter(|i| !i.is_empty()).map(|id| {
+        let entity = f.entity.as_deref().unwrap_or_default();
+        let first = result.items.first().filter(|e| e.entity == entity);
+        let name = first.and_then(|e| named(&e.entity, e.entity_id.as_deref())).map(|(_, n)| n.name.clone());
+        format!("{} {}", domain::audit::entity_label(entity), name.unwrap_or_else(|| id.to_string()))
+    });
+    let rows = result
+        .items
+        .iter()
+        .map(|e| {
+            let found = named(&e.entity, e.entity_id.as_deref());
+            let same = e.entity_id.as_deref().filter(|i| !i.is_empty()).map(|id| {
+                format!("/audit?entity={}&entity_id={}", urlencode(&e.entity), urlencode(id))
+            });
+            AuditRow {
+                at: beijing_time(e.at),
+                who: match &e.name {
+                    Some(n) => format!("{n}（{}）", e.username),
+                    None if e.username == store::SYSTEM_USERNAME => "系统".into(),
+                    None => e.username.clone(),
+                },
+                action: domain::audit::action_label(&e.action).into_owned(),
+                object: domain::audit::entity_label(&e.entity).into_owned(),
+                name: found.map(|(_, n)| n.name.clone()),
+                href: found.and_then(|(entity, n)| audit_href(entity, &n.key)),
+                same,
+                detail: e.detail.clone().unwrap_or_default(),
+                ip: e.ip.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let [f_user, f_action, f_entity, _] = params.map(|p| p.1);
     Ok(render(AuditPage {
         nav: nav(&s),
-        f_user: params[0].1.clone(),
-        f_action: params[1].1.clone(),
-        f_entity_id: params[2].1.clone(),
+        f_user,
+        f_action,
+        f_entity,
+        only,
+        actions: AuditAction::ALL.iter().map(|a| (a.code(), a.label())).collect(),
+        entities: AuditEntity::ALL.iter().map(|e| (e.code(), e.label())).collect(),
         total: result.total,
         rows,
         pager,

@@ -66,7 +66,7 @@ pub(crate) fn nav(s: &SessionInfo) -> Option<Nav> {
         overdue: s.header.counts.overdue,
         notices: s.header.counts.unread_notices,
         calendar_missing: s.header.calendar_missing,
-        username: s.user.username.clone(),
+        username: s.user.name.clone(),
         role_label: s.actor.role.label(),
         csrf: s.csrf.clone(),
         links,

@@ -1,0 +1,156 @@
+//! The audit log's words: every action it records and every kind of record it names, each with
+//! the Chinese a county administrator reads. A mechanism that writes to the log adds its lines
+//! here, so the log's filter and its page know every code.
+//!
+//! The codes are stored as text (`AuditAction::code`); the enum is never serialized as such.
+
+use crate::work::WorkAction;
+
+crate::labelled!(
+    /// What one line of the audit log records.
+    AuditAction {
+        Login = "login", "登录";
+        LoginFailed = "login.failed", "登录失败";
+        LoginLocked = "login.locked", "登录锁定";
+        UserCreate = "user.create", "新建用户";
+        UserPassword = "user.password", "设置密码";
+        UnionCreate = "union.create", "新建工会";
+        UnionUpdate = "union.update", "修改工会";
+        UnionMove = "union.move", "调整隶属";
+        EnterpriseCreate = "enterprise.create", "新建企业";
+        MemberCreate = "member.create", "新增会员";
+        MemberUpdate = "member.update", "修改会员";
+        MemberTransfer = "member.transfer", "会员转会";
+        MemberStatus = "member.status", "会员状态变更";
+        MemberReveal = "member.reveal", "查看完整身份证号";
+        MemberExport = "member.export", "导出名册";
+        MemberImport = "member.import", "导入名册";
+        CalendarLoad = "calendar.load", "载入工作日历";
+        WorkSla = "work.sla", "修改办理时限";
+        WorkCreate = "work.create", "登记事项";
+        WorkAccept = "work.accept", "受理事项";
+        WorkForward = "work.forward", "转办事项";
+        WorkPause = "work.pause", "暂停事项";
+        WorkResume = "work.resume", "恢复办理事项";
+        WorkResolve = "work.resolve", "办结事项";
+        WorkApprove = "work.approve", "审核通过事项";
+        WorkReturn = "work.return", "退回重办事项";
+        WorkReopen = "work.reopen", "重新办理事项";
+        WorkRate = "work.rate", "评价事项";
+        WorkComment = "work.comment", "事项留言";
+        WorkAttach = "work.attach", "上传附件";
+        WorkRemind = "work.remind", "到期提醒";
+        WorkEscalate = "work.escalate", "逾期升级";
+        CareMoney = "care.money", "修改慰问金规则";
+        CarePolicy = "care.policy", "修改五必规则";
+        CarePolicyDelete = "care.policy.delete", "删除五必规则";
+        CareBudget = "care.budget", "设置年度预算";
+        CareEvent = "care.event", "登记五必事件";
+        CarePayment = "care.payment", "登记慰问金";
+        CarePaymentDecide = "care.payment.decide", "审批慰问金";
+        CarePaymentWaive = "care.payment.waive", "免发慰问金";
+        HardshipStandard = "hardship.standard", "设置困难标准";
+        HardshipRules = "hardship.rules", "修改帮扶规则";
+        HardshipApply = "hardship.apply", "困难职工申请";
+        HardshipDecide = "hardship.decide", "困难认定";
+        HardshipAid = "hardship.aid", "登记帮扶";
+        HardshipReview = "hardship.review", "困难档案复核";
+        HardshipExit = "hardship.exit", "困难档案退出";
+        CampaignCreate = "campaign.create", "新建四季送活动";
+        CampaignBuild = "campaign.build", "生成送达名单";
+        CampaignAddTarget = "campaign.add_target", "增补送达对象";
+        CampaignDeliver = "campaign.deliver", "登记送达";
+        CampaignDeliverAll = "campaign.deliver_all", "导入签收结果";
+        CampaignSignList = "campaign.sign_list", "导出签收表";
+        CampaignSigned = "campaign.signed", "上传签收表";
+        CampaignFair = "campaign.fair", "登记招聘会";
+        BenefitCreate = "benefit.create", "新建普惠项目";
+        BenefitEnrol = "benefit.enrol", "普惠报名";
+        BenefitEnrolUnion = "benefit.enrol_union", "普惠整单位报名";
+    }
+);
+
+impl AuditAction {
+    /// The line an action on a work item writes.
+    pub fn of_work(a: WorkAction) -> Self {
+        match a {
+            WorkAction::Create => Self::WorkCreate,
+            WorkAction::Accept => Self::WorkAccept,
+            WorkAction::Forward => Self::WorkForward,
+            WorkAction::Pause => Self::WorkPause,
+            WorkAction::Resume => Self::WorkResume,
+            WorkAction::Resolve => Self::WorkResolve,
+            WorkAction::Approve => Self::WorkApprove,
+            WorkAction::Return => Self::WorkReturn,
+            WorkAction::Reopen => Self::WorkReopen,
+            WorkAction::Rate => Self::WorkRate,
+            WorkAction::Comment => Self::WorkComment,
+            WorkAction::Attach => Self::WorkAttach,
+            WorkAction::Remind => Self::WorkRemind,
+            WorkAction::Escalate => Self::WorkEscalate,
+        }
+    }
+}
+
+crate::labelled!(
+    /// The kind of record a line of the audit log is about.
+    AuditEntity {
+        User = "user", "用户";
+        Union = "union", "工会";
+        Enterprise = "enterprise", "企业";
+        Member = "member", "会员";
+        Import = "import", "导入文件";
+        Calendar = "calendar", "工作日历";
+        WorkKind = "work_kind", "事项类型";
+        WorkItem = "work_item", "事项";
+        CareSettings = "care_settings", "慰问金规则";
+        CarePolicy = "care_policy", "五必规则";
+        CareBudgets = "care_budgets", "年度预算";
+        CareEvent = "care_event", "五必事件";
+        CarePayment = "care_payment", "慰问金";
+        HardshipStandards = "hardship_standards", "困难标准";
+        HardshipSettings = "hardship_settings", "帮扶规则";
+        HardshipFile = "hardship_file", "困难职工档案";
+        Campaign = "campaign", "四季送活动";
+        CampaignTarget = "campaign_target", "送达对象";
+        Benefit = "benefit", "普惠项目";
+    }
+);
+
+/// The label of a stored action code; an unknown code (from a newer node) shows as it is.
+pub fn action_label(code: &str) -> std::borrow::Cow<'static, str> {
+    match AuditAction::parse(code) {
+        Ok(a) => a.label().into(),
+        Err(_) => code.to_string().into(),
+    }
+}
+
+/// The label of a stored record kind.
+pub fn entity_label(code: &str) -> std::borrow::Cow<'static, str> {
+    match AuditEntity::parse(code) {
+        Ok(e) => e.label().into(),
+        Err(_) => code.to_string().into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_work_action_has_its_line() {
+        for a in WorkAction::ALL {
+            assert_eq!(AuditAction::of_work(*a).code(), format!("work.{}", a.code()));
+        }
+    }
+
+    #[test]
+    fn codes_and_labels_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for a in AuditAction::ALL {
+            assert!(seen.insert(a.code()) && seen.insert(a.label()), "{a:?}");
+        }
+        assert_eq!(action_label("member.reveal"), "查看完整身份证号");
+        assert_eq!(action_label("unknown.thing"), "unknown.thing");
+    }
+}
