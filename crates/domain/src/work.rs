@@ -97,6 +97,8 @@ pub struct WorkKind {
     pub department: Option<&'static str>,
     /// May staff register it by hand (登记事项)? Kinds raised only by their records may not.
     pub by_hand: bool,
+    /// What a member calls it, for the kinds a member may raise themself (问一问).
+    pub member_label: Option<&'static str>,
 }
 
 const fn kind_of(
@@ -118,17 +120,25 @@ const fn kind_of(
         review,
         department: Some(department),
         by_hand,
+        member_label: None,
     }
 }
 
 /// 问题需求直达部门.
-pub const NEED: WorkKind = kind_of("need", "问题需求", Mechanism::Direct, (1, 5, 2), false, "权益保障部", true);
+pub const NEED: WorkKind = WorkKind {
+    member_label: Some("反映问题或困难"),
+    ..kind_of("need", "问题需求", Mechanism::Direct, (1, 5, 2), false, "权益保障部", true)
+};
 /// 政策解答直达主体.
-pub const POLICY_QUESTION: WorkKind =
-    kind_of("policy_question", "政策解答", Mechanism::Direct, (1, 3, 1), false, "办公室", true);
+pub const POLICY_QUESTION: WorkKind = WorkKind {
+    member_label: Some("咨询政策"),
+    ..kind_of("policy_question", "政策解答", Mechanism::Direct, (1, 3, 1), false, "办公室", true)
+};
 /// 寻策问计直到一线.
-pub const CONSULTATION: WorkKind =
-    kind_of("consultation", "寻策问计", Mechanism::Direct, (2, 10, 5), false, "办公室", true);
+pub const CONSULTATION: WorkKind = WorkKind {
+    member_label: Some("提意见建议"),
+    ..kind_of("consultation", "寻策问计", Mechanism::Direct, (2, 10, 5), false, "办公室", true)
+};
 pub const RESEARCH_FINDING: WorkKind =
     kind_of("research_finding", "调研问题转化", Mechanism::Research, (3, 20, 10), true, "办公室", true);
 pub const ASSIST_TASK: WorkKind =
@@ -246,6 +256,18 @@ pub const UNSATISFIED_AT_MOST: i64 = 2;
 /// Satisfied (满意 or 基本满意) is a rating of 3 or more out of 5.
 pub fn satisfied(rating: i64) -> bool {
     rating > UNSATISFIED_AT_MOST
+}
+
+/// A rating in words, as the rating form offers it.
+pub fn rating_label(rating: i64) -> &'static str {
+    match rating {
+        5 => "非常满意",
+        4 => "满意",
+        3 => "基本满意",
+        2 => "不满意",
+        1 => "很不满意",
+        _ => "",
+    }
 }
 
 pub fn check_rating(rating: i64) -> Result<i64, Invalid> {

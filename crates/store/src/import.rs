@@ -427,6 +427,16 @@ impl ImportJob {
         self.errors.as_deref().and_then(|e| serde_json::from_str(e).ok()).unwrap_or_default()
     }
 
+    /// The status in words.
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "running" => "正在导入",
+            "done" => "导入完成",
+            "interrupted" => "导入中断",
+            _ => "导入失败",
+        }
+    }
+
     pub fn is_running(&self) -> bool {
         self.status == "running"
     }

@@ -65,6 +65,13 @@ pub struct Enterprise {
     pub ownership: Option<String>,
 }
 
+impl Enterprise {
+    /// The industry's name (GB/T 4754 section), for people.
+    pub fn industry_label(&self) -> Option<&'static str> {
+        self.industry.as_deref().and_then(|c| domain::Industry::parse(c).ok()).map(|i| i.label())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnionDetail {
     #[serde(flatten)]
@@ -122,12 +129,7 @@ pub async fn by_code_or_name(db: &Db, actor: &Actor, key: &str) -> Result<Union>
 pub async fn detail(db: &Db, actor: &Actor, code: &str) -> Result<UnionDetail> {
     let union = by_code(db, actor, code).await?;
     let row = with_counts(db, vec![union]).await?.pop().ok_or(StoreError::NotFound)?;
-    let parent_code = match row.union.parent_id {
-        Some(pid) => {
-            sqlx::query_scalar("SELECT code FROM unions WHERE id = $1").bind(pid).fetch_optional(db.pool()).await?
-        }
-        None => None,
-    };
+    let parent_code = parent_code_seen(&mut *db.pool().acquire().await?, actor, row.union.parent_id).await?;
     let enterprises: Vec<Enterprise> = sqlx::query_as(
         "SELECT id, union_id, name, credit_code, industry, headcount, ownership FROM enterprises WHERE union_id = $1 ORDER BY id",
     )
@@ -499,6 +501,18 @@ pub async fn code_of(db: &Db, id: i64) -> Result<Option<String>> {
 pub async fn by_id(db: &Db, id: i64) -> Result<Union> {
     let mut conn = db.pool().acquire().await?;
     by_id_in(&mut conn, id).await
+}
+
+/// The code of a union's parent, when the actor may see it (a link up the tree goes nowhere
+/// otherwise).
+pub(crate) async fn parent_code_seen(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    parent: Option<i64>,
+) -> Result<Option<String>> {
+    let Some(p) = parent else { return Ok(None) };
+    let parent = by_id_in(conn, p).await?;
+    Ok(actor.scope.sees_union(&parent.org_path()).then_some(parent.code))
 }
 
 pub(crate) async fn by_id_in(conn: &mut AnyConnection, id: i64) -> Result<Union> {

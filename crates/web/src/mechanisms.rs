@@ -15,6 +15,8 @@ pub(crate) struct Mechanism {
     pub(crate) nav: &'static [NavEntry],
     /// Tabs shown together on the pages of 关爱 (one group today).
     pub(crate) tabs: &'static [Tab],
+    /// Its service tiles on a member's home, which are also a member's menu.
+    pub(crate) tiles: &'static [Tile],
     /// A work item's source (record kind) → the page of that record.
     pub(crate) records: &'static [RecordPage],
     /// OpenAPI tags: (name, description).
@@ -31,6 +33,16 @@ pub(crate) struct NavEntry {
     pub(crate) needs: Option<Capability>,
     /// Show the to-do and notice counts beside it.
     pub(crate) badges: bool,
+}
+
+/// A service on a member's home page and menu, in `order`. Members see these and nothing of
+/// the staff menu.
+pub(crate) struct Tile {
+    pub(crate) href: &'static str,
+    pub(crate) label: &'static str,
+    /// One line on what it is for, in a member's words.
+    pub(crate) hint: &'static str,
+    pub(crate) order: u8,
 }
 
 /// A tab among 关爱's, shown to whoever has the capability, in `order`.

@@ -418,7 +418,7 @@ async fn the_care_pages_record_show_and_pay() {
         );
     }
     let (_, html) = app.page("/care").await;
-    assert!(html.contains("报告我的喜事、住院或困难"));
+    assert!(html.contains("报告喜事或难事"));
     let csrf = app.csrf().await;
     let r = app
         .client

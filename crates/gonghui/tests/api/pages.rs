@@ -115,3 +115,37 @@ async fn admin_pages_and_audit() {
     let (s, _) = app.page("/no/such/page").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+/// A member's home is their services; they meet no staff menu, no 403 and no reveal link.
+#[tokio::test]
+async fn a_members_home_is_their_services() {
+    let app = spawn_app().await;
+    app.page_login("member_a").await;
+    let (s, home) = app.page("/").await;
+    assert_eq!(s, StatusCode::OK);
+    for tile in ["喜事难事", "我的事项", "问一问", "我的普惠", "通知", "我的会员信息"] {
+        assert!(home.contains(tile), "{tile}");
+    }
+    for staff in ["href=\"/members\"", "href=\"/unions\"", "href=\"/work/figures\"", "href=\"/audit\""] {
+        assert!(!home.contains(staff), "{staff}");
+    }
+    // Everything the member's menu and tiles link to opens.
+    for path in ["/work", "/work/new", "/care", "/care/new", "/me/benefits"] {
+        let (s, html) = app.page(path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(!html.contains("href=\"/work/figures\""), "{path}");
+    }
+    let r = app.client.get(app.url("/me")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], format!("/members/{}", app.member_a));
+    let (_, record) = app.page(&format!("/members/{}", app.member_a)).await;
+    assert!(record.contains("张阳光") && !record.contains("/reveal"), "no reveal link on their own record");
+
+    // 问一问 offers a member's choices in their words, and refuses the staff kinds.
+    let (_, form) = app.page("/work/new").await;
+    assert!(form.contains("反映问题或困难") && !form.contains("五调"), "{form}");
+    let token = app.token("member_a").await;
+    let (s, body) =
+        app.post(&token, "/api/v1/work/items", serde_json::json!({"kind": "assist_task", "title": "x"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message_zh"].as_str().unwrap().contains("反映问题或困难"));
+}

@@ -412,3 +412,49 @@ pub async fn of_member(db: &Db, actor: &Actor, member_id: i64) -> Result<Vec<(i6
     q.push(" ORDER BY b.year DESC, b.id DESC LIMIT 50");
     Ok(q.query_as().fetch_all(&mut *conn).await?)
 }
+
+/// A programme as one member sees it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MemberBenefit {
+    #[serde(flatten)]
+    pub benefit: Benefit,
+    /// When they joined; none if they have not.
+    pub enrolled_on: Option<String>,
+    /// Do they meet the programme's rule?
+    pub eligible: bool,
+    /// Is its enrolment window open today?
+    pub open: bool,
+}
+
+/// The caller's own programmes (a member's account): those they joined, and those whose
+/// enrolment has not closed and whose rule they meet.
+pub async fn mine(db: &Db, actor: &Actor, today: Date) -> Result<Vec<MemberBenefit>> {
+    let domain::Scope::OwnRecord { member_id } = actor.scope else { return Err(StoreError::NotFound) };
+    let mut conn = db.pool().acquire().await?;
+    let t = fmt_date(today);
+    let joined: HashMap<i64, String> =
+        sqlx::query_as("SELECT benefit_id, enrolled_on FROM benefit_enrolments WHERE member_id = $1")
+            .bind(member_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+    let mut q = Sql::new(&format!("SELECT {BENEFIT_COLUMNS} FROM benefits b WHERE b.enrol_to >= "));
+    q.bind(t.clone()).push(" OR b.id IN (SELECT benefit_id FROM benefit_enrolments WHERE member_id = ");
+    q.bind(member_id).push(") ORDER BY b.enrol_to DESC, b.id DESC LIMIT 50");
+    let list: Vec<Benefit> = q.query_as().fetch_all(&mut *conn).await?;
+    let mut out = Vec::new();
+    for b in list.into_iter().map(Benefit::finish) {
+        let mut q = Sql::new("SELECT count(*) FROM members m WHERE m.id = ");
+        q.bind(member_id);
+        eligible(&mut q, &b);
+        let eligible = q.into_query_scalar::<i64>().fetch_one(&mut *conn).await? > 0;
+        let enrolled_on = joined.get(&b.id).cloned();
+        if enrolled_on.is_none() && !eligible {
+            continue;
+        }
+        let open = b.enrol_from <= t && t <= b.enrol_to;
+        out.push(MemberBenefit { benefit: b, enrolled_on, eligible, open });
+    }
+    Ok(out)
+}

@@ -184,13 +184,7 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
     } else {
         None
     };
-    let parent_code = match union.parent_id {
-        Some(p) => {
-            let parent = crate::unions::by_id_in(&mut conn, p).await?;
-            actor.scope.sees_union(&parent.org_path()).then_some(parent.code)
-        }
-        None => None,
-    };
+    let parent_code = crate::unions::parent_code_seen(&mut conn, actor, union.parent_id).await?;
     Ok(CareFigures {
         union_code: union.code,
         union_name: union.name,

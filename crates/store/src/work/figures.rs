@@ -288,13 +288,7 @@ pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> R
             ChildFigures { code, name, level, figures: FigureRow::from_sums(d, od) }
         })
         .collect();
-    let parent_code = match union.parent_id {
-        Some(p) => {
-            let parent = crate::unions::by_id_in(&mut conn, p).await?;
-            actor.scope.sees_union(&parent.org_path()).then_some(parent.code)
-        }
-        None => None,
-    };
+    let parent_code = crate::unions::parent_code_seen(&mut conn, actor, union.parent_id).await?;
     Ok(Figures {
         union_code: union.code,
         union_name: union.name,

@@ -180,12 +180,9 @@ impl Item {
         s
     }
 
-    pub fn satisfied_label(&self) -> &'static str {
-        match self.rating {
-            Some(r) if work::satisfied(r) => "满意",
-            Some(_) => "不满意",
-            None => "",
-        }
+    /// The rating as given: "5 非常满意".
+    pub fn rating_label(&self) -> String {
+        self.rating.map(|r| format!("{r} {}", work::rating_label(r))).unwrap_or_default()
     }
 }
 
@@ -535,6 +532,15 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
                 "kind",
                 format!("“{}”由其业务记录自动生成，不能手工登记", k.label),
                 format!("{} items are raised by their records, not by hand", k.code),
+            ));
+            None
+        }
+        Ok(k) if k.member_label.is_none() && matches!(actor.scope, Scope::OwnRecord { .. }) => {
+            let choices: Vec<&str> = work::KINDS.iter().filter_map(|k| k.member_label).collect();
+            errors.push(Invalid::new(
+                "kind",
+                format!("请选择：{}", choices.join("、")),
+                "members raise needs, policy questions and suggestions",
             ));
             None
         }

@@ -3,7 +3,7 @@
 mod api;
 mod pages;
 
-use crate::mechanisms::{Mechanism, Tab};
+use crate::mechanisms::{Mechanism, Tab, Tile};
 use domain::Capability;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -18,6 +18,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
         needs: Some(Capability::StaffWork),
         order: 50,
     }],
+    tiles: &[Tile { href: "/me/benefits", label: "我的普惠", hint: "互助保障、技能培训、两癌筛查等您能参加的项目", order: 40 }],
     records: &[],
     tags: &[("benefits", "有惠必普：普惠项目、覆盖率、未覆盖名单")],
 };

@@ -26,6 +26,25 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .route("/care/benefits/{id}", get(benefit_page))
         .route("/care/benefits/{id}/enrol", post(enrol_submit))
         .route("/care/benefits/{id}/enrol-union", post(enrol_union_submit))
+        .route("/me/benefits", get(mine_page))
+}
+
+/// A member's programmes: those they joined and those open to them.
+#[derive(Template)]
+#[template(path = "benefits/mine.html")]
+struct MinePage {
+    nav: Option<Nav>,
+    list: Vec<store::benefits::MemberBenefit>,
+    union_name: String,
+}
+
+async fn mine_page(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
+    let domain::Scope::OwnRecord { member_id } = s.actor.scope else {
+        return Ok(Redirect::to("/care/benefits").into_response());
+    };
+    let list = store::benefits::mine(&st.db, &s.actor, today()).await.map_err(fail)?;
+    let union_name = store::members::get(&st.db, &s.actor, member_id).await.map_err(fail)?.union_name;
+    Ok(render(MinePage { nav: nav(&s), list, union_name }))
 }
 
 #[derive(Template)]

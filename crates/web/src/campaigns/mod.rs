@@ -23,6 +23,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
         needs: Some(Capability::StaffWork),
         order: 40,
     }],
+    tiles: &[],
     records: &[(domain::campaign::SOURCE, |id| format!("/care/campaigns/{id}"))],
     tags: &[("campaigns", "四季送：对象名单、发放、覆盖率、签收表")],
 };

@@ -5,7 +5,7 @@
 mod api;
 mod pages;
 
-use crate::mechanisms::{Mechanism, NavEntry, Tab};
+use crate::mechanisms::{Mechanism, NavEntry, Tab, Tile};
 use crate::ui::{ChartMonth, pct};
 use crate::{AppState, today};
 use axum::response::Response;
@@ -31,6 +31,12 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
         },
         Tab { key: "policy", href: "/care/policy", label: "关爱政策", needs: None, order: 70 },
     ],
+    tiles: &[Tile {
+        href: "/care",
+        label: "喜事难事",
+        hint: "结婚、生育、住院、家庭困难，告诉工会，按规定祝贺、看望、帮扶",
+        order: 10,
+    }],
     records: &[
         (domain::care::sources::OBLIGATION, |id| format!("/care/events/{id}")),
         (domain::care::sources::PAYMENT, |id| format!("/care/events/{id}")),

@@ -170,6 +170,8 @@ struct EventPage {
     amount: String,
     range: String,
     purposes: Vec<(&'static str, &'static str)>,
+    /// Staff follow each obligation into its work item; a member sees where it stands.
+    staff: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -191,6 +193,7 @@ async fn event_view(
     Ok(render(EventPage {
         nav: nav(s),
         csrf: s.csrf.clone(),
+        staff: s.actor.can(Capability::StaffWork),
         d,
         flash: flash.into(),
         errors,

@@ -11,6 +11,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
     uploads: OpenApiRouter::new,
     nav: &[],
     tabs: &[Tab { key: "hardship", href: "/hardship", label: "困难职工档案", needs: None, order: 20 }],
+    tiles: &[],
     records: &[(domain::hardship::SOURCE, |id| format!("/hardship/{id}"))],
     tags: &[("hardship", "困难职工档案：申请、审核、建档、帮扶、复核、脱困")],
 };

@@ -6,7 +6,7 @@ pub mod export;
 mod pages;
 pub mod roster;
 
-use crate::mechanisms::{Mechanism, NavEntry};
+use crate::mechanisms::{Mechanism, NavEntry, Tile};
 use domain::Capability;
 
 pub(crate) const MECHANISM: Mechanism = Mechanism {
@@ -19,6 +19,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
         NavEntry { href: "/audit", label: "审计", needs: Some(Capability::ReadAudit), badges: false },
     ],
     tabs: &[],
+    tiles: &[Tile { href: "/me", label: "我的会员信息", hint: "会籍、所在工会和联系方式", order: 60 }],
     records: &[],
     tags: &[
         ("auth", "登录"),

@@ -29,6 +29,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/", get(home))
+        .route("/me", get(my_record))
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
         .route("/unions", get(unions_search))
@@ -158,7 +159,66 @@ async fn root_row(st: &AppState, s: &SessionInfo) -> Result<Option<store::unions
     }
 }
 
+/// A member's home: their services as tiles, each with where things stand.
+#[derive(Template)]
+#[template(path = "member_home.html")]
+struct MemberHomePage {
+    nav: Option<Nav>,
+    name: String,
+    union_name: String,
+    tiles: Vec<(&'static crate::mechanisms::Tile, String)>,
+}
+
+async fn member_home(st: &AppState, s: &SessionInfo, member_id: i64) -> PageResult {
+    let me = store::members::get(&st.db, &s.actor, member_id).await.map_err(fail)?;
+    let open = store::work::ItemQuery { status: Some("open".into()), per_page: Some(1), ..Default::default() };
+    let open = store::work::list(&st.db, &st.calendar(), &s.actor, &open, crate::today()).await.map_err(fail)?.total;
+    let to_rate = s.header.counts.todo;
+    let benefits = store::benefits::mine(&st.db, &s.actor, crate::today()).await.map_err(fail)?;
+    let can_join = benefits.iter().filter(|b| b.open && b.enrolled_on.is_none()).count();
+    let joined = benefits.iter().filter(|b| b.enrolled_on.is_some()).count();
+    let status = |href: &str| -> String {
+        let mut parts = Vec::new();
+        match href {
+            "/work" => {
+                if open > 0 {
+                    parts.push(format!("{open} 件办理中"));
+                }
+                if to_rate > 0 {
+                    parts.push(format!("{to_rate} 件请您评价"));
+                }
+            }
+            "/work#notices" if s.header.counts.unread_notices > 0 => {
+                parts.push(format!("{} 条新通知", s.header.counts.unread_notices));
+            }
+            "/me/benefits" => {
+                if can_join > 0 {
+                    parts.push(format!("{can_join} 个项目正在报名"));
+                }
+                if joined > 0 {
+                    parts.push(format!("已参加 {joined} 个"));
+                }
+            }
+            _ => {}
+        }
+        parts.join(" · ")
+    };
+    let tiles = crate::ui::member_tiles().into_iter().map(|t| (t, status(t.href))).collect();
+    Ok(render(MemberHomePage { nav: nav(s), name: me.name, union_name: me.union_name, tiles }))
+}
+
+/// A member's own record.
+async fn my_record(PageUser(s): PageUser) -> PageResult {
+    match s.actor.scope {
+        domain::Scope::OwnRecord { member_id } => Ok(Redirect::to(&format!("/members/{member_id}")).into_response()),
+        _ => Ok(Redirect::to("/").into_response()),
+    }
+}
+
 async fn home(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
+    if let domain::Scope::OwnRecord { member_id } = s.actor.scope {
+        return member_home(&st, &s, member_id).await;
+    }
     let root = root_row(&st, &s).await?;
     let own_member = match s.actor.scope {
         domain::Scope::OwnRecord { member_id } => Some(member_id),
@@ -306,6 +366,7 @@ struct MemberPage {
     revealed: Option<String>,
     can_write: bool,
     can_reveal: bool,
+    staff: bool,
     csrf: String,
     events: Vec<(&'static str, &'static str)>,
     flash: String,
@@ -355,7 +416,9 @@ async fn member_view(
         history,
         revealed,
         can_write: s.actor.can(Capability::WriteRegistry),
-        can_reveal: s.actor.can(Capability::RevealId),
+        // A member sees their own number masked, like everyone.
+        can_reveal: s.actor.can(Capability::RevealId) && !crate::ui::is_member(s),
+        staff: s.actor.can(Capability::StaffWork),
         csrf: s.csrf.clone(),
         events,
         flash,
@@ -742,13 +805,7 @@ struct ImportJobPage {
 
 async fn import_job_page(State(st): State<AppState>, PageUser(s): PageUser, PagePath(id): PagePath<i64>) -> PageResult {
     let job = store::import::job(&st.db, &s.actor, id).await.map_err(fail)?;
-    let status_label = match job.status.as_str() {
-        "running" => "正在导入",
-        "done" => "导入完成",
-        "interrupted" => "导入中断",
-        _ => "导入失败",
-    };
-    Ok(render(ImportJobPage { nav: nav(&s), status_label, errors: job.errors(), job }))
+    Ok(render(ImportJobPage { nav: nav(&s), status_label: job.status_label(), errors: job.errors(), job }))
 }
 
 async fn import_report_download(State(st): State<AppState>, PageUser(s): PageUser, PagePath(id): PagePath<i64>) -> PageResult {

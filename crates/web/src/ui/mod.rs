@@ -15,7 +15,7 @@ pub(crate) use upload::{receive_file, receive_form};
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::mechanisms::{self, NavEntry, Tab};
+use crate::mechanisms::{self, NavEntry, Tab, Tile};
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -47,7 +47,7 @@ pub struct Nav {
     pub username: String,
     pub role_label: &'static str,
     pub csrf: String,
-    pub links: Vec<&'static NavEntry>,
+    pub links: Vec<Link>,
     pub tabs: Vec<&'static Tab>,
     pub todo: i64,
     pub overdue: i64,
@@ -55,12 +55,45 @@ pub struct Nav {
     pub calendar_missing: Option<i32>,
 }
 
+/// A menu entry as the header shows it.
+pub struct Link {
+    pub href: &'static str,
+    pub label: &'static str,
+    /// Show the to-do and notice counts beside it.
+    pub badges: bool,
+}
+
+/// Is this a member's own account (their home is tiles, their menu those tiles)?
+pub(crate) fn is_member(s: &SessionInfo) -> bool {
+    matches!(s.actor.scope, domain::Scope::OwnRecord { .. })
+}
+
+/// A member's services from every mechanism, in order.
+pub(crate) fn member_tiles() -> Vec<&'static Tile> {
+    let mut tiles: Vec<&'static Tile> = mechanisms::ALL.iter().flat_map(|m| m.tiles.iter()).collect();
+    tiles.sort_by_key(|t| t.order);
+    tiles
+}
+
 pub(crate) fn nav(s: &SessionInfo) -> Option<Nav> {
     let may = |needs: Option<Capability>| needs.is_none_or(|c| s.actor.can(c));
-    let links = mechanisms::ALL.iter().flat_map(|m| m.nav.iter()).filter(|l| may(l.needs)).collect();
-    let mut tabs: Vec<&'static Tab> =
-        mechanisms::ALL.iter().flat_map(|m| m.tabs.iter()).filter(|t| may(t.needs)).collect();
-    tabs.sort_by_key(|t| t.order);
+    let (links, tabs) = if is_member(s) {
+        let home = Link { href: "/", label: "首页", badges: false };
+        let tiles =
+            member_tiles().into_iter().map(|t| Link { href: t.href, label: t.label, badges: t.href == "/work" });
+        (std::iter::once(home).chain(tiles).collect(), Vec::new())
+    } else {
+        let links = mechanisms::ALL
+            .iter()
+            .flat_map(|m| m.nav.iter())
+            .filter(|l| may(l.needs))
+            .map(|l: &NavEntry| Link { href: l.href, label: l.label, badges: l.badges })
+            .collect();
+        let mut tabs: Vec<&'static Tab> =
+            mechanisms::ALL.iter().flat_map(|m| m.tabs.iter()).filter(|t| may(t.needs)).collect();
+        tabs.sort_by_key(|t| t.order);
+        (links, tabs)
+    };
     Some(Nav {
         todo: s.header.counts.todo,
         overdue: s.header.counts.overdue,

@@ -4,7 +4,7 @@
 mod api;
 mod pages;
 
-use crate::mechanisms::{Mechanism, NavEntry};
+use crate::mechanisms::{Mechanism, NavEntry, Tile};
 use crate::ui::{ChartMonth, bar_chart, days, pct, xlsx_table};
 use axum::response::Response;
 use domain::Capability;
@@ -16,8 +16,14 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
     nav: &[
         NavEntry { href: "/work", label: "待办", needs: None, badges: true },
         NavEntry { href: "/work/figures", label: "办理情况", needs: Some(Capability::StaffWork), badges: false },
+        NavEntry { href: "/calendar", label: "工作日历", needs: Some(Capability::Administer), badges: false },
     ],
     tabs: &[],
+    tiles: &[
+        Tile { href: "/work", label: "我的事项", hint: "您提的问题和办理进度，办完了请评价", order: 20 },
+        Tile { href: "/work/new", label: "问一问", hint: "反映问题、咨询政策、提建议，限时答复", order: 30 },
+        Tile { href: "/work#notices", label: "通知", hint: "工会发给您的消息", order: 50 },
+    ],
     records: &[],
     tags: &[("work", "闭环事项：待办、办理、升级、评价、统计"), ("calendar", "工作日日历")],
 };

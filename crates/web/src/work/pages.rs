@@ -59,7 +59,43 @@ struct PageParam {
     page: Option<i64>,
 }
 
+/// A member's own items: what waits for their rating, then everything they raised.
+#[derive(Template)]
+#[template(path = "work/mine.html")]
+struct MinePage {
+    nav: Option<Nav>,
+    csrf: String,
+    to_rate: Vec<Item>,
+    items: Vec<Item>,
+    total: i64,
+    pager: Pager,
+    notices: Vec<(store::work::Notice, String)>,
+    unread: i64,
+}
+
+async fn mine_page(st: &AppState, s: &SessionInfo, page: Option<i64>) -> PageResult {
+    let cal = st.calendar();
+    let to_rate = store::work::inbox(&st.db, &cal, &s.actor, Paging::new(None, Some(30)), today()).await.map_err(fail)?;
+    let q = ItemQuery { page, per_page: Some(30), ..Default::default() };
+    let all = store::work::list(&st.db, &cal, &s.actor, &q, today()).await.map_err(fail)?;
+    let notices = store::work::notices(&st.db, &s.actor).await.map_err(fail)?;
+    let unread = notices.iter().filter(|n| n.read_at.is_none()).count() as i64;
+    Ok(render(MinePage {
+        nav: nav(s),
+        csrf: s.csrf.clone(),
+        to_rate: to_rate.items,
+        pager: pager("/work", &[], Paging::new(page, Some(30)), all.total),
+        total: all.total,
+        items: all.items,
+        notices: notices.into_iter().map(|n| (n.clone(), beijing_time(n.at))).collect(),
+        unread,
+    }))
+}
+
 async fn inbox_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(p): PageQuery<PageParam>) -> PageResult {
+    if crate::ui::is_member(&s) {
+        return mine_page(&st, &s, p.page).await;
+    }
     let paging = Paging::new(p.page, Some(30));
     let page = store::work::inbox(&st.db, &st.calendar(), &s.actor, paging, today()).await.map_err(fail)?;
     let notices = store::work::notices(&st.db, &s.actor).await.map_err(fail)?;
@@ -205,6 +241,7 @@ impl NewPost {
 async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors) -> PageResult {
     let kinds = store::work::kinds(&st.db).await.map_err(fail)?;
     let departments = store::users::departments(&st.db).await.map_err(fail)?;
+    let staff = s.actor.can(Capability::StaffWork);
     Ok(render(NewPage {
         nav: nav(s),
         csrf: s.csrf.clone(),
@@ -212,16 +249,17 @@ async fn new_view(st: &AppState, s: &SessionInfo, f: NewPost, errors: FormErrors
         errors,
         kinds: kinds
             .iter()
-            .filter(|k| k.kind.by_hand)
-            .map(|k| {
-                (
+            .filter(|k| k.kind.by_hand && (staff || k.kind.member_label.is_some()))
+            .map(|k| match k.kind.member_label.filter(|_| !staff) {
+                Some(plain) => (k.kind.code, format!("{plain}（{} 个工作日内答复）", k.normal.close_days)),
+                None => (
                     k.kind.code,
                     format!("{}·{}（{} 个工作日）", k.kind.mechanism.label(), k.kind.label, k.normal.close_days),
-                )
+                ),
             })
             .collect(),
         departments,
-        staff: s.actor.can(Capability::StaffWork),
+        staff,
     }))
 }
 
@@ -264,11 +302,33 @@ struct ItemPage {
     departments: Vec<String>,
     /// The record the item stands for: (what it is, its page).
     record: Option<(String, String)>,
+    /// What was typed into a form that was refused, to show again.
+    typed: ActPost,
 }
 
 impl ItemPage {
     fn can(&self, action: &str) -> bool {
         self.actions.iter().any(|a| a.0 == action)
+    }
+
+    /// A field of the refused form, when it was this action's.
+    fn kept(&self, action: &str, field: &str) -> &str {
+        if self.typed.action != action {
+            return "";
+        }
+        match field {
+            "note" => &self.typed.note,
+            "result" => &self.typed.result,
+            "to_union" => &self.typed.to_union,
+            "to_username" => &self.typed.to_username,
+            _ => "",
+        }
+    }
+
+    /// Forms start folded (a phone shows them as a short list) unless there are only a
+    /// couple, or one was just refused.
+    fn open(&self, action: &str) -> bool {
+        self.typed.action == action || self.actions.iter().filter(|a| a.0 != "comment").count() <= 2
     }
 }
 
@@ -278,7 +338,14 @@ struct Done {
     done: String,
 }
 
-async fn item_view(st: &AppState, s: &SessionInfo, id: i64, flash: String, error: String) -> PageResult {
+async fn item_view(
+    st: &AppState,
+    s: &SessionInfo,
+    id: i64,
+    flash: String,
+    error: String,
+    typed: ActPost,
+) -> PageResult {
     let d = store::work::get(&st.db, &st.calendar(), &s.actor, id, today()).await.map_err(fail)?;
     let departments = store::users::departments(&st.db).await.map_err(fail)?;
     let actions = d
@@ -292,7 +359,18 @@ async fn item_view(st: &AppState, s: &SessionInfo, id: i64, flash: String, error
         (Some(src), Some(id), Some(label)) => crate::mechanisms::record_page(src, id).map(|page| (label.clone(), page)),
         _ => None,
     };
-    Ok(render(ItemPage { nav: nav(s), csrf: s.csrf.clone(), d, events, actions, flash, error, departments, record }))
+    Ok(render(ItemPage {
+        nav: nav(s),
+        csrf: s.csrf.clone(),
+        d,
+        events,
+        actions,
+        flash,
+        error,
+        departments,
+        record,
+        typed,
+    }))
 }
 
 async fn item_page(
@@ -307,7 +385,7 @@ async fn item_page(
         "" => String::new(),
         a => domain::work::WorkAction::parse(a).map(|a| format!("已{}。", a.label())).unwrap_or_default(),
     };
-    item_view(&st, &s, id, flash, String::new()).await
+    item_view(&st, &s, id, flash, String::new(), ActPost::default()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -348,7 +426,7 @@ async fn act_submit(
         Ok(_) => Ok(Redirect::to(&format!("/work/{id}?done={}", urlencode(&f.action))).into_response()),
         Err(e) if e.is_bad_input() => {
             let e: ApiError = e.into();
-            let mut r = item_view(&st, &s, id, String::new(), e.message_zh).await?;
+            let mut r = item_view(&st, &s, id, String::new(), e.message_zh, f).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -369,7 +447,7 @@ async fn file_upload(
     let upload = match crate::ui::receive_file(form).await {
         Ok(u) => u,
         Err(e) => {
-            let mut r = item_view(&st, &s, id, String::new(), e.message_zh).await?;
+            let mut r = item_view(&st, &s, id, String::new(), e.message_zh, ActPost::default()).await?;
             *r.status_mut() = e.status;
             return Ok(r);
         }
@@ -379,7 +457,7 @@ async fn file_upload(
         Ok(_) => Ok(Redirect::to(&format!("/work/{id}?done=file")).into_response()),
         Err(e) if e.is_bad_input() => {
             let e: ApiError = e.into();
-            let mut r = item_view(&st, &s, id, String::new(), e.message_zh).await?;
+            let mut r = item_view(&st, &s, id, String::new(), e.message_zh, ActPost::default()).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
