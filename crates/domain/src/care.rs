@@ -187,11 +187,20 @@ pub fn parse_amount(field: &'static str, s: &str) -> Result<i64, Invalid> {
     Ok(whole * 100 + frac)
 }
 
-/// Fen as yuan with two decimals: 123456 → "1234.56".
+/// Fen as yuan with two decimals and grouped thousands: 123456 → "1,234.56" (what
+/// `parse_amount` reads back).
 pub fn fmt_yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     let f = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", f / 100, f % 100)
+    let whole = (f / 100).to_string();
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{:02}", f % 100)
 }
 
 /// The money settings of a federation (per year): a cap per person and an approval line.
@@ -289,7 +298,11 @@ mod tests {
         for bad in ["", "-5", "1.234", "abc", "1e3", ".5", "100001", "99999999999999"] {
             assert!(parse_yuan("a", bad).is_err(), "{bad}");
         }
-        assert_eq!(fmt_yuan(120_005), "1200.05");
+        assert_eq!(fmt_yuan(120_005), "1,200.05");
+        assert_eq!(fmt_yuan(300_000_000), "3,000,000.00");
+        assert_eq!(fmt_yuan(99_999), "999.99");
+        assert_eq!(fmt_yuan(-100_000), "-1,000.00");
+        assert_eq!(parse_amount("x", &fmt_yuan(300_000_000)), Ok(300_000_000));
         assert_eq!(fmt_yuan(7), "0.07");
     }
 

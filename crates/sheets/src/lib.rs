@@ -6,7 +6,24 @@ mod read;
 mod write;
 
 pub use read::{Format, Limits, read_rows, read_rows_sized};
-pub use write::{SheetWriter, Table};
+pub use write::{Number, SheetWriter, Table};
+
+/// Characters that make a spreadsheet treat a CSV cell as a formula.
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell for a CSV file someone will open in a spreadsheet: text that would start a formula
+/// gets a leading apostrophe, so it is shown and never run (formula injection).
+pub fn csv_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(FORMULA_START) { format!("'{s}").into() } else { s.into() }
+}
+
+/// Reads back what [`csv_cell`] wrote.
+pub fn csv_uncell(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => s,
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {

@@ -212,10 +212,13 @@ fn read_csv(path: &Path, row: &mut RowFn) -> Result<(), SheetError> {
             Ok(false) => return Ok(()),
             Ok(true) => {
                 let line = record.position().map_or(0, |p| p.line() as usize);
-                let cells: Vec<Cell> = record
-                    .iter()
-                    .map(|f| if f.trim().is_empty() { Cell::Empty } else { Cell::Text(f.to_string()) })
-                    .collect();
+                let cells: Vec<Cell> =
+                    record
+                        .iter()
+                        .map(|f| {
+                            if f.trim().is_empty() { Cell::Empty } else { Cell::Text(crate::csv_uncell(f).to_string()) }
+                        })
+                        .collect();
                 if cells.iter().any(|c| *c != Cell::Empty) && row(line, cells)?.is_break() {
                     return Ok(());
                 }

@@ -91,3 +91,34 @@ fn writer_round_trips_text() {
     let got = rows(&path, Limits::default()).unwrap();
     assert_eq!(got[1].1, vec![text("王芳"), text("320925199001011234")]);
 }
+
+#[test]
+fn figures_are_numbers_with_their_formats() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("figures.xlsx");
+    let columns = &[("单位", 20.0), ("受理", 8.0), ("按期率", 8.0), ("平均", 8.0), ("金额", 12.0), ("空", 8.0)];
+    let mut w = SheetWriter::new(&Table { sheet_name: "办理情况", columns }).unwrap();
+    use crate::Number::*;
+    w.numbers(&[Text("建阳镇".into()), Count(12), Percent(0.875), Decimal(3.5), Yuan(3_000_000.0), Empty]).unwrap();
+    w.save(&path).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let sheet = book.worksheet_range("办理情况").unwrap();
+    let row: Vec<&Data> = sheet.rows().nth(1).unwrap().iter().collect();
+    assert_eq!(row[0], &Data::String("建阳镇".into()));
+    assert_eq!(row[1], &Data::Float(12.0));
+    assert_eq!(row[2], &Data::Float(0.875));
+    assert_eq!(row[3], &Data::Float(3.5));
+    assert_eq!(row[4], &Data::Float(3_000_000.0));
+}
+
+#[test]
+fn csv_cells_never_start_a_formula() {
+    use crate::{csv_cell, csv_uncell};
+    for (raw, safe) in [("=1+2", "'=1+2"), ("+86", "'+86"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx")] {
+        assert_eq!(csv_cell(raw), safe);
+        assert_eq!(csv_uncell(safe), raw);
+    }
+    assert_eq!(csv_cell("王芳"), "王芳");
+    assert_eq!(csv_uncell("'王芳"), "'王芳", "an apostrophe of one's own stays");
+}

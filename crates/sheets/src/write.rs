@@ -14,6 +14,28 @@ pub struct Table<'a> {
 pub struct SheetWriter {
     workbook: Workbook,
     row: u32,
+    formats: Option<NumberFormats>,
+}
+
+/// A cell of a table of figures: numbers stay numbers, so a spreadsheet can add them up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Number {
+    Text(String),
+    Count(i64),
+    /// A share, 0.0–1.0, shown as a percentage with one decimal.
+    Percent(f64),
+    /// One decimal (e.g. average working days).
+    Decimal(f64),
+    /// Money in yuan, grouped, two decimals.
+    Yuan(f64),
+    Empty,
+}
+
+struct NumberFormats {
+    count: Format,
+    percent: Format,
+    decimal: Format,
+    yuan: Format,
 }
 
 impl SheetWriter {
@@ -36,7 +58,7 @@ impl SheetWriter {
             sheet.write_string_with_format(0, i as u16, *title, &header).map_err(err)?;
         }
         sheet.set_freeze_panes(1, 0).map_err(err)?;
-        Ok(SheetWriter { workbook, row: 0 })
+        Ok(SheetWriter { workbook, row: 0, formats: None })
     }
 
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<(), SheetError> {
@@ -46,6 +68,31 @@ impl SheetWriter {
         // hashed for every cell, a tenth of a large export's time).
         for (i, c) in cells.iter().enumerate() {
             sheet.write_string(self.row, i as u16, c.as_ref()).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// A row of figures, each number written as a number with its format.
+    pub fn numbers(&mut self, cells: &[Number]) -> Result<(), SheetError> {
+        self.row += 1;
+        let f = self.formats.get_or_insert_with(|| NumberFormats {
+            count: Format::new().set_num_format("0"),
+            percent: Format::new().set_num_format("0.0%"),
+            decimal: Format::new().set_num_format("0.0"),
+            yuan: Format::new().set_num_format("#,##0.00"),
+        });
+        let sheet = self.workbook.worksheet_from_index(0).map_err(err)?;
+        for (i, c) in cells.iter().enumerate() {
+            let (row, col) = (self.row, i as u16);
+            match c {
+                Number::Text(t) => sheet.write_string(row, col, t).map(|_| ()),
+                Number::Count(n) => sheet.write_number_with_format(row, col, *n as f64, &f.count).map(|_| ()),
+                Number::Percent(v) => sheet.write_number_with_format(row, col, *v, &f.percent).map(|_| ()),
+                Number::Decimal(v) => sheet.write_number_with_format(row, col, *v, &f.decimal).map(|_| ()),
+                Number::Yuan(v) => sheet.write_number_with_format(row, col, *v, &f.yuan).map(|_| ()),
+                Number::Empty => Ok(()),
+            }
+            .map_err(err)?;
         }
         Ok(())
     }

@@ -111,7 +111,7 @@ async fn payments_keep_to_range_cap_approval_and_once_per_event() {
     let eid = ev["event"]["id"].as_i64().unwrap();
     let (s, b) = app.post(&cadre, "/api/v1/care/payments", json!({"event_id": eid, "amount": "2000"})).await;
     assert_eq!(s, 422, "{b}");
-    assert!(b["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("300.00 至 1000.00"), "{b}");
+    assert!(b["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("300.00 至 1,000.00"), "{b}");
     let (s, p) = app.post(&cadre, "/api/v1/care/payments", json!({"event_id": eid, "amount": "800"})).await;
     assert_eq!(s, 201, "{p}");
     assert_eq!((p["status"].as_str(), p["amount_fen"].as_i64()), (Some("paid"), Some(80_000)));
@@ -350,7 +350,7 @@ async fn the_care_pages_record_show_and_pay() {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("300.00 至 1000.00"));
+    assert!(r.text().await.unwrap().contains("300.00 至 1,000.00"));
     let r = app
         .client
         .post(app.url(&format!("/care/events/{id}/pay")))

@@ -119,7 +119,7 @@ async fn a_file_goes_from_application_to_filing_aid_review_and_exit() {
         )
         .await;
     assert_eq!(s, 422, "{b}");
-    assert!(b["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("最多还可发放 3000.00 元"));
+    assert!(b["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("最多还可发放 3,000.00 元"));
     let (s, b) = app
         .post(&cadre_a1, &format!("/api/v1/hardship/files/{id}/aid"), json!({"kind": "money", "description": "补助"}))
         .await;
@@ -172,7 +172,7 @@ async fn applications_are_checked_and_refusals_explained() {
     let (s, b) = app.post(&cadre, "/api/v1/hardship/files", application(app.member_a, "120000")).await;
     assert_eq!(s, 422);
     let msg = b["error"]["message_zh"].as_str().unwrap();
-    assert!(msg.contains("月人均收入 3333.33 元") && msg.contains("不符合建档条件"), "{msg}");
+    assert!(msg.contains("月人均收入 3,333.33 元") && msg.contains("不符合建档条件"), "{msg}");
     // A fire that cost more than 80% of a comfortable year's income: 意外致困.
     let mut fire = application(app.member_a, "120000");
     fire["one_off_loss"] = json!("100000");

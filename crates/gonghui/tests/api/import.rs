@@ -1,5 +1,6 @@
 use crate::helpers::{id_no, spawn_app};
 use domain::roster::Cell;
+use serde_json::json;
 use std::ops::ControlFlow;
 use store::Actor;
 use web::roster::{ImportOptions, write_report};
@@ -232,6 +233,15 @@ async fn export_is_scoped_masked_unless_revealed_and_audited() {
     let rows = sheet_rows(&bytes, "csv");
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1][0], Cell::Text("李湖光".into()));
+    // A name that a spreadsheet would run as a formula is written so it is only shown.
+    let admin = app.token("admin").await;
+    let (s, b) = app
+        .send(reqwest::Method::PATCH, &admin, &format!("/api/v1/members/{}", app.member_b), json!({"name": "=1+2"}))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (_, bytes) = download(&app, &app.token("cadre_b").await, "?format=csv").await;
+    assert!(String::from_utf8_lossy(&bytes).contains("\n'=1+2,"), "{}", String::from_utf8_lossy(&bytes));
+    assert_eq!(sheet_rows(&bytes, "csv")[1][0], Cell::Text("=1+2".into()), "and reads back as it was");
     let (s, _) = download(&app, &app.token("cadre_b").await, "?union=A-001").await;
     assert_eq!(s, 404);
 
@@ -242,7 +252,7 @@ async fn export_is_scoped_masked_unless_revealed_and_audited() {
     assert_eq!(sheet_rows(&bytes, "xlsx")[1][1], Cell::Text(full_a.clone()));
 
     let (_, log) = app.get(&app.token("admin").await, "/api/v1/audit?action=member.export").await;
-    assert_eq!(log["total"], 3);
+    assert_eq!(log["total"], 4, "every export, the formula check's too");
     assert!(log["items"][0]["detail"].as_str().unwrap().contains("完整身份证号"));
 
     // The page button, with the session cookie.

@@ -80,19 +80,21 @@ pub(super) async fn sign_list_xlsx(
         ("日期", 12.0),
     ];
     let what = c.goods.clone().unwrap_or_else(|| c.kind_label.clone());
-    let table: Vec<Vec<String>> = rows
+    use crate::ui::Number;
+    let text = |s: &str| Number::Text(s.to_string());
+    let table: Vec<Vec<Number>> = rows
         .iter()
         .enumerate()
         .map(|(i, t)| {
             vec![
-                (i + 1).to_string(),
-                t.member_name.clone(),
-                t.id_masked.clone(),
-                t.union_name.clone(),
-                what.clone(),
-                if t.amount_fen > 0 { t.amount.clone() } else { String::new() },
-                String::new(),
-                t.delivered_on.clone().unwrap_or_default(),
+                Number::Count(i as i64 + 1),
+                text(&t.member_name),
+                text(&t.id_masked),
+                text(&t.union_name),
+                text(&what),
+                if t.amount_fen > 0 { Number::Yuan(t.amount_fen as f64 / 100.0) } else { Number::Empty },
+                Number::Empty,
+                text(t.delivered_on.as_deref().unwrap_or_default()),
             ]
         })
         .collect();

@@ -100,16 +100,18 @@ pub(crate) async fn summary(
     Ok(CareSummary { figures, campaigns, benefits })
 }
 
-fn cells(first: &str, r: &CareRow) -> Vec<String> {
+use crate::ui::Number;
+
+fn cells(first: &str, r: &CareRow) -> Vec<Number> {
     vec![
-        first.to_string(),
-        r.events.to_string(),
-        r.obligations.to_string(),
-        r.done.to_string(),
-        r.done_on_time.to_string(),
-        crate::ui::pct(r.on_time_rate),
-        r.overdue_now.to_string(),
-        domain::care::fmt_yuan(r.paid_fen),
+        Number::Text(first.to_string()),
+        Number::Count(r.events),
+        Number::Count(r.obligations),
+        Number::Count(r.done),
+        Number::Count(r.done_on_time),
+        crate::ui::pct_cell(r.on_time_rate),
+        Number::Count(r.overdue_now),
+        Number::Yuan(r.paid_fen as f64 / 100.0),
     ]
 }
 
@@ -124,7 +126,7 @@ pub(crate) fn xlsx(f: &CareFigures) -> Result<Response, store::StoreError> {
         ("当前逾期", 10.0),
         ("发放金额（元）", 14.0),
     ];
-    let mut rows: Vec<Vec<String>> = f.by_kind.iter().map(|k| cells(&k.label, &k.figures)).collect();
+    let mut rows: Vec<Vec<Number>> = f.by_kind.iter().map(|k| cells(&k.label, &k.figures)).collect();
     rows.extend(f.months.iter().map(|m| cells(&m.month, &m.figures)));
     rows.push(cells(&format!("合计（{}）", f.union_name), &f.total));
     rows.extend(f.children.iter().map(|c| cells(&c.name, &c.figures)));

@@ -100,7 +100,9 @@ pub async fn write_members(
             std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(out_err)?;
             let mut w = csv::Writer::from_writer(file);
             w.write_record(COLUMNS.iter().map(|c| c.0)).map_err(out_err)?;
-            let n = store::members::export(db, actor, union, reveal, |e| w.write_record(cells(&e)).map_err(out_err))
+            let n = store::members::export(db, actor, union, reveal, |e| {
+                w.write_record(cells(&e).map(sheets::csv_cell).iter().map(|c| c.as_bytes())).map_err(out_err)
+            })
                 .await?;
             w.flush().map_err(out_err)?;
             Ok(n)

@@ -10,7 +10,7 @@ mod table;
 mod upload;
 
 pub(crate) use chart::{ChartMonth, bar_chart};
-pub(crate) use table::{days, pct, xlsx_table};
+pub(crate) use table::{Number, days, days_cell, pct, pct_cell, xlsx_table};
 pub(crate) use upload::{receive_file, receive_form};
 
 use crate::AppState;

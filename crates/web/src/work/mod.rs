@@ -5,7 +5,7 @@ mod api;
 mod pages;
 
 use crate::mechanisms::{Mechanism, NavEntry, Tile};
-use crate::ui::{ChartMonth, bar_chart, days, pct, xlsx_table};
+use crate::ui::{ChartMonth, Number, bar_chart, days_cell, pct, pct_cell, xlsx_table};
 use axum::response::Response;
 use domain::Capability;
 use store::work::Figures;
@@ -28,17 +28,17 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
     tags: &[("work", "闭环事项：待办、办理、升级、评价、统计"), ("calendar", "工作日日历")],
 };
 
-fn figure_cells(first: &str, r: &store::work::FigureRow, overdue: bool) -> Vec<String> {
+fn figure_cells(first: &str, r: &store::work::FigureRow, overdue: bool) -> Vec<Number> {
     vec![
-        first.to_string(),
-        r.received.to_string(),
-        r.closed.to_string(),
-        r.closed_on_time.to_string(),
-        pct(r.on_time_rate),
-        days(r.avg_close_days),
-        r.rated.to_string(),
-        pct(r.satisfaction_rate),
-        if overdue { r.overdue_now.to_string() } else { String::new() },
+        Number::Text(first.to_string()),
+        Number::Count(r.received),
+        Number::Count(r.closed),
+        Number::Count(r.closed_on_time),
+        pct_cell(r.on_time_rate),
+        days_cell(r.avg_close_days),
+        Number::Count(r.rated),
+        pct_cell(r.satisfaction_rate),
+        if overdue { Number::Count(r.overdue_now) } else { Number::Empty },
     ]
 }
 
@@ -54,7 +54,7 @@ pub(crate) fn xlsx_response(f: &Figures) -> Result<Response, store::StoreError> 
         ("满意度", 10.0),
         ("当前逾期", 10.0),
     ];
-    let mut rows: Vec<Vec<String>> = f.months.iter().map(|m| figure_cells(&m.month, &m.figures, false)).collect();
+    let mut rows: Vec<Vec<Number>> = f.months.iter().map(|m| figure_cells(&m.month, &m.figures, false)).collect();
     rows.push(figure_cells(&format!("合计（{}）", f.union_name), &f.total, true));
     rows.extend(f.children.iter().map(|c| figure_cells(&c.name, &c.figures, true)));
     let name = format!("办理情况-{}-{}至{}.xlsx", f.union_name, f.from, f.to);
