@@ -377,3 +377,36 @@ pub async fn logout(db: &Db, token: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(db.pool()).await?;
     Ok(())
 }
+
+/// A staff member as a picker offers them.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct StaffPick {
+    pub username: String,
+    pub name: String,
+    pub union_name: String,
+    pub department: Option<String>,
+}
+
+/// Staff an item may be forwarded to, by the start of their name or login name: those of the
+/// caller's subtree and of the county (work may always go up to it). Twenty at most.
+pub async fn staff_to_pick(db: &Db, actor: &Actor, q: &str) -> Result<Vec<StaffPick>> {
+    let q = q.trim();
+    if q.is_empty() || matches!(actor.scope, domain::Scope::OwnRecord { .. }) {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT us.username, COALESCE(NULLIF(us.name, ''), us.username) AS name, u.name AS union_name, \
+         d.name AS department FROM users us \
+         JOIN unions u ON u.id = COALESCE(us.union_id, (SELECT id FROM unions WHERE parent_id IS NULL ORDER BY id LIMIT 1)) \
+         LEFT JOIN departments d ON d.id = us.department_id \
+         WHERE us.member_id IS NULL AND us.role <> 'member' AND ((us.name >= ",
+    );
+    let upper = format!("{q}\u{10FFFF}");
+    sql.bind(q).push(" AND us.name < ").bind(upper.clone()).push(") OR (us.username >= ").bind(q);
+    sql.push(" AND us.username < ").bind(upper).push("))");
+    // The county's own staff, or anyone within the caller's subtree (AND binds first).
+    sql.push(" AND (u.parent_id IS NULL OR 1 = 1");
+    actor.union_rows_visible(&mut sql, "u");
+    sql.push(") ORDER BY u.path, us.name LIMIT 20");
+    Ok(sql.query_as().fetch_all(db.pool()).await?)
+}

@@ -97,6 +97,10 @@ pub fn router(state: AppState) -> Router {
     let doc = openapi::document(paths);
     routes
         .route("/static/app.css", axum::routing::get(ui::css))
+        .route("/static/pick.js", axum::routing::get(ui::pick::script))
+        .route("/pick/unions", axum::routing::get(ui::pick::unions))
+        .route("/pick/members", axum::routing::get(ui::pick::members))
+        .route("/pick/staff", axum::routing::get(ui::pick::staff))
         .route("/favicon.svg", axum::routing::get(ui::favicon))
         .route("/favicon.ico", axum::routing::get(ui::favicon))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))

@@ -149,3 +149,33 @@ async fn a_members_home_is_their_services() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["error"]["message_zh"].as_str().unwrap().contains("反映问题或困难"));
 }
+
+/// Pickers find unions, members and staff by name within the caller's scope, so nobody needs
+/// to know a code.
+#[tokio::test]
+async fn pickers_find_by_name_within_scope() {
+    let app = spawn_app().await;
+    app.page_login("cadre_a").await;
+    let json = |body: String| -> Vec<serde_json::Value> { serde_json::from_str(&body).unwrap() };
+    let (s, body) = app.page("/pick/unions?q=阳光").await;
+    assert_eq!(s, StatusCode::OK);
+    let unions = json(body);
+    assert_eq!(unions[0]["value"], "A-001", "{unions:?}");
+    assert!(unions[0]["detail"].as_str().unwrap().contains(" / "), "the full path");
+    let tail = &id_no("320925", "19880512", 31)[14..];
+    let members = json(app.page(&format!("/pick/members?q={tail}")).await.1);
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0]["value"], app.member_a.to_string());
+    assert!(members[0]["detail"].as_str().unwrap().contains("****"), "masked");
+    let staff = json(app.page("/pick/staff?q=cadre").await.1);
+    let names: Vec<&str> = staff.iter().map(|s| s["value"].as_str().unwrap()).collect();
+    assert!(names.contains(&"cadre_a1") && !names.contains(&"cadre_b"), "{names:?}");
+
+    // Town B finds nothing of town A.
+    app.page_login("cadre_b").await;
+    assert!(json(app.page("/pick/unions?q=阳光").await.1).is_empty());
+    assert!(json(app.page(&format!("/pick/members?q={tail}")).await.1).is_empty());
+    // And the page carries the picker.
+    let (_, html) = app.page(&format!("/members/{}", app.member_b)).await;
+    assert!(html.contains("data-pick=\"unions\"") && html.contains("/static/pick.js"));
+}

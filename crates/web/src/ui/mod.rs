@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 mod chart;
+pub(crate) mod pick;
 mod table;
 mod upload;
 
