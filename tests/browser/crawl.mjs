@@ -103,6 +103,19 @@ for (const role of roles) {
         if (!seen.has(p)) queue.push(p);
       }
     }
+    // Addresses nobody links to but people type or keep: each answers in Chinese, in the layout.
+    if (wname === 'desk') {
+      for (const path of ['/members/abc', '/members?page=abc', '/work/99999999', '/unions/no-such-union', '/nowhere']) {
+        const r = await page.goto(`${base}${path}`, { waitUntil: 'load' });
+        const text = await page.evaluate(() => document.body.innerText);
+        const framed = await page.evaluate(() => !!document.querySelector('header.top .brand'));
+        if (!r || r.status() >= 500) problem(where(path), `answers ${r ? r.status() : 'nothing'}`);
+        if (!framed) problem(where(path), 'error page outside the layout');
+        for (const re of english) if (re.test(text)) problem(where(path), `English error text ${re}`);
+      }
+      const icon = await page.goto(`${base}/favicon.ico`);
+      if (!icon || icon.status() !== 200) problem(where('/favicon.ico'), 'no icon');
+    }
     console.log(`ok - ${role}@${wname}: ${pages} pages`);
     await context.close();
   }

@@ -44,6 +44,17 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     check(width <= viewport.width + 1, `${name}: no horizontal scrolling (${width}px)`);
     await page.screenshot({ path: `${out}/${name}-detail.png`, fullPage: true });
+    // The transfer form takes a union by name: type part of it, choose, and the form holds its code.
+    if (await page.locator('#to[data-pick]').count()) {
+      await page.locator('#to').pressSequentially('公司', { delay: 30 });
+      const option = page.locator('#to-list li[role=option]').first();
+      await option.waitFor({ timeout: 5000 });
+      const label = await option.locator('b').innerText();
+      await option.dispatchEvent('mousedown');
+      const code = await page.locator('input[type=hidden][name=to_union]').inputValue();
+      check(await page.locator('#to').inputValue() === label && /^\d{9}-\d{4}$/.test(code),
+        `${name}: the union picker puts ${label}'s code (${code}) in the form`);
+    }
     // The closed loop and member care, as the town's cadre sees them.
     for (const [path, heading, shot] of [
       ['/work', '待办', 'inbox'],

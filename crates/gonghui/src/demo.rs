@@ -530,6 +530,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     .await?;
     bar.finish_and_clear();
     tracing::info!(items = history.items, elapsed = ?started.elapsed(), "demo: work items");
+    member_asks(db, today_cn).await?;
     Ok(Report {
         unions: 1 + parents.len() + grassroots.len(),
         members: opts.members,
@@ -540,6 +541,56 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         escalated_today: history.escalated_today,
         logins,
     })
+}
+
+/// Today's work of the demo member and their union's cadre, raised and handled through the
+/// store as they would through the pages: one need still open in the cadre's 待办, and one
+/// policy question answered and waiting for the member's rating.
+async fn member_asks(db: &Db, today: time::Date) -> anyhow::Result<()> {
+    let cal = store::calendar::load(db).await?;
+    let users = store::users::list(db).await?;
+    let (Some(member_user), Some(cadre_user)) =
+        (users.iter().find(|u| u.username == "member"), users.iter().find(|u| u.username == "jiceng"))
+    else {
+        return Ok(()); // a demo too small for these accounts
+    };
+    let member = store::users::actor_of(db, member_user, None).await?.context("demo member")?;
+    let cadre = store::users::actor_of(db, cadre_user, None).await?.context("demo cadre")?;
+    let ask = |kind: &str, title: &str, body: &str| store::work::NewItem {
+        kind: kind.into(),
+        title: title.into(),
+        body: Some(body.into()),
+        ..Default::default()
+    };
+    store::work::create(
+        db,
+        &cal,
+        &member,
+        &ask("need", "仓库没有空调，夏天太热", "仓库下午温度超过 35 度，希望加装空调或风扇。"),
+        today,
+    )
+    .await?;
+    let question = store::work::create(
+        db,
+        &cal,
+        &member,
+        &ask("policy_question", "孩子上学能申请工会助学吗", "家里今年有困难，孩子考上大学，想了解金秋助学的条件。"),
+        today,
+    )
+    .await?;
+    let member_union = store::members::get(db, &member, member_user.member_id.unwrap_or(0)).await?.union_id;
+    if cadre_user.union_id != Some(member_union) {
+        return Ok(()); // the cadre is not of the member's union in this demo
+    }
+    let act = |action: &str, result: Option<&str>| store::work::ActionForm {
+        action: action.into(),
+        result: result.map(String::from),
+        ..Default::default()
+    };
+    store::work::act(db, &cal, &cadre, question.item.id, &act("accept", None), today).await?;
+    let answer = "金秋助学面向建档困难职工家庭的子女：先申请困难职工建档，审批后在秋季助学发放时按标准资助。已为您登记，下周上门了解情况。";
+    store::work::act(db, &cal, &cadre, question.item.id, &act("resolve", Some(answer)), today).await?;
+    Ok(())
 }
 
 /// The demo's county staff, one per department.

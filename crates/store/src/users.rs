@@ -351,6 +351,12 @@ pub async fn session(db: &Db, token: &str, ip: Option<String>) -> Result<Option<
         return Ok(None);
     };
     let user = by_id(db, user_id).await?;
+    let Some(actor) = actor_of(db, &user, ip).await? else { return Ok(None) };
+    Ok(Some(SessionInfo { actor, user, csrf, header: Default::default() }))
+}
+
+/// Who a user acts as: their role and scope (none for a member account without a record).
+pub async fn actor_of(db: &Db, user: &User, ip: Option<String>) -> Result<Option<Actor>> {
     let role = user.role();
     let scope = match (role, user.member_id) {
         (Role::Member, Some(member_id)) => Scope::OwnRecord { member_id },
@@ -358,8 +364,7 @@ pub async fn session(db: &Db, token: &str, ip: Option<String>) -> Result<Option<
         (_, _) => Scope::Subtree(scope_root(db, user.union_id).await?),
     };
     let department_id = user.department_id;
-    let actor = Actor { user_id: Some(user.id), username: user.username.clone(), role, scope, department_id, ip };
-    Ok(Some(SessionInfo { actor, user, csrf, header: Default::default() }))
+    Ok(Some(Actor { user_id: Some(user.id), username: user.username.clone(), role, scope, department_id, ip }))
 }
 
 async fn scope_root(db: &Db, union_id: Option<i64>) -> Result<OrgPath> {

@@ -1190,10 +1190,13 @@ pub(crate) async fn act_in(
             notify.push((Some(user), None, None, format!("事项已办结，请评价：{}", item.title)));
         }
     }
-    // What the actor was told about this item is now dealt with: it no longer counts as new.
+    // What the actor was told about this item is now dealt with, and once it is closed so is
+    // what anyone was told: it no longer counts as new.
     let mut done = Sql::new("UPDATE notices AS n SET done = 1 WHERE n.item_id = ");
     done.bind(id).push(" AND n.done = 0");
-    notices_filter(actor, &mut done);
+    if to != WorkStatus::Closed {
+        notices_filter(actor, &mut done);
+    }
     done.query().execute(&mut *conn).await?;
     for (user, union, dept, text) in notify {
         notice(conn, user, union, dept, id, &text).await?;

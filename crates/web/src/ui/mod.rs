@@ -51,6 +51,8 @@ pub struct Nav {
     pub links: Vec<Link>,
     pub tabs: Vec<&'static Tab>,
     pub todo: i64,
+    /// What the to-do count counts: 待办 for staff; for a member, what waits for their rating.
+    pub todo_label: &'static str,
     pub overdue: i64,
     pub notices: i64,
     pub calendar_missing: Option<i32>,
@@ -97,6 +99,7 @@ pub(crate) fn nav(s: &SessionInfo) -> Option<Nav> {
     };
     Some(Nav {
         todo: s.header.counts.todo,
+        todo_label: if is_member(s) { "件请评价" } else { "件待办" },
         overdue: s.header.counts.overdue,
         notices: s.header.counts.unread_notices,
         calendar_missing: s.header.calendar_missing,
