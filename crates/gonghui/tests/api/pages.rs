@@ -179,3 +179,18 @@ async fn pickers_find_by_name_within_scope() {
     let (_, html) = app.page(&format!("/members/{}", app.member_b)).await;
     assert!(html.contains("data-pick=\"unions\"") && html.contains("/static/pick.js"));
 }
+
+/// A link up the tree is shown only where the reader may follow it.
+#[tokio::test]
+async fn no_link_leads_out_of_scope() {
+    let app = spawn_app().await;
+    app.page_login("cadre_a1").await;
+    let (s, html) = app.page("/unions/A-001").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!html.contains("href=\"/unions/320925101\""), "the town is not theirs to open");
+    assert!(html.contains("制造业"), "the industry in words");
+    assert!(!html.contains(">C<"));
+    app.page_login("cadre_a").await;
+    let (_, html) = app.page("/unions/A-001").await;
+    assert!(html.contains("href=\"/unions/320925101\""), "the town cadre goes up to their town");
+}
