@@ -497,7 +497,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     // A year of care, through the store, before the history (whose recount and first scan then
     // take the care obligations in too).
     let bar = progress_bar(opts.progress, opts.care_events as u64, "关爱事件");
-    let recorder = Actor { username: "演示数据".into(), ..admin.clone() };
+    let recorder = Actor { username: "演示数据".into(), name: "演示数据".into(), ..admin.clone() };
     let today_cn = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
     let care = crate::demo_care::generate(db, &recorder, opts.care_events, opts.seed, today_cn, &bar).await?;
     bar.finish_and_clear();

@@ -100,6 +100,7 @@ pub struct HistoryEntry {
     pub from_union: Option<String>,
     pub to_union: Option<String>,
     pub note: Option<String>,
+    /// Who recorded it, by name (姓名, or the login name when none was given).
     pub username: Option<String>,
     pub at: i64,
 }
@@ -127,7 +128,7 @@ async fn get_in(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Memb
 pub async fn history(db: &Db, actor: &Actor, id: i64) -> Result<Vec<HistoryEntry>> {
     get(db, actor, id).await?;
     Ok(sqlx::query_as(
-        "SELECT h.id, h.event, h.on_date, f.name AS from_union, t.name AS to_union, h.note, us.username, h.at \
+        "SELECT h.id, h.event, h.on_date, f.name AS from_union, t.name AS to_union, h.note, COALESCE(NULLIF(us.name, ''), us.username) AS username, h.at \
          FROM member_history h LEFT JOIN unions f ON f.id = h.from_union_id LEFT JOIN unions t ON t.id = h.to_union_id \
          LEFT JOIN users us ON us.id = h.user_id WHERE h.member_id = $1 ORDER BY h.id",
     )

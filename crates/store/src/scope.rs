@@ -26,6 +26,9 @@ pub(crate) fn under(child: &str, parent: &str) -> String {
 pub struct Actor {
     pub user_id: Option<i64>,
     pub username: String,
+    /// The person's 姓名 (or the login name when none was given), for what others read:
+    /// timelines, requesters, who delivered or signed.
+    pub name: String,
     pub role: Role,
     pub scope: Scope,
     /// The department (部室) a staff user works in; items routed to it are theirs.
@@ -42,6 +45,7 @@ impl Actor {
         Self {
             user_id: None,
             username: SYSTEM_USERNAME.into(),
+            name: "系统".into(),
             role: Role::CountyAdmin,
             scope: Scope::Subtree(root),
             department_id: None,

@@ -257,6 +257,7 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: Option<String>) 
     let actor = Actor {
         user_id: Some(id),
         username: username.trim().to_string(),
+        name: username.trim().to_string(),
         role: Role::Member,
         scope: Scope::OwnRecord { member_id: 0 },
         department_id: None,
@@ -364,7 +365,15 @@ pub async fn actor_of(db: &Db, user: &User, ip: Option<String>) -> Result<Option
         (_, _) => Scope::Subtree(scope_root(db, user.union_id).await?),
     };
     let department_id = user.department_id;
-    Ok(Some(Actor { user_id: Some(user.id), username: user.username.clone(), role, scope, department_id, ip }))
+    Ok(Some(Actor {
+        user_id: Some(user.id),
+        username: user.username.clone(),
+        name: user.name.clone(),
+        role,
+        scope,
+        department_id,
+        ip,
+    }))
 }
 
 async fn scope_root(db: &Db, union_id: Option<i64>) -> Result<OrgPath> {

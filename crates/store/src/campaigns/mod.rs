@@ -266,7 +266,7 @@ async fn open_tasks(
             priority: Priority::Normal,
             subject: Some(("union", owner.union_id, name.as_str())),
             requester_member_id: None,
-            requester_name: &actor.username,
+            requester_name: &actor.name,
             origin: owner,
             owner,
             received,
@@ -783,7 +783,7 @@ pub async fn deliver(
          photo_name = $5, photo_type = $6, photo = $7 WHERE id = $8 AND delivered_on IS NULL",
     )
     .bind(fmt_date(on))
-    .bind(actor.username.clone())
+    .bind(actor.name.clone())
     .bind(note)
     .bind(payment)
     .bind(pname)
@@ -934,7 +934,7 @@ pub async fn deliver_all(
     let kind = CampaignKind::parse(&c.kind)?;
     let mut report = BulkDelivery::default();
     let mut set = Sql::new("UPDATE campaign_targets SET delivered_on = ");
-    set.bind(fmt_date(on)).push(", delivered_by = ").bind(actor.username.clone());
+    set.bind(fmt_date(on)).push(", delivered_by = ").bind(actor.name.clone());
     set.push(", delivery_note = '按签收表登记' WHERE campaign_id = ").bind(campaign);
     set.push(" AND delivered_on IS NULL AND amount_fen = 0");
     actor.narrow(&mut set, "path", &u);
@@ -965,7 +965,7 @@ pub async fn deliver_all(
                      payment_id = $3 WHERE id = $4",
                 )
                 .bind(fmt_date(on))
-                .bind(actor.username.clone())
+                .bind(actor.name.clone())
                 .bind(pid)
                 .bind(tid)
                 .execute(&mut *tx)

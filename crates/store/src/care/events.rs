@@ -130,15 +130,7 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
     let mut tx = db.write_tx().await?;
     let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
     let self_reported = matches!(actor.scope, Scope::OwnRecord { .. });
-    let reporter = if self_reported {
-        format!("{member_name}（本人）")
-    } else {
-        sqlx::query_scalar("SELECT COALESCE(NULLIF(name, ''), username) FROM users WHERE id = $1")
-            .bind(actor.user_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .unwrap_or_else(|| actor.username.clone())
-    };
+    let reporter = if self_reported { format!("{member_name}（本人）") } else { actor.name.clone() };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO care_events (member_id, member_name, union_id, path, kind, event_date, recorded_on, note, \
          reported_by, reporter_name, self_reported, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \

@@ -55,7 +55,7 @@ pub fn open_rounds(cal: &Calendar, today: Date) -> Vec<(String, String, Date)> {
 /// (劳模) gets a visit from their own union, once per round.
 pub async fn standing_visits(db: &Db, cal: &Calendar, today: Date) -> Result<RoundsReport> {
     let Some(root) = crate::unions::root(db).await? else { return Ok(RoundsReport::default()) };
-    let actor = Actor { username: "关爱制度".into(), ..Actor::system(root.org_path()) };
+    let actor = Actor { username: "关爱制度".into(), name: "关爱制度".into(), ..Actor::system(root.org_path()) };
     let work_kind = &domain::work::CARE;
     let mut report = RoundsReport::default();
     for (round, label, due) in open_rounds(cal, today) {

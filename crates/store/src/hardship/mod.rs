@@ -289,7 +289,7 @@ async fn open_step(
         priority: Priority::Normal,
         subject: Some(("member", member.0, member.1)),
         requester_member_id: Some(member.0),
-        requester_name: &actor.username,
+        requester_name: &actor.name,
         origin: &origin,
         owner: &owner,
         received: today,
@@ -320,7 +320,7 @@ async fn log(
     .bind(step.to_string())
     .bind(decision.to_string())
     .bind(note.map(str::to_string))
-    .bind(actor.username.clone())
+    .bind(actor.name.clone())
     .bind(fmt_date(today))
     .bind(crate::now())
     .execute(&mut *conn)
@@ -621,7 +621,7 @@ async fn advance(
     let Some((name, _, _, next)) = stage.step().filter(|_| step_item == Some(item)) else {
         return Err(StoreError::conflict("档案已被他人处理，请刷新", "the file changed meanwhile"));
     };
-    let sign = format!("{} {}", actor.username, fmt_date(today));
+    let sign = format!("{} {}", actor.name, fmt_date(today));
     let mut set = Sql::new("UPDATE hardship_files SET updated_at = ");
     set.bind(crate::now());
     let month = fmt_date(today)[..7].to_string();

@@ -24,6 +24,7 @@ pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
     let system = Actor {
         user_id: None,
         username: "system".into(),
+        name: "系统".into(),
         role: Role::CountyAdmin,
         scope: Scope::Subtree(OrgPath::root(0)),
         department_id: None,
