@@ -15,8 +15,20 @@ impl IdCardNo {
     /// Accepts 18 characters (a trailing x upper-cased) or a legacy 15-digit number, which is
     /// converted to 18 (century 19 inserted, check character computed). Spaces are ignored.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let s: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        // Full-width digits and Ｘ (a Chinese input method's) are the same characters.
+        let s: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                'Ｘ' | 'ｘ' => 'X',
+                c => c.to_ascii_uppercase(),
+            })
+            .collect();
         let err = |zh: &str, en: &str| Invalid::new("id_card_no", zh, en);
+        if !s.is_ascii() {
+            return Err(err("身份证号只能由数字和 X 组成", "ID number: digits and X only"));
+        }
         let s = match s.len() {
             18 => s,
             15 if s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -159,6 +171,21 @@ mod tests {
         assert_eq!(id.as_str().as_bytes()[17], check_char(b"13050319670401001"));
         assert_eq!(id.birth_date(), time::macros::date!(1967 - 04 - 01));
         assert_eq!(id.sex(), Sex::Male);
+    }
+
+    #[test]
+    fn full_width_is_read_and_lengths_count_characters() {
+        let ascii = "11010519491231002X";
+        let wide: String = ascii
+            .chars()
+            .map(|c| if c == 'X' { 'Ｘ' } else { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap() })
+            .collect();
+        assert_eq!(
+            IdCardNo::parse(&wide).map(|i| i.as_str().to_string()),
+            IdCardNo::parse(ascii).map(|i| i.as_str().to_string())
+        );
+        let e = IdCardNo::parse("１２３").unwrap_err();
+        assert!(e.zh.contains("3 位"), "{}", e.zh);
     }
 
     #[test]

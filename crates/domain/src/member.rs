@@ -256,7 +256,7 @@ fn text(field: &'static str, zh: &str, s: &str, min: usize, max: usize) -> Resul
     if n < min {
         return Err(Invalid::new(field, format!("{zh}不能为空"), format!("{field} is required")));
     }
-    if n > max || s.chars().any(char::is_control) {
+    if n > max || s.chars().any(crate::is_hidden_char) {
         return Err(Invalid::new(
             field,
             format!("{zh}最多 {max} 个字符，且不能含控制字符"),

@@ -392,6 +392,13 @@ pub fn text_field(field: &'static str, zh: &str, value: &str, max: usize) -> Res
             format!("{field} must be at most {max} characters"),
         ));
     }
+    if v.chars().any(|c| crate::is_hidden_char(c) && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(Invalid::new(
+            field,
+            format!("{zh}含有看不见的控制字符（如从右到左覆盖），请删去"),
+            format!("{field} holds invisible control characters"),
+        ));
+    }
     Ok(v.to_string())
 }
 
@@ -471,5 +478,7 @@ mod tests {
         assert!(text_field("title", "标题", "  ", 10).is_err());
         assert_eq!(text_field("title", "标题", " 修路 ", 10).unwrap(), "修路");
         assert!(text_field("title", "标题", &"字".repeat(11), 10).is_err());
+        assert!(text_field("title", "标题", "invoice\u{202E}fdp.exe", 50).is_err(), "right-to-left override");
+        assert!(text_field("body", "内容", "第一行\n第二行", 50).is_ok());
     }
 }

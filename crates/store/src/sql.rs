@@ -85,6 +85,12 @@ impl Sql {
         Self { anonymous: backend == crate::Backend::Sqlite, ..Self::new(text) }
     }
 
+    /// ` AND <column> contains <words>`, taken literally: `%`, `_` and `\` match only
+    /// themselves. The one way every search box turns words into SQL.
+    pub fn contains(&mut self, column: &str, words: &str) -> &mut Self {
+        self.push(&format!(" AND {column} LIKE ")).bind(format!("%{}", like_prefix(words))).push(" ESCAPE '\\'")
+    }
+
     pub fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self

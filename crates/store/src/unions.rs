@@ -151,7 +151,7 @@ pub async fn children(db: &Db, actor: &Actor, code: &str, q: Option<&str>, pagin
     let mut filter = Sql::new(" FROM unions u WHERE u.parent_id = ");
     filter.bind(parent.id);
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-        filter.push(" AND u.name LIKE ").bind(format!("%{}", crate::sql::like_prefix(q))).push(" ESCAPE '\\'");
+        filter.contains("u.name", q);
     }
     actor.unions_visible(&mut filter, "u");
     list(db, filter, paging).await
@@ -159,8 +159,8 @@ pub async fn children(db: &Db, actor: &Actor, code: &str, q: Option<&str>, pagin
 
 /// Unions in scope whose name contains `q`, with their full path: the tree's search box.
 pub async fn search(db: &Db, actor: &Actor, q: &str, paging: Paging) -> Result<Page<UnionRow>> {
-    let mut filter = Sql::new(" FROM unions u WHERE u.name LIKE ");
-    filter.bind(format!("%{}", crate::sql::like_prefix(q.trim()))).push(" ESCAPE '\\'");
+    let mut filter = Sql::new(" FROM unions u WHERE 1 = 1");
+    filter.contains("u.name", q.trim());
     actor.unions_visible(&mut filter, "u");
     list(db, filter, paging).await
 }

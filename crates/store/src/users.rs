@@ -59,9 +59,23 @@ pub struct NewUser {
     pub member_id: Option<i64>,
 }
 
-fn check_password(pw: &str) -> Result<()> {
-    if pw.chars().count() < 8 || pw.len() > 256 {
+/// Passwords: 8 to 256 characters, and not easily guessed (zxcvbn, which knows common
+/// passwords, keyboard runs, dates and the account's own names, scores it 2 of 4 or better).
+fn check_password(pw: &str, names: &[&str]) -> Result<()> {
+    let n = pw.chars().count();
+    if n < 8 {
         return Err(Invalid::new("password", "密码至少 8 个字符", "password must have at least 8 characters").into());
+    }
+    if n > 256 {
+        return Err(Invalid::new("password", "密码最多 256 个字符", "password must have at most 256 characters").into());
+    }
+    if (zxcvbn::zxcvbn(pw, names).score() as u8) < 2 {
+        return Err(Invalid::new(
+            "password",
+            "密码太容易被猜到（如 12345678、password、用户名或常见词）：请用几个不相关的词加数字或符号",
+            "password is too easy to guess",
+        )
+        .into());
     }
     Ok(())
 }
@@ -89,7 +103,7 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
     let username = u.username.trim();
     if username.chars().count() < 2
         || username.chars().count() > 32
-        || username.chars().any(|c| c.is_whitespace() || c.is_control())
+        || username.chars().any(|c| c.is_whitespace() || domain::is_hidden_char(c))
     {
         return Err(
             Invalid::new("username", "用户名为 2–32 个字符，不含空格", "username: 2-32 characters, no spaces").into()
@@ -97,10 +111,10 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
     }
     let role = Role::parse(&u.role)?;
     let mut name = u.name.trim().to_string();
-    if name.chars().count() > 32 || name.chars().any(char::is_control) {
+    if name.chars().count() > 32 || name.chars().any(domain::is_hidden_char) {
         return Err(Invalid::new("name", "姓名最多 32 个字符", "name: at most 32 characters").into());
     }
-    check_password(&u.password)?;
+    check_password(&u.password, &[u.username.as_str(), u.name.as_str()])?;
     let union_id = match u.union_code.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(code) => Some(
             unions::by_code(db, actor, code)
@@ -200,7 +214,7 @@ pub async fn count(db: &Db) -> Result<i64> {
 
 pub async fn set_password(db: &Db, actor: &Actor, username: &str, password: &str) -> Result<()> {
     actor.require(Capability::ManageUsers)?;
-    check_password(password)?;
+    check_password(password, &[username])?;
     let hash = hash_password(password.to_string()).await?;
     let mut tx = db.write_tx().await?;
     let id: i64 = sqlx::query_scalar(
@@ -423,4 +437,19 @@ pub async fn staff_to_pick(db: &Db, actor: &Actor, q: &str) -> Result<Vec<StaffP
     actor.union_rows_visible(&mut sql, "u");
     sql.push(") ORDER BY u.path, us.name LIMIT 20");
     Ok(sql.query_as().fetch_all(db.pool()).await?)
+}
+
+#[cfg(test)]
+mod password_tests {
+    #[test]
+    fn guessable_passwords_are_refused() {
+        for weak in ["password", "12345678", "qwertyuiop", "admin123", "jianyang2024"] {
+            assert!(super::check_password(weak, &["jianyang"]).is_err(), "{weak}");
+        }
+        for strong in ["gonghui-demo", "correct-horse-9", "long-enough-1", "another-pass-2", "建湖县总工会-工作-2026"]
+        {
+            assert!(super::check_password(strong, &["admin"]).is_ok(), "{strong}");
+        }
+        assert!(super::check_password(&"长".repeat(257), &[]).is_err());
+    }
 }

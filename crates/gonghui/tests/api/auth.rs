@@ -157,6 +157,12 @@ async fn audit_is_for_admins_and_append_only() {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("新增会员") && html.contains("张阳光"), "{html}");
     assert!(!html.contains(">member.create<"));
+    // Pages run no script from elsewhere, and nothing personal is cached.
+    let r = app.client.get(app.url("/audit")).send().await.unwrap();
+    assert!(r.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'self'"));
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let r = app.client.get(app.url("/static/app.css")).send().await.unwrap();
+    assert_ne!(r.headers()["cache-control"], "no-store", "static files may be kept");
     // The database itself refuses to rewrite history.
     assert!(sqlx::query("UPDATE audit_log SET action = 'x'").execute(app.db.pool()).await.is_err());
     assert!(sqlx::query("DELETE FROM audit_log").execute(app.db.pool()).await.is_err());

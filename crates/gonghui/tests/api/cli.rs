@@ -48,6 +48,8 @@ fn first_run_init_users_and_clear_errors() {
     assert!(text(&o).contains("角色应为"), "{}", text(&o));
     let o = gonghui(d, &["user", "add", "yy", "--password", "short", "--role", "leader"]);
     assert!(text(&o).contains("密码至少 8 个字符"), "{}", text(&o));
+    let o = gonghui(d, &["user", "add", "yy", "--password", "12345678", "--role", "leader"]);
+    assert!(text(&o).contains("密码太容易被猜到"), "{}", text(&o));
     let o = gonghui(d, &["user", "add", "zz", "--password", "long-enough-1", "--role", "cadre"]);
     assert!(text(&o).contains("--union"), "{}", text(&o));
 

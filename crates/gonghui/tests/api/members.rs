@@ -201,3 +201,30 @@ async fn id_numbers_are_encrypted_at_rest() {
     assert_eq!(masked, format!("{}********{}", &full[..6], &full[14..]));
     assert_eq!(app.db.vault().open(&cipher).unwrap(), full);
 }
+
+/// Names refuse characters nobody can see; full-width digits in an ID number are read as
+/// digits; lengths are counted in characters.
+#[tokio::test]
+async fn hidden_characters_and_full_width_numbers() {
+    let app = spawn_app().await;
+    let token = app.token("cadre_a").await;
+    let (s, b) = app
+        .post(
+            &token,
+            "/api/v1/members",
+            json!({"union": "A-001", "name": "王\u{202E}芳", "id_card_no": id_no("320925", "19950203", 12)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["error"]["fields"][0]["field"], "name");
+    let id = id_no("320925", "19950203", 12);
+    let wide: String =
+        id.chars().map(|c| if c == 'X' { 'Ｘ' } else { char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap() }).collect();
+    let (s, m) =
+        app.post(&token, "/api/v1/members", json!({"union": "A-001", "name": "王芳", "id_card_no": wide})).await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let (s, b) =
+        app.post(&token, "/api/v1/members", json!({"union": "A-001", "name": "王芳", "id_card_no": "１２３"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(b["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("3 位"), "{b}");
+}

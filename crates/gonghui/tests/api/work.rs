@@ -365,6 +365,14 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
     let cadre = app.token("cadre_a1").await;
+    // Search words are taken literally: % and _ match only themselves.
+    create(&app, &cadre, json!({"kind": "need", "title": "食堂饭菜涨价"})).await;
+    let (_, all) = app.get(&admin, "/api/v1/work/items?q=%25").await;
+    assert_eq!(all["total"], 0, "{all}");
+    let (_, found) = app.get(&admin, "/api/v1/work/items?q=涨价").await;
+    assert_eq!(found["total"], 1);
+    let (s, b) = app.post(&cadre, "/api/v1/work/items", json!({"kind": "need", "title": "发票\u{202E}fdp.exe"})).await;
+    assert_eq!(s, 422, "a right-to-left override is refused: {b}");
     let (s, b) = app.post(&cadre, "/api/v1/work/items", json!({"kind": "nope", "title": ""})).await;
     assert_eq!(s, 422);
     let fields: Vec<&str> =
@@ -375,7 +383,7 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     let (s, _) =
         app.post(&cadre, "/api/v1/work/items", json!({"kind": "need", "title": "x", "department": "不存在的部"})).await;
     assert_eq!(s, 422);
-    assert_eq!(app.get(&admin, "/api/v1/work/items").await.1["total"], 0, "nothing half-written");
+    assert_eq!(app.get(&admin, "/api/v1/work/items").await.1["total"], 1, "nothing half-written (the one made above)");
 
     let item = create(&app, &cadre, json!({"kind": "need", "title": "路灯不亮"})).await;
     let id = item["id"].as_i64().unwrap();

@@ -826,8 +826,8 @@ pub async fn list(db: &Db, cal: &Calendar, actor: &Actor, f: &ItemQuery, today: 
         actor.narrow(&mut filter, "w.path", &u);
     }
     if let Some(words) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let words: String = words.chars().take(50).filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
-        filter.push(" AND w.title LIKE ").bind(format!("%{words}%"));
+        let words: String = words.chars().take(50).collect();
+        filter.contains("w.title", &words);
     }
     let paging = Paging::new(f.page, f.per_page);
     let mut count = filter.prefixed("SELECT count(*) FROM (SELECT 1 ");
@@ -1365,6 +1365,14 @@ pub async fn attach(
     let name: String = name.rsplit(['/', '\\']).next().unwrap_or("").trim().chars().take(120).collect();
     if name.is_empty() {
         return Err(Invalid::new("file", "请选择要上传的文件", "choose a file").into());
+    }
+    if name.chars().any(domain::is_hidden_char) {
+        return Err(Invalid::new(
+            "file",
+            "文件名含有看不见的控制字符（如从右到左覆盖），请改名后上传",
+            "the file name holds invisible control characters",
+        )
+        .into());
     }
     if data.is_empty() || data.len() > MAX_ATTACHMENT_BYTES {
         return Err(Invalid::new("file", "附件应为 1 字节到 10 MB", "attachments must be 1 byte to 10 MB").into());

@@ -111,9 +111,17 @@ pub(crate) fn nav(s: &SessionInfo) -> Option<Nav> {
     })
 }
 
+/// Pages load nothing from elsewhere and run no inline script (every response also carries
+/// `Cache-Control: no-store`, from the router).
+pub(crate) const PAGE_HEADERS: [(header::HeaderName, &str); 1] = [(
+    header::CONTENT_SECURITY_POLICY,
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
+     base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)];
+
 pub(crate) fn render(t: impl Template) -> Response {
     match t.render() {
-        Ok(html) => Html(html).into_response(),
+        Ok(html) => (PAGE_HEADERS, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template");
             (StatusCode::INTERNAL_SERVER_ERROR, "页面渲染失败").into_response()
