@@ -261,7 +261,33 @@ fn sqlite_url(url: &str) -> Result<String> {
     if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Migrate(format!("{}: {e}", dir.display())))?;
     }
+    owner_only(std::path::Path::new(path)).map_err(|e| StoreError::Migrate(format!("{path}: {e}")))?;
     Ok(if rest.contains('?') { format!("sqlite://{rest}") } else { format!("sqlite://{rest}?mode=rwc") })
+}
+
+/// The database holds personal data: its file is readable by its owner alone (0600), made so
+/// before SQLite first opens it (its journal and WAL files take the same mode), and put right
+/// if an older version left it readable by others.
+fn owner_only(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let p = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+                    if p.exists() {
+                        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// The file of a `sqlite://PATH?…` address.

@@ -28,6 +28,8 @@ pub struct Member {
     /// First 6 and last 4 characters, e.g. 320925********1234.
     pub id_card_masked: String,
     pub sex: Sex,
+    /// YYYY-MM-DD for those who may reveal ID numbers; the year alone for everyone else, as
+    /// the date and the masked number together would rebuild the whole number.
     pub birth_date: String,
     pub phone: Option<String>,
     pub employer: Option<String>,
@@ -63,6 +65,18 @@ struct Row {
     status: String,
     created_at: i64,
     updated_at: i64,
+}
+
+impl Member {
+    /// The member as this caller may read them: without reveal, the birth date is cut to its
+    /// year (characters 7–14 of the ID number are the date; with the mask's first 6 and last
+    /// 4 that would be all of it).
+    fn shown_to(mut self, actor: &Actor) -> Self {
+        if !actor.can(Capability::RevealId) {
+            self.birth_date.truncate(4);
+        }
+        self
+    }
 }
 
 impl From<Row> for Member {
@@ -122,7 +136,7 @@ async fn get_in(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<Memb
     q.bind(id);
     actor.members_visible(&mut q, "m");
     let row: Option<Row> = q.query_as().fetch_optional(conn).await?;
-    row.map(Member::from).ok_or(StoreError::NotFound)
+    row.map(|r| Member::from(r).shown_to(actor)).ok_or(StoreError::NotFound)
 }
 
 pub async fn history(db: &Db, actor: &Actor, id: i64) -> Result<Vec<HistoryEntry>> {
@@ -228,7 +242,7 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     list.push(if by_name { " ORDER BY m.name, m.path, m.status, m.id" } else { " ORDER BY m.path, m.name, m.id" });
     list.push(" LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let rows: Vec<Row> = list.query_as().fetch_all(db.pool()).await?;
-    Ok(Page { items: rows.into_iter().map(Member::from).collect(), total })
+    Ok(Page { items: rows.into_iter().map(|r| Member::from(r).shown_to(actor)).collect(), total })
 }
 
 pub(crate) fn today() -> time::Date {
@@ -687,6 +701,7 @@ pub async fn export(
     }
     q.push(" ORDER BY m.path, m.name, m.id");
     let vault = db.vault_arc();
+    let year_only = !actor.can(Capability::RevealId);
     let mut rx = crate::bulk::stream(db, q, move |r| {
         let row = Row {
             id: r.int(0)?,
@@ -713,7 +728,11 @@ pub async fn export(
             Some(sealed) => vault.open(&sealed),
             None => Some(row.id_masked.clone()),
         };
-        Ok(id_card.map(|id_card| Exported { member: Member::from(row), id_card }))
+        let mut member = Member::from(row);
+        if year_only {
+            member.birth_date.truncate(4); // as `Member::shown_to`
+        }
+        Ok(id_card.map(|id_card| Exported { member, id_card }))
     })?;
     let mut count = 0usize;
     while let Some(batch) = rx.recv().await {
@@ -732,12 +751,13 @@ async fn export_audit(
     reveal: bool,
     count: usize,
 ) -> Result<usize> {
-    let detail = format!(
-        "{} 人{}{}",
-        count,
-        within.map(|u| format!("，{}", u.name)).unwrap_or_default(),
-        if reveal { "，含完整身份证号" } else { "" }
-    );
+    // What the file holds of a person's identity, in the log's own words.
+    let identity = match (reveal, actor.can(Capability::RevealId)) {
+        (true, _) => "含完整身份证号和出生日期",
+        (false, true) => "身份证号掩码、出生日期",
+        (false, false) => "身份证号掩码、出生年份",
+    };
+    let detail = format!("{} 人{}，{identity}", count, within.map(|u| format!("，{}", u.name)).unwrap_or_default(),);
     audit::record_now(
         db,
         actor,

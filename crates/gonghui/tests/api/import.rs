@@ -480,3 +480,34 @@ async fn union_roster_creates_updates_and_refuses() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+/// What a role may read never adds up to an ID number it may not reveal: the mask hides
+/// characters 7–14, and those roles see the birth year, not the date (which is those
+/// characters), in the API, on the pages and in exports.
+#[tokio::test]
+async fn no_role_rebuilds_an_id_number_it_may_not_reveal() {
+    let app = spawn_app().await;
+    let full_a = id_no("320925", "19880512", 31);
+    for role in ["leader", "dept"] {
+        let token = app.token(role).await;
+        let (_, one) = app.get(&token, &format!("/api/v1/members/{}", app.member_a)).await;
+        assert_eq!(one["birth_date"], "1988", "{role}: {one}");
+        let (_, list) = app.get(&token, "/api/v1/members").await;
+        for m in list["items"].as_array().unwrap() {
+            assert_eq!(m["birth_date"].as_str().unwrap().len(), 4, "{role}: {m}");
+        }
+        let (s, bytes) = download(&app, &token, "?format=csv").await;
+        assert_eq!(s, 200);
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("1988-05-12") && !text.contains(&full_a), "{role}: {text}");
+        app.page_login(role).await;
+        let (_, html) = app.page(&format!("/members/{}", app.member_a)).await;
+        assert!(html.contains("出生年份") && !html.contains("1988-05-12") && !html.contains(&full_a), "{role}");
+    }
+    // A role that may reveal sees the date (and could reveal the number, with a reason).
+    let (_, one) = app.get(&app.token("cadre_a").await, &format!("/api/v1/members/{}", app.member_a)).await;
+    assert_eq!(one["birth_date"], "1988-05-12");
+    // The export's audit line says what of a person's identity the file holds.
+    let (_, log) = app.get(&app.token("admin").await, "/api/v1/audit?action=member.export").await;
+    assert!(log["items"][0]["detail"].as_str().unwrap().contains("出生年份"), "{log}");
+}
