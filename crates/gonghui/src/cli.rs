@@ -77,6 +77,12 @@ enum Command {
         kind: String,
         out: PathBuf,
     },
+    /// Copy the database to FILE while the server runs (SQLite; PostgreSQL uses pg_dump).
+    /// The ID-number key (data/id.key) is not in the copy: keep it apart, once, somewhere safe.
+    Backup { file: PathBuf },
+    /// Replace the database with a backup. Stop `serve` first. Refuses a backup of another
+    /// federation, of a newer version, or whose ID numbers this key does not open.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -197,6 +203,46 @@ fn settings(cli: &Cli) -> anyhow::Result<Settings> {
     Ok(s)
 }
 
+/// Puts a backup in place of the database, after checking it belongs here.
+async fn restore(db: &store::Db, settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let url = settings.database_url();
+    let Some(target) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p).to_string()) else {
+        anyhow::bail!("PostgreSQL 请用 pg_restore 恢复（见 README）");
+    };
+    let here = store::unions::root(db).await?.map(|u| (u.code, u.name));
+    let vault = settings.vault().map_err(anyhow::Error::msg)?;
+    db.close().await;
+    let b = store::backup::info(file, Some(&vault)).await.map_err(explain)?;
+    if let Some((code, name)) = here.filter(|(code, _)| *code != b.federation_code) {
+        anyhow::bail!(
+            "备份属于 {}（{}），本机是 {name}（{code}）：不能恢复到别的工会",
+            b.federation_name,
+            b.federation_code
+        );
+    }
+    let wal = std::path::PathBuf::from(format!("{target}-wal"));
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        anyhow::bail!("数据库仍在使用中（{} 存在）：请先停止 gonghui serve 再恢复", wal.display());
+    }
+    let staged = std::path::PathBuf::from(format!("{target}.restoring"));
+    std::fs::copy(file, &staged)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::fs::File::open(&staged)?.sync_all()?;
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{target}{suffix}"));
+    }
+    std::fs::rename(&staged, &target)?;
+    println!(
+        "已恢复 {}（{}）：{} 名会员，数据库结构版本 {}。下次启动时会升级到本程序的版本。",
+        b.federation_name, b.federation_code, b.members, b.schema_version
+    );
+    Ok(())
+}
+
 async fn system_actor(db: &store::Db) -> anyhow::Result<store::Actor> {
     let root = store::unions::root(db).await?.ok_or_else(|| {
         anyhow::anyhow!("尚未建立组织：先运行 `gonghui init --name … --division …` 或 `gonghui demo`")
@@ -209,6 +255,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = open_db(&settings).await?;
     match cli.command {
         Command::Migrate => println!("数据库已是最新版本。"),
+        Command::Backup { file } => {
+            let b = store::backup::backup(&db, &file).await.map_err(explain)?;
+            println!(
+                "已备份 {}（{}）：{} 名会员，数据库结构版本 {}，写入 {}",
+                b.federation_name,
+                b.federation_code,
+                b.members,
+                b.schema_version,
+                file.display()
+            );
+            println!(
+                "身份证号以密钥加密保存，密钥不在备份中：请把 {} 另行妥善保存一份。",
+                settings.key_file().display()
+            );
+        }
+        Command::Restore { file } => restore(&db, &settings, &file).await?,
         Command::Demo { members, items, seed } => demo(&db, members, items.unwrap_or(members / 5), seed).await?,
         Command::Init { name, division, code } => {
             let form = store::unions::UnionForm {

@@ -76,6 +76,11 @@ impl Settings {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gonghui.db").display()))
     }
 
+    /// Where the ID-number key is read from (unless given inline as `id_key`).
+    pub fn key_file(&self) -> PathBuf {
+        self.id_key_file.clone().unwrap_or_else(|| self.data_dir.join("id.key"))
+    }
+
     pub fn vault(&self) -> Result<store::IdVault, String> {
         if let Some(hex) = &self.id_key {
             return store::IdVault::from_hex(hex).ok_or_else(|| "GONGHUI_ID_KEY 应为 64 位十六进制".to_string());

@@ -14,6 +14,7 @@ macro_rules! mechanisms {
 mechanisms!(work, ledger, care, hardship, campaigns, benefits);
 
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod calendar;
 mod crypto;
@@ -79,6 +80,9 @@ pub enum StoreError {
     Crypto,
     #[error("写出文件失败：{0}")]
     Output(String),
+    /// A command refused, with why (backup and restore).
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl StoreError {

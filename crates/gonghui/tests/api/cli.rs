@@ -273,3 +273,47 @@ async fn registrations_wait_for_a_large_load_and_heal_after_it_dies() {
     assert!(matches!(twice, Err(store::StoreError::InvalidFields(_))), "one person, one record");
     assert!(m.id > 0);
 }
+
+/// A backup taken while the database is in use comes back whole; a restore refuses a backup
+/// of another federation or one whose ID numbers the key does not open, and the files are
+/// readable by their owner alone.
+#[tokio::test]
+async fn backup_and_restore_round_trip() {
+    use std::os::unix::fs::PermissionsExt;
+    let a = tempfile::tempdir().unwrap();
+    assert!(gonghui(a.path(), &["demo", "--members", "60"]).status.success());
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&a.path().join("gonghui.db")), 0o600);
+    let db = open(a.path()).await; // in use while the copy is taken
+    let before = snapshot(&db).await;
+    let file = a.path().join("backup.db");
+    let o = gonghui(a.path(), &["backup", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("60 名会员") && text(&o).contains("id.key"), "{}", text(&o));
+    assert_eq!(mode(&file), 0o600);
+    let o = gonghui(a.path(), &["backup", file.to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("已存在"), "never overwrites");
+    db.close().await;
+
+    // Onto a fresh instance: its new key does not open the numbers, so it is refused…
+    let b = tempfile::tempdir().unwrap();
+    let o = gonghui(b.path(), &["restore", file.to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("密钥"), "{}", text(&o));
+    // …and with the federation's key it comes back whole, numbers readable.
+    std::fs::copy(a.path().join("id.key"), b.path().join("id.key")).unwrap();
+    let o = gonghui(b.path(), &["restore", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let restored = open(b.path()).await;
+    assert_eq!(snapshot(&restored).await, before);
+    let sealed: Vec<u8> =
+        sqlx::query_scalar("SELECT id_cipher FROM members LIMIT 1").fetch_one(restored.pool()).await.unwrap();
+    assert!(restored.vault().open(&sealed).is_some());
+    restored.close().await;
+
+    // Another federation's instance refuses it.
+    let c = tempfile::tempdir().unwrap();
+    assert!(gonghui(c.path(), &["init", "--name", "宝应县总工会", "--division", "321023"]).status.success());
+    std::fs::copy(a.path().join("id.key"), c.path().join("id.key")).unwrap();
+    let o = gonghui(c.path(), &["restore", file.to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("不能恢复到别的工会"), "{}", text(&o));
+}

@@ -612,4 +612,8 @@ async fn openapi_describes_the_work_routes() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
+    // A client generated from the document sends the date and the days as a query string.
+    for p in doc["paths"]["/api/v1/calendar/add"]["get"]["parameters"].as_array().unwrap() {
+        assert_eq!(p["in"], "query", "{p}");
+    }
 }

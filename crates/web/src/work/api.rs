@@ -49,6 +49,7 @@ pub(super) fn upload_routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CalendarAdd {
     /// YYYY-MM-DD
     date: String,
