@@ -21,6 +21,9 @@ pub struct Settings {
     pub id_key_file: Option<PathBuf>,
     /// Mark the session cookie Secure (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// Addresses of reverse proxies in front of `serve` whose `X-Forwarded-For` is believed
+    /// (the client address counts failed logins and goes into the audit log). Empty: none.
+    pub trusted_proxies: Vec<String>,
     /// Seconds between runs of the deadline scan (reminders, escalation); 0 turns the
     /// background jobs off on this node (e.g. when an outside scheduler runs `gonghui jobs run`).
     pub jobs_interval_seconds: u64,
@@ -35,14 +38,23 @@ impl Default for Settings {
             id_key: None,
             id_key_file: None,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
             jobs_interval_seconds: 300,
         }
     }
 }
 
 /// Settings that may come from `GONGHUI_<KEY>` variables.
-const ENV_KEYS: &[&str] =
-    &["database_url", "data_dir", "listen", "id_key", "id_key_file", "secure_cookies", "jobs_interval_seconds"];
+const ENV_KEYS: &[&str] = &[
+    "database_url",
+    "data_dir",
+    "listen",
+    "id_key",
+    "id_key_file",
+    "secure_cookies",
+    "trusted_proxies",
+    "jobs_interval_seconds",
+];
 /// Other variables with the prefix that are not settings: the log filter, the config file
 /// path, and those of the test suite and benchmarks.
 const OTHER_ENV: &[&str] = &["LOG", "CONFIG"];

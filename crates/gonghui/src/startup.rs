@@ -38,7 +38,12 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("无法监听 {}：{e}", settings.listen))?;
         let port = listener.local_addr()?.port();
-        let state = web::AppState::new(db, web::Settings { secure_cookies: settings.secure_cookies });
+        let trusted_proxies = settings
+            .trusted_proxies
+            .iter()
+            .map(|p| p.trim().parse().map_err(|_| anyhow::anyhow!("trusted_proxies 中的“{p}”不是 IP 地址")))
+            .collect::<anyhow::Result<Vec<std::net::IpAddr>>>()?;
+        let state = web::AppState::new(db, web::Settings { secure_cookies: settings.secure_cookies, trusted_proxies });
         state.refresh_calendar().await.map_err(|e| anyhow::anyhow!("无法读取工作日日历：{e}"))?;
         if settings.jobs_interval_seconds > 0 {
             tokio::spawn(crate::jobs::run_forever(state.clone(), settings.jobs_interval_seconds));

@@ -58,6 +58,7 @@ migrations!(
     13 "0013_open_due_covering",
     14 "0014_notices_unread",
     15 "0015_names_and_notices",
+    16 "0016_login_throttle",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

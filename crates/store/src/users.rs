@@ -13,8 +13,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// Failed attempts before an account is locked, and for how long.
-pub const MAX_FAILED_LOGINS: i64 = 5;
-pub const LOCKOUT_SECONDS: i64 = 15 * 60;
 pub const SESSION_SECONDS: i64 = 12 * 3600;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -236,7 +234,7 @@ pub async fn set_password(db: &Db, actor: &Actor, username: &str, password: &str
 pub enum LoginError {
     #[error("用户名或密码错误")]
     BadCredentials,
-    #[error("登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试")]
+    #[error("登录失败次数过多，请 {minutes} 分钟后再试")]
     Locked { minutes: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -257,61 +255,57 @@ pub struct NewSession {
 }
 
 pub async fn login(db: &Db, username: &str, password: &str, ip: Option<String>) -> Result<NewSession, LoginError> {
-    let row: Option<(i64, String, i64, i64)> =
-        sqlx::query_as("SELECT id, password_hash, failed_logins, locked_until FROM users WHERE username = $1")
-            .bind(username.trim().to_string())
-            .fetch_optional(db.pool())
-            .await?;
+    let name = username.trim().to_string();
     let now = crate::now();
-    let Some((id, hash, failed, locked_until)) = row else {
-        // Spend the same time as a real check, so timing does not tell which names exist.
-        verify_password(password.to_string(), dummy_hash().await).await;
-        return Err(LoginError::BadCredentials);
+    let keys = throttle_keys(&name, ip.as_deref());
+    // Slowed down first, whoever the name belongs to (or if it belongs to nobody).
+    let blocked: i64 =
+        sqlx::query_scalar("SELECT coalesce(max(blocked_until), 0) FROM login_throttle WHERE key = $1 OR key = $2")
+            .bind(keys[0].clone())
+            .bind(keys[1].clone())
+            .fetch_one(db.pool())
+            .await?;
+    if blocked > now {
+        return Err(LoginError::Locked { minutes: (blocked - now + 59) / 60 });
+    }
+    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
+        .bind(name.clone())
+        .fetch_optional(db.pool())
+        .await?;
+    let (id, ok) = match row {
+        Some((id, hash)) => (Some(id), verify_password(password.to_string(), hash).await),
+        None => {
+            // Spend the same time as a real check, so timing does not tell which names exist.
+            verify_password(password.to_string(), dummy_hash().await).await;
+            (None, false)
+        }
     };
     let actor = Actor {
-        user_id: Some(id),
-        username: username.trim().to_string(),
-        name: username.trim().to_string(),
+        user_id: id,
+        username: name.clone(),
+        name: name.clone(),
         role: Role::Member,
         scope: Scope::OwnRecord { member_id: 0 },
         department_id: None,
         ip,
     };
-    if locked_until > now {
-        return Err(LoginError::Locked { minutes: (locked_until - now + 59) / 60 });
-    }
-    if !verify_password(password.to_string(), hash).await {
-        let failed = failed + 1;
-        let (failed, lock) = if failed >= MAX_FAILED_LOGINS { (0, now + LOCKOUT_SECONDS) } else { (failed, 0) };
-        sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-            .bind(failed)
-            .bind(lock)
-            .bind(id)
-            .execute(db.pool())
-            .await?;
-        audit::record_now(
-            db,
-            &actor,
-            if lock > 0 { AuditAction::LoginLocked } else { AuditAction::LoginFailed },
-            AuditEntity::User,
-            id,
-            None,
-        )
-        .await?;
-        return Err(if lock > 0 {
-            LoginError::Locked { minutes: LOCKOUT_SECONDS / 60 }
+    let Some(id) = id.filter(|_| ok) else {
+        let blocked = count_failure(db, &keys, now).await?;
+        if let Some(id) = id {
+            let action = if blocked { AuditAction::LoginLocked } else { AuditAction::LoginFailed };
+            audit::record_now(db, &actor, action, AuditEntity::User, id, None).await?;
+        }
+        return Err(if blocked {
+            LoginError::Locked { minutes: (FIRST_BLOCK_SECONDS + 59) / 60 }
         } else {
             LoginError::BadCredentials
         });
-    }
+    };
+    sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(keys[0].clone()).execute(db.pool()).await?;
     let token = random_token();
     let csrf = random_token();
     let expires_at = now + SESSION_SECONDS;
     let mut tx = db.write_tx().await?;
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash(&token))
@@ -324,6 +318,50 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: Option<String>) 
     audit::record(&mut tx, &actor, AuditAction::Login, AuditEntity::User, id, None).await?;
     tx.commit().await?;
     Ok(NewSession { token, csrf, user: by_id(db, id).await?, expires_at })
+}
+
+/// Failures from one client address against one name before it waits; then each further
+/// failure doubles the wait, up to `MAX_BLOCK_SECONDS`.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// Failures from one client address, against any names, before it waits.
+pub const MAX_FAILED_FROM_ADDRESS: i64 = 30;
+const FIRST_BLOCK_SECONDS: i64 = 60;
+const MAX_BLOCK_SECONDS: i64 = 15 * 60;
+
+/// The throttle's two counters for a login: this name from this address, and this address.
+fn throttle_keys(name: &str, ip: Option<&str>) -> [String; 2] {
+    let ip = ip.unwrap_or("-");
+    let name: String = name.chars().take(64).collect();
+    [format!("name:{name}|ip:{ip}"), format!("ip:{ip}")]
+}
+
+/// Counts a failed login on both counters; true when it now has to wait.
+async fn count_failure(db: &Db, keys: &[String; 2], now: i64) -> Result<bool> {
+    let mut tx = db.write_tx().await?;
+    let mut blocked = false;
+    for (key, allowed) in keys.iter().zip([MAX_FAILED_LOGINS, MAX_FAILED_FROM_ADDRESS]) {
+        let failures: i64 = sqlx::query_scalar(
+            "INSERT INTO login_throttle (key, failures, blocked_until, updated_at) VALUES ($1, 1, 0, $2) \
+             ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, updated_at = $2 RETURNING failures",
+        )
+        .bind(key.clone())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if failures >= allowed {
+            let wait = (FIRST_BLOCK_SECONDS << (failures - allowed).min(10)).min(MAX_BLOCK_SECONDS);
+            sqlx::query("UPDATE login_throttle SET blocked_until = $1 WHERE key = $2")
+                .bind(now + wait)
+                .bind(key.clone())
+                .execute(&mut *tx)
+                .await?;
+            blocked = true;
+        }
+    }
+    // Counters of addresses quiet for a day are forgotten.
+    sqlx::query("DELETE FROM login_throttle WHERE updated_at < $1").bind(now - 86_400).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(blocked)
 }
 
 /// The hash of a random password nobody has, made once with the same parameters as real

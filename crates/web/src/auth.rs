@@ -12,8 +12,25 @@ use store::users::SessionInfo;
 
 pub const SESSION_COOKIE: &str = "gh_session";
 
-pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+/// The client's address: the peer's, or, when the peer is a trusted proxy, the nearest
+/// address in `X-Forwarded-For` that is not one of the trusted proxies (anything further left
+/// could be written by the client itself).
+pub fn client_ip(parts: &Parts, state: &AppState) -> Option<String> {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())?;
+    let trusted = state.trusted_proxies();
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded: Vec<std::net::IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    let client = forwarded.into_iter().rev().find(|a| !trusted.contains(a)).unwrap_or(peer);
+    Some(client.to_string())
 }
 
 pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
@@ -41,7 +58,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(ApiError::unauthorized)?;
-        match store::users::session(&state.db, token.trim(), client_ip(parts)).await? {
+        match store::users::session(&state.db, token.trim(), client_ip(parts, state)).await? {
             Some(s) => Ok(ApiUser(s)),
             None => Err(ApiError::unauthorized()),
         }
@@ -67,7 +84,7 @@ impl FromRequestParts<AppState> for PageUser {
         let Some(token) = cookie(parts, SESSION_COOKIE) else {
             return Err(ToLogin(next).into_response());
         };
-        match store::users::session(&state.db, token, client_ip(parts)).await {
+        match store::users::session(&state.db, token, client_ip(parts, state)).await {
             Ok(Some(mut s)) => {
                 let header = store::work::header(&state.db, &state.calendar(), &s.actor, crate::today()).await;
                 s.header = header.map_err(|e| crate::ui::error_page(e.into()))?;

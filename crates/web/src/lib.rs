@@ -48,6 +48,8 @@ struct CalendarCell {
 pub struct Settings {
     /// Mark cookies Secure (behind HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl AppState {
@@ -55,6 +57,10 @@ impl AppState {
         let calendar =
             CalendarCell { current: RwLock::new(Arc::new(domain::Calendar::official())), version: Mutex::new(None) };
         Self { db, inner: Arc::new(settings), calendar: Arc::new(calendar) }
+    }
+
+    pub(crate) fn trusted_proxies(&self) -> &[std::net::IpAddr] {
+        &self.inner.trusted_proxies
     }
 
     pub fn calendar(&self) -> Arc<domain::Calendar> {

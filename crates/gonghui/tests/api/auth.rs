@@ -84,17 +84,46 @@ async fn login_me_logout() {
 }
 
 #[tokio::test]
-async fn lockout_after_repeated_failures() {
+async fn repeated_failures_slow_the_guesser_not_the_owner() {
     let app = spawn_app().await;
+    let attempt = async |name: &str, password: &str, from: &str| {
+        let r = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", format!("10.9.9.9, {from}"))
+            .json(&json!({"username": name, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        (s, r.json::<serde_json::Value>().await.unwrap())
+    };
+    let guesser = "203.0.113.9";
     for _ in 0..store::users::MAX_FAILED_LOGINS {
-        app.post("", "/api/v1/auth/login", json!({"username": "leader", "password": "wrong-password"})).await;
+        attempt("leader", "wrong-password", guesser).await;
     }
-    let (s, body) = app.post("", "/api/v1/auth/login", json!({"username": "leader", "password": PASSWORD})).await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
-    assert!(body["error"]["message_zh"].as_str().unwrap().contains("锁定"));
-    // Other accounts are unaffected.
+    let (s, body) = attempt("leader", PASSWORD, guesser).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the guessing address waits, even with the right password");
+    assert!(body["error"]["message_zh"].as_str().unwrap().contains("分钟后再试"), "{body}");
+    // The owner, from their own address, signs in as usual: strangers cannot lock them out.
+    assert_eq!(attempt("leader", PASSWORD, "198.51.100.7").await.0, StatusCode::OK);
+    // Unknown names answer exactly like known ones: no way to tell which exist.
+    let prober = "203.0.113.50";
+    for _ in 1..store::users::MAX_FAILED_LOGINS {
+        assert_eq!(attempt("no-such-person", "wrong-password", prober).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(attempt("no-such-person", "wrong-password", prober).await.0, StatusCode::TOO_MANY_REQUESTS);
+    // An address that tries many names waits too.
+    let sprayer = "203.0.113.77";
+    let mut last = StatusCode::OK;
+    for n in 0..store::users::MAX_FAILED_FROM_ADDRESS + 1 {
+        last = attempt(&format!("user{n}"), "wrong-password", sprayer).await.0;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // A forged X-Forwarded-For further left changes nothing: the nearest untrusted hop counts.
+    assert_eq!(attempt("leader", PASSWORD, guesser).await.0, StatusCode::TOO_MANY_REQUESTS);
     app.token("admin").await;
-    // The failures and the lock are in the audit log.
+    // The failures and the wait are in the audit log.
     let (_, log) = app.get(&app.token("admin").await, "/api/v1/audit?action=login.locked").await;
     assert_eq!(log["total"], 1);
 }

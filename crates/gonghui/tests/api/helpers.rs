@@ -45,6 +45,8 @@ pub async fn spawn_app() -> TestApp {
         id_key: Some("11".repeat(32)),
         // Tests run the deadline scan themselves, on the dates they choose.
         jobs_interval_seconds: 0,
+        // The test client stands in for a proxy, to play clients at different addresses.
+        trusted_proxies: vec!["127.0.0.1".into()],
         ..Settings::default()
     };
     let db = open_db(&settings).await.expect("database");

@@ -83,7 +83,7 @@ struct LoginAnswer {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = LoginAnswer), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn login(State(st): State<AppState>, parts: Parts, ApiJson(body): ApiJson<LoginBody>) -> ApiResult<LoginAnswer> {
-    match store::users::login(&st.db, &body.username, &body.password, client_ip(&parts)).await {
+    match store::users::login(&st.db, &body.username, &body.password, client_ip(&parts, &st)).await {
         Ok(s) => Ok(Json(LoginAnswer { token: s.token, expires_at: s.expires_at, user: s.user })),
         Err(LoginError::BadCredentials) => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -94,7 +94,7 @@ async fn login(State(st): State<AppState>, parts: Parts, ApiJson(body): ApiJson<
         Err(e @ LoginError::Locked { .. }) => Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "locked",
-            "too many failed logins; account locked for a while",
+            "too many failed logins from this address; try again later",
             e.to_string(),
         )),
         Err(LoginError::Store(e)) => Err(e.into()),

@@ -98,7 +98,7 @@ struct LoginForm {
 
 async fn login_submit(State(st): State<AppState>, parts: Parts, PageForm(f): PageForm<LoginForm>) -> Response {
     let next = safe_next(f.next.as_deref());
-    match store::users::login(&st.db, &f.username, &f.password, client_ip(&parts)).await {
+    match store::users::login(&st.db, &f.username, &f.password, client_ip(&parts, &st)).await {
         Ok(s) => {
             let secure = if st.inner.secure_cookies { "; Secure" } else { "" };
             let cookie = format!(
