@@ -371,7 +371,7 @@ async fn dummy_hash() -> String {
     DUMMY.get_or_init(|| async { hash_password(random_token()).await.unwrap_or_default() }).await.clone()
 }
 
-fn random_token() -> String {
+pub fn random_token() -> String {
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)

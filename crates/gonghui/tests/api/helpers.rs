@@ -177,10 +177,13 @@ impl TestApp {
 
     /// Signs in through the login form; the client keeps the session cookie.
     pub async fn page_login(&self, username: &str) {
+        let (_, form) = self.page("/login").await;
+        let at = form.find("name=\"csrf\" value=\"").expect("login csrf") + 19;
+        let csrf = form[at..].split('"').next().unwrap().to_string();
         let r = self
             .client
             .post(self.url("/login"))
-            .form(&[("username", username), ("password", PASSWORD), ("next", "/")])
+            .form(&[("username", username), ("password", PASSWORD), ("next", "/"), ("csrf", &csrf)])
             .send()
             .await
             .unwrap();

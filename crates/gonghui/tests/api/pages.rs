@@ -8,10 +8,23 @@ async fn pages_need_login_and_show_masked_ids() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(r.headers()["location"].to_str().unwrap().starts_with("/login?next="));
 
+    // A login posted without the form's token (from another site) is refused before any check.
     let r = app
         .client
         .post(app.url("/login"))
-        .form(&[("username", "cadre_a"), ("password", "nope-nope")])
+        .form(&[("username", "cadre_a"), ("password", crate::helpers::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("页面已过期"));
+    let (_, form) = app.page("/login").await;
+    let at = form.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = form[at..].split('"').next().unwrap().to_string();
+    let r = app
+        .client
+        .post(app.url("/login"))
+        .form(&[("username", "cadre_a"), ("password", "nope-nope"), ("csrf", &csrf)])
         .send()
         .await
         .unwrap();

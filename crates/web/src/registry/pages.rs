@@ -61,6 +61,19 @@ struct LoginPage {
     username: String,
     error: String,
     no_users: bool,
+    /// Also in the `LOGIN_COOKIE`: a login posted from another site has neither.
+    csrf: String,
+}
+
+/// The login form's CSRF token, before there is a session to hold one (double submit).
+const LOGIN_COOKIE: &str = "gonghui_login";
+
+/// The login page with a fresh token in the form and in its cookie.
+fn login_view(next: String, username: String, error: String, no_users: bool) -> Response {
+    let csrf = store::users::random_token();
+    let cookie = format!("{LOGIN_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    let page = render(LoginPage { nav: None, next, username, error, no_users, csrf });
+    ([(header::SET_COOKIE, cookie)], page).into_response()
 }
 
 #[derive(Deserialize)]
@@ -70,13 +83,7 @@ struct NextParam {
 
 async fn login_page(State(st): State<AppState>, PageQuery(p): PageQuery<NextParam>) -> Response {
     let no_users = store::users::count(&st.db).await.map(|n| n == 0).unwrap_or(false);
-    render(LoginPage {
-        nav: None,
-        next: safe_next(p.next.as_deref()),
-        username: String::new(),
-        error: String::new(),
-        no_users,
-    })
+    login_view(safe_next(p.next.as_deref()), String::new(), String::new(), no_users)
 }
 
 /// Only same-site paths, so the login page cannot be used to bounce people elsewhere.
@@ -94,10 +101,18 @@ struct LoginForm {
     #[serde(default)]
     password: String,
     next: Option<String>,
+    #[serde(default)]
+    csrf: String,
 }
 
 async fn login_submit(State(st): State<AppState>, parts: Parts, PageForm(f): PageForm<LoginForm>) -> Response {
     let next = safe_next(f.next.as_deref());
+    let expected = crate::auth::cookie(&parts, LOGIN_COOKIE).unwrap_or_default();
+    if f.csrf.is_empty() || f.csrf != expected {
+        let mut r = login_view(next, f.username, "页面已过期，请重新输入后登录".into(), false);
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return r;
+    }
     match store::users::login(&st.db, &f.username, &f.password, client_ip(&parts, &st)).await {
         Ok(s) => {
             let secure = if st.inner.secure_cookies { "; Secure" } else { "" };
@@ -110,8 +125,7 @@ async fn login_submit(State(st): State<AppState>, parts: Parts, PageForm(f): Pag
         }
         Err(LoginError::Store(e)) => fail(e),
         Err(e) => {
-            let mut r =
-                render(LoginPage { nav: None, next, username: f.username, error: e.to_string(), no_users: false });
+            let mut r = login_view(next, f.username, e.to_string(), false);
             *r.status_mut() = StatusCode::UNAUTHORIZED;
             r
         }
