@@ -307,7 +307,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Members { file, sheet, report, apply_transfers }) => {
             let actor = system_actor(&db).await?;
             let show = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let opts = web::roster::ImportOptions { path: file, sheet, apply_transfers };
+            let opts = web::roster::ImportOptions { path: file, sheet, apply_transfers, display_name: None };
             let started = std::time::Instant::now();
             let bar = crate::demo::progress_bar(show, 0, "导入");
             let result = web::roster::import_members(&db, &actor, &opts, |p| {

@@ -24,6 +24,8 @@ pub struct Settings {
     /// Addresses of reverse proxies in front of `serve` whose `X-Forwarded-For` is believed
     /// (the client address counts failed logins and goes into the audit log). Empty: none.
     pub trusted_proxies: Vec<String>,
+    /// The largest roster upload through the web, in MB (checked before reading).
+    pub max_upload_mb: u64,
     /// Seconds between runs of the deadline scan (reminders, escalation); 0 turns the
     /// background jobs off on this node (e.g. when an outside scheduler runs `gonghui jobs run`).
     pub jobs_interval_seconds: u64,
@@ -39,6 +41,7 @@ impl Default for Settings {
             id_key_file: None,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            max_upload_mb: 128,
             jobs_interval_seconds: 300,
         }
     }

@@ -25,6 +25,26 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// `data/uploads`, readable by the owner alone, emptied of what an earlier run left behind
+/// (an upload is imported by the node that took it, or not at all).
+fn uploads_folder(settings: &Settings) -> anyhow::Result<Option<std::path::PathBuf>> {
+    let dir = settings.data_dir.join("uploads");
+    if std::fs::create_dir_all(&dir).is_err() {
+        return Ok(None); // a read-only data folder: the system's temporary folder serves
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    for entry in std::fs::read_dir(&dir)?.flatten() {
+        if entry.file_name().to_string_lossy().starts_with("gonghui-upload-") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(Some(dir))
+}
+
 pub struct Application {
     port: u16,
     listener: TcpListener,
@@ -43,7 +63,16 @@ impl Application {
             .iter()
             .map(|p| p.trim().parse().map_err(|_| anyhow::anyhow!("trusted_proxies 中的“{p}”不是 IP 地址")))
             .collect::<anyhow::Result<Vec<std::net::IpAddr>>>()?;
-        let state = web::AppState::new(db, web::Settings { secure_cookies: settings.secure_cookies, trusted_proxies });
+        let upload_dir = uploads_folder(settings)?;
+        let state = web::AppState::new(
+            db,
+            web::Settings {
+                secure_cookies: settings.secure_cookies,
+                trusted_proxies,
+                upload_dir,
+                max_upload_bytes: settings.max_upload_mb << 20,
+            },
+        );
         state.refresh_calendar().await.map_err(|e| anyhow::anyhow!("无法读取工作日日历：{e}"))?;
         if settings.jobs_interval_seconds > 0 {
             tokio::spawn(crate::jobs::run_forever(state.clone(), settings.jobs_interval_seconds));

@@ -50,6 +50,11 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where uploaded rosters wait for their import (owner-only files, removed when done and
+    /// at the next start); none: the system's temporary folder.
+    pub upload_dir: Option<std::path::PathBuf>,
+    /// The largest roster upload, checked before reading (413 above it).
+    pub max_upload_bytes: u64,
 }
 
 impl AppState {
@@ -57,6 +62,10 @@ impl AppState {
         let calendar =
             CalendarCell { current: RwLock::new(Arc::new(domain::Calendar::official())), version: Mutex::new(None) };
         Self { db, inner: Arc::new(settings), calendar: Arc::new(calendar) }
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.inner
     }
 
     pub(crate) fn trusted_proxies(&self) -> &[std::net::IpAddr] {

@@ -10,7 +10,7 @@ async fn admin(app: &crate::helpers::TestApp) -> Actor {
 }
 
 fn opts(path: &std::path::Path, apply_transfers: bool) -> ImportOptions {
-    ImportOptions { path: path.to_path_buf(), sheet: None, apply_transfers }
+    ImportOptions { path: path.to_path_buf(), sheet: None, apply_transfers, display_name: None }
 }
 
 async fn import_members(
@@ -311,6 +311,24 @@ async fn upload_runs_as_a_job_with_a_report() {
     assert!(read >= 8 && total >= read, "the sheet's declared size is kept for progress: {job}");
     assert_eq!(job["errors"].as_array().unwrap().len(), 4);
     assert_eq!(job["has_report"], 1);
+    // The audit names the file as its sender called it; the stored copy is gone, and was
+    // readable by the server's user alone.
+    let (_, log) = app.get(&admin, "/api/v1/audit?action=member.import").await;
+    assert!(log["items"][0]["detail"].as_str().unwrap_or_default().contains("花名册.xlsx"), "{log}");
+    let left: Vec<_> = std::fs::read_dir(app.settings.data_dir.join("uploads")).unwrap().flatten().collect();
+    assert!(left.is_empty(), "{left:?}");
+    // A body declared larger than the limit is refused before a byte of it is read.
+    let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.unwrap();
+    let head = format!(
+        "POST /api/v1/imports/members HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 9999999999\r\n\r\n"
+    );
+    tokio::io::AsyncWriteExt::write_all(&mut stream, head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::io::AsyncReadExt::read(&mut stream, &mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("MB"), "the limit is said: {answer}");
     let r = app.client.get(app.url(&format!("/api/v1/imports/{id}/report"))).bearer_auth(&admin).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(sheet_rows(&r.bytes().await.unwrap(), "xlsx").len(), 5);

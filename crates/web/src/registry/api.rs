@@ -398,9 +398,10 @@ struct UploadForm {
 async fn upload_members(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
+    headers: axum::http::HeaderMap,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
-    start_upload(&st, &s, crate::registry::roster::ImportKind::Members, form).await
+    start_upload(&st, &s, crate::registry::roster::ImportKind::Members, &headers, form).await
 }
 
 /// Receives an upload and starts its import job: 202 with the job.
@@ -408,10 +409,11 @@ async fn start_upload(
     st: &AppState,
     s: &store::users::SessionInfo,
     kind: crate::registry::roster::ImportKind,
+    headers: &axum::http::HeaderMap,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
     s.actor.require(Capability::WriteRegistry)?;
-    let upload = crate::registry::roster::receive(kind, form).await?;
+    let upload = crate::registry::roster::receive(st.settings(), kind, headers, form).await?;
     let id = crate::registry::roster::start_job(&st.db, &s.actor, upload).await?;
     Ok((StatusCode::ACCEPTED, Json(store::import::job(&st.db, &s.actor, id).await?)))
 }
@@ -424,9 +426,10 @@ async fn start_upload(
 async fn upload_unions(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
+    headers: axum::http::HeaderMap,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
-    start_upload(&st, &s, crate::registry::roster::ImportKind::Unions, form).await
+    start_upload(&st, &s, crate::registry::roster::ImportKind::Unions, &headers, form).await
 }
 
 #[derive(Serialize, ToSchema)]

@@ -792,10 +792,12 @@ async fn imports_page(State(st): State<AppState>, PageUser(s): PageUser) -> Page
 async fn upload_submit(
     State(st): State<AppState>,
     PageUser(s): PageUser,
+    headers: axum::http::HeaderMap,
     form: axum::extract::Multipart,
 ) -> PageResult {
     s.actor.require(Capability::WriteRegistry).map_err(fail)?;
-    let upload = match crate::registry::roster::receive(crate::registry::roster::ImportKind::Members, form).await {
+    let kind = crate::registry::roster::ImportKind::Members;
+    let upload = match crate::registry::roster::receive(st.settings(), kind, &headers, form).await {
         Ok(u) => u,
         Err(e) => {
             let mut r = imports_view(&st, &s, e.message_zh).await?;

@@ -12,10 +12,14 @@ use store::{Actor, Db};
 
 const BATCH: usize = 5_000;
 
+#[derive(Default)]
 pub struct ImportOptions {
     pub path: PathBuf,
     pub sheet: Option<String>,
     pub apply_transfers: bool,
+    /// The file's name as its sender called it, for the audit log (an upload is stored under a
+    /// name of its own); none: the path's.
+    pub display_name: Option<String>,
 }
 
 pub struct ImportResult {
@@ -133,7 +137,10 @@ pub async fn import_members(
         importer.abandon().await;
         return Err(e);
     }
-    let name = opts.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = opts
+        .display_name
+        .clone()
+        .unwrap_or_else(|| opts.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
     let done = importer.finish(&name).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(ImportResult {
         counts: done.counts,
@@ -225,12 +232,33 @@ impl Drop for Upload {
 
 /// Reads a multipart upload (`file`, and optionally `sheet`, `apply_transfers`, `csrf`, and
 /// `kind`=unions from the page's second form), refusing it as soon as it passes the size limit.
-pub async fn receive(kind: ImportKind, mut form: axum::extract::Multipart) -> Result<Upload, crate::error::ApiError> {
+pub async fn receive(
+    settings: &crate::Settings,
+    kind: ImportKind,
+    headers: &axum::http::HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Result<Upload, crate::error::ApiError> {
     use crate::error::ApiError;
     use axum::http::StatusCode;
     use tokio::io::AsyncWriteExt;
     let bad = |en: &str, zh: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", en, zh);
-    let limit = Limits::default().max_file_bytes;
+    let limit = settings.max_upload_bytes.min(Limits::default().max_file_bytes);
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("file too large: at most {} MB", limit >> 20),
+            format!("文件超过 {} MB 上限：请分成几个文件上传，或由管理员调整 max_upload_mb", limit >> 20),
+        )
+    };
+    // Checked before reading a byte, whenever the client says how much it sends.
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit + (64 << 10)) {
+        return Err(too_large());
+    }
     let mut upload = Upload {
         kind,
         file_name: String::new(),
@@ -252,26 +280,22 @@ pub async fn receive(kind: ImportKind, mut form: axum::extract::Multipart) -> Re
                         "请上传 .xlsx 或 .csv 文件（旧版 .xls 请在 Excel 中另存为 .xlsx）",
                     ));
                 }
-                let path = std::env::temp_dir().join(format!(
-                    "gonghui-upload-{}.{}",
-                    rand::random::<u64>(),
-                    ext.unwrap_or_default()
-                ));
+                let dir = settings.upload_dir.clone().unwrap_or_else(std::env::temp_dir);
+                let path =
+                    dir.join(format!("gonghui-upload-{}.{}", rand::random::<u64>(), ext.unwrap_or_default()));
                 upload.path = path.clone();
                 upload.file_name = name;
-                let mut file = tokio::fs::File::create(&path)
-                    .await
-                    .map_err(|_| bad("cannot store upload", "服务器无法保存上传文件"))?;
+                let mut options = tokio::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                options.mode(0o600);
+                let mut file =
+                    options.open(&path).await.map_err(|_| bad("cannot store upload", "服务器无法保存上传文件"))?;
                 let mut size = 0u64;
                 while let Some(chunk) = field.chunk().await.map_err(|e| bad(&e.body_text(), "上传中断"))? {
                     size += chunk.len() as u64;
                     if size > limit {
-                        return Err(ApiError::new(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            "too_large",
-                            "file too large",
-                            format!("文件超过 {} MB 上限", limit >> 20),
-                        ));
+                        return Err(too_large());
                     }
                     file.write_all(&chunk).await.map_err(|_| bad("cannot store upload", "服务器无法保存上传文件"))?;
                 }
@@ -304,6 +328,7 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
     let (db, actor) = (db.clone(), actor.clone());
     tokio::spawn(async move {
         let opts = ImportOptions {
+            display_name: Some(upload.file_name.clone()),
             path: upload.path.clone(),
             sheet: upload.sheet.clone(),
             apply_transfers: upload.apply_transfers,
