@@ -24,6 +24,9 @@ pub struct ImportCounts {
     pub rejected: usize,
 }
 
+/// How a transfer from a union the importer may not see names that union.
+pub const OUT_OF_SCOPE_UNION: &str = "您管辖范围以外的工会";
+
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct TransferNotice {
     pub row: usize,
@@ -297,8 +300,10 @@ impl<'a> Importer<'a> {
                     add_history(&mut tx, self.actor, e.id, event, &on, from_id, to_id, note.clone()).await?;
                 }
             }
-            // Someone outside the importer's scope is named by union only.
-            let name = if visible { e.name.clone() } else { m.draft.name.clone() };
+            // Someone outside the importer's scope: the row's own name, and not where they are
+            // (only the level that sees both unions can move them; see ARCHITECTURE.md).
+            let (name, from) =
+                if visible { (e.name.clone(), from) } else { (m.draft.name.clone(), OUT_OF_SCOPE_UNION.to_string()) };
             self.transfers.push(TransferNotice { row, name, from_union: from, to_union: to, applied });
         }
         for (union_id, delta) in deltas {

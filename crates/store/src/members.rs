@@ -264,8 +264,8 @@ async fn ensure_unique(conn: &mut AnyConnection, actor: &Actor, hash: &[u8], exc
     match existing {
         Some((id, _, _)) if Some(id) == except => Ok(()),
         Some((id, name, union_name)) => {
-            // The union is named so the cadre knows whom to ask for a transfer; the person's
-            // name and record only when the actor may see that record anyway.
+            // Where the person is, only to those who may see their record; others learn that
+            // the person is a member elsewhere (which a transfer needs), not where.
             let visible = get_in(conn, actor, id).await.is_ok();
             let (zh, en) = if visible {
                 (
@@ -274,8 +274,8 @@ async fn ensure_unique(conn: &mut AnyConnection, actor: &Actor, hash: &[u8], exc
                 )
             } else {
                 (
-                    format!("该身份证号已在“{union_name}”登记为会员，请联系该工会办理转会"),
-                    format!("this ID number is already registered in {union_name}"),
+                    "该身份证号已在您管辖范围以外的工会登记为会员：如需转入，请联系上级工会办理转会".to_string(),
+                    "this ID number is already registered in a union outside your scope".to_string(),
                 )
             };
             Err(StoreError::InvalidFields(vec![Invalid::new("id_card_no", zh, en)]))

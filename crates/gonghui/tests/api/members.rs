@@ -32,7 +32,10 @@ async fn create_shows_masked_and_refuses_second_record_for_one_person() {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let msg = e["error"]["message_zh"].as_str().unwrap();
-    assert!(msg.contains("阳光机械公司工会") && !msg.contains("王小红"), "names the union, not the person: {msg}");
+    assert!(
+        msg.contains("管辖范围以外") && !msg.contains("阳光机械公司工会") && !msg.contains("王小红"),
+        "says the person is registered elsewhere, not where or who: {msg}"
+    );
 
     let (_, u) = app.get(&token, "/api/v1/unions/A-001").await;
     assert_eq!(u["member_count"], 2);
@@ -227,4 +230,20 @@ async fn hidden_characters_and_full_width_numbers() {
         app.post(&token, "/api/v1/members", json!({"union": "A-001", "name": "王芳", "id_card_no": "１２３"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(b["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("3 位"), "{b}");
+}
+
+/// A cadre entering the ID number of someone registered outside their scope learns that the
+/// person is a member elsewhere (a transfer needs that), not where.
+#[tokio::test]
+async fn a_number_registered_elsewhere_does_not_say_where() {
+    let app = spawn_app().await;
+    let cadre_b = app.token("cadre_b").await;
+    let body = json!({"union": "B-001", "name": "张阳光", "id_card_no": id_no("320925", "19880512", 31)});
+    let (s, b) = app.post(&cadre_b, "/api/v1/members", body.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let zh = b["error"]["fields"][0]["message_zh"].as_str().unwrap();
+    assert!(zh.contains("管辖范围以外") && !zh.contains("阳光") && !zh.contains("建阳"), "{zh}");
+    // The county, which sees both, is told where.
+    let (_, b) = app.post(&app.token("admin").await, "/api/v1/members", body).await;
+    assert!(b["error"]["fields"][0]["message_zh"].as_str().unwrap().contains("阳光机械公司工会"), "{b}");
 }
