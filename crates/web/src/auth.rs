@@ -100,6 +100,21 @@ pub fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).map(|x| x[1..].to_string()).unwrap_or_default()
 }
 
+/// A multipart form whose rejections (wrong content type, no boundary) answer in the API's
+/// error shape rather than axum's plain text.
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl FromRequest<AppState> for ApiMultipart {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::extract::Multipart::from_request(req, state).await {
+            Ok(m) => Ok(ApiMultipart(m)),
+            Err(r) => Err(ApiError::bad_request(r.body_text(), "上传须为 multipart/form-data 表单")),
+        }
+    }
+}
+
 /// JSON body whose parse errors answer in the API's error shape.
 pub struct ApiJson<T>(pub T);
 

@@ -158,6 +158,20 @@ async fn bad_requests_get_json_errors() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(body["error"]["message_zh"].as_str().unwrap().contains("不是有效的编号"));
 
+    // An upload that is not a multipart form answers in the same JSON shape.
+    let r = app
+        .client
+        .post(app.url("/api/v1/imports/members"))
+        .bearer_auth(&token)
+        .header("content-type", "text/plain")
+        .body("not a form")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["error"]["message_zh"].as_str().unwrap().contains("multipart"), "{body}");
+
     let big = "x".repeat(web::MAX_BODY_BYTES + 10);
     let r = app
         .client

@@ -180,7 +180,7 @@ pub async fn api_deliver(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
     ApiPath((id, tid)): ApiPath<(i64, i64)>,
-    form: axum::extract::Multipart,
+    crate::auth::ApiMultipart(form): crate::auth::ApiMultipart,
 ) -> ApiResult<Target> {
     let (file, fields) = crate::ui::receive_form(form, "photo").await?;
     Ok(Json(deliver(&st, &s.actor, id, tid, file, &fields).await?))
@@ -235,7 +235,7 @@ pub async fn api_attach_signed(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
     ApiPath(id): ApiPath<i64>,
-    form: axum::extract::Multipart,
+    crate::auth::ApiMultipart(form): crate::auth::ApiMultipart,
 ) -> Result<(StatusCode, Json<Signed>), ApiError> {
     let (file, fields) = crate::ui::receive_form(form, "file").await?;
     let signed = attach(&st, &s.actor, id, file, &fields).await?;

@@ -399,7 +399,7 @@ async fn upload_members(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
     headers: axum::http::HeaderMap,
-    form: axum::extract::Multipart,
+    crate::auth::ApiMultipart(form): crate::auth::ApiMultipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
     start_upload(&st, &s, crate::registry::roster::ImportKind::Members, &headers, form).await
 }
@@ -427,7 +427,7 @@ async fn upload_unions(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
     headers: axum::http::HeaderMap,
-    form: axum::extract::Multipart,
+    crate::auth::ApiMultipart(form): crate::auth::ApiMultipart,
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
     start_upload(&st, &s, crate::registry::roster::ImportKind::Unions, &headers, form).await
 }

@@ -226,7 +226,7 @@ pub async fn upload_attachment(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
     ApiPath(id): ApiPath<i64>,
-    form: axum::extract::Multipart,
+    crate::auth::ApiMultipart(form): crate::auth::ApiMultipart,
 ) -> Result<(StatusCode, Json<Attachment>), ApiError> {
     let u = receive_file(form).await?;
     let att = store::work::attach(&st.db, &s.actor, id, &u.name, &u.content_type, u.data, today()).await?;
