@@ -333,11 +333,17 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
             sheet: upload.sheet.clone(),
             apply_transfers: upload.apply_transfers,
         };
-        // Progress goes to the database from a companion task, at most once a second.
+        // Progress goes to the database from a companion task, at most once a second, and at
+        // least every 20 seconds while a long step reports none: the heartbeat is what tells a
+        // running job from one whose node stopped.
         let (tx, mut rx) = tokio::sync::watch::channel(Progress::default());
         let writer_db = db.clone();
         let writer = tokio::spawn(async move {
-            while rx.changed().await.is_ok() {
+            loop {
+                match tokio::time::timeout(std::time::Duration::from_secs(20), rx.changed()).await {
+                    Ok(Err(_)) => break, // the import is over
+                    Ok(Ok(())) | Err(_) => {}
+                }
                 let p = *rx.borrow_and_update();
                 if let Err(e) = store::import::job_progress(&writer_db, id, p.rows, p.total, &p.counts).await {
                     tracing::warn!(error = %e, job = id, "import progress");
