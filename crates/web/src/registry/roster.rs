@@ -340,9 +340,8 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
         let writer_db = db.clone();
         let writer = tokio::spawn(async move {
             loop {
-                match tokio::time::timeout(std::time::Duration::from_secs(20), rx.changed()).await {
-                    Ok(Err(_)) => break, // the import is over
-                    Ok(Ok(())) | Err(_) => {}
+                if let Ok(Err(_)) = tokio::time::timeout(std::time::Duration::from_secs(20), rx.changed()).await {
+                    break; // the import is over
                 }
                 let p = *rx.borrow_and_update();
                 if let Err(e) = store::import::job_progress(&writer_db, id, p.rows, p.total, &p.counts).await {
