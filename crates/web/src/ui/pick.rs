@@ -4,10 +4,10 @@
 
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::ui::{PageQuery, PageResult, fail};
+use crate::ui::{PageQuery, fail};
 use axum::Json;
 use axum::extract::State;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use store::Paging;
 
@@ -26,23 +26,29 @@ pub(crate) struct PickQuery {
     q: String,
 }
 
+impl PickQuery {
+    /// The words typed, if any: nothing typed, nothing offered.
+    fn words(&self) -> Option<&str> {
+        Some(self.q.trim()).filter(|q| !q.is_empty())
+    }
+}
+
+type Choices = Result<Json<Vec<Choice>>, Response>;
+
 /// Unions whose name contains the words, within the caller's scope.
 pub(crate) async fn unions(
     State(st): State<AppState>,
     PageUser(s): PageUser,
     PageQuery(p): PageQuery<PickQuery>,
-) -> PageResult {
-    let q = p.q.trim();
-    if q.is_empty() {
-        return Ok(Json(Vec::<Choice>::new()).into_response());
-    }
+) -> Choices {
+    let Some(q) = p.words() else { return Ok(Json(Vec::new())) };
     let page = store::unions::search(&st.db, &s.actor, q, Paging::new(None, Some(12))).await.map_err(fail)?;
-    let list: Vec<Choice> = page
-        .items
-        .into_iter()
-        .map(|u| Choice { value: u.union.code.clone(), label: u.union.name.clone(), detail: u.full_name })
-        .collect();
-    Ok(Json(list).into_response())
+    Ok(Json(
+        page.items
+            .into_iter()
+            .map(|u| Choice { value: u.union.code, label: u.union.name, detail: u.full_name })
+            .collect(),
+    ))
 }
 
 /// Members by the start of their name, their phone, or the last four characters of their ID
@@ -51,23 +57,20 @@ pub(crate) async fn members(
     State(st): State<AppState>,
     PageUser(s): PageUser,
     PageQuery(p): PageQuery<PickQuery>,
-) -> PageResult {
-    let q = p.q.trim();
-    if q.is_empty() {
-        return Ok(Json(Vec::<Choice>::new()).into_response());
-    }
+) -> Choices {
+    let Some(q) = p.words() else { return Ok(Json(Vec::new())) };
     let query = store::members::MemberQuery { q: Some(q.to_string()), per_page: Some(12), ..Default::default() };
     let page = store::members::search(&st.db, &s.actor, &query).await.map_err(fail)?;
-    let list: Vec<Choice> = page
-        .items
-        .into_iter()
-        .map(|m| Choice {
-            value: m.id.to_string(),
-            label: m.name.clone(),
-            detail: format!("{} · {}", m.union_name, m.id_card_masked),
-        })
-        .collect();
-    Ok(Json(list).into_response())
+    Ok(Json(
+        page.items
+            .into_iter()
+            .map(|m| Choice {
+                detail: format!("{} · {}", m.union_name, m.id_card_masked),
+                value: m.id.to_string(),
+                label: m.name,
+            })
+            .collect(),
+    ))
 }
 
 /// Staff an item may be forwarded to, by name.
@@ -75,20 +78,21 @@ pub(crate) async fn staff(
     State(st): State<AppState>,
     PageUser(s): PageUser,
     PageQuery(p): PageQuery<PickQuery>,
-) -> PageResult {
-    let list = store::users::staff_to_pick(&st.db, &s.actor, &p.q).await.map_err(fail)?;
-    let list: Vec<Choice> = list
-        .into_iter()
-        .map(|u| Choice {
-            value: u.username,
-            label: u.name,
-            detail: match u.department {
-                Some(d) => format!("{} · {d}", u.union_name),
-                None => u.union_name,
-            },
-        })
-        .collect();
-    Ok(Json(list).into_response())
+) -> Choices {
+    let Some(q) = p.words() else { return Ok(Json(Vec::new())) };
+    let list = store::users::staff_to_pick(&st.db, &s.actor, q).await.map_err(fail)?;
+    Ok(Json(
+        list.into_iter()
+            .map(|u| Choice {
+                value: u.username,
+                label: u.name,
+                detail: match u.department {
+                    Some(d) => format!("{} · {d}", u.union_name),
+                    None => u.union_name,
+                },
+            })
+            .collect(),
+    ))
 }
 
 pub(crate) async fn script() -> axum::response::Response {

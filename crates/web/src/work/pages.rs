@@ -50,8 +50,20 @@ struct InboxPage {
     items: Vec<Item>,
     total: i64,
     pager: Pager,
-    notices: Vec<(Notice, String)>,
+    notices: Notices,
+}
+
+/// The caller's notices, each with its time in Beijing, and how many are new: the section
+/// both 待办 and a member's 我的事项 end with (`work/notices.html`).
+struct Notices {
+    list: Vec<(Notice, String)>,
     unread: i64,
+}
+
+async fn notices_of(st: &AppState, s: &SessionInfo) -> Result<Notices, Response> {
+    let list = store::work::notices(&st.db, &s.actor).await.map_err(fail)?;
+    let unread = list.iter().filter(|n| n.read_at.is_none()).count() as i64;
+    Ok(Notices { list: list.into_iter().map(|n| { let at = beijing_time(n.at); (n, at) }).collect(), unread })
 }
 
 #[derive(Deserialize, Default)]
@@ -69,8 +81,7 @@ struct MinePage {
     items: Vec<Item>,
     total: i64,
     pager: Pager,
-    notices: Vec<(store::work::Notice, String)>,
-    unread: i64,
+    notices: Notices,
 }
 
 async fn mine_page(st: &AppState, s: &SessionInfo, page: Option<i64>) -> PageResult {
@@ -78,8 +89,7 @@ async fn mine_page(st: &AppState, s: &SessionInfo, page: Option<i64>) -> PageRes
     let to_rate = store::work::inbox(&st.db, &cal, &s.actor, Paging::new(None, Some(30)), today()).await.map_err(fail)?;
     let q = ItemQuery { page, per_page: Some(30), ..Default::default() };
     let all = store::work::list(&st.db, &cal, &s.actor, &q, today()).await.map_err(fail)?;
-    let notices = store::work::notices(&st.db, &s.actor).await.map_err(fail)?;
-    let unread = notices.iter().filter(|n| n.read_at.is_none()).count() as i64;
+    let notices = notices_of(st, s).await?;
     Ok(render(MinePage {
         nav: nav(s),
         csrf: s.csrf.clone(),
@@ -87,8 +97,7 @@ async fn mine_page(st: &AppState, s: &SessionInfo, page: Option<i64>) -> PageRes
         pager: pager("/work", &[], Paging::new(page, Some(30)), all.total),
         total: all.total,
         items: all.items,
-        notices: notices.into_iter().map(|n| (n.clone(), beijing_time(n.at))).collect(),
-        unread,
+        notices,
     }))
 }
 
@@ -98,16 +107,14 @@ async fn inbox_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery
     }
     let paging = Paging::new(p.page, Some(30));
     let page = store::work::inbox(&st.db, &st.calendar(), &s.actor, paging, today()).await.map_err(fail)?;
-    let notices = store::work::notices(&st.db, &s.actor).await.map_err(fail)?;
-    let unread = notices.iter().filter(|n| n.read_at.is_none()).count() as i64;
+    let notices = notices_of(&st, &s).await?;
     Ok(render(InboxPage {
         nav: nav(&s),
         csrf: s.csrf.clone(),
         pager: pager("/work", &[], paging, page.total),
         total: page.total,
         items: page.items,
-        notices: notices.into_iter().map(|n| (n.clone(), beijing_time(n.at))).collect(),
-        unread,
+        notices,
     }))
 }
 
