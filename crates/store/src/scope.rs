@@ -128,6 +128,14 @@ impl Actor {
         }
     }
 
+    /// ` AND <unions alias> is the county's own level or within the actor's subtree`: where work
+    /// may be sent (problems may always go up to the county), as `work::sees_or_serves` says.
+    pub(crate) fn unions_served(&self, sql: &mut Sql, alias: &str) {
+        sql.push(&format!(" AND ({alias}.parent_id IS NULL OR 1 = 1"));
+        self.union_rows_visible(sql, alias);
+        sql.push(")");
+    }
+
     /// ` AND <unions alias> is visible`. A member sees the union they belong to.
     pub(crate) fn unions_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {

@@ -470,10 +470,8 @@ pub async fn staff_to_pick(db: &Db, actor: &Actor, q: &str) -> Result<Vec<StaffP
     let upper = format!("{q}\u{10FFFF}");
     sql.bind(q).push(" AND us.name < ").bind(upper.clone()).push(") OR (us.username >= ").bind(q);
     sql.push(" AND us.username < ").bind(upper).push("))");
-    // The county's own staff, or anyone within the caller's subtree (AND binds first).
-    sql.push(" AND (u.parent_id IS NULL OR 1 = 1");
-    actor.union_rows_visible(&mut sql, "u");
-    sql.push(") ORDER BY u.path, us.name LIMIT 20");
+    actor.unions_served(&mut sql, "u");
+    sql.push(" ORDER BY u.path, us.name LIMIT 20");
     Ok(sql.query_as().fetch_all(db.pool()).await?)
 }
 
