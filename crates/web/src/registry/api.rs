@@ -262,6 +262,7 @@ struct ExportParams {
     /// Union code: only that union's subtree (default: the caller's whole scope).
     union: Option<String>,
     /// xlsx (default) or csv (UTF-8 with BOM).
+    #[param(inline)]
     format: Option<crate::registry::export::ExportFormat>,
     /// Full ID numbers instead of masked ones (roles that may reveal); audited either way.
     #[serde(default)]
@@ -270,7 +271,8 @@ struct ExportParams {
 
 /// Download the members in scope as .xlsx or .csv, streamed; written to the audit log.
 #[utoipa::path(get, path = "/api/v1/members/export", tag = "members", params(ExportParams),
-    responses((status = 200, description = "the file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 200, description = "the file",
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv; charset=utf-8"))),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn export_members(
     State(st): State<AppState>,

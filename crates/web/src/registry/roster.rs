@@ -167,15 +167,16 @@ pub fn write_rejected(
     columns.extend(header.iter().map(|h| (h.as_str(), 16.0)));
     columns.push(("错误原因", 60.0));
     let mut w = SheetWriter::new(&Table { sheet_name: "未导入的行", columns: &columns })?;
+    // Each row's reasons, gathered once: linear in the rows however many are refused.
+    let mut reasons: std::collections::HashMap<usize, Vec<String>> = std::collections::HashMap::new();
+    for e in errors {
+        let reason = if e.column.is_empty() { e.reason.clone() } else { format!("{}：{}", e.column, e.reason) };
+        reasons.entry(e.row).or_default().push(reason);
+    }
     for (row, original) in rejected_rows {
-        let reasons: Vec<String> = errors
-            .iter()
-            .filter(|e| e.row == *row)
-            .map(|e| if e.column.is_empty() { e.reason.clone() } else { format!("{}：{}", e.column, e.reason) })
-            .collect();
         let mut cells = vec![row.to_string()];
         cells.extend((0..header.len()).map(|i| original.get(i).cloned().unwrap_or_default()));
-        cells.push(reasons.join("；"));
+        cells.push(reasons.get(row).map(|r| r.join("；")).unwrap_or_default());
         w.row(&cells)?;
     }
     w.save(out)?;
