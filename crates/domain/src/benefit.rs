@@ -42,8 +42,8 @@ impl BenefitKind {
 
 /// Born within the age band in `year`: the first and last birth dates (inclusive), ISO text.
 pub fn birth_range(year: i32, min_age: i64, max_age: i64) -> (String, String) {
-    let first = year as i64 - max_age - 1;
-    let last = year as i64 - min_age;
+    let first = (year as i64).saturating_sub(max_age).saturating_sub(1);
+    let last = (year as i64).saturating_sub(min_age);
     (format!("{first:04}-01-01"), format!("{last:04}-12-31"))
 }
 

@@ -21,6 +21,11 @@ crate::labelled!(
     }
 );
 
+crate::filter_of!(
+    /// An event kind, or empty for every kind.
+    CareEventKindFilter = CareEventKind
+);
+
 crate::labelled!(
     /// What is due: 贺, 访, 帮, 慰问金.
     CareAction {

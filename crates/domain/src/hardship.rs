@@ -18,6 +18,11 @@ crate::labelled!(
     }
 );
 
+crate::filter_of!(
+    /// A level, or empty for every level.
+    HardshipLevelFilter = HardshipLevel
+);
+
 crate::labelled!(
     /// 困难类别, computed from the household's figures.
     HardshipLevel {
@@ -75,8 +80,10 @@ impl HardshipStage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct LevelRules {
     /// 相对困难 below this share of the minimum living standard (default 200%).
+    #[schema(minimum = 100, maximum = 500)]
     pub relative_pct: i64,
     /// 意外致困 when a one-off loss exceeds this share of the year's household income (default 80%).
+    #[schema(minimum = 1, maximum = 100)]
     pub accident_pct: i64,
 }
 

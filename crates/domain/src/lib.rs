@@ -7,9 +7,21 @@
 macro_rules! labelled {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal;)+ }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        // Serialized, deserialized and documented (an OpenAPI string enum) by its code, as
+        // `parse` reads it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $(#[serde(rename = $code)] $variant),+ }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -34,6 +46,30 @@ macro_rules! labelled {
                 ))
             }
         }
+    };
+}
+
+/// A query filter over a `labelled!` enum (or `work::KindCode`) as the API documents it: one of
+/// the codes, or empty for no filter (as a form's "all" option sends it).
+#[macro_export]
+macro_rules! filter_of {
+    ($(#[$m:meta])* $name:ident = $of:ty) => {
+        $(#[$m])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let mut schema = <$of as utoipa::PartialSchema>::schema();
+                if let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(o)) = &mut schema
+                    && let Some(values) = o.enum_values.as_mut()
+                {
+                    values.push("".into());
+                }
+                schema
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
     };
 }
 

@@ -138,18 +138,26 @@ mod tests {
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct MemberForm {
+    #[schema(required = true, min_length = 1)]
     pub name: String,
     /// 18 characters, or a legacy 15-digit number.
+    #[schema(required = true, pattern = r"^([0-9]{17}[0-9Xx]|[0-9]{15})$")]
     pub id_card_no: String,
     pub phone: Option<String>,
     pub employer: Option<String>,
     pub job: Option<String>,
     /// Code or Chinese label, e.g. `senior` or 高级工.
+    #[schema(value_type = Option<crate::SkillLevel>)]
     pub skill_level: Option<String>,
     pub migrant: bool,
+    #[schema(value_type = Option<crate::NewEmploymentForm>)]
     pub new_form: Option<String>,
+    #[schema(value_type = Option<crate::ModelWorkerLevel>)]
     pub model_worker: Option<String>,
     /// YYYY-MM-DD (other common forms accepted).
+    #[schema(
+        pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$"
+    )]
     pub joined_on: Option<String>,
 }
 

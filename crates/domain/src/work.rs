@@ -171,6 +171,26 @@ pub const KINDS: &[WorkKind] = &[
     BUILDING_TASK,
 ];
 
+/// A work kind's code as the API documents it: one of `KINDS` (the kinds are constants, not a
+/// `labelled!` enum, so the schema is written here from the list).
+pub struct KindCode;
+
+impl utoipa::PartialSchema for KindCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(KINDS.iter().map(|k| k.code)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for KindCode {}
+
+crate::filter_of!(
+    /// A kind code, or empty for every kind.
+    KindFilter = KindCode
+);
+
 pub fn kind(code: &str) -> Result<&'static WorkKind, Invalid> {
     let code = code.trim();
     KINDS.iter().find(|k| k.code == code || k.label == code).ok_or_else(|| {

@@ -65,8 +65,10 @@ pub(crate) async fn money_rules(conn: &mut AnyConnection) -> Result<MoneyRules> 
 #[serde(default)]
 pub struct MoneyForm {
     /// Yuan a person may receive in a year.
+    #[schema(required = true, pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
     pub yearly_cap_yuan: String,
     /// Payments above this many yuan wait for a county administrator's approval.
+    #[schema(required = true, pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
     pub approval_above_yuan: String,
 }
 
@@ -254,6 +256,7 @@ pub struct PaymentQuery {
     /// A union's code: its subtree only.
     pub union: Option<String>,
     /// pending | paid | rejected
+    #[param(pattern = r"^(pending|paid|rejected)?$")]
     pub status: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,

@@ -160,6 +160,7 @@ pub struct MemberQuery {
     /// `123X`), a phone number or the start of one (3 or 5+ digits).
     pub q: Option<String>,
     /// active (default), retained, transferred_out, left, deceased, or all.
+    #[param(pattern = r"^(active|retained|transferred_out|left|deceased|all)?$")]
     pub status: Option<String>,
     /// Only migrant workers (true) or only others (false).
     pub migrant: Option<bool>,
@@ -359,15 +360,22 @@ fn push_draft_values(q: &mut Sql, d: &MemberDraft, sealed: Vec<u8>, hash: Vec<u8
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct MemberPatch {
+    #[schema(min_length = 1)]
     pub name: Option<String>,
     pub id_card_no: Option<String>,
     pub phone: Option<String>,
     pub employer: Option<String>,
     pub job: Option<String>,
+    #[schema(value_type = Option<domain::SkillLevel>)]
     pub skill_level: Option<String>,
     pub migrant: Option<bool>,
+    #[schema(value_type = Option<domain::NewEmploymentForm>)]
     pub new_form: Option<String>,
+    #[schema(value_type = Option<domain::ModelWorkerLevel>)]
     pub model_worker: Option<String>,
+    #[schema(
+        pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$"
+    )]
     pub joined_on: Option<String>,
 }
 
@@ -453,8 +461,12 @@ fn changed_fields(p: &MemberPatch, id_changed: bool) -> String {
 #[serde(default)]
 pub struct TransferForm {
     /// Code of the receiving union.
+    #[schema(required = true, min_length = 1)]
     pub to_union: String,
     /// Date of the transfer; today when absent.
+    #[schema(
+        pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$"
+    )]
     pub date: Option<String>,
     pub note: Option<String>,
 }
@@ -519,7 +531,11 @@ pub async fn transfer(db: &Db, actor: &Actor, id: i64, f: &TransferForm) -> Resu
 #[serde(default)]
 pub struct StatusForm {
     /// retained | left | died | rejoined | transferred_out (out of the federation) | transferred_in (back)
+    #[schema(value_type = domain::MemberEvent, required = true)]
     pub event: String,
+    #[schema(
+        pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$"
+    )]
     pub date: Option<String>,
     pub note: Option<String>,
 }

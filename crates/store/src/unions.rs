@@ -102,6 +102,22 @@ pub async fn by_code(db: &Db, actor: &Actor, code: &str) -> Result<Union> {
     visible_by_code(&mut conn, actor, code).await
 }
 
+/// A union a request's body names (`field`), in scope: one missing or out of scope is a
+/// refused field (422), not a missing record, since the record the path names exists.
+pub(crate) async fn named_in_body(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    code: &str,
+    field: &'static str,
+) -> Result<Union> {
+    visible_by_code(conn, actor, code).await.map_err(|e| match e {
+        StoreError::NotFound => {
+            StoreError::InvalidFields(vec![Invalid::new(field, "工会不存在或不在您的管辖范围内", "union not found")])
+        }
+        other => other,
+    })
+}
+
 pub(crate) async fn visible_by_code(conn: &mut AnyConnection, actor: &Actor, code: &str) -> Result<Union> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.code = "));
     q.bind(code.trim());
@@ -239,14 +255,20 @@ pub(crate) async fn active_members_under(db: &Db, root: &OrgPath) -> Result<i64>
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct UnionForm {
+    #[schema(required = true, pattern = r"^[A-Za-z0-9_-]{1,32}$")]
     pub code: String,
+    #[schema(required = true, min_length = 1, max_length = 100)]
     pub name: String,
     /// town | industry | grassroots (federation only for the root).
+    #[schema(value_type = domain::UnionLevel, required = true)]
     pub level: String,
     /// Code of the parent union; empty for the federation itself.
     pub parent_code: Option<String>,
     pub division_code: Option<String>,
     pub address: Option<String>,
+    #[schema(
+        pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$"
+    )]
     pub founded_on: Option<String>,
     pub chair: Option<String>,
 }
@@ -424,10 +446,13 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct EnterpriseForm {
+    #[schema(required = true, min_length = 1)]
     pub name: String,
     pub credit_code: Option<String>,
     /// GB/T 4754 section letter A–T.
+    #[schema(value_type = Option<domain::Industry>)]
     pub industry: Option<String>,
+    #[schema(minimum = 0, maximum = 1000000)]
     pub headcount: i64,
     pub ownership: Option<String>,
 }

@@ -115,7 +115,8 @@ impl FromRequest<AppState> for ApiMultipart {
     }
 }
 
-/// JSON body whose parse errors answer in the API's error shape.
+/// JSON body whose parse errors answer in the API's error shape. A number written with a zero
+/// fraction (`5.0`) counts as the integer it is, as JSON Schema says.
 pub struct ApiJson<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
@@ -123,33 +124,64 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         use axum::extract::rejection::JsonRejection as R;
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(r) => Err(match &r {
-                R::JsonSyntaxError(_) => ApiError::bad_request(r.body_text(), "请求体不是有效的 JSON"),
-                R::JsonDataError(_) => {
-                    // serde's own words say which field and why; keep them for the developer.
-                    let text = r.body_text();
-                    let detail = text.trim_start_matches("Failed to deserialize the JSON body into the target type: ");
-                    ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid",
+        let mut value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(r) => {
+                return Err(match &r {
+                    R::JsonSyntaxError(_) | R::JsonDataError(_) => {
+                        ApiError::bad_request(r.body_text(), "请求体不是有效的 JSON")
+                    }
+                    R::MissingJsonContentType(_) => ApiError::new(
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_media_type",
                         r.body_text(),
-                        format!("请求体字段缺失或类型不对（{detail}）"),
-                    )
-                }
-                R::MissingJsonContentType(_) => ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    r.body_text(),
-                    "请使用 Content-Type: application/json",
-                ),
-                _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "request body too large", "请求体过大")
-                }
-                _ => ApiError::bad_request(r.body_text(), "请求体无法读取"),
-            }),
+                        "请使用 Content-Type: application/json",
+                    ),
+                    _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too_large",
+                        "request body too large",
+                        "请求体过大",
+                    ),
+                    _ => ApiError::bad_request(r.body_text(), "请求体无法读取"),
+                });
+            }
+        };
+        if !value.is_object() {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "the body must be a JSON object",
+                "请求体应为 JSON 对象（{…}）",
+            ));
         }
+        whole_numbers(&mut value);
+        // serde's own words say which field and why; keep them for the developer.
+        serde_path_to_error::deserialize(value).map(ApiJson).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("Failed to deserialize the JSON body into the target type: {e}"),
+                format!("请求体字段缺失或类型不对（{e}）"),
+            )
+        })
+    }
+}
+
+/// Numbers like `5.0` become the integer `5` (within i64), everywhere in the value.
+fn whole_numbers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *v = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 

@@ -69,7 +69,8 @@ async fn eligibility_coverage_and_the_unreached_follow_the_rules() {
     assert_eq!(app.post(&cadre_a1, &format!("/api/v1/benefits/{oid}/enrolments/union"), u).await.1["enrolled"], 0);
     assert_eq!(
         app.post(&cadre_a1, &format!("/api/v1/benefits/{oid}/enrolments/union"), json!({"union": "B-001"})).await.0,
-        404
+        422,
+        "a union out of scope is refused like one that does not exist"
     );
     let (_, b) = app.get(&admin, &format!("/api/v1/benefits/{oid}")).await;
     assert_eq!((b["enrolled"].as_i64(), b["eligible"].as_i64()), (Some(2), Some(3)));
@@ -96,4 +97,35 @@ async fn eligibility_coverage_and_the_unreached_follow_the_rules() {
     let (s, html) = app.page(&format!("/care/benefits/{mid}")).await;
     assert_eq!(s, 200);
     assert!(html.contains("尚未覆盖的会员") && html.contains("张阳光") && html.contains("登记参加"));
+}
+
+/// What schemathesis found: an age far outside any band crashed the programme's birth range,
+/// and a union named in the body that does not exist answered 404 as if the programme were
+/// missing. Both are refused fields now, and the programme is still there.
+#[tokio::test]
+async fn absurd_ages_and_unknown_unions_are_refused_fields() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let year = web::today().year();
+    let form = |min_age: i64| {
+        json!({"kind": "mutual_medical", "name": "职工互助医疗", "year": year, "min_age": min_age,
+            "enrol_from": format!("{year}-01-01"), "enrol_to": format!("{year}-12-31")})
+    };
+    let (s, b) = app.post(&admin, "/api/v1/benefits", form(-9_223_372_036_854_775_807)).await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b["error"]["message_zh"].as_str().unwrap().contains("0–120"), "{b}");
+    let (s, b) = app.post(&admin, "/api/v1/benefits", form(30)).await;
+    assert_eq!(s, 201, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let (s, b) =
+        app.post(&admin, &format!("/api/v1/benefits/{id}/enrolments/union"), json!({"union": "NO-SUCH"})).await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(b["error"]["fields"][0]["field"], "union");
+    // A body that is not an object, and a whole number written with a fraction.
+    let (s, _) =
+        app.send(reqwest::Method::PATCH, &admin, &format!("/api/v1/members/{}", app.member_a), json!([null])).await;
+    assert_eq!(s, 422);
+    let (s, b) =
+        app.post(&admin, &format!("/api/v1/benefits/{id}/enrolments"), json!({"member_id": app.member_a as f64})).await;
+    assert_eq!(s, 200, "{b}");
 }

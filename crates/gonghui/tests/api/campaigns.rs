@@ -288,7 +288,8 @@ async fn campaigns_refuse_bad_input_and_the_wrong_roles() {
     assert_eq!(s, 422, "outside the campaign: {b}");
     assert_eq!(
         app.post(&cadre, &format!("/api/v1/campaigns/{id}/deliveries"), all("B-001", "2026-08-01")).await.0,
-        404
+        422,
+        "a union out of scope is refused like one that does not exist"
     );
     let (s, b) = app.post(&cadre, &format!("/api/v1/campaigns/{id}/deliveries"), all("A-001", "2026-08-01")).await;
     assert_eq!((s.as_u16(), b["delivered"].as_i64()), (200, Some(1)), "{b}");

@@ -30,14 +30,22 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
 #[serde(default)]
 pub struct BenefitForm {
     /// mutual_medical | skills_training | employment_aid | two_cancer | migrant_education
+    #[schema(value_type = domain::benefit::BenefitKind, required = true)]
     pub kind: String,
+    #[schema(required = true, min_length = 1)]
     pub name: String,
+    #[schema(required = true, minimum = 2000, maximum = 2100)]
     pub year: i64,
     /// Enrolment window (YYYY-MM-DD).
+    #[schema(required = true, format = Date)]
     pub enrol_from: String,
+    #[schema(required = true, format = Date)]
     pub enrol_to: String,
-    /// Age band where the rule uses one (两癌筛查 35–64, 农民工求学 up to 50 by default).
+    /// Age band where the rule uses one (两癌筛查 35–64, 农民工求学 up to 50 by default);
+    /// ignored by the other programmes.
+    #[schema(minimum = 0, maximum = 120)]
     pub min_age: Option<i64>,
+    #[schema(minimum = 0, maximum = 120)]
     pub max_age: Option<i64>,
 }
 
@@ -229,8 +237,11 @@ pub async fn create(db: &Db, actor: &Actor, f: &BenefitForm) -> Result<Benefit> 
         )),
     }
     let (dmin, dmax) = kind.map(|k| k.default_ages()).unwrap_or((0, 0));
-    let (min_age, max_age) = (f.min_age.unwrap_or(dmin), f.max_age.unwrap_or(dmax));
-    if kind.is_some_and(|k| k.uses_ages()) && !(0 <= min_age && min_age <= max_age && max_age <= 120) {
+    let uses_ages = kind.is_some_and(|k| k.uses_ages());
+    let given_ok = [f.min_age, f.max_age].iter().flatten().all(|a| (0..=120).contains(a));
+    let (min_age, max_age) =
+        if uses_ages { (f.min_age.unwrap_or(dmin), f.max_age.unwrap_or(dmax)) } else { (dmin, dmax) };
+    if !given_ok || (uses_ages && min_age > max_age) {
         errors.push(Invalid::new("max_age", "年龄段应在 0–120 岁之间，且下限不高于上限", "bad age band"));
     }
     if !errors.is_empty() {
@@ -383,7 +394,7 @@ pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, toda
     let mut tx = db.write_tx().await?;
     let b = row(&mut tx, actor, id).await?;
     let t = open_window(&b, "union", today)?;
-    let u = crate::unions::visible_by_code(&mut tx, actor, union_code).await?;
+    let u = crate::unions::named_in_body(&mut tx, actor, union_code, "union").await?;
     let mut q =
         Sql::new("INSERT INTO benefit_enrolments (benefit_id, member_id, path, enrolled_on, enrolled_by) SELECT ");
     q.bind(id).push(", m.id, m.path, ").bind(t.clone()).push(", ").bind(actor.username.clone());

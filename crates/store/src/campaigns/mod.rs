@@ -43,15 +43,22 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
 #[serde(default)]
 pub struct CampaignForm {
     /// spring_jobs | summer_cool | autumn_study | winter_warmth
+    #[schema(value_type = domain::campaign::CampaignKind, required = true)]
     pub kind: String,
+    #[schema(required = true, min_length = 1)]
     pub name: String,
+    #[schema(required = true, format = Date)]
     pub starts_on: String,
+    #[schema(required = true, format = Date)]
     pub ends_on: String,
     /// Yuan.
+    #[schema(required = true, pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
     pub budget: String,
     /// Yuan each target receives (秋送助学: filed hardship households); empty for goods only.
+    #[schema(pattern = r"^([0-9]{1,9}(\.[0-9]{1,2})?)?$")]
     pub amount: Option<String>,
     /// 秋送助学: yuan for other households, added on application.
+    #[schema(pattern = r"^([0-9]{1,9}(\.[0-9]{1,2})?)?$")]
     pub other_amount: Option<String>,
     /// What is delivered besides money, e.g. 防暑降温用品.
     pub goods: Option<String>,
@@ -865,7 +872,7 @@ pub async fn attach_signed(db: &Db, actor: &Actor, campaign: i64, union_code: &s
     }
     let mut tx = db.write_tx().await?;
     campaign_row(&mut tx, actor, campaign).await?;
-    let u = crate::unions::visible_by_code(&mut tx, actor, union_code).await?;
+    let u = crate::unions::named_in_body(&mut tx, actor, union_code, "union").await?;
     let size = f.data.len() as i64;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO campaign_signed (campaign_id, union_id, path, name, content_type, data, size, uploaded_by, uploaded_at) \
@@ -930,7 +937,7 @@ pub async fn deliver_all(
     let mut tx = db.write_tx().await?;
     let c = campaign_row(&mut tx, actor, campaign).await?;
     in_period(&c, on, today)?;
-    let u = crate::unions::visible_by_code(&mut tx, actor, union_code).await?;
+    let u = crate::unions::named_in_body(&mut tx, actor, union_code, "union").await?;
     let kind = CampaignKind::parse(&c.kind)?;
     let mut report = BulkDelivery::default();
     let mut set = Sql::new("UPDATE campaign_targets SET delivered_on = ");
@@ -987,15 +994,21 @@ pub async fn deliver_all(
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct FairForm {
+    #[schema(required = true, min_length = 1)]
     pub name: String,
     /// YYYY-MM-DD, within the campaign's period.
+    #[schema(required = true, format = Date)]
     pub held_on: String,
     pub place: Option<String>,
+    #[schema(minimum = 0)]
     pub employers: i64,
     /// Positions offered.
+    #[schema(minimum = 0)]
     pub positions: i64,
+    #[schema(minimum = 0)]
     pub attendees: i64,
     /// Hired on the spot or after.
+    #[schema(minimum = 0)]
     pub hired: i64,
 }
 

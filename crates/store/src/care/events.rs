@@ -7,11 +7,14 @@ use super::*;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewEvent {
+    #[schema(minimum = 1)]
     pub member_id: Option<i64>,
     /// marriage | childbirth | award | hospitalisation | illness | bereavement | disaster |
     /// retirement | hardship
+    #[schema(value_type = domain::care::CareEventKind, required = true)]
     pub kind: String,
     /// When it happened (YYYY-MM-DD), today or within the past year.
+    #[schema(required = true, format = Date)]
     pub date: String,
     pub note: Option<String>,
 }
@@ -261,10 +264,13 @@ pub async fn event(db: &Db, actor: &Actor, id: i64, today: Date) -> Result<Event
 pub struct EventQuery {
     /// A union's code: its subtree only.
     pub union: Option<String>,
+    #[param(value_type = Option<domain::care::CareEventKindFilter>, inline)]
     pub kind: Option<String>,
     /// Recorded on or after (YYYY-MM-DD).
+    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
     pub from: Option<String>,
     /// Recorded on or before (YYYY-MM-DD).
+    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
     pub to: Option<String>,
     /// Only events with obligations still open.
     pub open: Option<bool>,

@@ -7,14 +7,19 @@ use super::*;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewPayment {
+    #[schema(minimum = 1)]
     pub member_id: Option<i64>,
     /// The care event it answers, if any: at most one payment per event.
+    #[schema(minimum = 1)]
     pub event_id: Option<i64>,
     /// condolence | aid | study_grant | medical (default condolence for an event, aid otherwise)
+    #[schema(value_type = Option<domain::care::PaymentPurpose>)]
     pub purpose: Option<String>,
     /// Yuan, e.g. "500" or "500.50".
+    #[schema(required = true, pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
     pub amount: String,
     /// YYYY-MM-DD, default today.
+    #[schema(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
     pub paid_on: Option<String>,
     pub note: Option<String>,
 }

@@ -728,11 +728,15 @@ fn may_serve(actor: &Actor) -> Result<()> {
 #[serde(default)]
 pub struct AidForm {
     /// money | goods | medical | schooling | jobs
+    #[schema(value_type = domain::hardship::AidKind, required = true)]
     pub kind: String,
+    #[schema(required = true, min_length = 1)]
     pub description: String,
     /// Yuan; required for money (it is paid through the care ledger, within the yearly cap).
+    #[schema(pattern = r"^([0-9]{1,9}(\.[0-9]{1,2})?)?$")]
     pub amount: Option<String>,
     /// YYYY-MM-DD, default today.
+    #[schema(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
     pub given_on: Option<String>,
 }
 
@@ -823,8 +827,10 @@ pub async fn aid(db: &Db, actor: &Actor, id: i64, f: &AidForm, today: Date) -> R
 #[serde(default)]
 pub struct ReviewForm {
     /// The household's income over the last twelve months, in yuan.
+    #[schema(required = true, pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
     pub yearly_income: String,
     /// People in the household now, the member included (default: as filed).
+    #[schema(minimum = 1, maximum = 21)]
     pub household_size: Option<i64>,
     pub note: Option<String>,
 }
@@ -912,7 +918,9 @@ pub struct FileQuery {
     pub union: Option<String>,
     /// applied | grassroots_reviewed | visited | town_reviewed | filed | rejected | exited;
     /// `open` for every file still in the flow.
+    #[param(pattern = r"^(applied|grassroots_reviewed|visited|town_reviewed|filed|rejected|exited|open)?$")]
     pub stage: Option<String>,
+    #[param(value_type = Option<domain::hardship::HardshipLevelFilter>, inline)]
     pub level: Option<String>,
     /// Filed files whose annual review is due by today.
     pub review_due: Option<bool>,

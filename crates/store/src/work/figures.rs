@@ -103,10 +103,13 @@ pub struct FiguresQuery {
     pub union: Option<String>,
     /// A county department (name): only items routed to it.
     pub department: Option<String>,
+    #[param(value_type = Option<domain::work::KindFilter>, inline)]
     pub kind: Option<String>,
     /// First month, YYYY-MM (default: eleven months before `to`).
+    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2]))?$")]
     pub from: Option<String>,
     /// Last month, YYYY-MM (default: this month).
+    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2]))?$")]
     pub to: Option<String>,
 }
 

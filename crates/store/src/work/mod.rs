@@ -293,10 +293,13 @@ pub async fn set_sla(db: &Db, actor: &Actor, kind: &str, priority: &str, sla: Sl
 #[serde(default)]
 pub struct NewItem {
     /// A registered kind code (see GET /api/v1/work/kinds).
+    #[schema(value_type = domain::work::KindCode, required = true)]
     pub kind: String,
+    #[schema(required = true, min_length = 1)]
     pub title: String,
     pub body: Option<String>,
     /// normal (default) | urgent
+    #[schema(value_type = Option<domain::work::Priority>)]
     pub priority: Option<String>,
     /// The union it belongs to (code); default: the caller's own.
     pub union_code: Option<String>,
@@ -310,6 +313,7 @@ pub struct NewItem {
     /// Who raised it, when staff register it for someone (default: the caller).
     pub requester_name: Option<String>,
     /// The day it was received, when registered later (YYYY-MM-DD, at most a year back).
+    #[schema(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
     pub received_on: Option<String>,
 }
 
@@ -787,7 +791,9 @@ pub fn standing(actor: &Actor, item: &Item) -> Standing {
 #[into_params(parameter_in = Query)]
 pub struct ItemQuery {
     /// new | in_progress | paused | review | closed | open
+    #[param(pattern = r"^(new|in_progress|paused|review|closed|open)?$")]
     pub status: Option<String>,
+    #[param(value_type = Option<domain::work::KindFilter>, inline)]
     pub kind: Option<String>,
     /// Only items past their deadline and still open.
     pub overdue: Option<bool>,
@@ -943,11 +949,13 @@ type Recipient = (Option<i64>, Option<i64>, Option<i64>, String);
 #[serde(default)]
 pub struct ActionForm {
     /// accept | forward | pause | resume | resolve | approve | return | reopen | rate | comment
+    #[schema(value_type = domain::work::WorkAction, required = true)]
     pub action: String,
     pub note: Option<String>,
     /// Required to resolve: what was done.
     pub result: Option<String>,
     /// 1–5, to rate.
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: Option<i64>,
     /// Forward to a union (code), a county department (name) or a person (username).
     pub to_union: Option<String>,

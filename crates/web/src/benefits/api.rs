@@ -51,6 +51,7 @@ pub async fn api_get(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id
 
 #[derive(Deserialize, ToSchema)]
 pub struct Enrol {
+    #[schema(minimum = 1)]
     member_id: i64,
 }
 
@@ -69,6 +70,7 @@ pub async fn api_enrol(
 #[derive(Deserialize, ToSchema)]
 pub struct EnrolUnion {
     /// The union (code) whose eligible members all join.
+    #[schema(min_length = 1)]
     union: String,
 }
 

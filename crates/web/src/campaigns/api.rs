@@ -96,7 +96,9 @@ pub async fn api_targets(
 
 #[derive(Deserialize, ToSchema)]
 pub struct AddTarget {
+    #[schema(minimum = 1)]
     member_id: i64,
+    #[schema(required = true, min_length = 1)]
     reason: String,
 }
 
@@ -120,8 +122,10 @@ pub async fn api_add_target(
 #[derive(Deserialize, ToSchema)]
 pub struct DeliverAll {
     /// The union (code) whose signed list it is.
+    #[schema(min_length = 1)]
     union: String,
     /// YYYY-MM-DD, default today.
+    #[schema(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
     delivered_on: Option<String>,
 }
 

@@ -47,7 +47,7 @@ pub async fn get_policy(State(st): State<AppState>, ApiUser(_s): ApiUser) -> Api
 
 /// Add or change one line of the policy (county administrators).
 #[utoipa::path(put, path = "/api/v1/care/policy/{event}/{action}", tag = "care",
-    params(("event" = String, Path), ("action" = String, Path)), request_body = RuleForm,
+    params(("event" = inline(domain::care::CareEventKind), Path), ("action" = inline(domain::care::CareAction), Path)), request_body = RuleForm,
     responses((status = 200, body = Rule), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn put_rule(
     State(st): State<AppState>,
@@ -60,7 +60,7 @@ pub async fn put_rule(
 
 /// Remove one line of the policy (county administrators).
 #[utoipa::path(delete, path = "/api/v1/care/policy/{event}/{action}", tag = "care",
-    params(("event" = String, Path), ("action" = String, Path)),
+    params(("event" = inline(domain::care::CareEventKind), Path), ("action" = inline(domain::care::CareAction), Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn delete_rule(
     State(st): State<AppState>,
@@ -85,6 +85,7 @@ pub async fn put_money(
 #[derive(Deserialize, ToSchema)]
 pub struct BudgetBody {
     /// Yuan, e.g. "1200000".
+    #[schema(pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
     amount_yuan: String,
 }
 
@@ -95,7 +96,7 @@ pub struct Budget {
 }
 
 /// Set a year's care budget (county administrators).
-#[utoipa::path(put, path = "/api/v1/care/budgets/{year}", tag = "care", params(("year" = i64, Path)), request_body = BudgetBody,
+#[utoipa::path(put, path = "/api/v1/care/budgets/{year}", tag = "care", params(("year" = i64, Path, minimum = 2000, maximum = 2100)), request_body = BudgetBody,
     responses((status = 200, body = Budget), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn put_budget(
     State(st): State<AppState>,
@@ -145,6 +146,7 @@ pub async fn get_event(
 #[derive(Deserialize, ToSchema)]
 pub struct WaiveBody {
     /// Why nothing is paid (the yearly cap is reached, the family declined …).
+    #[schema(min_length = 1)]
     reason: String,
 }
 

@@ -39,6 +39,7 @@ pub async fn get_settings(State(st): State<AppState>, ApiUser(_s): ApiUser) -> A
 #[derive(Deserialize, ToSchema)]
 pub struct StandardBody {
     /// 最低生活保障标准, yuan per person and month, e.g. "860".
+    #[schema(pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
     minimum_yuan: String,
 }
 
@@ -49,7 +50,7 @@ pub struct Standard {
 }
 
 /// Set a year's minimum living standard (county administrators).
-#[utoipa::path(put, path = "/api/v1/hardship/standards/{year}", tag = "hardship", params(("year" = i64, Path)), request_body = StandardBody,
+#[utoipa::path(put, path = "/api/v1/hardship/standards/{year}", tag = "hardship", params(("year" = i64, Path, minimum = 2000, maximum = 2100)), request_body = StandardBody,
     responses((status = 200, body = Standard), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn put_standard(
     State(st): State<AppState>,
@@ -147,6 +148,7 @@ pub async fn review(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ExitBody {
+    #[schema(min_length = 1)]
     reason: String,
 }
 

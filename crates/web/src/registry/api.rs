@@ -210,6 +210,7 @@ async fn union_children(
 
 #[derive(Deserialize, ToSchema)]
 struct MoveBody {
+    #[schema(min_length = 1)]
     parent_code: String,
 }
 
@@ -327,6 +328,7 @@ async fn member_history(
 #[derive(Deserialize, ToSchema)]
 struct RevealBody {
     /// Why the full number is needed; written to the audit log.
+    #[schema(min_length = 2, max_length = 200)]
     reason: String,
 }
 

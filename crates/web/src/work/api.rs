@@ -52,8 +52,10 @@ pub(super) fn upload_routes() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 struct CalendarAdd {
     /// YYYY-MM-DD
+    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)$")]
     date: String,
     /// Working days to add, 0–3650.
+    #[param(minimum = 0, maximum = 3650)]
     days: i64,
 }
 
@@ -92,7 +94,7 @@ async fn calendar_add(
 }
 
 /// A year's official days off (with their holiday) and makeup workdays (调休上班).
-#[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path)),
+#[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar", params(("year" = i32, Path, minimum = 1900, maximum = 2200)),
     responses((status = 200, body = domain::calendar::Year), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn calendar_year(
     State(st): State<AppState>,
@@ -114,13 +116,17 @@ pub async fn kinds(State(st): State<AppState>, ApiUser(_s): ApiUser) -> ApiResul
 #[derive(Deserialize, ToSchema)]
 pub struct SlaBody {
     /// normal | urgent
+    #[schema(value_type = domain::work::Priority)]
     priority: String,
+    /// 1 to close_days.
+    #[schema(minimum = 1, maximum = 370)]
     respond_days: u32,
+    #[schema(minimum = 1, maximum = 370)]
     close_days: u32,
 }
 
 /// Set a kind's working days at a priority (county administrators). Open items keep theirs.
-#[utoipa::path(put, path = "/api/v1/work/kinds/{kind}/sla", tag = "work", params(("kind" = String, Path)), request_body = SlaBody,
+#[utoipa::path(put, path = "/api/v1/work/kinds/{kind}/sla", tag = "work", params(("kind" = inline(domain::work::KindCode), Path)), request_body = SlaBody,
     responses((status = 200, body = KindInfo), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn set_sla(
     State(st): State<AppState>,
@@ -328,7 +334,7 @@ pub struct DayOffBody {
 
 /// Replace a year's official arrangement (county administrators), e.g. when the State Council
 /// publishes the next year's. Every node counts on it from its next refresh.
-#[utoipa::path(put, path = "/api/v1/calendar/{year}/days", tag = "calendar", params(("year" = i32, Path)), request_body = YearBody,
+#[utoipa::path(put, path = "/api/v1/calendar/{year}/days", tag = "calendar", params(("year" = i32, Path, minimum = 2000, maximum = 2200)), request_body = YearBody,
     responses((status = 200, body = domain::calendar::Year), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn put_calendar_year(
     State(st): State<AppState>,
