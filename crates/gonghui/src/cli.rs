@@ -307,7 +307,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Members { file, sheet, report, apply_transfers }) => {
             let actor = system_actor(&db).await?;
             let show = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let opts = web::roster::ImportOptions { path: file, sheet, apply_transfers, display_name: None };
+            // Ctrl-C or SIGTERM ends the import between batches: what was committed stays, and
+            // indexes dropped for a large load are rebuilt before the process exits.
+            let (stop, stopping) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                crate::startup::shutdown_signal().await;
+                stop.send_replace(true);
+            });
+            let opts = web::roster::ImportOptions {
+                path: file,
+                sheet,
+                apply_transfers,
+                display_name: None,
+                stop: Some(stopping),
+            };
             let started = std::time::Instant::now();
             let bar = crate::demo::progress_bar(show, 0, "导入");
             let result = web::roster::import_members(&db, &actor, &opts, |p| {

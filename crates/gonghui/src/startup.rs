@@ -49,7 +49,13 @@ pub struct Application {
     port: u16,
     listener: TcpListener,
     router: axum::Router,
+    state: web::AppState,
 }
+
+/// After a stop signal: how long requests in flight may take, then how long imports get to end
+/// between batches and record themselves. Together well under ten seconds.
+const REQUEST_GRACE: std::time::Duration = std::time::Duration::from_secs(4);
+const IMPORT_GRACE: std::time::Duration = std::time::Duration::from_secs(4);
 
 impl Application {
     /// Binds the listen address (port 0 picks a free one) and wires the routes to the store.
@@ -77,21 +83,41 @@ impl Application {
         if settings.jobs_interval_seconds > 0 {
             tokio::spawn(crate::jobs::run_forever(state.clone(), settings.jobs_interval_seconds));
         }
-        Ok(Self { port, listener, router: web::router(state) })
+        Ok(Self { port, listener, router: web::router(state.clone()), state })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Serves until Ctrl-C or SIGTERM; then stops taking connections, gives requests in flight a
+    /// moment, tells imports to end between batches and waits a moment for them to record how
+    /// far they got (the rest is shown as interrupted by its stale heartbeat).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let state = self.state.clone();
+        let signalled = async move {
+            shutdown_signal().await;
+            state.stop();
+        };
+        let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(signalled);
+        let mut stopping = self.state.stopping();
+        tokio::select! {
+            served = server => served?,
+            _ = async {
+                let _ = stopping.wait_for(|s| *s).await;
+                tokio::time::sleep(REQUEST_GRACE).await;
+            } => tracing::warn!("requests still running {REQUEST_GRACE:?} after the stop signal; closing them"),
+        }
+        if !self.state.imports_finished(IMPORT_GRACE).await {
+            tracing::warn!("an import did not end within {IMPORT_GRACE:?}; it will show as interrupted");
+        }
+        Ok(())
     }
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM where there are signals.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -395,7 +395,8 @@ pub struct ImportJob {
     pub id: i64,
     pub kind: String,
     pub file_name: String,
-    /// running | done | failed | interrupted (its node stopped while it ran)
+    /// queued (waiting for the import before it on its node) | running | done | failed |
+    /// interrupted (its node stopped while it ran)
     pub status: String,
     pub rows_read: i64,
     /// About how many rows the file holds (lines of a CSV, an .xlsx sheet's declared size).
@@ -426,6 +427,9 @@ pub struct JobError {
 /// A job whose node has not reported for this long is shown as interrupted.
 const STALE_SECONDS: i64 = 90;
 
+/// What an interrupted import tells its starter.
+pub const INTERRUPTED: &str = "导入中断（服务重启或停止）。已提交的批次已保存，重新上传同一文件即可补全，不会重复。";
+
 impl ImportJob {
     /// The first problems found (up to 1000), row by row.
     pub fn errors(&self) -> Vec<JobError> {
@@ -435,6 +439,7 @@ impl ImportJob {
     /// The status in words.
     pub fn status_label(&self) -> &'static str {
         match self.status.as_str() {
+            "queued" => "排队等候（本节点一次导入一个文件）",
             "running" => "正在导入",
             "done" => "导入完成",
             "interrupted" => "导入中断",
@@ -442,8 +447,18 @@ impl ImportJob {
         }
     }
 
+    /// Still on its way: queued or running.
     pub fn is_running(&self) -> bool {
-        self.status == "running"
+        matches!(self.status.as_str(), "queued" | "running")
+    }
+
+    /// A job whose node stopped reporting is shown as what it is.
+    fn checked(mut self) -> Self {
+        if self.is_running() && crate::now() - self.heartbeat_at > STALE_SECONDS {
+            self.status = "interrupted".into();
+            self.message = Some(INTERRUPTED.into());
+        }
+        self
     }
 
     /// Per cent of the file read, when its size is known.
@@ -478,9 +493,41 @@ pub async fn create_job(db: &Db, actor: &Actor, kind: &str, file_name: &str, app
     let mut q = Sql::new(
         "INSERT INTO import_jobs (kind, file_name, status, apply_transfers, user_id, created_at, heartbeat_at) VALUES (",
     );
-    q.bind(kind).push(", ").bind(file_name).push(", 'running', ").bind(apply_transfers).push(", ").bind(actor.user_id);
+    q.bind(kind).push(", ").bind(file_name).push(", 'queued', ").bind(apply_transfers).push(", ").bind(actor.user_id);
     q.push(", ").bind(now).push(", ").bind(now).push(") RETURNING id");
     Ok(q.query_scalar().fetch_one(db.pool()).await?)
+}
+
+/// A queued job's turn has come.
+pub async fn job_started(db: &Db, id: i64) -> Result<()> {
+    sqlx::query("UPDATE import_jobs SET status = 'running', heartbeat_at = $1 WHERE id = $2")
+        .bind(crate::now())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// A queued job is still waiting (its node is alive).
+pub async fn job_waiting(db: &Db, id: i64) -> Result<()> {
+    sqlx::query("UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2")
+        .bind(crate::now())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The node stopped before the job ended: what was committed stays, and the starter is told
+/// how to complete it.
+pub async fn interrupt_job(db: &Db, id: i64) -> Result<()> {
+    sqlx::query("UPDATE import_jobs SET status = 'interrupted', message = $1, finished_at = $2 WHERE id = $3")
+        .bind(INTERRUPTED)
+        .bind(crate::now())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 fn push_counts(q: &mut Sql, rows: usize, c: &ImportCounts) {
@@ -542,19 +589,15 @@ pub async fn job(db: &Db, actor: &Actor, id: i64) -> Result<ImportJob> {
     if actor.role != domain::Role::CountyAdmin {
         q.push(" AND user_id = ").bind(actor.user_id);
     }
-    let mut job: ImportJob = q.query_as().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)?;
-    if job.is_running() && crate::now() - job.heartbeat_at > STALE_SECONDS {
-        job.status = "interrupted".into();
-        job.message =
-            Some("导入中断（服务重启或停止）。已提交的批次已保存，重新上传同一文件即可补全，不会重复。".into());
-    }
-    Ok(job)
+    let job: ImportJob = q.query_as().fetch_optional(db.pool()).await?.ok_or(StoreError::NotFound)?;
+    Ok(job.checked())
 }
 
 pub async fn jobs(db: &Db, actor: &Actor) -> Result<Vec<ImportJob>> {
     let mut q = Sql::new(&format!("SELECT {JOB_COLUMNS} FROM import_jobs WHERE user_id = "));
     q.bind(actor.user_id).push(" ORDER BY id DESC LIMIT 20");
-    Ok(q.query_as().fetch_all(db.pool()).await?)
+    let jobs: Vec<ImportJob> = q.query_as().fetch_all(db.pool()).await?;
+    Ok(jobs.into_iter().map(ImportJob::checked).collect())
 }
 
 pub async fn job_report(db: &Db, actor: &Actor, id: i64) -> Result<Vec<u8>> {

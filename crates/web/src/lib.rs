@@ -34,6 +34,10 @@ pub struct AppState {
     pub db: store::Db,
     inner: Arc<Settings>,
     calendar: Arc<CalendarCell>,
+    /// One import at a time on this node; the others wait their turn, shown as queued.
+    imports: Arc<tokio::sync::Semaphore>,
+    /// Set when the node is asked to stop: imports end between batches.
+    stop: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 /// The working-day calendar deadlines are counted on: the shipped official years and those
@@ -61,7 +65,33 @@ impl AppState {
     pub fn new(db: store::Db, settings: Settings) -> Self {
         let calendar =
             CalendarCell { current: RwLock::new(Arc::new(domain::Calendar::official())), version: Mutex::new(None) };
-        Self { db, inner: Arc::new(settings), calendar: Arc::new(calendar) }
+        Self {
+            db,
+            inner: Arc::new(settings),
+            calendar: Arc::new(calendar),
+            imports: Arc::new(tokio::sync::Semaphore::new(1)),
+            stop: Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
+
+    /// Asks running and queued imports to end (between batches, their work so far kept).
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// Turns true once `stop` is called.
+    pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stop.subscribe()
+    }
+
+    pub(crate) fn import_turns(&self) -> Arc<tokio::sync::Semaphore> {
+        self.imports.clone()
+    }
+
+    /// Waits, at most `limit`, until no import runs on this node (each records how it ended
+    /// before it lets go of its turn). True when none does.
+    pub async fn imports_finished(&self, limit: std::time::Duration) -> bool {
+        tokio::time::timeout(limit, self.imports.acquire()).await.is_ok_and(|p| p.is_ok())
     }
 
     pub(crate) fn settings(&self) -> &Settings {

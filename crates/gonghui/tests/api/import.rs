@@ -10,7 +10,7 @@ async fn admin(app: &crate::helpers::TestApp) -> Actor {
 }
 
 fn opts(path: &std::path::Path, apply_transfers: bool) -> ImportOptions {
-    ImportOptions { path: path.to_path_buf(), sheet: None, apply_transfers, display_name: None }
+    ImportOptions { path: path.to_path_buf(), sheet: None, apply_transfers, display_name: None, stop: None }
 }
 
 async fn import_members(
@@ -270,9 +270,9 @@ fn multipart(path: &std::path::Path, name: &str, extra: &[(&str, &str)]) -> reqw
 }
 
 async fn wait_done(app: &crate::helpers::TestApp, token: &str, id: i64) -> serde_json::Value {
-    for _ in 0..100 {
+    for _ in 0..600 {
         let (_, job) = app.get(token, &format!("/api/v1/imports/{id}")).await;
-        if job["status"] != "running" {
+        if job["status"] != "running" && job["status"] != "queued" {
             return job;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -528,4 +528,36 @@ async fn no_role_rebuilds_an_id_number_it_may_not_reveal() {
     // The export's audit line says what of a person's identity the file holds.
     let (_, log) = app.get(&app.token("admin").await, "/api/v1/audit?action=member.export").await;
     assert!(log["items"][0]["detail"].as_str().unwrap().contains("出生年份"), "{log}");
+}
+
+/// One import at a time on a node: a second upload waits its turn, shown as queued, and then
+/// runs to the end.
+#[tokio::test]
+async fn a_second_upload_waits_its_turn() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    let mut csv = String::from("姓名,身份证号,所属工会\n");
+    for i in 0..20_000u32 {
+        let birth = format!("1980{:02}{:02}", i / 999 / 28 % 12 + 1, i / 999 % 28 + 1);
+        csv.push_str(&format!("排队{i},{},A-001\n", id_no("320925", &birth, i % 999 + 1)));
+    }
+    std::fs::write(&big, csv).unwrap();
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, format!("姓名,身份证号,所属工会\n等候,{},B-001\n", id_no("320925", "19900101", 7))).unwrap();
+    let send = |file: std::path::PathBuf, name: &'static str| {
+        app.client
+            .post(app.url("/api/v1/imports/members"))
+            .bearer_auth(&admin)
+            .multipart(multipart(&file, name, &[]))
+            .send()
+    };
+    let first = send(big, "big.csv").await.unwrap().json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let second = send(small, "small.csv").await.unwrap().json::<serde_json::Value>().await.unwrap();
+    assert_eq!(second["status"], "queued", "{second}");
+    let second = second["id"].as_i64().unwrap();
+    assert_eq!(wait_done(&app, &admin, first).await["new_count"], 20_000);
+    let job = wait_done(&app, &admin, second).await;
+    assert_eq!((job["status"].as_str(), job["new_count"].as_i64()), (Some("done"), Some(1)), "{job}");
 }

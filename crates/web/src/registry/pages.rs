@@ -806,7 +806,7 @@ async fn upload_submit(
         }
     };
     check_csrf(&s, &upload.csrf)?;
-    let id = crate::registry::roster::start_job(&st.db, &s.actor, upload).await.map_err(fail)?;
+    let id = crate::registry::roster::start_job(&st, &s.actor, upload).await.map_err(fail)?;
     Ok(Redirect::to(&format!("/imports/{id}")).into_response())
 }
 

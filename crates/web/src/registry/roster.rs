@@ -8,6 +8,7 @@ use sheets::{Limits, SheetWriter, Table};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use store::import::{ImportCounts, Importer, PreparedRow, TransferNotice};
+use crate::AppState;
 use store::{Actor, Db};
 
 const BATCH: usize = 5_000;
@@ -20,6 +21,32 @@ pub struct ImportOptions {
     /// The file's name as its sender called it, for the audit log (an upload is stored under a
     /// name of its own); none: the path's.
     pub display_name: Option<String>,
+    /// When it turns true the import ends after the batch in hand (the server is stopping);
+    /// what was committed stays.
+    pub stop: Option<tokio::sync::watch::Receiver<bool>>,
+}
+
+/// Why an import ended early: its node is stopping.
+#[derive(Debug)]
+pub struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("收到停止信号，导入已在批次之间结束；已提交的批次已保存，重新导入同一文件即可补全，不会重复")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// Resolves when `stop` turns true; never without one (or once its sender is gone).
+async fn stop_requested(stop: &mut Option<tokio::sync::watch::Receiver<bool>>) {
+    let stopped = match stop {
+        Some(rx) => rx.wait_for(|s| *s).await.is_ok(),
+        None => false,
+    };
+    if !stopped {
+        std::future::pending::<()>().await;
+    }
 }
 
 pub struct ImportResult {
@@ -105,7 +132,17 @@ pub async fn import_members(
     let mut total = None;
     let mut header = Vec::new();
     let mut failed = None;
-    while let Some(msg) = rx.recv().await {
+    let mut stop = opts.stop.clone();
+    loop {
+        let msg = tokio::select! {
+            biased;
+            _ = stop_requested(&mut stop) => {
+                failed = Some(anyhow::Error::new(Stopped));
+                break;
+            }
+            msg = rx.recv() => msg,
+        };
+        let Some(msg) = msg else { break };
         match msg {
             Msg::Total(n) => total = Some(n),
             Msg::Header(h) => header = h,
@@ -320,19 +357,52 @@ pub async fn receive(
     Ok(upload)
 }
 
-/// Starts the import of an upload in the background; its state is kept in the database.
-pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, store::StoreError> {
-    if upload.kind == ImportKind::Unions {
-        return start_union_job(db, actor, upload).await;
+/// Waits for the job's turn (one import at a time on a node), telling the database every 20
+/// seconds that it still waits. None: the node is stopping, and the job is recorded as
+/// interrupted.
+async fn take_turn(state: &AppState, id: i64) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    let (turns, mut stop) = (state.import_turns(), Some(state.stopping()));
+    let turn = loop {
+        tokio::select! {
+            biased;
+            _ = stop_requested(&mut stop) => break None,
+            permit = turns.clone().acquire_owned() => break permit.ok(),
+            _ = tokio::time::sleep(std::time::Duration::from_secs(20)) => {
+                if let Err(e) = store::import::job_waiting(&state.db, id).await {
+                    tracing::warn!(error = %e, job = id, "queued import heartbeat");
+                }
+            }
+        }
+    };
+    if turn.is_some() && !*state.stopping().borrow() {
+        match store::import::job_started(&state.db, id).await {
+            Ok(()) => return turn,
+            Err(e) => tracing::error!(error = %e, job = id, "import could not start"),
+        }
     }
-    let id = store::import::create_job(db, actor, "members", &upload.file_name, upload.apply_transfers).await?;
-    let (db, actor) = (db.clone(), actor.clone());
+    if let Err(e) = store::import::interrupt_job(&state.db, id).await {
+        tracing::error!(error = %e, job = id, "interrupted import could not be recorded");
+    }
+    None
+}
+
+/// Starts the import of an upload in the background, after the imports before it on this node;
+/// its state is kept in the database.
+pub async fn start_job(state: &AppState, actor: &Actor, upload: Upload) -> Result<i64, store::StoreError> {
+    if upload.kind == ImportKind::Unions {
+        return start_union_job(state, actor, upload).await;
+    }
+    let id = store::import::create_job(&state.db, actor, "members", &upload.file_name, upload.apply_transfers).await?;
+    let (state, actor) = (state.clone(), actor.clone());
     tokio::spawn(async move {
+        let Some(_turn) = take_turn(&state, id).await else { return };
+        let db = state.db.clone();
         let opts = ImportOptions {
             display_name: Some(upload.file_name.clone()),
             path: upload.path.clone(),
             sheet: upload.sheet.clone(),
             apply_transfers: upload.apply_transfers,
+            stop: Some(state.stopping()),
         };
         // Progress goes to the database from a companion task, at most once a second, and at
         // least every 20 seconds while a long step reports none: the heartbeat is what tells a
@@ -365,6 +435,12 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
                     .max(r.counts.new + r.counts.updated + r.counts.unchanged + r.counts.transfers + r.counts.rejected);
                 Ok(store::import::JobResult { rows, total, counts: r.counts, errors, report })
             }
+            Err(e) if e.is::<Stopped>() => {
+                if let Err(e) = store::import::interrupt_job(&db, id).await {
+                    tracing::error!(error = %e, job = id, "interrupted import could not be recorded");
+                }
+                return;
+            }
             Err(e) => Err(format!("{e:#}")),
         };
         if let Err(e) = store::import::finish_job(&db, id, outcome).await {
@@ -376,11 +452,13 @@ pub async fn start_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, st
 }
 
 /// A union roster runs as a job too (it is short: no progress in between).
-async fn start_union_job(db: &Db, actor: &Actor, upload: Upload) -> Result<i64, store::StoreError> {
+async fn start_union_job(state: &AppState, actor: &Actor, upload: Upload) -> Result<i64, store::StoreError> {
     actor.require(Capability::WriteRegistry)?;
-    let id = store::import::create_job(db, actor, "unions", &upload.file_name, false).await?;
-    let (db, actor) = (db.clone(), actor.clone());
+    let id = store::import::create_job(&state.db, actor, "unions", &upload.file_name, false).await?;
+    let (state, actor) = (state.clone(), actor.clone());
     tokio::spawn(async move {
+        let Some(_turn) = take_turn(&state, id).await else { return };
+        let db = state.db.clone();
         let outcome = match import_unions(&db, &actor, &upload.path, upload.sheet.as_deref()).await {
             Ok(r) => {
                 let (errors, report) = job_problems(&r.header, &r.rejected_rows, &r.errors);

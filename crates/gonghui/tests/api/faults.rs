@@ -1,0 +1,224 @@
+//! The real binary as a process, stopped the hard way and the polite way, on SQLite or on
+//! PostgreSQL (GONGHUI_TEST_DATABASE_URL): a SIGKILL during concurrent writes loses no write
+//! that was answered 2xx and leaves a sound database; a SIGTERM during an import ends the
+//! process within ten seconds, keeps the committed batches and shows the job as interrupted,
+//! and importing the same file again completes it without duplicates.
+
+use crate::helpers::{fresh_postgres, id_no};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A data folder and, on PostgreSQL, a fresh database: the arguments every command gets.
+struct Instance {
+    dir: tempfile::TempDir,
+    database: Option<String>,
+}
+
+impl Instance {
+    async fn demo(members: u32) -> Self {
+        let database = match std::env::var("GONGHUI_TEST_DATABASE_URL") {
+            Ok(admin) if !admin.is_empty() => Some(fresh_postgres(&admin).await),
+            _ => None,
+        };
+        let me = Instance { dir: tempfile::tempdir().unwrap(), database };
+        let o = me.command(&["demo", "--members", &members.to_string(), "--items", "20"]).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        me
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gonghui"));
+        c.arg("--data-dir").arg(self.dir.path());
+        if let Some(url) = &self.database {
+            c.arg("--database").arg(url);
+        }
+        c.args(args).env_remove("GONGHUI_DATABASE_URL").env("GONGHUI_LOG", "warn");
+        c
+    }
+
+    /// `serve` on a free port; the address it printed.
+    fn serve(&self) -> (Child, String) {
+        let mut child =
+            self.command(&["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().expect("serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let at = line.find("http://").unwrap_or_else(|| panic!("no address in {line:?}"));
+        let address = line[at..].split('/').take(3).collect::<Vec<_>>().join("/");
+        (child, address)
+    }
+}
+
+async fn login(client: &reqwest::Client, base: &str) -> String {
+    let r = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": "gonghui-demo"}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    body["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_string()
+}
+
+async fn get(client: &reqwest::Client, token: &str, url: String) -> (u16, Value) {
+    let r = client.get(url).bearer_auth(token).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// The first grassroots union of the demo (code).
+async fn a_grassroots_union(client: &reqwest::Client, base: &str, token: &str) -> String {
+    let (_, b) = get(client, token, format!("{base}/api/v1/unions?per_page=100")).await;
+    let items = b["items"].as_array().unwrap();
+    items.iter().find(|u| u["level"] == "grassroots").unwrap()["code"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn sigkill_during_concurrent_writes_loses_no_acknowledged_write() {
+    let node = Instance::demo(60).await;
+    let (mut child, base) = node.serve();
+    let client = reqwest::Client::new();
+    let token = login(&client, &base).await;
+    let union = a_grassroots_union(&client, &base, &token).await;
+
+    // Six writers register work items as fast as they are answered.
+    let mut writers = Vec::new();
+    for w in 0..6 {
+        let (client, base, token, union) = (client.clone(), base.clone(), token.clone(), union.clone());
+        writers.push(tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            for n in 0.. {
+                let body = json!({"kind": "need", "title": format!("断电测试 {w}-{n}"), "union_code": union});
+                let sent = client.post(format!("{base}/api/v1/work/items")).bearer_auth(&token).json(&body).send();
+                match tokio::time::timeout(Duration::from_secs(5), sent).await {
+                    Ok(Ok(r)) if r.status().is_success() => {
+                        let b: Value = r.json().await.unwrap_or(Value::Null);
+                        if let Some(id) = b["item"]["id"].as_i64() {
+                            acknowledged.push((id, format!("断电测试 {w}-{n}")));
+                        }
+                    }
+                    Ok(Ok(r)) => panic!("a write was refused before the kill: {}", r.status()),
+                    _ => break, // the server is gone
+                }
+            }
+            acknowledged
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let mut acknowledged = Vec::new();
+    for w in writers {
+        acknowledged.extend(w.await.unwrap());
+    }
+    assert!(acknowledged.len() > 10, "the writers wrote: {}", acknowledged.len());
+
+    // The next start finds every acknowledged write, whole.
+    let (mut child, base) = node.serve();
+    let token = login(&client, &base).await;
+    for (id, title) in &acknowledged {
+        let (status, item) = get(&client, &token, format!("{base}/api/v1/work/items/{id}")).await;
+        assert_eq!(status, 200, "item {id} was acknowledged and is gone");
+        assert_eq!(item["item"]["title"], title.as_str());
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if node.database.is_none() {
+        let url = format!("sqlite://{}", node.dir.path().join("gonghui.db").display());
+        sqlx::any::install_default_drivers();
+        let db = sqlx::AnyPool::connect(&url).await.unwrap();
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&db).await.unwrap();
+        assert_eq!(check, "ok");
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn sigterm_during_an_import_stops_within_ten_seconds_and_the_same_file_completes_it() {
+    let node = Instance::demo(60).await;
+    let (mut child, base) = node.serve();
+    let client = reqwest::Client::new();
+    let token = login(&client, &base).await;
+    let union = a_grassroots_union(&client, &base, &token).await;
+    let members_now = |client: reqwest::Client, base: String, token: String| async move {
+        get(&client, &token, format!("{base}/api/v1/members?per_page=1&status=all")).await.1["total"].as_i64().unwrap()
+    };
+    let before = members_now(client.clone(), base.clone(), token.clone()).await;
+
+    // 40 000 new members, 1 000 born on each day from 1970.
+    const ROWS: u32 = 40_000;
+    let mut csv = String::from("姓名,身份证号,所属工会\n");
+    for i in 0..ROWS {
+        let birth = time::macros::date!(1970 - 01 - 01) + time::Duration::days((i / 999) as i64);
+        let birth = format!("{:04}{:02}{:02}", birth.year(), birth.month() as u8, birth.day());
+        csv.push_str(&format!("测试{i},{},{union}\n", id_no("320925", &birth, i % 999 + 1)));
+    }
+    let upload = |csv: String| {
+        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("名册.csv");
+        client
+            .post(format!("{base}/api/v1/imports/members"))
+            .bearer_auth(&token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let r = upload(csv.clone()).await.unwrap();
+    assert_eq!(r.status(), 202);
+    let job = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    // Once the first batch is in, ask the server to stop.
+    let waited = Instant::now();
+    loop {
+        let (_, j) = get(&client, &token, format!("{base}/api/v1/imports/{job}")).await;
+        if j["new_count"].as_i64().unwrap_or(0) > 0 {
+            assert_eq!(j["status"], "running", "{j}");
+            break;
+        }
+        assert!(waited.elapsed() < Duration::from_secs(60), "the import did not start: {j}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let asked = Instant::now();
+    let exit = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(10), "still running 10 s after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "{exit:?}");
+
+    // The next start: the job says it was interrupted and how to finish; what was committed stays.
+    let (mut child, base) = node.serve();
+    let token = login(&client, &base).await;
+    let (_, j) = get(&client, &token, format!("{base}/api/v1/imports/{job}")).await;
+    assert_eq!(j["status"], "interrupted", "{j}");
+    assert!(j["message"].as_str().unwrap().contains("重新上传同一文件"), "{j}");
+    let kept = members_now(client.clone(), base.clone(), token.clone()).await - before;
+    assert!(kept > 0 && kept < ROWS as i64, "kept {kept} of {ROWS}");
+
+    // The same file again completes it, without duplicates.
+    let upload = |csv: String| {
+        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("名册.csv");
+        client
+            .post(format!("{base}/api/v1/imports/members"))
+            .bearer_auth(&token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let again = upload(csv).await.unwrap().json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let waited = Instant::now();
+    let j = loop {
+        let (_, j) = get(&client, &token, format!("{base}/api/v1/imports/{again}")).await;
+        if j["status"] != "running" && j["status"] != "queued" {
+            break j;
+        }
+        assert!(waited.elapsed() < Duration::from_secs(180), "the second import did not finish: {j}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(j["status"], "done", "{j}");
+    assert_eq!(j["new_count"].as_i64().unwrap() + j["unchanged_count"].as_i64().unwrap(), ROWS as i64, "{j}");
+    assert_eq!(members_now(client.clone(), base.clone(), token.clone()).await - before, ROWS as i64);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
