@@ -50,6 +50,27 @@ impl Instance {
     }
 }
 
+/// `serve` on the instance, and an administrator's session on it.
+async fn start(node: &Instance, client: &reqwest::Client) -> (Child, String, String) {
+    let (child, base) = node.serve();
+    let token = login(client, &base).await;
+    (child, base, token)
+}
+
+/// Uploads a member roster; the job's answer.
+async fn upload(client: &reqwest::Client, base: &str, token: &str, csv: &str) -> Value {
+    let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("名册.csv");
+    let r = client
+        .post(format!("{base}/api/v1/imports/members"))
+        .bearer_auth(token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    r.json().await.unwrap()
+}
+
 async fn login(client: &reqwest::Client, base: &str) -> String {
     let r = client
         .post(format!("{base}/api/v1/auth/login"))
@@ -76,9 +97,8 @@ async fn a_grassroots_union(client: &reqwest::Client, base: &str, token: &str) -
 #[tokio::test]
 async fn sigkill_during_concurrent_writes_loses_no_acknowledged_write() {
     let node = Instance::demo(60).await;
-    let (mut child, base) = node.serve();
     let client = reqwest::Client::new();
-    let token = login(&client, &base).await;
+    let (mut child, base, token) = start(&node, &client).await;
     let union = a_grassroots_union(&client, &base, &token).await;
 
     // Six writers register work items as fast as they are answered.
@@ -114,8 +134,7 @@ async fn sigkill_during_concurrent_writes_loses_no_acknowledged_write() {
     assert!(acknowledged.len() > 10, "the writers wrote: {}", acknowledged.len());
 
     // The next start finds every acknowledged write, whole.
-    let (mut child, base) = node.serve();
-    let token = login(&client, &base).await;
+    let (mut child, base, token) = start(&node, &client).await;
     for (id, title) in &acknowledged {
         let (status, item) = get(&client, &token, format!("{base}/api/v1/work/items/{id}")).await;
         assert_eq!(status, 200, "item {id} was acknowledged and is gone");
@@ -136,9 +155,8 @@ async fn sigkill_during_concurrent_writes_loses_no_acknowledged_write() {
 #[tokio::test]
 async fn sigterm_during_an_import_stops_within_ten_seconds_and_the_same_file_completes_it() {
     let node = Instance::demo(60).await;
-    let (mut child, base) = node.serve();
     let client = reqwest::Client::new();
-    let token = login(&client, &base).await;
+    let (mut child, base, token) = start(&node, &client).await;
     let union = a_grassroots_union(&client, &base, &token).await;
     let members_now = |client: reqwest::Client, base: String, token: String| async move {
         get(&client, &token, format!("{base}/api/v1/members?per_page=1&status=all")).await.1["total"].as_i64().unwrap()
@@ -153,17 +171,7 @@ async fn sigterm_during_an_import_stops_within_ten_seconds_and_the_same_file_com
         let birth = format!("{:04}{:02}{:02}", birth.year(), birth.month() as u8, birth.day());
         csv.push_str(&format!("测试{i},{},{union}\n", id_no("320925", &birth, i % 999 + 1)));
     }
-    let upload = |csv: String| {
-        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("名册.csv");
-        client
-            .post(format!("{base}/api/v1/imports/members"))
-            .bearer_auth(&token)
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-    };
-    let r = upload(csv.clone()).await.unwrap();
-    assert_eq!(r.status(), 202);
-    let job = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let job = upload(&client, &base, &token, &csv).await["id"].as_i64().unwrap();
 
     // Once the first batch is in, ask the server to stop.
     let waited = Instant::now();
@@ -189,8 +197,7 @@ async fn sigterm_during_an_import_stops_within_ten_seconds_and_the_same_file_com
     assert!(exit.success(), "{exit:?}");
 
     // The next start: the job says it was interrupted and how to finish; what was committed stays.
-    let (mut child, base) = node.serve();
-    let token = login(&client, &base).await;
+    let (mut child, base, token) = start(&node, &client).await;
     let (_, j) = get(&client, &token, format!("{base}/api/v1/imports/{job}")).await;
     assert_eq!(j["status"], "interrupted", "{j}");
     assert!(j["message"].as_str().unwrap().contains("重新上传同一文件"), "{j}");
@@ -198,15 +205,7 @@ async fn sigterm_during_an_import_stops_within_ten_seconds_and_the_same_file_com
     assert!(kept > 0 && kept < ROWS as i64, "kept {kept} of {ROWS}");
 
     // The same file again completes it, without duplicates.
-    let upload = |csv: String| {
-        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("名册.csv");
-        client
-            .post(format!("{base}/api/v1/imports/members"))
-            .bearer_auth(&token)
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-    };
-    let again = upload(csv).await.unwrap().json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let again = upload(&client, &base, &token, &csv).await["id"].as_i64().unwrap();
     let waited = Instant::now();
     let j = loop {
         let (_, j) = get(&client, &token, format!("{base}/api/v1/imports/{again}")).await;
