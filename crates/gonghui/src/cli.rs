@@ -206,9 +206,14 @@ fn settings(cli: &Cli) -> anyhow::Result<Settings> {
 /// Puts a backup in place of the database, after checking it belongs here.
 async fn restore(db: &store::Db, settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
     let url = settings.database_url();
-    let Some(target) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p).to_string()) else {
-        anyhow::bail!("PostgreSQL 请用 pg_restore 恢复（见 README）");
-    };
+    if url.starts_with("sqlite://") == store::backup::is_pg_archive(file) {
+        anyhow::bail!(
+            "{} 是{}的备份，本机使用{}：请恢复到同一种数据库",
+            file.display(),
+            if store::backup::is_pg_archive(file) { " PostgreSQL " } else { " SQLite " },
+            if url.starts_with("sqlite://") { " SQLite" } else { " PostgreSQL" }
+        );
+    }
     let here = store::unions::root(db).await?.map(|u| (u.code, u.name));
     let vault = settings.vault().map_err(anyhow::Error::msg)?;
     db.close().await;
@@ -220,6 +225,17 @@ async fn restore(db: &store::Db, settings: &Settings, file: &std::path::Path) ->
             b.federation_code
         );
     }
+    let restored = |b: &store::backup::BackupInfo| {
+        println!(
+            "已恢复 {}（{}）：{} 名会员，数据库结构版本 {}。下次启动时会升级到本程序的版本。",
+            b.federation_name, b.federation_code, b.members, b.schema_version
+        )
+    };
+    let Some(target) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p).to_string()) else {
+        store::backup::pg_restore(&url, file, b.schema_version).await.map_err(explain)?;
+        restored(&b);
+        return Ok(());
+    };
     let wal = std::path::PathBuf::from(format!("{target}-wal"));
     if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
         anyhow::bail!("数据库仍在使用中（{} 存在）：请先停止 gonghui serve 再恢复", wal.display());
@@ -236,10 +252,7 @@ async fn restore(db: &store::Db, settings: &Settings, file: &std::path::Path) ->
         let _ = std::fs::remove_file(format!("{target}{suffix}"));
     }
     std::fs::rename(&staged, &target)?;
-    println!(
-        "已恢复 {}（{}）：{} 名会员，数据库结构版本 {}。下次启动时会升级到本程序的版本。",
-        b.federation_name, b.federation_code, b.members, b.schema_version
-    );
+    restored(&b);
     Ok(())
 }
 

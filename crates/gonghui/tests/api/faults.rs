@@ -17,15 +17,20 @@ struct Instance {
 }
 
 impl Instance {
-    async fn demo(members: u32) -> Self {
+    /// A fresh data folder (and database) running `args` first.
+    async fn new(args: &[&str]) -> Self {
         let database = match std::env::var("GONGHUI_TEST_DATABASE_URL") {
             Ok(admin) if !admin.is_empty() => Some(fresh_postgres(&admin).await),
             _ => None,
         };
         let me = Instance { dir: tempfile::tempdir().unwrap(), database };
-        let o = me.command(&["demo", "--members", &members.to_string(), "--items", "20"]).output().unwrap();
+        let o = me.command(args).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         me
+    }
+
+    async fn demo(members: u32) -> Self {
+        Self::new(&["demo", "--members", &members.to_string(), "--items", "20"]).await
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -220,4 +225,55 @@ async fn sigterm_during_an_import_stops_within_ten_seconds_and_the_same_file_com
     assert_eq!(members_now(client.clone(), base.clone(), token.clone()).await - before, ROWS as i64);
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// `backup` while `serve` runs and `restore` onto a stopped instance, on the engine the suite
+/// runs on (PostgreSQL: `pg_dump`/`pg_restore`): everything comes back, the numbers open with
+/// the federation's key, and another federation's instance refuses the file.
+#[tokio::test]
+async fn backup_while_serving_and_restore_on_either_engine() {
+    use std::os::unix::fs::PermissionsExt;
+    let a = Instance::demo(60).await;
+    let (mut child, base) = a.serve();
+    let file = a.dir.path().join("backup.gonghui");
+    let o = a.command(&["backup", file.to_str().unwrap()]).output().unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success() && said.contains("60 名会员"), "{said}");
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(reqwest::get(format!("{base}/healthz")).await.unwrap().status().is_success(), "served throughout");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let restore = |to: &Instance| {
+        let o = to.command(&["restore", file.to_str().unwrap()]).output().unwrap();
+        (o.status.success(), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+    };
+    // A fresh instance with the federation's key takes it whole.
+    let b = Instance::new(&["migrate"]).await;
+    let (ok, said) = restore(&b);
+    assert!(!ok && said.contains("密钥"), "its own new key does not open the numbers: {said}");
+    std::fs::copy(a.dir.path().join("id.key"), b.dir.path().join("id.key")).unwrap();
+    let (ok, said) = restore(&b);
+    assert!(ok, "{said}");
+    let client = reqwest::Client::new();
+    let (mut child, base, token) = start(&b, &client).await;
+    let (_, page) = get(&client, &token, format!("{base}/api/v1/members?per_page=1&status=all")).await;
+    assert_eq!(page["total"], 60, "{page}");
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    let r = client
+        .post(format!("{base}/api/v1/members/{id}/reveal"))
+        .bearer_auth(&token)
+        .json(&json!({"reason": "核对备份"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the key opens the restored numbers");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Another federation's instance refuses it.
+    let c = Instance::new(&["init", "--name", "宝应县总工会", "--division", "321023"]).await;
+    std::fs::copy(a.dir.path().join("id.key"), c.dir.path().join("id.key")).unwrap();
+    let (ok, said) = restore(&c);
+    assert!(!ok && said.contains("不能恢复到别的工会"), "{said}");
 }

@@ -418,7 +418,7 @@ async fn start_upload(
 ) -> Result<(StatusCode, Json<store::import::ImportJob>), ApiError> {
     s.actor.require(Capability::WriteRegistry)?;
     let upload = crate::registry::roster::receive(st.settings(), kind, headers, form).await?;
-    let id = crate::registry::roster::start_job(&st, &s.actor, upload).await?;
+    let id = crate::registry::roster::start_job(st, &s.actor, upload).await?;
     Ok((StatusCode::ACCEPTED, Json(store::import::job(&st.db, &s.actor, id).await?)))
 }
 
