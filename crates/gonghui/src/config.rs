@@ -21,6 +21,9 @@ pub struct Settings {
     pub id_key_file: Option<PathBuf>,
     /// Mark the session cookie Secure (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// The address people reach gonghui at, e.g. `https://gonghui.example.cn`. An `https://`
+    /// address marks cookies Secure as `secure_cookies` does.
+    pub public_url: Option<String>,
     /// Addresses of reverse proxies in front of `serve` whose `X-Forwarded-For` is believed
     /// (the client address counts failed logins and goes into the audit log). Empty: none.
     pub trusted_proxies: Vec<String>,
@@ -40,6 +43,7 @@ impl Default for Settings {
             id_key: None,
             id_key_file: None,
             secure_cookies: false,
+            public_url: None,
             trusted_proxies: Vec::new(),
             max_upload_mb: 128,
             jobs_interval_seconds: 300,
@@ -55,7 +59,9 @@ const ENV_KEYS: &[&str] = &[
     "id_key",
     "id_key_file",
     "secure_cookies",
+    "public_url",
     "trusted_proxies",
+    "max_upload_mb",
     "jobs_interval_seconds",
 ];
 /// Other variables with the prefix that are not settings: the log filter, the config file
@@ -87,6 +93,17 @@ impl Settings {
         fig.extract().map_err(|e| format!("配置有误：{e}"))
     }
 
+    /// Cookies go out Secure: asked for, or the public address is https.
+    pub fn cookies_secure(&self) -> Result<bool, String> {
+        let public = match self.public_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            None => false,
+            Some(u) if u.to_ascii_lowercase().starts_with("https://") => true,
+            Some(u) if u.to_ascii_lowercase().starts_with("http://") => false,
+            Some(u) => return Err(format!("public_url“{u}”应以 https:// 或 http:// 开头")),
+        };
+        Ok(self.secure_cookies || public)
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gonghui.db").display()))
     }
@@ -111,12 +128,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_https_public_address_makes_cookies_secure() {
+        let with = |url: Option<&str>, secure: bool| {
+            Settings { public_url: url.map(String::from), secure_cookies: secure, ..Settings::default() }
+                .cookies_secure()
+        };
+        assert_eq!(with(None, false), Ok(false));
+        assert_eq!(with(Some("HTTPS://gonghui.example.cn"), false), Ok(true));
+        assert_eq!(with(Some("http://10.0.0.5:8080"), false), Ok(false));
+        assert_eq!(with(Some("http://10.0.0.5:8080"), true), Ok(true));
+        assert!(with(Some("gonghui.example.cn"), false).unwrap_err().contains("https://"));
+    }
+
+    #[test]
     fn layers_file_then_env() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("gonghui.toml", "listen = \"0.0.0.0:9000\"\ndata_dir = \"/var/lib/gonghui\"")?;
             jail.set_env("GONGHUI_LISTEN", "127.0.0.1:7000");
+            // Every documented variable is read (GONGHUI_MAX_UPLOAD_MB once was not).
+            jail.set_env("GONGHUI_MAX_UPLOAD_MB", "16");
+            jail.set_env("GONGHUI_PUBLIC_URL", "https://gonghui.example.cn");
             let s = Settings::load(None).unwrap();
             assert_eq!(s.listen, "127.0.0.1:7000");
+            assert_eq!(s.max_upload_mb, 16);
+            assert_eq!(s.cookies_secure(), Ok(true));
             assert_eq!(s.data_dir, PathBuf::from("/var/lib/gonghui"));
             assert_eq!(s.database_url(), "sqlite:///var/lib/gonghui/gonghui.db");
             Ok(())

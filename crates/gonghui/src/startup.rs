@@ -73,7 +73,7 @@ impl Application {
         let state = web::AppState::new(
             db,
             web::Settings {
-                secure_cookies: settings.secure_cookies,
+                secure_cookies: settings.cookies_secure().map_err(anyhow::Error::msg)?,
                 trusted_proxies,
                 upload_dir,
                 max_upload_bytes: settings.max_upload_mb << 20,
