@@ -1,9 +1,24 @@
 //! China's working-day calendar: weekends off except the makeup workdays (调休上班), public
-//! holidays off, as the State Council arranges them each year. Deadlines are counted in
-//! working days on it. Years it has no arrangement for fall back to Monday–Friday, and say so.
+//! holidays off, as the State Council arranges them each year. Deadlines are counted on it in
+//! two units: working days ("N个工作日"), and days ("N日": calendar days from the next day, the
+//! last day moved to the next working day when it is a day off; 民法典 arts. 201–203). Years it
+//! has no arrangement for fall back to Monday–Friday, and say so.
 
 use std::collections::{BTreeMap, BTreeSet};
 use time::{Date, Duration, Weekday};
+
+crate::labelled!(
+    /// How a time limit is counted.
+    DayUnit {
+        Working = "working", "个工作日";
+        Calendar = "calendar", "日";
+    }
+);
+
+crate::filter_of!(
+    /// A unit, or empty for working days.
+    DayUnitOrDefault = DayUnit
+);
 
 /// The official arrangements for 2004–2026, shipped inside the binary.
 const OFFICIAL: &str = include_str!("../data/cn-holidays.json");
@@ -115,6 +130,29 @@ impl Calendar {
             }
         }
         day
+    }
+
+    /// The end of a period of `n` days ("N日") that starts the day after `d`: `d` plus `n`
+    /// calendar days, moved on to the next working day while it falls on a day off (a weekend
+    /// or a holiday; a makeup Saturday is a working day and ends a period). `d` itself for 0.
+    pub fn add_calendar_days(&self, d: Date, n: u32) -> Date {
+        if n == 0 {
+            return d;
+        }
+        let Some(mut day) = d.checked_add(Duration::days(n as i64)) else { return Date::MAX };
+        while !self.is_working_day(day) {
+            let Some(next) = day.next_day() else { break };
+            day = next;
+        }
+        day
+    }
+
+    /// A time limit of `n` in `unit` after `d`.
+    pub fn add(&self, d: Date, n: u32, unit: DayUnit) -> Date {
+        match unit {
+            DayUnit::Working => self.add_working_days(d, n),
+            DayUnit::Calendar => self.add_calendar_days(d, n),
+        }
     }
 
     /// Working days in (`from`, `to`]; negative when `to` is before `from`. So a deadline
@@ -309,6 +347,28 @@ mod tests {
     use time::macros::date;
 
     #[test]
+    fn periods_in_days_roll_past_days_off_and_end_on_a_makeup_saturday() {
+        let cal = Calendar::official();
+        let days = |d: Date, n: u32| cal.add(d, n, DayUnit::Calendar);
+        // 7 days from Thursday 24 September 2026 would end on 1 October: National Day runs to
+        // the 7th, so the period ends on Thursday the 8th.
+        assert_eq!(days(date!(2026 - 09 - 24), 7), date!(2026 - 10 - 08));
+        // Ending on Saturday 10 October 2026, a makeup workday: it ends there.
+        assert_eq!(days(date!(2026 - 09 - 27), 13), date!(2026 - 10 - 10));
+        // Spring Festival 2026 (15–23 February): 15 days from 1 February end on the 24th.
+        assert_eq!(days(date!(2026 - 02 - 01), 15), date!(2026 - 02 - 24));
+        // An ordinary weekend: from Saturday 21 November, 7 days end on Monday the 30th; from a
+        // Friday, on the next Friday.
+        assert_eq!(days(date!(2026 - 11 - 21), 7), date!(2026 - 11 - 30));
+        assert_eq!(days(date!(2026 - 11 - 20), 7), date!(2026 - 11 - 27));
+        assert_eq!(days(date!(2026 - 11 - 20), 0), date!(2026 - 11 - 20));
+        // The same stretches in working days.
+        assert_eq!(cal.add(date!(2026 - 09 - 24), 7, DayUnit::Working), date!(2026 - 10 - 12));
+        assert_eq!(cal.add(date!(2026 - 02 - 13), 1, DayUnit::Working), date!(2026 - 02 - 14));
+        assert_eq!(DayUnit::parse("日"), Ok(DayUnit::Calendar));
+    }
+
+    #[test]
     fn ics_and_typed_years_load() {
         let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270101\r\nDTEND;VALUE=DATE:20270104\r\nSUMMARY:元旦 休\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270207\r\nSUMMARY:春节 补班\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let cal = Calendar::from_ics(ics).unwrap();
@@ -409,6 +469,19 @@ mod tests {
                 prop_assert!(c.is_working_day(due), "{} is a day off", due);
                 // and it is the first day with that count
                 prop_assert_eq!(c.working_days_between(d, due.previous_day().unwrap()), n as i64 - 1);
+            }
+        }
+
+        #[test]
+        fn a_period_in_days_ends_on_the_first_working_day_from_its_nominal_end(d in any_day(), n in 1u32..400) {
+            let c = Calendar::official();
+            let end = c.add_calendar_days(d, n);
+            let nominal = d + Duration::days(n as i64);
+            prop_assert!(end >= nominal && c.is_working_day(end));
+            let mut day = nominal;
+            while day < end {
+                prop_assert!(!c.is_working_day(day), "{day} is a working day before {end}");
+                day = day.next_day().unwrap();
             }
         }
 

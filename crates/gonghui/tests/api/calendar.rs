@@ -18,9 +18,21 @@ async fn deadlines_in_working_days_and_a_years_arrangement() {
     // Past the shipped years: Monday–Friday, and the answer says so.
     assert_eq!(due("date=2026-12-30&days=5").await.1, serde_json::json!({"date": "2027-01-06", "known": false}));
 
-    for bad in
-        ["date=2026-02-30&days=1", "date=tomorrow&days=1", "date=2026-01-05&days=-1", "date=2026-01-05&days=99999"]
-    {
+    // Periods in days (民法典 201–203): from the next day, the last moved past days off; a
+    // makeup Saturday ends a period. The default unit stays working days.
+    assert_eq!(due("date=2026-09-24&days=7&unit=calendar").await.1["date"], "2026-10-08");
+    assert_eq!(due("date=2026-09-27&days=13&unit=calendar").await.1["date"], "2026-10-10");
+    assert_eq!(due("date=2026-02-01&days=15&unit=calendar").await.1["date"], "2026-02-24");
+    assert_eq!(due("date=2026-09-24&days=7&unit=working").await.1["date"], "2026-10-12");
+    assert_eq!(due("date=2026-09-24&days=7").await.1["date"], "2026-10-12");
+
+    for bad in [
+        "date=2026-02-30&days=1",
+        "date=tomorrow&days=1",
+        "date=2026-01-05&days=-1",
+        "date=2026-01-05&days=99999",
+        "date=2026-01-05&days=1&unit=weeks",
+    ] {
         let (s, body) = due(bad).await;
         assert_eq!(s, 422, "{bad}");
         assert!(body["error"]["message_zh"].as_str().is_some_and(|m| !m.is_empty()), "{bad}: {body}");

@@ -54,9 +54,13 @@ struct CalendarAdd {
     /// YYYY-MM-DD
     #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)$")]
     date: String,
-    /// Working days to add, 0–3650.
+    /// Days to add, 0–3650.
     #[param(minimum = 0, maximum = 3650)]
     days: i64,
+    /// `working` (default): N个工作日; `calendar`: N日, calendar days from the next day, the
+    /// last moved to the next working day when it is a day off (民法典 arts. 201–203).
+    #[param(value_type = Option<domain::calendar::DayUnitOrDefault>, inline)]
+    unit: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -72,8 +76,8 @@ fn invalid(en: &str, zh: &str) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", en, zh)
 }
 
-/// The Nth working day after a date: a deadline of N working days (official days off and
-/// makeup workdays included).
+/// The end of a time limit: N working days after a date (official days off and makeup workdays
+/// included), or with `unit=calendar` a period of N days (民法典 arts. 201–203).
 #[utoipa::path(get, path = "/api/v1/calendar/add", tag = "calendar", params(CalendarAdd),
     responses((status = 200, body = CalendarDate), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn calendar_add(
@@ -85,10 +89,16 @@ async fn calendar_add(
         .filter(|d| (1900..=2200).contains(&d.year()))
         .ok_or_else(|| invalid("date must be YYYY-MM-DD (1900–2200)", "日期应为 YYYY-MM-DD（1900–2200 年）"))?;
     if !(0..=3650).contains(&q.days) {
-        return Err(invalid("days must be between 0 and 3650", "工作日天数应在 0 到 3650 之间"));
+        return Err(invalid("days must be between 0 and 3650", "天数应在 0 到 3650 之间"));
     }
+    let unit = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        None => domain::calendar::DayUnit::Working,
+        Some(u) => domain::calendar::DayUnit::parse(u).map_err(|_| {
+            invalid("unit must be working or calendar", "计算单位应为 working（工作日）或 calendar（日）")
+        })?,
+    };
     let cal = st.calendar();
-    let due = cal.add_working_days(from, q.days as u32);
+    let due = cal.add(from, q.days as u32, unit);
     let known = (from.year()..=due.year()).all(|y| cal.knows(y));
     Ok(Json(CalendarDate { date: domain::fmt_date(due), known }))
 }
