@@ -83,6 +83,7 @@ pub mod division;
 pub mod hardship;
 pub mod idcard;
 pub mod indicator;
+pub mod legal;
 pub mod member;
 pub mod org;
 pub mod org_path;
