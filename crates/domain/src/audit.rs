@@ -67,6 +67,7 @@ crate::labelled!(
         BenefitCreate = "benefit.create", "新建普惠项目";
         BenefitEnrol = "benefit.enrol", "普惠报名";
         BenefitEnrolUnion = "benefit.enrol_union", "普惠整单位报名";
+        LegalLimit = "legal.limit", "修改法定时限";
     }
 );
 
@@ -114,6 +115,7 @@ crate::labelled!(
         Campaign = "campaign", "四季送活动";
         CampaignTarget = "campaign_target", "送达对象";
         Benefit = "benefit", "普惠项目";
+        LegalLimit = "legal_limit", "法定时限";
     }
 );
 

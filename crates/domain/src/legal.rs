@@ -99,6 +99,20 @@ pub const LIMITS: &[Limit] = &[
     ),
 ];
 
+/// The code of a limit a county may change, as the API documents it.
+pub struct LocalLimitCode;
+
+impl utoipa::PartialSchema for LocalLimitCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(LIMITS.iter().filter(|l| l.local).map(|l| l.code)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for LocalLimitCode {}
+
 /// A limit by its code.
 pub fn limit_of(code: &str) -> Option<&'static Limit> {
     LIMITS.iter().find(|l| l.code == code)

@@ -11,7 +11,7 @@ macro_rules! mechanisms {
     };
 }
 
-mechanisms!(work, ledger, care, hardship, campaigns, benefits);
+mechanisms!(work, ledger, care, hardship, campaigns, benefits, legal);
 
 pub mod audit;
 pub mod backup;

@@ -59,6 +59,7 @@ migrations!(
     14 "0014_notices_unread",
     15 "0015_names_and_notices",
     16 "0016_login_throttle",
+    17 "0017_legal_limits",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

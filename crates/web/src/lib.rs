@@ -11,7 +11,7 @@ macro_rules! mechanisms {
     };
 }
 
-mechanisms!(work, care, hardship, campaigns, benefits, registry);
+mechanisms!(work, care, hardship, campaigns, benefits, legal, registry);
 
 mod auth;
 mod error;

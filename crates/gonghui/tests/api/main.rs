@@ -12,6 +12,7 @@ mod cli;
 mod faults;
 mod hardship;
 mod import;
+mod legal;
 mod members;
 mod pages;
 mod records;

@@ -1,0 +1,146 @@
+//! 五率 legal-rights work. So far: the time limits every case will be counted against, with the
+//! county's own values for those that are local practice (`domain::legal::LIMITS`).
+
+use crate::audit::{self, AuditAction, AuditEntity};
+use crate::{Actor, Db, Result, StoreError};
+use domain::calendar::{Calendar, DayUnit};
+use domain::legal::{LIMITS, Limit};
+use domain::{Capability, Invalid};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+pub(crate) const MECHANISM: crate::mechanisms::Mechanism =
+    crate::mechanisms::Mechanism { name: "legal", indicators: &[], recount: None, paths: &[], sources: &[] };
+
+/// A time limit as it applies here: the law's, or the county's value for a local one.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LimitRow {
+    pub code: String,
+    pub label: String,
+    pub days: u32,
+    /// working | calendar
+    #[schema(value_type = domain::calendar::DayUnit)]
+    pub unit: String,
+    /// "15个工作日", "7日"
+    pub spelled: String,
+    pub basis: String,
+    /// official | local_official | unconfirmed | suggested
+    #[schema(value_type = domain::legal::Firmness)]
+    pub firmness: String,
+    pub firmness_label: String,
+    /// Local practice the county may change.
+    pub local: bool,
+    /// What the rule itself says, when the county changed it.
+    pub default_days: u32,
+    #[schema(value_type = domain::calendar::DayUnit)]
+    pub default_unit: String,
+    pub updated_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct LimitForm {
+    #[schema(minimum = 1, maximum = 365, required = true)]
+    pub days: i64,
+    #[schema(value_type = domain::calendar::DayUnit, required = true)]
+    pub unit: String,
+}
+
+fn row(l: &Limit, stored: Option<(i64, String, i64)>) -> LimitRow {
+    let (days, unit, updated_at) = match stored {
+        Some((d, u, at)) if l.local => (d as u32, DayUnit::parse(&u).unwrap_or(l.unit), Some(at)),
+        _ => (l.days, l.unit, None),
+    };
+    let current = Limit { days, unit, ..*l };
+    LimitRow {
+        code: l.code.into(),
+        label: l.label.into(),
+        days,
+        unit: unit.code().into(),
+        spelled: current.spelled(),
+        basis: l.basis.into(),
+        firmness: l.firmness.code().into(),
+        firmness_label: l.firmness.label().into(),
+        local: l.local,
+        default_days: l.days,
+        default_unit: l.unit.code().into(),
+        updated_at,
+    }
+}
+
+async fn stored(db: &Db) -> Result<Vec<(String, i64, String, i64)>> {
+    Ok(sqlx::query_as("SELECT code, days, unit, updated_at FROM legal_limits").fetch_all(db.pool()).await?)
+}
+
+/// Every limit as it applies here (staff).
+pub async fn limits(db: &Db, actor: &Actor) -> Result<Vec<LimitRow>> {
+    actor.require(Capability::StaffWork)?;
+    let stored = stored(db).await?;
+    Ok(LIMITS
+        .iter()
+        .map(|l| {
+            let s = stored.iter().find(|s| s.0 == l.code).map(|s| (s.1, s.2.clone(), s.3));
+            row(l, s)
+        })
+        .collect())
+}
+
+/// When a limit runs out for something that happened on `from`, with the county's value.
+pub async fn due(db: &Db, cal: &Calendar, code: &str, from: Date) -> Result<Date> {
+    let l = domain::legal::limit_of(code).ok_or(StoreError::NotFound)?;
+    let s: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT days, unit, updated_at FROM legal_limits WHERE code = $1")
+            .bind(code)
+            .fetch_optional(db.pool())
+            .await?;
+    let r = row(l, s);
+    Ok(cal.add(from, r.days, DayUnit::parse(&r.unit).unwrap_or(l.unit)))
+}
+
+/// Sets the county's value of a local limit (county administrators); the statutory ones are
+/// refused. Audited with the old and new value.
+pub async fn set_limit(db: &Db, actor: &Actor, code: &str, f: &LimitForm) -> Result<LimitRow> {
+    actor.require(Capability::Administer)?;
+    let l = domain::legal::limit_of(code).ok_or(StoreError::NotFound)?;
+    let mut errors = Vec::new();
+    if !l.local {
+        errors.push(Invalid::new(
+            "code",
+            format!("“{}”由{}规定，不能修改", l.label, l.basis),
+            "this limit is set by law and cannot be changed",
+        ));
+    }
+    if !(1..=365).contains(&f.days) {
+        errors.push(Invalid::new("days", "天数应在 1–365 之间", "days must be 1-365"));
+    }
+    let unit = DayUnit::parse(&f.unit).map_err(|mut e| {
+        e.field = "unit";
+        e
+    });
+    if let Err(e) = &unit {
+        errors.push(e.clone());
+    }
+    let Ok(unit) = unit else { return Err(StoreError::InvalidFields(errors)) };
+    if !errors.is_empty() {
+        return Err(StoreError::InvalidFields(errors));
+    }
+    let before = limits(db, actor).await?.into_iter().find(|r| r.code == code).map(|r| r.spelled).unwrap_or_default();
+    let now = crate::now();
+    let mut tx = db.write_tx().await?;
+    sqlx::query(
+        "INSERT INTO legal_limits (code, days, unit, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (code) DO UPDATE SET days = $2, unit = $3, updated_by = $4, updated_at = $5",
+    )
+    .bind(code)
+    .bind(f.days)
+    .bind(unit.code())
+    .bind(actor.user_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let after = Limit { days: f.days as u32, unit, ..*l }.spelled();
+    let detail = format!("{}：{before} → {after}", l.label);
+    audit::record(&mut tx, actor, AuditAction::LegalLimit, AuditEntity::LegalLimit, code, Some(detail)).await?;
+    tx.commit().await?;
+    Ok(row(l, Some((f.days, unit.code().into(), now))))
+}
