@@ -119,7 +119,6 @@ impl Invalid {
     }
 }
 
-/// Parse a date the way people type it: 2023-05-01, 2023-5-1, 2023/05/01, 2023年5月1日, 20230501.
 /// Characters a person cannot see but that change what they read: control characters,
 /// zero-width marks and the bidirectional overrides (U+202E turns "gpj.exe" round). Names and
 /// titles refuse them.
@@ -128,6 +127,7 @@ pub fn is_hidden_char(c: char) -> bool {
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// Parse a date the way people type it: 2023-05-01, 2023-5-1, 2023/05/01, 2023年5月1日, 20230501.
 pub fn parse_date(s: &str) -> Option<time::Date> {
     let s = s.trim();
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {

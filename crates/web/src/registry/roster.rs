@@ -361,13 +361,20 @@ pub async fn receive(
 /// seconds that it still waits. None: the node is stopping, and the job is recorded as
 /// interrupted.
 async fn take_turn(state: &AppState, id: i64) -> Option<tokio::sync::OwnedSemaphorePermit> {
-    let (turns, mut stop) = (state.import_turns(), Some(state.stopping()));
+    // One wait for the turn, kept across heartbeats: the semaphore serves waiters in order.
+    let mut stop = Some(state.stopping());
+    let acquire = state.import_turns().acquire_owned();
+    tokio::pin!(acquire);
+    let mut beat = tokio::time::interval_at(
+        tokio::time::Instant::now() + std::time::Duration::from_secs(20),
+        std::time::Duration::from_secs(20),
+    );
     let turn = loop {
         tokio::select! {
             biased;
             _ = stop_requested(&mut stop) => break None,
-            permit = turns.clone().acquire_owned() => break permit.ok(),
-            _ = tokio::time::sleep(std::time::Duration::from_secs(20)) => {
+            permit = &mut acquire => break permit.ok(),
+            _ = beat.tick() => {
                 if let Err(e) = store::import::job_waiting(&state.db, id).await {
                     tracing::warn!(error = %e, job = id, "queued import heartbeat");
                 }
