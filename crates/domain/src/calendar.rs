@@ -139,12 +139,19 @@ impl Calendar {
         if n == 0 {
             return d;
         }
-        let Some(mut day) = d.checked_add(Duration::days(n as i64)) else { return Date::MAX };
-        while !self.is_working_day(day) {
-            let Some(next) = day.next_day() else { break };
-            day = next;
+        match d.checked_add(Duration::days(n as i64)) {
+            Some(end) => self.working_day_from(end),
+            None => Date::MAX,
         }
-        day
+    }
+
+    /// `d` if it is a working day, else the next one: where a period ending on a day off ends.
+    pub fn working_day_from(&self, mut d: Date) -> Date {
+        while !self.is_working_day(d) {
+            let Some(next) = d.next_day() else { break };
+            d = next;
+        }
+        d
     }
 
     /// A time limit of `n` in `unit` after `d`.

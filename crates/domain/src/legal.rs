@@ -104,10 +104,7 @@ pub struct LocalLimitCode;
 
 impl utoipa::PartialSchema for LocalLimitCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .enum_values(Some(LIMITS.iter().filter(|l| l.local).map(|l| l.code)))
-            .into()
+        crate::schema::string_enum(LIMITS.iter().filter(|l| l.local).map(|l| l.code))
     }
 }
 
@@ -124,6 +121,12 @@ impl Limit {
         cal.add(from, self.days, self.unit)
     }
 
+    /// When it runs out when its clock stood still for `paused` days on the way (legal aid: the
+    /// days spent waiting for the missing materials listed once, 法律援助法第43条).
+    pub fn due_paused(&self, cal: &Calendar, from: Date, paused: u32) -> Date {
+        self.due(cal, from + time::Duration::days(paused as i64))
+    }
+
     /// "15个工作日", "7日".
     pub fn spelled(&self) -> String {
         format!("{}{}", self.days, self.unit.label())
@@ -138,28 +141,11 @@ pub fn arbitration_limit_ends(cal: &Calendar, knew_on: Date) -> Date {
     let nominal = Date::from_calendar_date(year, knew_on.month(), knew_on.day())
         .or_else(|_| Date::from_calendar_date(year, knew_on.month(), knew_on.day() - 1))
         .unwrap_or(knew_on);
-    first_working_from(cal, nominal)
-}
-
-fn first_working_from(cal: &Calendar, mut day: Date) -> Date {
-    while !cal.is_working_day(day) {
-        match day.next_day() {
-            Some(next) => day = next,
-            None => break,
-        }
-    }
-    day
+    cal.working_day_from(nominal)
 }
 
 /// Days before the arbitration limit ends when the worker is warned.
 pub const ARBITRATION_WARNING_DAYS: i64 = 30;
-
-/// A legal-aid decision is due 7 days after the application was received, not counting the days
-/// spent waiting for the missing materials listed once (`waited` days in all).
-pub fn aid_decision_due(cal: &Calendar, received_on: Date, waited: u32) -> Date {
-    let (days, unit) = limit_of("aid.decision").map_or((7, Days), |l| (l.days, l.unit));
-    cal.add(received_on + time::Duration::days(waited as i64), days, unit)
-}
 
 /// Aid is given first (先行援助, 法律援助法第44条) when fewer than 7 days remain before a
 /// limitation period or a deadline runs out.
@@ -255,8 +241,9 @@ mod tests {
         assert_eq!(opinion.due(&cal, date!(2026 - 09 - 29)), date!(2026 - 10 - 26));
         // Legal aid applied for on 28 September 2026: 7 days end on 5 October, inside National
         // Day, so on Thursday the 8th; a week spent waiting for materials moves it on.
-        assert_eq!(aid_decision_due(&cal, date!(2026 - 09 - 28), 0), date!(2026 - 10 - 08));
-        assert_eq!(aid_decision_due(&cal, date!(2026 - 09 - 28), 7), date!(2026 - 10 - 12));
+        let aid = limit_of("aid.decision").unwrap();
+        assert_eq!(aid.due_paused(&cal, date!(2026 - 09 - 28), 0), date!(2026 - 10 - 08));
+        assert_eq!(aid.due_paused(&cal, date!(2026 - 09 - 28), 7), date!(2026 - 10 - 12));
     }
 
     #[test]

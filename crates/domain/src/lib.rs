@@ -14,10 +14,7 @@ macro_rules! labelled {
 
         impl utoipa::PartialSchema for $name {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                utoipa::openapi::ObjectBuilder::new()
-                    .schema_type(utoipa::openapi::schema::Type::String)
-                    .enum_values(Some([$($code),+]))
-                    .into()
+                $crate::schema::string_enum([$($code),+])
             }
         }
 
@@ -90,6 +87,7 @@ pub mod org_path;
 pub mod phone;
 pub mod role;
 pub mod roster;
+pub mod schema;
 pub mod work;
 
 pub use calendar::Calendar;

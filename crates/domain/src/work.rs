@@ -177,10 +177,7 @@ pub struct KindCode;
 
 impl utoipa::PartialSchema for KindCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .enum_values(Some(KINDS.iter().map(|k| k.code)))
-            .into()
+        crate::schema::string_enum(KINDS.iter().map(|k| k.code))
     }
 }
 

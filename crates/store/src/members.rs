@@ -373,9 +373,7 @@ pub struct MemberPatch {
     pub new_form: Option<String>,
     #[schema(value_type = Option<domain::ModelWorkerLevel>)]
     pub model_worker: Option<String>,
-    #[schema(
-        pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$"
-    )]
+    #[schema(value_type = Option<domain::schema::IsoDateOrEmpty>)]
     pub joined_on: Option<String>,
 }
 
@@ -464,9 +462,7 @@ pub struct TransferForm {
     #[schema(required = true, min_length = 1)]
     pub to_union: String,
     /// Date of the transfer; today when absent.
-    #[schema(
-        pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$"
-    )]
+    #[schema(value_type = Option<domain::schema::IsoDateOrEmpty>)]
     pub date: Option<String>,
     pub note: Option<String>,
 }
@@ -533,9 +529,7 @@ pub struct StatusForm {
     /// retained | left | died | rejoined | transferred_out (out of the federation) | transferred_in (back)
     #[schema(value_type = domain::MemberEvent, required = true)]
     pub event: String,
-    #[schema(
-        pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$"
-    )]
+    #[schema(value_type = Option<domain::schema::IsoDateOrEmpty>)]
     pub date: Option<String>,
     pub note: Option<String>,
 }

@@ -267,10 +267,10 @@ pub struct EventQuery {
     #[param(value_type = Option<domain::care::CareEventKindFilter>, inline)]
     pub kind: Option<String>,
     /// Recorded on or after (YYYY-MM-DD).
-    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
+    #[param(value_type = Option<domain::schema::IsoDateOrEmpty>, inline)]
     pub from: Option<String>,
     /// Recorded on or before (YYYY-MM-DD).
-    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
+    #[param(value_type = Option<domain::schema::IsoDateOrEmpty>, inline)]
     pub to: Option<String>,
     /// Only events with obligations still open.
     pub open: Option<bool>,

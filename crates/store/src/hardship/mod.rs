@@ -736,7 +736,7 @@ pub struct AidForm {
     #[schema(pattern = r"^([0-9]{1,9}(\.[0-9]{1,2})?)?$")]
     pub amount: Option<String>,
     /// YYYY-MM-DD, default today.
-    #[schema(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
+    #[schema(value_type = Option<domain::schema::IsoDateOrEmpty>)]
     pub given_on: Option<String>,
 }
 

@@ -46,12 +46,19 @@ pub struct LimitForm {
     pub unit: String,
 }
 
+/// The limit as it applies: the county's value (days, unit, when set) for a local one.
+fn applied(l: &Limit, stored: Option<(i64, String, i64)>) -> (Limit, Option<i64>) {
+    match stored {
+        Some((days, unit, at)) if l.local => {
+            (Limit { days: days as u32, unit: DayUnit::parse(&unit).unwrap_or(l.unit), ..*l }, Some(at))
+        }
+        _ => (*l, None),
+    }
+}
+
 fn row(l: &Limit, stored: Option<(i64, String, i64)>) -> LimitRow {
-    let (days, unit, updated_at) = match stored {
-        Some((d, u, at)) if l.local => (d as u32, DayUnit::parse(&u).unwrap_or(l.unit), Some(at)),
-        _ => (l.days, l.unit, None),
-    };
-    let current = Limit { days, unit, ..*l };
+    let (current, updated_at) = applied(l, stored);
+    let (days, unit) = (current.days, current.unit);
     LimitRow {
         code: l.code.into(),
         label: l.label.into(),
@@ -93,8 +100,7 @@ pub async fn due(db: &Db, cal: &Calendar, code: &str, from: Date) -> Result<Date
             .bind(code)
             .fetch_optional(db.pool())
             .await?;
-    let r = row(l, s);
-    Ok(cal.add(from, r.days, DayUnit::parse(&r.unit).unwrap_or(l.unit)))
+    Ok(applied(l, s).0.due(cal, from))
 }
 
 /// Sets the county's value of a local limit (county administrators); the statutory ones are

@@ -106,10 +106,10 @@ pub struct FiguresQuery {
     #[param(value_type = Option<domain::work::KindFilter>, inline)]
     pub kind: Option<String>,
     /// First month, YYYY-MM (default: eleven months before `to`).
-    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2]))?$")]
+    #[param(value_type = Option<domain::schema::MonthOrEmpty>, inline)]
     pub from: Option<String>,
     /// Last month, YYYY-MM (default: this month).
-    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2]))?$")]
+    #[param(value_type = Option<domain::schema::MonthOrEmpty>, inline)]
     pub to: Option<String>,
 }
 

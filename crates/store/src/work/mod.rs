@@ -313,7 +313,7 @@ pub struct NewItem {
     /// Who raised it, when staff register it for someone (default: the caller).
     pub requester_name: Option<String>,
     /// The day it was received, when registered later (YYYY-MM-DD, at most a year back).
-    #[schema(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)?$")]
+    #[schema(value_type = Option<domain::schema::IsoDateOrEmpty>)]
     pub received_on: Option<String>,
 }
 

@@ -52,7 +52,7 @@ pub(super) fn upload_routes() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 struct CalendarAdd {
     /// YYYY-MM-DD
-    #[param(pattern = r"^((19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(19|20|21)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)|(19|20|21)[0-9]{2}-(0[13578]|1[02])-31|(19|20|21)(0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)$")]
+    #[param(value_type = domain::schema::IsoDate, inline)]
     date: String,
     /// Days to add, 0–3650.
     #[param(minimum = 0, maximum = 3650)]
