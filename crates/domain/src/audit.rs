@@ -68,6 +68,8 @@ crate::labelled!(
         BenefitEnrol = "benefit.enrol", "普惠报名";
         BenefitEnrolUnion = "benefit.enrol_union", "普惠整单位报名";
         LegalLimit = "legal.limit", "修改法定时限";
+        LegalAidApply = "legal.aid.apply", "法律援助申请";
+        LegalAidStep = "legal.aid.step", "法律援助办理";
     }
 );
 
@@ -116,6 +118,7 @@ crate::labelled!(
         CampaignTarget = "campaign_target", "送达对象";
         Benefit = "benefit", "普惠项目";
         LegalLimit = "legal_limit", "法定时限";
+        LegalAid = "legal_aid", "法律援助案件";
     }
 );
 

@@ -152,6 +152,10 @@ pub const HARDSHIP_STEP: WorkKind =
 /// A union's deliveries of a seasonal campaign (四季送), due at the campaign's end.
 pub const CAMPAIGN_DELIVERY: WorkKind =
     kind_of("campaign_delivery", "四季送发放", Mechanism::Care, (3, 20, 10), false, "职工服务中心（帮扶中心）", false);
+/// A step of a legal-aid application (decision, assignment, handling, objection); each step's
+/// deadline comes from its statutory limit, not from these defaults.
+pub const LEGAL_AID: WorkKind =
+    kind_of("legal_aid", "法律援助", Mechanism::Rights, (1, 5, 2), false, "权益保障部", false);
 pub const RIGHTS_CASE: WorkKind =
     kind_of("rights_case", "维权案件", Mechanism::Rights, (1, 15, 5), true, "权益保障部", true);
 pub const BUILDING_TASK: WorkKind =
@@ -167,6 +171,7 @@ pub const KINDS: &[WorkKind] = &[
     CARE,
     HARDSHIP_STEP,
     CAMPAIGN_DELIVERY,
+    LEGAL_AID,
     RIGHTS_CASE,
     BUILDING_TASK,
 ];

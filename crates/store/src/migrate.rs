@@ -60,6 +60,7 @@ migrations!(
     15 "0015_names_and_notices",
     16 "0016_login_throttle",
     17 "0017_legal_limits",
+    18 "0018_legal_aid",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

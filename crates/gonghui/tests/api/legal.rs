@@ -52,3 +52,208 @@ async fn limits_say_their_basis_and_only_local_practice_changes() {
     let member = app.token("member_a").await;
     assert_eq!(app.get(&member, "/api/v1/legal/limits").await.0, 403);
 }
+
+fn days_ago(n: i64) -> String {
+    domain::fmt_date(web::today() - time::Duration::days(n))
+}
+
+async fn calendar_add(app: &crate::helpers::TestApp, token: &str, date: &str, days: u32) -> String {
+    let (s, b) = app.get(token, &format!("/api/v1/calendar/add?date={date}&days={days}&unit=calendar")).await;
+    assert_eq!(s, 200, "{b}");
+    b["date"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn legal_aid_goes_from_a_members_phone_to_a_rated_closing() {
+    let app = spawn_app().await;
+    let member = app.token("member_a").await;
+    let dept = app.token("dept").await;
+    let cadre_a = app.token("cadre_a").await;
+    let cadre_b = app.token("cadre_b").await;
+    let today = days_ago(0);
+
+    // A migrant worker claiming wages is never asked to prove hardship, whatever they say.
+    let application = json!({"matter": "wages", "form": "arbitration", "facts": "2026年8月至10月工资未发，共三个月。",
+        "employer": "建湖县阳光机械有限公司", "claim": "15600", "migrant": true, "hardship_basis": "proof"});
+    let (s, d) = app.post(&member, "/api/v1/legal/aid", application).await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["case"]["id"].as_i64().unwrap();
+    assert_eq!(d["case"]["hardship_basis"], "waived");
+    assert_eq!(d["case"]["channel"], "online");
+    assert_eq!(d["case"]["member_id"], app.member_a);
+    // Seven calendar days, moved past days off: the calendar's own answer.
+    assert_eq!(d["case"]["decision_due"].as_str().unwrap(), calendar_add(&app, &dept, &today, 7).await);
+    assert_eq!(d["step"], "审查决定");
+    assert_eq!(d["step_owner"], "建湖县总工会·权益保障部");
+    assert!(d["step_limit"].as_str().unwrap().contains("法律援助法第43条"), "{d}");
+    let review_item = d["case"]["step_item_id"].as_i64().unwrap();
+
+    // Scope: the member's town sees it, the other town does not, as if it did not exist.
+    assert_eq!(app.get(&cadre_a, &format!("/api/v1/legal/aid/{id}")).await.0, 200);
+    assert_eq!(app.get(&cadre_b, &format!("/api/v1/legal/aid/{id}")).await.0, 404);
+    assert_eq!(app.get(&cadre_b, "/api/v1/legal/aid").await.1["total"], 0);
+    // Only the step's owner (the county's rights department) or the level above decides.
+    let (s, _) = app.post(&cadre_a, &format!("/api/v1/legal/aid/{id}/decision"), json!({"decision": "grant"})).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.post(&member, &format!("/api/v1/legal/aid/{id}/decision"), json!({"decision": "grant"})).await;
+    assert_eq!(s, 403);
+    // 办结 on the loop is refused: the decision is taken on the case.
+    let (s, b) = app
+        .post(
+            &dept,
+            &format!("/api/v1/work/items/{review_item}/actions"),
+            json!({"action": "resolve", "result": "同意"}),
+        )
+        .await;
+    assert!(s == 409 || s == 422, "{s} {b}");
+
+    // Missing materials are listed once; the item waits, and a second list is refused.
+    let (s, d) = app
+        .post(&dept, &format!("/api/v1/legal/aid/{id}/materials"), json!({"materials": "工资条或考勤记录；劳动合同"}))
+        .await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["case"]["missing_on"], today.as_str());
+    let (_, item) = app.get(&dept, &format!("/api/v1/work/items/{review_item}")).await;
+    assert_eq!(item["item"]["status"], "paused", "{item}");
+    let (s, b) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/materials"), json!({"materials": "身份证"})).await;
+    assert_eq!(s, 409, "{b}");
+    assert!(b["error"]["message_zh"].as_str().unwrap().contains("一次性"), "{b}");
+    let (s, d) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/materials/supplied"), json!({})).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["case"]["paused_days"], 0);
+
+    // A refusal needs written reasons; a grant opens the assignment, due in 3 days.
+    let (s, b) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/decision"), json!({"decision": "refuse"})).await;
+    assert_eq!(s, 422);
+    assert_eq!(b["error"]["fields"][0]["field"], "reason", "{b}");
+    let (s, d) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/decision"), json!({"decision": "grant"})).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!((d["case"]["stage"].as_str(), d["step"].as_str()), (Some("granted"), Some("指派承办人")));
+    assert_eq!(d["step_due"].as_str().unwrap(), calendar_add(&app, &dept, &today, 3).await);
+    let (_, item) = app.get(&dept, &format!("/api/v1/work/items/{review_item}")).await;
+    assert_eq!(item["item"]["status"], "closed");
+
+    let (s, b) = app
+        .post(&dept, &format!("/api/v1/legal/aid/{id}/assignment"), json!({"provider": "", "provider_kind": "lawyer"}))
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(b["error"]["fields"].as_array().unwrap().len(), 2, "{b}");
+    let (s, d) = app
+        .post(
+            &dept,
+            &format!("/api/v1/legal/aid/{id}/assignment"),
+            json!({"provider": "陈律师（建湖县工会法律服务中心）", "provider_kind": "union_lawyer"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!((d["case"]["stage"].as_str(), d["step"].as_str()), (Some("assigned"), Some("办理结案")));
+    let (s, d) = app
+        .post(
+            &dept,
+            &format!("/api/v1/legal/aid/{id}/closing"),
+            json!({"outcome": "mediated", "recovered": "15600", "report": "经劳动争议调解委员会调解，公司一次性支付欠薪。"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!((d["case"]["stage"].as_str(), d["recovered"].as_str()), (Some("closed"), Some("15,600.00")));
+    let rating_item = d["rating_item_id"].as_i64().unwrap();
+
+    // The member sees their case and deadlines, and rates the help; a low rating reopens it.
+    let (s, mine) = app.get(&member, "/api/v1/legal/aid").await;
+    assert_eq!((s.as_u16(), mine["total"].as_i64()), (200, Some(1)));
+    let (s, b) = app
+        .post(&member, &format!("/api/v1/work/items/{rating_item}/actions"), json!({"action": "rate", "rating": 1}))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (_, d) = app.get(&dept, &format!("/api/v1/legal/aid/{id}")).await;
+    assert_eq!(d["case"]["stage"], "assigned", "an unsatisfied member's case goes back to its provider: {d}");
+    assert!(d["steps"].as_array().unwrap().iter().any(|s| s["step"] == "重新办理"), "{d}");
+
+    // Each step is in the audit log.
+    let admin = app.token("admin").await;
+    let (_, log) = app.get(&admin, &format!("/api/v1/audit?entity=legal_aid&entity_id={id}")).await;
+    assert!(log["total"].as_i64().unwrap() >= 5, "{log}");
+}
+
+#[tokio::test]
+async fn legal_aid_deadlines_late_decisions_objections_and_bad_input() {
+    let app = spawn_app().await;
+    let dept = app.token("dept").await;
+    let admin = app.token("admin").await;
+    let today = days_ago(0);
+
+    // Registered at the counter three weeks late: the decision is overdue, and says why.
+    let applied = days_ago(20);
+    let body = json!({"member_id": app.member_b, "applied_on": applied, "matter": "injury_compensation",
+        "facts": "工伤认定后单位拒绝支付一次性伤残补助金。"});
+    let (s, d) = app.post(&dept, "/api/v1/legal/aid", body).await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["case"]["id"].as_i64().unwrap();
+    assert_eq!(
+        (d["case"]["channel"].as_str(), d["case"]["hardship_basis"].as_str()),
+        (Some("counter"), Some("pledge"))
+    );
+    assert_eq!(d["case"]["decision_due"].as_str().unwrap(), calendar_add(&app, &dept, &applied, 7).await);
+    let refuse = json!({"decision": "refuse", "reason": "申请事项不属于法律援助范围"});
+    let (s, b) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/decision"), refuse.clone()).await;
+    assert_eq!(s, 422);
+    assert_eq!(b["error"]["fields"][0]["field"], "late_reason", "{b}");
+    assert!(b["error"]["message"].as_str().unwrap().contains("late"), "{b}");
+    let mut late = refuse;
+    late["late_reason"] = json!("申请人补充证据延误");
+    let (s, d) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/decision"), late).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!((d["case"]["stage"].as_str(), d["step"].as_str()), (Some("refused"), None));
+
+    // The objection is followed for 5 days; upheld, the assignment opens.
+    let (s, d) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/objection"), json!({"note": "申请人不服"})).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!((d["case"]["stage"].as_str(), d["step"].as_str()), (Some("objected"), Some("异议审查")));
+    assert_eq!(d["step_due"].as_str().unwrap(), calendar_add(&app, &dept, &today, 5).await);
+    let (s, d) = app
+        .post(
+            &dept,
+            &format!("/api/v1/legal/aid/{id}/objection/result"),
+            json!({"upheld": true, "note": "属于工伤赔偿事项"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!((d["case"]["stage"].as_str(), d["case"]["decision"].as_str()), (Some("granted"), Some("grant")));
+    let (s, d) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/termination"), json!({"ground": "own_lawyer"})).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["case"]["termination_label"], "自行委托律师或其他代理人");
+    let (s, _) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/objection"), json!({})).await;
+    assert_eq!(s, 409, "a terminated case takes no objection");
+
+    // 先行援助: the limitation runs out in three days, so the decision comes before it.
+    let ends = domain::fmt_date(web::today() + time::Duration::days(3));
+    let body = json!({"member_id": app.member_a, "matter": "labour_relation", "facts": "确认劳动关系", "limitation_ends": ends});
+    let (s, d) = app.post(&admin, "/api/v1/legal/aid", body).await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!(d["case"]["first_aid"], true);
+    assert!(d["case"]["decision_due"].as_str().unwrap() < ends.as_str(), "{d}");
+    let item = d["case"]["step_item_id"].as_i64().unwrap();
+    let (_, item) = app.get(&admin, &format!("/api/v1/work/items/{item}")).await;
+    assert_eq!(item["item"]["priority"], "urgent");
+
+    // Bad input: every field said at once, nothing written.
+    let (_, before) = app.get(&admin, "/api/v1/legal/aid").await;
+    let bad = json!({"member_id": app.member_a, "applied_on": "2026-02-30", "matter": "divorce", "facts": " ",
+        "hardship_basis": "waived", "claim": "-5", "limitation_ends": "tomorrow"});
+    let (s, b) = app.post(&admin, "/api/v1/legal/aid", bad).await;
+    assert_eq!(s, 422, "{b}");
+    let fields: Vec<&str> =
+        b["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    for f in ["applied_on", "matter", "facts", "claim", "limitation_ends"] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    let future = domain::fmt_date(web::today() + time::Duration::days(1));
+    let body = json!({"member_id": app.member_a, "applied_on": future, "matter": "wages", "facts": "x"});
+    assert_eq!(app.post(&admin, "/api/v1/legal/aid", body).await.0, 422);
+    let body = json!({"member_id": app.member_a, "matter": "other", "facts": "x", "hardship_basis": "waived"});
+    let (s, b) = app.post(&admin, "/api/v1/legal/aid", body).await;
+    assert_eq!((s.as_u16(), b["error"]["fields"][0]["field"].as_str()), (422, Some("hardship_basis")), "{b}");
+    let (_, after) = app.get(&admin, "/api/v1/legal/aid").await;
+    assert_eq!(before["total"], after["total"]);
+    assert_eq!(app.get(&admin, "/api/v1/legal/aid/999999").await.0, 404);
+}

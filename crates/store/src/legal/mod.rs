@@ -1,16 +1,25 @@
-//! 五率 legal-rights work. So far: the time limits every case will be counted against, with the
-//! county's own values for those that are local practice (`domain::legal::LIMITS`).
+//! 五率 legal-rights work: the time limits every case is counted against, with the county's own
+//! values for those that are local practice (`domain::legal::LIMITS`), the one log every legal
+//! record writes its steps to, and the records, one module each (`aid`: 法律援助).
+
+pub mod aid;
 
 use crate::audit::{self, AuditAction, AuditEntity};
 use crate::{Actor, Db, Result, StoreError};
-use domain::calendar::{Calendar, DayUnit};
+use sqlx::AnyConnection;
+use domain::calendar::DayUnit;
 use domain::legal::{LIMITS, Limit};
 use domain::{Capability, Invalid};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-pub(crate) const MECHANISM: crate::mechanisms::Mechanism =
-    crate::mechanisms::Mechanism { name: "legal", indicators: &[], recount: None, paths: &[], sources: &[] };
+pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
+    name: "legal",
+    indicators: domain::legal::aid::indicators::ALL,
+    recount: Some(aid::recount),
+    paths: &[("legal_aid_cases", "path")],
+    sources: &[aid::CASE],
+};
 
 /// A time limit as it applies here: the law's, or the county's value for a local one.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -92,15 +101,65 @@ pub async fn limits(db: &Db, actor: &Actor) -> Result<Vec<LimitRow>> {
         .collect())
 }
 
-/// When a limit runs out for something that happened on `from`, with the county's value.
-pub async fn due(db: &Db, cal: &Calendar, code: &str, from: Date) -> Result<Date> {
+/// A limit as it applies here (the county's value for a local one).
+pub(crate) async fn applied_limit(conn: &mut AnyConnection, code: &str) -> Result<Limit> {
     let l = domain::legal::limit_of(code).ok_or(StoreError::NotFound)?;
     let s: Option<(i64, String, i64)> =
         sqlx::query_as("SELECT days, unit, updated_at FROM legal_limits WHERE code = $1")
             .bind(code)
-            .fetch_optional(db.pool())
+            .fetch_optional(&mut *conn)
             .await?;
-    Ok(applied(l, s).0.due(cal, from))
+    Ok(applied(l, s).0)
+}
+
+/// A step taken on a legal record, as its log shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct LegalStep {
+    pub step: String,
+    pub decision: String,
+    pub note: Option<String>,
+    pub username: String,
+    pub on_date: String,
+}
+
+/// Writes a line of a record's log.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn log(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    record: &str,
+    id: i64,
+    step: &str,
+    decision: &str,
+    note: Option<&str>,
+    today: Date,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO legal_steps (record, record_id, step, decision, note, username, on_date, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(record.to_string())
+    .bind(id)
+    .bind(step.to_string())
+    .bind(decision.to_string())
+    .bind(note.map(str::to_string))
+    .bind(actor.name.clone())
+    .bind(domain::fmt_date(today))
+    .bind(crate::now())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A record's log, oldest first.
+pub(crate) async fn steps(conn: &mut AnyConnection, record: &str, id: i64) -> Result<Vec<LegalStep>> {
+    Ok(sqlx::query_as(
+        "SELECT step, decision, note, username, on_date FROM legal_steps WHERE record = $1 AND record_id = $2 ORDER BY id",
+    )
+    .bind(record.to_string())
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Sets the county's value of a local limit (county administrators); the statutory ones are

@@ -688,6 +688,18 @@ async fn subject_name(conn: &mut AnyConnection, actor: &Actor, kind: &str, id: i
 
 // ---------- reading ----------
 
+/// Sets an open item's deadline from its record's own rule (a statutory limit counted in
+/// calendar days, with the days its clock stood still), inside the caller's transaction.
+pub(crate) async fn set_due(tx: &mut Tx, id: i64, due: Date) -> Result<()> {
+    sqlx::query("UPDATE work_items SET due = $1, updated_at = $2 WHERE id = $3 AND status <> 'closed'")
+        .bind(fmt_date(due))
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Who moves an item: a person, whose standing decides what they may do, or its record's own
 /// mechanism (a payment closing its obligation), which has checked its own rights already.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,16 @@
-//! The legal-rights time limits over the API.
+//! 五率 over the API: the time limits and legal aid.
 
-use crate::AppState;
-use crate::auth::{ApiJson, ApiPath, ApiUser};
+use crate::auth::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::error::{ApiError, ErrorBody};
+use crate::{AppState, today};
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
+use store::Page;
+use store::legal::aid::{
+    AidApplication, AidCase, AidDetail, AidQuery, AssignForm, CloseForm, DecisionForm, MissingForm, ObjectionForm,
+    ObjectionResult, TerminateForm,
+};
 use store::legal::{LimitForm, LimitRow};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -12,7 +18,19 @@ use utoipa_axum::routes;
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api_limits)).routes(routes!(api_set_limit))
+    OpenApiRouter::new()
+        .routes(routes!(api_limits))
+        .routes(routes!(api_set_limit))
+        .routes(routes!(aid_list, aid_apply))
+        .routes(routes!(aid_get))
+        .routes(routes!(aid_materials))
+        .routes(routes!(aid_supplied))
+        .routes(routes!(aid_decide))
+        .routes(routes!(aid_assign))
+        .routes(routes!(aid_close))
+        .routes(routes!(aid_terminate))
+        .routes(routes!(aid_object))
+        .routes(routes!(aid_objection_result))
 }
 
 /// Every time limit legal-rights work is counted against, as it applies here: unit, number,
@@ -35,4 +53,126 @@ async fn api_set_limit(
     ApiJson(f): ApiJson<LimitForm>,
 ) -> ApiResult<LimitRow> {
     Ok(Json(store::legal::set_limit(&st.db, &s.actor, &code, &f).await?))
+}
+
+/// Apply for legal aid (a member for themself, or staff for a member). The answer carries
+/// `decision_due`: 7 days from the application, moved past days off (or the county's value),
+/// and before the limitation runs out when it is under 7 days away (先行援助).
+#[utoipa::path(post, path = "/api/v1/legal/aid", tag = "legal", request_body = AidApplication,
+    responses((status = 201, body = AidDetail), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_apply(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiJson(f): ApiJson<AidApplication>,
+) -> Result<(StatusCode, Json<AidDetail>), ApiError> {
+    let d = store::legal::aid::apply(&st.db, &st.calendar(), &s.actor, &f, today()).await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
+/// Legal-aid cases the caller may see (a member: their own), newest first.
+#[utoipa::path(get, path = "/api/v1/legal/aid", tag = "legal", params(AidQuery),
+    responses((status = 200, body = Page<AidCase>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_list(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<AidQuery>) -> ApiResult<Page<AidCase>> {
+    Ok(Json(store::legal::aid::list(&st.db, &s.actor, &q).await?))
+}
+
+/// One case: the application, the step waiting with its deadline and limit, every step taken.
+#[utoipa::path(get, path = "/api/v1/legal/aid/{id}", tag = "legal", params(("id" = i64, Path)),
+    responses((status = 200, body = AidDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_get(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<AidDetail> {
+    Ok(Json(store::legal::aid::get(&st.db, &s.actor, id).await?))
+}
+
+/// List the missing materials, all at once and only once: the decision's clock stands still
+/// until they arrive.
+#[utoipa::path(post, path = "/api/v1/legal/aid/{id}/materials", tag = "legal", params(("id" = i64, Path)), request_body = MissingForm,
+    responses((status = 200, body = AidDetail), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_materials(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<MissingForm>,
+) -> ApiResult<AidDetail> {
+    Ok(Json(store::legal::aid::ask_materials(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// The materials arrived: the review goes on, its deadline moved by the days waited.
+#[utoipa::path(post, path = "/api/v1/legal/aid/{id}/materials/supplied", tag = "legal", params(("id" = i64, Path)),
+    responses((status = 200, body = AidDetail), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_supplied(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<AidDetail> {
+    Ok(Json(store::legal::aid::materials_supplied(&st.db, &st.calendar(), &s.actor, id, today()).await?))
+}
+
+/// Decide: grant (assignment due in 3 days), refuse or refer, with written reasons; a decision
+/// after the deadline needs `late_reason`.
+#[utoipa::path(post, path = "/api/v1/legal/aid/{id}/decision", tag = "legal", params(("id" = i64, Path)), request_body = DecisionForm,
+    responses((status = 200, body = AidDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_decide(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<DecisionForm>,
+) -> ApiResult<AidDetail> {
+    Ok(Json(store::legal::aid::decide(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// Assign the provider; the handling step opens.
+#[utoipa::path(post, path = "/api/v1/legal/aid/{id}/assignment", tag = "legal", params(("id" = i64, Path)), request_body = AssignForm,
+    responses((status = 200, body = AidDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_assign(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<AssignForm>,
+) -> ApiResult<AidDetail> {
+    Ok(Json(store::legal::aid::assign(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// Close a served case with its outcome, the amount recovered and the closing report; the
+/// member then rates the help on the handling step's item.
+#[utoipa::path(post, path = "/api/v1/legal/aid/{id}/closing", tag = "legal", params(("id" = i64, Path)), request_body = CloseForm,
+    responses((status = 200, body = AidDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_close(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<CloseForm>,
+) -> ApiResult<AidDetail> {
+    Ok(Json(store::legal::aid::close(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// End aid early on one of the grounds of 法律援助法第48条.
+#[utoipa::path(post, path = "/api/v1/legal/aid/{id}/termination", tag = "legal", params(("id" = i64, Path)), request_body = TerminateForm,
+    responses((status = 200, body = AidDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_terminate(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<TerminateForm>,
+) -> ApiResult<AidDetail> {
+    Ok(Json(store::legal::aid::terminate(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// Record the applicant's objection to a refusal; its review is tracked, due in 5 days.
+#[utoipa::path(post, path = "/api/v1/legal/aid/{id}/objection", tag = "legal", params(("id" = i64, Path)), request_body = ObjectionForm,
+    responses((status = 200, body = AidDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_object(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<ObjectionForm>,
+) -> ApiResult<AidDetail> {
+    Ok(Json(store::legal::aid::object(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// Record the objection's outcome: upheld grants aid, dismissed keeps the refusal.
+#[utoipa::path(post, path = "/api/v1/legal/aid/{id}/objection/result", tag = "legal", params(("id" = i64, Path)), request_body = ObjectionResult,
+    responses((status = 200, body = AidDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn aid_objection_result(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<ObjectionResult>,
+) -> ApiResult<AidDetail> {
+    Ok(Json(store::legal::aid::objection_decided(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
 }

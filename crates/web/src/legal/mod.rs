@@ -1,17 +1,19 @@
-//! 五率 legal-rights work. So far its time limits over the API; the cases, the five rates and
-//! their pages come with the records (issue 13).
+//! 五率 legal-rights work over the API and as pages: the time limits, and legal aid from a
+//! member's application on the phone to the closing report and their rating.
 
 mod api;
+mod pages;
 
-use crate::mechanisms::Mechanism;
+use crate::mechanisms::{Mechanism, NavEntry, Tile};
+use domain::Capability;
 use utoipa_axum::router::OpenApiRouter;
 
 pub(crate) const MECHANISM: Mechanism = Mechanism {
-    routes: api::routes,
+    routes: || api::routes().merge(pages::routes()),
     uploads: OpenApiRouter::new,
-    nav: &[],
+    nav: &[NavEntry { href: "/legal/aid", label: "法律援助", needs: Some(Capability::StaffWork), badges: false }],
     tabs: &[],
-    tiles: &[],
-    records: &[],
-    tags: &[("legal", "五率：法定时限（各时限的计算单位、天数与依据；地方惯例可由县总工会调整）")],
+    tiles: &[Tile { href: "/me/legal-aid", label: "法律援助", hint: "欠薪、工伤等劳动争议，申请工会的律师帮您", order: 35 }],
+    records: &[(domain::legal::aid::SOURCE, |id| format!("/legal/aid/{id}"))],
+    tags: &[("legal", "五率：法定时限（计算单位、天数与依据；地方惯例可由县总工会调整）与法律援助案件")],
 };

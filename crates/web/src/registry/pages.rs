@@ -876,6 +876,7 @@ fn audit_href(entity: AuditEntity, key: &str) -> Option<String> {
         E::CareEvent => format!("/care/events/{key}"),
         E::CarePayment => "/care/payments".into(),
         E::HardshipFile => format!("/hardship/{key}"),
+        E::LegalAid => format!("/legal/aid/{key}"),
         E::Campaign | E::CampaignTarget => format!("/care/campaigns/{key}"),
         E::Benefit => format!("/care/benefits/{key}"),
         E::Calendar => format!("/calendar/{key}"),

@@ -234,7 +234,11 @@ impl FormErrors {
     }
 
     pub fn class(&self, field: &str) -> &'static str {
-        if self.0.contains_key(field) { "bad" } else { "" }
+        if self.has(field) { "bad" } else { "" }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
     }
 
     /// Every message, for forms that show them together.

@@ -7,6 +7,8 @@ use crate::Invalid;
 use crate::calendar::{Calendar, DayUnit};
 use time::Date;
 
+pub mod aid;
+
 crate::labelled!(
     /// How firm a rule is, as RULES.md marks it.
     Firmness {
@@ -85,6 +87,7 @@ pub const LIMITS: &[Limit] = &[
     limit("aid.decision", "法律援助审查决定", 7, Days, "法律援助法第43条", Official, true),
     limit("aid.assign", "指派承办人", 3, Days, "法律援助法第43条", Official, false),
     limit("aid.objection", "异议审查", 5, Days, "法律援助法第49条", Official, false),
+    limit("aid.handling", "援助案件办结", 90, Days, "建议（无全国性时限；仲裁、诉讼按程序）", Suggested, true),
     // 1.4 集体协商与集体合同
     limit("contract.request_answer", "协商要求书面答复", 20, Days, "集体合同规定第32条", Official, true),
     limit("contract.submission", "签订后报送劳动行政部门", 10, Days, "集体合同规定第42条", Official, false),
@@ -151,22 +154,6 @@ pub const ARBITRATION_WARNING_DAYS: i64 = 30;
 /// limitation period or a deadline runs out.
 pub fn aid_comes_first(today: Date, limitation_ends: Option<Date>) -> bool {
     limitation_ends.is_some_and(|end| (end - today).whole_days() < 7)
-}
-
-crate::labelled!(
-    /// What a legal-aid applicant asks about (法律援助法第31条, the labour matters).
-    AidMatter {
-        LabourRelation = "labour_relation", "确认劳动关系";
-        Wages = "wages", "劳动报酬";
-        SocialInsurance = "social_insurance", "社会保险待遇";
-        InjuryCompensation = "injury_compensation", "工伤赔偿";
-        Other = "other", "其他劳动争议";
-    }
-);
-
-/// No hardship check for a migrant worker claiming wages or injury compensation (法律援助法第42条).
-pub fn hardship_check_waived(migrant: bool, matter: AidMatter) -> bool {
-    migrant && matches!(matter, AidMatter::Wages | AidMatter::InjuryCompensation)
 }
 
 /// A workers' congress (or all-worker) vote on a collective contract draft: at least two thirds
@@ -260,10 +247,10 @@ mod tests {
         assert!(aid_comes_first(today, Some(date!(2026 - 12 - 03))));
         assert!(!aid_comes_first(today, Some(date!(2026 - 12 - 04))));
         assert!(!aid_comes_first(today, None));
-        assert!(hardship_check_waived(true, AidMatter::Wages));
-        assert!(hardship_check_waived(true, AidMatter::InjuryCompensation));
-        assert!(!hardship_check_waived(true, AidMatter::SocialInsurance));
-        assert!(!hardship_check_waived(false, AidMatter::Wages));
+        assert!(aid::hardship_check_waived(true, aid::AidMatter::Wages));
+        assert!(aid::hardship_check_waived(true, aid::AidMatter::InjuryCompensation));
+        assert!(!aid::hardship_check_waived(true, aid::AidMatter::SocialInsurance));
+        assert!(!aid::hardship_check_waived(false, aid::AidMatter::Wages));
     }
 
     #[test]

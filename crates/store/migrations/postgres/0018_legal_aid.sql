@@ -1,0 +1,60 @@
+-- 法律援助: members' applications for legal aid and every step taken on them (the one log
+-- all legal-rights records write to). PostgreSQL flavour.
+CREATE TABLE legal_aid_cases (
+    id               BIGSERIAL PRIMARY KEY,
+    member_id        BIGINT NOT NULL REFERENCES members(id),
+    member_name      TEXT   NOT NULL,
+    union_id         BIGINT NOT NULL REFERENCES unions(id),
+    path             TEXT   COLLATE "C" NOT NULL,
+    channel          TEXT   NOT NULL,
+    matter           TEXT   NOT NULL,
+    service          TEXT   NOT NULL,
+    legal_status     TEXT   NOT NULL,
+    facts            TEXT   NOT NULL,
+    employer         TEXT,
+    claim_fen        BIGINT NOT NULL DEFAULT 0,
+    migrant          BIGINT NOT NULL DEFAULT 0,
+    hardship_basis   TEXT   NOT NULL,
+    limitation_ends  TEXT,                      -- the claim's limitation or a deadline, if known
+    first_aid        BIGINT NOT NULL DEFAULT 0, -- 先行援助
+    stage            TEXT   NOT NULL,
+    step_item_id     BIGINT REFERENCES work_items(id),
+    applied_on       TEXT   NOT NULL,
+    decision_due     TEXT   NOT NULL,
+    missing          TEXT,                      -- the materials asked for, listed once
+    missing_on       TEXT,
+    supplied_on      TEXT,
+    paused_days      BIGINT NOT NULL DEFAULT 0,
+    decision         TEXT,
+    decided_on       TEXT,
+    decision_reason  TEXT,
+    late_reason      TEXT,
+    provider         TEXT,
+    provider_kind    TEXT,
+    assigned_on      TEXT,
+    objection_on     TEXT,
+    objection_result TEXT,
+    settled_on       TEXT,                      -- closed, refused for good, referred or terminated
+    outcome          TEXT,
+    termination      TEXT,
+    recovered_fen    BIGINT NOT NULL DEFAULT 0,
+    report           TEXT,
+    created_by       BIGINT REFERENCES users(id),
+    created_at       BIGINT NOT NULL,
+    updated_at       BIGINT NOT NULL
+);
+CREATE INDEX legal_aid_path ON legal_aid_cases(path, applied_on);
+CREATE INDEX legal_aid_member ON legal_aid_cases(member_id);
+
+CREATE TABLE legal_steps (
+    id        BIGSERIAL PRIMARY KEY,
+    record    TEXT   NOT NULL,                  -- legal_aid, …
+    record_id BIGINT NOT NULL,
+    step      TEXT   NOT NULL,
+    decision  TEXT   NOT NULL,
+    note      TEXT,
+    username  TEXT   NOT NULL,
+    on_date   TEXT   NOT NULL,
+    at        BIGINT NOT NULL
+);
+CREATE INDEX legal_steps_record ON legal_steps(record, record_id);
