@@ -62,6 +62,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
       ['/care/figures', '关爱情况', 'care-figures'],
       ['/hardship', '困难职工档案', 'hardship'],
       ['/care/campaigns', '四季送', 'campaigns'],
+      ['/legal/aid', '法律援助', 'legal-aid'],
     ]) {
       const r = await page.goto(`${base}${path}`);
       check(r.status() === 200, `${name}: ${path} answers 200`);
@@ -71,6 +72,42 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
       check(w <= viewport.width + 1, `${name}: ${path} has no horizontal scrolling (${w}px)`);
       await page.screenshot({ path: `${out}/${name}-${shot}.png`, fullPage: true });
     }
+    // A legal-aid case as the town sees it: the application, its deadline and every step.
+    await page.goto(`${base}/legal/aid`);
+    await page.locator('table.list tbody tr a').first().click();
+    await page.waitForURL(/\/legal\/aid\/\d+$/);
+    check((await page.locator('h1').first().innerText()).startsWith('法律援助'), `${name}: a legal-aid case page opens`);
+    check(await page.locator('text=审查期限').count() > 0, `${name}: the case shows its decision deadline`);
+    const cw = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(cw <= viewport.width + 1, `${name}: the case page has no horizontal scrolling (${cw}px)`);
+    await page.screenshot({ path: `${out}/${name}-legal-aid-case.png`, fullPage: true });
+
+    // A member applies for legal aid on their own page: a missing field is said in Chinese and
+    // what was typed stays; then the application goes through and shows its deadline.
+    const mctx = await browser.newContext({ viewport, locale: 'zh-CN' });
+    const m = await mctx.newPage();
+    await m.goto(`${base}/login`);
+    await m.fill('input[name=username]', 'member');
+    await m.fill('input[name=password]', 'gonghui-demo');
+    await m.click('button[type=submit]');
+    await m.waitForLoadState('load');
+    await m.click('a.tile[href="/me/legal-aid"]');
+    await m.click('a[href="/me/legal-aid/new"]');
+    await m.selectOption('select[name=matter]', 'wages');
+    await m.fill('input[name=employer]', '建湖县恒达机械有限公司');
+    await m.fill('textarea[name=facts]', '   ');
+    await m.click('form.card button');
+    await m.waitForLoadState('load');
+    check((await m.locator('.field.bad .err').first().innerText()).includes('请填写'), `${name}: an empty account of the case is refused in Chinese`);
+    check(await m.inputValue('input[name=employer]') === '建湖县恒达机械有限公司', `${name}: the rest of the form is kept`);
+    await m.fill('textarea[name=facts]', '十月工资未发。');
+    await m.click('form.card button');
+    await m.waitForURL(/\/me\/legal-aid\/\d+/);
+    check(await m.locator('text=决定期限').count() > 0, `${name}: the member sees when the decision is due`);
+    const mw = await m.evaluate(() => document.documentElement.scrollWidth);
+    check(mw <= viewport.width + 1, `${name}: the member's case has no horizontal scrolling (${mw}px)`);
+    await m.screenshot({ path: `${out}/${name}-member-legal-aid.png`, fullPage: true });
+    await mctx.close();
   } catch (e) {
     failures += 1;
     console.log(`not ok - ${name}: ${e.message}`);

@@ -40,6 +40,7 @@ pub struct Report {
     pub care_events: usize,
     pub payments: usize,
     pub hardship_files: usize,
+    pub legal_aid: usize,
     /// Items past their deadline today, escalated by the first scan.
     pub escalated_today: u64,
     /// (username, role label, scope)
@@ -509,6 +510,9 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         crate::demo_care::programmes(db, &recorder, &root.code, &codes, files, opts.seed, today_cn, &bar).await?;
     bar.finish_and_clear();
     tracing::info!(files = programmes.files, elapsed = ?started.elapsed(), "demo: hardship files, campaigns, benefits");
+    let aid_cases = if opts.care_events == 0 { 0 } else { (opts.members / 250).clamp(24, 2000) };
+    let legal_aid = crate::demo_legal::generate(db, &recorder, aid_cases, opts.seed, today_cn).await?;
+    tracing::info!(legal_aid, elapsed = ?started.elapsed(), "demo: legal aid");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots
@@ -538,6 +542,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         care_events: care.events,
         payments: care.payments,
         hardship_files: programmes.files,
+        legal_aid,
         escalated_today: history.escalated_today,
         logins,
     })

@@ -174,11 +174,11 @@ pub fn decision_due(
     }
 }
 
-/// A decision taken after its deadline says why (the rule: no late decision without a
-/// recorded reason).
+/// A decision taken after its deadline says why (no late decision without a recorded reason);
+/// one on time has no reason to give, so none is kept.
 pub fn late_reason(decided_on: Date, due: Date, reason: Option<&str>) -> Result<Option<String>, Invalid> {
     if decided_on <= due {
-        return Ok(reason.map(str::to_string));
+        return Ok(None);
     }
     match reason.map(str::trim).filter(|r| !r.is_empty()) {
         Some(r) => Ok(Some(r.to_string())),
@@ -231,6 +231,7 @@ mod tests {
     fn a_late_decision_needs_a_reason() {
         let due = date!(2026 - 10 - 08);
         assert_eq!(late_reason(due, due, None), Ok(None));
+        assert_eq!(late_reason(due, due, Some("补充调查")), Ok(None), "on time, nothing to explain");
         assert!(late_reason(date!(2026 - 10 - 09), due, None).is_err());
         assert!(late_reason(date!(2026 - 10 - 09), due, Some("  ")).is_err());
         assert_eq!(late_reason(date!(2026 - 10 - 09), due, Some("补充调查")), Ok(Some("补充调查".into())));

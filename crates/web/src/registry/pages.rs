@@ -191,6 +191,8 @@ async fn member_home(st: &AppState, s: &SessionInfo, member_id: i64) -> PageResu
     let benefits = store::benefits::mine(&st.db, &s.actor, crate::today()).await.map_err(fail)?;
     let can_join = benefits.iter().filter(|b| b.open && b.enrolled_on.is_none()).count();
     let joined = benefits.iter().filter(|b| b.enrolled_on.is_some()).count();
+    let aid = store::legal::aid::AidQuery { stage: Some("open".into()), per_page: Some(1), ..Default::default() };
+    let aid_open = store::legal::aid::list(&st.db, &s.actor, &aid).await.map_err(fail)?.total;
     let status = |href: &str| -> String {
         let mut parts = Vec::new();
         match href {
@@ -205,6 +207,7 @@ async fn member_home(st: &AppState, s: &SessionInfo, member_id: i64) -> PageResu
             "/work#notices" if s.header.counts.unread_notices > 0 => {
                 parts.push(format!("{} 条新通知", s.header.counts.unread_notices));
             }
+            "/me/legal-aid" if aid_open > 0 => parts.push(format!("{aid_open} 件办理中")),
             "/me/benefits" => {
                 if can_join > 0 {
                     parts.push(format!("{can_join} 个项目正在报名"));

@@ -1,0 +1,150 @@
+//! A year of the demo county's legal-rights work, taken through the store as staff would take
+//! it on the pages: legal aid applications in every stage — materials asked for once, granted
+//! and closed with the amount recovered, refused with reasons (one objected to), referred, and
+//! the latest still waiting for their decision.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use store::{Actor, Db};
+use time::{Date, Duration};
+
+const FACTS: &[(&str, &str, &str)] = &[
+    ("wages", "arbitration", "连续三个月工资未按时足额发放，多次催要未果。"),
+    ("wages", "mediation", "离职后公司拒绝结算最后一个月工资和加班费。"),
+    ("injury_compensation", "arbitration", "工伤认定后单位拒绝支付一次性伤残补助金。"),
+    ("labour_relation", "arbitration", "入职两年未签劳动合同，单位否认存在劳动关系。"),
+    ("social_insurance", "consultation", "单位未为本人缴纳社会保险，咨询如何补缴。"),
+    ("other", "document", "单位单方解除劳动合同，需代写仲裁申请书。"),
+];
+
+const REPORTS: &[(&str, &str)] = &[
+    ("mediated", "经镇劳动争议调解委员会调解，双方达成协议，单位一次性支付。"),
+    ("awarded", "经劳动人事争议仲裁委员会裁决，支持申请人的主要请求，已履行。"),
+    ("settled", "在仲裁前与单位达成和解，单位分两期支付，已履行完毕。"),
+];
+
+/// Cases applied for over the last year; returns how many.
+pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, today: Date) -> anyhow::Result<usize> {
+    use store::legal::aid as la;
+    let cal = store::calendar::load(db).await?;
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x4c45_4741);
+    let Some((lo, hi)) = store::members::id_range(db).await? else { return Ok(0) };
+    // Spread over the year, the last few in the past week so some still wait for a decision.
+    let mut plan: Vec<Date> = (0..count)
+        .map(|i| today - Duration::days(if i < 4 { rng.gen_range(0..7) } else { rng.gen_range(7..360) }))
+        .collect();
+    plan.sort();
+    let mut made = 0;
+    for applied in plan {
+        let (matter, form, facts) = FACTS[rng.gen_range(0..FACTS.len())];
+        let migrant = rng.gen_bool(0.35);
+        let claim = rng.gen_range(30..400) * 100;
+        let a = la::AidApplication {
+            member_id: Some(rng.gen_range(lo..=hi)),
+            matter: matter.into(),
+            form: Some(form.into()),
+            channel: Some(["counter", "hotline", "online"][rng.gen_range(0..3)].into()),
+            facts: facts.into(),
+            employer: Some(format!(
+                "建湖县{}有限公司",
+                ["恒达机械", "金穗纺织", "湖滨建材", "新阳电子"][rng.gen_range(0..4)]
+            )),
+            claim: Some(claim.to_string()),
+            migrant,
+            ..Default::default()
+        };
+        let case = match la::apply(db, &cal, admin, &a, applied).await {
+            Ok(c) => c,
+            Err(e) if e.is_bad_input() => continue,
+            Err(e) => return Err(e.into()),
+        };
+        made += 1;
+        let id = case.case.id;
+        let mut day = applied;
+        let step = |rng: &mut StdRng, from: Date, days: std::ops::RangeInclusive<i64>| {
+            let d = from + Duration::days(rng.gen_range(days));
+            (d <= today).then_some(d)
+        };
+        if rng.gen_bool(0.2) {
+            let Some(d) = step(&mut rng, day, 0..=1) else { continue };
+            la::ask_materials(
+                db,
+                &cal,
+                admin,
+                id,
+                &la::MissingForm { materials: "工资条或银行流水；劳动合同或工作证".into() },
+                d,
+            )
+            .await?;
+            let Some(d2) = step(&mut rng, d, 1..=6) else { continue };
+            la::materials_supplied(db, &cal, admin, id, d2).await?;
+            day = d2;
+        }
+        let Some(d) = step(&mut rng, day, 1..=6) else { continue };
+        let roll = rng.gen_range(0..100);
+        let (decision, reason) = match roll {
+            0..=7 => ("refuse", Some("申请人经济状况不符合法律援助条件")),
+            8..=11 => ("refer", Some("属于司法行政机关法律援助范围，已转县法律援助中心")),
+            _ => ("grant", None),
+        };
+        let decided = la::DecisionForm {
+            decision: decision.into(),
+            reason: reason.map(String::from),
+            late_reason: Some("节假日后集中审查".into()),
+            form: None,
+        };
+        la::decide(db, &cal, admin, id, &decided, d).await?;
+        day = d;
+        if decision == "refuse" {
+            if rng.gen_bool(0.5)
+                && let Some(d) = step(&mut rng, day, 1..=5)
+            {
+                la::object(
+                    db,
+                    &cal,
+                    admin,
+                    id,
+                    &la::ObjectionForm { filed_on: None, note: Some("申请人不服".into()) },
+                    d,
+                )
+                .await?;
+                if let Some(d2) = step(&mut rng, d, 2..=5) {
+                    let r = la::ObjectionResult { upheld: false, note: "经审查，维持原决定".into() };
+                    la::objection_decided(db, &cal, admin, id, &r, d2).await?;
+                }
+            }
+            continue;
+        }
+        if decision != "grant" {
+            continue;
+        }
+        let Some(d) = step(&mut rng, day, 0..=3) else { continue };
+        let provider = format!(
+            "{}律师（{}）",
+            crate::demo::person_name(&mut rng),
+            ["县总工会法律服务中心", "江苏湖滨律师事务所"][rng.gen_range(0..2)]
+        );
+        let kind = if provider.contains("法律服务中心") { "union_lawyer" } else { "law_firm" };
+        la::assign(db, &cal, admin, id, &la::AssignForm { provider, provider_kind: kind.into() }, d).await?;
+        let Some(d) = step(&mut rng, d, 10..=80) else { continue };
+        if rng.gen_bool(0.06) {
+            let t = la::TerminateForm { ground: "own_lawyer".into(), note: Some("申请人另行委托律师".into()) };
+            la::terminate(db, &cal, admin, id, &t, d).await?;
+            continue;
+        }
+        let (outcome, report) = if form_is_advice(form) {
+            ("advised", "已解答咨询并代写文书。")
+        } else {
+            REPORTS[rng.gen_range(0..REPORTS.len())]
+        };
+        let recovered = if outcome == "advised" { 0 } else { claim * rng.gen_range(60..=100) / 100 };
+        let c =
+            la::CloseForm { outcome: outcome.into(), recovered: Some(recovered.to_string()), report: report.into() };
+        la::close(db, &cal, admin, id, &c, d).await?;
+    }
+    Ok(made)
+}
+
+fn form_is_advice(form: &str) -> bool {
+    matches!(form, "consultation" | "document")
+}
