@@ -70,6 +70,7 @@ crate::labelled!(
         LegalLimit = "legal.limit", "修改法定时限";
         LegalAidApply = "legal.aid.apply", "法律援助申请";
         LegalAidStep = "legal.aid.step", "法律援助办理";
+        LegalRate = "legal.rate", "修改五率口径";
     }
 );
 
@@ -119,6 +120,7 @@ crate::labelled!(
         Benefit = "benefit", "普惠项目";
         LegalLimit = "legal_limit", "法定时限";
         LegalAid = "legal_aid", "法律援助案件";
+        LegalRate = "legal_rate", "五率口径";
     }
 );
 

@@ -61,6 +61,7 @@ migrations!(
     16 "0016_login_throttle",
     17 "0017_legal_limits",
     18 "0018_legal_aid",
+    19 "0019_legal_rates",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

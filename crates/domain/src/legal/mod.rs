@@ -8,6 +8,7 @@ use crate::calendar::{Calendar, DayUnit};
 use time::Date;
 
 pub mod aid;
+pub mod rates;
 
 crate::labelled!(
     /// How firm a rule is, as RULES.md marks it.

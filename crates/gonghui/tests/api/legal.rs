@@ -257,3 +257,108 @@ async fn legal_aid_deadlines_late_decisions_objections_and_bad_input() {
     assert_eq!(before["total"], after["total"]);
     assert_eq!(app.get(&admin, "/api/v1/legal/aid/999999").await.0, 404);
 }
+
+#[tokio::test]
+async fn the_rates_add_up_open_to_their_rows_and_follow_the_countys_definition() {
+    let app = spawn_app().await;
+    let dept = app.token("dept").await;
+    let admin = app.token("admin").await;
+    // Three applications: town A's granted and closed, town B's granted, town A's second waiting.
+    let apply = async |member: i64| {
+        let body = json!({"member_id": member, "matter": "wages", "facts": "欠薪"});
+        let (s, d) = app.post(&dept, "/api/v1/legal/aid", body).await;
+        assert_eq!(s, 201, "{d}");
+        d["case"]["id"].as_i64().unwrap()
+    };
+    let (a, b, _waiting) = (apply(app.member_a).await, apply(app.member_b).await, apply(app.member_a).await);
+    for id in [a, b] {
+        let (s, d) = app.post(&dept, &format!("/api/v1/legal/aid/{id}/decision"), json!({"decision": "grant"})).await;
+        assert_eq!(s, 200, "{d}");
+    }
+    app.post(
+        &dept,
+        &format!("/api/v1/legal/aid/{a}/assignment"),
+        json!({"provider": "陈律师", "provider_kind": "union_lawyer"}),
+    )
+    .await;
+    let (s, d) = app
+        .post(&dept, &format!("/api/v1/legal/aid/{a}/closing"), json!({"outcome": "settled", "report": "和解结案"}))
+        .await;
+    assert_eq!(s, 200, "{d}");
+
+    let (s, r) = app.get(&admin, "/api/v1/rates").await;
+    assert_eq!(s, 200, "{r}");
+    let aid = |r: &serde_json::Value| {
+        let x = r["rates"].as_array().unwrap().iter().find(|x| x["code"] == "legal_aid").cloned().unwrap();
+        (x["numerator"].as_i64().unwrap(), x["denominator"].as_i64().unwrap(), x["value"].as_f64())
+    };
+    assert_eq!(aid(&r), (1, 2, Some(50.0)), "{r}");
+    // The children add up to the county, and say which union they are.
+    let children = r["children"].as_array().unwrap();
+    let sum = |i: &str| children.iter().map(|c| c["rates"][0][i].as_i64().unwrap()).sum::<i64>();
+    assert_eq!((sum("numerator"), sum("denominator")), (1, 2));
+    let town_a = children.iter().find(|c| c["code"] == "320925101").unwrap();
+    assert_eq!(
+        (town_a["rates"][0]["numerator"].as_i64(), town_a["rates"][0]["denominator"].as_i64()),
+        (Some(1), Some(1))
+    );
+
+    // Every numerator and denominator opens to exactly the records it counted.
+    let (s, rows) = app.get(&admin, "/api/v1/rates/legal_aid/rows?part=numerator").await;
+    assert_eq!(s, 200, "{rows}");
+    assert_eq!((rows["total"].as_i64(), rows["items"][0]["id"].as_i64()), (Some(1), Some(a)));
+    assert_eq!(rows["items"][0]["detail"], "劳动报酬 · 已结案");
+    let (_, rows) = app.get(&admin, "/api/v1/rates/legal_aid/rows?part=denominator&union=320925102").await;
+    assert_eq!((rows["total"].as_i64(), rows["items"][0]["id"].as_i64()), (Some(1), Some(b)));
+
+    // Scope: a town sees its own figures; another town's answer as if it did not exist.
+    let cadre_b = app.token("cadre_b").await;
+    let (_, r) = app.get(&cadre_b, "/api/v1/rates").await;
+    assert_eq!((r["union_code"].as_str(), aid(&r)), (Some("320925102"), (0, 1, Some(0.0))));
+    assert_eq!(app.get(&cadre_b, "/api/v1/rates?union=320925101").await.0, 404);
+    assert_eq!(app.get(&cadre_b, "/api/v1/rates/legal_aid/rows?union=320925101").await.0, 404);
+    let member = app.token("member_a").await;
+    assert_eq!(app.get(&member, "/api/v1/rates").await.0, 403);
+
+    // A period with nothing in it; impossible and reversed periods; unknown parts and rates.
+    let (_, r) = app.get(&admin, "/api/v1/rates?from=2020-01-01&to=2020-12-31").await;
+    assert_eq!(aid(&r), (0, 0, None));
+    let (s, b) = app.get(&admin, "/api/v1/rates?from=2026-02-30").await;
+    assert_eq!((s.as_u16(), b["error"]["fields"][0]["field"].as_str()), (422, Some("from")));
+    assert_eq!(app.get(&admin, "/api/v1/rates?from=2026-05-01&to=2026-04-01").await.0, 422);
+    assert_eq!(app.get(&admin, "/api/v1/rates/legal_aid/rows?part=half").await.0, 422);
+    assert_eq!(app.get(&admin, "/api/v1/rates/happiness/rows").await.0, 404);
+    let (s, trend) = app.get(&admin, "/api/v1/rates/trend").await;
+    assert_eq!(s, 200);
+    let months = trend.as_array().unwrap();
+    assert!((12..=13).contains(&months.len()), "{}", months.len());
+    let last = &months.last().unwrap()["rates"][0];
+    assert_eq!((last["numerator"].as_i64(), last["denominator"].as_i64()), (Some(1), Some(2)));
+
+    // The county counts every application instead: like over like only, audited.
+    let put = async |body: serde_json::Value| {
+        app.send(reqwest::Method::PUT, &admin, "/api/v1/rates/legal_aid/definition", body).await
+    };
+    let (s, b) = put(json!({"numerator": "aid_served", "denominator": "members_active"})).await;
+    assert_eq!(s, 422);
+    assert!(b["error"]["message_zh"].as_str().unwrap().contains("单位不同"), "{b}");
+    assert_eq!(put(json!({"numerator": "aid_served", "denominator": "nonsense"})).await.0, 422);
+    let (s, d) = put(json!({"numerator": "aid_served", "denominator": "aid_applied"})).await;
+    assert_eq!(s, 200, "{d}");
+    let (_, r) = app.get(&admin, "/api/v1/rates").await;
+    assert_eq!(aid(&r), (1, 3, Some(33.3)));
+    let (_, defs) = app.get(&admin, "/api/v1/rates/definitions").await;
+    assert_eq!(defs["rates"][0]["denominator"]["code"], "aid_applied");
+    assert_eq!(defs["rates"][0]["default_denominator"], "aid_eligible");
+    let (_, log) = app.get(&admin, "/api/v1/audit?action=legal.rate").await;
+    assert!(log["items"][0]["detail"].as_str().unwrap().contains("法律援助申请"), "{log}");
+    let (s, _) = app
+        .send(
+            reqwest::Method::PUT,
+            &dept,
+            "/api/v1/rates/legal_aid/definition",
+            json!({"numerator": "aid_served", "denominator": "aid_applied"}),
+        )
+        .await;
+    assert_eq!(s, 403);
+}

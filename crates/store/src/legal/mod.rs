@@ -3,6 +3,7 @@
 //! record writes its steps to, and the records, one module each (`aid`: 法律援助).
 
 pub mod aid;
+pub mod rates;
 
 use crate::audit::{self, AuditAction, AuditEntity};
 use crate::{Actor, Db, Result, StoreError};

@@ -11,6 +11,7 @@ use store::legal::aid::{
     AidApplication, AidCase, AidDetail, AidQuery, AssignForm, CloseForm, DecisionForm, MissingForm, ObjectionForm,
     ObjectionResult, TerminateForm,
 };
+use store::legal::rates::{Definition, DefinitionForm, Definitions, MonthRate, RateRow, Rates, RatesQuery, RowsQuery};
 use store::legal::{LimitForm, LimitRow};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -31,6 +32,11 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(aid_terminate))
         .routes(routes!(aid_object))
         .routes(routes!(aid_objection_result))
+        .routes(routes!(rates))
+        .routes(routes!(rates_trend))
+        .routes(routes!(rate_rows))
+        .routes(routes!(rate_definitions))
+        .routes(routes!(set_rate_definition))
 }
 
 /// Every time limit legal-rights work is counted against, as it applies here: unit, number,
@@ -175,4 +181,50 @@ async fn aid_objection_result(
     ApiJson(f): ApiJson<ObjectionResult>,
 ) -> ApiResult<AidDetail> {
     Ok(Json(store::legal::aid::objection_decided(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// The five rates (those whose records exist) for a union's subtree over a period, with each
+/// child's and the union's own level's, which add up to it (staff).
+#[utoipa::path(get, path = "/api/v1/rates", tag = "legal", params(RatesQuery),
+    responses((status = 200, body = Rates), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn rates(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<RatesQuery>) -> ApiResult<Rates> {
+    Ok(Json(store::legal::rates::rates(&st.db, &s.actor, &q, today()).await?))
+}
+
+/// The rates month by month over the period.
+#[utoipa::path(get, path = "/api/v1/rates/trend", tag = "legal", params(RatesQuery),
+    responses((status = 200, body = Vec<MonthRate>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn rates_trend(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<RatesQuery>) -> ApiResult<Vec<MonthRate>> {
+    Ok(Json(store::legal::rates::trend(&st.db, &s.actor, &q, today()).await?))
+}
+
+/// The records a rate's numerator (or denominator) counted, exactly those.
+#[utoipa::path(get, path = "/api/v1/rates/{code}/rows", tag = "legal", params(("code" = inline(domain::legal::rates::RateCode), Path), RowsQuery),
+    responses((status = 200, body = Page<RateRow>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn rate_rows(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(q): ApiQuery<RowsQuery>,
+) -> ApiResult<Page<RateRow>> {
+    Ok(Json(store::legal::rates::rows(&st.db, &s.actor, &code, &q, today()).await?))
+}
+
+/// Each rate's two measures as they apply, and the measures to choose from (staff).
+#[utoipa::path(get, path = "/api/v1/rates/definitions", tag = "legal",
+    responses((status = 200, body = Definitions)), security(("bearer" = [])))]
+async fn rate_definitions(State(st): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Definitions> {
+    Ok(Json(store::legal::rates::definitions(&st.db, &s.actor).await?))
+}
+
+/// Choose a rate's two measures (county administrators): both counting the same unit.
+#[utoipa::path(put, path = "/api/v1/rates/{code}/definition", tag = "legal", params(("code" = inline(domain::legal::rates::RateCode), Path)), request_body = DefinitionForm,
+    responses((status = 200, body = Definition), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn set_rate_definition(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(f): ApiJson<DefinitionForm>,
+) -> ApiResult<Definition> {
+    Ok(Json(store::legal::rates::set_definition(&st.db, &s.actor, &code, &f).await?))
 }

@@ -884,7 +884,7 @@ fn audit_href(entity: AuditEntity, key: &str) -> Option<String> {
         E::Benefit => format!("/care/benefits/{key}"),
         E::Calendar => format!("/calendar/{key}"),
         E::User | E::Enterprise | E::Import | E::WorkKind | E::CareSettings | E::CarePolicy | E::CareBudgets => return None,
-        E::HardshipStandards | E::HardshipSettings | E::LegalLimit => return None,
+        E::HardshipStandards | E::HardshipSettings | E::LegalLimit | E::LegalRate => return None,
     })
 }
 
