@@ -63,6 +63,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
       ['/hardship', '困难职工档案', 'hardship'],
       ['/care/campaigns', '四季送', 'campaigns'],
       ['/legal/aid', '法律援助', 'legal-aid'],
+      ['/legal/rates', '五率', 'legal-rates'],
     ]) {
       const r = await page.goto(`${base}${path}`);
       check(r.status() === 200, `${name}: ${path} answers 200`);

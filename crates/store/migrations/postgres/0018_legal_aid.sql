@@ -43,7 +43,10 @@ CREATE TABLE legal_aid_cases (
     created_at       BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL
 );
-CREATE INDEX legal_aid_path ON legal_aid_cases(path, applied_on);
+-- The rates count a subtree's applications by date, decision and stage from the index alone
+-- (path first for a subtree and its children; date first for a county-wide month or page).
+CREATE INDEX legal_aid_path ON legal_aid_cases(path, applied_on, decision, stage);
+CREATE INDEX legal_aid_applied ON legal_aid_cases(applied_on, path, decision, stage);
 CREATE INDEX legal_aid_member ON legal_aid_cases(member_id);
 
 CREATE TABLE legal_steps (

@@ -291,12 +291,13 @@ pub async fn rates(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
         if totals.contains_key(m) {
             continue;
         }
-        let total = count(&mut conn, actor, m, Over::Subtree(&u), p).await?;
-        totals.insert(m, total.first().map(|r| r.1).unwrap_or(0));
-        let rows = count(&mut conn, actor, m, Over::Children(&u), p).await?;
-        per_child.insert(m, rows.into_iter().collect());
-        let o = count(&mut conn, actor, m, Over::Own(&u), p).await?;
-        own.insert(m, o.first().map(|r| r.1).unwrap_or(0));
+        // Every record lies at the union's own level or under exactly one child, so the total
+        // is their sum (one pass over the subtree, not two).
+        let rows: HashMap<i64, i64> = count(&mut conn, actor, m, Over::Children(&u), p).await?.into_iter().collect();
+        let o = count(&mut conn, actor, m, Over::Own(&u), p).await?.first().map(|r| r.1).unwrap_or(0);
+        totals.insert(m, rows.values().sum::<i64>() + o);
+        per_child.insert(m, rows);
+        own.insert(m, o);
     }
     let line = |get: &dyn Fn(&str) -> i64| -> Vec<Rate> {
         defs.iter().map(|d| rate(d, get(d.numerator.code), get(d.denominator.code))).collect()

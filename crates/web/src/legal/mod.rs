@@ -2,6 +2,7 @@
 //! member's application on the phone to the closing report and their rating.
 
 mod api;
+mod limits;
 mod pages;
 mod rates;
 
@@ -10,7 +11,7 @@ use domain::Capability;
 use utoipa_axum::router::OpenApiRouter;
 
 pub(crate) const MECHANISM: Mechanism = Mechanism {
-    routes: || api::routes().merge(pages::routes()).merge(rates::routes()),
+    routes: || api::routes().merge(pages::routes()).merge(rates::routes()).merge(limits::routes()),
     uploads: OpenApiRouter::new,
     nav: &[
         NavEntry { href: "/legal/rates", label: "五率", needs: Some(Capability::StaffWork), badges: false },

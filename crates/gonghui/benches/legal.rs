@@ -1,0 +1,175 @@
+//! 五率 benchmark: the demo county's members, then 50 000 legal-aid cases across them over the
+//! last 13 months, then the rates for the whole county over twelve months (with every child's),
+//! one town's, the trend by month and a page of a rate's rows, timed at the store and then as
+//! users meet them, through HTTP from the real `gonghui serve`, one at a time and sixteen at once.
+//!
+//!   cargo bench -p gonghui --bench legal                                # 1 000 000 members, 50 000 cases
+//!   GONGHUI_BENCH_MEMBERS=60000 GONGHUI_BENCH_CASES=3000 cargo bench -p gonghui --bench legal
+//!   GONGHUI_BENCH_DIR=/var/tmp/ghlegal …   keeps the database there and reuses it next time
+//!
+//! The cases are written straight into `legal_aid_cases` (the rates read nothing else of them):
+//! taking 50 000 applications through their steps one by one would time the fixture, not the rates.
+
+#[path = "common/http.rs"]
+mod http;
+
+use std::time::{Duration, Instant};
+use store::Actor;
+
+fn ms(d: Duration) -> String {
+    format!("{:8.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn time<F, Fut, T>(n: usize, mut f: F) -> (Duration, Duration)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    for _ in 0..3 {
+        f().await;
+    }
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        std::hint::black_box(f().await);
+        v.push(t.elapsed());
+    }
+    v.sort();
+    (v[v.len() / 2], v[v.len() - 1])
+}
+
+async fn actor(db: &store::Db, username: &str) -> anyhow::Result<Actor> {
+    let s = store::users::login(db, username, gonghui::demo::DEMO_PASSWORD, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("login {username}: {e:?}"))?;
+    let info = store::users::session(db, &s.token, None).await?.ok_or_else(|| anyhow::anyhow!("no session"))?;
+    Ok(info.actor)
+}
+
+/// `cases` applications spread over the members and the last 13 months, in every stage.
+async fn cases(db: &store::Db, cases: usize, today: time::Date) -> anyhow::Result<()> {
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM members").fetch_one(db.pool()).await?;
+    let every = (total / cases.max(1) as i64).max(1);
+    let members: Vec<(i64, String, i64, String)> =
+        sqlx::query_as("SELECT id, name, union_id, path FROM members WHERE id % $1 = 0 ORDER BY id LIMIT $2")
+            .bind(every)
+            .bind(cases as i64)
+            .fetch_all(db.pool())
+            .await?;
+    let mut tx = db.pool().begin().await?;
+    for (i, (id, name, union_id, path)) in members.iter().enumerate() {
+        let applied = today - time::Duration::days((i * 7919 % 396) as i64);
+        let on = domain::fmt_date(applied);
+        let decided = domain::fmt_date(applied + time::Duration::days(3));
+        let (stage, decision) = match i % 10 {
+            0 => ("applied", None),
+            1 => ("refused", Some("refuse")),
+            2 => ("referred", Some("refer")),
+            3..=5 => ("assigned", Some("grant")),
+            _ => ("closed", Some("grant")),
+        };
+        sqlx::query(
+            "INSERT INTO legal_aid_cases (member_id, member_name, union_id, path, channel, matter, service, legal_status, \
+             facts, hardship_basis, stage, applied_on, decision_due, decision, decided_on, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'counter', 'wages', 'arbitration', 'not_started', '欠薪', 'pledge', $5, $6, $7, $8, $9, 0, 0)",
+        )
+        .bind(*id)
+        .bind(name.clone())
+        .bind(*union_id)
+        .bind(path.clone())
+        .bind(stage)
+        .bind(on.clone())
+        .bind(domain::fmt_date(applied + time::Duration::days(7)))
+        .bind(decision)
+        .bind(decision.map(|_| decided.clone()))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    if db.backend() == store::Backend::Sqlite {
+        sqlx::query("ANALYZE").execute(db.pool()).await?;
+    } else {
+        sqlx::query("ANALYZE legal_aid_cases").execute(db.pool()).await?;
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    if std::env::args().any(|a| a == "--list") {
+        return Ok(());
+    }
+    let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|s| s.parse().ok()).unwrap_or(d);
+    let members = env("GONGHUI_BENCH_MEMBERS", 1_000_000);
+    let case_count = env("GONGHUI_BENCH_CASES", 50_000);
+    let temp = tempfile::tempdir()?;
+    let dir = std::env::var("GONGHUI_BENCH_DIR").map(std::path::PathBuf::from).unwrap_or(temp.path().to_path_buf());
+    std::fs::create_dir_all(&dir)?;
+    let settings = gonghui::config::Settings {
+        database_url: Some(
+            std::env::var("GONGHUI_BENCH_DATABASE_URL")
+                .unwrap_or_else(|_| format!("sqlite://{}", dir.join("legal-bench.db").display())),
+        ),
+        data_dir: dir.clone(),
+        id_key: Some("42".repeat(32)),
+        ..Default::default()
+    };
+    let db = gonghui::startup::open_db(&settings).await?;
+    println!("五率 benchmark: {members} members, {case_count} legal-aid cases on {:?}", db.backend());
+    let today = web::today();
+    if store::unions::root(&db).await?.is_none() {
+        let t = Instant::now();
+        gonghui::demo::run(
+            &db,
+            &gonghui::demo::Options { members, items: 0, care_events: 0, seed: 7, progress: false },
+        )
+        .await?;
+        println!("  demo members                                    {:>8.1} s", t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        cases(&db, case_count, today).await?;
+        println!("  legal-aid cases                                 {:>8.1} s", t.elapsed().as_secs_f64());
+    } else {
+        println!("  reusing the database in {}", dir.display());
+    }
+    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM legal_aid_cases").fetch_one(db.pool()).await?;
+    println!("  legal-aid cases: {have}");
+
+    let admin = actor(&db, "admin").await?;
+    let year = store::legal::rates::RatesQuery::default();
+    let r = store::legal::rates::rates(&db, &admin, &year, today).await?;
+    let aid = &r.rates[0];
+    println!("  {} {}/{} over {} children", aid.name, aid.numerator, aid.denominator, r.children.len());
+    let (m, w) = time(30, || store::legal::rates::rates(&db, &admin, &year, today)).await;
+    println!("  rates, whole county, 12 months, with children   {}  (worst {})   goal ≤ 100 ms", ms(m), ms(w));
+    let town = store::legal::rates::RatesQuery { union: Some("320925101".into()), ..Default::default() };
+    let (m, _) = time(30, || store::legal::rates::rates(&db, &admin, &town, today)).await;
+    println!("  rates, one town (drill-down)                    {}", ms(m));
+    let (m, _) = time(10, || store::legal::rates::trend(&db, &admin, &year, today)).await;
+    println!("  trend, whole county, by month                   {}", ms(m));
+    for part in ["numerator", "denominator"] {
+        let q = store::legal::rates::RowsQuery { part: Some(part.into()), per_page: Some(50), ..Default::default() };
+        let (m, w) = time(30, || store::legal::rates::rows(&db, &admin, "legal_aid", &q, today)).await;
+        println!(
+            "  rows page, {part:<11} (50 of {:>6})           {}  (worst {})   goal ≤ 50 ms",
+            store::legal::rates::rows(&db, &admin, "legal_aid", &q, today).await?.total,
+            ms(m),
+            ms(w)
+        );
+    }
+
+    let server = http::Server::start(&dir, settings.database_url.as_deref(), &"42".repeat(32)).await?;
+    let token = server.token("admin", gonghui::demo::DEMO_PASSWORD).await?;
+    for (label, path, goal) in [
+        ("GET /api/v1/rates (county, 12 months)", "/api/v1/rates", "≤ 100 ms"),
+        ("GET /api/v1/rates/legal_aid/rows", "/api/v1/rates/legal_aid/rows?part=numerator", "≤ 50 ms"),
+        ("GET /api/v1/rates/trend (12 months)", "/api/v1/rates/trend", "—"),
+    ] {
+        let (m, w) = server.single(path, &token, 30).await?;
+        let load = server.load(path, &token, 16, 10).await?;
+        println!("  http {label:<40} {}  (worst {})  goal {goal}", ms(m), ms(w));
+        println!("       16 at once for 10 s                       {load}");
+    }
+    let (now, peak) = server.rss_mib();
+    println!("  serve RSS now {now} MiB, peak {peak} MiB");
+    Ok(())
+}
