@@ -362,3 +362,59 @@ async fn the_rates_add_up_open_to_their_rows_and_follow_the_countys_definition()
         .await;
     assert_eq!(s, 403);
 }
+
+#[tokio::test]
+async fn the_pages_take_a_case_through_its_steps_and_the_limits_stay_lawful() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let body = json!({"member_id": app.member_a, "matter": "wages", "facts": "欠薪三个月"});
+    let (_, d) = app.post(&admin, "/api/v1/legal/aid", body).await;
+    let id = d["case"]["id"].as_i64().unwrap();
+
+    app.page_login("admin").await;
+    let csrf = app.csrf().await;
+    let post = async |path: &str, form: &[(&str, &str)]| {
+        let mut f: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        f.extend_from_slice(form);
+        let r = app.client.post(app.url(path)).form(&f).send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.headers().get("location").map(|l| l.to_str().unwrap().to_string()), r.text().await.unwrap())
+    };
+    // A refusal without reasons stays on the page with the error beside the field.
+    let (s, _, html) = post(&format!("/legal/aid/{id}/decision"), &[("decision", "refuse"), ("reason", "")]).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("不予援助或转办须书面说明理由"), "{html}");
+    let (s, to, _) =
+        post(&format!("/legal/aid/{id}/decision"), &[("decision", "grant"), ("form", "arbitration")]).await;
+    assert_eq!((s, to.as_deref()), (303, Some(format!("/legal/aid/{id}?done=decision").as_str())));
+    let (_, html) = app.page(&format!("/legal/aid/{id}?done=decision")).await;
+    assert!(html.contains("审查决定已记录") && html.contains("指派承办人"), "{html}");
+    let (s, _, _) = post(&format!("/legal/aid/{id}/nonsense"), &[]).await;
+    assert_eq!(s, 404);
+    let (s, html) = app.page(&format!("/legal/aid/{id}/print")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("法律援助申请表") && html.contains("张阳光") && html.contains("仲裁代理"), "{html}");
+
+    // The limits page: local ones change in place, the law's cannot.
+    let (_, html) = app.page("/legal/limits").await;
+    assert!(html.contains("依法不可调整") && html.contains("法律援助法第43条"));
+    let (s, _, html) = post("/legal/limits/supervision.tip_reply", &[("days", "0"), ("unit", "working")]).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("天数应在 1–365 之间"));
+    let (s, _, _) = post("/legal/limits/supervision.tip_reply", &[("days", "7"), ("unit", "working")]).await;
+    assert_eq!(s, 303);
+    let (_, html) = app.page("/legal/limits").await;
+    assert!(html.contains("7个工作日"), "{html}");
+    let (s, _, _) = post("/legal/limits/dispute.mediation_end", &[("days", "30"), ("unit", "calendar")]).await;
+    assert_eq!(s, 422);
+
+    // A member is sent to their own pages.
+    let member = app.token("member_a").await;
+    assert_eq!(app.get(&member, &format!("/api/v1/legal/aid/{id}")).await.0, 200);
+    app.page_login("member_a").await;
+    let r = app.client.get(app.url(&format!("/legal/aid/{id}"))).send().await.unwrap();
+    assert_eq!(r.headers().get("location").unwrap(), &format!("/me/legal-aid/{id}"));
+    let (s, html) = app.page(&format!("/me/legal-aid/{id}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("劳动报酬") && html.contains("指派承办人"), "{html}");
+}
