@@ -6,14 +6,14 @@
 //! Each step is taken here in one transaction with its item, the case, its log line, its
 //! figures and its audit line.
 
-use super::{applied_limit, log, steps, LegalStep};
+use super::fields::{date_field, label_of, optional_text, parse_field};
+use super::{LegalStep, applied_limit, log, steps};
 use crate::audit::{AuditAction, AuditEntity};
 use crate::indicators::Fact;
 use crate::mechanisms::BoxFuture;
-use crate::owners::{Owner, acting_owner};
 use crate::people::visible_member;
 use crate::sql::Sql;
-use crate::work::{self as wk, Change, NewRow, Source};
+use crate::work::{self as wk, Change, Source};
 use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
 use domain::care::{fmt_yuan, parse_amount};
 use domain::legal::aid::indicators as ind;
@@ -21,7 +21,7 @@ use domain::legal::aid::{
     self as la, AidChannel, AidDecision, AidMatter, AidOutcome, AidService, AidStage, HardshipBasis, LegalStatus,
     ProviderKind, Termination,
 };
-use domain::work::{Level, WorkAction};
+use domain::work::WorkAction;
 use domain::{Calendar, Capability, Invalid, Scope, fmt_date, parse_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -152,10 +152,6 @@ pub struct AidCase {
     pub termination_label: Option<String>,
 }
 
-fn label_of<T>(code: Option<&str>, parse: fn(&str) -> std::result::Result<T, Invalid>, label: fn(T) -> &'static str) -> Option<String> {
-    code.and_then(|c| parse(c).ok()).map(|v| label(v).to_string())
-}
-
 impl AidCase {
     fn finish(mut self) -> Self {
         self.migrant = self.migrant_n != 0;
@@ -203,44 +199,6 @@ const COLUMNS: &str = "c.id, c.member_id, c.member_name, u.name AS union_name, c
     c.stage, c.applied_on, c.decision_due, c.missing, c.missing_on, c.supplied_on, c.paused_days, c.decision, \
     c.decided_on, c.decision_reason, c.late_reason, c.provider, c.provider_kind, c.assigned_on, c.objection_on, \
     c.objection_result, c.settled_on, c.outcome, c.termination, c.recovered_fen, c.report, c.step_item_id";
-
-fn parse_field<T>(errors: &mut Vec<Invalid>, field: &'static str, v: &str, parse: fn(&str) -> std::result::Result<T, Invalid>) -> Option<T> {
-    parse(v)
-        .map_err(|mut e| {
-            e.field = field;
-            errors.push(e)
-        })
-        .ok()
-}
-
-fn optional_text(field: &'static str, zh: &str, v: Option<&str>, max: usize) -> std::result::Result<Option<String>, Invalid> {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => domain::work::text_field(field, zh, s, max).map(Some),
-        None => Ok(None),
-    }
-}
-
-/// A date a form gave: empty is `default`; otherwise a real date within `range`.
-fn date_field(
-    field: &'static str,
-    zh: &str,
-    v: Option<&str>,
-    default: Option<Date>,
-    range: (Date, Date),
-) -> std::result::Result<Option<Date>, Invalid> {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(default),
-        Some(s) => match parse_date(s) {
-            Some(d) if d >= range.0 && d <= range.1 => Ok(Some(d)),
-            Some(_) => Err(Invalid::new(
-                field,
-                format!("{zh}应在 {} 至 {} 之间", fmt_date(range.0), fmt_date(range.1)),
-                format!("{field} must be between {} and {}", fmt_date(range.0), fmt_date(range.1)),
-            )),
-            None => Err(Invalid::new(field, format!("{zh}不是有效日期：{s}"), format!("{field} is not a date: {s}"))),
-        },
-    }
-}
 
 /// Applies for legal aid: checks every field, works out whether aid comes first and whether
 /// the hardship check is waived, and opens the review step, due by the decision limit.
@@ -384,38 +342,18 @@ async fn open_step(
     today: Date,
 ) -> Result<Option<i64>> {
     let Some((name, code)) = stage.step() else { return Ok(None) };
-    let kind = &domain::work::LEGAL_AID;
     let limit = applied_limit(tx, code).await?;
-    let due = due.unwrap_or_else(|| limit.due(cal, from)).max(today);
-    let origin = Owner::union(tx, c.union_id, None).await?;
-    let owner = acting_owner(tx, c.union_id, &c.path, Level::County, kind).await?;
-    let title = format!("法律援助·{name}：{}", c.member_name);
-    let body = format!("法律援助案件 {}，{name}，{}（{}）。", c.id, limit.spelled(), limit.basis);
-    let priority = if c.first_aid && stage == AidStage::Applied {
-        domain::work::Priority::Urgent
-    } else {
-        domain::work::Priority::Normal
-    };
-    let row = NewRow {
-        kind,
-        title: &title,
-        body: Some(&body),
-        priority,
-        subject: Some(("member", c.member_id, &c.member_name)),
-        requester_member_id: Some(c.member_id),
-        requester_name: &c.member_name,
-        origin: &origin,
-        owner: &owner,
-        received: today,
-        respond_due: cal.add_working_days(today, 1).min(due.max(today)),
+    let step = steps::Step {
+        source: CASE.code,
+        record: "法律援助",
+        name,
+        limit,
+        from,
         due,
-        note: format!("{name}，{}内办结（{} 前，{}）", limit.spelled(), fmt_date(due), limit.basis),
-        source: Some((CASE.code, c.id)),
+        urgent: c.first_aid && stage == AidStage::Applied,
     };
-    let id = wk::insert(tx, actor, &row, today).await?;
-    wk::notice(tx, None, Some(owner.union_id), owner.department_id, id, &format!("{title}（{} 前）", fmt_date(due)))
-        .await?;
-    Ok(Some(id))
+    let party = steps::Party { record_id: c.id, member_id: c.member_id, member_name: &c.member_name, union_id: c.union_id, path: &c.path };
+    steps::open(tx, cal, actor, &party, &step, today).await.map(Some)
 }
 
 async fn set_step(tx: &mut Tx, id: i64, item: Option<i64>) -> Result<()> {
@@ -453,13 +391,13 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<AidDetail> {
     let mut conn = db.pool().acquire().await?;
     let (case, _) = fetch(&mut conn, actor, id).await?;
     let stage = case.stage();
-    let steps = steps(&mut conn, la::SOURCE, id).await?;
+    let log = super::log_of(&mut conn, la::SOURCE, id).await?;
     let mut detail = AidDetail {
         step: stage.step().map(|s| s.0.to_string()),
         step_due: None,
         step_owner: None,
         step_limit: None,
-        steps,
+        steps: log,
         rating_item_id: None,
         rating: None,
         recovered: fmt_yuan(case.recovered_fen),
@@ -506,22 +444,8 @@ async fn step_for(tx: &mut Tx, actor: &Actor, id: i64, stages: &[AidStage]) -> R
         ));
     }
     let item = case.step_item_id.ok_or_else(|| StoreError::conflict("案件没有待办步骤", "the case has no step waiting"))?;
-    let step = wk::fetch_for(tx, actor, item).await?;
-    if !domain::work::may(wk::standing(actor, &step), WorkAction::Resolve) {
-        return Err(StoreError::Forbidden);
-    }
+    steps::may_take(tx, actor, item).await?;
     Ok((case, ctx, item))
-}
-
-/// Closes the step's item with `result`, through the loop (its timeline, figures and rating).
-async fn close_step(tx: &mut Tx, cal: &Calendar, actor: &Actor, item: i64, result: &str, today: Date) -> Result<()> {
-    let status: String = sqlx::query_scalar("SELECT status FROM work_items WHERE id = $1").bind(item).fetch_one(&mut **tx).await?;
-    if status == "paused" {
-        let f = wk::ActionForm { action: "resume".into(), note: Some("作出决定".into()), ..Default::default() };
-        wk::act_in(tx, cal, actor, item, &f, today, wk::By::Record).await?;
-    }
-    let f = wk::ActionForm { action: "resolve".into(), result: Some(result.to_string()), ..Default::default() };
-    wk::act_in(tx, cal, actor, item, &f, today, wk::By::Record).await
 }
 
 async fn finish_step(tx: &mut Tx, actor: &Actor, id: i64, step: &str, decision: &str, note: Option<&str>, today: Date) -> Result<()> {
@@ -653,7 +577,7 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Decisio
         Some(r) => format!("审查决定：{}。{r}", decision.label()),
         None => format!("审查决定：{}", decision.label()),
     };
-    close_step(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(&mut tx, cal, actor, item, &text, today).await?;
     let next = match decision {
         AidDecision::Grant => AidStage::Granted,
         AidDecision::Refuse => AidStage::Refused,
@@ -710,7 +634,7 @@ pub async fn assign(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AssignF
     let mut tx = db.write_tx().await?;
     let (_, ctx, item) = step_for(&mut tx, actor, id, &[AidStage::Granted]).await?;
     let text = format!("指派{}：{provider}", kind.label());
-    close_step(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(&mut tx, cal, actor, item, &text, today).await?;
     sqlx::query(
         "UPDATE legal_aid_cases SET stage = $1, provider = $2, provider_kind = $3, assigned_on = $4, updated_at = $5 WHERE id = $6",
     )
@@ -759,7 +683,7 @@ pub async fn close(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &CloseFor
     let mut tx = db.write_tx().await?;
     let (_, ctx, item) = step_for(&mut tx, actor, id, &[AidStage::Assigned]).await?;
     let text = format!("结案：{}，挽回经济损失 {} 元。{report}", outcome.label(), fmt_yuan(recovered));
-    close_step(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(&mut tx, cal, actor, item, &text, today).await?;
     sqlx::query(
         "UPDATE legal_aid_cases SET stage = $1, outcome = $2, recovered_fen = $3, report = $4, settled_on = $5, \
          updated_at = $6 WHERE id = $7",
@@ -802,7 +726,7 @@ pub async fn terminate(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Term
     let mut tx = db.write_tx().await?;
     let (_, _, item) = step_for(&mut tx, actor, id, &[AidStage::Granted, AidStage::Assigned]).await?;
     let text = format!("终止援助：{}{}", ground.label(), note.as_deref().map(|n| format!("。{n}")).unwrap_or_default());
-    close_step(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(&mut tx, cal, actor, item, &text, today).await?;
     sqlx::query("UPDATE legal_aid_cases SET stage = $1, termination = $2, settled_on = $3, updated_at = $4 WHERE id = $5")
         .bind(AidStage::Terminated.code())
         .bind(ground.code())
@@ -869,7 +793,7 @@ pub async fn objection_decided(db: &Db, cal: &Calendar, actor: &Actor, id: i64, 
     let mut tx = db.write_tx().await?;
     let (_, ctx, item) = step_for(&mut tx, actor, id, &[AidStage::Objected]).await?;
     let verdict = if f.upheld { "异议成立，予以援助" } else { "异议不成立，维持不予援助" };
-    close_step(&mut tx, cal, actor, item, &format!("{verdict}。{note}"), today).await?;
+    steps::close(&mut tx, cal, actor, item, &format!("{verdict}。{note}"), today).await?;
     let next = if f.upheld { AidStage::Granted } else { AidStage::Refused };
     let mut set = Sql::new("UPDATE legal_aid_cases SET stage = ");
     set.bind(next.code()).push(", objection_result = ").bind(format!("{verdict}。{note}"));

@@ -3,7 +3,9 @@
 //! record writes its steps to, and the records, one module each (`aid`: 法律援助).
 
 pub mod aid;
+mod fields;
 pub mod rates;
+mod steps;
 
 use crate::audit::{self, AuditAction, AuditEntity};
 use crate::{Actor, Db, Result, StoreError};
@@ -153,7 +155,7 @@ pub(crate) async fn log(
 }
 
 /// A record's log, oldest first.
-pub(crate) async fn steps(conn: &mut AnyConnection, record: &str, id: i64) -> Result<Vec<LegalStep>> {
+pub(crate) async fn log_of(conn: &mut AnyConnection, record: &str, id: i64) -> Result<Vec<LegalStep>> {
     Ok(sqlx::query_as(
         "SELECT step, decision, note, username, on_date FROM legal_steps WHERE record = $1 AND record_id = $2 ORDER BY id",
     )

@@ -1,0 +1,88 @@
+//! A legal record's steps on the loop, whatever the record: each step is a work item owned by
+//! the county's rights department, due by its statutory limit, for the member it is about
+//! (who rates it); it is taken only by its owner or the level above, and closes through the loop
+//! in the record's own transaction.
+
+use crate::owners::{Owner, acting_owner};
+use crate::work::{self as wk, NewRow};
+use crate::{Actor, Result, StoreError, Tx};
+use domain::legal::Limit;
+use domain::work::{Level, Priority, WorkAction};
+use domain::{Calendar, fmt_date};
+use time::Date;
+
+/// Whom a step is for, and where they belong.
+pub(super) struct Party<'a> {
+    pub(super) record_id: i64,
+    pub(super) member_id: i64,
+    pub(super) member_name: &'a str,
+    pub(super) union_id: i64,
+    pub(super) path: &'a str,
+}
+
+/// A step to open.
+pub(super) struct Step<'a> {
+    /// The record kind its item stands for (`work_items.source`).
+    pub(super) source: &'static str,
+    /// What the record is called in the item's title: "法律援助".
+    pub(super) record: &'static str,
+    pub(super) name: &'a str,
+    /// The limit as it applies here.
+    pub(super) limit: Limit,
+    /// What the limit is counted from.
+    pub(super) from: Date,
+    /// A deadline set otherwise (sooner, or moved by a pause); never before today.
+    pub(super) due: Option<Date>,
+    pub(super) urgent: bool,
+}
+
+/// Opens a step's work item with its deadline and tells its owner; returns the item.
+pub(super) async fn open(tx: &mut Tx, cal: &Calendar, actor: &Actor, p: &Party<'_>, s: &Step<'_>, today: Date) -> Result<i64> {
+    let kind = &domain::work::LEGAL_AID;
+    let (name, limit) = (s.name, &s.limit);
+    let due = s.due.unwrap_or_else(|| limit.due(cal, s.from)).max(today);
+    let origin = Owner::union(tx, p.union_id, None).await?;
+    let owner = acting_owner(tx, p.union_id, p.path, Level::County, kind).await?;
+    let title = format!("{}·{name}：{}", s.record, p.member_name);
+    let body = format!("{}案件 {}，{name}，{}（{}）。", s.record, p.record_id, limit.spelled(), limit.basis);
+    let row = NewRow {
+        kind,
+        title: &title,
+        body: Some(&body),
+        priority: if s.urgent { Priority::Urgent } else { Priority::Normal },
+        subject: Some(("member", p.member_id, p.member_name)),
+        requester_member_id: Some(p.member_id),
+        requester_name: p.member_name,
+        origin: &origin,
+        owner: &owner,
+        received: today,
+        respond_due: cal.add_working_days(today, 1).min(due),
+        due,
+        note: format!("{name}，{}内办结（{} 前，{}）", limit.spelled(), fmt_date(due), limit.basis),
+        source: Some((s.source, p.record_id)),
+    };
+    let id = wk::insert(tx, actor, &row, today).await?;
+    wk::notice(tx, None, Some(owner.union_id), owner.department_id, id, &format!("{title}（{} 前）", fmt_date(due)))
+        .await?;
+    Ok(id)
+}
+
+/// May the caller take the step whose item this is? Its owner or the level above (the loop's
+/// own rule); 403 otherwise, and 404 for an item out of their scope.
+pub(super) async fn may_take(tx: &mut Tx, actor: &Actor, item: i64) -> Result<()> {
+    let step = wk::fetch_for(tx, actor, item).await?;
+    if domain::work::may(wk::standing(actor, &step), WorkAction::Resolve) { Ok(()) } else { Err(StoreError::Forbidden) }
+}
+
+/// Closes the step's item with `result`, through the loop (its timeline, figures and rating);
+/// a paused item resumes first.
+pub(super) async fn close(tx: &mut Tx, cal: &Calendar, actor: &Actor, item: i64, result: &str, today: Date) -> Result<()> {
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM work_items WHERE id = $1").bind(item).fetch_one(&mut **tx).await?;
+    if status == domain::work::WorkStatus::Paused.code() {
+        let f = wk::ActionForm { action: "resume".into(), note: Some("作出决定".into()), ..Default::default() };
+        wk::act_in(tx, cal, actor, item, &f, today, wk::By::Record).await?;
+    }
+    let f = wk::ActionForm { action: "resolve".into(), result: Some(result.to_string()), ..Default::default() };
+    wk::act_in(tx, cal, actor, item, &f, today, wk::By::Record).await
+}
