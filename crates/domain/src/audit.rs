@@ -71,6 +71,8 @@ crate::labelled!(
         LegalAidApply = "legal.aid.apply", "法律援助申请";
         LegalAidStep = "legal.aid.step", "法律援助办理";
         LegalRate = "legal.rate", "修改五率口径";
+        LegalDisputeApply = "legal.dispute.apply", "劳动争议调解申请";
+        LegalDisputeStep = "legal.dispute.step", "劳动争议调解办理";
     }
 );
 
@@ -121,6 +123,7 @@ crate::labelled!(
         LegalLimit = "legal_limit", "法定时限";
         LegalAid = "legal_aid", "法律援助案件";
         LegalRate = "legal_rate", "五率口径";
+        LegalDispute = "legal_dispute", "劳动争议";
     }
 );
 

@@ -156,6 +156,9 @@ pub const CAMPAIGN_DELIVERY: WorkKind =
 /// deadline comes from its statutory limit, not from these defaults.
 pub const LEGAL_AID: WorkKind =
     kind_of("legal_aid", "法律援助", Mechanism::Rights, (1, 5, 2), false, "权益保障部", false);
+/// A step of a labour dispute's mediation (acceptance, mediation, following the agreement).
+pub const DISPUTE_STEP: WorkKind =
+    kind_of("dispute_step", "劳动争议调解", Mechanism::Rights, (1, 15, 5), false, "权益保障部", false);
 pub const RIGHTS_CASE: WorkKind =
     kind_of("rights_case", "维权案件", Mechanism::Rights, (1, 15, 5), true, "权益保障部", true);
 pub const BUILDING_TASK: WorkKind =
@@ -172,6 +175,7 @@ pub const KINDS: &[WorkKind] = &[
     HARDSHIP_STEP,
     CAMPAIGN_DELIVERY,
     LEGAL_AID,
+    DISPUTE_STEP,
     RIGHTS_CASE,
     BUILDING_TASK,
 ];

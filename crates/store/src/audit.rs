@@ -115,6 +115,7 @@ fn name_of(e: AuditEntity) -> Option<&'static str> {
         E::CampaignTarget => "SELECT id, member_name, CAST(campaign_id AS TEXT) FROM campaign_targets WHERE id",
         E::Benefit => "SELECT id, name, CAST(id AS TEXT) FROM benefits WHERE id",
         E::LegalAid => "SELECT id, member_name, CAST(id AS TEXT) FROM legal_aid_cases WHERE id",
+        E::LegalDispute => "SELECT id, member_name, CAST(id AS TEXT) FROM legal_disputes WHERE id",
         E::Import | E::Calendar | E::WorkKind | E::CareSettings | E::CarePolicy | E::CareBudgets => return None,
         E::HardshipStandards | E::HardshipSettings | E::LegalLimit | E::LegalRate => return None,
     })

@@ -62,6 +62,7 @@ migrations!(
     17 "0017_legal_limits",
     18 "0018_legal_aid",
     19 "0019_legal_rates",
+    20 "0020_legal_disputes",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

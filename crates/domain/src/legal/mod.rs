@@ -8,6 +8,7 @@ use crate::calendar::{Calendar, DayUnit};
 use time::Date;
 
 pub mod aid;
+pub mod dispute;
 pub mod rates;
 
 crate::labelled!(

@@ -31,6 +31,8 @@ pub const MEASURES: &[Measure] = &[
     measure("aid_decided", "已作出审查决定的援助申请", "件", "申请日期"),
     measure("aid_eligible", "经审查予以援助的申请", "件", "申请日期"),
     measure("aid_served", "予以援助并已结案的申请", "件", "申请日期"),
+    measure("disputes_closed", "已结案的劳动争议", "件", "结案日期"),
+    measure("disputes_lawful", "经调解、仲裁、诉讼等依法解决的劳动争议", "件", "结案日期"),
 ];
 
 pub fn measure_of(code: &str) -> Option<&'static Measure> {
@@ -49,13 +51,22 @@ pub struct RateDef {
 }
 
 /// The rates whose records exist, in the order the county reports them.
-pub const RATES: &[RateDef] = &[RateDef {
-    code: "legal_aid",
-    name: "职工法律援助率",
-    numerator: "aid_served",
-    denominator: "aid_eligible",
-    note: "期间内申请、经审查予以援助的案件中，已办结的比例",
-}];
+pub const RATES: &[RateDef] = &[
+    RateDef {
+        code: "lawful",
+        name: "职工依法维权率",
+        numerator: "disputes_lawful",
+        denominator: "disputes_closed",
+        note: "期间内结案的劳动争议中，经调解、仲裁、诉讼或支付令等依法途径解决的比例",
+    },
+    RateDef {
+        code: "legal_aid",
+        name: "职工法律援助率",
+        numerator: "aid_served",
+        denominator: "aid_eligible",
+        note: "期间内申请、经审查予以援助的案件中，已办结的比例",
+    },
+];
 
 pub fn rate_of(code: &str) -> Option<&'static RateDef> {
     RATES.iter().find(|r| r.code == code)

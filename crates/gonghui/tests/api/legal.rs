@@ -295,11 +295,14 @@ async fn the_rates_add_up_open_to_their_rows_and_follow_the_countys_definition()
     assert_eq!(aid(&r), (1, 2, Some(50.0)), "{r}");
     // The children add up to the county, and say which union they are.
     let children = r["children"].as_array().unwrap();
-    let sum = |i: &str| children.iter().map(|c| c["rates"][0][i].as_i64().unwrap()).sum::<i64>();
+    let of = |rates: &serde_json::Value| {
+        rates.as_array().unwrap().iter().find(|x| x["code"] == "legal_aid").cloned().unwrap()
+    };
+    let sum = |i: &str| children.iter().map(|c| of(&c["rates"])[i].as_i64().unwrap()).sum::<i64>();
     assert_eq!((sum("numerator"), sum("denominator")), (1, 2));
     let town_a = children.iter().find(|c| c["code"] == "320925101").unwrap();
     assert_eq!(
-        (town_a["rates"][0]["numerator"].as_i64(), town_a["rates"][0]["denominator"].as_i64()),
+        (of(&town_a["rates"])["numerator"].as_i64(), of(&town_a["rates"])["denominator"].as_i64()),
         (Some(1), Some(1))
     );
 
@@ -332,7 +335,7 @@ async fn the_rates_add_up_open_to_their_rows_and_follow_the_countys_definition()
     assert_eq!(s, 200);
     let months = trend.as_array().unwrap();
     assert!((12..=13).contains(&months.len()), "{}", months.len());
-    let last = &months.last().unwrap()["rates"][0];
+    let last = &of(&months.last().unwrap()["rates"]);
     assert_eq!((last["numerator"].as_i64(), last["denominator"].as_i64()), (Some(1), Some(2)));
 
     // The county counts every application instead: like over like only, audited.
@@ -348,8 +351,9 @@ async fn the_rates_add_up_open_to_their_rows_and_follow_the_countys_definition()
     let (_, r) = app.get(&admin, "/api/v1/rates").await;
     assert_eq!(aid(&r), (1, 3, Some(33.3)));
     let (_, defs) = app.get(&admin, "/api/v1/rates/definitions").await;
-    assert_eq!(defs["rates"][0]["denominator"]["code"], "aid_applied");
-    assert_eq!(defs["rates"][0]["default_denominator"], "aid_eligible");
+    let aid_def = of(&defs["rates"]);
+    assert_eq!(aid_def["denominator"]["code"], "aid_applied");
+    assert_eq!(aid_def["default_denominator"], "aid_eligible");
     let (_, log) = app.get(&admin, "/api/v1/audit?action=legal.rate").await;
     assert!(log["items"][0]["detail"].as_str().unwrap().contains("法律援助申请"), "{log}");
     let (s, _) = app
@@ -417,4 +421,120 @@ async fn the_pages_take_a_case_through_its_steps_and_the_limits_stay_lawful() {
     let (s, html) = app.page(&format!("/me/legal-aid/{id}")).await;
     assert_eq!(s, 200);
     assert!(html.contains("劳动报酬") && html.contains("指派承办人"), "{html}");
+}
+
+#[tokio::test]
+async fn a_dispute_is_accepted_mediated_and_followed_to_its_end_and_counted_as_lawful() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let cadre_a = app.token("cadre_a").await;
+    let cadre_b = app.token("cadre_b").await;
+    let knew = days_ago(340);
+    let body = json!({"member_id": app.member_a, "claims": ["wages", "overtime", "wages"], "amount": "8600",
+        "employer": "建湖县阳光机械有限公司", "facts": "九月、十月工资及加班费未发。", "knew_on": knew});
+    let (s, d) = app.post(&cadre_a, "/api/v1/legal/disputes", body).await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["case"]["id"].as_i64().unwrap();
+    assert_eq!(d["case"]["claims"], "wages,overtime");
+    // The year runs from the day the worker knew, moved past days off; 25 days are left: warned.
+    let (_, ends) = app.get(&admin, &format!("/api/v1/calendar/add?date={knew}&days=0&unit=calendar")).await;
+    assert!(ends["date"].is_string());
+    assert_eq!(d["limit_near"], true, "{d}");
+    assert_eq!((d["step"].as_str(), d["step_owner"].as_str()), (Some("受理"), Some("建阳镇总工会")));
+    let item = d["case"]["step_item_id"].as_i64().unwrap();
+    let (_, it) = app.get(&admin, &format!("/api/v1/work/items/{item}")).await;
+    assert_eq!((it["item"]["priority"].as_str(), it["item"]["kind"].as_str()), (Some("urgent"), Some("dispute_step")));
+    assert_eq!(app.get(&cadre_b, &format!("/api/v1/legal/disputes/{id}")).await.0, 404);
+    let (s, _) = app.post(&cadre_b, &format!("/api/v1/legal/disputes/{id}/acceptance"), json!({"accept": true})).await;
+    assert_eq!(s, 404);
+
+    // Accepted: mediation is due in 15 days; sessions are logged; an agreement needs its terms.
+    let (s, d) = app.post(&cadre_a, &format!("/api/v1/legal/disputes/{id}/acceptance"), json!({"accept": true})).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["case"]["mediation_due"].as_str().unwrap(), calendar_add(&app, &admin, &days_ago(0), 15).await);
+    let (s, _) = app
+        .post(&cadre_a, &format!("/api/v1/legal/disputes/{id}/sessions"), json!({"note": "双方到场，公司同意分期支付"}))
+        .await;
+    assert_eq!(s, 200);
+    let (s, b) = app.post(&cadre_a, &format!("/api/v1/legal/disputes/{id}/mediation"), json!({"agreed": true})).await;
+    assert_eq!(s, 422);
+    let fields: Vec<&str> =
+        b["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["terms", "perform_by"]);
+    let by = domain::fmt_date(web::today() + time::Duration::days(10));
+    let agreement =
+        json!({"agreed": true, "terms": "公司于十日内支付工资及加班费 8600 元", "amount": "8600", "perform_by": by});
+    let (s, d) = app.post(&cadre_a, &format!("/api/v1/legal/disputes/{id}/mediation"), agreement).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(
+        (d["case"]["stage"].as_str(), d["step"].as_str(), d["case"]["sessions"].as_i64()),
+        (Some("agreed"), Some("履行跟踪"), Some(1))
+    );
+    // Not performed: the worker is told of the 支付令, which counts as a lawful channel.
+    let (s, b) =
+        app.post(&cadre_a, &format!("/api/v1/legal/disputes/{id}/performance"), json!({"performed": false})).await;
+    assert_eq!((s.as_u16(), b["error"]["fields"][0]["field"].as_str()), (422, Some("next")));
+    let (s, d) = app
+        .post(
+            &cadre_a,
+            &format!("/api/v1/legal/disputes/{id}/performance"),
+            json!({"performed": false, "next": "payment_order"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!((d["case"]["stage"].as_str(), d["case"]["lawful"].as_bool()), (Some("closed"), Some(true)));
+    assert!(d["advice"].as_str().unwrap().contains("支付令"), "{d}");
+    let (s, _) =
+        app.post(&cadre_a, &format!("/api/v1/legal/disputes/{id}/performance"), json!({"performed": true})).await;
+    assert_eq!(s, 409, "a closed dispute takes no more steps");
+
+    // A second dispute withdrawn after failed mediation: closed, but not through a lawful channel.
+    let body = json!({"member_id": app.member_a, "claims": ["compensation"], "employer": "某公司", "facts": "解除合同未补偿", "knew_on": days_ago(30)});
+    let (_, d) = app.post(&cadre_a, "/api/v1/legal/disputes", body).await;
+    let second = d["case"]["id"].as_i64().unwrap();
+    assert_eq!(d["limit_near"], false);
+    app.post(&cadre_a, &format!("/api/v1/legal/disputes/{second}/acceptance"), json!({"accept": true})).await;
+    let (s, d) = app
+        .post(
+            &cadre_a,
+            &format!("/api/v1/legal/disputes/{second}/mediation"),
+            json!({"agreed": false, "next": "withdrawn"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
+    // A third declined with reasons (and not without).
+    let body = json!({"member_id": app.member_a, "claims": ["other"], "employer": "某公司", "facts": "邻里纠纷", "knew_on": days_ago(3)});
+    let (_, d) = app.post(&cadre_a, "/api/v1/legal/disputes", body).await;
+    let third = d["case"]["id"].as_i64().unwrap();
+    assert_eq!(
+        app.post(&cadre_a, &format!("/api/v1/legal/disputes/{third}/acceptance"), json!({"accept": false})).await.0,
+        422
+    );
+    let (s, _) = app
+        .post(
+            &cadre_a,
+            &format!("/api/v1/legal/disputes/{third}/acceptance"),
+            json!({"accept": false, "reason": "不属于劳动争议"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+
+    // 依法维权率: of the three closed, the 支付令 is lawful; withdrawn and declined are not.
+    let (_, r) = app.get(&admin, "/api/v1/rates").await;
+    let lawful = r["rates"].as_array().unwrap().iter().find(|x| x["code"] == "lawful").cloned().unwrap();
+    assert_eq!((lawful["numerator"].as_i64(), lawful["denominator"].as_i64()), (Some(1), Some(3)), "{r}");
+    let (_, rows) = app.get(&admin, "/api/v1/rates/lawful/rows?part=numerator").await;
+    assert_eq!((rows["total"].as_i64(), rows["items"][0]["id"].as_i64()), (Some(1), Some(id)));
+    assert_eq!(rows["items"][0]["detail"], "申请支付令");
+
+    // Bad input: every field at once, nothing written.
+    let bad = json!({"member_id": app.member_a, "claims": ["bonus"], "amount": "x", "employer": "", "facts": "", "knew_on": "2026-02-30"});
+    let (s, b) = app.post(&cadre_a, "/api/v1/legal/disputes", bad).await;
+    assert_eq!(s, 422);
+    assert_eq!(b["error"]["fields"].as_array().unwrap().len(), 5, "{b}");
+    let future =
+        json!({"member_id": app.member_a, "claims": ["wages"], "employer": "x", "facts": "x", "knew_on": days_ago(-3)});
+    assert_eq!(app.post(&cadre_a, "/api/v1/legal/disputes", future).await.0, 422);
+    let (_, list) = app.get(&admin, "/api/v1/legal/disputes").await;
+    assert_eq!(list["total"], 3);
 }

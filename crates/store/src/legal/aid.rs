@@ -344,6 +344,7 @@ async fn open_step(
     let Some((name, code)) = stage.step() else { return Ok(None) };
     let limit = applied_limit(tx, code).await?;
     let step = steps::Step {
+        kind: &domain::work::LEGAL_AID,
         source: CASE.code,
         record: "法律援助",
         name,
@@ -351,6 +352,7 @@ async fn open_step(
         from,
         due,
         urgent: c.first_aid && stage == AidStage::Applied,
+        level: domain::work::Level::County,
     };
     let party = steps::Party { record_id: c.id, member_id: c.member_id, member_name: &c.member_name, union_id: c.union_id, path: &c.path };
     steps::open(tx, cal, actor, &party, &step, today).await.map(Some)

@@ -3,6 +3,7 @@
 //! record writes its steps to, and the records, one module each (`aid`: 法律援助).
 
 pub mod aid;
+pub mod dispute;
 mod fields;
 pub mod rates;
 mod steps;
@@ -20,8 +21,8 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
     name: "legal",
     indicators: domain::legal::aid::indicators::ALL,
     recount: Some(aid::recount),
-    paths: &[("legal_aid_cases", "path")],
-    sources: &[aid::CASE],
+    paths: &[("legal_aid_cases", "path"), ("legal_disputes", "path")],
+    sources: &[aid::CASE, dispute::CASE],
 };
 
 /// A time limit as it applies here: the law's, or the county's value for a local one.

@@ -19,6 +19,8 @@ use time::Date;
 enum Counted {
     /// Legal-aid applications by their date of application, with a condition.
     Aid(&'static str),
+    /// Labour disputes by the day they were settled, with a condition.
+    Dispute(&'static str),
     /// Active members (each union keeps its count).
     Members,
     /// Enterprises with a union.
@@ -33,6 +35,10 @@ fn counted(code: &str) -> Option<Counted> {
         "aid_decided" => Counted::Aid(" AND r.decision IN ('grant', 'refuse')"),
         "aid_eligible" => Counted::Aid(" AND r.decision = 'grant'"),
         "aid_served" => Counted::Aid(" AND r.decision = 'grant' AND r.stage = 'closed'"),
+        "disputes_closed" => Counted::Dispute(""),
+        "disputes_lawful" => {
+            Counted::Dispute(" AND r.resolution IN ('mediated', 'arbitration', 'litigation', 'payment_order')")
+        }
         _ => return None,
     })
 }
@@ -90,6 +96,7 @@ async fn count(conn: &mut AnyConnection, actor: &Actor, code: &str, over: Over<'
     // The records' path column and, per child, the join that sums a child's subtree.
     let (select, from, path, dated) = match how {
         Counted::Aid(cond) => ("count(r.id)", "legal_aid_cases r".to_string(), "r.path", Some(("r.applied_on", cond))),
+        Counted::Dispute(cond) => ("count(r.id)", "legal_disputes r".to_string(), "r.path", Some(("r.settled_on", cond))),
         Counted::Members => ("CAST(coalesce(sum(m.member_count), 0) AS BIGINT)", "unions m".to_string(), "m.path", None),
         Counted::Enterprises => ("count(e.id)", "enterprises e JOIN unions m ON m.id = e.union_id".to_string(), "m.path", None),
     };
@@ -379,7 +386,7 @@ pub struct RowsQuery {
 /// One record a rate counted.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct RateRow {
-    /// legal_aid | member | enterprise
+    /// legal_aid | legal_dispute | member | enterprise
     pub kind: String,
     pub id: i64,
     pub name: String,
@@ -418,6 +425,17 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
             s.push(" ORDER BY r.applied_on DESC, r.id DESC");
             s
         }
+        Counted::Dispute(cond) => {
+            let mut s = Sql::new(
+                "SELECT 'legal_dispute' AS kind, r.id, r.member_name AS name, u.name AS union_name, r.settled_on AS date, \
+                 coalesce(r.resolution, '') AS detail FROM legal_disputes r JOIN unions u ON u.id = r.union_id WHERE 1 = 1",
+            );
+            actor.narrow(&mut s, "r.path", &u);
+            s.push(" AND r.settled_on >= ").bind(fmt_date(p.from));
+            s.push(" AND r.settled_on <= ").bind(fmt_date(p.to)).push(cond);
+            s.push(" ORDER BY r.settled_on DESC, r.id DESC");
+            s
+        }
         Counted::Members => {
             let mut s = Sql::new(
                 "SELECT 'member' AS kind, r.id, r.name, u.name AS union_name, r.joined_on AS date, '' AS detail \
@@ -439,8 +457,15 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
     };
     sql.push(" LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let mut items: Vec<RateRow> = sql.query_as().fetch_all(&mut *conn).await?;
-    for r in items.iter_mut().filter(|r| r.kind == "legal_aid") {
-        r.detail = aid_detail(&r.detail);
+    for r in items.iter_mut() {
+        match r.kind.as_str() {
+            "legal_aid" => r.detail = aid_detail(&r.detail),
+            "legal_dispute" => {
+                let res = domain::legal::dispute::Resolution::parse(&r.detail).ok();
+                r.detail = res.map(|x| x.label().to_string()).unwrap_or_default();
+            }
+            _ => {}
+        }
     }
     Ok(Page { items, total })
 }

@@ -22,6 +22,7 @@ pub(super) struct Party<'a> {
 
 /// A step to open.
 pub(super) struct Step<'a> {
+    pub(super) kind: &'static domain::work::WorkKind,
     /// The record kind its item stands for (`work_items.source`).
     pub(super) source: &'static str,
     /// What the record is called in the item's title: "法律援助".
@@ -34,15 +35,17 @@ pub(super) struct Step<'a> {
     /// A deadline set otherwise (sooner, or moved by a pause); never before today.
     pub(super) due: Option<Date>,
     pub(super) urgent: bool,
+    /// Who acts: the county's rights department (legal aid), or the town's mediation (disputes).
+    pub(super) level: Level,
 }
 
 /// Opens a step's work item with its deadline and tells its owner; returns the item.
 pub(super) async fn open(tx: &mut Tx, cal: &Calendar, actor: &Actor, p: &Party<'_>, s: &Step<'_>, today: Date) -> Result<i64> {
-    let kind = &domain::work::LEGAL_AID;
+    let kind = s.kind;
     let (name, limit) = (s.name, &s.limit);
     let due = s.due.unwrap_or_else(|| limit.due(cal, s.from)).max(today);
     let origin = Owner::union(tx, p.union_id, None).await?;
-    let owner = acting_owner(tx, p.union_id, p.path, Level::County, kind).await?;
+    let owner = acting_owner(tx, p.union_id, p.path, s.level, kind).await?;
     let title = format!("{}·{name}：{}", s.record, p.member_name);
     let body = format!("{}案件 {}，{name}，{}（{}）。", s.record, p.record_id, limit.spelled(), limit.basis);
     let row = NewRow {

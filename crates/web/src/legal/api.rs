@@ -11,6 +11,7 @@ use store::legal::aid::{
     AidApplication, AidCase, AidDetail, AidQuery, AssignForm, CloseForm, DecisionForm, MissingForm, ObjectionForm,
     ObjectionResult, TerminateForm,
 };
+use store::legal::dispute::{AcceptForm, Dispute, DisputeDetail, DisputeForm, DisputeQuery, MediationForm, PerformanceForm, SessionForm};
 use store::legal::rates::{Definition, DefinitionForm, Definitions, MonthRate, RateRow, Rates, RatesQuery, RowsQuery};
 use store::legal::{LimitForm, LimitRow};
 use utoipa_axum::router::OpenApiRouter;
@@ -32,6 +33,12 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(aid_terminate))
         .routes(routes!(aid_object))
         .routes(routes!(aid_objection_result))
+        .routes(routes!(dispute_list, dispute_apply))
+        .routes(routes!(dispute_get))
+        .routes(routes!(dispute_accept))
+        .routes(routes!(dispute_session))
+        .routes(routes!(dispute_mediation))
+        .routes(routes!(dispute_performance))
         .routes(routes!(rates))
         .routes(routes!(rates_trend))
         .routes(routes!(rate_rows))
@@ -227,4 +234,82 @@ async fn set_rate_definition(
     ApiJson(f): ApiJson<DefinitionForm>,
 ) -> ApiResult<Definition> {
     Ok(Json(store::legal::rates::set_definition(&st.db, &s.actor, &code, &f).await?))
+}
+
+/// Bring a labour dispute to the union for mediation (staff for a member, or a member for
+/// themself). The answer carries the end of the one-year arbitration limit.
+#[utoipa::path(post, path = "/api/v1/legal/disputes", tag = "legal", request_body = DisputeForm,
+    responses((status = 201, body = DisputeDetail), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn dispute_apply(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiJson(f): ApiJson<DisputeForm>,
+) -> Result<(StatusCode, Json<DisputeDetail>), ApiError> {
+    let d = store::legal::dispute::apply(&st.db, &st.calendar(), &s.actor, &f, today()).await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
+/// Labour disputes the caller may see (a member: their own), newest first.
+#[utoipa::path(get, path = "/api/v1/legal/disputes", tag = "legal", params(DisputeQuery),
+    responses((status = 200, body = Page<Dispute>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn dispute_list(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<DisputeQuery>) -> ApiResult<Page<Dispute>> {
+    Ok(Json(store::legal::dispute::list(&st.db, &s.actor, &q).await?))
+}
+
+/// One dispute: its claims, the arbitration limit (and whether it is near), the step waiting,
+/// what the worker should be told now, and every step taken.
+#[utoipa::path(get, path = "/api/v1/legal/disputes/{id}", tag = "legal", params(("id" = i64, Path)),
+    responses((status = 200, body = DisputeDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn dispute_get(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<DisputeDetail> {
+    Ok(Json(store::legal::dispute::get(&st.db, &s.actor, id, today()).await?))
+}
+
+/// Accept the dispute (mediation due in 15 days) or decline it with reasons.
+#[utoipa::path(post, path = "/api/v1/legal/disputes/{id}/acceptance", tag = "legal", params(("id" = i64, Path)), request_body = AcceptForm,
+    responses((status = 200, body = DisputeDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn dispute_accept(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<AcceptForm>,
+) -> ApiResult<DisputeDetail> {
+    Ok(Json(store::legal::dispute::accept(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// Record a mediation session.
+#[utoipa::path(post, path = "/api/v1/legal/disputes/{id}/sessions", tag = "legal", params(("id" = i64, Path)), request_body = SessionForm,
+    responses((status = 200, body = DisputeDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn dispute_session(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<SessionForm>,
+) -> ApiResult<DisputeDetail> {
+    Ok(Json(store::legal::dispute::session(&st.db, &s.actor, id, &f, today()).await?))
+}
+
+/// The mediation's result: an agreement with its terms and date of performance, or none and
+/// where the worker goes.
+#[utoipa::path(post, path = "/api/v1/legal/disputes/{id}/mediation", tag = "legal", params(("id" = i64, Path)), request_body = MediationForm,
+    responses((status = 200, body = DisputeDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn dispute_mediation(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<MediationForm>,
+) -> ApiResult<DisputeDetail> {
+    Ok(Json(store::legal::dispute::mediation(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// How the agreement was performed; when it was not, where the worker goes (支付令, arbitration,
+/// litigation).
+#[utoipa::path(post, path = "/api/v1/legal/disputes/{id}/performance", tag = "legal", params(("id" = i64, Path)), request_body = PerformanceForm,
+    responses((status = 200, body = DisputeDetail), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn dispute_performance(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<PerformanceForm>,
+) -> ApiResult<DisputeDetail> {
+    Ok(Json(store::legal::dispute::performance(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
 }

@@ -880,6 +880,7 @@ fn audit_href(entity: AuditEntity, key: &str) -> Option<String> {
         E::CarePayment => "/care/payments".into(),
         E::HardshipFile => format!("/hardship/{key}"),
         E::LegalAid => format!("/legal/aid/{key}"),
+        E::LegalDispute => format!("/legal/disputes/{key}"),
         E::Campaign | E::CampaignTarget => format!("/care/campaigns/{key}"),
         E::Benefit => format!("/care/benefits/{key}"),
         E::Calendar => format!("/calendar/{key}"),
