@@ -64,6 +64,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
       ['/care/campaigns', '四季送', 'campaigns'],
       ['/legal/aid', '法律援助', 'legal-aid'],
       ['/legal/rates', '五率', 'legal-rates'],
+      ['/legal/disputes', '劳动争议', 'legal-disputes'],
     ]) {
       const r = await page.goto(`${base}${path}`);
       check(r.status() === 200, `${name}: ${path} answers 200`);

@@ -41,6 +41,7 @@ pub struct Report {
     pub payments: usize,
     pub hardship_files: usize,
     pub legal_aid: usize,
+    pub disputes: usize,
     /// Items past their deadline today, escalated by the first scan.
     pub escalated_today: u64,
     /// (username, role label, scope)
@@ -512,7 +513,8 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     tracing::info!(files = programmes.files, elapsed = ?started.elapsed(), "demo: hardship files, campaigns, benefits");
     let aid_cases = if opts.care_events == 0 { 0 } else { (opts.members / 250).clamp(24, 2000) };
     let legal_aid = crate::demo_legal::generate(db, &recorder, aid_cases, opts.seed, today_cn).await?;
-    tracing::info!(legal_aid, elapsed = ?started.elapsed(), "demo: legal aid");
+    let disputes = crate::demo_legal::disputes(db, &recorder, aid_cases, opts.seed, today_cn).await?;
+    tracing::info!(legal_aid, disputes, elapsed = ?started.elapsed(), "demo: legal aid and disputes");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots
@@ -543,6 +545,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         payments: care.payments,
         hardship_files: programmes.files,
         legal_aid,
+        disputes,
         escalated_today: history.escalated_today,
         logins,
     })

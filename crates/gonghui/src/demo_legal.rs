@@ -1,7 +1,8 @@
 //! A year of the demo county's legal-rights work, taken through the store as staff would take
 //! it on the pages: legal aid applications in every stage — materials asked for once, granted
 //! and closed with the amount recovered, refused with reasons (one objected to), referred, and
-//! the latest still waiting for their decision.
+//! the latest still waiting for their decision; and labour disputes mediated to an agreement
+//! performed (or a 支付令), sent on to arbitration, withdrawn or declined, the latest still open.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -147,4 +148,85 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
 
 fn form_is_advice(form: &str) -> bool {
     matches!(form, "consultation" | "document")
+}
+
+/// Labour disputes over the last year, in every stage, most ending through a lawful channel.
+pub(crate) async fn disputes(db: &Db, admin: &Actor, count: usize, seed: u64, today: Date) -> anyhow::Result<usize> {
+    use store::legal::dispute as ld;
+    let cal = store::calendar::load(db).await?;
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x4449_5350);
+    let Some((lo, hi)) = store::members::id_range(db).await? else { return Ok(0) };
+    let mut plan: Vec<Date> = (0..count)
+        .map(|i| today - Duration::days(if i < 3 { rng.gen_range(0..5) } else { rng.gen_range(5..350) }))
+        .collect();
+    plan.sort();
+    let claims: &[&[&str]] =
+        &[&["wages"], &["wages", "overtime"], &["compensation"], &["injury"], &["social_insurance"]];
+    let mut made = 0;
+    for applied in plan {
+        let amount = rng.gen_range(20..300) * 100;
+        let f = ld::DisputeForm {
+            member_id: Some(rng.gen_range(lo..=hi)),
+            claims: claims[rng.gen_range(0..claims.len())].iter().map(|c| c.to_string()).collect(),
+            amount: Some(amount.to_string()),
+            employer: format!(
+                "建湖县{}有限公司",
+                ["恒达机械", "金穗纺织", "湖滨建材", "新阳电子", "顺达物流"][rng.gen_range(0..5)]
+            ),
+            facts: "职工反映单位拖欠工资、未依法支付加班费或解除劳动合同未给予经济补偿。".into(),
+            knew_on: domain::fmt_date(applied - Duration::days(rng.gen_range(5..300))),
+        };
+        let d = match ld::apply(db, &cal, admin, &f, applied).await {
+            Ok(d) => d,
+            Err(e) if e.is_bad_input() => continue,
+            Err(e) => return Err(e.into()),
+        };
+        made += 1;
+        let id = d.case.id;
+        let step = |rng: &mut StdRng, from: Date, days: std::ops::RangeInclusive<i64>| {
+            let d = from + Duration::days(rng.gen_range(days));
+            (d <= today).then_some(d)
+        };
+        let Some(day) = step(&mut rng, applied, 0..=2) else { continue };
+        if rng.gen_bool(0.08) {
+            ld::accept(
+                db,
+                &cal,
+                admin,
+                id,
+                &ld::AcceptForm { accept: false, reason: Some("不属于劳动争议调解范围".into()) },
+                day,
+            )
+            .await?;
+            continue;
+        }
+        ld::accept(db, &cal, admin, id, &ld::AcceptForm { accept: true, reason: None }, day).await?;
+        let Some(day) = step(&mut rng, day, 2..=6) else { continue };
+        ld::session(db, admin, id, &ld::SessionForm { note: "双方到场，陈述意见，调解员释法说理".into() }, day).await?;
+        let Some(day) = step(&mut rng, day, 1..=6) else { continue };
+        if rng.gen_bool(0.25) {
+            let next = if rng.gen_bool(0.7) { "arbitration" } else { "withdrawn" };
+            let m = ld::MediationForm { agreed: false, next: Some(next.into()), ..Default::default() };
+            ld::mediation(db, &cal, admin, id, &m, day).await?;
+            continue;
+        }
+        let m = ld::MediationForm {
+            agreed: true,
+            terms: Some(format!("单位于约定期限内支付 {} 元", amount * 8 / 10)),
+            amount: Some((amount * 8 / 10).to_string()),
+            perform_by: Some(domain::fmt_date(day + Duration::days(10))),
+            next: None,
+        };
+        ld::mediation(db, &cal, admin, id, &m, day).await?;
+        let Some(day) = step(&mut rng, day, 5..=12) else { continue };
+        let performed = rng.gen_bool(0.85);
+        let p = ld::PerformanceForm {
+            performed,
+            review_applied: rng.gen_bool(0.3),
+            next: (!performed).then(|| "payment_order".to_string()),
+            note: None,
+        };
+        ld::performance(db, &cal, admin, id, &p, day).await?;
+    }
+    Ok(made)
 }

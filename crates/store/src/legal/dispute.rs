@@ -140,6 +140,7 @@ struct Ctx {
     path: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn open_step(
     tx: &mut Tx,
     cal: &Calendar,
