@@ -505,7 +505,7 @@ pub async fn mediation(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Medi
     } else {
         let next = next.unwrap_or(Resolution::Arbitration);
         steps::close(&mut tx, cal, actor, item, &format!("调解不成：{}", next.label()), today).await?;
-        settle(&mut tx, id, DisputeStage::Closed, next, Some(ld::ARBITRATION_ADVICE), today).await?;
+        settle(&mut tx, id, DisputeStage::Closed, next, None, today).await?;
         finish_step(&mut tx, actor, id, "调解结果", "调解不成", Some(next.label()), today).await?;
     }
     tx.commit().await?;
@@ -548,8 +548,7 @@ pub async fn performance(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Pe
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let advice = (next == Resolution::PaymentOrder).then_some(ld::PAYMENT_ORDER_ADVICE);
-    settle(&mut tx, id, DisputeStage::Closed, next, note.as_deref().or(advice), today).await?;
+    settle(&mut tx, id, DisputeStage::Closed, next, note.as_deref(), today).await?;
     finish_step(&mut tx, actor, id, "履行跟踪", next.label(), note.as_deref(), today).await?;
     tx.commit().await?;
     get(db, actor, id, today).await
