@@ -256,6 +256,23 @@ async fn legal_aid_deadlines_late_decisions_objections_and_bad_input() {
     let (_, after) = app.get(&admin, "/api/v1/legal/aid").await;
     assert_eq!(before["total"], after["total"]);
     assert_eq!(app.get(&admin, "/api/v1/legal/aid/999999").await.0, 404);
+
+    // The running figures (a refusal taken back by the upheld objection) agree with a recount.
+    let facts = async || -> Vec<(String, String, i64)> {
+        sqlx::query_as(
+            "SELECT indicator, month, CAST(sum(value) AS BIGINT) FROM indicators WHERE indicator LIKE 'legal.%' AND dim = '' \
+             AND union_id = (SELECT id FROM unions WHERE parent_id IS NULL) GROUP BY indicator, month \
+             HAVING sum(value) <> 0 ORDER BY indicator, month",
+        )
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+    };
+    let running = facts().await;
+    assert!(running.iter().any(|(i, _, v)| i == "legal.aid_granted" && *v == 1), "{running:?}");
+    assert!(!running.iter().any(|(i, _, _)| i == "legal.aid_refused"), "the refusal was taken back: {running:?}");
+    store::indicators::recount(&app.db).await.unwrap();
+    assert_eq!(running, facts().await);
 }
 
 #[tokio::test]

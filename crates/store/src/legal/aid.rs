@@ -793,17 +793,20 @@ pub struct ObjectionResult {
 pub async fn objection_decided(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ObjectionResult, today: Date) -> Result<AidDetail> {
     let note = domain::work::text_field("note", "审查意见", &f.note, domain::work::MAX_NOTE_CHARS)?;
     let mut tx = db.write_tx().await?;
-    let (_, ctx, item) = step_for(&mut tx, actor, id, &[AidStage::Objected]).await?;
+    let (case, ctx, item) = step_for(&mut tx, actor, id, &[AidStage::Objected]).await?;
     let verdict = if f.upheld { "异议成立，予以援助" } else { "异议不成立，维持不予援助" };
     steps::close(&mut tx, cal, actor, item, &format!("{verdict}。{note}"), today).await?;
     let next = if f.upheld { AidStage::Granted } else { AidStage::Refused };
     let mut set = Sql::new("UPDATE legal_aid_cases SET stage = ");
     set.bind(next.code()).push(", objection_result = ").bind(format!("{verdict}。{note}"));
     if f.upheld {
-        set.push(", decision = 'grant', settled_on = NULL");
+        // Granted now: the refusal leaves the month it was counted in, the grant counts today
+        // (as the recount reads them: by decision and the date decided).
+        set.push(", decision = 'grant', settled_on = NULL, decided_on = ").bind(fmt_date(today));
+        let refused_in = case.decided_on.as_deref().unwrap_or(&fmt_date(today))[..7].to_string();
         let month = fmt_date(today)[..7].to_string();
         tx.count(Fact { path: &ctx.path, indicator: &ind::GRANTED, month: &month, dims: &[], value: 1 });
-        tx.count(Fact { path: &ctx.path, indicator: &ind::REFUSED, month: &month, dims: &[], value: -1 });
+        tx.count(Fact { path: &ctx.path, indicator: &ind::REFUSED, month: &refused_in, dims: &[], value: -1 });
     } else {
         set.push(", settled_on = ").bind(fmt_date(today));
     }
@@ -893,7 +896,7 @@ pub(super) fn recount(tx: &mut Tx) -> BoxFuture<'_, Result<()>> {
             count(&ind::APPLIED, &applied, 1);
             match (decision.as_deref(), &decided) {
                 (Some("grant"), Some(d)) => count(&ind::GRANTED, d, 1),
-                (Some("refuse"), Some(d)) if stage != "objected" => count(&ind::REFUSED, d, 1),
+                (Some("refuse"), Some(d)) => count(&ind::REFUSED, d, 1),
                 _ => {}
             }
             if let (Some(s), "closed") = (&settled, stage.as_str()) {
