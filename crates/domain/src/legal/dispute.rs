@@ -88,6 +88,17 @@ pub const PAYMENT_ORDER_ADVICE: &str = "调解协议约定支付拖欠劳动报�
 pub const ARBITRATION_ADVICE: &str =
     "自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁。";
 
+pub mod indicators {
+    use crate::Indicator;
+
+    pub const REGISTERED: Indicator =
+        Indicator { code: "legal.dispute_registered", label: "劳动争议调解申请", unit: "件" };
+    pub const CLOSED: Indicator = Indicator { code: "legal.dispute_closed", label: "劳动争议结案", unit: "件" };
+    pub const LAWFUL: Indicator =
+        Indicator { code: "legal.dispute_lawful", label: "依法解决的劳动争议", unit: "件" };
+    pub const ALL: &[Indicator] = &[REGISTERED, CLOSED, LAWFUL];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

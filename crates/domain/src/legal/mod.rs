@@ -11,6 +11,18 @@ pub mod aid;
 pub mod dispute;
 pub mod rates;
 
+/// Every figure the legal records keep.
+pub const INDICATORS: &[crate::Indicator] = &[
+    aid::indicators::APPLIED,
+    aid::indicators::GRANTED,
+    aid::indicators::REFUSED,
+    aid::indicators::SERVED,
+    aid::indicators::RECOVERED,
+    dispute::indicators::REGISTERED,
+    dispute::indicators::CLOSED,
+    dispute::indicators::LAWFUL,
+];
+
 crate::labelled!(
     /// How firm a rule is, as RULES.md marks it.
     Firmness {

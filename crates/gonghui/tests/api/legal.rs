@@ -53,6 +53,18 @@ async fn limits_say_their_basis_and_only_local_practice_changes() {
     assert_eq!(app.get(&member, "/api/v1/legal/limits").await.0, 403);
 }
 
+/// The legal figures of the county as the indicator store keeps them: (indicator, month, value).
+async fn legal_facts(app: &crate::helpers::TestApp) -> Vec<(String, String, i64)> {
+    sqlx::query_as(
+        "SELECT indicator, month, CAST(sum(value) AS BIGINT) FROM indicators WHERE indicator LIKE 'legal.%' AND dim = '' \
+         AND union_id = (SELECT id FROM unions WHERE parent_id IS NULL) GROUP BY indicator, month \
+         HAVING sum(value) <> 0 ORDER BY indicator, month",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+}
+
 fn days_ago(n: i64) -> String {
     domain::fmt_date(web::today() - time::Duration::days(n))
 }
@@ -258,21 +270,11 @@ async fn legal_aid_deadlines_late_decisions_objections_and_bad_input() {
     assert_eq!(app.get(&admin, "/api/v1/legal/aid/999999").await.0, 404);
 
     // The running figures (a refusal taken back by the upheld objection) agree with a recount.
-    let facts = async || -> Vec<(String, String, i64)> {
-        sqlx::query_as(
-            "SELECT indicator, month, CAST(sum(value) AS BIGINT) FROM indicators WHERE indicator LIKE 'legal.%' AND dim = '' \
-             AND union_id = (SELECT id FROM unions WHERE parent_id IS NULL) GROUP BY indicator, month \
-             HAVING sum(value) <> 0 ORDER BY indicator, month",
-        )
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap()
-    };
-    let running = facts().await;
+    let running = legal_facts(&app).await;
     assert!(running.iter().any(|(i, _, v)| i == "legal.aid_granted" && *v == 1), "{running:?}");
     assert!(!running.iter().any(|(i, _, _)| i == "legal.aid_refused"), "the refusal was taken back: {running:?}");
     store::indicators::recount(&app.db).await.unwrap();
-    assert_eq!(running, facts().await);
+    assert_eq!(running, legal_facts(&app).await);
 }
 
 #[tokio::test]
@@ -554,4 +556,15 @@ async fn a_dispute_is_accepted_mediated_and_followed_to_its_end_and_counted_as_l
     assert_eq!(app.post(&cadre_a, "/api/v1/legal/disputes", future).await.0, 422);
     let (_, list) = app.get(&admin, "/api/v1/legal/disputes").await;
     assert_eq!(list["total"], 3);
+
+    // The figures: three registered and closed, one through a lawful channel; a recount agrees.
+    let running = legal_facts(&app).await;
+    let month = &days_ago(0)[..7];
+    for (indicator, value) in
+        [("legal.dispute_registered", 3), ("legal.dispute_closed", 3), ("legal.dispute_lawful", 1)]
+    {
+        assert!(running.contains(&(indicator.to_string(), month.to_string(), value)), "{indicator}: {running:?}");
+    }
+    store::indicators::recount(&app.db).await.unwrap();
+    assert_eq!(running, legal_facts(&app).await);
 }

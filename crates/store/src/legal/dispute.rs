@@ -7,6 +7,8 @@
 use super::fields::{date_field, label_of, optional_text};
 use super::{LegalStep, applied_limit, log, steps};
 use crate::audit::{AuditAction, AuditEntity};
+use crate::indicators::Fact;
+use domain::legal::dispute::indicators as ind;
 use crate::mechanisms::BoxFuture;
 use crate::people::visible_member;
 use crate::sql::Sql;
@@ -255,6 +257,7 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &DisputeForm, toda
     .bind(crate::now())
     .fetch_one(&mut *tx)
     .await?;
+    tx.count(Fact { path: &path, indicator: &ind::REGISTERED, month: &fmt_date(today)[..7], dims: &[], value: 1 });
     let ctx = Ctx { id, member_id, member_name: member_name.clone(), union_id, path };
     open_step(&mut tx, cal, actor, &ctx, DisputeStage::Applied, today, ld::limit_near(today, ends), today).await?;
     let labels: Vec<&str> = claims.iter().map(|c| c.label()).collect();
@@ -349,7 +352,20 @@ async fn step_for(tx: &mut Tx, actor: &Actor, id: i64, stages: &[DisputeStage]) 
 }
 
 /// Ends the dispute: its item closes with the result, the case records how it ended.
-async fn settle(tx: &mut Tx, id: i64, stage: DisputeStage, resolution: Resolution, reason: Option<&str>, today: Date) -> Result<()> {
+async fn settle(
+    tx: &mut Tx,
+    path: &str,
+    id: i64,
+    stage: DisputeStage,
+    resolution: Resolution,
+    reason: Option<&str>,
+    today: Date,
+) -> Result<()> {
+    let month = fmt_date(today)[..7].to_string();
+    tx.count(Fact { path, indicator: &ind::CLOSED, month: &month, dims: &[], value: 1 });
+    if resolution.lawful() {
+        tx.count(Fact { path, indicator: &ind::LAWFUL, month: &month, dims: &[], value: 1 });
+    }
     sqlx::query(
         "UPDATE legal_disputes SET stage = $1, resolution = $2, reason = $3, settled_on = $4, updated_at = $5 WHERE id = $6",
     )
@@ -397,7 +413,7 @@ pub async fn accept(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AcceptF
     } else {
         let r = reason.unwrap_or_default();
         steps::close(&mut tx, cal, actor, item, &format!("不予受理：{r}"), today).await?;
-        settle(&mut tx, id, DisputeStage::Declined, Resolution::Declined, Some(&r), today).await?;
+        settle(&mut tx, &ctx.path, id, DisputeStage::Declined, Resolution::Declined, Some(&r), today).await?;
         finish_step(&mut tx, actor, id, "受理", "不予受理", Some(&r), today).await?;
     }
     tx.commit().await?;
@@ -505,7 +521,7 @@ pub async fn mediation(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Medi
     } else {
         let next = next.unwrap_or(Resolution::Arbitration);
         steps::close(&mut tx, cal, actor, item, &format!("调解不成：{}", next.label()), today).await?;
-        settle(&mut tx, id, DisputeStage::Closed, next, None, today).await?;
+        settle(&mut tx, &ctx.path, id, DisputeStage::Closed, next, None, today).await?;
         finish_step(&mut tx, actor, id, "调解结果", "调解不成", Some(next.label()), today).await?;
     }
     tx.commit().await?;
@@ -540,7 +556,7 @@ pub async fn performance(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Pe
         (false, None) => return Err(Invalid::new("next", "协议未履行的，请登记职工的去向", "next is required").into()),
     };
     let mut tx = db.write_tx().await?;
-    let (_, _, item) = step_for(&mut tx, actor, id, &[DisputeStage::Agreed]).await?;
+    let (_, ctx, item) = step_for(&mut tx, actor, id, &[DisputeStage::Agreed]).await?;
     let text = if f.performed { "协议已履行".to_string() } else { format!("协议未履行：{}", next.label()) };
     steps::close(&mut tx, cal, actor, item, &text, today).await?;
     sqlx::query("UPDATE legal_disputes SET review_applied = $1 WHERE id = $2")
@@ -548,7 +564,7 @@ pub async fn performance(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Pe
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    settle(&mut tx, id, DisputeStage::Closed, next, note.as_deref(), today).await?;
+    settle(&mut tx, &ctx.path, id, DisputeStage::Closed, next, note.as_deref(), today).await?;
     finish_step(&mut tx, actor, id, "履行跟踪", next.label(), note.as_deref(), today).await?;
     tx.commit().await?;
     get(db, actor, id, today).await
@@ -575,6 +591,24 @@ fn on_step<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
             WorkAction::Escalate => log(tx, c.actor, ld::SOURCE, id, "逾期升级", "逾期", c.text.or(Some("逾期升级")), c.today).await,
             _ => Ok(()),
         }
+    })
+}
+
+/// Disputes' facts from the disputes: registered, closed, and closed through a lawful channel.
+pub(super) fn recount(tx: &mut Tx) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT path, applied_on, settled_on, resolution FROM legal_disputes").fetch_all(&mut **tx).await?;
+        for (path, applied, settled, resolution) in rows {
+            tx.count(Fact { path: &path, indicator: &ind::REGISTERED, month: &applied[..7.min(applied.len())], dims: &[], value: 1 });
+            if let Some(s) = settled.filter(|s| s.len() >= 7) {
+                tx.count(Fact { path: &path, indicator: &ind::CLOSED, month: &s[..7], dims: &[], value: 1 });
+                if resolution.as_deref().and_then(|r| Resolution::parse(r).ok()).is_some_and(Resolution::lawful) {
+                    tx.count(Fact { path: &path, indicator: &ind::LAWFUL, month: &s[..7], dims: &[], value: 1 });
+                }
+            }
+        }
+        Ok(())
     })
 }
 

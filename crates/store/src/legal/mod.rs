@@ -19,8 +19,8 @@ use time::Date;
 
 pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Mechanism {
     name: "legal",
-    indicators: domain::legal::aid::indicators::ALL,
-    recount: Some(aid::recount),
+    indicators: domain::legal::INDICATORS,
+    recount: Some(recount),
     paths: &[("legal_aid_cases", "path"), ("legal_disputes", "path")],
     sources: &[aid::CASE, dispute::CASE],
 };
@@ -103,6 +103,14 @@ pub async fn limits(db: &Db, actor: &Actor) -> Result<Vec<LimitRow>> {
             row(l, s)
         })
         .collect())
+}
+
+/// The legal records' figures, recounted from the records.
+fn recount(tx: &mut crate::Tx) -> crate::mechanisms::BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        aid::recount(tx).await?;
+        dispute::recount(tx).await
+    })
 }
 
 /// A limit as it applies here (the county's value for a local one).
