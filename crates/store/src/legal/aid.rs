@@ -451,12 +451,7 @@ async fn step_for(tx: &mut Tx, actor: &Actor, id: i64, stages: &[AidStage]) -> R
 }
 
 async fn finish_step(tx: &mut Tx, actor: &Actor, id: i64, step: &str, decision: &str, note: Option<&str>, today: Date) -> Result<()> {
-    log(tx, actor, la::SOURCE, id, step, decision, note, today).await?;
-    let detail = match note {
-        Some(n) => format!("{step}：{decision}。{n}"),
-        None => format!("{step}：{decision}"),
-    };
-    audit::record(tx, actor, AuditAction::LegalAidStep, AuditEntity::LegalAid, id, Some(detail)).await
+    steps::record(tx, actor, (la::SOURCE, AuditAction::LegalAidStep, AuditEntity::LegalAid), id, step, decision, note, today).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -831,12 +826,7 @@ fn on_step<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
         let id = c.item.source_id.unwrap_or(0);
         if c.closes() && c.by == wk::By::Person {
-            return Err(Invalid::new(
-                "action",
-                format!("法律援助的每一步在案件页面（/legal/aid/{id}）办理，事项随之办结"),
-                format!("legal aid steps are taken on /legal/aid/{id}; the item closes with them"),
-            )
-            .into());
+            return Err(steps::taken_on_page("法律援助", &format!("案件页面（/legal/aid/{id}）")));
         }
         match (c.action, c.by) {
             (WorkAction::Pause | WorkAction::Resume, wk::By::Person) => Err(StoreError::conflict(

@@ -179,12 +179,7 @@ async fn open_step(
 }
 
 async fn finish_step(tx: &mut Tx, actor: &Actor, id: i64, step: &str, decision: &str, note: Option<&str>, today: Date) -> Result<()> {
-    log(tx, actor, ld::SOURCE, id, step, decision, note, today).await?;
-    let detail = match note {
-        Some(n) => format!("{step}：{decision}。{n}"),
-        None => format!("{step}：{decision}"),
-    };
-    audit::record(tx, actor, AuditAction::LegalDisputeStep, AuditEntity::LegalDispute, id, Some(detail)).await
+    steps::record(tx, actor, (ld::SOURCE, AuditAction::LegalDisputeStep, AuditEntity::LegalDispute), id, step, decision, note, today).await
 }
 
 /// Brings a dispute to the union: checks every field and opens the acceptance step (3 working
@@ -576,12 +571,7 @@ fn on_step<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
     Box::pin(async move {
         let id = c.item.source_id.unwrap_or(0);
         if c.closes() && c.by == wk::By::Person {
-            return Err(Invalid::new(
-                "action",
-                format!("劳动争议调解的每一步在争议页面（/legal/disputes/{id}）办理，事项随之办结"),
-                format!("dispute steps are taken on /legal/disputes/{id}; the item closes with them"),
-            )
-            .into());
+            return Err(steps::taken_on_page("劳动争议调解", &format!("争议页面（/legal/disputes/{id}）")));
         }
         match c.action {
             WorkAction::Reopen => Err(StoreError::conflict(

@@ -3,12 +3,13 @@
 //! (who rates it); it is taken only by its owner or the level above, and closes through the loop
 //! in the record's own transaction.
 
+use crate::audit::{self, AuditAction, AuditEntity};
 use crate::owners::{Owner, acting_owner};
 use crate::work::{self as wk, NewRow};
 use crate::{Actor, Result, StoreError, Tx};
 use domain::legal::Limit;
 use domain::work::{Level, Priority, WorkAction};
-use domain::{Calendar, fmt_date};
+use domain::{Calendar, Invalid, fmt_date};
 use time::Date;
 
 /// Whom a step is for, and where they belong.
@@ -88,4 +89,35 @@ pub(super) async fn close(tx: &mut Tx, cal: &Calendar, actor: &Actor, item: i64,
     }
     let f = wk::ActionForm { action: "resolve".into(), result: Some(result.to_string()), ..Default::default() };
     wk::act_in(tx, cal, actor, item, &f, today, wk::By::Record).await
+}
+
+/// What a record writes when a step is taken: its log line and its audit line, alike.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    (source, action, entity): (&str, AuditAction, AuditEntity),
+    id: i64,
+    step: &str,
+    decision: &str,
+    note: Option<&str>,
+    today: Date,
+) -> Result<()> {
+    super::log(tx, actor, source, id, step, decision, note, today).await?;
+    let detail = match note {
+        Some(n) => format!("{step}：{decision}。{n}"),
+        None => format!("{step}：{decision}"),
+    };
+    audit::record(tx, actor, action, entity, id, Some(detail)).await
+}
+
+/// The refusal of 办结 by hand on the loop: a legal record's steps are taken on its page
+/// (`what` names the record, `page` is where), and the item closes with them.
+pub(super) fn taken_on_page(what: &str, page: &str) -> StoreError {
+    Invalid::new(
+        "action",
+        format!("{what}的每一步在{page}办理，事项随之办结"),
+        format!("these steps are taken on {page}; the item closes with them"),
+    )
+    .into()
 }
