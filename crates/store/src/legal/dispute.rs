@@ -199,7 +199,7 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &DisputeForm, toda
         }
     }
     if claims.is_empty() && errors.is_empty() {
-        errors.push(Invalid::new("claims", "请选择请求事项", "claims: at least one"));
+        errors.push(Invalid::new("claims", "请选择请求事项", "at least one claim is required"));
     }
     let amount = match f.amount.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => parse_amount("amount", s).map_err(|e| errors.push(e)).ok(),
