@@ -73,6 +73,9 @@ crate::labelled!(
         LegalRate = "legal.rate", "修改五率口径";
         LegalDisputeApply = "legal.dispute.apply", "劳动争议调解申请";
         LegalDisputeStep = "legal.dispute.step", "劳动争议调解办理";
+        LegalSupervisionRegister = "legal.supervision.register", "登记劳动法律监督";
+        LegalSupervisionStep = "legal.supervision.step", "劳动法律监督办理";
+        LegalLetterTemplate = "legal.letter_template", "修改监督函件模板";
     }
 );
 
@@ -124,6 +127,8 @@ crate::labelled!(
         LegalAid = "legal_aid", "法律援助案件";
         LegalRate = "legal_rate", "五率口径";
         LegalDispute = "legal_dispute", "劳动争议";
+        LegalSupervision = "legal_supervision", "劳动法律监督";
+        LegalLetterTemplate = "legal_letter_template", "监督函件模板";
     }
 );
 

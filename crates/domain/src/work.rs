@@ -159,6 +159,10 @@ pub const LEGAL_AID: WorkKind =
 /// A step of a labour dispute's mediation (acceptance, mediation, following the agreement).
 pub const DISPUTE_STEP: WorkKind =
     kind_of("dispute_step", "劳动争议调解", Mechanism::Rights, (1, 15, 5), false, "权益保障部", false);
+/// A step of a labour-law supervision case (acceptance, investigation, the employer's answer,
+/// verifying rectification, the labour department's filing).
+pub const SUPERVISION_STEP: WorkKind =
+    kind_of("supervision_step", "劳动法律监督", Mechanism::Rights, (1, 15, 5), false, "权益保障部", false);
 pub const RIGHTS_CASE: WorkKind =
     kind_of("rights_case", "维权案件", Mechanism::Rights, (1, 15, 5), true, "权益保障部", true);
 pub const BUILDING_TASK: WorkKind =
@@ -176,6 +180,7 @@ pub const KINDS: &[WorkKind] = &[
     CAMPAIGN_DELIVERY,
     LEGAL_AID,
     DISPUTE_STEP,
+    SUPERVISION_STEP,
     RIGHTS_CASE,
     BUILDING_TASK,
 ];

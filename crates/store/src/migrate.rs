@@ -63,6 +63,7 @@ migrations!(
     18 "0018_legal_aid",
     19 "0019_legal_rates",
     20 "0020_legal_disputes",
+    21 "0021_legal_supervision",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

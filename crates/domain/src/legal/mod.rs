@@ -10,6 +10,7 @@ use time::Date;
 pub mod aid;
 pub mod dispute;
 pub mod rates;
+pub mod supervision;
 
 /// Every figure the legal records keep.
 pub const INDICATORS: &[crate::Indicator] = &[
@@ -21,6 +22,9 @@ pub const INDICATORS: &[crate::Indicator] = &[
     dispute::indicators::REGISTERED,
     dispute::indicators::CLOSED,
     dispute::indicators::LAWFUL,
+    supervision::indicators::REGISTERED,
+    supervision::indicators::LETTERS,
+    supervision::indicators::ANSWERED,
 ];
 
 crate::labelled!(
@@ -73,6 +77,7 @@ pub const LIMITS: &[Limit] = &[
         LocalOfficial,
         true,
     ),
+    limit("supervision.investigation", "调查核实", 20, Working, "建议（无全国性时限）", Suggested, true),
     limit("supervision.tip_reply", "提示函回复", 10, Working, "建议（无全国性时限）", Suggested, true),
     limit(
         "supervision.opinion_reply",
@@ -92,6 +97,7 @@ pub const LIMITS: &[Limit] = &[
         LocalOfficial,
         true,
     ),
+    limit("supervision.verification", "整改核实", 10, Working, "建议（无全国性时限）", Suggested, true),
     // 1.2 协商与调解
     limit("dispute.negotiation_answer", "协商要求答复", 5, Days, "企业劳动争议协商调解规定第8条", Unconfirmed, true),
     limit("dispute.mediation_accept", "调解申请受理", 3, Working, "企业劳动争议协商调解规定", Official, false),

@@ -33,6 +33,9 @@ pub const MEASURES: &[Measure] = &[
     measure("aid_served", "予以援助并已结案的申请", "件", "申请日期"),
     measure("disputes_closed", "已结案的劳动争议", "件", "结案日期"),
     measure("disputes_lawful", "经调解、仲裁、诉讼等依法解决的劳动争议", "件", "结案日期"),
+    measure("enterprises_supervised", "接受劳动法律监督（调查或一函两书）的建会企业", "家", "调查或发函日期"),
+    measure("letters_issued", "发出的提示函和意见书", "份", "发函日期"),
+    measure("letters_answered", "按期书面答复的提示函和意见书", "份", "发函日期"),
 ];
 
 pub fn measure_of(code: &str) -> Option<&'static Measure> {
@@ -53,6 +56,13 @@ pub struct RateDef {
 /// The rates whose records exist, in the order the county reports them.
 pub const RATES: &[RateDef] = &[
     RateDef {
+        code: "supervision",
+        name: "企业用工监督率",
+        numerator: "enterprises_supervised",
+        denominator: "enterprises_with_union",
+        note: "建会企业中，期间内至少接受一次劳动法律监督调查或收到提示函、意见书的比例",
+    },
+    RateDef {
         code: "lawful",
         name: "职工依法维权率",
         numerator: "disputes_lawful",
@@ -68,6 +78,15 @@ pub const RATES: &[RateDef] = &[
     },
 ];
 
+/// Figures shown beside the rates, made the same way but not chosen by the county.
+pub const FIGURES: &[RateDef] = &[RateDef {
+    code: "reply",
+    name: "整改回复率",
+    numerator: "letters_answered",
+    denominator: "letters_issued",
+    note: "期间内发出的提示函、意见书中，用人单位在期限内书面答复的比例",
+}];
+
 pub fn rate_of(code: &str) -> Option<&'static RateDef> {
     RATES.iter().find(|r| r.code == code)
 }
@@ -77,7 +96,7 @@ pub struct RateCode;
 
 impl utoipa::PartialSchema for RateCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::schema::string_enum(RATES.iter().map(|r| r.code))
+        crate::schema::string_enum(RATES.iter().chain(FIGURES).map(|r| r.code))
     }
 }
 

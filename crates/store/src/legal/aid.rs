@@ -354,7 +354,7 @@ async fn open_step(
         urgent: c.first_aid && stage == AidStage::Applied,
         level: domain::work::Level::County,
     };
-    let party = steps::Party { record_id: c.id, member_id: c.member_id, member_name: &c.member_name, union_id: c.union_id, path: &c.path };
+    let party = steps::Party::member(c.id, c.member_id, &c.member_name, c.union_id, &c.path);
     steps::open(tx, cal, actor, &party, &step, today).await.map(Some)
 }
 

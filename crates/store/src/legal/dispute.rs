@@ -167,7 +167,7 @@ async fn open_step(
         level: domain::work::Level::Town,
     };
     let party =
-        steps::Party { record_id: c.id, member_id: c.member_id, member_name: &c.member_name, union_id: c.union_id, path: &c.path };
+        steps::Party::member(c.id, c.member_id, &c.member_name, c.union_id, &c.path);
     let item = steps::open(tx, cal, actor, &party, &step, today).await?;
     sqlx::query("UPDATE legal_disputes SET step_item_id = $1, updated_at = $2 WHERE id = $3")
         .bind(item)

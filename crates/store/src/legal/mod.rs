@@ -1,12 +1,14 @@
 //! 五率 legal-rights work: the time limits every case is counted against, with the county's own
 //! values for those that are local practice (`domain::legal::LIMITS`), the one log every legal
-//! record writes its steps to, and the records, one module each (`aid`: 法律援助).
+//! record writes its steps to, and the records, one module each (`aid`: 法律援助, `dispute`:
+//! 劳动争议调解, `supervision`: 劳动法律监督 and 一函两书).
 
 pub mod aid;
 pub mod dispute;
 mod fields;
 pub mod rates;
 mod steps;
+pub mod supervision;
 
 use crate::audit::{self, AuditAction, AuditEntity};
 use crate::{Actor, Db, Result, StoreError};
@@ -21,8 +23,8 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
     name: "legal",
     indicators: domain::legal::INDICATORS,
     recount: Some(recount),
-    paths: &[("legal_aid_cases", "path"), ("legal_disputes", "path")],
-    sources: &[aid::CASE, dispute::CASE],
+    paths: &[("legal_aid_cases", "path"), ("legal_disputes", "path"), ("legal_supervisions", "path"), ("legal_letters", "path")],
+    sources: &[aid::CASE, dispute::CASE, supervision::CASE],
 };
 
 /// A time limit as it applies here: the law's, or the county's value for a local one.
@@ -109,7 +111,8 @@ pub async fn limits(db: &Db, actor: &Actor) -> Result<Vec<LimitRow>> {
 fn recount(tx: &mut crate::Tx) -> crate::mechanisms::BoxFuture<'_, Result<()>> {
     Box::pin(async move {
         aid::recount(tx).await?;
-        dispute::recount(tx).await
+        dispute::recount(tx).await?;
+        supervision::recount(tx).await
     })
 }
 

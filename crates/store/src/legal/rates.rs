@@ -25,6 +25,10 @@ enum Counted {
     Members,
     /// Enterprises with a union.
     Enterprises,
+    /// Enterprises with a union that had an inspection or a 提示函 / 意见书 in the period.
+    Supervised,
+    /// Letters to employers (提示函, 意见书) by the day they were issued, with a condition.
+    Letters(&'static str),
 }
 
 fn counted(code: &str) -> Option<Counted> {
@@ -39,9 +43,29 @@ fn counted(code: &str) -> Option<Counted> {
         "disputes_lawful" => {
             Counted::Dispute(" AND r.resolution IN ('mediated', 'arbitration', 'litigation', 'payment_order')")
         }
+        "enterprises_supervised" => Counted::Supervised,
+        "letters_issued" => Counted::Letters(""),
+        "letters_answered" => Counted::Letters(" AND r.replied_on IS NOT NULL AND r.replied_on <= r.reply_due"),
         _ => return None,
     })
 }
+
+/// ` AND e (an enterprise) was supervised in the period`: an inspection, or a letter to it.
+fn supervised_in(q: &mut Sql, p: Period) {
+    let (from, to) = (fmt_date(p.from), fmt_date(p.to));
+    q.push(" AND (EXISTS (SELECT 1 FROM legal_inspections i WHERE i.enterprise_id = e.id AND i.inspected_on >= ")
+        .bind(from.clone())
+        .push(" AND i.inspected_on <= ")
+        .bind(to.clone())
+        .push(") OR EXISTS (SELECT 1 FROM legal_letters l WHERE l.enterprise_id = e.id AND l.kind IN ('tip', 'opinion') AND l.issued_on >= ")
+        .bind(from)
+        .push(" AND l.issued_on <= ")
+        .bind(to)
+        .push("))");
+}
+
+/// The letters a measure counts: to employers, not the 建议书 to departments.
+const TO_EMPLOYERS: &str = " AND r.kind IN ('tip', 'opinion')";
 
 /// A period, both ends included.
 #[derive(Debug, Clone, Copy)]
@@ -98,7 +122,10 @@ async fn count(conn: &mut AnyConnection, actor: &Actor, code: &str, over: Over<'
         Counted::Aid(cond) => ("count(r.id)", "legal_aid_cases r".to_string(), "r.path", Some(("r.applied_on", cond))),
         Counted::Dispute(cond) => ("count(r.id)", "legal_disputes r".to_string(), "r.path", Some(("r.settled_on", cond))),
         Counted::Members => ("CAST(coalesce(sum(m.member_count), 0) AS BIGINT)", "unions m".to_string(), "m.path", None),
-        Counted::Enterprises => ("count(e.id)", "enterprises e JOIN unions m ON m.id = e.union_id".to_string(), "m.path", None),
+        Counted::Enterprises | Counted::Supervised => {
+            ("count(e.id)", "(enterprises e JOIN unions m ON m.id = e.union_id)".to_string(), "m.path", None)
+        }
+        Counted::Letters(cond) => ("count(r.id)", "legal_letters r".to_string(), "r.path", Some(("r.issued_on", cond))),
     };
     let mut q = match over {
         Over::Children(u) => {
@@ -125,6 +152,13 @@ async fn count(conn: &mut AnyConnection, actor: &Actor, code: &str, over: Over<'
     if let Some((date, cond)) = dated {
         q.push(&format!(" AND {date} >= ")).bind(fmt_date(p.from));
         q.push(&format!(" AND {date} <= ")).bind(fmt_date(p.to)).push(cond);
+    }
+    match how {
+        Counted::Supervised => supervised_in(&mut q, p),
+        Counted::Letters(_) => {
+            q.push(TO_EMPLOYERS);
+        }
+        _ => {}
     }
     if matches!(over, Over::Children(_)) {
         q.push(" GROUP BY c.id");
@@ -249,6 +283,8 @@ pub struct Rates {
     /// The same rates for each child and, when it has records of its own, the union's own level;
     /// their numerators and denominators add up to the union's.
     pub children: Vec<UnionRates>,
+    /// Figures beside the rates (整改回复率), for the union's subtree.
+    pub figures: Vec<Rate>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -263,6 +299,21 @@ pub struct RatesQuery {
     /// YYYY-MM-DD; default today.
     #[param(value_type = Option<domain::schema::IsoDateOrEmpty>, inline)]
     pub to: Option<String>,
+}
+
+/// A figure as a definition (its measures are fixed).
+fn figure(f: &RateDef) -> Definition {
+    let m = |c| lr::measure_of(c).copied().expect("figures are made of measures");
+    Definition {
+        code: f.code.into(),
+        name: f.name.into(),
+        numerator: m(f.numerator),
+        denominator: m(f.denominator),
+        default_numerator: f.numerator.into(),
+        default_denominator: f.denominator.into(),
+        note: f.note.into(),
+        updated_at: None,
+    }
 }
 
 fn rate(def: &Definition, n: i64, d: i64) -> Rate {
@@ -320,7 +371,19 @@ pub async fn rates(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
     if own.values().any(|v| *v > 0) {
         lines.push(UnionRates { code: String::new(), name: format!("{}（本级）", u.name), rates: line(&|m| own[m]) });
     }
+    let mut figures = Vec::new();
+    for f in lr::FIGURES {
+        let mut n = [0; 2];
+        for (i, m) in [f.numerator, f.denominator].into_iter().enumerate() {
+            n[i] = match totals.get(m) {
+                Some(v) => *v,
+                None => count(&mut conn, actor, m, Over::Subtree(&u), p).await?.first().map(|r| r.1).unwrap_or(0),
+            };
+        }
+        figures.push(rate(&figure(f), n[0], n[1]));
+    }
     Ok(Rates {
+        figures,
         rates: line(&|m| totals[m]),
         children: lines,
         union_code: u.code,
@@ -386,7 +449,7 @@ pub struct RowsQuery {
 /// One record a rate counted.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct RateRow {
-    /// legal_aid | legal_dispute | member | enterprise
+    /// legal_aid | legal_dispute | legal_letter (its id is the supervision case's) | member | enterprise
     pub kind: String,
     pub id: i64,
     pub name: String,
@@ -409,7 +472,12 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
     let p = Period::parse(q.from.as_deref(), q.to.as_deref(), today)?;
     let mut conn = db.pool().acquire().await?;
     let u = actor.union_or_home(&mut conn, q.union.as_deref()).await?;
-    let def = definitions_in(&mut conn).await?.into_iter().find(|d| d.code == code).ok_or(StoreError::NotFound)?;
+    let def = definitions_in(&mut conn)
+        .await?
+        .into_iter()
+        .find(|d| d.code == code)
+        .or_else(|| lr::FIGURES.iter().find(|f| f.code == code).map(figure))
+        .ok_or(StoreError::NotFound)?;
     let m = if part { def.numerator.code } else { def.denominator.code };
     let total = count(&mut conn, actor, m, Over::Subtree(&u), p).await?.first().map(|r| r.1).unwrap_or(0);
     let paging = Paging::new(q.page, q.per_page);
@@ -445,13 +513,29 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
             s.push(" ORDER BY r.path, r.id");
             s
         }
-        Counted::Enterprises => {
+        how @ (Counted::Enterprises | Counted::Supervised) => {
             let mut s = Sql::new(
                 "SELECT 'enterprise' AS kind, e.id, e.name, u.name AS union_name, NULL AS date, \
                  coalesce(e.credit_code, '') AS detail FROM enterprises e JOIN unions u ON u.id = e.union_id WHERE 1 = 1",
             );
             actor.narrow(&mut s, "u.path", &u);
+            if matches!(how, Counted::Supervised) {
+                // `supervised_in` names the enterprise `e`, as here.
+                supervised_in(&mut s, p);
+            }
             s.push(" ORDER BY u.path, e.id");
+            s
+        }
+        Counted::Letters(cond) => {
+            let mut s = Sql::new(
+                "SELECT 'legal_letter' AS kind, r.case_id AS id, c.enterprise_name AS name, u.name AS union_name, \
+                 r.issued_on AS date, r.doc_no AS detail FROM legal_letters r JOIN legal_supervisions c ON c.id = r.case_id \
+                 JOIN unions u ON u.id = c.union_id WHERE 1 = 1",
+            );
+            actor.narrow(&mut s, "r.path", &u);
+            s.push(" AND r.issued_on >= ").bind(fmt_date(p.from));
+            s.push(" AND r.issued_on <= ").bind(fmt_date(p.to)).push(cond).push(TO_EMPLOYERS);
+            s.push(" ORDER BY r.issued_on DESC, r.id DESC");
             s
         }
     };

@@ -12,13 +12,22 @@ use domain::work::{Level, Priority, WorkAction};
 use domain::{Calendar, Invalid, fmt_date};
 use time::Date;
 
-/// Whom a step is for, and where they belong.
+/// Whom a step is about and for, and where they belong.
 pub(super) struct Party<'a> {
     pub(super) record_id: i64,
-    pub(super) member_id: i64,
-    pub(super) member_name: &'a str,
+    /// What the step is about: ("member", id, name) or ("enterprise", id, name).
+    pub(super) subject: (&'static str, i64, &'a str),
+    /// The member it is for, who rates it; none for an employer's case (its registrar rates).
+    pub(super) member_id: Option<i64>,
     pub(super) union_id: i64,
     pub(super) path: &'a str,
+}
+
+impl<'a> Party<'a> {
+    /// A member's own case.
+    pub(super) fn member(record_id: i64, member_id: i64, name: &'a str, union_id: i64, path: &'a str) -> Self {
+        Party { record_id, subject: ("member", member_id, name), member_id: Some(member_id), union_id, path }
+    }
 }
 
 /// A step to open.
@@ -47,16 +56,16 @@ pub(super) async fn open(tx: &mut Tx, cal: &Calendar, actor: &Actor, p: &Party<'
     let due = s.due.unwrap_or_else(|| limit.due(cal, s.from)).max(today);
     let origin = Owner::union(tx, p.union_id, None).await?;
     let owner = acting_owner(tx, p.union_id, p.path, s.level, kind).await?;
-    let title = format!("{}·{name}：{}", s.record, p.member_name);
+    let title = format!("{}·{name}：{}", s.record, p.subject.2);
     let body = format!("{}案件 {}，{name}，{}（{}）。", s.record, p.record_id, limit.spelled(), limit.basis);
     let row = NewRow {
         kind,
         title: &title,
         body: Some(&body),
         priority: if s.urgent { Priority::Urgent } else { Priority::Normal },
-        subject: Some(("member", p.member_id, p.member_name)),
-        requester_member_id: Some(p.member_id),
-        requester_name: p.member_name,
+        subject: Some(p.subject),
+        requester_member_id: p.member_id,
+        requester_name: if p.member_id.is_some() { p.subject.2 } else { &actor.name },
         origin: &origin,
         owner: &owner,
         received: today,
