@@ -65,6 +65,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
       ['/legal/aid', '法律援助', 'legal-aid'],
       ['/legal/rates', '五率', 'legal-rates'],
       ['/legal/disputes', '劳动争议', 'legal-disputes'],
+      ['/legal/supervision', '劳动法律监督', 'legal-supervision'],
     ]) {
       const r = await page.goto(`${base}${path}`);
       check(r.status() === 200, `${name}: ${path} answers 200`);
@@ -83,6 +84,14 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
     const cw = await page.evaluate(() => document.documentElement.scrollWidth);
     check(cw <= viewport.width + 1, `${name}: the case page has no horizontal scrolling (${cw}px)`);
     await page.screenshot({ path: `${out}/${name}-legal-aid-case.png`, fullPage: true });
+    // A supervision case and one of its letters, printable.
+    await page.goto(`${base}/legal/supervision`);
+    await page.locator('table.list tbody tr a').first().click();
+    await page.waitForURL(/\/legal\/supervision\/\d+$/);
+    check((await page.locator('h1').first().innerText()).startsWith('劳动法律监督'), `${name}: a supervision case page opens`);
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(sw <= viewport.width + 1, `${name}: the supervision case has no horizontal scrolling (${sw}px)`);
+    await page.screenshot({ path: `${out}/${name}-legal-supervision-case.png`, fullPage: true });
 
     // A member applies for legal aid on their own page: a missing field is said in Chinese and
     // what was typed stays; then the application goes through and shows its deadline.

@@ -42,6 +42,7 @@ pub struct Report {
     pub hardship_files: usize,
     pub legal_aid: usize,
     pub disputes: usize,
+    pub supervision: usize,
     /// Items past their deadline today, escalated by the first scan.
     pub escalated_today: u64,
     /// (username, role label, scope)
@@ -514,7 +515,13 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     let aid_cases = if opts.care_events == 0 { 0 } else { (opts.members / 250).clamp(24, 2000) };
     let legal_aid = crate::demo_legal::generate(db, &recorder, aid_cases, opts.seed, today_cn).await?;
     let disputes = crate::demo_legal::disputes(db, &recorder, aid_cases, opts.seed, today_cn).await?;
-    tracing::info!(legal_aid, disputes, elapsed = ?started.elapsed(), "demo: legal aid and disputes");
+    let employers: Vec<i64> = grassroots.iter().map(|g| g.1).collect();
+    let supervision = if opts.care_events == 0 {
+        0
+    } else {
+        crate::demo_legal::supervision(db, &recorder, &employers, opts.seed, today_cn).await?
+    };
+    tracing::info!(legal_aid, disputes, supervision, elapsed = ?started.elapsed(), "demo: legal work");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots
@@ -546,6 +553,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         hardship_files: programmes.files,
         legal_aid,
         disputes,
+        supervision,
         escalated_today: history.escalated_today,
         logins,
     })

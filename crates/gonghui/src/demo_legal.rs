@@ -230,3 +230,190 @@ pub(crate) async fn disputes(db: &Db, admin: &Actor, count: usize, seed: u64, to
     }
     Ok(made)
 }
+
+/// What the demo's supervisors find, by issue: (issue, facts, basis, requests).
+const FINDINGS: &[(&str, &str, &str, &str)] = &[
+    (
+        "wages",
+        "单位未按月足额支付工资，拖欠一线职工两个月工资。",
+        "《中华人民共和国劳动法》第五十条、《保障农民工工资支付条例》",
+        "立即足额支付拖欠的工资，并建立按月支付制度。",
+    ),
+    (
+        "hours",
+        "生产旺季安排职工每日延长工作时间三小时以上，未支付加班工资。",
+        "《中华人民共和国劳动法》第四十一条、第四十四条",
+        "停止违法延长工作时间，依法补发加班工资。",
+    ),
+    (
+        "safety",
+        "高温作业岗位未落实防暑降温措施，未发放高温津贴。",
+        "《防暑降温措施管理办法》第八条、第十七条",
+        "落实防暑降温措施，按标准发放高温津贴。",
+    ),
+    (
+        "contract",
+        "部分职工入职超过一个月仍未订立书面劳动合同。",
+        "《中华人民共和国劳动合同法》第十条、第八十二条",
+        "与全部职工依法订立书面劳动合同。",
+    ),
+    (
+        "insurance",
+        "单位未为部分职工缴纳社会保险费。",
+        "《中华人民共和国社会保险法》第五十八条",
+        "为全部职工依法参加社会保险并补缴欠费。",
+    ),
+];
+
+/// Labour-law supervision over the last year for about a third of the employers: leads accepted
+/// and investigated by two supervisors, 提示函 and 意见书 answered in time or late or not at all,
+/// 建议书 to the labour department, a few referred to the procuratorate; the latest still open.
+pub(crate) async fn supervision(
+    db: &Db,
+    admin: &Actor,
+    enterprises: &[i64],
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<usize> {
+    use store::legal::supervision as ls;
+    let cal = store::calendar::load(db).await?;
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5355_5056);
+    let count = (enterprises.len() * 35 / 100).max(12);
+    let mut plan: Vec<(Date, i64)> = (0..count)
+        .map(|i| {
+            let back = if i < 3 { rng.gen_range(0..4) } else { rng.gen_range(4..350) };
+            (today - Duration::days(back), enterprises[rng.gen_range(0..enterprises.len())])
+        })
+        .collect();
+    plan.sort();
+    let sources = ["complaint", "hotline", "inspection", "inspection", "referral"];
+    let mut made = 0;
+    for (registered, enterprise) in plan {
+        let (issue, facts, basis, requests) = FINDINGS[rng.gen_range(0..FINDINGS.len())];
+        let f = ls::SupervisionForm {
+            enterprise_id: Some(enterprise),
+            enterprise: None,
+            source: sources[rng.gen_range(0..sources.len())].into(),
+            issues: vec![issue.into()],
+            facts: facts.into(),
+            complainant: None,
+        };
+        let d = ls::register(db, &cal, admin, &f, registered).await?;
+        made += 1;
+        let id = d.case.id;
+        let step = |rng: &mut StdRng, from: Date, days: std::ops::RangeInclusive<i64>| {
+            let d = from + Duration::days(rng.gen_range(days));
+            (d <= today).then_some(d)
+        };
+        let Some(day) = step(&mut rng, registered, 0..=3) else { continue };
+        if rng.gen_bool(0.08) {
+            let no = ls::AcceptForm {
+                accept: false, reason: Some("已进入劳动仲裁程序，书面告知投诉人".into())
+            };
+            ls::accept(db, &cal, admin, id, &no, day).await?;
+            continue;
+        }
+        ls::accept(db, &cal, admin, id, &ls::AcceptForm { accept: true, reason: None }, day).await?;
+        let Some(day) = step(&mut rng, day, 1..=8) else { continue };
+        let signed = rng.gen_bool(0.9);
+        let inspection = ls::InspectionForm {
+            inspected_on: None,
+            inspectors: ["王建国、李秀英", "陈志强、周丽", "刘洋、孙海燕、吴军"][rng.gen_range(0..3)].into(),
+            record: format!("现场查看并调阅考勤、工资台账。{facts}"),
+            employer_signed: signed,
+            refusal_note: (!signed).then(|| "单位负责人拒绝在调查记录上签字，由两名监督员注明".to_string()),
+        };
+        ls::inspect(db, admin, id, &inspection, day).await?;
+        let Some(day) = step(&mut rng, day, 1..=5) else { continue };
+        if rng.gen_bool(0.25) {
+            let done = ls::ConclusionForm {
+                outcome: "compliant".into(),
+                note: "经核查，未发现违反劳动法律法规的行为".into(),
+            };
+            ls::conclude(db, &cal, admin, id, &done, day).await?;
+            continue;
+        }
+        let kind = if rng.gen_bool(0.45) { "tip" } else { "opinion" };
+        let letter = ls::LetterForm {
+            kind: kind.into(),
+            addressee: None,
+            facts: facts.into(),
+            basis: basis.into(),
+            requests: requests.into(),
+        };
+        let d = ls::send_letter(db, &cal, admin, id, &letter, day).await?;
+        let Some(l) = d.letters.last() else { continue };
+        let (letter_id, due) = (l.id, domain::parse_date(&l.reply_due).unwrap_or(day));
+        let Some(served) = step(&mut rng, day, 0..=2) else { continue };
+        let how = ls::ServiceForm {
+            served_on: domain::fmt_date(served),
+            served_how: "直接送达，单位办公室签收".into(),
+        };
+        let d = ls::serve(db, &cal, admin, letter_id, &how, served).await?;
+        let due = d.letters.last().and_then(|l| domain::parse_date(&l.reply_due)).unwrap_or(due);
+        let answer = rng.gen_range(0..100);
+        if answer < 72 {
+            // Answered in time, mostly accepting and correcting.
+            let Some(on) = step(&mut rng, served, 3..=14).filter(|d| *d <= due) else { continue };
+            let accepted = rng.gen_bool(0.85);
+            let text = if accepted {
+                "单位书面答复：接受意见，已制定整改措施并落实。"
+            } else {
+                "单位书面答复：对认定事实有异议。"
+            };
+            ls::reply(
+                db,
+                &cal,
+                admin,
+                letter_id,
+                &ls::ReplyForm { replied_on: None, accepted, reply: text.into() },
+                on,
+            )
+            .await?;
+            let Some(on) = step(&mut rng, on, 3..=10) else { continue };
+            let (outcome, note) = if accepted && rng.gen_bool(0.9) {
+                ("rectified", "回访核实，单位已按期整改，职工确认")
+            } else {
+                ("unresolved", "回访核实，单位未整改")
+            };
+            ls::conclude(db, &cal, admin, id, &ls::ConclusionForm { outcome: outcome.into(), note: note.into() }, on)
+                .await?;
+        } else if answer < 85 {
+            // Answered late.
+            let Some(on) = step(&mut rng, due, 2..=10) else { continue };
+            let r = ls::ReplyForm {
+                replied_on: None, accepted: true, reply: "单位逾期书面答复，表示将整改。".into()
+            };
+            ls::reply(db, &cal, admin, letter_id, &r, on).await?;
+            let Some(on) = step(&mut rng, on, 3..=10) else { continue };
+            let done =
+                ls::ConclusionForm { outcome: "rectified".into(), note: "回访核实，单位已整改".into() };
+            ls::conclude(db, &cal, admin, id, &done, on).await?;
+        } else {
+            // No answer: the county sends a 建议书 and the department files the case.
+            let Some(on) = step(&mut rng, due, 1..=6) else { continue };
+            let proposal = ls::LetterForm {
+                kind: "proposal".into(),
+                addressee: Some("建湖县人力资源和社会保障局".into()),
+                facts: facts.into(),
+                basis: basis.into(),
+                requests: format!("依法责令该单位{requests}"),
+            };
+            let d = ls::send_letter(db, &cal, admin, id, &proposal, on).await?;
+            if rng.gen_bool(0.3) {
+                let r = ls::ReferralForm {
+                    group: "migrant_wages".into(),
+                    note: "移送调查记录、监督函件及送达回证".into(),
+                };
+                ls::refer(db, admin, id, &r, on).await?;
+            }
+            let Some(pid) = d.letters.last().map(|l| l.id) else { continue };
+            let Some(on) = step(&mut rng, on, 1..=5) else { continue };
+            let r = ls::ReplyForm {
+                replied_on: None, accepted: true, reply: "劳动保障监察大队已立案调查".into()
+            };
+            ls::reply(db, &cal, admin, pid, &r, on).await?;
+        }
+    }
+    Ok(made)
+}

@@ -696,7 +696,7 @@ pub async fn send_letter(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Le
             ("事实", &facts),
             ("依据", &basis),
             ("要求", &requests),
-            ("答复期限", &spelled_date(due)),
+            ("答复期限", &format!("收到本函之日起{}内", limit.spelled())),
             ("日期", &spelled_date(today)),
         ],
     );

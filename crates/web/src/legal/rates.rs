@@ -185,7 +185,7 @@ async fn rows_page(
     let r = store::legal::rates::rates(&st.db, &s.actor, &RatesQuery { union: q.union.clone(), from: q.from.clone(), to: q.to.clone() }, today())
         .await
         .map_err(fail)?;
-    let rate = r.rates.iter().find(|x| x.code == code).ok_or_else(crate::ui::not_found_page)?;
+    let rate = r.rates.iter().chain(&r.figures).find(|x| x.code == code).ok_or_else(crate::ui::not_found_page)?;
     let denominator = p.part == "denominator";
     let params = [("union", p.union.clone()), ("from", p.from.clone()), ("to", p.to.clone()), ("part", p.part.clone())];
     Ok(render(RowsPage {
