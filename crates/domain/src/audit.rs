@@ -76,6 +76,8 @@ crate::labelled!(
         LegalSupervisionRegister = "legal.supervision.register", "登记劳动法律监督";
         LegalSupervisionStep = "legal.supervision.step", "劳动法律监督办理";
         LegalLetterTemplate = "legal.letter_template", "修改监督函件模板";
+        LegalContractStep = "legal.contract.step", "集体合同办理";
+        EnterpriseFlags = "enterprise.flags", "修改企业民主管理情况";
     }
 );
 
@@ -129,6 +131,7 @@ crate::labelled!(
         LegalDispute = "legal_dispute", "劳动争议";
         LegalSupervision = "legal_supervision", "劳动法律监督";
         LegalLetterTemplate = "legal_letter_template", "监督函件模板";
+        LegalContract = "legal_contract", "集体合同";
     }
 );
 

@@ -163,6 +163,10 @@ pub const DISPUTE_STEP: WorkKind =
 /// verifying rectification, the labour department's filing).
 pub const SUPERVISION_STEP: WorkKind =
     kind_of("supervision_step", "劳动法律监督", Mechanism::Rights, (1, 15, 5), false, "权益保障部", false);
+/// A step of a collective contract (answering the request, negotiating, submission, review,
+/// renewal).
+pub const CONTRACT_STEP: WorkKind =
+    kind_of("contract_step", "集体合同", Mechanism::Rights, (1, 20, 10), false, "权益保障部", false);
 pub const RIGHTS_CASE: WorkKind =
     kind_of("rights_case", "维权案件", Mechanism::Rights, (1, 15, 5), true, "权益保障部", true);
 pub const BUILDING_TASK: WorkKind =
@@ -181,6 +185,7 @@ pub const KINDS: &[WorkKind] = &[
     LEGAL_AID,
     DISPUTE_STEP,
     SUPERVISION_STEP,
+    CONTRACT_STEP,
     RIGHTS_CASE,
     BUILDING_TASK,
 ];

@@ -64,6 +64,7 @@ migrations!(
     19 "0019_legal_rates",
     20 "0020_legal_disputes",
     21 "0021_legal_supervision",
+    22 "0022_legal_contracts",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

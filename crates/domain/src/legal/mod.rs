@@ -8,6 +8,7 @@ use crate::calendar::{Calendar, DayUnit};
 use time::Date;
 
 pub mod aid;
+pub mod contract;
 pub mod dispute;
 pub mod rates;
 pub mod supervision;
@@ -25,6 +26,8 @@ pub const INDICATORS: &[crate::Indicator] = &[
     supervision::indicators::REGISTERED,
     supervision::indicators::LETTERS,
     supervision::indicators::ANSWERED,
+    contract::indicators::SIGNED,
+    contract::indicators::COVERED,
 ];
 
 crate::labelled!(
@@ -110,6 +113,7 @@ pub const LIMITS: &[Limit] = &[
     limit("aid.handling", "援助案件办结", 90, Days, "建议（无全国性时限；仲裁、诉讼按程序）", Suggested, true),
     // 1.4 集体协商与集体合同
     limit("contract.request_answer", "协商要求书面答复", 20, Days, "集体合同规定第32条", Official, true),
+    limit("contract.negotiation", "协商并提交职代会审议", 60, Days, "建议（无全国性时限）", Suggested, true),
     limit("contract.submission", "签订后报送劳动行政部门", 10, Days, "集体合同规定第42条", Official, false),
     limit(
         "contract.review",
@@ -120,6 +124,7 @@ pub const LIMITS: &[Limit] = &[
         Official,
         false,
     ),
+    limit("contract.renewal", "期满前提出续签", 90, Days, "集体合同规定第38条（期满前 3 个月内）", Official, false),
 ];
 
 /// The code of a limit a county may change, as the API documents it.

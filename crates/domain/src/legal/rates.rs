@@ -36,6 +36,8 @@ pub const MEASURES: &[Measure] = &[
     measure("enterprises_supervised", "接受劳动法律监督（调查或一函两书）的建会企业", "家", "调查或发函日期"),
     measure("letters_issued", "发出的提示函和意见书", "份", "发函日期"),
     measure("letters_answered", "按期书面答复的提示函和意见书", "份", "发函日期"),
+    measure("enterprises_with_contract", "期末有有效集体合同的建会企业", "家", "期末有效"),
+    measure("enterprises_win_win", "期末有有效集体合同且无未结劳动争议的建会企业", "家", "期末有效"),
 ];
 
 pub fn measure_of(code: &str) -> Option<&'static Measure> {
@@ -63,6 +65,13 @@ pub const RATES: &[RateDef] = &[
         note: "建会企业中，期间内至少接受一次劳动法律监督调查或收到提示函、意见书的比例",
     },
     RateDef {
+        code: "win_win",
+        name: "劳资双方共赢率",
+        numerator: "enterprises_win_win",
+        denominator: "enterprises_with_union",
+        note: "建会企业中，期末有有效集体合同（本企业的，或覆盖其所在行业、区域的）且没有未结劳动争议的比例",
+    },
+    RateDef {
         code: "lawful",
         name: "职工依法维权率",
         numerator: "disputes_lawful",
@@ -79,13 +88,22 @@ pub const RATES: &[RateDef] = &[
 ];
 
 /// Figures shown beside the rates, made the same way but not chosen by the county.
-pub const FIGURES: &[RateDef] = &[RateDef {
-    code: "reply",
-    name: "整改回复率",
-    numerator: "letters_answered",
-    denominator: "letters_issued",
-    note: "期间内发出的提示函、意见书中，用人单位在期限内书面答复的比例",
-}];
+pub const FIGURES: &[RateDef] = &[
+    RateDef {
+        code: "reply",
+        name: "整改回复率",
+        numerator: "letters_answered",
+        denominator: "letters_issued",
+        note: "期间内发出的提示函、意见书中，用人单位在期限内书面答复的比例",
+    },
+    RateDef {
+        code: "contracts",
+        name: "集体合同建制率",
+        numerator: "enterprises_with_contract",
+        denominator: "enterprises_with_union",
+        note: "建会企业中，期末有有效集体合同的比例",
+    },
+];
 
 pub fn rate_of(code: &str) -> Option<&'static RateDef> {
     RATES.iter().find(|r| r.code == code)

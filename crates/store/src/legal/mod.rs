@@ -1,9 +1,10 @@
 //! 五率 legal-rights work: the time limits every case is counted against, with the county's own
 //! values for those that are local practice (`domain::legal::LIMITS`), the one log every legal
 //! record writes its steps to, and the records, one module each (`aid`: 法律援助, `dispute`:
-//! 劳动争议调解, `supervision`: 劳动法律监督 and 一函两书).
+//! 劳动争议调解, `supervision`: 劳动法律监督 and 一函两书, `contract`: 集体协商与集体合同).
 
 pub mod aid;
+pub mod contract;
 pub mod dispute;
 mod fields;
 pub mod rates;
@@ -11,6 +12,7 @@ mod steps;
 pub mod supervision;
 
 use crate::audit::{self, AuditAction, AuditEntity};
+use crate::sql::Sql;
 use crate::{Actor, Db, Result, StoreError};
 use sqlx::AnyConnection;
 use domain::calendar::DayUnit;
@@ -23,8 +25,9 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
     name: "legal",
     indicators: domain::legal::INDICATORS,
     recount: Some(recount),
-    paths: &[("legal_aid_cases", "path"), ("legal_disputes", "path"), ("legal_supervisions", "path"), ("legal_letters", "path")],
-    sources: &[aid::CASE, dispute::CASE, supervision::CASE],
+    paths: &[("legal_aid_cases", "path"), ("legal_disputes", "path"), ("legal_supervisions", "path"), ("legal_letters", "path"),
+        ("legal_contracts", "path")],
+    sources: &[aid::CASE, dispute::CASE, supervision::CASE, contract::CASE],
 };
 
 /// A time limit as it applies here: the law's, or the county's value for a local one.
@@ -112,7 +115,8 @@ fn recount(tx: &mut crate::Tx) -> crate::mechanisms::BoxFuture<'_, Result<()>> {
     Box::pin(async move {
         aid::recount(tx).await?;
         dispute::recount(tx).await?;
-        supervision::recount(tx).await
+        supervision::recount(tx).await?;
+        contract::recount(tx).await
     })
 }
 
@@ -125,6 +129,55 @@ pub(crate) async fn applied_limit(conn: &mut AnyConnection, code: &str) -> Resul
             .fetch_optional(&mut *conn)
             .await?;
     Ok(applied(l, s).0)
+}
+
+/// The employer named by id, or by its name (exact, or a part only one employer in scope has) or
+/// its 统一社会信用代码, within the caller's scope: (id, name, union id, path).
+pub(super) async fn enterprise(conn: &mut AnyConnection, actor: &Actor, id: Option<i64>, name: Option<&str>) -> Result<(i64, String, i64, String)> {
+    let mut q = Sql::new("SELECT e.id, e.name, u.id, u.path FROM enterprises e JOIN unions u ON u.id = e.union_id WHERE 1 = 1");
+    actor.union_rows_visible(&mut q, "u");
+    match (id, name.map(str::trim).filter(|s| !s.is_empty())) {
+        (Some(id), _) => {
+            q.push(" AND e.id = ").bind(id);
+            return q.query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound);
+        }
+        (None, Some(name)) => {
+            let like = format!("%{}%", name.replace(['%', '_'], ""));
+            q.push(" AND (e.name = ").bind(name).push(" OR e.credit_code = ").bind(name);
+            q.push(" OR e.name LIKE ").bind(like).push(") ORDER BY e.name = ").bind(name).push(" DESC, e.id LIMIT 6");
+            let found: Vec<(i64, String, i64, String)> = q.query_as().fetch_all(&mut *conn).await?;
+            match found.as_slice() {
+                [] => Err(Invalid::new(
+                    "enterprise",
+                    format!("没有找到用人单位“{name}”（仅限本单位范围内已登记的企业）"),
+                    format!("no employer named {name:?} in your scope"),
+                )
+                .into()),
+                [one, ..] if one.1 == name || found.len() == 1 => Ok(one.clone()),
+                many => {
+                    let names: Vec<&str> = many.iter().take(5).map(|f| f.1.as_str()).collect();
+                    Err(Invalid::new(
+                        "enterprise",
+                        format!("“{name}”对应多家企业：{}，请填写完整名称或统一社会信用代码", names.join("、")),
+                        format!("{name:?} matches several employers"),
+                    )
+                    .into())
+                }
+            }
+        }
+        (None, None) => Err(Invalid::new("enterprise", "请填写用人单位名称", "enterprise is required").into()),
+    }
+}
+
+/// The due date and owner ("建阳镇总工会", "建湖县总工会·权益保障部") of a step's item.
+pub(super) async fn step_owner(conn: &mut AnyConnection, item: i64) -> Result<Option<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT w.due, u.name || coalesce('·' || dp.name, '') FROM work_items w JOIN unions u ON u.id = w.owner_union_id \
+         LEFT JOIN departments dp ON dp.id = w.owner_department_id WHERE w.id = $1",
+    )
+    .bind(item)
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 /// A step taken on a legal record, as its log shows it.

@@ -29,6 +29,10 @@ enum Counted {
     Supervised,
     /// Letters to employers (提示函, 意见书) by the day they were issued, with a condition.
     Letters(&'static str),
+    /// Enterprises with a union and a collective contract valid on the period's last day (their
+    /// own, or a sector's or region's covering their union); `true`: and no labour dispute of
+    /// their union's members open on that day.
+    Contracted(bool),
 }
 
 fn counted(code: &str) -> Option<Counted> {
@@ -45,6 +49,8 @@ fn counted(code: &str) -> Option<Counted> {
         }
         "enterprises_supervised" => Counted::Supervised,
         "letters_issued" => Counted::Letters(""),
+        "enterprises_with_contract" => Counted::Contracted(false),
+        "enterprises_win_win" => Counted::Contracted(true),
         "letters_answered" => Counted::Letters(" AND r.replied_on IS NOT NULL AND r.replied_on <= r.reply_due"),
         _ => return None,
     })
@@ -62,6 +68,24 @@ fn supervised_in(q: &mut Sql, p: Period) {
         .push(" AND l.issued_on <= ")
         .bind(to)
         .push("))");
+}
+
+/// ` AND e (an enterprise, its union m) had a valid collective contract on the period's last day`,
+/// and with `peace`, no labour dispute of its union's members open that day.
+fn contracted_on(q: &mut Sql, p: Period, peace: bool) {
+    let day = fmt_date(p.to);
+    q.push(" AND EXISTS (SELECT 1 FROM legal_contracts k WHERE k.stage <> 'ended' AND k.effective_on <= ")
+        .bind(day.clone())
+        .push(" AND k.expires_on >= ")
+        .bind(day.clone())
+        .push(&format!(" AND (k.enterprise_id = e.id OR (k.enterprise_id IS NULL AND {})))", under("m.path", "k.path")));
+    if peace {
+        q.push(" AND NOT EXISTS (SELECT 1 FROM legal_disputes d WHERE d.union_id = e.union_id AND d.applied_on <= ")
+            .bind(day.clone())
+            .push(" AND (d.settled_on IS NULL OR d.settled_on > ")
+            .bind(day)
+            .push("))");
+    }
 }
 
 /// The letters a measure counts: to employers, not the 建议书 to departments.
@@ -122,7 +146,7 @@ async fn count(conn: &mut AnyConnection, actor: &Actor, code: &str, over: Over<'
         Counted::Aid(cond) => ("count(r.id)", "legal_aid_cases r".to_string(), "r.path", Some(("r.applied_on", cond))),
         Counted::Dispute(cond) => ("count(r.id)", "legal_disputes r".to_string(), "r.path", Some(("r.settled_on", cond))),
         Counted::Members => ("CAST(coalesce(sum(m.member_count), 0) AS BIGINT)", "unions m".to_string(), "m.path", None),
-        Counted::Enterprises | Counted::Supervised => {
+        Counted::Enterprises | Counted::Supervised | Counted::Contracted(_) => {
             ("count(e.id)", "(enterprises e JOIN unions m ON m.id = e.union_id)".to_string(), "m.path", None)
         }
         Counted::Letters(cond) => ("count(r.id)", "legal_letters r".to_string(), "r.path", Some(("r.issued_on", cond))),
@@ -155,6 +179,7 @@ async fn count(conn: &mut AnyConnection, actor: &Actor, code: &str, over: Over<'
     }
     match how {
         Counted::Supervised => supervised_in(&mut q, p),
+        Counted::Contracted(peace) => contracted_on(&mut q, p, peace),
         Counted::Letters(_) => {
             q.push(TO_EMPLOYERS);
         }
@@ -513,17 +538,19 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
             s.push(" ORDER BY r.path, r.id");
             s
         }
-        how @ (Counted::Enterprises | Counted::Supervised) => {
+        how @ (Counted::Enterprises | Counted::Supervised | Counted::Contracted(_)) => {
             let mut s = Sql::new(
-                "SELECT 'enterprise' AS kind, e.id, e.name, u.name AS union_name, NULL AS date, \
-                 coalesce(e.credit_code, '') AS detail FROM enterprises e JOIN unions u ON u.id = e.union_id WHERE 1 = 1",
+                "SELECT 'enterprise' AS kind, e.id, e.name, m.name AS union_name, NULL AS date, \
+                 coalesce(e.credit_code, '') AS detail FROM enterprises e JOIN unions m ON m.id = e.union_id WHERE 1 = 1",
             );
-            actor.narrow(&mut s, "u.path", &u);
-            if matches!(how, Counted::Supervised) {
-                // `supervised_in` names the enterprise `e`, as here.
-                supervised_in(&mut s, p);
+            actor.narrow(&mut s, "m.path", &u);
+            // `supervised_in` and `contracted_on` name the enterprise `e` and its union `m`.
+            match how {
+                Counted::Supervised => supervised_in(&mut s, p),
+                Counted::Contracted(peace) => contracted_on(&mut s, p, peace),
+                _ => {}
             }
-            s.push(" ORDER BY u.path, e.id");
+            s.push(" ORDER BY m.path, e.id");
             s
         }
         Counted::Letters(cond) => {

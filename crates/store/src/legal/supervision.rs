@@ -259,44 +259,6 @@ async fn finish_step(tx: &mut Tx, actor: &Actor, id: i64, step: &str, decision: 
     steps::record(tx, actor, what, id, step, decision, note, today).await
 }
 
-/// The employer named by id, or by its name (exact, or a part only one employer in scope has) or
-/// its 统一社会信用代码, within the caller's scope: (id, name, union id, path).
-async fn enterprise(conn: &mut AnyConnection, actor: &Actor, id: Option<i64>, name: Option<&str>) -> Result<(i64, String, i64, String)> {
-    let mut q = Sql::new("SELECT e.id, e.name, u.id, u.path FROM enterprises e JOIN unions u ON u.id = e.union_id WHERE 1 = 1");
-    actor.union_rows_visible(&mut q, "u");
-    match (id, name.map(str::trim).filter(|s| !s.is_empty())) {
-        (Some(id), _) => {
-            q.push(" AND e.id = ").bind(id);
-            return q.query_as().fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound);
-        }
-        (None, Some(name)) => {
-            let like = format!("%{}%", name.replace(['%', '_'], ""));
-            q.push(" AND (e.name = ").bind(name).push(" OR e.credit_code = ").bind(name);
-            q.push(" OR e.name LIKE ").bind(like).push(") ORDER BY e.name = ").bind(name).push(" DESC, e.id LIMIT 6");
-            let found: Vec<(i64, String, i64, String)> = q.query_as().fetch_all(&mut *conn).await?;
-            match found.as_slice() {
-                [] => Err(Invalid::new(
-                    "enterprise",
-                    format!("没有找到用人单位“{name}”（仅限本单位范围内已登记的企业）"),
-                    format!("no employer named {name:?} in your scope"),
-                )
-                .into()),
-                [one, ..] if one.1 == name || found.len() == 1 => Ok(one.clone()),
-                many => {
-                    let names: Vec<&str> = many.iter().take(5).map(|f| f.1.as_str()).collect();
-                    Err(Invalid::new(
-                        "enterprise",
-                        format!("“{name}”对应多家企业：{}，请填写完整名称或统一社会信用代码", names.join("、")),
-                        format!("{name:?} matches several employers"),
-                    )
-                    .into())
-                }
-            }
-        }
-        (None, None) => Err(Invalid::new("enterprise", "请填写用人单位名称", "enterprise is required").into()),
-    }
-}
-
 /// Registers a lead (staff): checks every field and opens the acceptance step (5 working days
 /// to accept it or tell the complainant in writing why not).
 pub async fn register(db: &Db, cal: &Calendar, actor: &Actor, f: &SupervisionForm, today: Date) -> Result<SupervisionDetail> {
@@ -325,7 +287,7 @@ pub async fn register(db: &Db, cal: &Calendar, actor: &Actor, f: &SupervisionFor
     let (source, facts, complainant) = (source.unwrap(), facts.unwrap(), complainant.flatten());
     let mut tx = db.write_tx().await?;
     let (enterprise_id, enterprise_name, union_id, path) =
-        enterprise(&mut tx, actor, f.enterprise_id, f.enterprise.as_deref()).await?;
+        super::enterprise(&mut tx, actor, f.enterprise_id, f.enterprise.as_deref()).await?;
     let codes: Vec<&str> = issues.iter().map(|c| c.code()).collect();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO legal_supervisions (enterprise_id, enterprise_name, union_id, path, source, issues, facts, complainant, \
@@ -453,17 +415,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64, today: Date) -> Result<Supervi
         let l = applied_limit(&mut conn, code).await?;
         d.step_limit = Some(format!("{}（{}）", l.spelled(), l.basis));
         if let Some(item) = d.case.step_item_id {
-            let r: Option<(String, String)> = sqlx::query_as(
-                "SELECT w.due, u.name || coalesce('·' || dp.name, '') FROM work_items w JOIN unions u ON u.id = w.owner_union_id \
-                 LEFT JOIN departments dp ON dp.id = w.owner_department_id WHERE w.id = $1",
-            )
-            .bind(item)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if let Some((due, owner)) = r {
-                d.step_due = Some(due);
-                d.step_owner = Some(owner);
-            }
+            (d.step_due, d.step_owner) = super::step_owner(&mut conn, item).await?.unzip();
         }
     }
     Ok(d)

@@ -882,6 +882,7 @@ fn audit_href(entity: AuditEntity, key: &str) -> Option<String> {
         E::LegalAid => format!("/legal/aid/{key}"),
         E::LegalDispute => format!("/legal/disputes/{key}"),
         E::LegalSupervision => format!("/legal/supervision/{key}"),
+        E::LegalContract => format!("/legal/contracts/{key}"),
         E::Campaign | E::CampaignTarget => format!("/care/campaigns/{key}"),
         E::Benefit => format!("/care/benefits/{key}"),
         E::Calendar => format!("/calendar/{key}"),
