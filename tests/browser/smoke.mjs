@@ -65,6 +65,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
       ['/legal/aid', '法律援助', 'legal-aid'],
       ['/legal/rates', '五率', 'legal-rates'],
       ['/legal/disputes', '劳动争议', 'legal-disputes'],
+      ['/legal/contracts', '集体合同', 'legal-contracts'],
       ['/legal/supervision', '劳动法律监督', 'legal-supervision'],
     ]) {
       const r = await page.goto(`${base}${path}`);

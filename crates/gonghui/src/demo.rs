@@ -43,6 +43,7 @@ pub struct Report {
     pub legal_aid: usize,
     pub disputes: usize,
     pub supervision: usize,
+    pub contracts: usize,
     /// Items past their deadline today, escalated by the first scan.
     pub escalated_today: u64,
     /// (username, role label, scope)
@@ -521,7 +522,12 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     } else {
         crate::demo_legal::supervision(db, &recorder, &employers, opts.seed, today_cn).await?
     };
-    tracing::info!(legal_aid, disputes, supervision, elapsed = ?started.elapsed(), "demo: legal work");
+    let contracts = if opts.care_events == 0 {
+        0
+    } else {
+        crate::demo_legal::contracts(db, &recorder, &employers, opts.seed, today_cn).await?
+    };
+    tracing::info!(legal_aid, disputes, supervision, contracts, elapsed = ?started.elapsed(), "demo: legal work");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots
@@ -554,6 +560,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         legal_aid,
         disputes,
         supervision,
+        contracts,
         escalated_today: history.escalated_today,
         logins,
     })

@@ -2,7 +2,8 @@
 //! it on the pages: legal aid applications in every stage — materials asked for once, granted
 //! and closed with the amount recovered, refused with reasons (one objected to), referred, and
 //! the latest still waiting for their decision; and labour disputes mediated to an agreement
-//! performed (or a 支付令), sent on to arbitration, withdrawn or declined, the latest still open.
+//! performed (or a 支付令), sent on to arbitration, withdrawn or declined, the latest still open;
+//! labour-law supervision with its letters; collective contracts in force, near expiry and expired.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -414,6 +415,85 @@ pub(crate) async fn supervision(
             };
             ls::reply(db, &cal, admin, pid, &r, on).await?;
         }
+    }
+    Ok(made)
+}
+
+/// Collective contracts for about two fifths of the employers, signed over the last three years
+/// (comprehensive for three years, wage contracts for one), so some are in force, some have their
+/// renewal window open; a few refused; the latest requests still being negotiated.
+pub(crate) async fn contracts(
+    db: &Db,
+    admin: &Actor,
+    enterprises: &[i64],
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<usize> {
+    use store::legal::contract as lc;
+    let cal = store::calendar::load(db).await?;
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x434F_4E54);
+    let mut made = 0;
+    let mut chosen: Vec<i64> = enterprises.iter().copied().filter(|_| rng.gen_bool(0.4)).collect();
+    chosen.sort();
+    for (i, enterprise) in chosen.into_iter().enumerate() {
+        let wages = rng.gen_bool(0.5);
+        let (kind, years) = if wages { ("wages", 1) } else { ("comprehensive", 3) };
+        // Requested between a few days and (a term and a bit) ago.
+        let back = if i < 3 { rng.gen_range(0..20) } else { rng.gen_range(20..(years * 365 + 60)) };
+        let requested = today - Duration::days(back);
+        let f = lc::ContractForm {
+            scope: "enterprise".into(),
+            enterprise_id: Some(enterprise),
+            kind: kind.into(),
+            requested_by: if rng.gen_bool(0.8) { "union" } else { "employer" }.into(),
+            ..Default::default()
+        };
+        let d = lc::request(db, &cal, admin, &f, requested).await?;
+        made += 1;
+        let id = d.contract.id;
+        let step = |rng: &mut StdRng, from: Date, days: std::ops::RangeInclusive<i64>| {
+            let d = from + Duration::days(rng.gen_range(days));
+            (d <= today).then_some(d)
+        };
+        let Some(day) = step(&mut rng, requested, 3..=15) else { continue };
+        if rng.gen_bool(0.05) {
+            let no =
+                lc::AnswerForm {
+                    agreed: false, reason: Some("企业经营困难，要求暂缓协商".into()), answered_on: None
+                };
+            lc::answer(db, &cal, admin, id, &no, day).await?;
+            continue;
+        }
+        lc::answer(db, &cal, admin, id, &lc::AnswerForm { agreed: true, ..Default::default() }, day).await?;
+        let Some(day) = step(&mut rng, day, 2..=10) else { continue };
+        let n = rng.gen_range(3..=7);
+        let reps = lc::RepresentativesForm {
+            workers: n,
+            employer: n,
+            chief_worker: "工会主席".into(),
+            chief_employer: "企业法定代表人".into(),
+        };
+        lc::representatives(db, admin, id, &reps, day).await?;
+        let Some(day) = step(&mut rng, day, 10..=40) else { continue };
+        let entitled = rng.gen_range(30..=120);
+        let present = entitled * rng.gen_range(70..=100) / 100;
+        let vote = lc::VoteForm {
+            entitled,
+            present,
+            approving: present * rng.gen_range(80..=100) / 100,
+            voted_on: None,
+            term_years: Some(years),
+            starts_on: None,
+            wage_increase: wages.then(|| format!("{}.{}", rng.gen_range(3..8), rng.gen_range(0..10))),
+            covered_workers: Some(rng.gen_range(30..600)),
+        };
+        lc::vote(db, &cal, admin, id, &vote, day).await?;
+        let Some(day) = step(&mut rng, day, 1..=9) else { continue };
+        lc::submit(db, &cal, admin, id, &lc::DateForm { on: None }, day).await?;
+        let Some(day) = step(&mut rng, day, 5..=16) else { continue };
+        lc::review(db, &cal, admin, id, &lc::ReviewForm { objection: None, on: None }, day).await?;
+        let Some(day) = step(&mut rng, day, 1..=5) else { continue };
+        lc::publish(db, admin, id, &lc::DateForm { on: None }, day).await?;
     }
     Ok(made)
 }
