@@ -313,17 +313,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64, today: Date) -> Result<Dispute
         let l = applied_limit(&mut conn, code).await?;
         d.step_limit = Some(format!("{}（{}）", l.spelled(), l.basis));
         if let Some(item) = d.case.step_item_id {
-            let r: Option<(String, String)> = sqlx::query_as(
-                "SELECT w.due, u.name || coalesce('·' || dp.name, '') FROM work_items w JOIN unions u ON u.id = w.owner_union_id \
-                 LEFT JOIN departments dp ON dp.id = w.owner_department_id WHERE w.id = $1",
-            )
-            .bind(item)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if let Some((due, owner)) = r {
-                d.step_due = Some(due);
-                d.step_owner = Some(owner);
-            }
+            (d.step_due, d.step_owner) = super::step_owner(&mut conn, item).await?.unzip();
         }
     }
     Ok(d)
