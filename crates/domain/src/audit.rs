@@ -78,6 +78,8 @@ crate::labelled!(
         LegalLetterTemplate = "legal.letter_template", "修改监督函件模板";
         LegalContractStep = "legal.contract.step", "集体合同办理";
         EnterpriseFlags = "enterprise.flags", "修改企业民主管理情况";
+        LegalPublicity = "legal.publicity", "普法计划和活动";
+        LegalQuiz = "legal.quiz", "修改法律知识题库和合格线";
     }
 );
 
@@ -132,6 +134,8 @@ crate::labelled!(
         LegalSupervision = "legal_supervision", "劳动法律监督";
         LegalLetterTemplate = "legal_letter_template", "监督函件模板";
         LegalContract = "legal_contract", "集体合同";
+        LegalPublicity = "legal_publicity", "普法计划";
+        LegalQuiz = "legal_quiz", "法律知识题库";
     }
 );
 

@@ -167,6 +167,9 @@ pub const SUPERVISION_STEP: WorkKind =
 /// renewal).
 pub const CONTRACT_STEP: WorkKind =
     kind_of("contract_step", "集体合同", Mechanism::Rights, (1, 20, 10), false, "权益保障部", false);
+/// A month's legal publicity at its focus unit (一月一单位、一月一重点).
+pub const PUBLICITY_MONTH: WorkKind =
+    kind_of("publicity_month", "普法重点单位", Mechanism::Rights, (3, 30, 10), false, "权益保障部", false);
 pub const RIGHTS_CASE: WorkKind =
     kind_of("rights_case", "维权案件", Mechanism::Rights, (1, 15, 5), true, "权益保障部", true);
 pub const BUILDING_TASK: WorkKind =
@@ -186,6 +189,7 @@ pub const KINDS: &[WorkKind] = &[
     DISPUTE_STEP,
     SUPERVISION_STEP,
     CONTRACT_STEP,
+    PUBLICITY_MONTH,
     RIGHTS_CASE,
     BUILDING_TASK,
 ];

@@ -118,8 +118,14 @@ fn name_of(e: AuditEntity) -> Option<&'static str> {
         E::LegalDispute => "SELECT id, member_name, CAST(id AS TEXT) FROM legal_disputes WHERE id",
         E::LegalSupervision => "SELECT id, enterprise_name, CAST(id AS TEXT) FROM legal_supervisions WHERE id",
         E::LegalContract => "SELECT id, party_name, CAST(id AS TEXT) FROM legal_contracts WHERE id",
+        E::LegalPublicity => "SELECT id, month, CAST(id AS TEXT) FROM legal_publicity_plans WHERE id",
         E::Import | E::Calendar | E::WorkKind | E::CareSettings | E::CarePolicy | E::CareBudgets => return None,
-        E::HardshipStandards | E::HardshipSettings | E::LegalLimit | E::LegalRate | E::LegalLetterTemplate => {
+        E::HardshipStandards
+        | E::HardshipSettings
+        | E::LegalLimit
+        | E::LegalRate
+        | E::LegalLetterTemplate
+        | E::LegalQuiz => {
             return None;
         }
     })

@@ -65,6 +65,7 @@ migrations!(
     20 "0020_legal_disputes",
     21 "0021_legal_supervision",
     22 "0022_legal_contracts",
+    23 "0023_legal_awareness",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -8,6 +8,7 @@ use crate::calendar::{Calendar, DayUnit};
 use time::Date;
 
 pub mod aid;
+pub mod awareness;
 pub mod contract;
 pub mod dispute;
 pub mod rates;
@@ -28,6 +29,10 @@ pub const INDICATORS: &[crate::Indicator] = &[
     supervision::indicators::ANSWERED,
     contract::indicators::SIGNED,
     contract::indicators::COVERED,
+    awareness::indicators::EVENTS,
+    awareness::indicators::PARTICIPANTS,
+    awareness::indicators::QUIZZES,
+    awareness::indicators::PASSED,
 ];
 
 crate::labelled!(
@@ -122,6 +127,16 @@ pub const LIMITS: &[Limit] = &[
         Days,
         "集体合同规定第45条、劳动合同法第54条",
         Official,
+        false,
+    ),
+    // 1.5 普法
+    limit(
+        "publicity.month",
+        "每月重点单位普法（当月最后一个工作日前）",
+        1,
+        Days,
+        "本地惯例（一月一单位、一月一重点）",
+        Suggested,
         false,
     ),
     limit("contract.renewal", "期满前提出续签", 90, Days, "集体合同规定第38条（期满前 3 个月内）", Official, false),

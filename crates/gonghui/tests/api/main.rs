@@ -13,6 +13,7 @@ mod faults;
 mod hardship;
 mod import;
 mod legal;
+mod legal_awareness;
 mod legal_contracts;
 mod legal_supervision;
 mod members;

@@ -1,9 +1,10 @@
 //! 五率 legal-rights work: the time limits every case is counted against, with the county's own
 //! values for those that are local practice (`domain::legal::LIMITS`), the one log every legal
 //! record writes its steps to, and the records, one module each (`aid`: 法律援助, `dispute`:
-//! 劳动争议调解, `supervision`: 劳动法律监督 and 一函两书, `contract`: 集体协商与集体合同).
+//! 劳动争议调解, `supervision`: 劳动法律监督 and 一函两书, `contract`: 集体协商与集体合同, `awareness`: 普法 and quizzes).
 
 pub mod aid;
+pub mod awareness;
 pub mod contract;
 pub mod dispute;
 mod fields;
@@ -26,8 +27,9 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
     indicators: domain::legal::INDICATORS,
     recount: Some(recount),
     paths: &[("legal_aid_cases", "path"), ("legal_disputes", "path"), ("legal_supervisions", "path"), ("legal_letters", "path"),
-        ("legal_contracts", "path")],
-    sources: &[aid::CASE, dispute::CASE, supervision::CASE, contract::CASE],
+        ("legal_contracts", "path"), ("legal_publicity_plans", "path"), ("legal_publicity_events", "path"),
+        ("legal_quiz_attempts", "path")],
+    sources: &[aid::CASE, dispute::CASE, supervision::CASE, contract::CASE, awareness::PLAN],
 };
 
 /// A time limit as it applies here: the law's, or the county's value for a local one.
@@ -116,7 +118,8 @@ fn recount(tx: &mut crate::Tx) -> crate::mechanisms::BoxFuture<'_, Result<()>> {
         aid::recount(tx).await?;
         dispute::recount(tx).await?;
         supervision::recount(tx).await?;
-        contract::recount(tx).await
+        contract::recount(tx).await?;
+        awareness::recount(tx).await
     })
 }
 

@@ -23,6 +23,8 @@ enum Counted {
     Dispute(&'static str),
     /// Active members (each union keeps its count).
     Members,
+    /// Active members who passed a quiz in the twelve months to the period's end.
+    Aware,
     /// Enterprises with a union.
     Enterprises,
     /// Enterprises with a union that had an inspection or a 提示函 / 意见书 in the period.
@@ -38,6 +40,7 @@ enum Counted {
 fn counted(code: &str) -> Option<Counted> {
     Some(match code {
         "members_active" => Counted::Members,
+        "members_aware" => Counted::Aware,
         "enterprises_with_union" => Counted::Enterprises,
         "aid_applied" => Counted::Aid(""),
         "aid_decided" => Counted::Aid(" AND r.decision IN ('grant', 'refuse')"),
@@ -86,6 +89,15 @@ fn contracted_on(q: &mut Sql, p: Period, peace: bool) {
             .bind(day)
             .push("))");
     }
+}
+
+/// ` AND r (a quiz attempt, its member mm) passed in the twelve months to the period's end, by a
+/// member still active`.
+fn aware_in(q: &mut Sql, p: Period) {
+    q.push(" AND r.passed = 1 AND mm.status = 'active' AND r.taken_on > ")
+        .bind(fmt_date(super::awareness::aware_since(p.to)))
+        .push(" AND r.taken_on <= ")
+        .bind(fmt_date(p.to));
 }
 
 /// The letters a measure counts: to employers, not the 建议书 to departments.
@@ -150,6 +162,12 @@ async fn count(conn: &mut AnyConnection, actor: &Actor, code: &str, over: Over<'
             ("count(e.id)", "(enterprises e JOIN unions m ON m.id = e.union_id)".to_string(), "m.path", None)
         }
         Counted::Letters(cond) => ("count(r.id)", "legal_letters r".to_string(), "r.path", Some(("r.issued_on", cond))),
+        Counted::Aware => (
+            "count(DISTINCT r.member_id)",
+            "(legal_quiz_attempts r JOIN members mm ON mm.id = r.member_id)".to_string(),
+            "r.path",
+            None,
+        ),
     };
     let mut q = match over {
         Over::Children(u) => {
@@ -180,6 +198,7 @@ async fn count(conn: &mut AnyConnection, actor: &Actor, code: &str, over: Over<'
     match how {
         Counted::Supervised => supervised_in(&mut q, p),
         Counted::Contracted(peace) => contracted_on(&mut q, p, peace),
+        Counted::Aware => aware_in(&mut q, p),
         Counted::Letters(_) => {
             q.push(TO_EMPLOYERS);
         }
@@ -551,6 +570,16 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
                 _ => {}
             }
             s.push(" ORDER BY m.path, e.id");
+            s
+        }
+        Counted::Aware => {
+            let mut s = Sql::new(
+                "SELECT 'member' AS kind, mm.id, mm.name, u.name AS union_name, max(r.taken_on) AS date, '' AS detail \
+                 FROM legal_quiz_attempts r JOIN members mm ON mm.id = r.member_id JOIN unions u ON u.id = mm.union_id WHERE 1 = 1",
+            );
+            actor.narrow(&mut s, "r.path", &u);
+            aware_in(&mut s, p);
+            s.push(" GROUP BY mm.id, mm.name, u.name ORDER BY max(r.taken_on) DESC, mm.id");
             s
         }
         Counted::Letters(cond) => {

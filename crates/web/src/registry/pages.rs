@@ -883,11 +883,12 @@ fn audit_href(entity: AuditEntity, key: &str) -> Option<String> {
         E::LegalDispute => format!("/legal/disputes/{key}"),
         E::LegalSupervision => format!("/legal/supervision/{key}"),
         E::LegalContract => format!("/legal/contracts/{key}"),
+        E::LegalPublicity => "/legal/publicity".into(),
         E::Campaign | E::CampaignTarget => format!("/care/campaigns/{key}"),
         E::Benefit => format!("/care/benefits/{key}"),
         E::Calendar => format!("/calendar/{key}"),
         E::User | E::Enterprise | E::Import | E::WorkKind | E::CareSettings | E::CarePolicy | E::CareBudgets => return None,
-        E::HardshipStandards | E::HardshipSettings | E::LegalLimit | E::LegalRate | E::LegalLetterTemplate => return None,
+        E::HardshipStandards | E::HardshipSettings | E::LegalLimit | E::LegalRate | E::LegalLetterTemplate | E::LegalQuiz => return None,
     })
 }
 
