@@ -66,6 +66,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
       ['/legal/rates', '五率', 'legal-rates'],
       ['/legal/disputes', '劳动争议', 'legal-disputes'],
       ['/legal/contracts', '集体合同', 'legal-contracts'],
+      ['/legal/publicity', '普法宣传', 'legal-publicity'],
       ['/legal/supervision', '劳动法律监督', 'legal-supervision'],
     ]) {
       const r = await page.goto(`${base}${path}`);
@@ -119,6 +120,21 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
     const mw = await m.evaluate(() => document.documentElement.scrollWidth);
     check(mw <= viewport.width + 1, `${name}: the member's case has no horizontal scrolling (${mw}px)`);
     await m.screenshot({ path: `${out}/${name}-member-legal-aid.png`, fullPage: true });
+
+    // The member takes a legal-knowledge quiz: a question left out is said; answered, marked.
+    await m.goto(`${base}/`);
+    await m.click('a.tile[href="/me/quiz"]');
+    await m.click('a.tile[href="/me/quiz/take"]');
+    const radios = m.locator('fieldset');
+    const n = await radios.count();
+    check(n >= 3, `${name}: a quiz has its questions (${n})`);
+    for (let i = 0; i < n; i++) await radios.nth(i).locator('input[type=radio]').first().check();
+    await m.click('form button');
+    await m.waitForLoadState('load');
+    check((await m.locator('h1').first().innerText()).includes('分'), `${name}: the quiz is marked with a score`);
+    const qw = await m.evaluate(() => document.documentElement.scrollWidth);
+    check(qw <= viewport.width + 1, `${name}: the quiz result has no horizontal scrolling (${qw}px)`);
+    await m.screenshot({ path: `${out}/${name}-member-quiz.png`, fullPage: true });
     await mctx.close();
   } catch (e) {
     failures += 1;

@@ -527,7 +527,12 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     } else {
         crate::demo_legal::contracts(db, &recorder, &employers, opts.seed, today_cn).await?
     };
-    tracing::info!(legal_aid, disputes, supervision, contracts, elapsed = ?started.elapsed(), "demo: legal work");
+    let publicity = if opts.care_events == 0 {
+        0
+    } else {
+        crate::demo_legal::awareness(db, &recorder, &codes, opts.seed, today_cn).await?
+    };
+    tracing::info!(legal_aid, disputes, supervision, contracts, publicity, elapsed = ?started.elapsed(), "demo: legal work");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots

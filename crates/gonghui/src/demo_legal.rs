@@ -497,3 +497,98 @@ pub(crate) async fn contracts(
     }
     Ok(made)
 }
+
+/// A year of legal publicity — each month's focus unit and topic, an event there (the current
+/// month's still to come), other events — and members' quizzes (about one in eight members, at
+/// most 3 000, mostly passing).
+pub(crate) async fn awareness(
+    db: &Db,
+    admin: &Actor,
+    unions: &[String],
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<usize> {
+    use domain::legal::awareness::{LegalTopic, PublicityForm};
+    use store::legal::awareness as la;
+    let cal = store::calendar::load(db).await?;
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x5055_424C);
+    if unions.is_empty() {
+        return Ok(0);
+    }
+    let mut events = 0;
+    for back in (0..12).rev() {
+        let first = (0..back).fold(today.replace_day(1).unwrap_or(today), |d, _| {
+            d.previous_day().and_then(|p| p.replace_day(1).ok()).unwrap_or(d)
+        });
+        let topic = LegalTopic::ALL[rng.gen_range(0..LegalTopic::ALL.len())];
+        let unit = &unions[rng.gen_range(0..unions.len())];
+        let plan = la::PlanForm {
+            month: domain::fmt_date(first)[..7].to_string(),
+            union: unit.clone(),
+            topic: topic.code().into(),
+            note: None,
+        };
+        la::set_plan(db, &cal, admin, &plan, first).await?;
+        let mut held = Vec::new();
+        if back > 0 || rng.gen_bool(0.3) {
+            held.push((unit.clone(), topic));
+        }
+        for _ in 0..rng.gen_range(1..4) {
+            held.push((
+                unions[rng.gen_range(0..unions.len())].clone(),
+                LegalTopic::ALL[rng.gen_range(0..LegalTopic::ALL.len())],
+            ));
+        }
+        for (u, t) in held {
+            let on = first + Duration::days(rng.gen_range(3..26));
+            if on > today {
+                continue;
+            }
+            let e = la::EventForm {
+                union: u,
+                held_on: domain::fmt_date(on),
+                form: PublicityForm::ALL[rng.gen_range(0..PublicityForm::ALL.len())].code().into(),
+                topic: t.code().into(),
+                participants: rng.gen_range(20..200),
+                materials: Some("发放普法宣传手册，现场解答职工提问".into()),
+            };
+            la::record_event(db, &cal, admin, &e, on).await?;
+            events += 1;
+        }
+    }
+    // Members' quizzes over the year.
+    let Some((lo, hi)) = store::members::id_range(db).await? else { return Ok(events) };
+    let bank = la::questions(db, admin).await?;
+    let right = |id: i64| bank.iter().find(|q| q.id == id).map(|q| q.answer).unwrap_or(0);
+    let attempts = (((hi - lo + 1) / 8) as usize).min(3000);
+    for _ in 0..attempts {
+        let member = rng.gen_range(lo..=hi);
+        let who = Actor {
+            user_id: None,
+            username: "member".into(),
+            name: "会员".into(),
+            role: domain::Role::Member,
+            scope: domain::Scope::OwnRecord { member_id: member },
+            department_id: None,
+            ip: None,
+        };
+        let topic = if rng.gen_bool(0.5) {
+            None
+        } else {
+            Some(LegalTopic::ALL[rng.gen_range(0..LegalTopic::ALL.len())].code())
+        };
+        let quiz = la::quiz(db, &who, topic).await?;
+        let skill = rng.gen_range(0.5..1.0);
+        let answers = quiz
+            .questions
+            .iter()
+            .map(|q| {
+                let choice = if rng.gen_bool(skill) { right(q.id) } else { (right(q.id) + 1) % q.options.len() as i64 };
+                la::Answer { question: q.id, choice }
+            })
+            .collect();
+        let on = today - Duration::days(rng.gen_range(0..360));
+        la::submit(db, &who, &la::QuizAnswers { topic: topic.map(String::from), answers }, on).await?;
+    }
+    Ok(events)
+}

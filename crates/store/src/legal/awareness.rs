@@ -445,10 +445,10 @@ pub async fn add_question(db: &Db, actor: &Actor, f: &QuestionForm) -> Result<Qu
     if let Err(e) = la::check_question(&f.text, &f.options, f.answer) {
         errors.extend(e);
     }
-    if let Err(e) = domain::work::text_field("text", "题目", &f.text, 500) {
-        if !errors.iter().any(|x| x.field == "text") {
-            errors.push(e);
-        }
+    if let Err(e) = domain::work::text_field("text", "题目", &f.text, 500)
+        && !errors.iter().any(|x| x.field == "text")
+    {
+        errors.push(e);
     }
     if f.options.iter().any(|o| o.contains('\n') || o.contains('\r')) && !errors.iter().any(|x| x.field == "options") {
         errors.push(Invalid::new("options", "每个选项应为一行", "an option is one line"));
