@@ -11,7 +11,7 @@
 //! taking 50 000 applications through their steps one by one would time the fixture, not the rates.
 //! So are the other records every rate counts: 10 000 disputes, supervision of a third of the
 //! employers (an inspection and a letter each, most answered), collective contracts for two
-//! fifths of them and one region's, and 100 000 quiz attempts by the members.
+//! fifths of them and one region's, and 20 000 quiz attempts by the members.
 
 #[path = "common/http.rs"]
 mod http;
@@ -253,7 +253,7 @@ async fn main() -> anyhow::Result<()> {
         println!("  reusing the database in {}", dir.display());
     }
     let t = Instant::now();
-    others(&db, case_count / 5, case_count * 2, today).await?;
+    others(&db, case_count / 5, case_count * 2 / 5, today).await?;
     println!("  disputes, supervision, contracts, quizzes       {:>8.1} s", t.elapsed().as_secs_f64());
     let have: i64 = sqlx::query_scalar("SELECT count(*) FROM legal_aid_cases").fetch_one(db.pool()).await?;
     println!("  legal-aid cases: {have}");

@@ -66,6 +66,7 @@ migrations!(
     21 "0021_legal_supervision",
     22 "0022_legal_contracts",
     23 "0023_legal_awareness",
+    24 "0024_legal_rate_indexes",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -26,7 +26,7 @@ const fn measure(code: &'static str, label: &'static str, unit: &'static str, da
 /// Every measure the records keep.
 pub const MEASURES: &[Measure] = &[
     measure("members_active", "在册会员", "人", ""),
-    measure("members_aware", "近 12 个月通过法律知识测试的在册会员", "人", "期末前 12 个月"),
+    measure("members_aware", "近 12 个月通过法律知识测试的会员", "人", "期末前 12 个月"),
     measure("enterprises_with_union", "建会企业", "家", ""),
     measure("aid_applied", "法律援助申请", "件", "申请日期"),
     measure("aid_decided", "已作出审查决定的援助申请", "件", "申请日期"),
@@ -63,7 +63,7 @@ pub const RATES: &[RateDef] = &[
         name: "职工法律知晓率",
         numerator: "members_aware",
         denominator: "members_active",
-        note: "在册会员中，截至期末的 12 个月内通过法律知识测试（达到合格线）的比例",
+        note: "截至期末的 12 个月内通过法律知识测试（达到合格线）的会员占在册会员的比例",
     },
     RateDef {
         code: "supervision",

@@ -135,13 +135,17 @@ pub async fn set_plan(db: &Db, cal: &Calendar, actor: &Actor, f: &PlanForm, toda
     .fetch_one(&mut *tx)
     .await?;
     let due = last_working_day(cal, last);
+    let from = first.max(today);
+    // The month's own limit, said as the working days it leaves ("12个工作日").
+    let rule = super::applied_limit(&mut tx, "publicity.month").await?;
+    let days = cal.working_days_between(from, due).max(1) as u32;
     let step = steps::Step {
         kind: &domain::work::PUBLICITY_MONTH,
         source: PLAN.code,
         record: "普法重点单位",
         name: &format!("{month} {}", topic.label()),
-        limit: super::applied_limit(&mut tx, "publicity.month").await?,
-        from: first.max(today),
+        limit: domain::legal::Limit { days, unit: domain::calendar::DayUnit::Working, ..rule },
+        from,
         due: Some(due),
         urgent: false,
         level: domain::work::Level::Town,
