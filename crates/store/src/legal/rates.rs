@@ -528,7 +528,10 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
     let m = if part { def.numerator.code } else { def.denominator.code };
     let total = count(&mut conn, actor, m, Over::Subtree(&u), p).await?.first().map(|r| r.1).unwrap_or(0);
     let paging = Paging::new(q.page, q.per_page);
-    let mut sql = match counted(m).ok_or(StoreError::NotFound)? {
+    let how = counted(m).ok_or(StoreError::NotFound)?;
+    // The members who passed are paged inside their grouping, so only a page's rows are joined.
+    let paged_inside = matches!(how, Counted::Aware);
+    let mut sql = match how {
         Counted::Aid(cond) => {
             let mut s = Sql::new(
                 "SELECT 'legal_aid' AS kind, r.id, r.member_name AS name, u.name AS union_name, r.applied_on AS date, \
@@ -583,10 +586,9 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
             );
             actor.narrow(&mut s, "r.path", &u);
             aware_in(&mut s, p);
-            s.push(
-                " GROUP BY r.member_id) a JOIN members mm ON mm.id = a.member_id JOIN unions u ON u.id = mm.union_id \
-                 ORDER BY a.member_id",
-            );
+            s.push(" GROUP BY r.member_id ORDER BY r.member_id LIMIT ").bind(paging.per_page);
+            s.push(" OFFSET ").bind(paging.offset());
+            s.push(") a JOIN members mm ON mm.id = a.member_id JOIN unions u ON u.id = mm.union_id ORDER BY a.member_id");
             s
         }
         Counted::Letters(cond) => {
@@ -602,7 +604,9 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
             s
         }
     };
-    sql.push(" LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    if !paged_inside {
+        sql.push(" LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    }
     let mut items: Vec<RateRow> = sql.query_as().fetch_all(&mut *conn).await?;
     for r in items.iter_mut() {
         match r.kind.as_str() {
