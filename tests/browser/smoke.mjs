@@ -129,7 +129,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
     const n = await radios.count();
     check(n >= 3, `${name}: a quiz has its questions (${n})`);
     for (let i = 0; i < n; i++) await radios.nth(i).locator('input[type=radio]').first().check();
-    await m.click('form button');
+    await m.click('form[action="/me/quiz/take"] button');
     await m.waitForLoadState('load');
     check((await m.locator('h1').first().innerText()).includes('分'), `${name}: the quiz is marked with a score`);
     const qw = await m.evaluate(() => document.documentElement.scrollWidth);
