@@ -388,18 +388,31 @@ pub async fn rates(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
             .bind(u.id)
             .fetch_all(&mut *conn)
             .await?;
-    // Each measure counted once per shape, whichever rates use it.
+    // Each measure counted once per shape, whichever rates use it (and the figures beside them),
+    // the measures side by side, each on its own connection: the counts are independent reads.
+    let mut measures: Vec<&str> = Vec::new();
+    for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]).chain(lr::FIGURES.iter().flat_map(|f| [f.numerator, f.denominator])) {
+        if !measures.contains(&m) {
+            measures.push(m);
+        }
+    }
+    drop(conn);
+    let counted = futures_util::future::try_join_all(measures.iter().map(|m| {
+        let u = &u;
+        async move {
+            let mut conn = db.pool().acquire().await?;
+            // Every record lies at the union's own level or under exactly one child, so the
+            // total is their sum (one pass over the subtree, not two).
+            let rows: HashMap<i64, i64> = count(&mut conn, actor, m, Over::Children(u), p).await?.into_iter().collect();
+            let o = count(&mut conn, actor, m, Over::Own(u), p).await?.first().map(|r| r.1).unwrap_or(0);
+            Ok::<_, StoreError>((*m, rows, o))
+        }
+    }))
+    .await?;
     let mut totals: HashMap<&str, i64> = HashMap::new();
     let mut per_child: HashMap<&str, HashMap<i64, i64>> = HashMap::new();
     let mut own: HashMap<&str, i64> = HashMap::new();
-    for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]) {
-        if totals.contains_key(m) {
-            continue;
-        }
-        // Every record lies at the union's own level or under exactly one child, so the total
-        // is their sum (one pass over the subtree, not two).
-        let rows: HashMap<i64, i64> = count(&mut conn, actor, m, Over::Children(&u), p).await?.into_iter().collect();
-        let o = count(&mut conn, actor, m, Over::Own(&u), p).await?.first().map(|r| r.1).unwrap_or(0);
+    for (m, rows, o) in counted {
         totals.insert(m, rows.values().sum::<i64>() + o);
         per_child.insert(m, rows);
         own.insert(m, o);
@@ -418,17 +431,7 @@ pub async fn rates(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
     if own.values().any(|v| *v > 0) {
         lines.push(UnionRates { code: String::new(), name: format!("{}（本级）", u.name), rates: line(&|m| own[m]) });
     }
-    let mut figures = Vec::new();
-    for f in lr::FIGURES {
-        let mut n = [0; 2];
-        for (i, m) in [f.numerator, f.denominator].into_iter().enumerate() {
-            n[i] = match totals.get(m) {
-                Some(v) => *v,
-                None => count(&mut conn, actor, m, Over::Subtree(&u), p).await?.first().map(|r| r.1).unwrap_or(0),
-            };
-        }
-        figures.push(rate(&figure(f), n[0], n[1]));
-    }
+    let figures = lr::FIGURES.iter().map(|f| rate(&figure(f), totals[f.numerator], totals[f.denominator])).collect();
     Ok(Rates {
         figures,
         rates: line(&|m| totals[m]),
@@ -454,26 +457,33 @@ pub async fn trend(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
     let mut conn = db.pool().acquire().await?;
     let u = actor.union_or_home(&mut conn, q.union.as_deref()).await?;
     let defs = definitions_in(&mut conn).await?;
-    let mut out = Vec::new();
+    drop(conn);
+    let mut months = Vec::new();
     let mut start = p.from;
     loop {
         let next = start.replace_day(1).ok().map(|d| d + time::Duration::days(32)).and_then(|d| d.replace_day(1).ok());
         let end = next.and_then(|n| n.previous_day()).unwrap_or(p.to).min(p.to);
-        let month = Period { from: start, to: end };
-        let mut counts: HashMap<&str, i64> = HashMap::new();
-        for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]) {
-            if !counts.contains_key(m) {
-                let n = count(&mut conn, actor, m, Over::Subtree(&u), month).await?.first().map(|r| r.1).unwrap_or(0);
-                counts.insert(m, n);
-            }
-        }
-        let rates = defs.iter().map(|d| rate(d, counts[d.numerator.code], counts[d.denominator.code])).collect();
-        out.push(MonthRate { month: fmt_date(start)[..7].to_string(), rates });
+        months.push(Period { from: start, to: end });
         match next {
             Some(n) if n <= p.to => start = n,
             _ => break,
         }
     }
+    // The months side by side, each on its own connection.
+    let (defs, u) = (&defs, &u);
+    let out = futures_util::future::try_join_all(months.into_iter().map(|month| async move {
+        let mut conn = db.pool().acquire().await?;
+        let mut counts: HashMap<&str, i64> = HashMap::new();
+        for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]) {
+            if !counts.contains_key(m) {
+                let n = count(&mut conn, actor, m, Over::Subtree(u), month).await?.first().map(|r| r.1).unwrap_or(0);
+                counts.insert(m, n);
+            }
+        }
+        let rates = defs.iter().map(|d| rate(d, counts[d.numerator.code], counts[d.denominator.code])).collect();
+        Ok::<_, StoreError>(MonthRate { month: fmt_date(month.from)[..7].to_string(), rates })
+    }))
+    .await?;
     Ok(out)
 }
 
