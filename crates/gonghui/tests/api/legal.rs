@@ -567,4 +567,17 @@ async fn a_dispute_is_accepted_mediated_and_followed_to_its_end_and_counted_as_l
     }
     store::indicators::recount(&app.db).await.unwrap();
     assert_eq!(running, legal_facts(&app).await);
+
+    // The worker sees their own disputes on the phone, never anyone else's.
+    app.page_login("member_a").await;
+    let (s, html) = app.page("/me/disputes").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("劳动报酬、加班费") && html.contains("经济补偿金"), "{html}");
+    let (s, html) = app.page(&format!("/me/disputes/{id}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("申请支付令") && html.contains("仲裁时效"), "{html}");
+    let res = app.client.get(app.url(&format!("/legal/disputes/{id}"))).send().await.unwrap();
+    assert_eq!(res.headers()["location"], format!("/me/disputes/{id}").as_str());
+    let (_, d) = app.get(&admin, "/api/v1/legal/disputes?per_page=1").await;
+    assert_eq!(d["total"], 3);
 }

@@ -26,6 +26,41 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .route("/legal/disputes/new", get(new_page).post(new_submit))
         .route("/legal/disputes/{id}", get(case_page))
         .route("/legal/disputes/{id}/{step}", post(step_submit))
+        .route("/me/disputes", get(mine_page))
+        .route("/me/disputes/{id}", get(my_case_page))
+}
+
+#[derive(Template)]
+#[template(path = "legal/dispute_mine.html")]
+struct MinePage {
+    nav: Option<Nav>,
+    disputes: Vec<Dispute>,
+}
+
+/// A member's own disputes: their stage and the arbitration limit.
+async fn mine_page(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
+    if !is_member(&s) {
+        return Ok(Redirect::to("/legal/disputes").into_response());
+    }
+    let q = DisputeQuery { per_page: Some(50), ..Default::default() };
+    let page = store::legal::dispute::list(&st.db, &s.actor, &q).await.map_err(fail)?;
+    Ok(render(MinePage { nav: nav(&s), disputes: page.items }))
+}
+
+#[derive(Template)]
+#[template(path = "legal/dispute_my_case.html")]
+struct MyCasePage {
+    nav: Option<Nav>,
+    d: DisputeDetail,
+}
+
+/// One of the member's disputes: where it stands, by when, what they should know now.
+async fn my_case_page(State(st): State<AppState>, PageUser(s): PageUser, PagePath(id): PagePath<i64>) -> PageResult {
+    if !is_member(&s) {
+        return Ok(Redirect::to(&format!("/legal/disputes/{id}")).into_response());
+    }
+    let d = store::legal::dispute::get(&st.db, &s.actor, id, today()).await.map_err(fail)?;
+    Ok(render(MyCasePage { nav: nav(&s), d }))
 }
 
 #[derive(Template)]
@@ -200,7 +235,7 @@ async fn case_page(
     PageQuery(q): PageQuery<Done>,
 ) -> PageResult {
     if is_member(&s) {
-        return Ok(Redirect::to("/").into_response());
+        return Ok(Redirect::to(&format!("/me/disputes/{id}")).into_response());
     }
     let flash = match q.done.as_str() {
         "applied" => "已登记，受理已派发（3 个工作日）。",

@@ -39,6 +39,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
     tabs: &[],
     tiles: &[
         Tile { href: "/me/legal-aid", label: "法律援助", hint: "欠薪、工伤等劳动争议，申请工会的律师帮您", order: 35 },
+        Tile { href: "/me/disputes", label: "劳动争议", hint: "工会调解的进度、期限和仲裁时效", order: 37 },
         Tile { href: "/me/quiz", label: "法律知识测试", hint: "劳动合同、工资、工伤……答几道题，学点法律", order: 36 },
     ],
     records: &[
