@@ -6,16 +6,15 @@
 //! the renewal, due when the window opens three months before it expires.
 
 use super::fields::{date_field, label_of, optional_text, parse_field};
-use super::{LegalStep, applied_limit, log, steps};
+use super::{LegalStep, applied_limit, steps};
 use crate::audit::{AuditAction, AuditEntity};
 use crate::indicators::Fact;
 use crate::mechanisms::BoxFuture;
 use crate::sql::Sql;
-use crate::work::{self as wk, Change, Source};
+use crate::work::{Change, Source};
 use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
 use domain::legal::contract::indicators as ind;
 use domain::legal::contract::{self as lc, ContractKind, ContractScope, ContractStage, RequestedBy};
-use domain::work::WorkAction;
 use domain::{Calendar, Capability, Invalid, fmt_date, parse_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -820,20 +819,9 @@ pub async fn set_flags(db: &Db, actor: &Actor, enterprise_id: i64, f: &Enterpris
 /// What a change to a step's item means for the contract: steps are taken on its page; a passed
 /// step is not reopened; an escalation is written in its log.
 fn on_step<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
-    Box::pin(async move {
-        let id = c.item.source_id.unwrap_or(0);
-        if c.closes() && c.by == wk::By::Person {
-            return Err(steps::taken_on_page("集体合同", &format!("集体合同页面（/legal/contracts/{id}）")));
-        }
-        match c.action {
-            WorkAction::Reopen => Err(StoreError::conflict(
-                format!("集体合同（编号 {id}）已越过这一步骤，不能重新办理"),
-                "the contract has moved past this step; it cannot be reopened",
-            )),
-            WorkAction::Escalate => log(tx, c.actor, lc::SOURCE, id, "逾期升级", "逾期", c.text.or(Some("逾期升级")), c.today).await,
-            _ => Ok(()),
-        }
-    })
+    const PAGE: steps::OnPage =
+        steps::OnPage { source: lc::SOURCE, what: "集体合同", page: "集体合同页面（/legal/contracts/", noun: "集体合同" };
+    Box::pin(async move { steps::on_page_step(tx, c, &PAGE).await })
 }
 
 /// Contracts' facts from the records: signed, and the workers they cover, by kind.

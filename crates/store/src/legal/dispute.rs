@@ -12,11 +12,10 @@ use domain::legal::dispute::indicators as ind;
 use crate::mechanisms::BoxFuture;
 use crate::people::visible_member;
 use crate::sql::Sql;
-use crate::work::{self as wk, Change, Source};
+use crate::work::{Change, Source};
 use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx, audit};
 use domain::care::{fmt_yuan, parse_amount};
 use domain::legal::dispute::{self as ld, ClaimType, DisputeStage, Resolution};
-use domain::work::WorkAction;
 use domain::{Calendar, Capability, Invalid, Scope, fmt_date, parse_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -558,20 +557,9 @@ pub async fn performance(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Pe
 /// What a change to a step's item means for the dispute: steps are taken on its page; a
 /// settled dispute's steps are not reopened; an escalation is written in its log.
 fn on_step<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
-    Box::pin(async move {
-        let id = c.item.source_id.unwrap_or(0);
-        if c.closes() && c.by == wk::By::Person {
-            return Err(steps::taken_on_page("劳动争议调解", &format!("争议页面（/legal/disputes/{id}）")));
-        }
-        match c.action {
-            WorkAction::Reopen => Err(StoreError::conflict(
-                format!("劳动争议（编号 {id}）已越过这一步骤，不能重新办理"),
-                "the dispute has moved past this step; it cannot be reopened",
-            )),
-            WorkAction::Escalate => log(tx, c.actor, ld::SOURCE, id, "逾期升级", "逾期", c.text.or(Some("逾期升级")), c.today).await,
-            _ => Ok(()),
-        }
-    })
+    const PAGE: steps::OnPage =
+        steps::OnPage { source: ld::SOURCE, what: "劳动争议调解", page: "争议页面（/legal/disputes/", noun: "劳动争议" };
+    Box::pin(async move { steps::on_page_step(tx, c, &PAGE).await })
 }
 
 /// Disputes' facts from the disputes: registered, closed, and closed through a lawful channel.

@@ -130,3 +130,34 @@ pub(super) fn taken_on_page(what: &str, page: &str) -> StoreError {
     )
     .into()
 }
+
+/// A record whose steps are all taken on its own page, as the loop sees it.
+pub(super) struct OnPage {
+    /// The record's log (`legal_steps.record`).
+    pub(super) source: &'static str,
+    /// "劳动争议调解": whose steps are refused by hand.
+    pub(super) what: &'static str,
+    /// "争议页面（/legal/disputes/": where, up to the record's id.
+    pub(super) page: &'static str,
+    /// "劳动争议": the record as a reopen's refusal names it.
+    pub(super) noun: &'static str,
+}
+
+/// What a change to such a step's item means: 办结 by hand is refused (the record's page takes
+/// it); a passed step is not reopened; an escalation is written in the record's log.
+pub(super) async fn on_page_step(tx: &mut Tx, c: wk::Change<'_>, r: &OnPage) -> Result<()> {
+    let id = c.item.source_id.unwrap_or(0);
+    if c.closes() && c.by == wk::By::Person {
+        return Err(taken_on_page(r.what, &format!("{}{id}）", r.page)));
+    }
+    match c.action {
+        WorkAction::Reopen => Err(StoreError::conflict(
+            format!("{}（编号 {id}）已越过这一步骤，不能重新办理", r.noun),
+            "the record has moved past this step; it cannot be reopened",
+        )),
+        WorkAction::Escalate => {
+            super::log(tx, c.actor, r.source, id, "逾期升级", "逾期", c.text.or(Some("逾期升级")), c.today).await
+        }
+        _ => Ok(()),
+    }
+}

@@ -18,7 +18,6 @@ use domain::legal::supervision::indicators as ind;
 use domain::legal::supervision::{
     self as ls, LeadSource, LetterKind, ReferralGroup, SupervisionIssue, SupervisionOutcome, SupervisionStage,
 };
-use domain::work::WorkAction;
 use domain::{Calendar, Capability, Invalid, Scope, fmt_date, parse_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -1048,20 +1047,9 @@ pub async fn set_template(db: &Db, actor: &Actor, kind: &str, f: &TemplateForm) 
 /// What a change to a step's item means for the case: steps are taken on its page; a passed
 /// step is not reopened; an escalation is written in its log.
 fn on_step<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
-    Box::pin(async move {
-        let id = c.item.source_id.unwrap_or(0);
-        if c.closes() && c.by == wk::By::Person {
-            return Err(steps::taken_on_page("劳动法律监督", &format!("监督案件页面（/legal/supervision/{id}）")));
-        }
-        match c.action {
-            WorkAction::Reopen => Err(StoreError::conflict(
-                format!("监督案件（编号 {id}）已越过这一步骤，不能重新办理"),
-                "the case has moved past this step; it cannot be reopened",
-            )),
-            WorkAction::Escalate => log(tx, c.actor, ls::SOURCE, id, "逾期升级", "逾期", c.text.or(Some("逾期升级")), c.today).await,
-            _ => Ok(()),
-        }
-    })
+    const PAGE: steps::OnPage =
+        steps::OnPage { source: ls::SOURCE, what: "劳动法律监督", page: "监督案件页面（/legal/supervision/", noun: "监督案件" };
+    Box::pin(async move { steps::on_page_step(tx, c, &PAGE).await })
 }
 
 /// Supervision's facts from the records: cases registered, letters issued and answered in time.
