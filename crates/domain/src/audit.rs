@@ -80,6 +80,12 @@ crate::labelled!(
         EnterpriseFlags = "enterprise.flags", "修改企业民主管理情况";
         LegalPublicity = "legal.publicity", "普法计划和活动";
         LegalQuiz = "legal.quiz", "修改法律知识题库和合格线";
+        DirectAsk = "direct.ask", "政策咨询提问";
+        DirectAnswer = "direct.answer", "政策咨询解答";
+        DirectFaq = "direct.faq", "修改常见问答";
+        DirectCategory = "direct.category", "修改咨询分类";
+        DirectBulletin = "direct.bulletin", "下发通知文件";
+        DirectConfirm = "direct.confirm", "签收通知文件";
     }
 );
 
@@ -136,6 +142,10 @@ crate::labelled!(
         LegalContract = "legal_contract", "集体合同";
         LegalPublicity = "legal_publicity", "普法计划";
         LegalQuiz = "legal_quiz", "法律知识题库";
+        DirectQuestion = "direct_question", "政策咨询";
+        DirectFaq = "direct_faq", "常见问答";
+        DirectCategory = "direct_category", "咨询分类";
+        DirectBulletin = "direct_bulletin", "通知文件";
     }
 );
 

@@ -76,6 +76,7 @@ pub mod calendar;
 pub mod campaign;
 pub mod care;
 pub mod credit_code;
+pub mod direct;
 pub mod division;
 pub mod hardship;
 pub mod idcard;
@@ -88,6 +89,7 @@ pub mod phone;
 pub mod role;
 pub mod roster;
 pub mod schema;
+pub mod text;
 pub mod work;
 
 pub use calendar::Calendar;

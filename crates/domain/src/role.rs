@@ -70,6 +70,8 @@ impl Role {
             C::ServeMembers => matches!(self, R::CountyAdmin | R::Department | R::Cadre),
             C::ReadLedger => matches!(self, R::CountyAdmin | R::Department | R::Cadre | R::Leader),
             C::RecordFairs => matches!(self, R::CountyAdmin | R::Department),
+            C::IssueBulletins => matches!(self, R::CountyAdmin | R::Department | R::Cadre),
+            C::EditFaq => matches!(self, R::CountyAdmin | R::Department),
         }
     }
 }
@@ -91,6 +93,8 @@ crate::labelled!(
         ApprovePayments = "approve_payments", "审批大额慰问金";
         ReadLedger = "read_ledger", "查看慰问金台账";
         RecordFairs = "record_fairs", "登记招聘会";
+        IssueBulletins = "issue_bulletins", "向下级工会下发通知文件";
+        EditFaq = "edit_faq", "发布和修改常见问答";
     }
 );
 

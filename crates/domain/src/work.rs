@@ -129,11 +129,12 @@ pub const NEED: WorkKind = WorkKind {
     member_label: Some("反映问题或困难"),
     ..kind_of("need", "问题需求", Mechanism::Direct, (1, 5, 2), false, "权益保障部", true)
 };
-/// 政策解答直达主体.
-pub const POLICY_QUESTION: WorkKind = WorkKind {
-    member_label: Some("咨询政策"),
-    ..kind_of("policy_question", "政策解答", Mechanism::Direct, (1, 3, 1), false, "办公室", true)
-};
+/// 政策解答直达主体: a question's answer, owned by its category's department (or expert).
+pub const POLICY_QUESTION: WorkKind =
+    kind_of("policy_question", "政策解答", Mechanism::Direct, (1, 3, 1), false, "办公室", false);
+/// 宣传贯彻直抵基层: a grassroots union's receipt of a bulletin, due by its deadline.
+pub const BULLETIN_RECEIPT: WorkKind =
+    kind_of("bulletin_receipt", "通知签收", Mechanism::Direct, (1, 5, 2), false, "办公室", false);
 /// 寻策问计直到一线.
 pub const CONSULTATION: WorkKind = WorkKind {
     member_label: Some("提意见建议"),
@@ -179,6 +180,7 @@ pub const BUILDING_TASK: WorkKind =
 pub const KINDS: &[WorkKind] = &[
     NEED,
     POLICY_QUESTION,
+    BULLETIN_RECEIPT,
     CONSULTATION,
     RESEARCH_FINDING,
     ASSIST_TASK,

@@ -590,19 +590,17 @@ async fn member_asks(db: &Db, today: time::Date) -> anyhow::Result<()> {
         body: Some(body.into()),
         ..Default::default()
     };
-    store::work::create(
+    let question = store::direct::questions::NewQuestion {
+        category: "other".into(),
+        title: "孩子上学能申请工会助学吗".into(),
+        body: "家里今年有困难，孩子考上大学，想了解金秋助学的条件。".into(),
+    };
+    store::direct::questions::ask(db, &cal, &member, &question, today).await?;
+    let need = store::work::create(
         db,
         &cal,
         &member,
         &ask("need", "仓库没有空调，夏天太热", "仓库下午温度超过 35 度，希望加装空调或风扇。"),
-        today,
-    )
-    .await?;
-    let question = store::work::create(
-        db,
-        &cal,
-        &member,
-        &ask("policy_question", "孩子上学能申请工会助学吗", "家里今年有困难，孩子考上大学，想了解金秋助学的条件。"),
         today,
     )
     .await?;
@@ -615,9 +613,9 @@ async fn member_asks(db: &Db, today: time::Date) -> anyhow::Result<()> {
         result: result.map(String::from),
         ..Default::default()
     };
-    store::work::act(db, &cal, &cadre, question.item.id, &act("accept", None), today).await?;
-    let answer = "金秋助学面向建档困难职工家庭的子女：先申请困难职工建档，审批后在秋季助学发放时按标准资助。已为您登记，下周上门了解情况。";
-    store::work::act(db, &cal, &cadre, question.item.id, &act("resolve", Some(answer)), today).await?;
+    store::work::act(db, &cal, &cadre, need.item.id, &act("accept", None), today).await?;
+    let done = "已与企业协商，仓库加装两台工业风扇，下月安装空调。";
+    store::work::act(db, &cal, &cadre, need.item.id, &act("resolve", Some(done)), today).await?;
     Ok(())
 }
 

@@ -45,19 +45,6 @@ const KIND_MIX: &[Mix] = &[
         result: "已协调企业落实，职工反馈问题解决",
     },
     Mix {
-        kind: &work::POLICY_QUESTION,
-        weight: 18,
-        titles: &[
-            "加班工资的计算基数怎么定",
-            "职工互助医疗保障如何报销",
-            "年休假未休能否折算工资",
-            "女职工产假期间工资如何发放",
-            "工伤认定需要哪些材料",
-            "灵活就业人员能否加入工会",
-        ],
-        result: "已电话答复并发送政策原文",
-    },
-    Mix {
         kind: &work::CARE,
         weight: 25,
         titles: &[

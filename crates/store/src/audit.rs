@@ -119,13 +119,17 @@ fn name_of(e: AuditEntity) -> Option<&'static str> {
         E::LegalSupervision => "SELECT id, enterprise_name, CAST(id AS TEXT) FROM legal_supervisions WHERE id",
         E::LegalContract => "SELECT id, party_name, CAST(id AS TEXT) FROM legal_contracts WHERE id",
         E::LegalPublicity => "SELECT id, month, CAST(id AS TEXT) FROM legal_publicity_plans WHERE id",
+        E::DirectQuestion => "SELECT id, title, CAST(id AS TEXT) FROM direct_questions WHERE id",
+        E::DirectFaq => "SELECT id, question, CAST(id AS TEXT) FROM direct_faq WHERE id",
+        E::DirectBulletin => "SELECT id, title, CAST(id AS TEXT) FROM direct_bulletins WHERE id",
         E::Import | E::Calendar | E::WorkKind | E::CareSettings | E::CarePolicy | E::CareBudgets => return None,
         E::HardshipStandards
         | E::HardshipSettings
         | E::LegalLimit
         | E::LegalRate
         | E::LegalLetterTemplate
-        | E::LegalQuiz => {
+        | E::LegalQuiz
+        | E::DirectCategory => {
             return None;
         }
     })

@@ -11,7 +11,7 @@ macro_rules! mechanisms {
     };
 }
 
-mechanisms!(work, ledger, care, hardship, campaigns, benefits, legal);
+mechanisms!(work, ledger, care, hardship, campaigns, benefits, legal, direct);
 
 pub mod audit;
 pub mod backup;
@@ -27,6 +27,7 @@ mod owners;
 mod people;
 pub mod schema;
 mod scope;
+mod search;
 pub mod sql;
 pub mod unions;
 pub mod users;

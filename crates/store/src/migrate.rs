@@ -67,6 +67,7 @@ migrations!(
     22 "0022_legal_contracts",
     23 "0023_legal_awareness",
     24 "0024_legal_rate_indexes",
+    25 "0025_direct",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

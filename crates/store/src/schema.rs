@@ -55,10 +55,14 @@ fn type_class(declared: &str) -> &'static str {
 
 /// The schema of the connected database.
 pub async fn describe(db: &Db) -> Result<Schema> {
-    match db.backend() {
-        Backend::Sqlite => describe_sqlite(db).await,
-        Backend::Postgres => describe_postgres(db).await,
-    }
+    let mut schema = match db.backend() {
+        Backend::Sqlite => describe_sqlite(db).await?,
+        Backend::Postgres => describe_postgres(db).await?,
+    };
+    // Search indexes (`<table>_search`) are each engine's own by design: an FTS5 virtual table
+    // with its shadow tables on SQLite, a tsvector table with a GIN index on PostgreSQL.
+    schema.tables.retain(|name, _| !(name.ends_with("_search") || name.contains("_search_")));
+    Ok(schema)
 }
 
 async fn describe_sqlite(db: &Db) -> Result<Schema> {

@@ -128,6 +128,30 @@ impl Actor {
         }
     }
 
+    /// ` AND <direct_bulletins alias> is visible`: issued within the actor's subtree or reaching a
+    /// union in it; a member sees those shown to members that reached their own union.
+    pub(crate) fn bulletins_visible(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(root) => {
+                sql.push(&format!(" AND (({alias}.path >= ")).bind(root.as_str());
+                sql.push(&format!(" AND {alias}.path < ")).bind(root.upper_bound());
+                sql.push(&format!(
+                    ") OR EXISTS (SELECT 1 FROM direct_bulletin_recipients vr WHERE vr.bulletin_id = {alias}.id"
+                ));
+                subtree(sql, "vr.path", root);
+                sql.push("))");
+            }
+            Scope::OwnRecord { member_id } => {
+                sql.push(&format!(
+                    " AND {alias}.to_members = 1 AND EXISTS (SELECT 1 FROM direct_bulletin_recipients vr \
+                     WHERE vr.bulletin_id = {alias}.id AND vr.union_id = (SELECT union_id FROM members WHERE id = "
+                ))
+                .bind(*member_id)
+                .push("))");
+            }
+        }
+    }
+
     /// ` AND <unions alias> is the county's own level or within the actor's subtree`: where work
     /// may be sent (problems may always go up to the county), as `work::sees_or_serves` says.
     pub(crate) fn unions_served(&self, sql: &mut Sql, alias: &str) {

@@ -11,7 +11,7 @@ macro_rules! mechanisms {
     };
 }
 
-mechanisms!(work, care, hardship, campaigns, benefits, legal, registry);
+mechanisms!(work, care, hardship, campaigns, benefits, legal, direct, registry);
 
 mod auth;
 mod error;

@@ -195,6 +195,11 @@ impl TestApp {
         (r.status(), r.text().await.unwrap())
     }
 
+    /// Posts a page's form with the session cookie (redirects are not followed).
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(self.url(path)).form(fields).send().await.unwrap()
+    }
+
     /// The CSRF token from a page's forms.
     pub async fn csrf(&self) -> String {
         let (_, html) = self.page("/").await;

@@ -9,6 +9,7 @@ mod calendar;
 mod campaigns;
 mod care;
 mod cli;
+mod direct;
 mod faults;
 mod hardship;
 mod import;

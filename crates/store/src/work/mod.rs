@@ -234,7 +234,7 @@ pub struct KindInfo {
 
 /// The service level in force for a kind and priority: an administrator's override, or the
 /// kind's default.
-async fn sla_for(conn: &mut AnyConnection, kind: &WorkKind, priority: Priority) -> Result<Sla> {
+pub(crate) async fn sla_for(conn: &mut AnyConnection, kind: &WorkKind, priority: Priority) -> Result<Sla> {
     let row: Option<(i64, i64)> =
         sqlx::query_as("SELECT respond_days, close_days FROM sla_policies WHERE kind = $1 AND priority = $2")
             .bind(kind.code)

@@ -160,6 +160,13 @@ pub fn not_found_page() -> Response {
 
 pub(crate) type PageResult = Result<Response, Response>;
 
+/// A form shown again because its input was refused: the page, answered 422.
+pub(crate) fn unprocessable(page: PageResult) -> PageResult {
+    let mut r = page?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
+}
+
 pub(crate) fn fail(e: impl Into<ApiError>) -> Response {
     error_page(e.into())
 }

@@ -1,0 +1,74 @@
+//! Finding records by any part of their text, through each engine's own full-text index (what
+//! is indexed and what a search asks is `domain::text`'s): an FTS5 table on SQLite, a `tsvector`
+//! table with a GIN index on PostgreSQL, each named `<table>_search` and keyed by the record's id.
+//! Every write of an indexed record puts its terms in the same transaction.
+
+use crate::sql::Sql;
+use crate::{Backend, Result};
+use domain::text::{Query, terms};
+use sqlx::AnyConnection;
+
+/// A record's search index.
+#[derive(Clone, Copy)]
+pub(crate) struct Index(pub(crate) &'static str);
+
+impl Index {
+    /// Indexes (or re-indexes) a record's texts.
+    pub(crate) async fn put(self, conn: &mut AnyConnection, backend: Backend, id: i64, texts: &[&str]) -> Result<()> {
+        let t = terms(texts);
+        let table = self.0;
+        match backend {
+            Backend::Sqlite => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE rowid = $1")))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO {table} (rowid, terms) VALUES ($1, $2)")))
+                    .bind(id)
+                    .bind(t)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Backend::Postgres => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO {table} (id, terms) VALUES ($1, to_tsvector('simple', $2)) \
+                     ON CONFLICT (id) DO UPDATE SET terms = excluded.terms"
+                )))
+                .bind(id)
+                .bind(t)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes a record out of the index.
+    pub(crate) async fn remove(self, conn: &mut AnyConnection, backend: Backend, id: i64) -> Result<()> {
+        let key = match backend {
+            Backend::Sqlite => "rowid",
+            Backend::Postgres => "id",
+        };
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {} WHERE {key} = $1", self.0)))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// ` AND <id column> IN (the records whose text holds every run of the query)`.
+    pub(crate) fn filter(self, sql: &mut Sql, backend: Backend, id: &str, q: &Query) {
+        let table = self.0;
+        match backend {
+            Backend::Sqlite => {
+                sql.push(&format!(" AND {id} IN (SELECT rowid FROM {table} WHERE {table} MATCH ")).bind(q.fts5());
+            }
+            Backend::Postgres => {
+                sql.push(&format!(" AND {id} IN (SELECT id FROM {table} WHERE terms @@ to_tsquery('simple', "))
+                    .bind(q.tsquery())
+                    .push(")");
+            }
+        }
+        sql.push(")");
+    }
+}
