@@ -135,6 +135,51 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
     const qw = await m.evaluate(() => document.documentElement.scrollWidth);
     check(qw <= viewport.width + 1, `${name}: the quiz result has no horizontal scrolling (${qw}px)`);
     await m.screenshot({ path: `${out}/${name}-member-quiz.png`, fullPage: true });
+
+    // 五直: the member asks a policy question on the phone, seeing the FAQ entries that match as
+    // they type; the department answers it and publishes it; the member finds it in the FAQ by
+    // a part of its words.
+    await m.goto(`${base}/`);
+    await m.click('a.tile[href="/me/questions"]');
+    await m.click('a[href="/me/questions/new"]');
+    await m.locator('input[name=title]').pressSequentially('加班费', { delay: 30 });
+    await m.locator('#faq-suggest li').first().waitFor({ timeout: 5000 });
+    check(await m.locator('#faq-suggest li').count() > 0, `${name}: the FAQ entries matching what is typed show before asking`);
+    const mark = name === 'desktop' ? '烘焙车间' : '冷库车间';
+    await m.selectOption('select[name=category]', 'wages');
+    await m.fill('input[name=title]', `${mark}夜班补贴能不能算进最低工资`);
+    await m.fill('textarea[name=body]', '单位说夜班补贴已经包含在最低工资里了。');
+    await m.click('form.card button');
+    await m.waitForURL(/\/direct\/questions\/\d+/);
+    const asked = m.url().split('?')[0];
+    check(await m.locator('text=已提交').count() > 0, `${name}: the question is sent, with when it will be answered`);
+    const aw = await m.evaluate(() => document.documentElement.scrollWidth);
+    check(aw <= viewport.width + 1, `${name}: the question page has no horizontal scrolling (${aw}px)`);
+    await m.screenshot({ path: `${out}/${name}-member-question.png`, fullPage: true });
+    const dctx = await browser.newContext({ viewport, locale: 'zh-CN' });
+    const d = await dctx.newPage();
+    await d.goto(`${base}/login`);
+    await d.fill('input[name=username]', 'dept-rights');
+    await d.fill('input[name=password]', 'gonghui-demo');
+    await d.click('button[type=submit]');
+    await d.waitForLoadState('load');
+    await d.goto(asked);
+    await d.fill('textarea[name=answer]', '夜班津贴不计入最低工资。单位支付的工资扣除夜班津贴后，仍不得低于当地最低工资标准。');
+    await d.check('input[name=publish]');
+    await d.fill('input[name=faq_question]', `${mark}夜班补贴能不能算进最低工资？`);
+    await d.click('form[action$="/answer"] button');
+    await d.waitForLoadState('load');
+    check(await d.locator('text=已收入常见问答').count() > 0, `${name}: the department answers and publishes to the FAQ`);
+    await d.screenshot({ path: `${out}/${name}-department-answer.png`, fullPage: true });
+    await dctx.close();
+    await m.goto(`${base}/faq`);
+    await m.fill('input[name=q]', mark.slice(1) + '夜班');
+    await m.click('form.filters button');
+    await m.waitForLoadState('load');
+    check((await m.locator('.card.faq').first().innerText()).includes(`${mark}夜班补贴`), `${name}: the member finds the answer in the FAQ by an inner part`);
+    const fw = await m.evaluate(() => document.documentElement.scrollWidth);
+    check(fw <= viewport.width + 1, `${name}: the FAQ has no horizontal scrolling (${fw}px)`);
+    await m.screenshot({ path: `${out}/${name}-member-faq.png`, fullPage: true });
     await mctx.close();
   } catch (e) {
     failures += 1;

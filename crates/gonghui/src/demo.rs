@@ -44,6 +44,10 @@ pub struct Report {
     pub disputes: usize,
     pub supervision: usize,
     pub contracts: usize,
+    pub questions: usize,
+    /// Questions answered and published to the FAQ.
+    pub faq: usize,
+    pub bulletins: usize,
     /// Items past their deadline today, escalated by the first scan.
     pub escalated_today: u64,
     /// (username, role label, scope)
@@ -533,6 +537,16 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         crate::demo_legal::awareness(db, &recorder, &codes, opts.seed, today_cn).await?
     };
     tracing::info!(legal_aid, disputes, supervision, contracts, publicity, elapsed = ?started.elapsed(), "demo: legal work");
+    // Towns and industry unions with grassroots unions under them, to send bulletins to.
+    let towns: Vec<String> = parents
+        .iter()
+        .filter(|p| grassroots.iter().any(|g| g.0.path.starts_with(p.0.path.as_str())))
+        .map(|p| p.0.code.clone())
+        .collect();
+    let questions = if opts.care_events == 0 { 0 } else { 2400 };
+    let direct =
+        crate::demo_direct::generate(db, &recorder, questions, &towns, grassroots.len(), opts.seed, today_cn).await?;
+    tracing::info!(questions = direct.questions, faq = direct.published, bulletins = direct.bulletins, elapsed = ?started.elapsed(), "demo: direct channels");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots
@@ -566,14 +580,17 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         disputes,
         supervision,
         contracts,
+        questions: direct.questions,
+        faq: direct.published,
+        bulletins: direct.bulletins,
         escalated_today: history.escalated_today,
         logins,
     })
 }
 
 /// Today's work of the demo member and their union's cadre, raised and handled through the
-/// store as they would through the pages: one need still open in the cadre's 待办, and one
-/// policy question answered and waiting for the member's rating.
+/// store as they would through the pages: one policy question waiting at the county's 办公室,
+/// and one need the cadre answered, waiting for the member's rating.
 async fn member_asks(db: &Db, today: time::Date) -> anyhow::Result<()> {
     let cal = store::calendar::load(db).await?;
     let users = store::users::list(db).await?;

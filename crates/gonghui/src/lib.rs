@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 mod demo_care;
+mod demo_direct;
 mod demo_history;
 mod demo_legal;
 pub mod jobs;
