@@ -102,7 +102,9 @@ pub(crate) async fn restore_if_needed(db: &Db) -> Result<()> {
         .collect();
     let mut q = crate::sql::Sql::new(match db.backend() {
         Backend::Sqlite => "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (",
-        Backend::Postgres => "SELECT (SELECT count(*) FROM pg_indexes WHERE tablename = 'members' AND indexname IN (",
+        Backend::Postgres => {
+            "SELECT (SELECT count(*) FROM pg_indexes WHERE tablename IN ('members', 'members_search') AND indexname IN ("
+        }
     });
     for (i, name) in expected.iter().enumerate() {
         if i > 0 {
@@ -332,6 +334,7 @@ fn write_sqlite(
         let mut history = conn.prepare_cached(
             "INSERT INTO member_history (member_id, event, on_date, to_union_id, at) VALUES (?1, 'joined', ?2, ?3, ?4)",
         )?;
+        let mut names = conn.prepare_cached("INSERT INTO members_search (rowid, terms) VALUES (?1, ?2)")?;
         for m in batch {
             let d = &m.draft;
             let joined = d.joined_on.map(domain::fmt_date);
@@ -356,6 +359,7 @@ fn write_sqlite(
             ])?;
             let id = conn.last_insert_rowid();
             history.execute(rusqlite::params![id, joined.as_deref().unwrap_or(today), m.union_id, now])?;
+            names.execute(rusqlite::params![id, domain::text::name_terms(&d.name)])?;
         }
         let mut bump = conn.prepare_cached("UPDATE unions SET member_count = member_count + ?1 WHERE id = ?2")?;
         for (union_id, delta) in deltas {
@@ -453,6 +457,15 @@ async fn write_postgres(
         .await?;
     copy.send(history.finish()).await?;
     copy.finish().await?;
+    let terms: Vec<String> = batch.iter().map(|m| domain::text::name_terms(&m.draft.name)).collect();
+    sqlx::query(
+        "INSERT INTO members_search (id, terms) SELECT d.id, to_tsvector('simple', d.t) \
+         FROM unnest($1::bigint[], $2::text[]) AS d(id, t)",
+    )
+    .bind(&ids)
+    .bind(terms)
+    .execute(&mut *tx)
+    .await?;
     // All the counters in one statement: a batch touches hundreds of unions, and a round trip
     // each cost more than the COPY.
     let (ids, adds): (Vec<i64>, Vec<i64>) = deltas.iter().filter(|(_, d)| **d != 0).map(|(u, d)| (*u, *d)).unzip();

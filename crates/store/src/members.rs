@@ -156,8 +156,8 @@ pub async fn history(db: &Db, actor: &Actor, id: i64) -> Result<Vec<HistoryEntry
 pub struct MemberQuery {
     /// Union code: only that union's subtree.
     pub union: Option<String>,
-    /// Name (from the start), an exact ID number, the last four characters of one (`1234`,
-    /// `123X`), a phone number or the start of one (3 or 5+ digits).
+    /// Any part of a name (those it starts first), an exact ID number, the last four characters
+    /// of one (`1234`, `123X`), a phone number or the start of one (3 or 5+ digits).
     pub q: Option<String>,
     /// active (default), retained, transferred_out, left, deceased, or all.
     #[param(pattern = r"^(active|retained|transferred_out|left|deceased|all)?$")]
@@ -189,7 +189,7 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
         actor.narrow(&mut filter, "m.path", &u);
         within = Some(u);
     }
-    let mut by_name = false;
+    let mut by_name: Option<String> = None;
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         only_scope_and_active = false;
         if let Ok(id) = IdCardNo::parse(q) {
@@ -202,9 +202,7 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
         } else if q.len() >= 3 && q.bytes().all(|b| b.is_ascii_digit()) {
             filter.push(" AND m.phone >= ").bind(q).push(" AND m.phone < ").bind(format!("{q}:"));
         } else {
-            // Name from its start: an index range on both engines (binary / "C" collation).
-            filter.push(" AND m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}"));
-            by_name = true;
+            by_name = Some(q.to_string());
         }
     }
     match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -229,6 +227,9 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
         filter.push(if nf { " AND m.new_form <> 'none'" } else { " AND m.new_form = 'none'" });
     }
 
+    if let Some(q) = by_name {
+        return by_name_part(db, actor, filter, &q, paging).await;
+    }
     // Counting a county's members row by row is the slow part of a list; the per-union
     // counters give the same number for the common unfiltered case.
     let total = match (&actor.scope, only_scope_and_active) {
@@ -239,11 +240,77 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
         _ => filter.prefixed("SELECT count(*)").query_scalar().fetch_one(db.pool()).await?,
     };
     let mut list = filter.prefixed(&format!("SELECT {COLUMNS}"));
-    // Orders that follow an index, so a page is read in order rather than sorted.
-    list.push(if by_name { " ORDER BY m.name, m.path, m.status, m.id" } else { " ORDER BY m.path, m.name, m.id" });
-    list.push(" LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    // An order that follows an index, so a page is read in order rather than sorted.
+    list.push(" ORDER BY m.path, m.name, m.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let rows: Vec<Row> = list.query_as().fetch_all(db.pool()).await?;
     Ok(Page { items: rows.into_iter().map(|r| Member::from(r).shown_to(actor)).collect(), total })
+}
+
+/// The search index of members' names (`domain::text::name_terms`).
+pub(crate) const NAMES: crate::search::Index = crate::search::Index("members_search");
+
+/// Most members a name search counts in each of its two groups.
+pub const NAME_COUNT_CAP: i64 = 10_000;
+
+/// Members whose name holds `q` anywhere: first those whose name starts with it (in name order,
+/// read along the name index), then those in whose name it comes later (found on the name
+/// search index, in name order). Each group is counted up to `NAME_COUNT_CAP`.
+async fn by_name_part(db: &Db, actor: &Actor, filter: Sql, q: &str, paging: Paging) -> Result<Page<Member>> {
+    let mut starts = filter.clone();
+    // An index range on both engines (binary / "C" collation).
+    starts.push(" AND m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}"));
+    let inner = domain::text::Query::parse(q).map(|query| {
+        let mut inner = filter;
+        NAMES.filter(&mut inner, db.backend(), "m.id", &query);
+        inner.push(" AND NOT (m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}")).push(")");
+        inner
+    });
+    let capped = async |f: &Sql| -> Result<i64> {
+        let mut c = f.prefixed("SELECT count(*) FROM (SELECT 1");
+        c.push(" LIMIT ").bind(NAME_COUNT_CAP).push(") AS found");
+        Ok(c.query_scalar().fetch_one(db.pool()).await?)
+    };
+    let first = capped(&starts).await?;
+    let later = match &inner {
+        Some(f) => capped(f).await?,
+        None => 0,
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    let offset = paging.offset();
+    if offset < first {
+        let mut list = starts.prefixed(&format!("SELECT {COLUMNS}"));
+        list.push(" ORDER BY m.name, m.path, m.status, m.id LIMIT ")
+            .bind(paging.per_page)
+            .push(" OFFSET ")
+            .bind(offset);
+        rows = list.query_as().fetch_all(db.pool()).await?;
+    }
+    let wanted = paging.per_page - rows.len() as i64;
+    if let Some(f) = inner.filter(|_| wanted > 0 && later > 0) {
+        let mut list = f.prefixed(&format!("SELECT {COLUMNS}"));
+        list.push(" ORDER BY m.name, m.path, m.id LIMIT ").bind(wanted).push(" OFFSET ").bind((offset - first).max(0));
+        rows.extend(list.query_as::<Row>().fetch_all(db.pool()).await?);
+    }
+    Ok(Page { items: rows.into_iter().map(|r| Member::from(r).shown_to(actor)).collect(), total: first + later })
+}
+
+/// Fills the name search index for members written before it existed (a migration's task).
+pub(crate) async fn index_names(db: &Db) -> Result<()> {
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM members WHERE id > $1 ORDER BY id LIMIT 5000")
+                .bind(after)
+                .fetch_all(db.pool())
+                .await?;
+        let Some(last) = rows.last().map(|r| r.0) else { return Ok(()) };
+        let mut tx = db.write_tx().await?;
+        for (id, name) in rows {
+            NAMES.put_terms(&mut tx, id, domain::text::name_terms(&name)).await?;
+        }
+        tx.commit().await?;
+        after = last;
+    }
 }
 
 pub(crate) fn today() -> time::Date {
@@ -319,6 +386,7 @@ pub async fn create(db: &Db, actor: &Actor, union_code: &str, form: &MemberForm)
         }
         Err(e) => return Err(e.into()),
     };
+    NAMES.put_terms(&mut tx, id, domain::text::name_terms(&draft.name)).await?;
     let on = draft.joined_on.map(domain::fmt_date).unwrap_or_else(|| domain::fmt_date(today()));
     add_history(&mut tx, actor, id, MemberEvent::Joined, &on, None, Some(union.id), None).await?;
     bump(&mut tx, union.id, 1).await?;
@@ -434,7 +502,8 @@ pub(crate) async fn write_fields(
     q.push(", new_form = ").bind(d.new_form.code()).push(", model_worker = ").bind(d.model_worker.code());
     q.push(", joined_on = ").bind(d.joined_on.map(domain::fmt_date)).push(", updated_at = ").bind(crate::now());
     q.push(" WHERE id = ").bind(id);
-    q.query().execute(tx).await?;
+    q.query().execute(&mut *tx).await?;
+    NAMES.put_terms(tx, id, domain::text::name_terms(&d.name)).await?;
     Ok(())
 }
 

@@ -12,12 +12,20 @@ use sqlx::AnyConnection;
 #[derive(Clone, Copy)]
 pub(crate) struct Index(pub(crate) &'static str);
 
+fn backend_of(conn: &AnyConnection) -> Backend {
+    if conn.backend_name().eq_ignore_ascii_case("postgresql") { Backend::Postgres } else { Backend::Sqlite }
+}
+
 impl Index {
     /// Indexes (or re-indexes) a record's texts.
-    pub(crate) async fn put(self, conn: &mut AnyConnection, backend: Backend, id: i64, texts: &[&str]) -> Result<()> {
-        let t = terms(texts);
+    pub(crate) async fn put(self, conn: &mut AnyConnection, id: i64, texts: &[&str]) -> Result<()> {
+        self.put_terms(conn, id, terms(texts)).await
+    }
+
+    /// Indexes a record by terms already made (`domain::text::terms`, `name_terms`).
+    pub(crate) async fn put_terms(self, conn: &mut AnyConnection, id: i64, t: String) -> Result<()> {
         let table = self.0;
-        match backend {
+        match backend_of(conn) {
             Backend::Sqlite => {
                 sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE rowid = $1")))
                     .bind(id)
@@ -44,8 +52,8 @@ impl Index {
     }
 
     /// Takes a record out of the index.
-    pub(crate) async fn remove(self, conn: &mut AnyConnection, backend: Backend, id: i64) -> Result<()> {
-        let key = match backend {
+    pub(crate) async fn remove(self, conn: &mut AnyConnection, id: i64) -> Result<()> {
+        let key = match backend_of(conn) {
             Backend::Sqlite => "rowid",
             Backend::Postgres => "id",
         };

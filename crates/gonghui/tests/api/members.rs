@@ -78,6 +78,39 @@ async fn fifteen_digit_numbers_are_converted() {
 }
 
 #[tokio::test]
+async fn any_part_of_a_name_finds_a_member() {
+    let app = spawn_app().await;
+    let token = app.token("admin").await;
+    // Any part of a name: those it starts first, then the rest, each in name order; on a page
+    // of its own, in the caller's scope, and following a changed name.
+    for (name, id) in [("王小光", id_no("320925", "19910203", 51)), ("光明", id_no("320925", "19920304", 62))] {
+        let (s, m) =
+            app.post(&token, "/api/v1/members", json!({"union": "A-001", "name": name, "id_card_no": id})).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+    }
+    let names = |r: &serde_json::Value| -> Vec<String> {
+        r["items"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_string()).collect()
+    };
+    let (_, r) = app.get(&token, "/api/v1/members?q=光").await;
+    assert_eq!(
+        (r["total"].as_i64(), names(&r)),
+        (Some(4), vec!["光明".into(), "张阳光".into(), "李湖光".into(), "王小光".into()])
+    );
+    let (_, r) = app.get(&token, "/api/v1/members?q=光&per_page=2&page=2").await;
+    assert_eq!(names(&r), vec!["李湖光".to_string(), "王小光".into()]);
+    let cadre = app.token("cadre_b").await;
+    assert_eq!(names(&app.get(&cadre, "/api/v1/members?q=光").await.1), vec!["李湖光".to_string()]);
+    let (_, r) = app.get(&token, "/api/v1/members?q=小光").await;
+    let id = r["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(names(&r), vec!["王小光".to_string()]);
+    let (s, _) =
+        app.send(reqwest::Method::PATCH, &token, &format!("/api/v1/members/{id}"), json!({"name": "王大明"})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(app.get(&token, "/api/v1/members?q=小光").await.1["total"], 0);
+    assert_eq!(names(&app.get(&token, "/api/v1/members?q=大明").await.1), vec!["王大明".to_string()]);
+}
+
+#[tokio::test]
 async fn search_by_name_phone_and_exact_id() {
     let app = spawn_app().await;
     let token = app.token("admin").await;
@@ -87,7 +120,7 @@ async fn search_by_name_phone_and_exact_id() {
     let (_, r) = app.get(&token, "/api/v1/members?q=13912340002").await;
     assert_eq!(r["items"][0]["name"], "李湖光");
     let (_, r) = app.get(&token, "/api/v1/members?q=1391234").await;
-    assert_eq!(r["total"], 2);
+    assert_eq!(r["total"], 2, "the two with phones");
     let (_, r) = app.get(&token, &format!("/api/v1/members?q={}", id_no("320925", "19880512", 31))).await;
     assert_eq!(r["total"], 1);
     assert_eq!(r["items"][0]["id"], app.member_a);

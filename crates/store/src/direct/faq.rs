@@ -97,7 +97,6 @@ pub(super) async fn publish_in(
     question_id: Option<i64>,
     today: Date,
 ) -> Result<i64> {
-    let backend = tx.backend();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO direct_faq (category, question, answer, question_id, published_on, published_by, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -111,7 +110,7 @@ pub(super) async fn publish_in(
     .bind(crate::now())
     .fetch_one(&mut **tx)
     .await?;
-    SEARCH.put(tx, backend, id, &[question, answer]).await?;
+    SEARCH.put(tx, id, &[question, answer]).await?;
     Ok(id)
 }
 
@@ -175,8 +174,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, f: &FaqForm) -> Result<FaqE
     if changed == 0 {
         return Err(StoreError::NotFound);
     }
-    let backend = tx.backend();
-    SEARCH.put(&mut tx, backend, id, &[&question, &answer]).await?;
+    SEARCH.put(&mut tx, id, &[&question, &answer]).await?;
     audit::record(&mut tx, actor, AuditAction::DirectFaq, AuditEntity::DirectFaq, id, Some(format!("修改：{question}"))).await?;
     tx.commit().await?;
     get(db, id).await
@@ -198,8 +196,7 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         let ind = &dq::indicators::PUBLISHED;
         tx.count(Fact { path, indicator: ind, month: super::month(&published_on), dims: &[], value: -1 });
     }
-    let backend = tx.backend();
-    SEARCH.remove(&mut tx, backend, id).await?;
+    SEARCH.remove(&mut tx, id).await?;
     sqlx::query("UPDATE direct_questions SET faq_id = NULL WHERE faq_id = $1").bind(id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM direct_faq WHERE id = $1").bind(id).execute(&mut *tx).await?;
     audit::record(&mut tx, actor, AuditAction::DirectFaq, AuditEntity::DirectFaq, id, Some(format!("撤下：{question}"))).await?;
