@@ -23,6 +23,9 @@ const JIANGSU_AREAS: &str = include_str!("../data/areas-32.csv");
 /// Password of every demo login (printed at the end of `gonghui demo`).
 pub const DEMO_PASSWORD: &str = "gonghui-demo";
 
+/// The FAQ the demo publishes, as a benchmark's corpus.
+pub use crate::demo_direct::faq_corpus;
+
 pub struct Options {
     pub members: usize,
     /// Work items over the last two years (default in the CLI: a fifth of the members).
@@ -544,9 +547,12 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         .map(|p| p.0.code.clone())
         .collect();
     // A county of 3 000 members or more asks 2 400 questions a year (some 2 200 in the FAQ).
-    let questions = if opts.care_events == 0 { 0 } else { (opts.members * 4 / 5).clamp(40, 2400) };
-    let direct =
-        crate::demo_direct::generate(db, &recorder, questions, &towns, grassroots.len(), opts.seed, today_cn).await?;
+    let questions = (opts.members * 4 / 5).clamp(40, 2400);
+    let direct = if opts.care_events == 0 {
+        crate::demo_direct::DirectReport { questions: 0, published: 0, bulletins: 0 }
+    } else {
+        crate::demo_direct::generate(db, &recorder, questions, &towns, grassroots.len(), opts.seed, today_cn).await?
+    };
     tracing::info!(questions = direct.questions, faq = direct.published, bulletins = direct.bulletins, elapsed = ?started.elapsed(), "demo: direct channels");
 
     // Two years of work items, from the grassroots unions in proportion to their size.

@@ -324,6 +324,33 @@ const TOPICS: &[Topic] = &[
     },
 ];
 
+/// `n` FAQ entries as the demo's questions would publish them, (category, question, answer):
+/// every topic asked every way from every trade, then again with the ways people open and close
+/// a question, for a benchmark's corpus.
+pub fn faq_corpus(n: usize, seed: u64) -> Vec<(&'static str, String, &'static str)> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let opens = ["", "请问", "咨询一下：", "想问问，", "麻烦问下，", "您好，", "求助："];
+    let closes = ["？", "？谢谢", "？急", "？在线等", "？有没有相关规定", "？该找哪个部门"];
+    let mut out = Vec::with_capacity(n);
+    'all: for (o, c) in opens.iter().flat_map(|o| closes.iter().map(move |c| (o, c))) {
+        let mut round: Vec<(usize, usize, usize)> = Vec::new();
+        for (t, topic) in TOPICS.iter().enumerate() {
+            let trades = if topic.women { WOMEN_TRADES.len() } else { TRADES.len() };
+            round.extend((0..topic.asks.len()).flat_map(|a| (0..trades).map(move |r| (t, a, r))));
+        }
+        round.shuffle(&mut rng);
+        for (t, a, r) in round {
+            if out.len() == n {
+                break 'all;
+            }
+            let topic = &TOPICS[t];
+            let trade = if topic.women { WOMEN_TRADES[r] } else { TRADES[r] };
+            out.push((topic.category, format!("{o}{trade}{}{c}", topic.asks[a]), topic.answer));
+        }
+    }
+    out
+}
+
 /// Where a question comes from: the asker's member id (their union follows from the record).
 fn asker(members: &[i64], rng: &mut StdRng) -> Actor {
     let member_id = members[rng.gen_range(0..members.len())];

@@ -249,12 +249,15 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
 /// The search index of members' names (`domain::text::name_terms`).
 pub(crate) const NAMES: crate::search::Index = crate::search::Index("members_search");
 
-/// Most members a name search counts in each of its two groups.
+/// Most members a name search counts among those whose name starts with the part.
 pub const NAME_COUNT_CAP: i64 = 10_000;
+/// Most it counts among those holding the part later, and the most it sorts by name: beyond, the
+/// part is a common character of given names (芳, 华) and the list follows registration instead.
+pub const NAME_INNER_CAP: i64 = 1_000;
 
 /// Members whose name holds `q` anywhere: first those whose name starts with it (in name order,
 /// read along the name index), then those in whose name it comes later (found on the name
-/// search index, in name order). Each group is counted up to `NAME_COUNT_CAP`.
+/// search index; in name order up to `NAME_INNER_CAP` of them, in registration order beyond).
 async fn by_name_part(db: &Db, actor: &Actor, filter: Sql, q: &str, paging: Paging) -> Result<Page<Member>> {
     let mut starts = filter.clone();
     // An index range on both engines (binary / "C" collation).
@@ -265,14 +268,14 @@ async fn by_name_part(db: &Db, actor: &Actor, filter: Sql, q: &str, paging: Pagi
         inner.push(" AND NOT (m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}")).push(")");
         inner
     });
-    let capped = async |f: &Sql| -> Result<i64> {
+    let capped = async |f: &Sql, cap: i64| -> Result<i64> {
         let mut c = f.prefixed("SELECT count(*) FROM (SELECT 1");
-        c.push(" LIMIT ").bind(NAME_COUNT_CAP).push(") AS found");
+        c.push(" LIMIT ").bind(cap).push(") AS found");
         Ok(c.query_scalar().fetch_one(db.pool()).await?)
     };
-    let first = capped(&starts).await?;
+    let first = capped(&starts, NAME_COUNT_CAP).await?;
     let later = match &inner {
-        Some(f) => capped(f).await?,
+        Some(f) => capped(f, NAME_INNER_CAP).await?,
         None => 0,
     };
     let mut rows: Vec<Row> = Vec::new();
@@ -288,7 +291,10 @@ async fn by_name_part(db: &Db, actor: &Actor, filter: Sql, q: &str, paging: Pagi
     let wanted = paging.per_page - rows.len() as i64;
     if let Some(f) = inner.filter(|_| wanted > 0 && later > 0) {
         let mut list = f.prefixed(&format!("SELECT {COLUMNS}"));
-        list.push(" ORDER BY m.name, m.path, m.id LIMIT ").bind(wanted).push(" OFFSET ").bind((offset - first).max(0));
+        // Sorting every holder of a common character by name would read them all; the id
+        // order is the search index's own, read only as far as the page.
+        list.push(if later < NAME_INNER_CAP { " ORDER BY m.name, m.path, m.id" } else { " ORDER BY m.id" });
+        list.push(" LIMIT ").bind(wanted).push(" OFFSET ").bind((offset - first).max(0));
         rows.extend(list.query_as::<Row>().fetch_all(db.pool()).await?);
     }
     Ok(Page { items: rows.into_iter().map(|r| Member::from(r).shown_to(actor)).collect(), total: first + later })
