@@ -158,21 +158,17 @@ pub async fn issue(db: &Db, cal: &Calendar, actor: &Actor, f: &NewBulletin, toda
     } else if keys.len() > MAX_TARGETS {
         errors.push(Invalid::new("unions", format!("一次最多选择 {MAX_TARGETS} 个工会"), format!("at most {MAX_TARGETS} unions")));
     }
-    let mut conn = db.pool().acquire().await?;
+    // One pooled connection at a time: each union is looked up on its own.
     let mut targets = Vec::new();
     let mut unknown = Vec::new();
     for key in keys.iter().take(MAX_TARGETS) {
-        match crate::unions::visible_by_code(&mut conn, actor, key).await {
+        match crate::unions::by_code_or_name(db, actor, key).await {
             Ok(u) => targets.push(u),
-            Err(StoreError::NotFound) => match crate::unions::by_code_or_name(db, actor, key).await {
-                Ok(u) => targets.push(u),
-                Err(StoreError::NotFound) => unknown.push(*key),
-                Err(e) => return Err(e),
-            },
+            Err(StoreError::NotFound) => unknown.push(*key),
+            Err(StoreError::Conflict { zh, en }) => errors.push(Invalid::new("unions", zh, en)),
             Err(e) => return Err(e),
         }
     }
-    drop(conn);
     if !unknown.is_empty() {
         errors.push(Invalid::new(
             "unions",
@@ -378,6 +374,9 @@ pub async fn confirm(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Dat
         wk::act_in(&mut tx, cal, actor, item, &f, today, wk::By::Record).await?;
         audit::record(&mut tx, actor, AuditAction::DirectConfirm, AuditEntity::DirectBulletin, id, None).await?;
         tx.commit().await?;
+    } else {
+        // Confirmed already: nothing to write, and the connection goes back before the read.
+        drop(tx);
     }
     get(db, actor, id).await
 }
