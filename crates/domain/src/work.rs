@@ -427,7 +427,8 @@ pub fn text_field(field: &'static str, zh: &str, value: &str, max: usize) -> Res
     if v.is_empty() {
         return Err(Invalid::new(field, format!("请填写{zh}"), format!("{field} is required")));
     }
-    if v.chars().count() > max {
+    // The limit is on what was sent, as the API document states it, spaces and all.
+    if value.chars().count() > max {
         return Err(Invalid::new(
             field,
             format!("{zh}不能超过 {max} 个字"),

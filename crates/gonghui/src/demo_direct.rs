@@ -448,7 +448,7 @@ pub(crate) async fn generate(
         }
         let by = answerers.iter().find(|(c, _)| c == topic.category).map(|(_, a)| a).unwrap_or(admin);
         let publish = rng.gen_bool(0.93);
-        let form = qs::AnswerForm {
+        let form = qs::QuestionAnswer {
             answer: topic.answer.into(),
             publish,
             faq_question: Some(format!("{trade}{}？", stem.trim_start_matches("我"))),

@@ -224,12 +224,13 @@ pub fn default_template(kind: LetterKind) -> &'static str {
 
 /// Checks a template: not empty, at most 5 000 characters, and every `{…}` a known placeholder.
 pub fn check_template(text: &str) -> Result<String, Invalid> {
+    // The limit is on what was sent, spaces and all, as the API document states it.
+    if text.chars().count() > 5000 {
+        return Err(Invalid::new("body", "函件模板不能超过 5000 字", "a template is at most 5000 characters"));
+    }
     let text = text.trim();
     if text.is_empty() {
         return Err(Invalid::new("body", "函件模板不能为空", "the template may not be empty"));
-    }
-    if text.chars().count() > 5000 {
-        return Err(Invalid::new("body", "函件模板不能超过 5000 字", "a template is at most 5000 characters"));
     }
     let mut rest = text;
     while let Some(start) = rest.find('{') {

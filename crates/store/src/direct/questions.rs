@@ -134,7 +134,7 @@ pub async fn save_category(db: &Db, actor: &Actor, f: &CategoryForm) -> Result<C
 // ---------- questions ----------
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Question {
+pub struct PolicyQuestion {
     pub id: i64,
     pub category: String,
     pub category_label: String,
@@ -171,7 +171,7 @@ const FROM: &str = " FROM direct_questions q JOIN direct_question_categories c O
      LEFT JOIN departments d ON d.id = i.owner_department_id LEFT JOIN users ou ON ou.id = i.owner_user_id \
      WHERE 1 = 1";
 
-impl Question {
+impl PolicyQuestion {
     fn finish(mut self) -> Self {
         self.status_label = QuestionStatus::parse(&self.status).map(|s| s.label()).unwrap_or("").into();
         self
@@ -192,7 +192,7 @@ pub struct NewQuestion {
 
 /// Asks a question: a member about their own work, a cadre for their union. It goes straight to
 /// the category's department (or person) at the county, due within the service level.
-pub async fn ask(db: &Db, cal: &Calendar, actor: &Actor, f: &NewQuestion, today: Date) -> Result<Question> {
+pub async fn ask(db: &Db, cal: &Calendar, actor: &Actor, f: &NewQuestion, today: Date) -> Result<PolicyQuestion> {
     let mut errors = Vec::new();
     let text = dq::check(&f.title, &f.body).map_err(|e| errors.extend(e)).ok();
     let code = f.category.trim();
@@ -292,12 +292,12 @@ pub async fn ask(db: &Db, cal: &Calendar, actor: &Actor, f: &NewQuestion, today:
 }
 
 /// A question the caller may see: the asker, and staff whose scope holds its union or its item.
-pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Question> {
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<PolicyQuestion> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} AND q.id = "));
     q.bind(id);
     actor.items_visible(&mut q, "i");
-    let found: Option<Question> = q.query_as().fetch_optional(db.pool()).await?;
-    found.map(Question::finish).ok_or(StoreError::NotFound)
+    let found: Option<PolicyQuestion> = q.query_as().fetch_optional(db.pool()).await?;
+    found.map(PolicyQuestion::finish).ok_or(StoreError::NotFound)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -316,7 +316,7 @@ pub struct QuestionQuery {
 }
 
 /// Questions the caller may see (a member: their own), newest first.
-pub async fn list(db: &Db, actor: &Actor, f: &QuestionQuery) -> Result<Page<Question>> {
+pub async fn list(db: &Db, actor: &Actor, f: &QuestionQuery) -> Result<Page<PolicyQuestion>> {
     let mut conn = db.pool().acquire().await?;
     let mut filter = Sql::new(FROM);
     actor.items_visible(&mut filter, "i");
@@ -338,13 +338,13 @@ pub async fn list(db: &Db, actor: &Actor, f: &QuestionQuery) -> Result<Page<Ques
     let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(&mut *conn).await?;
     let mut q = filter.prefixed(&format!("SELECT {COLUMNS}"));
     q.push(" ORDER BY q.id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
-    let items: Vec<Question> = q.query_as().fetch_all(&mut *conn).await?;
-    Ok(Page { items: items.into_iter().map(Question::finish).collect(), total })
+    let items: Vec<PolicyQuestion> = q.query_as().fetch_all(&mut *conn).await?;
+    Ok(Page { items: items.into_iter().map(PolicyQuestion::finish).collect(), total })
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
-pub struct AnswerForm {
+pub struct QuestionAnswer {
     #[schema(required = true, min_length = 1, max_length = 4000)]
     pub answer: String,
     /// Publish to the FAQ (without the asker).
@@ -356,7 +356,7 @@ pub struct AnswerForm {
 
 /// Answers a question (its owner, or the level above: a county administrator), closing its item
 /// through the loop; with `publish`, the answer joins the FAQ.
-pub async fn answer(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AnswerForm, today: Date) -> Result<Question> {
+pub async fn answer(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &QuestionAnswer, today: Date) -> Result<PolicyQuestion> {
     let mut tx = db.write_tx().await?;
     let mut q = Sql::new("SELECT q.item_id, q.status, q.title, q.category, q.path FROM direct_questions q JOIN work_items i ON i.id = q.item_id WHERE q.id = ");
     q.bind(id);

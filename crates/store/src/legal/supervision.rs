@@ -1023,7 +1023,7 @@ pub async fn set_template(db: &Db, actor: &Actor, kind: &str, f: &TemplateForm) 
     let kind = LetterKind::parse(kind).map_err(|_| StoreError::NotFound)?;
     let mut tx = db.write_tx().await?;
     let (action, entity) = (AuditAction::LegalLetterTemplate, AuditEntity::LegalLetterTemplate);
-    if f.body.trim().is_empty() {
+    if f.body.trim().is_empty() && f.body.chars().count() <= 5000 {
         sqlx::query("DELETE FROM legal_letter_templates WHERE kind = $1").bind(kind.code()).execute(&mut *tx).await?;
         audit::record(&mut tx, actor, action, entity, kind.code(), Some(format!("{}：恢复默认", kind.label()))).await?;
     } else {

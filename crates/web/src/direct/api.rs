@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use store::Page;
 use store::direct::bulletins::{self as bl, Bulletin, BulletinDetail, BulletinQuery, NewBulletin};
 use store::direct::faq::{self, FaqEntry, FaqForm, FaqPage, FaqQuery};
-use store::direct::questions::{self as qs, AnswerForm, Category, CategoryForm, NewQuestion, Question, QuestionQuery};
+use store::direct::questions::{self as qs, QuestionAnswer, Category, CategoryForm, NewQuestion, PolicyQuestion, QuestionQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -47,31 +47,31 @@ async fn save_category(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(
 /// Questions the caller may see (a member: their own; staff: asked in their scope or theirs
 /// to answer), newest first.
 #[utoipa::path(get, path = "/api/v1/questions", tag = "direct", params(QuestionQuery),
-    responses((status = 200, body = Page<Question>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn questions(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<QuestionQuery>) -> ApiResult<Page<Question>> {
+    responses((status = 200, body = Page<PolicyQuestion>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn questions(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<QuestionQuery>) -> ApiResult<Page<PolicyQuestion>> {
     Ok(Json(qs::list(&st.db, &s.actor, &q).await?))
 }
 
 /// Ask a policy question: it goes straight to the category's department (or expert) at the
 /// county, due within the service level (`due`).
 #[utoipa::path(post, path = "/api/v1/questions", tag = "direct", request_body = NewQuestion,
-    responses((status = 201, body = Question), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn ask(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(f): ApiJson<NewQuestion>) -> Created<Question> {
+    responses((status = 201, body = PolicyQuestion), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn ask(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(f): ApiJson<NewQuestion>) -> Created<PolicyQuestion> {
     Ok((StatusCode::CREATED, Json(qs::ask(&st.db, &st.calendar(), &s.actor, &f, today()).await?)))
 }
 
 /// One question.
 #[utoipa::path(get, path = "/api/v1/questions/{id}", tag = "direct", params(("id" = i64, Path)),
-    responses((status = 200, body = Question), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn question(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Question> {
+    responses((status = 200, body = PolicyQuestion), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn question(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<PolicyQuestion> {
     Ok(Json(qs::get(&st.db, &s.actor, id).await?))
 }
 
 /// Answer a question (whoever it is with, or a county administrator); with `publish` the
 /// answer joins the FAQ, worded as `faq_question` and without the asker.
-#[utoipa::path(post, path = "/api/v1/questions/{id}/answer", tag = "direct", params(("id" = i64, Path)), request_body = AnswerForm,
-    responses((status = 200, body = Question), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn answer(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<AnswerForm>) -> ApiResult<Question> {
+#[utoipa::path(post, path = "/api/v1/questions/{id}/answer", tag = "direct", params(("id" = i64, Path)), request_body = QuestionAnswer,
+    responses((status = 200, body = PolicyQuestion), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn answer(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<QuestionAnswer>) -> ApiResult<PolicyQuestion> {
     Ok(Json(qs::answer(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
 }
 

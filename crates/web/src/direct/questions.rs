@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use domain::Capability;
 use serde::{Deserialize, Serialize};
 use store::direct::faq::{self, FaqEntry, FaqForm, FaqPage, FaqQuery};
-use store::direct::questions::{self as qs, AnswerForm, Category, CategoryForm, NewQuestion, Question, QuestionQuery};
+use store::direct::questions::{self as qs, QuestionAnswer, Category, CategoryForm, NewQuestion, PolicyQuestion, QuestionQuery};
 use store::users::SessionInfo;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -48,7 +48,7 @@ fn staff(s: &SessionInfo) -> bool {
 #[template(path = "direct/mine.html")]
 struct MinePage {
     nav: Option<Nav>,
-    questions: Vec<Question>,
+    questions: Vec<PolicyQuestion>,
 }
 
 async fn mine_page(State(st): State<AppState>, PageUser(s): PageUser) -> PageResult {
@@ -128,7 +128,7 @@ struct ListPage {
     nav: Option<Nav>,
     staff: bool,
     tab: &'static str,
-    questions: Vec<Question>,
+    questions: Vec<PolicyQuestion>,
     total: i64,
     pager: Pager,
     categories: Vec<Category>,
@@ -181,7 +181,7 @@ struct QuestionPage {
     staff: bool,
     tab: &'static str,
     csrf: String,
-    q: Question,
+    q: PolicyQuestion,
     flash: &'static str,
     errors: FormErrors,
     /// May answer it now (its owner, or the level above).
@@ -239,7 +239,7 @@ async fn answer_submit(
 ) -> PageResult {
     check_csrf(&s, &f.csrf)?;
     let publish = f.publish == "1";
-    let form = AnswerForm { answer: f.answer.clone(), publish, faq_question: Some(f.faq_question.clone()) };
+    let form = QuestionAnswer { answer: f.answer.clone(), publish, faq_question: Some(f.faq_question.clone()) };
     match qs::answer(&st.db, &st.calendar(), &s.actor, id, &form, today()).await {
         Ok(_) => {
             let done = if publish { "published" } else { "answered" };
