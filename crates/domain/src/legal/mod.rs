@@ -208,6 +208,8 @@ pub fn congress_vote(entitled: u32, present: u32, approving: u32) -> Result<bool
     if approving > present {
         return Err(Invalid::new("approving", "赞成票不能多于实到人数", "approving may not exceed present"));
     }
+    // In u64: the counts are u32, and three times one of them need not fit.
+    let (entitled, present, approving) = (u64::from(entitled), u64::from(present), u64::from(approving));
     Ok(present * 3 >= entitled * 2 && approving * 2 > entitled)
 }
 
@@ -301,6 +303,7 @@ mod tests {
         assert!(congress_vote(90, 91, 50).is_err());
         assert!(congress_vote(90, 60, 61).is_err());
         assert!(congress_vote(0, 0, 0).is_err());
+        assert_eq!(congress_vote(u32::MAX, u32::MAX, u32::MAX), Ok(true), "no overflow at the largest counts");
     }
 
     #[test]
