@@ -207,7 +207,9 @@ pub struct EventForm {
     pub materials: Option<String>,
 }
 
+/// A publicity event (named apart from the loop's timeline event in the API document).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
+#[schema(as = PublicityEvent)]
 pub struct Event {
     pub id: i64,
     pub plan_id: Option<i64>,
@@ -577,6 +579,7 @@ pub struct QuizAnswers {
 
 /// One question marked.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = QuizMarked)]
 pub struct Marked {
     pub question: i64,
     pub text: String,

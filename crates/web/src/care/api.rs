@@ -201,6 +201,7 @@ pub async fn get_payment(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(as = PaymentDecision)]
 pub struct Decision {
     approve: bool,
 }
