@@ -80,3 +80,55 @@ fn document_errors(op: &mut utoipa::openapi::path::Operation, writes: bool) {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    /// Every type the document describes by name, with where it is declared: a derived
+    /// `ToSchema`'s struct or enum name, or its `#[schema(as = …)]`.
+    fn schema_names(dir: &Path, out: &mut BTreeMap<String, Vec<String>>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                schema_names(&path, out);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let mut pending = false;
+            let mut alias: Option<String> = None;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    pending = true;
+                    alias = None;
+                } else if pending && line.starts_with("#[schema(as = ") {
+                    alias = line.trim_start_matches("#[schema(as = ").split([')', ',']).next().map(str::to_string);
+                } else if pending && (line.starts_with("pub struct ") || line.starts_with("pub enum ")) {
+                    let name =
+                        line.split_whitespace().nth(2).unwrap_or("").split(['{', '<', '(', ';']).next().unwrap_or("");
+                    let name = alias.take().unwrap_or_else(|| name.to_string());
+                    out.entry(name).or_default().push(path.display().to_string());
+                    pending = false;
+                }
+            }
+        }
+    }
+
+    /// utoipa keeps one schema per name: two types of one name would have one describe the
+    /// other's requests or responses. Each gets its own (`#[schema(as = …)]` where needed).
+    #[test]
+    fn every_schema_has_its_own_name() {
+        let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut names = BTreeMap::new();
+        for c in ["domain", "store", "web"] {
+            schema_names(&crates.join(c).join("src"), &mut names);
+        }
+        assert!(names.len() > 50, "the scan found the schemas: {}", names.len());
+        let shared: Vec<_> = names.iter().filter(|(_, at)| at.len() > 1).collect();
+        assert!(shared.is_empty(), "schema names declared twice: {shared:?}");
+    }
+}

@@ -664,6 +664,7 @@ pub async fn submit(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &DateFor
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ContractReviewForm)]
 #[serde(default)]
 pub struct ReviewForm {
     /// The department's 审查意见书 raising an objection: the contract goes back to negotiation.
