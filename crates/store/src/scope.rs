@@ -15,6 +15,21 @@ pub(crate) fn subtree(sql: &mut Sql, column: &str, root: &OrgPath) {
     sql.push(&format!(" AND {column} < ")).bind(root.upper_bound());
 }
 
+/// ` AND <column> lies in the subtree of any of <roots>` (nothing, for no roots): each an index
+/// range, joined by OR.
+pub(crate) fn any_subtree(sql: &mut Sql, column: &str, roots: &[OrgPath]) {
+    if roots.is_empty() {
+        sql.push(" AND 1 = 0");
+        return;
+    }
+    for (i, root) in roots.iter().enumerate() {
+        sql.push(if i == 0 { " AND ((" } else { " OR (" });
+        sql.push(&format!("{column} >= ")).bind(root.as_str());
+        sql.push(&format!(" AND {column} < ")).bind(root.upper_bound()).push(")");
+    }
+    sql.push(")");
+}
+
 /// `<child> lies in the subtree of <parent>`, both path columns (for sums over a subtree's
 /// unions inside another query).
 pub(crate) fn under(child: &str, parent: &str) -> String {

@@ -205,12 +205,10 @@ pub async fn issue(db: &Db, cal: &Calendar, actor: &Actor, f: &NewBulletin, toda
     .await?;
     // Every grassroots union under any union chosen, once.
     let mut q = Sql::new("INSERT INTO direct_bulletin_recipients (bulletin_id, union_id, path) SELECT ");
-    q.bind(id).push(", u.id, u.path FROM unions u WHERE u.level = 'grassroots' AND (");
-    for (i, t) in targets.iter().enumerate() {
-        q.push(if i == 0 { "(" } else { " OR (" });
-        q.push("u.path >= ").bind(t.path.as_str()).push(" AND u.path < ").bind(t.org_path().upper_bound()).push(")");
-    }
-    q.push(") RETURNING union_id, path");
+    q.bind(id).push(", u.id, u.path FROM unions u WHERE u.level = 'grassroots'");
+    let roots: Vec<domain::OrgPath> = targets.iter().map(|t| t.org_path()).collect();
+    crate::scope::any_subtree(&mut q, "u.path", &roots);
+    q.push(" RETURNING union_id, path");
     let mut reached: Vec<(i64, String)> = q.query_as().fetch_all(&mut *tx).await?;
     reached.sort_unstable();
     if reached.is_empty() {
