@@ -10,44 +10,12 @@
 
 #[path = "common/http.rs"]
 mod http;
+#[path = "common/measure.rs"]
+mod measure;
 
-use std::time::{Duration, Instant};
-use store::{Actor, Paging};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:8.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-async fn time<F, Fut, T>(n: usize, mut f: F) -> (Duration, Duration)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = T>,
-{
-    for _ in 0..3 {
-        f().await;
-    }
-    let mut v = Vec::with_capacity(n);
-    for _ in 0..n {
-        let t = Instant::now();
-        std::hint::black_box(f().await);
-        v.push(t.elapsed());
-    }
-    let worst = *v.iter().max().unwrap();
-    (median(v), worst)
-}
-
-async fn actor(db: &store::Db, username: &str) -> anyhow::Result<Actor> {
-    let s = store::users::login(db, username, gonghui::demo::DEMO_PASSWORD, None)
-        .await
-        .map_err(|e| anyhow::anyhow!("login {username}: {e:?}"))?;
-    let info = store::users::session(db, &s.token, None).await?.ok_or_else(|| anyhow::anyhow!("no session"))?;
-    Ok(info.actor)
-}
+use measure::{actor, ms, time};
+use std::time::Instant;
+use store::Paging;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
