@@ -86,6 +86,9 @@ crate::labelled!(
         DirectCategory = "direct.category", "修改咨询分类";
         DirectBulletin = "direct.bulletin", "下发通知文件";
         DirectConfirm = "direct.confirm", "签收通知文件";
+        DirectNetwork = "direct.network", "维护五直联系网络";
+        DirectConsult = "direct.consult", "发起寻策问计";
+        DirectAdopt = "direct.adopt", "采纳意见建议";
     }
 );
 
@@ -146,6 +149,8 @@ crate::labelled!(
         DirectFaq = "direct_faq", "常见问答";
         DirectCategory = "direct_category", "咨询分类";
         DirectBulletin = "direct_bulletin", "通知文件";
+        DirectNetwork = "direct_network", "五直联系网络";
+        DirectConsultation = "direct_consultation", "寻策问计";
     }
 );
 

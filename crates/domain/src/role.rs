@@ -71,7 +71,7 @@ impl Role {
             C::ReadLedger => matches!(self, R::CountyAdmin | R::Department | R::Cadre | R::Leader),
             C::RecordFairs => matches!(self, R::CountyAdmin | R::Department),
             C::IssueBulletins => matches!(self, R::CountyAdmin | R::Department | R::Cadre),
-            C::EditFaq => matches!(self, R::CountyAdmin | R::Department),
+            C::EditFaq | C::ManageNetwork => matches!(self, R::CountyAdmin | R::Department),
         }
     }
 }
@@ -95,6 +95,7 @@ crate::labelled!(
         RecordFairs = "record_fairs", "登记招聘会";
         IssueBulletins = "issue_bulletins", "向下级工会下发通知文件";
         EditFaq = "edit_faq", "发布和修改常见问答";
+        ManageNetwork = "manage_network", "维护五直联系网络，发起寻策问计";
     }
 );
 

@@ -135,7 +135,10 @@ pub const POLICY_QUESTION: WorkKind =
 /// 宣传贯彻直抵基层: a grassroots union's receipt of a bulletin, due by its deadline.
 pub const BULLETIN_RECEIPT: WorkKind =
     kind_of("bulletin_receipt", "通知签收", Mechanism::Direct, (1, 5, 2), false, "办公室", false);
-/// 寻策问计直到一线.
+/// 寻策问计直到一线: one answer to a consultation, owned by the union (or the person) asked.
+pub const CONSULTATION_ANSWER: WorkKind =
+    kind_of("consultation_answer", "寻策问计答复", Mechanism::Direct, (2, 10, 5), false, "办公室", false);
+/// A suggestion a member or a cadre makes of their own accord (提意见建议).
 pub const CONSULTATION: WorkKind = WorkKind {
     member_label: Some("提意见建议"),
     ..kind_of("consultation", "寻策问计", Mechanism::Direct, (2, 10, 5), false, "办公室", true)
@@ -181,6 +184,7 @@ pub const KINDS: &[WorkKind] = &[
     NEED,
     POLICY_QUESTION,
     BULLETIN_RECEIPT,
+    CONSULTATION_ANSWER,
     CONSULTATION,
     RESEARCH_FINDING,
     ASSIST_TASK,

@@ -69,6 +69,7 @@ migrations!(
     24 "0024_legal_rate_indexes",
     25 "0025_direct",
     26 "0026_member_search",
+    27 "0027_direct_network",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -167,6 +167,55 @@ impl Actor {
         }
     }
 
+    /// ` AND <direct_network alias> is visible`: entries in the actor's subtree; a member sees
+    /// the entries that are themself.
+    pub(crate) fn network_visible(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(root) => subtree(sql, &format!("{alias}.path"), root),
+            Scope::OwnRecord { member_id } => {
+                sql.push(&format!(" AND {alias}.member_id = ")).bind(*member_id);
+            }
+        }
+    }
+
+    /// ` AND <direct_consultations alias> is visible`: asked from within the actor's subtree or of
+    /// someone in it; a member sees those put to them.
+    pub(crate) fn consultations_visible(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(root) => {
+                sql.push(&format!(" AND (({alias}.path >= ")).bind(root.as_str());
+                sql.push(&format!(" AND {alias}.path < ")).bind(root.upper_bound());
+                sql.push(&format!(
+                    ") OR EXISTS (SELECT 1 FROM direct_consultation_answers va WHERE va.consultation_id = {alias}.id"
+                ));
+                subtree(sql, "va.path", root);
+                sql.push("))");
+            }
+            Scope::OwnRecord { .. } => {
+                sql.push(&format!(
+                    " AND EXISTS (SELECT 1 FROM direct_consultation_answers va WHERE va.consultation_id = {alias}.id"
+                ));
+                self.consultation_answers_visible(sql, "va");
+                sql.push(")");
+            }
+        }
+    }
+
+    /// ` AND <direct_consultation_answers alias> is visible`: asked within the actor's subtree; a
+    /// member sees the answers asked of the entries that are themself.
+    pub(crate) fn consultation_answers_visible(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(root) => subtree(sql, &format!("{alias}.path"), root),
+            Scope::OwnRecord { member_id } => {
+                sql.push(&format!(
+                    " AND {alias}.entry_id IN (SELECT vn.id FROM direct_network vn WHERE vn.member_id = "
+                ))
+                .bind(*member_id)
+                .push(")");
+            }
+        }
+    }
+
     /// ` AND <unions alias> is the county's own level or within the actor's subtree`: where work
     /// may be sent (problems may always go up to the county), as `work::sees_or_serves` says.
     pub(crate) fn unions_served(&self, sql: &mut Sql, alias: &str) {

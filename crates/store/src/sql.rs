@@ -91,6 +91,16 @@ impl Sql {
         self.push(&format!(" AND {column} LIKE ")).bind(format!("%{}", like_prefix(words))).push(" ESCAPE '\\'")
     }
 
+    /// ` AND (<a> contains <words> OR <b> contains <words> …)`, as `contains` takes them.
+    pub fn contains_any(&mut self, columns: &[&str], words: &str) -> &mut Self {
+        let pattern = format!("%{}", like_prefix(words));
+        for (i, column) in columns.iter().enumerate() {
+            self.push(if i == 0 { " AND (" } else { " OR " });
+            self.push(&format!("{column} LIKE ")).bind(pattern.clone()).push(" ESCAPE '\\'");
+        }
+        self.push(if columns.is_empty() { "" } else { ")" })
+    }
+
     pub fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self

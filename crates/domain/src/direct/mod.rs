@@ -2,12 +2,15 @@
 //! with figures: 政策解答直达主体 (`question`: members and cadres ask, the responsible department
 //! answers within its service level, a published answer joins the FAQ) and 宣传贯彻直抵基层
 //! (`bulletin`: notices and policy documents pushed to the grassroots unions of chosen
-//! subtrees, each confirming receipt by a deadline). No rule of law covers these channels
+//! subtrees, each confirming receipt by a deadline) and 寻策问计直到一线 (`consultation`: a
+//! question of reform put to the front-line `network`, answers adopted or not). No rule of law covers these channels
 //! (RULES.md §4); their shape follows the 12351 hotline's work orders where it can.
 
 use crate::Invalid;
 
 pub mod bulletin;
+pub mod consultation;
+pub mod network;
 pub mod question;
 
 /// Every figure the channels keep.
@@ -19,6 +22,11 @@ pub const INDICATORS: &[crate::Indicator] = &[
     bulletin::indicators::RECIPIENTS,
     bulletin::indicators::CONFIRMED,
     bulletin::indicators::CONFIRMED_ON_TIME,
+    consultation::indicators::ISSUED,
+    consultation::indicators::ASKED,
+    consultation::indicators::ANSWERED,
+    consultation::indicators::ANSWERED_ON_TIME,
+    consultation::indicators::ADOPTED,
 ];
 
 /// A title: required, at most `max` characters, nothing hidden, on one line.

@@ -331,3 +331,208 @@ async fn the_question_pages_work_for_a_member_and_the_answerer() {
     let (_, html) = app.page("/faq?q=%E6%9C%80%E4%BD%8E%E5%B7%A5%E8%B5%84").await;
     assert!(html.contains("<mark>最低工资</mark>"), "{html}");
 }
+
+fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+    v.sort_unstable();
+    v
+}
+
+#[tokio::test]
+async fn the_network_is_kept_in_scope_and_a_consultation_is_answered_on_the_phone_and_adopted() {
+    let app = spawn_app().await;
+    let (admin, dept, member) = (app.token("admin").await, app.token("dept").await, app.token("member_a").await);
+    let (cadre_a, cadre_b, cadre_a1) =
+        (app.token("cadre_a").await, app.token("cadre_b").await, app.token("cadre_a1").await);
+    let today = web::today();
+    let day = |n: i64| domain::fmt_date(today + time::Duration::days(n));
+
+    // Bad input is refused field by field; a cadre does not keep the county's network.
+    let bad =
+        json!({"kind": "contact_point", "name": " ", "union": "无此工会", "topics": "", "phone": "12a", "quota": 400});
+    let (s, b) = app.post(&admin, "/api/v1/network", bad).await;
+    assert_eq!((s.as_u16(), sorted(fields(&b))), (422, vec!["name", "phone", "quota", "topics", "union"]), "{b}");
+    let (s, b) = app
+        .post(&admin, "/api/v1/network", json!({"kind": "club", "name": "x", "union": "A-001", "topics": "x"}))
+        .await;
+    assert_eq!((s.as_u16(), fields(&b)), (422, vec!["kind"]), "{b}");
+    let point = json!({"kind": "contact_point", "name": "建湖县阳光机械有限公司", "union": "阳光机械公司工会",
+        "contact": "县总工会副主席 王明", "topics": "一线职工技能提升<b>", "quota": 4, "term_from": day(-30), "term_to": day(700)});
+    assert_eq!(app.post(&cadre_a, "/api/v1/network", point.clone()).await.0, 403);
+    let (s, point) = app.post(&admin, "/api/v1/network", point).await;
+    assert_eq!(s, 201, "{point}");
+    let point_id = point["id"].as_i64().unwrap();
+    // An observer who is a member: their name and union come from the registry.
+    let (s, observer) = app
+        .post(&dept, "/api/v1/network", json!({"kind": "observer", "member_id": app.member_a, "topics": "反映一线职工对改革的意见", "detail": "县级劳动模范"}))
+        .await;
+    assert_eq!(
+        (s.as_u16(), observer["name"].as_str(), observer["union_name"].as_str()),
+        (201, Some("张阳光"), Some("阳光机械公司工会")),
+        "{observer}"
+    );
+    let observer_id = observer["id"].as_i64().unwrap();
+    let (s, expert) = app
+        .post(&admin, "/api/v1/network", json!({"kind": "expert", "name": "周律师", "union": "320925", "account": "dept", "topics": "劳动争议、工伤认定", "detail": "律师执业证"}))
+        .await;
+    assert_eq!((s.as_u16(), expert["account"].as_str()), (201, Some("dept")), "{expert}");
+    let (s, station) = app
+        .post(&admin, "/api/v1/network", json!({"kind": "station", "name": "九龙口镇快递员之家联络站", "union": "湖光纺织公司工会", "contact": "陈站长", "phone": "0515-8612345", "topics": "快递员、外卖送餐员", "detail": "九龙口镇人民路8号"}))
+        .await;
+    assert_eq!(s, 201, "{station}");
+
+    // Lists and coverage in scope; out of scope is not found.
+    assert_eq!(app.get(&admin, "/api/v1/network").await.1["total"], 4);
+    assert_eq!(app.get(&cadre_a, "/api/v1/network").await.1["total"], 2);
+    assert_eq!(app.get(&cadre_b, "/api/v1/network").await.1["total"], 1);
+    assert_eq!(app.get(&admin, "/api/v1/network?kind=observer").await.1["total"], 1);
+    assert_eq!(app.get(&admin, "/api/v1/network?q=%E5%BF%AB%E9%80%92").await.1["total"], 1, "快递");
+    assert_eq!(app.get(&admin, "/api/v1/network?kind=club").await.0, 422);
+    assert_eq!(app.get(&cadre_b, &format!("/api/v1/network/{point_id}")).await.0, 404);
+    assert_eq!(app.get(&member, "/api/v1/network").await.0, 403);
+    let (_, cov) = app.get(&admin, "/api/v1/network/coverage").await;
+    let towns = cov["rows"].as_array().unwrap();
+    assert_eq!(towns.len(), 2, "{cov}");
+    assert_eq!(towns[0]["counts"], json!([1, 1, 0, 0, 0]), "建阳镇: a contact point and an observer: {cov}");
+    assert_eq!(towns[1]["counts"], json!([0, 0, 0, 0, 1]), "九龙口镇: a station: {cov}");
+    assert_eq!(cov["total"]["counts"], json!([1, 1, 0, 1, 1]), "the county's own expert counts in the total: {cov}");
+
+    // A contact point's visits, an observer's evaluation; each only where it fits.
+    let (s, d) = app
+        .post(
+            &admin,
+            &format!("/api/v1/network/{point_id}/log"),
+            json!({"kind": "visit", "text": "走访车间，座谈 12 人"}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), d["visits"].as_i64()), (200, Some(1)), "{d}");
+    let (s, b) = app
+        .post(
+            &admin,
+            &format!("/api/v1/network/{point_id}/log"),
+            json!({"kind": "evaluation", "grade": "excellent", "text": "x"}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), fields(&b)), (422, vec!["kind"]), "{b}");
+    let (s, b) = app
+        .post(
+            &admin,
+            &format!("/api/v1/network/{observer_id}/log"),
+            json!({"kind": "evaluation", "grade": "best", "text": "", "on_date": day(3)}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), sorted(fields(&b))), (422, vec!["grade", "on_date", "text"]), "{b}");
+    let (s, d) = app
+        .post(
+            &admin,
+            &format!("/api/v1/network/{observer_id}/log"),
+            json!({"kind": "evaluation", "grade": "excellent", "text": "全年提出建议 6 条"}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), d["grade"].as_str()), (200, Some("excellent")), "{d}");
+
+    // A consultation: bad input, then put to every observer, the contact point and town B's unions.
+    let (s, b) = app
+        .post(
+            &admin,
+            "/api/v1/consultations",
+            json!({"topic": "", "background": "x", "due": day(0), "kinds": ["observer"]}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), sorted(fields(&b))), (422, vec!["due", "topic"]), "{b}");
+    let (s, b) =
+        app.post(&admin, "/api/v1/consultations", json!({"topic": "t", "background": "x", "due": day(5)})).await;
+    assert_eq!((s.as_u16(), fields(&b)), (422, vec!["entries"]), "whom to ask: {b}");
+    let consult = json!({"topic": "如何让一线职工技能提升补贴更快到手", "background": "今年补贴申领周期长，请结合本单位谈谈。",
+        "due": day(10), "kinds": ["observer"], "entries": [point_id], "unions": ["320925102"]});
+    assert_eq!(app.post(&cadre_a, "/api/v1/consultations", consult.clone()).await.0, 403);
+    let (s, c) = app.post(&admin, "/api/v1/consultations", consult).await;
+    assert_eq!((s.as_u16(), c["asked"].as_i64()), (201, Some(3)), "{c}");
+    let cid = c["id"].as_i64().unwrap();
+
+    // The observer answers on the phone: what they are asked, once.
+    let (_, asked) = app.get(&member, "/api/v1/consultations/asked").await;
+    assert_eq!(asked.as_array().unwrap().len(), 1, "{asked}");
+    assert_eq!(asked[0]["answer"]["may_answer"], true, "{asked}");
+    let mine = asked[0]["answer"]["id"].as_i64().unwrap();
+    let (s, b) =
+        app.post(&member, &format!("/api/v1/consultation-answers/{mine}/answer"), json!({"answer": " "})).await;
+    assert_eq!((s.as_u16(), fields(&b)), (422, vec!["answer"]), "{b}");
+    let text = "建议把申领材料从 5 份减到 2 份，由企业工会统一代办。";
+    let (s, d) =
+        app.post(&member, &format!("/api/v1/consultation-answers/{mine}/answer"), json!({"answer": text})).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["answers"].as_array().unwrap().len(), 1, "a member sees only their own answer: {d}");
+    assert_eq!(
+        app.post(&member, &format!("/api/v1/consultation-answers/{mine}/answer"), json!({"answer": text})).await.0,
+        409
+    );
+
+    // The contact point's answer is its union's; another town finds nothing.
+    let (_, d) = app.get(&admin, &format!("/api/v1/consultations/{cid}")).await;
+    let point_answer =
+        d["answers"].as_array().unwrap().iter().find(|a| a["entry_id"] == point_id).unwrap()["id"].as_i64().unwrap();
+    let say = json!({"answer": "车间班组长可以先做初审。"});
+    assert_eq!(
+        app.post(&cadre_b, &format!("/api/v1/consultation-answers/{point_answer}/answer"), say.clone()).await.0,
+        404
+    );
+    let (s, d) = app.post(&cadre_a1, &format!("/api/v1/consultation-answers/{point_answer}/answer"), say).await;
+    assert_eq!(s, 200, "{d}");
+
+    // Adoption: only the county's network keepers, only an answer given.
+    let (_, d) = app.get(&admin, &format!("/api/v1/consultations/{cid}")).await;
+    let unanswered =
+        d["answers"].as_array().unwrap().iter().find(|a| a["answered_on"].is_null()).unwrap()["id"].as_i64().unwrap();
+    let adopt = json!({"outcome": "写入县总工会 2027 年技能提升补贴申领办法"});
+    assert_eq!(app.post(&cadre_a, &format!("/api/v1/consultation-answers/{mine}/adopt"), adopt.clone()).await.0, 403);
+    assert_eq!(
+        app.post(&admin, &format!("/api/v1/consultation-answers/{unanswered}/adopt"), adopt.clone()).await.0,
+        409
+    );
+    assert_eq!(
+        app.post(&admin, &format!("/api/v1/consultation-answers/{mine}/adopt"), json!({"outcome": ""})).await.0,
+        422
+    );
+    let (s, d) = app.post(&admin, &format!("/api/v1/consultation-answers/{mine}/adopt"), adopt.clone()).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(
+        app.post(&admin, &format!("/api/v1/consultation-answers/{mine}/adopt"), adopt).await.0,
+        200,
+        "written again, counted once"
+    );
+    let (_, d) = app.get(&admin, &format!("/api/v1/consultations/{cid}")).await;
+    assert_eq!(
+        (d["asked"].as_i64(), d["answered"].as_i64(), d["adopted"].as_i64()),
+        (Some(3), Some(2), Some(1)),
+        "{d}"
+    );
+    let (_, d) = app.get(&cadre_b, &format!("/api/v1/consultations/{cid}")).await;
+    assert_eq!(
+        (d["asked"].as_i64(), d["answers"].as_array().unwrap().len()),
+        (Some(1), 1),
+        "town B sees its own union's: {d}"
+    );
+
+    // The observer's entry lists what it was asked; the member sees that it was adopted.
+    let (_, e) = app.get(&admin, &format!("/api/v1/network/{observer_id}")).await;
+    assert_eq!((e["asked"].as_i64(), e["answered"].as_i64()), (Some(1), Some(1)), "{e}");
+    assert!(e["assignments"][0]["adopted_on"].is_string(), "{e}");
+    let (_, asked) = app.get(&member, "/api/v1/consultations/asked").await;
+    assert!(asked[0]["answer"]["outcome"].as_str().unwrap().contains("2027"), "{asked}");
+
+    // A consultation not put to the member is not found for them; the pages escape what was typed.
+    let (_, c2) = app
+        .post(
+            &admin,
+            "/api/v1/consultations",
+            json!({"topic": "只问基层", "background": "x", "due": day(3), "unions": ["B-001"]}),
+        )
+        .await;
+    assert_eq!(app.get(&member, &format!("/api/v1/consultations/{}", c2["id"])).await.0, 404);
+    app.page_login("admin").await;
+    let (s, html) = app.page(&format!("/direct/network/{point_id}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("一线职工技能提升&#60;b&#62;") && !html.contains("技能提升<b>"), "escaped");
+    let (s, html) = app.page("/direct/network/coverage").await;
+    assert!(s == 200 && html.contains("九龙口镇总工会"), "{html}");
+}

@@ -8,6 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use store::Page;
 use store::direct::bulletins::{self as bl, Bulletin, BulletinDetail, BulletinQuery, NewBulletin};
+use store::direct::consultations::{self as cs, AdoptForm, AnswerForm, Asked, Consultation, ConsultationDetail, ConsultationQuery, NewConsultation, SummaryForm};
+use store::direct::network::{self as nw, Coverage, Entry, EntryDetail, EntryForm, LogForm, NetworkQuery};
 use store::direct::faq::{self, FaqEntry, FaqForm, FaqPage, FaqQuery};
 use store::direct::questions::{self as qs, QuestionAnswer, Category, CategoryForm, NewQuestion, PolicyQuestion, QuestionQuery};
 use utoipa_axum::router::OpenApiRouter;
@@ -27,6 +29,16 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(bulletins, issue))
         .routes(routes!(bulletin))
         .routes(routes!(confirm))
+        .routes(routes!(network, add_entry))
+        .routes(routes!(coverage))
+        .routes(routes!(entry, edit_entry))
+        .routes(routes!(log_entry))
+        .routes(routes!(consultations, consult))
+        .routes(routes!(asked))
+        .routes(routes!(consultation))
+        .routes(routes!(summarise))
+        .routes(routes!(answer_consultation))
+        .routes(routes!(adopt))
 }
 
 /// The categories a question is asked in, and who answers each.
@@ -143,4 +155,109 @@ async fn bulletin(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): 
     responses((status = 200, body = BulletinDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn confirm(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<BulletinDetail> {
     Ok(Json(bl::confirm(&st.db, &st.calendar(), &s.actor, id, today()).await?))
+}
+
+/// The front-line network in the caller's scope: contact points, observers, advisory units,
+/// experts and liaison stations (by default those serving today).
+#[utoipa::path(get, path = "/api/v1/network", tag = "direct", params(NetworkQuery),
+    responses((status = 200, body = Page<Entry>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn network(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<NetworkQuery>) -> ApiResult<Page<Entry>> {
+    Ok(Json(nw::list(&st.db, &s.actor, &q, today()).await?))
+}
+
+/// Add an entry to the network (county staff who keep it). An observer or an expert may be a
+/// member (`member_id`), who then answers consultations on the phone.
+#[utoipa::path(post, path = "/api/v1/network", tag = "direct", request_body = EntryForm,
+    responses((status = 201, body = Entry), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn add_entry(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(f): ApiJson<EntryForm>) -> Created<Entry> {
+    Ok((StatusCode::CREATED, Json(nw::save(&st.db, &s.actor, None, &f, today()).await?)))
+}
+
+/// Who covers a union's part of the tree: serving entries of each kind under each union
+/// directly below it (default: the caller's own union).
+#[utoipa::path(get, path = "/api/v1/network/coverage", tag = "direct", params(("union" = Option<String>, Query, description = "A union's code")),
+    responses((status = 200, body = Coverage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn coverage(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<UnionParam>) -> ApiResult<Coverage> {
+    Ok(Json(nw::coverage(&st.db, &s.actor, q.union.as_deref(), today()).await?))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct UnionParam {
+    union: Option<String>,
+}
+
+/// One entry with its visits or evaluations and what it was asked.
+#[utoipa::path(get, path = "/api/v1/network/{id}", tag = "direct", params(("id" = i64, Path)),
+    responses((status = 200, body = EntryDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn entry(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<EntryDetail> {
+    Ok(Json(nw::get(&st.db, &s.actor, id, today()).await?))
+}
+
+/// Change an entry (all its fields, as when adding; `active: false` when it leaves).
+#[utoipa::path(put, path = "/api/v1/network/{id}", tag = "direct", params(("id" = i64, Path)), request_body = EntryForm,
+    responses((status = 200, body = Entry), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn edit_entry(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<EntryForm>) -> ApiResult<Entry> {
+    Ok(Json(nw::save(&st.db, &s.actor, Some(id), &f, today()).await?))
+}
+
+/// Record a contact point's visit (`visit`) or an observer's evaluation for a year
+/// (`evaluation`, with its grade; one a year).
+#[utoipa::path(post, path = "/api/v1/network/{id}/log", tag = "direct", params(("id" = i64, Path)), request_body = LogForm,
+    responses((status = 200, body = EntryDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn log_entry(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<LogForm>) -> ApiResult<EntryDetail> {
+    Ok(Json(nw::log(&st.db, &s.actor, id, &f, today()).await?))
+}
+
+/// Consultations (寻策问计) the caller may see, newest first, answers counted in their scope.
+#[utoipa::path(get, path = "/api/v1/consultations", tag = "direct", params(ConsultationQuery),
+    responses((status = 200, body = Page<Consultation>)), security(("bearer" = [])))]
+async fn consultations(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<ConsultationQuery>) -> ApiResult<Page<Consultation>> {
+    Ok(Json(cs::list(&st.db, &s.actor, &q).await?))
+}
+
+/// Put a question of reform to network entries (chosen one by one or every serving one of
+/// some kinds) or to every grassroots union under some unions; each answers by `due`, as a
+/// work item that reminds and escalates.
+#[utoipa::path(post, path = "/api/v1/consultations", tag = "direct", request_body = NewConsultation,
+    responses((status = 201, body = Consultation), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn consult(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(f): ApiJson<NewConsultation>) -> Created<Consultation> {
+    Ok((StatusCode::CREATED, Json(cs::issue(&st.db, &st.calendar(), &s.actor, &f, today()).await?)))
+}
+
+/// What the caller is asked (a member: as an observer or an expert; staff: their union or
+/// their account), open first.
+#[utoipa::path(get, path = "/api/v1/consultations/asked", tag = "direct",
+    responses((status = 200, body = Vec<Asked>)), security(("bearer" = [])))]
+async fn asked(State(st): State<AppState>, ApiUser(s): ApiUser) -> ApiResult<Vec<Asked>> {
+    Ok(Json(cs::asked(&st.db, &s.actor).await?))
+}
+
+/// One consultation with the answers the caller may see.
+#[utoipa::path(get, path = "/api/v1/consultations/{id}", tag = "direct", params(("id" = i64, Path)),
+    responses((status = 200, body = ConsultationDetail), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn consultation(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<ConsultationDetail> {
+    Ok(Json(cs::get(&st.db, &s.actor, id).await?))
+}
+
+/// Sum up what a consultation came to (county staff who keep the network).
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/summary", tag = "direct", params(("id" = i64, Path)), request_body = SummaryForm,
+    responses((status = 200, body = ConsultationDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn summarise(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<SummaryForm>) -> ApiResult<ConsultationDetail> {
+    Ok(Json(cs::summarise(&st.db, &s.actor, id, &f).await?))
+}
+
+/// Answer what was asked (the member or account the entry is, or a cadre of the union asked;
+/// 404 for anyone else). An answer is given once.
+#[utoipa::path(post, path = "/api/v1/consultation-answers/{id}/answer", tag = "direct", params(("id" = i64, Path)), request_body = AnswerForm,
+    responses((status = 200, body = ConsultationDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn answer_consultation(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<AnswerForm>) -> ApiResult<ConsultationDetail> {
+    Ok(Json(cs::answer(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// Mark an answer adopted, with what came of it (county staff who keep the network).
+#[utoipa::path(post, path = "/api/v1/consultation-answers/{id}/adopt", tag = "direct", params(("id" = i64, Path)), request_body = AdoptForm,
+    responses((status = 200, body = ConsultationDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn adopt(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<AdoptForm>) -> ApiResult<ConsultationDetail> {
+    Ok(Json(cs::adopt(&st.db, &s.actor, id, &f, today()).await?))
 }

@@ -4,6 +4,8 @@
 
 mod api;
 mod bulletins;
+mod consultations;
+mod network;
 mod questions;
 
 use crate::mechanisms::{Mechanism, NavEntry, Tile};
@@ -15,6 +17,8 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
         api::routes()
             .merge(questions::routes())
             .merge(bulletins::routes())
+            .merge(network::routes())
+            .merge(consultations::routes())
             .route("/static/suggest.js", axum::routing::get(suggest_script))
     },
     uploads: OpenApiRouter::new,
@@ -28,6 +32,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
     records: &[
         (domain::direct::question::SOURCE, |id| format!("/direct/questions/{id}")),
         (domain::direct::bulletin::SOURCE, |id| format!("/direct/bulletins/{id}")),
+        (domain::direct::consultation::SOURCE, |id| format!("/direct/consultations/{id}")),
     ],
     tags: &[("direct", "五直：政策解答直达主体（按分类直达县总工会部室或专家，限期答复，解答可收入常见问答，常见问答可按任意字词检索）、宣传贯彻直抵基层（通知文件下发到所选工会之下的全部基层工会，逐个签收，逾期提醒并升级）")],
 };
@@ -37,6 +42,8 @@ pub(crate) const TABS: &[(&str, &str, &str)] = &[
     ("questions", "/direct/questions", "政策咨询"),
     ("faq", "/faq", "常见问答"),
     ("bulletins", "/direct/bulletins", "通知文件"),
+    ("consultations", "/direct/consultations", "寻策问计"),
+    ("network", "/direct/network", "联系网络"),
 ];
 
 /// The ask form's script (FAQ entries matching the question as it is typed).

@@ -181,6 +181,8 @@ struct MemberHomePage {
     name: String,
     union_name: String,
     tiles: Vec<(&'static crate::mechanisms::Tile, String)>,
+    /// As an observer or expert of the network: consultations asked of them, and still open.
+    consulted: (usize, usize),
 }
 
 async fn member_home(st: &AppState, s: &SessionInfo, member_id: i64) -> PageResult {
@@ -193,6 +195,8 @@ async fn member_home(st: &AppState, s: &SessionInfo, member_id: i64) -> PageResu
     let joined = benefits.iter().filter(|b| b.enrolled_on.is_some()).count();
     let aid = store::legal::aid::AidQuery { stage: Some("open".into()), per_page: Some(1), ..Default::default() };
     let aid_open = store::legal::aid::list(&st.db, &s.actor, &aid).await.map_err(fail)?.total;
+    let asked = store::direct::consultations::asked(&st.db, &s.actor).await.map_err(fail)?;
+    let consulted = (asked.len(), asked.iter().filter(|a| a.answer.may_answer).count());
     let status = |href: &str| -> String {
         let mut parts = Vec::new();
         match href {
@@ -221,7 +225,7 @@ async fn member_home(st: &AppState, s: &SessionInfo, member_id: i64) -> PageResu
         parts.join(" · ")
     };
     let tiles = crate::ui::member_tiles().into_iter().map(|t| (t, status(t.href))).collect();
-    Ok(render(MemberHomePage { nav: nav(s), name: me.name, union_name: me.union_name, tiles }))
+    Ok(render(MemberHomePage { nav: nav(s), name: me.name, union_name: me.union_name, tiles, consulted }))
 }
 
 /// A member's own record.
@@ -888,6 +892,9 @@ fn audit_href(entity: AuditEntity, key: &str) -> Option<String> {
         E::DirectFaq => format!("/faq/{key}"),
         E::DirectBulletin => format!("/direct/bulletins/{key}"),
         E::DirectCategory => "/direct/categories".into(),
+        E::DirectNetwork if key.parse::<i64>().is_ok() => format!("/direct/network/{key}"),
+        E::DirectNetwork => "/direct/network".into(),
+        E::DirectConsultation => format!("/direct/consultations/{key}"),
         E::Campaign | E::CampaignTarget => format!("/care/campaigns/{key}"),
         E::Benefit => format!("/care/benefits/{key}"),
         E::Calendar => format!("/calendar/{key}"),

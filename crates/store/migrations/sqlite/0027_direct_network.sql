@@ -1,0 +1,76 @@
+-- 五直: the front-line network (contact points, observers, advisory units, experts, liaison
+-- stations; their visits and yearly evaluations) and 寻策问计直到一线 (consultations, each
+-- asked of network entries or grassroots unions, their answers and adoption). SQLite flavour.
+CREATE TABLE direct_network (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT    NOT NULL,          -- contact_point | observer | advisory | expert | station
+    name            TEXT    NOT NULL,
+    union_id        INTEGER NOT NULL REFERENCES unions(id),   -- the unit, or the union it serves
+    path            TEXT    NOT NULL,
+    member_id       INTEGER REFERENCES members(id),           -- the person, when a member
+    user_id         INTEGER REFERENCES users(id),             -- or a staff account (an expert)
+    contact         TEXT    NOT NULL,
+    phone           TEXT    NOT NULL,
+    topics          TEXT    NOT NULL,
+    detail          TEXT    NOT NULL,
+    quota           INTEGER,                   -- visits a year (contact points)
+    term_from       TEXT,
+    term_to         TEXT,
+    active          INTEGER NOT NULL,
+    created_by      INTEGER REFERENCES users(id),
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX direct_network_path ON direct_network(path, kind);
+CREATE INDEX direct_network_member ON direct_network(member_id);
+CREATE INDEX direct_network_user ON direct_network(user_id);
+
+-- A contact point's visits and an observer's yearly evaluations.
+CREATE TABLE direct_network_log (
+    id              INTEGER PRIMARY KEY,
+    entry_id        INTEGER NOT NULL REFERENCES direct_network(id),
+    kind            TEXT    NOT NULL,          -- visit | evaluation
+    on_date         TEXT    NOT NULL,
+    grade           TEXT,                      -- evaluation: excellent | competent | basic | poor
+    text            TEXT    NOT NULL,
+    by_name         TEXT    NOT NULL,
+    created_by      INTEGER REFERENCES users(id),
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX direct_network_log_entry ON direct_network_log(entry_id, on_date);
+
+CREATE TABLE direct_consultations (
+    id              INTEGER PRIMARY KEY,
+    topic           TEXT    NOT NULL,
+    background      TEXT    NOT NULL,
+    union_id        INTEGER NOT NULL REFERENCES unions(id),   -- the asking union
+    path            TEXT    NOT NULL,
+    issued_on       TEXT    NOT NULL,
+    due_on          TEXT    NOT NULL,
+    targets         TEXT    NOT NULL,          -- whom it was put to, as issued
+    asked           INTEGER NOT NULL,          -- answers asked for
+    summary         TEXT,                      -- what came of it, when the county sums it up
+    created_by      INTEGER REFERENCES users(id),
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX direct_consultations_path ON direct_consultations(path, issued_on);
+
+-- One answer asked for: of a network entry, or of a grassroots union.
+CREATE TABLE direct_consultation_answers (
+    id              INTEGER PRIMARY KEY,
+    consultation_id INTEGER NOT NULL REFERENCES direct_consultations(id),
+    entry_id        INTEGER REFERENCES direct_network(id),
+    union_id        INTEGER NOT NULL REFERENCES unions(id),
+    path            TEXT    NOT NULL,
+    who             TEXT    NOT NULL,          -- the entry's or the union's name, as asked
+    item_id         INTEGER REFERENCES work_items(id),
+    answer          TEXT,
+    answered_on     TEXT,
+    answered_by     TEXT,
+    adopted_on      TEXT,
+    outcome         TEXT,                      -- what came of an adopted answer
+    UNIQUE (consultation_id, entry_id, union_id)
+);
+CREATE INDEX direct_consultation_answers_path ON direct_consultation_answers(path, consultation_id);
+CREATE INDEX direct_consultation_answers_entry ON direct_consultation_answers(entry_id);
+CREATE INDEX direct_consultation_answers_item ON direct_consultation_answers(item_id);
