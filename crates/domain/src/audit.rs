@@ -89,6 +89,8 @@ crate::labelled!(
         DirectNetwork = "direct.network", "维护五直联系网络";
         DirectConsult = "direct.consult", "发起寻策问计";
         DirectAdopt = "direct.adopt", "采纳意见建议";
+        DirectProblem = "direct.problem", "问题需求直达部门";
+        DirectCallback = "direct.callback", "回访";
     }
 );
 
@@ -151,6 +153,7 @@ crate::labelled!(
         DirectBulletin = "direct_bulletin", "通知文件";
         DirectNetwork = "direct_network", "五直联系网络";
         DirectConsultation = "direct_consultation", "寻策问计";
+        DirectProblem = "direct_problem", "问题需求";
     }
 );
 

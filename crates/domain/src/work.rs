@@ -135,6 +135,10 @@ pub const POLICY_QUESTION: WorkKind =
 /// 宣传贯彻直抵基层: a grassroots union's receipt of a bulletin, due by its deadline.
 pub const BULLETIN_RECEIPT: WorkKind =
     kind_of("bulletin_receipt", "通知签收", Mechanism::Direct, (1, 5, 2), false, "办公室", false);
+/// 问题需求直达部门: a problem filed straight to the county department of its type, due by its
+/// complexity, answered to review (回访, then 质检) before it closes.
+pub const DIRECT_PROBLEM: WorkKind =
+    kind_of("direct_problem", "问题直达部门", Mechanism::Direct, (1, 5, 2), true, "办公室", false);
 /// 寻策问计直到一线: one answer to a consultation, owned by the union (or the person) asked.
 pub const CONSULTATION_ANSWER: WorkKind =
     kind_of("consultation_answer", "寻策问计答复", Mechanism::Direct, (2, 10, 5), false, "办公室", false);
@@ -182,6 +186,7 @@ pub const BUILDING_TASK: WorkKind =
 /// Every kind, as registered: the one list the loop, its pages and its figures read.
 pub const KINDS: &[WorkKind] = &[
     NEED,
+    DIRECT_PROBLEM,
     POLICY_QUESTION,
     BULLETIN_RECEIPT,
     CONSULTATION_ANSWER,

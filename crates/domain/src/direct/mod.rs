@@ -11,6 +11,7 @@ use crate::Invalid;
 pub mod bulletin;
 pub mod consultation;
 pub mod network;
+pub mod problem;
 pub mod question;
 
 /// Every figure the channels keep.
@@ -27,6 +28,11 @@ pub const INDICATORS: &[crate::Indicator] = &[
     consultation::indicators::ANSWERED,
     consultation::indicators::ANSWERED_ON_TIME,
     consultation::indicators::ADOPTED,
+    problem::indicators::FILED,
+    problem::indicators::CALLED_BACK,
+    problem::indicators::SATISFIED,
+    problem::indicators::CHECKED,
+    problem::indicators::RETURNED,
 ];
 
 /// A title: required, at most `max` characters, nothing hidden, on one line.

@@ -536,3 +536,183 @@ async fn the_network_is_kept_in_scope_and_a_consultation_is_answered_on_the_phon
     let (s, html) = app.page("/direct/network/coverage").await;
     assert!(s == 200 && html.contains("九龙口镇总工会"), "{html}");
 }
+
+#[tokio::test]
+async fn a_problem_goes_straight_to_its_department_and_closes_only_after_call_back_and_check() {
+    let app = spawn_app().await;
+    let (admin, dept, member) = (app.token("admin").await, app.token("dept").await, app.token("member_a").await);
+    let (cadre_a, cadre_b) = (app.token("cadre_a").await, app.token("cadre_b").await);
+
+    let (s, b) = app.post(&member, "/api/v1/problems", json!({"type": "tax", "title": "", "body": "x"})).await;
+    assert_eq!((s.as_u16(), fields(&b)), (422, vec!["type", "title"]), "{b}");
+    assert_eq!(app.get(&member, "/api/v1/problems").await.1["total"], 0, "nothing written");
+
+    // A member files; a member's complexity is the department's to set.
+    let file = json!({"type": "consult", "title": "公司三个月没发工资<script>", "body": "我们车间 20 多人，从 8 月起没发工资。", "complexity": "complex"});
+    let (s, p) = app.post(&member, "/api/v1/problems", file).await;
+    assert_eq!(s, 201, "{p}");
+    let id = p["id"].as_i64().unwrap();
+    assert_eq!(
+        (p["department"].as_str(), p["complexity"].as_str(), p["status"].as_str()),
+        (Some("权益保障部"), Some("general"), Some("open")),
+        "{p}"
+    );
+    assert!(p["ticket"].as_str().unwrap().starts_with("ZD"), "{p}");
+    let item = p["item_id"].as_i64().unwrap();
+    let (_, inbox) = app.get(&dept, "/api/v1/work/inbox").await;
+    assert!(inbox["items"]["items"].as_array().unwrap().iter().any(|i| i["id"] == item), "{inbox}");
+    assert_eq!(app.get(&cadre_a, &format!("/api/v1/problems/{id}")).await.0, 200);
+    assert_eq!(app.get(&cadre_b, &format!("/api/v1/problems/{id}")).await.0, 404);
+
+    // The department reclassifies and answers; the answer waits for the call-back and the check.
+    let (s, c) = app.post(&dept, &format!("/api/v1/problems/{id}/classify"), json!({"complexity": "hard"})).await;
+    assert_eq!(s, 200, "{c}");
+    assert!(c["due"].as_str().unwrap() > p["due"].as_str().unwrap(), "ten working days instead of five: {c}");
+    assert_eq!(app.post(&cadre_a, &format!("/api/v1/problems/{id}/answer"), json!({"answer": "x"})).await.0, 403);
+    let (s, a) = app
+        .post(
+            &dept,
+            &format!("/api/v1/problems/{id}/answer"),
+            json!({"answer": "已联系劳动监察大队，企业承诺 12 月 10 日前补发。"}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), a["status"].as_str()), (200, Some("answered")), "{a}");
+    let (s, b) = app.post(&admin, &format!("/api/v1/problems/{id}/check"), json!({"pass": true})).await;
+    assert_eq!(s, 422, "no check before the call-back: {b}");
+    assert!(b["error"]["message_zh"].as_str().unwrap().contains("回访"), "{b}");
+    assert_eq!(
+        app.post(&cadre_a, &format!("/api/v1/problems/{id}/callback"), json!({"note": "x", "satisfaction": 4})).await.0,
+        403
+    );
+    let (s, b) =
+        app.post(&dept, &format!("/api/v1/problems/{id}/callback"), json!({"note": "", "satisfaction": 9})).await;
+    assert_eq!((s.as_u16(), sorted(fields(&b))), (422, vec!["note", "satisfaction"]), "{b}");
+    let (s, cb) = app
+        .post(
+            &dept,
+            &format!("/api/v1/problems/{id}/callback"),
+            json!({"note": "本人确认已补发一个月", "satisfaction": 2}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), cb["satisfaction"].as_i64()), (200, Some(2)), "{cb}");
+
+    // The check sends it back with its reason; answered again, called back, it passes and closes.
+    assert_eq!(app.post(&admin, &format!("/api/v1/problems/{id}/check"), json!({"pass": false})).await.0, 422);
+    assert_eq!(
+        app.post(&dept, &format!("/api/v1/problems/{id}/check"), json!({"pass": true})).await.0,
+        403,
+        "not the department's own check"
+    );
+    let (s, r) = app
+        .post(
+            &admin,
+            &format!("/api/v1/problems/{id}/check"),
+            json!({"pass": false, "note": "只补发了一个月，要跟到全部补发"}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), r["status"].as_str(), r["returns"].as_i64()), (200, Some("open"), Some(1)), "{r}");
+    assert!(r["callback_on"].is_null(), "called back again after the new answer: {r}");
+    app.post(&dept, &format!("/api/v1/problems/{id}/answer"), json!({"answer": "三个月工资已全部补发。"})).await;
+    app.post(&dept, &format!("/api/v1/problems/{id}/callback"), json!({"note": "本人确认全部到账", "satisfaction": 5}))
+        .await;
+    let (s, done) =
+        app.post(&admin, &format!("/api/v1/problems/{id}/check"), json!({"pass": true, "note": "办结规范"})).await;
+    assert_eq!((s.as_u16(), done["status"].as_str()), (200, Some("closed")), "{done}");
+    assert_eq!(app.post(&admin, &format!("/api/v1/problems/{id}/check"), json!({"pass": true})).await.0, 409);
+    // The member sees the answer but not their phone number echoed; they rate it.
+    let (_, mine) = app.get(&member, &format!("/api/v1/problems/{id}")).await;
+    assert_eq!((mine["status"].as_str(), mine["reporter_phone"].as_str()), (Some("closed"), Some("")), "{mine}");
+    let (s, b) =
+        app.post(&member, &format!("/api/v1/work/items/{item}/actions"), json!({"action": "rate", "rating": 5})).await;
+    assert_eq!(s, 200, "{b}");
+
+    // Staff register a call with its complexity and a call-back number.
+    let (s, call) = app
+        .post(&admin, "/api/v1/problems", json!({"type": "help", "title": "家中失火需要帮扶", "body": "来电。", "complexity": "complex", "channel": "phone", "name": "刘师傅", "phone": "139-1234-5678"}))
+        .await;
+    assert_eq!(
+        (s.as_u16(), call["department"].as_str(), call["reporter_phone"].as_str()),
+        (201, Some("职工服务中心（帮扶中心）"), Some("13912345678")),
+        "{call}"
+    );
+    let (s, b) = app
+        .post(
+            &admin,
+            "/api/v1/problems",
+            json!({"type": "help", "title": "x", "body": "x", "channel": "qr", "phone": "123"}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), sorted(fields(&b))), (422, vec!["channel", "phone"]), "{b}");
+
+    // A worker without an account, at a liaison station's QR code.
+    let (_, station) = app
+        .post(
+            &admin,
+            "/api/v1/network",
+            json!({"kind": "station", "name": "九龙口镇快递员之家", "union": "B-001", "topics": "快递员"}),
+        )
+        .await;
+    let sid = station["id"].as_i64().unwrap().to_string();
+    let (s, html) = app.page(&format!("/report?station={sid}")).await;
+    assert!(s == 200 && html.contains("九龙口镇快递员之家"), "{html}");
+    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = html[at..].split('"').next().unwrap().to_string();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let client = &app;
+        async move { client.submit("/report", &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await }
+    };
+    let base = |extra: Vec<(&'static str, &str)>| {
+        let mut v = vec![
+            ("csrf", csrf.clone()),
+            ("station", sid.clone()),
+            ("type", "complaint".into()),
+            ("title", "站点没有饮水机".into()),
+            ("body", "夏天很热。".into()),
+        ];
+        v.extend(extra.into_iter().map(|(k, x)| (k, x.to_string())));
+        v
+    };
+    let r = post(base(vec![])).await;
+    assert_eq!(r.status(), 422, "a phone number or anonymity");
+    assert!(r.text().await.unwrap().contains("匿名"));
+    let r = post(vec![
+        ("csrf", "forged".into()),
+        ("type", "complaint".into()),
+        ("title", "t".into()),
+        ("body", "b".into()),
+        ("anonymous", "1".into()),
+    ])
+    .await;
+    assert_eq!(r.status(), 403);
+    let r = post(base(vec![("phone", "13800001111"), ("name", "小王")])).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("工单号") && html.contains("办公室"), "{html}");
+    let r = post(base(vec![("anonymous", "1"), ("phone", "13800001111")])).await;
+    assert_eq!(r.status(), 200);
+    let (_, list) = app.get(&cadre_b, "/api/v1/problems").await;
+    assert_eq!(list["total"], 2, "the station's town sees both: {list}");
+    let anon = list["items"].as_array().unwrap().iter().find(|p| p["anonymous"] == true).unwrap().clone();
+    assert_eq!(
+        (anon["reporter_phone"].as_str(), anon["channel"].as_str(), anon["station"].as_str()),
+        (Some(""), Some("qr"), Some("九龙口镇快递员之家")),
+        "{anon}"
+    );
+    // An anonymous report is never called back; it is checked straight after the answer.
+    let aid = anon["id"].as_i64().unwrap();
+    app.post(&admin, &format!("/api/v1/problems/{aid}/answer"), json!({"answer": "已协调站点加装饮水机。"})).await;
+    assert_eq!(
+        app.post(&admin, &format!("/api/v1/problems/{aid}/callback"), json!({"note": "x", "satisfaction": 5})).await.0,
+        409
+    );
+    assert_eq!(
+        app.post(&admin, &format!("/api/v1/problems/{aid}/check"), json!({"pass": true})).await.1["status"],
+        "closed"
+    );
+    // One address files at most ten an hour without an account.
+    let mut last = 200;
+    for _ in 0..9 {
+        last = post(base(vec![("anonymous", "1")])).await.status().as_u16();
+    }
+    assert_eq!(last, 429, "the tenth from one address in an hour is refused");
+}

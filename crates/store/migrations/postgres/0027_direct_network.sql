@@ -74,3 +74,43 @@ CREATE TABLE direct_consultation_answers (
 CREATE INDEX direct_consultation_answers_path ON direct_consultation_answers(path, consultation_id);
 CREATE INDEX direct_consultation_answers_entry ON direct_consultation_answers(entry_id);
 CREATE INDEX direct_consultation_answers_item ON direct_consultation_answers(item_id);
+
+-- 问题需求直达部门: a problem filed (by anyone, or without an account at a QR code), its work
+-- item at the department of its type, the answer, the call-back (回访) and the quality check.
+CREATE TABLE direct_problems (
+    id              BIGSERIAL PRIMARY KEY,
+    ticket          TEXT    UNIQUE,            -- 工单号, ZD + filing day + id
+    type            TEXT    NOT NULL,          -- consult | help | complaint | legal | suggestion
+    complexity      TEXT    NOT NULL,          -- general | hard | complex
+    channel         TEXT    NOT NULL,          -- app | qr | phone | visit
+    title           TEXT    NOT NULL,
+    body            TEXT    NOT NULL,
+    reporter_user_id   BIGINT  REFERENCES users(id),
+    reporter_member_id BIGINT  REFERENCES members(id),
+    reporter_name   TEXT    NOT NULL,          -- empty when anonymous
+    reporter_phone  TEXT    NOT NULL,          -- for the call-back; empty when anonymous
+    anonymous       BIGINT  NOT NULL,
+    station_id      BIGINT  REFERENCES direct_network(id),   -- the station whose QR code it came by
+    union_id        BIGINT  NOT NULL REFERENCES unions(id),
+    path            TEXT    COLLATE "C" NOT NULL,
+    filed_on        TEXT    NOT NULL,
+    item_id         BIGINT  REFERENCES work_items(id),
+    status          TEXT    NOT NULL,          -- open | answered | closed
+    answer          TEXT,
+    answered_on     TEXT,
+    answered_by     TEXT,
+    callback_on     TEXT,
+    callback_note   TEXT,
+    callback_by     TEXT,
+    satisfaction    BIGINT,                    -- 1–5, asked at the call-back
+    checked_on      TEXT,
+    check_note      TEXT,
+    returns         BIGINT  NOT NULL,          -- sent back by the quality check
+    ip              TEXT,
+    created_at      BIGINT  NOT NULL,
+    updated_at      BIGINT  NOT NULL
+);
+CREATE INDEX direct_problems_path ON direct_problems(path, filed_on);
+CREATE INDEX direct_problems_item ON direct_problems(item_id);
+CREATE INDEX direct_problems_member ON direct_problems(reporter_member_id);
+CREATE INDEX direct_problems_ip ON direct_problems(ip, created_at);

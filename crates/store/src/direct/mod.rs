@@ -6,6 +6,7 @@ pub mod bulletins;
 pub mod consultations;
 pub mod faq;
 pub mod network;
+pub mod problems;
 pub mod questions;
 
 use crate::Result;
@@ -22,15 +23,17 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
         ("direct_network", "path"),
         ("direct_consultations", "path"),
         ("direct_consultation_answers", "path"),
+        ("direct_problems", "path"),
     ],
-    sources: &[questions::QUESTION, bulletins::RECEIPT, consultations::ANSWER],
+    sources: &[questions::QUESTION, bulletins::RECEIPT, consultations::ANSWER, problems::PROBLEM],
 };
 
 fn recount(tx: &mut crate::Tx) -> BoxFuture<'_, Result<()>> {
     Box::pin(async move {
         questions::recount(tx).await?;
         bulletins::recount(tx).await?;
-        consultations::recount(tx).await
+        consultations::recount(tx).await?;
+        problems::recount(tx).await
     })
 }
 

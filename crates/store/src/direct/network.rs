@@ -591,3 +591,11 @@ pub async fn export(db: &Db, actor: &Actor, f: &NetworkQuery, today: Date) -> Re
     audit::record_now(db, actor, AuditAction::DirectNetwork, AuditEntity::DirectNetwork, "export", Some(detail)).await?;
     Ok(page.items)
 }
+
+/// A serving liaison station's name, for the public form its QR code leads to (no sign-in).
+pub async fn station_name(db: &Db, id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT name FROM direct_network WHERE id = $1 AND kind = 'station' AND active = 1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
+}

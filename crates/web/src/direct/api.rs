@@ -10,6 +10,7 @@ use store::Page;
 use store::direct::bulletins::{self as bl, Bulletin, BulletinDetail, BulletinQuery, NewBulletin};
 use store::direct::consultations::{self as cs, AdoptForm, AnswerForm, Asked, Consultation, ConsultationDetail, ConsultationQuery, NewConsultation, SummaryForm};
 use store::direct::network::{self as nw, Coverage, Entry, EntryDetail, EntryForm, LogForm, NetworkQuery};
+use store::direct::problems::{self as pr, Callback, Classify, Filer, NewProblem, Problem, ProblemAnswer, ProblemQuery, QualityCheck};
 use store::direct::faq::{self, FaqEntry, FaqForm, FaqPage, FaqQuery};
 use store::direct::questions::{self as qs, QuestionAnswer, Category, CategoryForm, NewQuestion, PolicyQuestion, QuestionQuery};
 use utoipa_axum::router::OpenApiRouter;
@@ -39,6 +40,12 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(summarise))
         .routes(routes!(answer_consultation))
         .routes(routes!(adopt))
+        .routes(routes!(problems, file_problem))
+        .routes(routes!(problem))
+        .routes(routes!(answer_problem))
+        .routes(routes!(classify_problem))
+        .routes(routes!(call_back))
+        .routes(routes!(check_problem))
 }
 
 /// The categories a question is asked in, and who answers each.
@@ -260,4 +267,58 @@ async fn answer_consultation(State(st): State<AppState>, ApiUser(s): ApiUser, Ap
     responses((status = 200, body = ConsultationDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn adopt(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<AdoptForm>) -> ApiResult<ConsultationDetail> {
     Ok(Json(cs::adopt(&st.db, &s.actor, id, &f, today()).await?))
+}
+
+/// Problems and needs the caller may see (a member: their own; staff: filed in their scope or
+/// with their department), newest first.
+#[utoipa::path(get, path = "/api/v1/problems", tag = "direct", params(ProblemQuery),
+    responses((status = 200, body = Page<Problem>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn problems(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<ProblemQuery>) -> ApiResult<Page<Problem>> {
+    Ok(Json(pr::list(&st.db, &s.actor, &q).await?))
+}
+
+/// File a problem or a need: its type routes it straight to the county department that
+/// handles it, due by its complexity (staff may set it, and record a call or a visit).
+#[utoipa::path(post, path = "/api/v1/problems", tag = "direct", request_body = NewProblem,
+    responses((status = 201, body = Problem), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn file_problem(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(f): ApiJson<NewProblem>) -> Created<Problem> {
+    Ok((StatusCode::CREATED, Json(pr::file(&st.db, &st.calendar(), Filer::Signed(&s.actor), &f, today()).await?)))
+}
+
+/// One problem with its answer, call-back and quality check.
+#[utoipa::path(get, path = "/api/v1/problems/{id}", tag = "direct", params(("id" = i64, Path)),
+    responses((status = 200, body = Problem), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn problem(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Problem> {
+    Ok(Json(pr::get(&st.db, &s.actor, id).await?))
+}
+
+/// Answer a problem (the department it is with, or the county above): it goes on to the
+/// call-back and the quality check.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/answer", tag = "direct", params(("id" = i64, Path)), request_body = ProblemAnswer,
+    responses((status = 200, body = Problem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn answer_problem(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<ProblemAnswer>) -> ApiResult<Problem> {
+    Ok(Json(pr::answer(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+/// Reclassify a problem's complexity; its deadline is counted again from the day it was filed.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/classify", tag = "direct", params(("id" = i64, Path)), request_body = Classify,
+    responses((status = 200, body = Problem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn classify_problem(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<Classify>) -> ApiResult<Problem> {
+    Ok(Json(pr::classify(&st.db, &st.calendar(), &s.actor, id, &f).await?))
+}
+
+/// Record the call-back (回访) of an answered problem and the requester's satisfaction (county
+/// staff); an anonymous report has no call-back.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/callback", tag = "direct", params(("id" = i64, Path)), request_body = Callback,
+    responses((status = 200, body = Problem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn call_back(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<Callback>) -> ApiResult<Problem> {
+    Ok(Json(pr::callback(&st.db, &s.actor, id, &f, today()).await?))
+}
+
+/// The quality check (质检) of an answered problem by the county: passed closes it (after the
+/// call-back), not passed sends it back to the department with the note.
+#[utoipa::path(post, path = "/api/v1/problems/{id}/check", tag = "direct", params(("id" = i64, Path)), request_body = QualityCheck,
+    responses((status = 200, body = Problem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn check_problem(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<QualityCheck>) -> ApiResult<Problem> {
+    Ok(Json(pr::check(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
 }

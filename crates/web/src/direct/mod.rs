@@ -6,6 +6,7 @@ mod api;
 mod bulletins;
 mod consultations;
 mod network;
+mod problems;
 mod questions;
 
 use crate::mechanisms::{Mechanism, NavEntry, Tile};
@@ -19,6 +20,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
             .merge(bulletins::routes())
             .merge(network::routes())
             .merge(consultations::routes())
+            .merge(problems::routes())
             .route("/static/suggest.js", axum::routing::get(suggest_script))
     },
     uploads: OpenApiRouter::new,
@@ -27,12 +29,14 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
     tiles: &[
         Tile { href: "/me/questions", label: "政策咨询", hint: "工资、合同、社保……直接问县总工会，限期答复", order: 25 },
         Tile { href: "/faq", label: "常见问答", hint: "别人问过的政策问题和解答，输入几个字就能查", order: 26 },
+        Tile { href: "/me/problems", label: "反映问题", hint: "工资、劳动关系、生活困难……直达县总工会负责部门，办结后回访", order: 27 },
         Tile { href: "/me/bulletins", label: "通知公告", hint: "县总工会和上级工会发给会员的通知和政策文件", order: 55 },
     ],
     records: &[
         (domain::direct::question::SOURCE, |id| format!("/direct/questions/{id}")),
         (domain::direct::bulletin::SOURCE, |id| format!("/direct/bulletins/{id}")),
         (domain::direct::consultation::SOURCE, |id| format!("/direct/consultations/{id}")),
+        (domain::direct::problem::SOURCE, |id| format!("/direct/problems/{id}")),
     ],
     tags: &[("direct", "五直：政策解答直达主体（按分类直达县总工会部室或专家，限期答复，解答可收入常见问答，常见问答可按任意字词检索）、宣传贯彻直抵基层（通知文件下发到所选工会之下的全部基层工会，逐个签收，逾期提醒并升级）")],
 };
@@ -40,6 +44,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
 /// The channels' own tabs, on every 五直 page a staff member opens.
 pub(crate) const TABS: &[(&str, &str, &str)] = &[
     ("questions", "/direct/questions", "政策咨询"),
+    ("problems", "/direct/problems", "问题直达"),
     ("faq", "/faq", "常见问答"),
     ("bulletins", "/direct/bulletins", "通知文件"),
     ("consultations", "/direct/consultations", "寻策问计"),
