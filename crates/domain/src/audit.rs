@@ -91,6 +91,7 @@ crate::labelled!(
         DirectAdopt = "direct.adopt", "采纳意见建议";
         DirectProblem = "direct.problem", "问题需求直达部门";
         DirectCallback = "direct.callback", "回访";
+        DirectPractice = "direct.practice", "经验做法";
     }
 );
 
@@ -154,6 +155,7 @@ crate::labelled!(
         DirectNetwork = "direct_network", "五直联系网络";
         DirectConsultation = "direct_consultation", "寻策问计";
         DirectProblem = "direct_problem", "问题需求";
+        DirectPractice = "direct_practice", "经验做法";
     }
 );
 

@@ -94,7 +94,7 @@ crate::labelled!(
         ReadLedger = "read_ledger", "查看慰问金台账";
         RecordFairs = "record_fairs", "登记招聘会";
         IssueBulletins = "issue_bulletins", "向下级工会下发通知文件";
-        EditFaq = "edit_faq", "发布和修改常见问答";
+        EditFaq = "edit_faq", "发布和修改常见问答、审核经验做法";
         ManageNetwork = "manage_network", "维护五直联系网络，发起寻策问计";
     }
 );

@@ -125,6 +125,7 @@ fn name_of(e: AuditEntity) -> Option<&'static str> {
         E::DirectNetwork => "SELECT id, name, CAST(id AS TEXT) FROM direct_network WHERE id",
         E::DirectConsultation => "SELECT id, topic, CAST(id AS TEXT) FROM direct_consultations WHERE id",
         E::DirectProblem => "SELECT id, title, CAST(id AS TEXT) FROM direct_problems WHERE id",
+        E::DirectPractice => "SELECT id, title, CAST(id AS TEXT) FROM direct_practices WHERE id",
         E::Import | E::Calendar | E::WorkKind | E::CareSettings | E::CarePolicy | E::CareBudgets => return None,
         E::HardshipStandards
         | E::HardshipSettings

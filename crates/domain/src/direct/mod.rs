@@ -11,6 +11,7 @@ use crate::Invalid;
 pub mod bulletin;
 pub mod consultation;
 pub mod network;
+pub mod practice;
 pub mod problem;
 pub mod question;
 
@@ -33,6 +34,9 @@ pub const INDICATORS: &[crate::Indicator] = &[
     problem::indicators::SATISFIED,
     problem::indicators::CHECKED,
     problem::indicators::RETURNED,
+    practice::indicators::SUBMITTED,
+    practice::indicators::PUBLISHED,
+    practice::indicators::ADOPTED,
 ];
 
 /// A title: required, at most `max` characters, nothing hidden, on one line.

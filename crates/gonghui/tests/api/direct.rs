@@ -716,3 +716,128 @@ async fn a_problem_goes_straight_to_its_department_and_closes_only_after_call_ba
     }
     assert_eq!(last, 429, "the tenth from one address in an hour is refused");
 }
+
+async fn upload(app: &TestApp, token: &str, path: &str, name: &str, mime: &str, bytes: &[u8]) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()).mime_str(mime).unwrap();
+    let r = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_practice_is_reviewed_published_found_by_any_part_and_adopted() {
+    let app = spawn_app().await;
+    let (admin, dept, member) = (app.token("admin").await, app.token("dept").await, app.token("member_a").await);
+    let (cadre_a, cadre_b, cadre_a1) =
+        (app.token("cadre_a").await, app.token("cadre_b").await, app.token("cadre_a1").await);
+
+    let bad = json!({"title": "", "mechanism": "五行", "tags": "一二三四五六七八九十一二三", "body": ""});
+    let (s, b) = app.post(&cadre_a1, "/api/v1/practices", bad).await;
+    assert_eq!((s.as_u16(), sorted(fields(&b))), (422, vec!["body", "mechanism", "tags", "title"]), "{b}");
+    let practice = json!({"title": "车间“微书屋”让一线职工随手能读书", "mechanism": "building", "tags": "职工书屋，学习型 <i>",
+        "body": "我们在每个车间休息区设了微书屋，由班组长轮流管理，每月更新图书 30 册，职工借阅率从 12% 提高到 65%。"});
+    let (s, b) = app.post(&cadre_a1, "/api/v1/practices", practice.clone()).await;
+    assert_eq!((s.as_u16(), fields(&b)), (422, vec!["tags"]), "a tag with markup: {b}");
+    assert_eq!(app.post(&member, "/api/v1/practices", practice.clone()).await.0, 403);
+    let practice = json!({"title": "车间“微书屋”让一线职工随手能读书", "mechanism": "building", "tags": "职工书屋，学习型",
+        "body": "我们在每个车间休息区设了微书屋，由班组长轮流管理，每月更新图书 30 册，职工借阅率从 12% 提高到 65%。"});
+    let (s, d) = app.post(&cadre_a1, "/api/v1/practices", practice.clone()).await;
+    assert_eq!(
+        (s.as_u16(), d["status"].as_str(), d["union_name"].as_str()),
+        (201, Some("submitted"), Some("阳光机械公司工会")),
+        "{d}"
+    );
+    let id = d["id"].as_i64().unwrap();
+
+    // Before it is published: its town and the county see it; another town, members and the
+    // search do not.
+    assert_eq!(app.get(&cadre_a, &format!("/api/v1/practices/{id}")).await.0, 200);
+    assert_eq!(app.get(&cadre_b, &format!("/api/v1/practices/{id}")).await.0, 404);
+    assert_eq!(app.get(&member, &format!("/api/v1/practices/{id}")).await.0, 404);
+    assert_eq!(app.get(&admin, "/api/v1/practices?q=%E4%B9%A6%E5%B1%8B").await.1["total"], 0, "书屋");
+    assert_eq!(app.get(&admin, "/api/v1/practices?status=submitted").await.1["total"], 1);
+
+    // Photos and files while it is being written: a photo is what its bytes say.
+    let png = b"\x89PNG\r\n\x1a\nrest";
+    let (s, f) = upload(&app, &cadre_a1, &format!("/api/v1/practices/{id}/files"), "书屋.png", "image/png", png).await;
+    assert_eq!((s, f["photo"].as_bool()), (201, Some(true)), "{f}");
+    let (s, f) = upload(
+        &app,
+        &cadre_a1,
+        &format!("/api/v1/practices/{id}/files"),
+        "x.png",
+        "image/png",
+        b"<svg onload=alert(1)>",
+    )
+    .await;
+    assert_eq!(
+        (s, f["photo"].as_bool(), f["content_type"].as_str()),
+        (201, Some(false), Some("application/octet-stream")),
+        "{f}"
+    );
+    assert_eq!(
+        upload(&app, &cadre_b, &format!("/api/v1/practices/{id}/files"), "a.pdf", "application/pdf", b"%PDF").await.0,
+        404
+    );
+
+    // The review: returned with a note, changed, published.
+    let (s, b) = app.post(&dept, &format!("/api/v1/practices/{id}/review"), json!({"publish": false})).await;
+    assert_eq!((s.as_u16(), fields(&b)), (422, vec!["note"]), "{b}");
+    assert_eq!(app.post(&cadre_a, &format!("/api/v1/practices/{id}/review"), json!({"publish": true})).await.0, 403);
+    let (s, d) = app
+        .post(
+            &dept,
+            &format!("/api/v1/practices/{id}/review"),
+            json!({"publish": false, "note": "补充借阅率的统计口径"}),
+        )
+        .await;
+    assert_eq!((s.as_u16(), d["status"].as_str()), (200, Some("returned")), "{d}");
+    assert_eq!(
+        app.post(&dept, &format!("/api/v1/practices/{id}/review"), json!({"publish": true})).await.0,
+        409,
+        "waits for its unit"
+    );
+    let mut changed = practice.clone();
+    changed["body"] = json!(
+        "我们在每个车间休息区设了微书屋，由班组长轮流管理，每月更新图书 30 册，按月统计借阅人次，职工借阅率从 12% 提高到 65%。"
+    );
+    let (s, d) = app.send(reqwest::Method::PUT, &cadre_a1, &format!("/api/v1/practices/{id}"), changed).await;
+    assert_eq!((s.as_u16(), d["status"].as_str()), (200, Some("submitted")), "{d}");
+    let (s, d) = app.post(&dept, &format!("/api/v1/practices/{id}/review"), json!({"publish": true})).await;
+    assert_eq!((s.as_u16(), d["status"].as_str()), (200, Some("published")), "{d}");
+    assert_eq!(app.send(reqwest::Method::PUT, &cadre_a1, &format!("/api/v1/practices/{id}"), practice).await.0, 409);
+
+    // Everyone signed in finds it by inner parts of its title, tags or text.
+    for part in ["微书屋", "借阅率", "班组长轮流", "学习型", "65%"] {
+        let (_, found) = app.get(&member, &format!("/api/v1/practices?q={}", urlencoding(part))).await;
+        let ids: Vec<i64> = found["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids, vec![id], "{part}");
+    }
+    assert_eq!(app.get(&member, &format!("/api/v1/practices?q={}", urlencoding("书屋 食堂"))).await.1["total"], 0);
+    let (s, photo) = app.get(&member, &format!("/api/v1/practices/{id}")).await;
+    assert_eq!((s.as_u16(), photo["files"].as_array().unwrap().len()), (200, 2), "{photo}");
+
+    // Adoption: another union, once; not the submitting union itself.
+    assert_eq!(app.post(&cadre_a1, &format!("/api/v1/practices/{id}/adopt"), json!({"note": "x"})).await.0, 409);
+    assert_eq!(app.post(&cadre_b, &format!("/api/v1/practices/{id}/adopt"), json!({"note": ""})).await.0, 422);
+    let (s, d) = app
+        .post(&cadre_b, &format!("/api/v1/practices/{id}/adopt"), json!({"note": "在镇职工之家设了同样的书屋角"}))
+        .await;
+    assert_eq!((s.as_u16(), d["adoptions"].as_i64()), (200, Some(1)), "{d}");
+    assert_eq!(app.post(&cadre_b, &format!("/api/v1/practices/{id}/adopt"), json!({"note": "again"})).await.0, 409);
+    assert_eq!(app.post(&member, &format!("/api/v1/practices/{id}/adopt"), json!({"note": "x"})).await.0, 403);
+
+    // Withdrawn, it leaves the search.
+    let (s, _) = app
+        .post(&admin, &format!("/api/v1/practices/{id}/review"), json!({"publish": false, "note": "数据待核实"}))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(app.get(&member, "/api/v1/practices?q=%E5%BE%AE%E4%B9%A6%E5%B1%8B").await.1["total"], 0);
+}

@@ -114,3 +114,55 @@ CREATE INDEX direct_problems_path ON direct_problems(path, filed_on);
 CREATE INDEX direct_problems_item ON direct_problems(item_id);
 CREATE INDEX direct_problems_member ON direct_problems(reporter_member_id);
 CREATE INDEX direct_problems_ip ON direct_problems(ip, created_at);
+
+-- 经验做法直接分享: practices submitted by units, reviewed and published by the county, found
+-- by any part of their text (the index holds published ones only), their photos and files, and
+-- the units that adopted them.
+CREATE TABLE direct_practices (
+    id              BIGSERIAL PRIMARY KEY,
+    title           TEXT    NOT NULL,
+    mechanism       TEXT    NOT NULL,          -- research | assist | direct | care | rights | building
+    tags            TEXT    NOT NULL,          -- separated by 、
+    body            TEXT    NOT NULL,
+    union_id        BIGINT  NOT NULL REFERENCES unions(id),   -- the submitting unit
+    path            TEXT    COLLATE "C" NOT NULL,
+    status          TEXT    NOT NULL,          -- submitted | published | returned
+    submitted_on    TEXT    NOT NULL,
+    submitted_by    TEXT    NOT NULL,
+    review_note     TEXT,
+    reviewed_by     TEXT,
+    published_on    TEXT,
+    created_by      BIGINT  REFERENCES users(id),
+    created_at      BIGINT  NOT NULL,
+    updated_at      BIGINT  NOT NULL
+);
+CREATE INDEX direct_practices_path ON direct_practices(path, status);
+CREATE INDEX direct_practices_published ON direct_practices(status, published_on);
+CREATE TABLE direct_practices_search (
+    id              BIGINT  PRIMARY KEY REFERENCES direct_practices(id) ON DELETE CASCADE,
+    terms           TSVECTOR NOT NULL
+);
+CREATE INDEX direct_practices_search_terms ON direct_practices_search USING gin(terms);
+
+CREATE TABLE direct_practice_files (
+    id              BIGSERIAL PRIMARY KEY,
+    practice_id     BIGINT  NOT NULL REFERENCES direct_practices(id),
+    name            TEXT    NOT NULL,
+    content_type    TEXT    NOT NULL,
+    size            BIGINT  NOT NULL,
+    data            BYTEA   NOT NULL,
+    username        TEXT    NOT NULL,
+    at              BIGINT  NOT NULL
+);
+CREATE INDEX direct_practice_files_practice ON direct_practice_files(practice_id, id);
+
+CREATE TABLE direct_practice_adoptions (
+    practice_id     BIGINT  NOT NULL REFERENCES direct_practices(id),
+    union_id        BIGINT  NOT NULL REFERENCES unions(id),
+    path            TEXT    COLLATE "C" NOT NULL,
+    adopted_on      TEXT    NOT NULL,
+    note            TEXT    NOT NULL,          -- how it was taken up
+    by_name         TEXT    NOT NULL,
+    PRIMARY KEY (practice_id, union_id)
+);
+CREATE INDEX direct_practice_adoptions_path ON direct_practice_adoptions(path);

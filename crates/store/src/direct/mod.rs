@@ -6,6 +6,7 @@ pub mod bulletins;
 pub mod consultations;
 pub mod faq;
 pub mod network;
+pub mod practices;
 pub mod problems;
 pub mod questions;
 
@@ -24,6 +25,8 @@ pub(crate) const MECHANISM: crate::mechanisms::Mechanism = crate::mechanisms::Me
         ("direct_consultations", "path"),
         ("direct_consultation_answers", "path"),
         ("direct_problems", "path"),
+        ("direct_practices", "path"),
+        ("direct_practice_adoptions", "path"),
     ],
     sources: &[questions::QUESTION, bulletins::RECEIPT, consultations::ANSWER, problems::PROBLEM],
 };
@@ -33,7 +36,8 @@ fn recount(tx: &mut crate::Tx) -> BoxFuture<'_, Result<()>> {
         questions::recount(tx).await?;
         bulletins::recount(tx).await?;
         consultations::recount(tx).await?;
-        problems::recount(tx).await
+        problems::recount(tx).await?;
+        practices::recount(tx).await
     })
 }
 

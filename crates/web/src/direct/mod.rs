@@ -6,12 +6,12 @@ mod api;
 mod bulletins;
 mod consultations;
 mod network;
+mod practices;
 mod problems;
 mod questions;
 
 use crate::mechanisms::{Mechanism, NavEntry, Tile};
 use domain::Capability;
-use utoipa_axum::router::OpenApiRouter;
 
 pub(crate) const MECHANISM: Mechanism = Mechanism {
     routes: || {
@@ -21,9 +21,10 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
             .merge(network::routes())
             .merge(consultations::routes())
             .merge(problems::routes())
+            .merge(practices::routes())
             .route("/static/suggest.js", axum::routing::get(suggest_script))
     },
-    uploads: OpenApiRouter::new,
+    uploads: practices::upload_routes,
     nav: &[NavEntry { href: "/direct/questions", label: "五直", needs: Some(Capability::StaffWork), badges: false }],
     tabs: &[],
     tiles: &[
@@ -48,6 +49,7 @@ pub(crate) const TABS: &[(&str, &str, &str)] = &[
     ("faq", "/faq", "常见问答"),
     ("bulletins", "/direct/bulletins", "通知文件"),
     ("consultations", "/direct/consultations", "寻策问计"),
+    ("practices", "/practices", "经验做法"),
     ("network", "/direct/network", "联系网络"),
 ];
 

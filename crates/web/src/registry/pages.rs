@@ -896,6 +896,7 @@ fn audit_href(entity: AuditEntity, key: &str) -> Option<String> {
         E::DirectNetwork => "/direct/network".into(),
         E::DirectConsultation => format!("/direct/consultations/{key}"),
         E::DirectProblem => format!("/direct/problems/{key}"),
+        E::DirectPractice => format!("/practices/{key}"),
         E::Campaign | E::CampaignTarget => format!("/care/campaigns/{key}"),
         E::Benefit => format!("/care/benefits/{key}"),
         E::Calendar => format!("/calendar/{key}"),
