@@ -533,6 +533,28 @@ async fn the_network_is_kept_in_scope_and_a_consultation_is_answered_on_the_phon
     let (s, html) = app.page(&format!("/direct/network/{point_id}")).await;
     assert_eq!(s, 200);
     assert!(html.contains("一线职工技能提升&#60;b&#62;") && !html.contains("技能提升<b>"), "escaped");
+
+    // The channel's figures: the county's, each town's, and a town's own view.
+    let (s, fg) = app.get(&admin, "/api/v1/direct/figures").await;
+    assert_eq!(s, 200, "{fg}");
+    let c = &fg["channels"][0];
+    assert_eq!(
+        (c["channel"].as_str(), c["volume"].as_i64(), c["done"].as_i64(), c["adoption_rate"].as_f64()),
+        (Some("consultations"), Some(4), Some(2), Some(0.5)),
+        "{fg}"
+    );
+    let town_a = &fg["children"][0]["channels"][0];
+    assert_eq!(
+        (town_a["volume"].as_i64(), town_a["done"].as_i64(), town_a["on_time_rate"].as_f64()),
+        (Some(2), Some(2), Some(1.0)),
+        "{fg}"
+    );
+    let (_, fg) = app.get(&cadre_b, "/api/v1/direct/figures").await;
+    assert_eq!((fg["channels"][0]["volume"].as_i64(), fg["channels"][0]["done"].as_i64()), (Some(2), Some(0)), "{fg}");
+    assert_eq!(app.get(&cadre_b, "/api/v1/direct/figures?union=320925101").await.0, 404);
+    assert_eq!(app.get(&admin, "/api/v1/direct/figures?from=2026-13").await.0, 422);
+    let (s, html) = app.page("/direct/figures").await;
+    assert!(s == 200 && html.contains("寻策问计直到一线") && html.contains("50.0%"), "{html}");
     let (s, html) = app.page("/direct/network/coverage").await;
     assert!(s == 200 && html.contains("九龙口镇总工会"), "{html}");
 }
@@ -715,6 +737,17 @@ async fn a_problem_goes_straight_to_its_department_and_closes_only_after_call_ba
         last = post(base(vec![("anonymous", "1")])).await.status().as_u16();
     }
     assert_eq!(last, 429, "the tenth from one address in an hour is refused");
+
+    // The channel's figures: filed, closed, on time, satisfied at the call-back (the call-back
+    // on the answer sent back does not count).
+    let (_, fg) = app.get(&admin, "/api/v1/direct/figures").await;
+    let p = &fg["channels"][4];
+    assert_eq!(
+        (p["channel"].as_str(), p["volume"].as_i64(), p["done"].as_i64()),
+        (Some("problems"), Some(12), Some(2)),
+        "{fg}"
+    );
+    assert_eq!((p["on_time_rate"].as_f64(), p["satisfaction_rate"].as_f64()), (Some(1.0), Some(1.0)), "{fg}");
 }
 
 async fn upload(app: &TestApp, token: &str, path: &str, name: &str, mime: &str, bytes: &[u8]) -> (u16, Value) {

@@ -71,7 +71,7 @@ pub struct Consultation {
 
 /// One answer asked for, and what became of it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Answer {
+pub struct ConsultationAnswer {
     pub id: i64,
     pub consultation_id: i64,
     /// The network entry asked, when it was one.
@@ -101,7 +101,7 @@ pub struct Answer {
     pub union_id: i64,
 }
 
-impl Answer {
+impl ConsultationAnswer {
     fn finish(mut self, actor: &Actor) -> Self {
         self.entry_kind_label =
             self.entry_kind.as_deref().and_then(|k| NetworkKind::parse(k).ok()).map(|k| k.label()).unwrap_or("").into();
@@ -112,7 +112,7 @@ impl Answer {
 
 /// Is the caller the one who answers this: the member it is, the staff account it names, or a
 /// cadre of the union asked (for an entry without its own account)?
-fn answers_for(actor: &Actor, a: &Answer) -> bool {
+fn answers_for(actor: &Actor, a: &ConsultationAnswer) -> bool {
     match &actor.scope {
         Scope::OwnRecord { member_id } => a.member_id == Some(*member_id),
         Scope::Subtree(_) => {
@@ -127,7 +127,7 @@ pub struct ConsultationDetail {
     #[serde(flatten)]
     pub consultation: Consultation,
     /// The answers the caller may see: staff those in their scope, a member their own.
-    pub answers: Vec<Answer>,
+    pub answers: Vec<ConsultationAnswer>,
 }
 
 /// Puts a consultation to the front line (county staff who keep the network).
@@ -348,7 +348,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<ConsultationDetail> 
     q.push(" AND a.consultation_id = ").bind(id);
     actor.consultation_answers_visible(&mut q, "a");
     q.push(" ORDER BY a.answered_on IS NULL, a.answered_on DESC, a.path, a.id LIMIT ").bind(MAX_ASKED as i64);
-    let answers: Vec<Answer> = q.query_as().fetch_all(&mut *conn).await?;
+    let answers: Vec<ConsultationAnswer> = q.query_as().fetch_all(&mut *conn).await?;
     Ok(ConsultationDetail { consultation, answers: answers.into_iter().map(|a| a.finish(actor)).collect() })
 }
 
@@ -378,7 +378,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &ConsultationQuery) -> Result<Page<
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Asked {
     pub consultation: Consultation,
-    pub answer: Answer,
+    pub answer: ConsultationAnswer,
 }
 
 /// What the caller has been asked, open ones first (a member: as an observer or an expert; a
@@ -396,7 +396,7 @@ pub async fn asked(db: &Db, actor: &Actor) -> Result<Vec<Asked>> {
     }
     q.push(" ORDER BY a.answered_on IS NOT NULL, a.consultation_id DESC LIMIT 100");
     let mut conn = db.pool().acquire().await?;
-    let answers: Vec<Answer> = q.query_as().fetch_all(&mut *conn).await?;
+    let answers: Vec<ConsultationAnswer> = q.query_as().fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(answers.len());
     for a in answers {
         let mut q = select(actor);
@@ -409,19 +409,19 @@ pub async fn asked(db: &Db, actor: &Actor) -> Result<Vec<Asked>> {
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
-pub struct AnswerForm {
+pub struct ConsultationAnswerForm {
     #[schema(required = true, min_length = 1, max_length = 4000)]
     pub answer: String,
 }
 
 /// Answers for the caller: the member or staff account the entry is, or a cadre of the union
 /// asked (or one above it, as the loop allows after escalation). Anyone else: not found.
-pub async fn answer(db: &Db, cal: &Calendar, actor: &Actor, answer_id: i64, f: &AnswerForm, today: Date) -> Result<ConsultationDetail> {
+pub async fn answer(db: &Db, cal: &Calendar, actor: &Actor, answer_id: i64, f: &ConsultationAnswerForm, today: Date) -> Result<ConsultationDetail> {
     let text = domain::work::text_field("answer", "意见建议", &f.answer, dc::ANSWER_MAX)?;
     let mut tx = db.write_tx().await?;
     let mut q = Sql::new(ANSWER_COLUMNS);
     q.push(" AND a.id = ").bind(answer_id);
-    let a: Answer = q.query_as().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+    let a: ConsultationAnswer = q.query_as().fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
     let own = answers_for(actor, &a);
     let item = a.item_id.ok_or(StoreError::NotFound)?;
     if a.answered_on.is_some() {

@@ -5,6 +5,7 @@
 pub mod bulletins;
 pub mod consultations;
 pub mod faq;
+pub mod figures;
 pub mod network;
 pub mod practices;
 pub mod problems;

@@ -490,7 +490,7 @@ pub async fn log(db: &Db, actor: &Actor, id: i64, f: &LogForm, today: Date) -> R
 /// Who covers a union's part of the tree: for each union directly below it, the entries serving
 /// in its subtree, by kind, and its grassroots unions.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Coverage {
+pub struct NetworkCoverage {
     pub union_code: String,
     pub union_name: String,
     /// Kinds in column order.
@@ -524,7 +524,7 @@ impl CoverageRow {
     }
 }
 
-pub async fn coverage(db: &Db, actor: &Actor, union: Option<&str>, today: Date) -> Result<Coverage> {
+pub async fn coverage(db: &Db, actor: &Actor, union: Option<&str>, today: Date) -> Result<NetworkCoverage> {
     actor.require(Capability::StaffWork)?;
     let mut conn = db.pool().acquire().await?;
     let u = actor.union_or_home(&mut conn, union).await?;
@@ -570,7 +570,7 @@ pub async fn coverage(db: &Db, actor: &Actor, union: Option<&str>, today: Date) 
             total.counts[i] += n;
         }
     }
-    Ok(Coverage { union_code: u.code, union_name: u.name, kinds, rows: out, total })
+    Ok(NetworkCoverage { union_code: u.code, union_name: u.name, kinds, rows: out, total })
 }
 
 /// A member's own entries in the network (what they are, for their phone).

@@ -195,7 +195,7 @@ pub async fn file(db: &Db, cal: &Calendar, filer: Filer<'_>, f: &NewProblem, tod
     };
     let mut conn = db.pool().acquire().await?;
     if let Filer::Public { ip: Some(ip) } = &filer {
-        let recent: i64 = sqlx::query_scalar("SELECT count(*) FROM direct_problems WHERE ip = $1 AND created_at > $2")
+        let recent: i64 = sqlx::query_scalar("SELECT count(*) FROM direct_problems WHERE ip = $1 AND created_at > $2 AND channel = 'qr'")
             .bind(ip.clone())
             .bind(crate::now() - 3600)
             .fetch_one(&mut *conn)
@@ -600,6 +600,16 @@ fn on_item<'a>(tx: &'a mut Tx, c: Change<'a>) -> BoxFuture<'a, Result<()>> {
                 tx.count(Fact { path: &path, indicator: &ind::CHECKED, month: month(&filed_on), dims: &[], value: 1 });
             }
             WorkAction::Return if status == ProblemStatus::Answered.code() => {
+                // The call-back was about the answer sent back: it leaves the figures with it.
+                let satisfaction: Option<i64> =
+                    sqlx::query_scalar("SELECT satisfaction FROM direct_problems WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+                if callback_on.is_some() {
+                    let m = month(&filed_on);
+                    tx.count(Fact { path: &path, indicator: &ind::CALLED_BACK, month: m, dims: &[], value: -1 });
+                    if satisfaction.is_some_and(domain::work::satisfied) {
+                        tx.count(Fact { path: &path, indicator: &ind::SATISFIED, month: m, dims: &[], value: -1 });
+                    }
+                }
                 sqlx::query(
                     "UPDATE direct_problems SET status = 'open', returns = returns + 1, callback_on = NULL, \
                      callback_note = NULL, callback_by = NULL, satisfaction = NULL, updated_at = $1 WHERE id = $2",

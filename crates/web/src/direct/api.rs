@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use store::Page;
 use store::direct::bulletins::{self as bl, Bulletin, BulletinDetail, BulletinQuery, NewBulletin};
-use store::direct::consultations::{self as cs, AdoptForm, AnswerForm, Asked, Consultation, ConsultationDetail, ConsultationQuery, NewConsultation, SummaryForm};
-use store::direct::network::{self as nw, Coverage, Entry, EntryDetail, EntryForm, LogForm, NetworkQuery};
+use store::direct::consultations::{self as cs, AdoptForm, ConsultationAnswerForm, Asked, Consultation, ConsultationDetail, ConsultationQuery, NewConsultation, SummaryForm};
+use store::direct::network::{self as nw, NetworkCoverage, Entry, EntryDetail, EntryForm, LogForm, NetworkQuery};
 use store::direct::problems::{self as pr, Callback, Classify, Filer, NewProblem, Problem, ProblemAnswer, ProblemQuery, QualityCheck};
 use store::direct::faq::{self, FaqEntry, FaqForm, FaqPage, FaqQuery};
 use store::direct::questions::{self as qs, QuestionAnswer, Category, CategoryForm, NewQuestion, PolicyQuestion, QuestionQuery};
@@ -86,7 +86,7 @@ async fn question(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): 
     Ok(Json(qs::get(&st.db, &s.actor, id).await?))
 }
 
-/// Answer a question (whoever it is with, or a county administrator); with `publish` the
+/// ConsultationAnswer a question (whoever it is with, or a county administrator); with `publish` the
 /// answer joins the FAQ, worded as `faq_question` and without the asker.
 #[utoipa::path(post, path = "/api/v1/questions/{id}/answer", tag = "direct", params(("id" = i64, Path)), request_body = QuestionAnswer,
     responses((status = 200, body = PolicyQuestion), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
@@ -183,8 +183,8 @@ async fn add_entry(State(st): State<AppState>, ApiUser(s): ApiUser, ApiJson(f): 
 /// Who covers a union's part of the tree: serving entries of each kind under each union
 /// directly below it (default: the caller's own union).
 #[utoipa::path(get, path = "/api/v1/network/coverage", tag = "direct", params(("union" = Option<String>, Query, description = "A union's code")),
-    responses((status = 200, body = Coverage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn coverage(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<UnionParam>) -> ApiResult<Coverage> {
+    responses((status = 200, body = NetworkCoverage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn coverage(State(st): State<AppState>, ApiUser(s): ApiUser, ApiQuery(q): ApiQuery<UnionParam>) -> ApiResult<NetworkCoverage> {
     Ok(Json(nw::coverage(&st.db, &s.actor, q.union.as_deref(), today()).await?))
 }
 
@@ -254,11 +254,11 @@ async fn summarise(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id):
     Ok(Json(cs::summarise(&st.db, &s.actor, id, &f).await?))
 }
 
-/// Answer what was asked (the member or account the entry is, or a cadre of the union asked;
+/// ConsultationAnswer what was asked (the member or account the entry is, or a cadre of the union asked;
 /// 404 for anyone else). An answer is given once.
-#[utoipa::path(post, path = "/api/v1/consultation-answers/{id}/answer", tag = "direct", params(("id" = i64, Path)), request_body = AnswerForm,
+#[utoipa::path(post, path = "/api/v1/consultation-answers/{id}/answer", tag = "direct", params(("id" = i64, Path)), request_body = ConsultationAnswerForm,
     responses((status = 200, body = ConsultationDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn answer_consultation(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<AnswerForm>) -> ApiResult<ConsultationDetail> {
+async fn answer_consultation(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<ConsultationAnswerForm>) -> ApiResult<ConsultationDetail> {
     Ok(Json(cs::answer(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
 }
 
@@ -292,7 +292,7 @@ async fn problem(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): A
     Ok(Json(pr::get(&st.db, &s.actor, id).await?))
 }
 
-/// Answer a problem (the department it is with, or the county above): it goes on to the
+/// ConsultationAnswer a problem (the department it is with, or the county above): it goes on to the
 /// call-back and the quality check.
 #[utoipa::path(post, path = "/api/v1/problems/{id}/answer", tag = "direct", params(("id" = i64, Path)), request_body = ProblemAnswer,
     responses((status = 200, body = Problem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]

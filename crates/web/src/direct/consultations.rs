@@ -16,7 +16,7 @@ use domain::Capability;
 use domain::direct::network::NetworkKind;
 use serde::Deserialize;
 use std::borrow::Borrow;
-use store::direct::consultations::{self as cs, AdoptForm, AnswerForm, Asked, Consultation, ConsultationDetail, ConsultationQuery, NewConsultation, SummaryForm};
+use store::direct::consultations::{self as cs, AdoptForm, ConsultationAnswerForm, Asked, Consultation, ConsultationDetail, ConsultationQuery, NewConsultation, SummaryForm};
 use store::direct::network::{self as nw, Entry, NetworkQuery};
 use store::users::SessionInfo;
 use utoipa_axum::router::OpenApiRouter;
@@ -260,7 +260,7 @@ struct TextPost {
 
 async fn answer_submit(State(st): State<AppState>, PageUser(s): PageUser, PagePath(id): PagePath<i64>, PageForm(f): PageForm<TextPost>) -> PageResult {
     check_csrf(&s, &f.csrf)?;
-    match cs::answer(&st.db, &st.calendar(), &s.actor, id, &AnswerForm { answer: f.text.clone() }, today()).await {
+    match cs::answer(&st.db, &st.calendar(), &s.actor, id, &ConsultationAnswerForm { answer: f.text.clone() }, today()).await {
         Ok(d) => {
             let back = if is_member(&s) { "/me/consultations?done=answered".to_string() } else { format!("/direct/consultations/{}?done=answered", d.consultation.id) };
             Ok(Redirect::to(&back).into_response())

@@ -5,6 +5,7 @@
 mod api;
 mod bulletins;
 mod consultations;
+mod figures;
 mod network;
 mod practices;
 mod problems;
@@ -22,6 +23,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
             .merge(consultations::routes())
             .merge(problems::routes())
             .merge(practices::routes())
+            .merge(figures::routes())
             .route("/static/suggest.js", axum::routing::get(suggest_script))
     },
     uploads: practices::upload_routes,
@@ -51,6 +53,7 @@ pub(crate) const TABS: &[(&str, &str, &str)] = &[
     ("consultations", "/direct/consultations", "寻策问计"),
     ("practices", "/practices", "经验做法"),
     ("network", "/direct/network", "联系网络"),
+    ("figures", "/direct/figures", "渠道统计"),
 ];
 
 /// The ask form's script (FAQ entries matching the question as it is typed).

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use domain::Capability;
 use domain::direct::network::{Fields, Grade, NetworkKind};
 use serde::Deserialize;
-use store::direct::network::{self as nw, Coverage, Entry, EntryDetail, EntryForm, LogForm, NetworkQuery};
+use store::direct::network::{self as nw, NetworkCoverage, Entry, EntryDetail, EntryForm, LogForm, NetworkQuery};
 use store::users::SessionInfo;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -150,7 +150,7 @@ struct CoveragePage {
     nav: Option<Nav>,
     staff: bool,
     tab: &'static str,
-    c: Coverage,
+    c: NetworkCoverage,
 }
 
 #[derive(Deserialize, Default)]
