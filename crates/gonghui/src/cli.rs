@@ -486,7 +486,7 @@ async fn demo(db: &store::Db, members: usize, items: usize, seed: u64) -> anyhow
     let care_events = members / 60;
     let report = crate::demo::run(db, &crate::demo::Options { members, items, care_events, seed, progress }).await?;
     println!(
-        "演示数据已生成：{} 个工会，{} 名会员，{} 件近两年的事项，{} 件关爱事件（发放 {} 笔），{} 户困难职工档案，{} 件法律援助案件，{} 件劳动争议，{} 件劳动法律监督，{} 份集体合同，{} 件政策咨询（{} 条收入常见问答），{} 份通知文件，四季送与普惠项目（今天逾期升级 {} 件），用时 {:.1} 秒。",
+        "演示数据已生成：{} 个工会，{} 名会员，{} 件近两年的事项，{} 件关爱事件（发放 {} 笔），{} 户困难职工档案，{} 件法律援助案件，{} 件劳动争议，{} 件劳动法律监督，{} 份集体合同，{} 件政策咨询（{} 条收入常见问答），{} 份通知文件，五直联系网络 {} 个、寻策问计 {} 次、经验做法 {} 篇、问题直达 {} 件，四季送与普惠项目（今天逾期升级 {} 件），用时 {:.1} 秒。",
         report.unions,
         report.members,
         report.items,
@@ -500,6 +500,10 @@ async fn demo(db: &store::Db, members: usize, items: usize, seed: u64) -> anyhow
         report.questions,
         report.faq,
         report.bulletins,
+        report.front.0,
+        report.front.1,
+        report.front.2,
+        report.front.3,
         report.escalated_today,
         started.elapsed().as_secs_f64()
     );

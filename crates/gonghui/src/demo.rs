@@ -51,6 +51,8 @@ pub struct Report {
     /// Questions answered and published to the FAQ.
     pub faq: usize,
     pub bulletins: usize,
+    /// 五直's front line: network entries, consultations, practices, problems.
+    pub front: (usize, usize, usize, usize),
     /// Items past their deadline today, escalated by the first scan.
     pub escalated_today: u64,
     /// (username, role label, scope)
@@ -554,6 +556,14 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         crate::demo_direct::generate(db, &recorder, questions, &towns, grassroots.len(), opts.seed, today_cn).await?
     };
     tracing::info!(questions = direct.questions, faq = direct.published, bulletins = direct.bulletins, elapsed = ?started.elapsed(), "demo: direct channels");
+    let front = if opts.care_events == 0 {
+        crate::demo_front::FrontReport { entries: 0, consultations: 0, practices: 0, problems: 0 }
+    } else {
+        let units: Vec<crate::demo_front::Unit> =
+            grassroots.iter().map(|(g, _)| (g.code.clone(), g.path.clone(), g.employer.clone())).collect();
+        crate::demo_front::generate(db, &recorder, &units, &towns, opts.members, opts.seed, today_cn).await?
+    };
+    tracing::info!(entries = front.entries, consultations = front.consultations, practices = front.practices, problems = front.problems, elapsed = ?started.elapsed(), "demo: front line");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots
@@ -590,6 +600,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         questions: direct.questions,
         faq: direct.published,
         bulletins: direct.bulletins,
+        front: (front.entries, front.consultations, front.practices, front.problems),
         escalated_today: history.escalated_today,
         logins,
     })

@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 mod demo_care;
 mod demo_direct;
+mod demo_front;
 mod demo_history;
 mod demo_legal;
 pub mod jobs;

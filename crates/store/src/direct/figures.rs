@@ -41,8 +41,10 @@ pub struct ChannelRow {
     pub on_time_rate: Option<f64>,
     /// 满意度: questions rated 3–5 of rated; problems satisfied at the call-back of those called.
     pub satisfaction_rate: Option<f64>,
-    /// Consultations: answers adopted of answers; practices: adoptions per published practice.
+    /// Consultations: answers adopted of answers given.
     pub adoption_rate: Option<f64>,
+    /// Consultations: answers adopted; practices: times another union adopted one.
+    pub adopted: Option<i64>,
     /// Bulletins: receipts confirmed of recipients.
     pub confirm_rate: Option<f64>,
 }
@@ -83,7 +85,6 @@ fn rows(s: &Sums) -> Vec<ChannelRow> {
     let answered = g(&consultation::indicators::ANSWERED);
     let recipients = g(&bulletin::indicators::RECIPIENTS);
     let confirmed = g(&bulletin::indicators::CONFIRMED);
-    let published = g(&practice::indicators::PUBLISHED);
     let called = g(&problem::indicators::CALLED_BACK);
     vec![
         ChannelRow {
@@ -91,6 +92,7 @@ fn rows(s: &Sums) -> Vec<ChannelRow> {
             done: answered,
             on_time_rate: ratio(g(&consultation::indicators::ANSWERED_ON_TIME), answered),
             adoption_rate: ratio(g(&consultation::indicators::ADOPTED), answered),
+            adopted: Some(g(&consultation::indicators::ADOPTED)),
             ..row("consultations", "寻策问计直到一线")
         },
         ChannelRow {
@@ -109,8 +111,8 @@ fn rows(s: &Sums) -> Vec<ChannelRow> {
         },
         ChannelRow {
             volume: g(&practice::indicators::SUBMITTED),
-            done: published,
-            adoption_rate: ratio(g(&practice::indicators::ADOPTED), published),
+            done: g(&practice::indicators::PUBLISHED),
+            adopted: Some(g(&practice::indicators::ADOPTED)),
             ..row("practices", "经验做法直接分享")
         },
         ChannelRow {

@@ -227,7 +227,7 @@ pub async fn file(db: &Db, cal: &Calendar, filer: Filer<'_>, f: &NewProblem, tod
     }
     let root = crate::unions::root(db).await?.ok_or(StoreError::NotFound)?;
     let system = Actor::system(root.org_path());
-    let (actor, member, reporter): (&Actor, Option<i64>, String) = match &filer {
+    let (actor, member, mut reporter): (&Actor, Option<i64>, String) = match &filer {
         Filer::Signed(a) => match &a.scope {
             Scope::OwnRecord { member_id } => (*a, Some(*member_id), a.name.clone()),
             Scope::Subtree(_) => (*a, None, if name.is_empty() { a.name.clone() } else { name.clone() }),
@@ -236,6 +236,17 @@ pub async fn file(db: &Db, cal: &Calendar, filer: Filer<'_>, f: &NewProblem, tod
     };
 
     let mut tx = db.write_tx().await?;
+    let mut phone = phone;
+    if let Some(m) = member {
+        // A member reports under the name in the registry, and is called back on its phone
+        // unless they gave another.
+        let (name, registered): (String, Option<String>) =
+            sqlx::query_as("SELECT name, phone FROM members WHERE id = $1").bind(m).fetch_one(&mut *tx).await?;
+        reporter = name;
+        if phone.is_empty() {
+            phone = registered.unwrap_or_default();
+        }
+    }
     let station_id = station.as_ref().map(|s| s.2);
     let (union_id, path) = match (&filer, station, member) {
         (_, Some((u, p, _)), _) => (u, p),

@@ -93,6 +93,7 @@ async fn figures_xlsx(State(st): State<AppState>, PageUser(s): PageUser, PageQue
         ("按期率", 10.0),
         ("满意度", 10.0),
         ("采纳率", 10.0),
+        ("采纳/借鉴", 10.0),
         ("签收率", 10.0),
     ];
     let mut rows = Vec::new();
@@ -106,6 +107,7 @@ async fn figures_xlsx(State(st): State<AppState>, PageUser(s): PageUser, PageQue
                 pct_cell(c.on_time_rate),
                 pct_cell(c.satisfaction_rate),
                 pct_cell(c.adoption_rate),
+                c.adopted.map(Count).unwrap_or(crate::ui::Number::Empty),
                 pct_cell(c.confirm_rate),
             ]);
         }

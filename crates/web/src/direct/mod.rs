@@ -32,7 +32,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
     tiles: &[
         Tile { href: "/me/questions", label: "政策咨询", hint: "工资、合同、社保……直接问县总工会，限期答复", order: 25 },
         Tile { href: "/faq", label: "常见问答", hint: "别人问过的政策问题和解答，输入几个字就能查", order: 26 },
-        Tile { href: "/me/problems", label: "反映问题", hint: "工资、劳动关系、生活困难……直达县总工会负责部门，办结后回访", order: 27 },
+        Tile { href: "/me/problems", label: "直达县总工会", hint: "本单位解决不了的问题，直达县总工会负责部门，限期办结、回访", order: 27 },
         Tile { href: "/me/bulletins", label: "通知公告", hint: "县总工会和上级工会发给会员的通知和政策文件", order: 55 },
     ],
     records: &[

@@ -21,7 +21,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
     tabs: &[],
     tiles: &[
         Tile { href: "/work", label: "我的事项", hint: "您提的问题和办理进度，办完了请评价", order: 20 },
-        Tile { href: "/work/new", label: "问一问", hint: "反映问题或困难、提意见建议，限时答复", order: 30 },
+        Tile { href: "/work/new", label: "问一问", hint: "向本单位工会反映问题或困难、提意见建议，限时答复", order: 30 },
         Tile { href: "/work#notices", label: "通知", hint: "工会发给您的消息", order: 50 },
     ],
     records: &[],
