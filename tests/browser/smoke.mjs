@@ -180,7 +180,48 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
     const fw = await m.evaluate(() => document.documentElement.scrollWidth);
     check(fw <= viewport.width + 1, `${name}: the FAQ has no horizontal scrolling (${fw}px)`);
     await m.screenshot({ path: `${out}/${name}-member-faq.png`, fullPage: true });
+
+    // 寻策问计: the member is a reform observer; the county's latest consultation waits on their
+    // home. The first run answers it on the phone; the second finds the answer kept.
+    await m.goto(`${base}/`);
+    await m.click('a[href="/me/consultations"]');
+    await m.waitForLoadState('load');
+    if (await m.locator('form[action$="/answer"] textarea').count() > 0) {
+      await m.locator('form[action$="/answer"] button').first().click();
+      await m.waitForLoadState('load');
+      check(await m.locator('.field.bad, .flash.bad').count() + (await m.locator('textarea:invalid').count()) > 0,
+        `${name}: an empty answer is not sent`);
+      await m.fill('form[action$="/answer"] textarea', '建议困难职工临时救助由镇总工会先行垫付，县总工会三个工作日内审核拨付。');
+      await m.locator('form[action$="/answer"] button').first().click();
+      await m.waitForLoadState('load');
+      check(await m.locator('text=已提交').count() > 0, `${name}: the observer's answer is sent`);
+    }
+    check(await m.locator('text=先行垫付').count() > 0, `${name}: the observer sees the answer they gave`);
+    const cw = await m.evaluate(() => document.documentElement.scrollWidth);
+    check(cw <= viewport.width + 1, `${name}: the consultations page has no horizontal scrolling (${cw}px)`);
+    await m.screenshot({ path: `${out}/${name}-member-consultation.png`, fullPage: true });
     await mctx.close();
+
+    // 问题需求直达部门: a worker without an account reports at a station's QR code; without a
+    // phone number (and not anonymous) the report is refused, keeping what was typed.
+    const pctx = await browser.newContext({ viewport, locale: 'zh-CN' });
+    const pub = await pctx.newPage();
+    await pub.goto(`${base}/report`);
+    await pub.selectOption('select[name=type]', 'help');
+    await pub.fill('input[name=title]', `${mark}驿站冬天没有热水`);
+    await pub.fill('textarea[name=body]', '户外劳动者驿站的热水器坏了。');
+    await pub.click('form.card button');
+    await pub.waitForLoadState('load');
+    check((await pub.locator('.flash.bad').innerText()).includes('手机号'), `${name}: a report without a phone asks for one or anonymity`);
+    check(await pub.inputValue('input[name=title]') === `${mark}驿站冬天没有热水`, `${name}: the report keeps what was typed`);
+    await pub.fill('input[name=phone]', '13912345678');
+    await pub.click('form.card button');
+    await pub.waitForLoadState('load');
+    check(/工单号 ZD\d+/.test(await pub.locator('.flash').first().innerText()), `${name}: the worker gets a ticket number`);
+    const pw = await pub.evaluate(() => document.documentElement.scrollWidth);
+    check(pw <= viewport.width + 1, `${name}: the public report has no horizontal scrolling (${pw}px)`);
+    await pub.screenshot({ path: `${out}/${name}-public-report.png`, fullPage: true });
+    await pctx.close();
   } catch (e) {
     failures += 1;
     console.log(`not ok - ${name}: ${e.message}`);
