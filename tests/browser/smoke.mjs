@@ -197,8 +197,8 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 860 }], ['pho
       check(await m.locator('text=已提交').count() > 0, `${name}: the observer's answer is sent`);
     }
     check(await m.locator('text=先行垫付').count() > 0, `${name}: the observer sees the answer they gave`);
-    const cw = await m.evaluate(() => document.documentElement.scrollWidth);
-    check(cw <= viewport.width + 1, `${name}: the consultations page has no horizontal scrolling (${cw}px)`);
+    const kw = await m.evaluate(() => document.documentElement.scrollWidth);
+    check(kw <= viewport.width + 1, `${name}: the consultations page has no horizontal scrolling (${kw}px)`);
     await m.screenshot({ path: `${out}/${name}-member-consultation.png`, fullPage: true });
     await mctx.close();
 

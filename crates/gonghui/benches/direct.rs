@@ -2,7 +2,8 @@
 //! words; timed at the store and then as users meet them, through HTTP from the real
 //! `gonghui serve`, one at a time and sixteen at once: FAQ searches by inner parts of one to five
 //! characters, member-name searches by any part of a name (as the county and as a town), and a
-//! bulletin to every grassroots union of the county.
+//! bulletin to every grassroots union of the county; the channels' figures and the network's
+//! coverage through HTTP.
 //!
 //!   cargo bench -p gonghui --bench direct                               # 1 000 000 members, 100 000 entries
 //!   GONGHUI_BENCH_MEMBERS=60000 GONGHUI_BENCH_FAQ=10000 cargo bench -p gonghui --bench direct
@@ -144,6 +145,9 @@ async fn main() -> anyhow::Result<()> {
         ("GET /api/v1/members?q=芳 (county)", "/api/v1/members?q=%E8%8A%B3", &token),
         ("GET /api/v1/members?q=芳 (town)", "/api/v1/members?q=%E8%8A%B3", &town_token),
         ("GET /api/v1/members?q=建国 (county)", "/api/v1/members?q=%E5%BB%BA%E5%9B%BD", &token),
+        ("GET /api/v1/direct/figures (county)", "/api/v1/direct/figures", &token),
+        ("GET /api/v1/direct/figures (town)", "/api/v1/direct/figures", &town_token),
+        ("GET /api/v1/network/coverage (county)", "/api/v1/network/coverage", &token),
     ] {
         let (m, w) = server.single(path, who, 30).await?;
         let load = server.load(path, who, 16, 10).await?;

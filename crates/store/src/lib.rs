@@ -18,6 +18,7 @@ pub mod backup;
 pub mod bulk;
 pub mod calendar;
 mod crypto;
+pub mod files;
 pub mod import;
 pub mod indicators;
 mod mechanisms;

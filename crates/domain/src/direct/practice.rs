@@ -56,11 +56,6 @@ pub fn check(title: &str, tag_text: &str, body: &str) -> Result<(String, Vec<Str
     }
 }
 
-/// Photos shown in the page itself; anything else is a download.
-pub fn is_photo(content_type: &str) -> bool {
-    matches!(content_type, "image/jpeg" | "image/png" | "image/webp" | "image/gif")
-}
-
 pub mod indicators {
     use crate::Indicator;
 
@@ -83,6 +78,5 @@ mod tests {
         assert!(tags("a b c d e f g h i").is_err());
         let errs = check("", "", "").unwrap_err();
         assert_eq!(errs.iter().map(|e| e.field).collect::<Vec<_>>(), ["title", "body"]);
-        assert!(is_photo("image/png") && !is_photo("image/svg+xml"));
     }
 }

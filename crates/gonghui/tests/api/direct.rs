@@ -275,6 +275,39 @@ async fn a_bulletin_reaches_every_grassroots_union_and_each_confirms_receipt() {
     assert!(html.contains("签收</button>"), "{html}");
     let (_, html) = app.page(&format!("/direct/bulletins/{id}")).await;
     assert!(html.contains("&#60;script&#62;") && !html.contains("<script>alert"), "escaped");
+
+    // Attachments: the issuer attaches the document; members shown the bulletin download it; a
+    // recipient may not attach; a page that claims to be an image is only a download.
+    let b2 = b2["id"].as_i64().unwrap();
+    let (s, f) = upload(
+        &app,
+        &admin,
+        &format!("/api/v1/bulletins/{b2}/files"),
+        "互助医疗保障办法.pdf",
+        "application/pdf",
+        b"%PDF-1.4 x",
+    )
+    .await;
+    assert_eq!((s, f["photo"].as_bool()), (201, Some(false)), "{f}");
+    assert_eq!(
+        upload(&app, &cadre_a1, &format!("/api/v1/bulletins/{b2}/files"), "x.pdf", "application/pdf", b"%PDF").await.0,
+        403
+    );
+    let (s, html_file) =
+        upload(&app, &admin, &format!("/api/v1/bulletins/{b2}/files"), "x.png", "image/png", b"<html><script>").await;
+    assert_eq!((s, html_file["content_type"].as_str()), (201, Some("application/octet-stream")), "{html_file}");
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/bulletins/{b2}/files/{}", f["id"])))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4 x");
+    assert_eq!(app.get(&cadre_b, &format!("/api/v1/bulletins/{b2}/files/{}", f["id"])).await.0, 404);
+    let (_, d) = app.get(&cadre_a1, &format!("/api/v1/bulletins/{b2}")).await;
+    assert_eq!((d["files"].as_array().map(Vec::len), d["may_attach"].as_bool()), (Some(2), Some(false)), "{d}");
 }
 
 #[tokio::test]

@@ -166,3 +166,16 @@ CREATE TABLE direct_practice_adoptions (
     PRIMARY KEY (practice_id, union_id)
 );
 CREATE INDEX direct_practice_adoptions_path ON direct_practice_adoptions(path);
+
+-- A bulletin's attachments (the document itself, forms to fill in).
+CREATE TABLE direct_bulletin_files (
+    id              BIGSERIAL PRIMARY KEY,
+    bulletin_id     BIGINT  NOT NULL REFERENCES direct_bulletins(id),
+    name            TEXT    NOT NULL,
+    content_type    TEXT    NOT NULL,
+    size            BIGINT  NOT NULL,
+    data            BYTEA   NOT NULL,
+    username        TEXT    NOT NULL,
+    at              BIGINT  NOT NULL
+);
+CREATE INDEX direct_bulletin_files_bulletin ON direct_bulletin_files(bulletin_id, id);

@@ -162,3 +162,16 @@ CREATE TABLE direct_practice_adoptions (
     PRIMARY KEY (practice_id, union_id)
 );
 CREATE INDEX direct_practice_adoptions_path ON direct_practice_adoptions(path);
+
+-- A bulletin's attachments (the document itself, forms to fill in).
+CREATE TABLE direct_bulletin_files (
+    id              INTEGER PRIMARY KEY,
+    bulletin_id     INTEGER NOT NULL REFERENCES direct_bulletins(id),
+    name            TEXT    NOT NULL,
+    content_type    TEXT    NOT NULL,
+    size            INTEGER NOT NULL,
+    data            BLOB    NOT NULL,
+    username        TEXT    NOT NULL,
+    at              INTEGER NOT NULL
+);
+CREATE INDEX direct_bulletin_files_bulletin ON direct_bulletin_files(bulletin_id, id);

@@ -7,6 +7,7 @@
 
 use super::month;
 use crate::audit::{self, AuditAction, AuditEntity};
+use crate::files::{Files, StoredFile};
 use crate::indicators::Fact;
 use crate::mechanisms::BoxFuture;
 use crate::owners::Owner;
@@ -26,6 +27,11 @@ pub(crate) const RECEIPT: Source = Source {
     hint: "办结即签收这份通知文件",
     hook: on_item,
 };
+
+const FILES: Files = Files { table: "direct_bulletin_files", owner: "bulletin_id" };
+
+/// Most files one bulletin carries.
+pub const FILES_MAX: usize = 8;
 
 /// Most unions one bulletin may be addressed to by name (each brings its subtree).
 pub const MAX_TARGETS: usize = 200;
@@ -113,6 +119,10 @@ pub struct Receipt {
 pub struct BulletinDetail {
     #[serde(flatten)]
     pub bulletin: Bulletin,
+    /// The document and forms attached to it.
+    pub files: Vec<StoredFile>,
+    /// The caller may attach files (staff who may issue, where it was issued in their scope).
+    pub may_attach: bool,
     /// The recipients in the caller's scope that have not confirmed (staff only).
     pub unconfirmed: Vec<Receipt>,
 }
@@ -307,7 +317,42 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<BulletinDetail> {
     actor.union_rows_visible(&mut q, "r");
     q.push(" ORDER BY r.path");
     let unconfirmed: Vec<Receipt> = q.query_as().fetch_all(&mut *conn).await?;
-    Ok(BulletinDetail { bulletin, unconfirmed })
+    let files = FILES.list(&mut conn, id).await?;
+    let mut own = Sql::new("SELECT count(*) FROM direct_bulletins b WHERE b.id = ");
+    own.bind(id);
+    actor.union_rows_visible(&mut own, "b");
+    let issued_here: i64 = own.into_query_scalar().fetch_one(&mut *conn).await?;
+    let may_attach = issued_here > 0 && actor.can(Capability::IssueBulletins);
+    Ok(BulletinDetail { bulletin, unconfirmed, files, may_attach })
+}
+
+/// Attaches a file to a bulletin (staff who may issue, where it was issued in their scope), at
+/// most `FILES_MAX`; its recipients see it with the bulletin.
+pub async fn attach(db: &Db, actor: &Actor, id: i64, name: &str, content_type: &str, data: Vec<u8>) -> Result<StoredFile> {
+    let upload = crate::files::check(name, content_type, data)?;
+    let d = get(db, actor, id).await?;
+    if !d.may_attach {
+        return Err(StoreError::Forbidden);
+    }
+    if d.files.len() >= FILES_MAX {
+        return Err(Invalid::new("file", format!("最多附 {FILES_MAX} 个文件"), "too many files").into());
+    }
+    let mut tx = db.write_tx().await?;
+    let f = FILES.insert(&mut tx, id, upload, &actor.username).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectBulletin, AuditEntity::DirectBulletin, id, Some(format!("附件：{}", f.name))).await?;
+    tx.commit().await?;
+    Ok(f)
+}
+
+/// A bulletin's file, for whoever may see the bulletin.
+pub async fn file(db: &Db, actor: &Actor, id: i64, file_id: i64) -> Result<(StoredFile, Vec<u8>)> {
+    let mut conn = db.pool().acquire().await?;
+    let mut q = Sql::new("SELECT b.id FROM direct_bulletins b WHERE b.id = ");
+    q.bind(id);
+    actor.bulletins_visible(&mut q, "b");
+    let seen: Option<i64> = q.into_query_scalar().fetch_optional(&mut *conn).await?;
+    seen.ok_or(StoreError::NotFound)?;
+    FILES.read(&mut conn, id, file_id).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]

@@ -7,6 +7,7 @@
 use super::month;
 use crate::audit::{self, AuditAction, AuditEntity};
 use crate::indicators::Fact;
+use crate::files::{Files, StoredFile};
 use crate::search::Index;
 use crate::sql::Sql;
 use crate::{Actor, Db, Result, StoreError};
@@ -81,16 +82,7 @@ const COLUMNS: &str = "p.id, p.title, p.mechanism, p.tags, p.body, u.name AS uni
      (SELECT count(*) FROM direct_practice_adoptions a WHERE a.practice_id = p.id) AS adoptions";
 const FROM: &str = " FROM direct_practices p JOIN unions u ON u.id = p.union_id WHERE 1 = 1";
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct PracticeFile {
-    pub id: i64,
-    pub name: String,
-    pub content_type: String,
-    pub size: i64,
-    /// Shown in the page (a photo) rather than downloaded.
-    #[sqlx(skip)]
-    pub photo: bool,
-}
+const FILES: Files = Files { table: "direct_practice_files", owner: "practice_id" };
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Adoption {
@@ -104,7 +96,7 @@ pub struct Adoption {
 pub struct PracticeDetail {
     #[serde(flatten)]
     pub practice: Practice,
-    pub files: Vec<PracticeFile>,
+    pub files: Vec<StoredFile>,
     pub adopted_by: Vec<Adoption>,
     /// The caller may change it and add files (its unit's staff, before it is published).
     pub may_edit: bool,
@@ -145,14 +137,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<PracticeDetail> {
     own.bind(id);
     actor.union_rows_visible(&mut own, "p");
     let in_scope: i64 = own.into_query_scalar().fetch_one(&mut *conn).await?;
-    let mut files: Vec<PracticeFile> =
-        sqlx::query_as("SELECT id, name, content_type, size FROM direct_practice_files WHERE practice_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-    for f in &mut files {
-        f.photo = dpr::is_photo(&f.content_type);
-    }
+    let files = FILES.list(&mut conn, id).await?;
     let adopted_by: Vec<Adoption> = sqlx::query_as(
         "SELECT u.name AS union_name, a.adopted_on, a.note, a.by_name FROM direct_practice_adoptions a \
          JOIN unions u ON u.id = a.union_id WHERE a.practice_id = $1 ORDER BY a.adopted_on DESC LIMIT 200",
@@ -451,17 +436,8 @@ pub async fn adopt(db: &Db, actor: &Actor, id: i64, f: &AdoptPractice, today: Da
 
 /// Adds a photo or a file to a practice not yet published (its unit's staff), at most
 /// `FILES_MAX`.
-pub async fn attach(db: &Db, actor: &Actor, id: i64, name: &str, content_type: &str, data: Vec<u8>) -> Result<PracticeFile> {
-    let name: String = name.rsplit(['/', '\\']).next().unwrap_or("").trim().chars().take(120).collect();
-    if name.is_empty() || data.is_empty() {
-        return Err(Invalid::new("file", "请选择要上传的照片或文件", "choose a file").into());
-    }
-    if name.chars().any(domain::is_hidden_char) {
-        return Err(Invalid::new("file", "文件名含有看不见的控制字符，请改名后上传", "the file name holds invisible control characters").into());
-    }
-    if data.len() > crate::work::MAX_ATTACHMENT_BYTES {
-        return Err(Invalid::new("file", "文件不能超过 10 MB", "at most 10 MB").into());
-    }
+pub async fn attach(db: &Db, actor: &Actor, id: i64, name: &str, content_type: &str, data: Vec<u8>) -> Result<StoredFile> {
+    let upload = crate::files::check(name, content_type, data)?;
     let d = get(db, actor, id).await?;
     if !d.may_edit {
         return Err(StoreError::Forbidden);
@@ -469,46 +445,18 @@ pub async fn attach(db: &Db, actor: &Actor, id: i64, name: &str, content_type: &
     if d.files.len() >= dpr::FILES_MAX {
         return Err(Invalid::new("file", format!("最多上传 {} 个照片或文件", dpr::FILES_MAX), "too many files").into());
     }
-    // A photo is what its bytes say, not what the browser claimed.
-    let content_type = match data.get(..4) {
-        Some([0xFF, 0xD8, 0xFF, _]) => "image/jpeg".to_string(),
-        Some([0x89, b'P', b'N', b'G']) => "image/png".to_string(),
-        _ if dpr::is_photo(content_type) => "application/octet-stream".to_string(),
-        _ => content_type.chars().take(100).collect(),
-    };
-    let size = data.len() as i64;
     let mut tx = db.write_tx().await?;
-    let fid: i64 = sqlx::query_scalar(
-        "INSERT INTO direct_practice_files (practice_id, name, content_type, size, data, username, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(id)
-    .bind(name.clone())
-    .bind(content_type.clone())
-    .bind(size)
-    .bind(data)
-    .bind(actor.username.clone())
-    .bind(crate::now())
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("上传：{name}"))).await?;
+    let f = FILES.insert(&mut tx, id, upload, &actor.username).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("上传：{}", f.name))).await?;
     tx.commit().await?;
-    Ok(PracticeFile { id: fid, photo: dpr::is_photo(&content_type), name, content_type, size })
+    Ok(f)
 }
 
 /// A practice's photo or file, for whoever may see the practice.
-pub async fn file(db: &Db, actor: &Actor, id: i64, file_id: i64) -> Result<(PracticeFile, Vec<u8>)> {
+pub async fn file(db: &Db, actor: &Actor, id: i64, file_id: i64) -> Result<(StoredFile, Vec<u8>)> {
     let mut conn = db.pool().acquire().await?;
     fetch(&mut conn, actor, id).await?;
-    let row: Option<(i64, String, String, i64, Vec<u8>)> = sqlx::query_as(
-        "SELECT id, name, content_type, size, data FROM direct_practice_files WHERE id = $1 AND practice_id = $2",
-    )
-    .bind(file_id)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (fid, name, content_type, size, data) = row.ok_or(StoreError::NotFound)?;
-    Ok((PracticeFile { id: fid, photo: dpr::is_photo(&content_type), name, content_type, size }, data))
+    FILES.read(&mut conn, id, file_id).await
 }
 
 pub(super) async fn recount(tx: &mut crate::Tx) -> Result<()> {

@@ -1382,18 +1382,7 @@ pub async fn attach(
     data: Vec<u8>,
     today: Date,
 ) -> Result<Attachment> {
-    let name: String = name.rsplit(['/', '\\']).next().unwrap_or("").trim().chars().take(120).collect();
-    if name.is_empty() {
-        return Err(Invalid::new("file", "请选择要上传的文件", "choose a file").into());
-    }
-    if name.chars().any(domain::is_hidden_char) {
-        return Err(Invalid::new(
-            "file",
-            "文件名含有看不见的控制字符（如从右到左覆盖），请改名后上传",
-            "the file name holds invisible control characters",
-        )
-        .into());
-    }
+    let name = crate::files::clean_name(name)?;
     if data.is_empty() || data.len() > MAX_ATTACHMENT_BYTES {
         return Err(Invalid::new("file", "附件应为 1 字节到 10 MB", "attachments must be 1 byte to 10 MB").into());
     }

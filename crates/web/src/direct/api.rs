@@ -19,6 +19,13 @@ use utoipa_axum::routes;
 type ApiResult<T> = Result<Json<T>, ApiError>;
 type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
 
+/// Uploads, under the larger body limit.
+pub(super) fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(attach_to_bulletin))
+        .layer(axum::extract::DefaultBodyLimit::max(store::work::MAX_ATTACHMENT_BYTES + (64 << 10)))
+}
+
 pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(categories, save_category))
@@ -30,6 +37,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(bulletins, issue))
         .routes(routes!(bulletin))
         .routes(routes!(confirm))
+        .routes(routes!(bulletin_file))
         .routes(routes!(network, add_entry))
         .routes(routes!(coverage))
         .routes(routes!(entry, edit_entry))
@@ -321,4 +329,35 @@ async fn call_back(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id):
     responses((status = 200, body = Problem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn check_problem(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(f): ApiJson<QualityCheck>) -> ApiResult<Problem> {
     Ok(Json(pr::check(&st.db, &st.calendar(), &s.actor, id, &f, today()).await?))
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the multipart form for the OpenAPI document
+struct BulletinUpload {
+    /// The document or a form to fill in, at most 10 MB.
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
+}
+
+/// Attach a file to a bulletin (staff who may issue, where it was issued in their scope; at
+/// most 8): its recipients see it with the bulletin.
+#[utoipa::path(post, path = "/api/v1/bulletins/{id}/files", tag = "direct", params(("id" = i64, Path)),
+    request_body(content = BulletinUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = store::files::StoredFile), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn attach_to_bulletin(
+    State(st): State<AppState>,
+    ApiUser(s): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    crate::auth::ApiMultipart(form): crate::auth::ApiMultipart,
+) -> Created<store::files::StoredFile> {
+    let u = crate::ui::receive_file(form).await?;
+    Ok((StatusCode::CREATED, Json(bl::attach(&st.db, &s.actor, id, &u.name, &u.content_type, u.data).await?)))
+}
+
+/// A bulletin's file.
+#[utoipa::path(get, path = "/api/v1/bulletins/{id}/files/{file}", tag = "direct", params(("id" = i64, Path), ("file" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn bulletin_file(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath((id, file)): ApiPath<(i64, i64)>) -> Result<axum::response::Response, ApiError> {
+    let (f, data) = bl::file(&st.db, &s.actor, id, file).await?;
+    Ok(crate::ui::file_response(f, data))
 }

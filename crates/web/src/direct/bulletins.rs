@@ -25,6 +25,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .route("/direct/bulletins/new", get(new_page).post(new_submit))
         .route("/direct/bulletins/{id}", get(bulletin_page))
         .route("/direct/bulletins/{id}/confirm", post(confirm_submit))
+        .route("/direct/bulletins/{id}/files/{file}", get(file_download))
         .route("/me/bulletins", get(mine_page))
 }
 
@@ -225,6 +226,7 @@ async fn bulletin_page(State(st): State<AppState>, PageUser(s): PageUser, PagePa
     let flash = match d.done.as_str() {
         "issued" => "已下发。每个基层工会的待办里都有一件签收事项，截止前一个工作日提醒，逾期升级到上一级工会。",
         "confirmed" => "已签收。",
+        "file" => "附件已上传。",
         _ => "",
     };
     let detail = bl::get(&st.db, &s.actor, id).await.map_err(fail)?;
@@ -249,4 +251,26 @@ async fn confirm_submit(State(st): State<AppState>, PageUser(s): PageUser, PageP
     check_csrf(&s, &f.csrf)?;
     bl::confirm(&st.db, &st.calendar(), &s.actor, id, today()).await.map_err(fail)?;
     Ok(Redirect::to(&format!("/direct/bulletins/{id}?done=confirmed")).into_response())
+}
+
+/// Uploads, under the larger body limit.
+pub(super) fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/direct/bulletins/{id}/files", post(file_upload))
+        .layer(axum::extract::DefaultBodyLimit::max(store::work::MAX_ATTACHMENT_BYTES + (64 << 10)))
+}
+
+async fn file_upload(State(st): State<AppState>, PageUser(s): PageUser, PagePath(id): PagePath<i64>, form: axum::extract::Multipart) -> PageResult {
+    let upload = match crate::ui::receive_file(form).await {
+        Ok(u) => u,
+        Err(e) => return Err(crate::ui::error_page(e)),
+    };
+    check_csrf(&s, &upload.csrf)?;
+    bl::attach(&st.db, &s.actor, id, &upload.name, &upload.content_type, upload.data).await.map_err(fail)?;
+    Ok(Redirect::to(&format!("/direct/bulletins/{id}?done=file")).into_response())
+}
+
+async fn file_download(State(st): State<AppState>, PageUser(s): PageUser, PagePath((id, file)): PagePath<(i64, i64)>) -> PageResult {
+    let (f, data) = bl::file(&st.db, &s.actor, id, file).await.map_err(fail)?;
+    Ok(crate::ui::file_response(f, data))
 }

@@ -26,7 +26,7 @@ pub(crate) const MECHANISM: Mechanism = Mechanism {
             .merge(figures::routes())
             .route("/static/suggest.js", axum::routing::get(suggest_script))
     },
-    uploads: practices::upload_routes,
+    uploads: || practices::upload_routes().merge(bulletins::upload_routes()).merge(api::upload_routes()),
     nav: &[NavEntry { href: "/direct/questions", label: "五直", needs: Some(Capability::StaffWork), badges: false }],
     tabs: &[],
     tiles: &[

@@ -11,13 +11,13 @@ use crate::{AppState, today};
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::Capability;
 use domain::work::Mechanism;
 use serde::Deserialize;
-use store::direct::practices::{self as pc, AdoptPractice, PracticeDetail, PracticeFile, PracticeForm, PracticePage, PracticeQuery, PracticeReview};
+use store::direct::practices::{self as pc, AdoptPractice, PracticeDetail, PracticeForm, PracticePage, PracticeQuery, PracticeReview};
 use store::users::SessionInfo;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -266,15 +266,10 @@ async fn file_upload(State(st): State<AppState>, PageUser(s): PageUser, PagePath
     }
 }
 
-fn file_response(f: PracticeFile, data: Vec<u8>) -> Response {
-    let how = if f.photo { "inline" } else { "attachment" };
-    let disposition = format!("{how}; filename=\"file\"; filename*=UTF-8''{}", crate::auth::urlencode(&f.name).replace('+', "%20"));
-    ([(header::CONTENT_TYPE, f.content_type), (header::CONTENT_DISPOSITION, disposition)], data).into_response()
-}
 
 async fn file_download(State(st): State<AppState>, PageUser(s): PageUser, PagePath((id, file)): PagePath<(i64, i64)>) -> PageResult {
     let (f, data) = pc::file(&st.db, &s.actor, id, file).await.map_err(fail)?;
-    Ok(file_response(f, data))
+    Ok(crate::ui::file_response(f, data))
 }
 
 // ---------- API ----------
@@ -333,13 +328,13 @@ struct PracticeUpload {
 /// Add a photo or a file to a practice not yet published (at most 8).
 #[utoipa::path(post, path = "/api/v1/practices/{id}/files", tag = "direct", params(("id" = i64, Path)),
     request_body(content = PracticeUpload, content_type = "multipart/form-data"),
-    responses((status = 201, body = PracticeFile), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 201, body = store::files::StoredFile), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn api_upload(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
     ApiPath(id): ApiPath<i64>,
     crate::auth::ApiMultipart(form): crate::auth::ApiMultipart,
-) -> Result<(StatusCode, Json<PracticeFile>), ApiError> {
+) -> Result<(StatusCode, Json<store::files::StoredFile>), ApiError> {
     let u = crate::ui::receive_file(form).await?;
     Ok((StatusCode::CREATED, Json(pc::attach(&st.db, &s.actor, id, &u.name, &u.content_type, u.data).await?)))
 }
@@ -349,5 +344,5 @@ async fn api_upload(
     responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn api_file(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath((id, file)): ApiPath<(i64, i64)>) -> Result<Response, ApiError> {
     let (f, data) = pc::file(&st.db, &s.actor, id, file).await?;
-    Ok(file_response(f, data))
+    Ok(crate::ui::file_response(f, data))
 }

@@ -62,3 +62,13 @@ pub(crate) async fn receive_form(
     }
     Ok((file, fields))
 }
+
+/// A stored file as a response: a photo shown in the page, anything else a download.
+pub(crate) fn file_response(f: store::files::StoredFile, data: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let how = if f.photo { "inline" } else { "attachment" };
+    let disposition =
+        format!("{how}; filename=\"file\"; filename*=UTF-8''{}", crate::auth::urlencode(&f.name).replace('+', "%20"));
+    ([(header::CONTENT_TYPE, f.content_type), (header::CONTENT_DISPOSITION, disposition)], data).into_response()
+}
