@@ -448,7 +448,7 @@ pub(crate) async fn generate(
             today - Duration::days(330 - 60 * n as i64 + rng.gen_range(0..10))
         };
         let due = cal.add_working_days(issued, 10);
-        let (kinds, unions) = match n % 3 {
+        let (kinds, unions) = match if last { 1 } else { n % 3 } {
             0 => (vec!["observer".to_string(), "contact_point".to_string()], vec![]),
             1 => (vec!["observer".into(), "expert".into(), "station".into()], vec![]),
             _ => (vec!["contact_point".into()], towns.iter().take(1).cloned().collect::<Vec<_>>()),
