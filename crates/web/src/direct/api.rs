@@ -359,5 +359,5 @@ async fn attach_to_bulletin(
     responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn bulletin_file(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath((id, file)): ApiPath<(i64, i64)>) -> Result<axum::response::Response, ApiError> {
     let (f, data) = bl::file(&st.db, &s.actor, id, file).await?;
-    Ok(crate::ui::file_response(f, data))
+    Ok(crate::ui::file_download(f, data))
 }

@@ -344,5 +344,5 @@ async fn api_upload(
     responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn api_file(State(st): State<AppState>, ApiUser(s): ApiUser, ApiPath((id, file)): ApiPath<(i64, i64)>) -> Result<Response, ApiError> {
     let (f, data) = pc::file(&st.db, &s.actor, id, file).await?;
-    Ok(crate::ui::file_response(f, data))
+    Ok(crate::ui::file_download(f, data))
 }

@@ -12,7 +12,7 @@ mod upload;
 
 pub(crate) use chart::{ChartMonth, bar_chart};
 pub(crate) use table::{Number, days, days_cell, pct, pct_cell, xlsx_table};
-pub(crate) use upload::{file_response, receive_file, receive_form};
+pub(crate) use upload::{file_download, file_response, receive_file, receive_form};
 
 use crate::AppState;
 use crate::error::ApiError;

@@ -63,12 +63,21 @@ pub(crate) async fn receive_form(
     Ok((file, fields))
 }
 
-/// A stored file as a response: a photo shown in the page, anything else a download.
+/// A stored file as a page serves it: a photo shown in the page, anything else a download.
 pub(crate) fn file_response(f: store::files::StoredFile, data: Vec<u8>) -> axum::response::Response {
+    let how = if f.photo { "inline" } else { "attachment" };
+    file_as(&f.name, f.content_type, how, data)
+}
+
+/// A stored file as the API serves it: always bytes to download (its type is in the record).
+pub(crate) fn file_download(f: store::files::StoredFile, data: Vec<u8>) -> axum::response::Response {
+    file_as(&f.name, "application/octet-stream".into(), "attachment", data)
+}
+
+fn file_as(name: &str, content_type: String, how: &str, data: Vec<u8>) -> axum::response::Response {
     use axum::http::header;
     use axum::response::IntoResponse;
-    let how = if f.photo { "inline" } else { "attachment" };
     let disposition =
-        format!("{how}; filename=\"file\"; filename*=UTF-8''{}", crate::auth::urlencode(&f.name).replace('+', "%20"));
-    ([(header::CONTENT_TYPE, f.content_type), (header::CONTENT_DISPOSITION, disposition)], data).into_response()
+        format!("{how}; filename=\"file\"; filename*=UTF-8''{}", crate::auth::urlencode(name).replace('+', "%20"));
+    ([(header::CONTENT_TYPE, content_type), (header::CONTENT_DISPOSITION, disposition)], data).into_response()
 }
