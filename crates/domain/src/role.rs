@@ -71,7 +71,7 @@ impl Role {
             C::ReadLedger => matches!(self, R::CountyAdmin | R::Department | R::Cadre | R::Leader),
             C::RecordFairs => matches!(self, R::CountyAdmin | R::Department),
             C::IssueBulletins => matches!(self, R::CountyAdmin | R::Department | R::Cadre),
-            C::EditFaq | C::ManageNetwork => matches!(self, R::CountyAdmin | R::Department),
+            C::EditFaq | C::ManageNetwork | C::CheckProblems => matches!(self, R::CountyAdmin | R::Department),
         }
     }
 }
@@ -96,6 +96,7 @@ crate::labelled!(
         IssueBulletins = "issue_bulletins", "向下级工会下发通知文件";
         EditFaq = "edit_faq", "发布和修改常见问答、审核经验做法";
         ManageNetwork = "manage_network", "维护五直联系网络，发起寻策问计";
+        CheckProblems = "check_problems", "回访直达部门的问题需求";
     }
 );
 

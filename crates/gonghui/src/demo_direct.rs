@@ -353,7 +353,11 @@ pub fn faq_corpus(n: usize, seed: u64) -> Vec<(&'static str, String, &'static st
 
 /// Where a question comes from: the asker's member id (their union follows from the record).
 fn asker(members: &[i64], rng: &mut StdRng) -> Actor {
-    let member_id = members[rng.gen_range(0..members.len())];
+    member_actor(members[rng.gen_range(0..members.len())])
+}
+
+/// A member acting for themself, as on their phone.
+pub(crate) fn member_actor(member_id: i64) -> Actor {
     Actor {
         user_id: None,
         username: format!("member-{member_id}"),

@@ -5,6 +5,7 @@
 //! answered, some adopted; practices submitted, reviewed, published and adopted; problems filed
 //! by members, by phone and at the stations' QR codes, answered, called back and checked.
 
+use crate::demo_direct::member_actor;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -278,18 +279,6 @@ fn cadre_of(code: &str, path: &str) -> Actor {
         scope: domain::Scope::Subtree(
             domain::OrgPath::parse(path).unwrap_or_else(|| domain::OrgPath::parse("/1/").unwrap()),
         ),
-        department_id: None,
-        ip: None,
-    }
-}
-
-fn member_actor(member_id: i64) -> Actor {
-    Actor {
-        user_id: None,
-        username: format!("member-{member_id}"),
-        name: String::new(),
-        role: domain::Role::Member,
-        scope: domain::Scope::OwnRecord { member_id },
         department_id: None,
         ip: None,
     }

@@ -16,7 +16,7 @@ use crate::work::{self as wk, By, Change, NewRow, Source};
 use crate::{Actor, Db, Page, Paging, Result, StoreError, Tx};
 use domain::direct::problem::{self as dp, Channel, Complexity, ProblemStatus, ProblemType, indicators as ind};
 use domain::work::{Priority, WorkAction, WorkStatus};
-use domain::{Calendar, Capability, Invalid, Role, Scope, fmt_date};
+use domain::{Calendar, Capability, Invalid, Scope, fmt_date};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -477,7 +477,7 @@ pub struct Callback {
 /// department the problem is with or the county's administrators.
 pub fn may_call_back(actor: &Actor) -> bool {
     matches!(&actor.scope, Scope::Subtree(root) if root.ids().len() == 1)
-        && matches!(actor.role, Role::CountyAdmin | Role::Department)
+        && actor.can(Capability::CheckProblems)
 }
 
 /// Records the call-back (回访) of an answered problem: what the requester said and how
