@@ -94,7 +94,7 @@ async fn main() -> anyhow::Result<()> {
     // The next working day's scan: the reminders and escalations of a real morning.
     let tomorrow = cal.add_working_days(today, 1);
     let t = Instant::now();
-    let r = store::work::scan(&db, &cal, tomorrow).await?;
+    let r = store::work::scan(&db, &cal, tomorrow, &|| false).await?;
     println!(
         "  deadline scan, {} (reminded {}, escalated {})  {}   goal ≤ 2 s",
         domain::fmt_date(tomorrow),
@@ -103,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
         ms(t.elapsed())
     );
     let t = Instant::now();
-    let r = store::work::scan(&db, &cal, tomorrow).await?;
+    let r = store::work::scan(&db, &cal, tomorrow, &|| false).await?;
     println!("  the same scan again (nothing left to do: {})      {}", r.reminded + r.escalated, ms(t.elapsed()));
 
     // 五必 care on the same county.

@@ -181,8 +181,8 @@ enum UserCommand {
 }
 
 pub async fn main() -> ExitCode {
-    crate::telemetry::init();
     let cli = Cli::parse();
+    crate::telemetry::init(matches!(cli.command, Command::Demo { .. }));
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -432,7 +432,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => web::today(),
             };
             let cal = store::calendar::load(&db).await?;
-            let r = store::work::scan(&db, &cal, today).await?;
+            let r = store::work::scan(&db, &cal, today, &|| false).await?;
             println!(
                 "{}：提醒 {} 件，逾期升级 {} 件，受理超时 {} 件。",
                 domain::fmt_date(today),
@@ -440,7 +440,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 r.escalated,
                 r.response_breaches
             );
-            let v = store::care::standing_visits(&db, &cal, today).await?;
+            let v = store::care::standing_visits(&db, &cal, today, &|| false).await?;
             println!("定期走访（{}）：新派发 {} 件。", v.rounds.join("、"), v.created);
         }
         Command::Jobs(JobsCommand::Recount) => {
@@ -465,7 +465,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
     }
-    db.close().await;
+    // A statement still running in a stopped job is not waited for past this.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), db.close()).await;
     Ok(())
 }
 

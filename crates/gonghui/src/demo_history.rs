@@ -169,7 +169,7 @@ pub(crate) async fn generate(
     bar.inc(rest);
     store::indicators::recount(db).await?;
     // Today's scan, as the background job would have run it this morning.
-    let report = store::work::scan(db, &cal, today).await?;
+    let report = store::work::scan(db, &cal, today, &|| false).await?;
     Ok(HistoryReport { items: n, escalated_today: report.escalated })
 }
 

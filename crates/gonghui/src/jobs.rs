@@ -20,24 +20,45 @@ pub fn slot(unix: i64, interval_seconds: u64) -> String {
     format!("{}T{:02}:{:02}", domain::fmt_date(t.date()), t.hour(), t.minute())
 }
 
-/// Runs the deadline scan now, if no other node has this slot.
-pub async fn tick(state: &web::AppState, interval_seconds: u64, node: &str) -> anyhow::Result<()> {
+/// Runs the deadline scan and the standing visits now, if no other node has their slots. Each
+/// job asks `stop` between its transactions; one stopped there gives its slot back, and the
+/// next start (here or on another node) takes it up and finishes it.
+pub async fn tick(
+    state: &web::AppState,
+    interval_seconds: u64,
+    node: &str,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> anyhow::Result<()> {
     if let Err(e) = state.refresh_calendar().await {
         tracing::warn!(error = %e, "calendar refresh failed");
     }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let slot = slot(now, interval_seconds);
-    match store::work::run_scheduled(&state.db, &state.calendar(), web::today(), &slot, node).await? {
+    match store::work::run_scheduled(&state.db, &state.calendar(), web::today(), &slot, node, stop).await? {
+        Some(r) if r.stopped => tracing::info!(
+            slot,
+            reminded = r.reminded,
+            escalated = r.escalated,
+            "deadline scan stopped; resumed at the next start"
+        ),
         Some(r) => tracing::info!(slot, reminded = r.reminded, escalated = r.escalated, "deadline scan"),
         None => tracing::debug!(slot, "deadline scan taken by another node"),
     }
-    // Standing care visits: rounds open by the day, so once a day is enough (it reads the whole
-    // registry). Each visit is also claimed per round and member, so a retry creates nothing.
+    if stop() {
+        return Ok(());
+    }
+    // Standing care visits: rounds open by the day, so once a day is enough. Each visit is also
+    // claimed per round and member, so a retry creates nothing twice.
     const VISITS: &str = "standing-visits";
     let today = web::today();
     let day = domain::fmt_date(today);
     if store::work::claim(&state.db, VISITS, &day, node).await? {
-        let v = store::care::standing_visits(&state.db, &state.calendar(), today).await?;
+        let v = store::care::standing_visits(&state.db, &state.calendar(), today, stop).await?;
+        if v.stopped {
+            tracing::info!(rounds = ?v.rounds, created = v.created, "standing care visits stopped; resumed at the next start");
+            store::work::release(&state.db, VISITS, &day, node).await?;
+            return Ok(());
+        }
         tracing::info!(rounds = ?v.rounds, created = v.created, "standing care visits");
         let detail = format!("{}：新派发 {} 件", v.rounds.join("、"), v.created);
         store::work::finish(&state.db, VISITS, &day, detail).await?;
@@ -45,13 +66,24 @@ pub async fn tick(state: &web::AppState, interval_seconds: u64, node: &str) -> a
     Ok(())
 }
 
+/// The jobs every `interval_seconds` until the state is told to stop; a tick under way is let
+/// finish its transaction and then ends at its next safe point.
 pub async fn run_forever(state: web::AppState, interval_seconds: u64) {
     let node = node_name();
+    let stopping = state.stopping();
+    let stop = move || *stopping.borrow();
+    let mut until_stopped = state.stopping();
     let mut every = tokio::time::interval(Duration::from_secs(interval_seconds.max(1)));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        every.tick().await;
-        if let Err(e) = tick(&state, interval_seconds, &node).await {
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = until_stopped.wait_for(|s| *s) => return,
+        }
+        if stop() {
+            return;
+        }
+        if let Err(e) = tick(&state, interval_seconds, &node, &stop).await {
             tracing::error!(error = %e, "background job failed; retried at the next tick");
         }
     }

@@ -50,12 +50,17 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     state: web::AppState,
+    /// The background jobs' loop, told to stop with the server and waited for.
+    jobs: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// After a stop signal: how long requests in flight may take, then how long imports get to end
 /// between batches and record themselves. Together well under ten seconds.
 const REQUEST_GRACE: std::time::Duration = std::time::Duration::from_secs(4);
 const IMPORT_GRACE: std::time::Duration = std::time::Duration::from_secs(4);
+/// How long a background job gets to reach its next safe point (jobs commit every few hundred
+/// rows, well under a second each), waited for beside the imports.
+const JOB_GRACE: std::time::Duration = std::time::Duration::from_secs(4);
 
 impl Application {
     /// Binds the listen address (port 0 picks a free one) and wires the routes to the store.
@@ -80,10 +85,9 @@ impl Application {
             },
         );
         state.refresh_calendar().await.map_err(|e| anyhow::anyhow!("无法读取工作日日历：{e}"))?;
-        if settings.jobs_interval_seconds > 0 {
-            tokio::spawn(crate::jobs::run_forever(state.clone(), settings.jobs_interval_seconds));
-        }
-        Ok(Self { port, listener, router: web::router(state.clone()), state })
+        let jobs = (settings.jobs_interval_seconds > 0)
+            .then(|| tokio::spawn(crate::jobs::run_forever(state.clone(), settings.jobs_interval_seconds)));
+        Ok(Self { port, listener, router: web::router(state.clone()), state, jobs })
     }
 
     pub fn port(&self) -> u16 {
@@ -109,8 +113,25 @@ impl Application {
                 tokio::time::sleep(REQUEST_GRACE).await;
             } => tracing::warn!("requests still running {REQUEST_GRACE:?} after the stop signal; closing them"),
         }
-        if !self.state.imports_finished(IMPORT_GRACE).await {
+        self.state.stop();
+        // Imports end between batches and jobs at their next safe point, both told at once.
+        let jobs = async {
+            let Some(jobs) = self.jobs else { return true };
+            let abort = jobs.abort_handle();
+            let ended = tokio::time::timeout(JOB_GRACE, jobs).await.is_ok();
+            if !ended {
+                abort.abort();
+            }
+            ended
+        };
+        let (imports_ended, jobs_ended) = tokio::join!(self.state.imports_finished(IMPORT_GRACE), jobs);
+        if !imports_ended {
             tracing::warn!("an import did not end within {IMPORT_GRACE:?}; it will show as interrupted");
+        }
+        if !jobs_ended {
+            // Dropped mid-transaction: the transaction rolls back and its slot's claim goes
+            // stale, so a later start runs it again.
+            tracing::warn!("a background job did not reach a safe point within {JOB_GRACE:?}; it was stopped");
         }
         Ok(())
     }

@@ -37,8 +37,8 @@ pub use crypto::IdVault;
 pub use indicators::Tally;
 pub use scope::{Actor, SYSTEM_USERNAME};
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -146,6 +146,12 @@ impl Db {
         // instead of after the pool's retries.
         sqlx::Connection::close(<sqlx::AnyConnection as sqlx::Connection>::connect(&url).await?).await?;
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        // A statement over a second is worth knowing about, but as information for whoever
+        // reads the log (`GONGHUI_LOG=info,sqlx=info`), not as a warning in every terminal.
+        let connect = url
+            .parse::<AnyConnectOptions>()?
+            .log_statements(log::LevelFilter::Debug)
+            .log_slow_statements(log::LevelFilter::Info, Duration::from_secs(1));
         let pool = match backend {
             Backend::Sqlite => {
                 options
@@ -161,10 +167,10 @@ impl Db {
                             Ok(())
                         })
                     })
-                    .connect(&url)
+                    .connect_with(connect)
                     .await?
             }
-            Backend::Postgres => options.max_connections(16).connect(&url).await?,
+            Backend::Postgres => options.max_connections(16).connect_with(connect).await?,
         };
         let db = Db { pool, backend, vault: Arc::new(vault), url: url.into() };
         migrate::run(&db).await?;

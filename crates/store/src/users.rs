@@ -390,53 +390,66 @@ pub struct SessionInfo {
     pub header: crate::work::Header,
 }
 
+/// The signed-in user behind a session token, with their scope: one query per request
+/// (session, user, union, department and the scope's root path together).
 pub async fn session(db: &Db, token: &str, ip: Option<String>) -> Result<Option<SessionInfo>> {
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash(token))
-            .bind(crate::now())
-            .fetch_optional(db.pool())
-            .await?;
-    let Some((user_id, csrf)) = row else {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        csrf: String,
+        scope_path: Option<String>,
+        #[sqlx(flatten)]
+        user: User,
+    }
+    let sql = format!(
+        "SELECT s.csrf, COALESCE(u.path, (SELECT path FROM unions WHERE parent_id IS NULL ORDER BY id LIMIT 1)) AS scope_path, \
+         {USER_COLUMNS} FROM sessions s JOIN users us ON us.id = s.user_id \
+         LEFT JOIN unions u ON u.id = us.union_id LEFT JOIN departments d ON d.id = us.department_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2"
+    );
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(token_hash(token))
+        .bind(crate::now())
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(Row { csrf, scope_path, user }) = row else {
         return Ok(None);
     };
-    let user = by_id(db, user_id).await?;
-    let Some(actor) = actor_of(db, &user, ip).await? else { return Ok(None) };
+    let Some(actor) = actor_at(&user, scope_path, ip) else { return Ok(None) };
     Ok(Some(SessionInfo { actor, user, csrf, header: Default::default() }))
 }
 
 /// Who a user acts as: their role and scope (none for a member account without a record).
 pub async fn actor_of(db: &Db, user: &User, ip: Option<String>) -> Result<Option<Actor>> {
-    let role = user.role();
-    let scope = match (role, user.member_id) {
-        (Role::Member, Some(member_id)) => Scope::OwnRecord { member_id },
-        (Role::Member, None) => return Ok(None),
-        (_, _) => Scope::Subtree(scope_root(db, user.union_id).await?),
-    };
-    let department_id = user.department_id;
-    Ok(Some(Actor {
-        user_id: Some(user.id),
-        username: user.username.clone(),
-        name: user.name.clone(),
-        role,
-        scope,
-        department_id,
-        ip,
-    }))
-}
-
-async fn scope_root(db: &Db, union_id: Option<i64>) -> Result<OrgPath> {
-    let path: Option<String> = match union_id {
+    let path = match user.union_id {
         Some(id) => {
             sqlx::query_scalar("SELECT path FROM unions WHERE id = $1").bind(id).fetch_optional(db.pool()).await?
         }
         None => unions::root(db).await?.map(|u| u.path),
     };
-    // No federation yet: a scope that matches nothing.
-    Ok(path.and_then(|p| OrgPath::parse(&p)).unwrap_or_else(|| OrgPath::root(0)))
+    Ok(actor_at(user, path, ip))
+}
+
+/// The actor of a user whose union (or, for none, the federation) has `scope_path`.
+fn actor_at(user: &User, scope_path: Option<String>, ip: Option<String>) -> Option<Actor> {
+    let role = user.role();
+    let scope = match (role, user.member_id) {
+        (Role::Member, Some(member_id)) => Scope::OwnRecord { member_id },
+        (Role::Member, None) => return None,
+        // No federation yet: a scope that matches nothing.
+        (_, _) => Scope::Subtree(scope_path.and_then(|p| OrgPath::parse(&p)).unwrap_or_else(|| OrgPath::root(0))),
+    };
+    Some(Actor {
+        user_id: Some(user.id),
+        username: user.username.clone(),
+        name: user.name.clone(),
+        role,
+        scope,
+        department_id: user.department_id,
+        ip,
+    })
 }
 
 pub async fn logout(db: &Db, token: &str) -> Result<()> {

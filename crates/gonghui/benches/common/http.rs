@@ -55,7 +55,7 @@ impl Server {
     }
 
     async fn get(&self, path: &str, token: &str) -> anyhow::Result<()> {
-        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await?;
+        let r = signed(self.http.get(format!("{}{path}", self.base)), token).send().await?;
         let status = r.status();
         r.bytes().await?;
         anyhow::ensure!(status.is_success(), "GET {path}: {status}");
@@ -79,7 +79,13 @@ impl Server {
 
     /// `clients` requesting at once for `secs` seconds: requests per second, p50 and p99.
     pub async fn load(&self, path: &str, token: &str, clients: usize, secs: u64) -> anyhow::Result<Load> {
-        let until = Instant::now() + Duration::from_secs(secs);
+        self.load_for(path, token, clients, secs as f64).await
+    }
+
+    /// `clients` requesting at once, each sending its next request when the last is answered,
+    /// for `secs` seconds: requests per second, p50 and p99.
+    pub async fn load_for(&self, path: &str, token: &str, clients: usize, secs: f64) -> anyhow::Result<Load> {
+        let until = Instant::now() + Duration::from_secs_f64(secs);
         let mut tasks = Vec::new();
         for _ in 0..clients {
             let (http, url, token) = (self.http.clone(), format!("{}{path}", self.base), token.to_string());
@@ -88,7 +94,7 @@ impl Server {
                 let mut failed = 0u64;
                 while Instant::now() < until {
                     let t = Instant::now();
-                    match http.get(&url).bearer_auth(&token).send().await {
+                    match signed(http.get(&url), &token).send().await {
                         Ok(r) if r.status().is_success() => {
                             let _ = r.bytes().await;
                             times.push(t.elapsed());
@@ -109,11 +115,61 @@ impl Server {
         all.sort();
         let pick = |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied();
         Ok(Load {
-            per_second: all.len() as f64 / secs as f64,
+            per_second: all.len() as f64 / secs,
             p50: pick(0.5).unwrap_or_default(),
             p99: pick(0.99).unwrap_or_default(),
             failed,
         })
+    }
+
+    /// Requests sent at a fixed `per_second` for `secs` seconds, whatever the answers (an open
+    /// loop, as users arrive): p50 and p99 counted from when each request was due, so a server
+    /// that falls behind shows it. At most 256 wait at once; past that a request counts as failed.
+    pub async fn rate(&self, path: &str, token: &str, per_second: u32, secs: f64) -> anyhow::Result<Load> {
+        let every = Duration::from_secs_f64(1.0 / per_second.max(1) as f64);
+        let n = (per_second as f64 * secs).round().max(1.0) as u32;
+        let waiting = std::sync::Arc::new(tokio::sync::Semaphore::new(256));
+        let url = format!("{}{path}", self.base);
+        let start = tokio::time::Instant::now();
+        let mut sent = tokio::task::JoinSet::new();
+        let mut failed = 0u64;
+        for i in 0..n {
+            let due = start + every * i;
+            tokio::time::sleep_until(due).await;
+            let Ok(turn) = waiting.clone().try_acquire_owned() else {
+                failed += 1;
+                continue;
+            };
+            let (http, url, token) = (self.http.clone(), url.clone(), token.to_string());
+            sent.spawn(async move {
+                let ok = match signed(http.get(&url), &token).send().await {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                };
+                drop(turn);
+                ok.then(|| due.elapsed())
+            });
+        }
+        let mut all = Vec::with_capacity(n as usize);
+        while let Some(done) = sent.join_next().await {
+            match done? {
+                Some(t) => all.push(t),
+                None => failed += 1,
+            }
+        }
+        all.sort();
+        let pick = |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied();
+        Ok(Load {
+            per_second: all.len() as f64 / start.elapsed().as_secs_f64(),
+            p50: pick(0.5).unwrap_or_default(),
+            p99: pick(0.99).unwrap_or_default(),
+            failed,
+        })
+    }
+
+    /// The server process's id (for its memory, or a signal).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Resident memory now and at its peak, in MiB.
@@ -129,6 +185,11 @@ impl Server {
         };
         (kib("VmRSS:") / 1024, kib("VmHWM:") / 1024)
     }
+}
+
+/// A request with the session both ways: as the API's bearer token and as the pages' cookie.
+pub fn signed(r: reqwest::RequestBuilder, token: &str) -> reqwest::RequestBuilder {
+    r.bearer_auth(token).header(reqwest::header::COOKIE, format!("gh_session={token}"))
 }
 
 impl Drop for Server {

@@ -522,9 +522,9 @@ async fn standing_visits_come_each_quarter_and_before_spring_festival_once() {
     let day = time::macros::date!(2026 - 02 - 09);
     let rounds: Vec<String> = store::care::open_rounds(&cal, day).into_iter().map(|r| r.0).collect();
     assert_eq!(rounds, ["2026-Q1", "2026-春节"]);
-    let r = store::care::standing_visits(&app.db, &cal, day).await.unwrap();
+    let r = store::care::standing_visits(&app.db, &cal, day, &|| false).await.unwrap();
     assert_eq!(r.created, 2, "one visit a round for the model worker");
-    let again = store::care::standing_visits(&app.db, &cal, day).await.unwrap();
+    let again = store::care::standing_visits(&app.db, &cal, day, &|| false).await.unwrap();
     assert_eq!(again.created, 0, "a round is opened once");
     // The festival visit is due by the last working day before the holiday (Saturday the
     // 14th is a makeup workday in 2026).
@@ -536,6 +536,6 @@ async fn standing_visits_come_each_quarter_and_before_spring_festival_once() {
     assert_eq!(festival["owner_union_name"], "阳光机械公司工会");
     // In mid-March only the quarter's round is open, and it was done.
     let march = time::macros::date!(2026 - 03 - 16);
-    let r = store::care::standing_visits(&app.db, &cal, march).await.unwrap();
+    let r = store::care::standing_visits(&app.db, &cal, march, &|| false).await.unwrap();
     assert_eq!((r.rounds.len(), r.created), (1, 0));
 }

@@ -231,7 +231,7 @@ async fn a_bulletin_reaches_every_grassroots_union_and_each_confirms_receipt() {
     let receipt = unconfirmed[0]["item_id"].as_i64().unwrap();
     let cal = store::calendar::load(&app.db).await.unwrap();
     let late = today + time::Duration::days(12);
-    let report = store::work::scan(&app.db, &cal, late).await.unwrap();
+    let report = store::work::scan(&app.db, &cal, late, &|| false).await.unwrap();
     assert!(report.escalated >= 1, "{report:?}");
     let (_, it) = app.get(&cadre_b, &format!("/api/v1/work/items/{receipt}")).await;
     assert_eq!(it["item"]["owner_union_name"], "九龙口镇总工会", "escalated to the town: {it}");

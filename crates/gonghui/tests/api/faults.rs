@@ -45,8 +45,17 @@ impl Instance {
 
     /// `serve` on a free port; the address it printed.
     fn serve(&self) -> (Child, String) {
-        let mut child =
-            self.command(&["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().expect("serve");
+        self.serve_with(&[])
+    }
+
+    /// `serve` with settings of its own in the environment.
+    fn serve_with(&self, env: &[(&str, &str)]) -> (Child, String) {
+        let mut child = self
+            .command(&["serve", "--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("serve");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let at = line.find("http://").unwrap_or_else(|| panic!("no address in {line:?}"));
@@ -276,4 +285,131 @@ async fn backup_while_serving_and_restore_on_either_engine() {
     std::fs::copy(a.dir.path().join("id.key"), c.dir.path().join("id.key")).unwrap();
     let (ok, said) = restore(&c);
     assert!(!ok && said.contains("不能恢复到别的工会"), "{said}");
+}
+
+/// The instance's database, as the process's own connection would see it.
+async fn database(node: &Instance) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    let url = match &node.database {
+        Some(url) => url.clone(),
+        None => format!("sqlite://{}", node.dir.path().join("gonghui.db").display()),
+    };
+    sqlx::AnyPool::connect(&url).await.unwrap()
+}
+
+/// A SIGTERM while the standing-visits job is writing: `serve` ends within ten seconds, what the
+/// job committed stays, its claim is given back, and the next start finishes the round with one
+/// visit for each person owed one, none twice.
+#[tokio::test]
+async fn sigterm_during_a_background_job_stops_within_ten_seconds_and_the_next_start_finishes_it() {
+    let node = Instance::demo(60).await;
+    let client = reqwest::Client::new();
+    // 4 000 model workers in one union: a round of standing visits long enough to stop midway.
+    // (Jobs off while looking the union up: today's round is for the next start to make.)
+    let (mut child, base) = node.serve_with(&[("GONGHUI_JOBS_INTERVAL_SECONDS", "0")]);
+    let token = login(&client, &base).await;
+    let union = a_grassroots_union(&client, &base, &token).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    const WORKERS: u32 = 4_000;
+    let mut csv = String::from("姓名,身份证号,所属工会,劳模级别\n");
+    for i in 0..WORKERS {
+        let birth = time::macros::date!(1975 - 01 - 01) + time::Duration::days((i / 999) as i64);
+        let birth = format!("{:04}{:02}{:02}", birth.year(), birth.month() as u8, birth.day());
+        csv.push_str(&format!("劳模{i},{},{union},县劳模\n", id_no("320925", &birth, i % 999 + 1)));
+    }
+    let file = node.dir.path().join("劳模.csv");
+    std::fs::write(&file, csv).unwrap();
+    let o = node.command(&["import", "members", file.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let db = database(&node).await;
+    let owed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM members WHERE status = 'active' AND (model_worker <> 'none' \
+         OR id IN (SELECT member_id FROM hardship_files WHERE stage = 'filed'))",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(owed >= WORKERS as i64);
+    // This quarter's round, as the job names it.
+    let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
+    let round = format!("{}-Q{}", today.year(), (today.month() as u8 - 1) / 3 + 1);
+    let visits = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM care_rounds WHERE round = $1 AND work_item_id IS NOT NULL")
+            .bind(round.clone())
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    };
+    let unfinished = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM job_runs WHERE job = 'standing-visits' AND finished_at IS NULL",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap()
+    };
+    let before = visits().await;
+
+    // Jobs at once on start; stop once the first transaction of visits is in.
+    let serve_with_jobs = || node.serve_with(&[("GONGHUI_JOBS_INTERVAL_SECONDS", "3600")]).0;
+    let mut child = serve_with_jobs();
+    let waited = Instant::now();
+    while visits().await == before {
+        assert!(waited.elapsed() < Duration::from_secs(120), "the standing visits did not start");
+        assert!(child.try_wait().unwrap().is_none(), "serve ended by itself");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(unfinished().await, 1, "the job is under way");
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let asked = Instant::now();
+    let exit = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(10), "still running 10 s after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "{exit:?}");
+    let stopped_at = visits().await;
+    assert!(stopped_at - before < WORKERS as i64, "stopped midway: {} of {owed}", stopped_at - before);
+    assert_eq!(unfinished().await, 0, "the stopped job gave its slot back");
+
+    // The next start takes the slot up again and finishes the round.
+    let mut child = serve_with_jobs();
+    let waited = Instant::now();
+    loop {
+        let done: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM job_runs WHERE job = 'standing-visits' AND finished_at IS NOT NULL",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap();
+        if done == 1 {
+            break;
+        }
+        assert!(waited.elapsed() < Duration::from_secs(300), "the round was not finished");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let not_visited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM members m WHERE m.status = 'active' AND (m.model_worker <> 'none' \
+         OR m.id IN (SELECT member_id FROM hardship_files WHERE stage = 'filed')) AND NOT EXISTS \
+         (SELECT 1 FROM care_rounds r WHERE r.round = $1 AND r.member_id = m.id AND r.work_item_id IS NOT NULL)",
+    )
+    .bind(round.clone())
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(not_visited, 0, "every person owed a visit has one");
+    // One item a visit, none left over from the stopped run.
+    let items: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM work_items WHERE kind = 'care' AND title LIKE '季度走访：%'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(items, visits().await, "each visit is one work item");
 }

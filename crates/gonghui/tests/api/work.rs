@@ -25,7 +25,7 @@ async fn inbox_ids(app: &TestApp, token: &str) -> Vec<i64> {
 
 async fn scan(app: &TestApp, today: time::Date) -> store::work::ScanReport {
     let cal = store::calendar::load(&app.db).await.unwrap();
-    store::work::scan(&app.db, &cal, today).await.unwrap()
+    store::work::scan(&app.db, &cal, today, &|| false).await.unwrap()
 }
 
 #[tokio::test]
@@ -493,16 +493,16 @@ async fn two_nodes_run_each_scan_once() {
     let cal = store::calendar::load(&app.db).await.unwrap();
     let today = date!(2026 - 11 - 25);
     let (a, b) = tokio::join!(
-        store::work::run_scheduled(&app.db, &cal, today, "2026-11-25T10:00", "node-a"),
-        store::work::run_scheduled(&other, &cal, today, "2026-11-25T10:00", "node-b"),
+        store::work::run_scheduled(&app.db, &cal, today, "2026-11-25T10:00", "node-a", &|| false),
+        store::work::run_scheduled(&other, &cal, today, "2026-11-25T10:00", "node-b", &|| false),
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert!(a.is_some() != b.is_some(), "exactly one node runs the slot: {a:?} {b:?}");
     assert_eq!(a.or(b).unwrap().escalated, 5);
     // Two raw scans at once (e.g. an operator's `gonghui jobs run` during a scheduled one).
     let (a, b) = tokio::join!(
-        store::work::scan(&app.db, &cal, date!(2026 - 12 - 10)),
-        store::work::scan(&other, &cal, date!(2026 - 12 - 10)),
+        store::work::scan(&app.db, &cal, date!(2026 - 12 - 10), &|| false),
+        store::work::scan(&other, &cal, date!(2026 - 12 - 10), &|| false),
     );
     assert_eq!(a.unwrap().escalated + b.unwrap().escalated, 5, "each item escalated once more, not twice");
     for id in ids {
@@ -516,7 +516,7 @@ async fn two_nodes_run_each_scan_once() {
     let runs: i64 = sqlx::query_scalar("SELECT count(*) FROM job_runs").fetch_one(app.db.pool()).await.unwrap();
     assert_eq!(runs, 1);
     // A later slot runs again (and finds nothing new to do).
-    let next = store::work::run_scheduled(&other, &cal, today, "2026-11-25T10:05", "node-b").await.unwrap();
+    let next = store::work::run_scheduled(&other, &cal, today, "2026-11-25T10:05", "node-b", &|| false).await.unwrap();
     assert_eq!(next.map(|r| r.escalated), Some(0));
     other.close().await;
 }

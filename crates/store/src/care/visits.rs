@@ -9,6 +9,9 @@ pub struct RoundsReport {
     pub rounds: Vec<String>,
     /// Visits created now (members already visited in a round are not asked again).
     pub created: u64,
+    /// Stopped between two transactions (the process is shutting down); the next run goes on.
+    #[serde(skip)]
+    pub stopped: bool,
 }
 
 /// The rounds of standing visits open on `today`: the quarter's (due by its last working day),
@@ -52,26 +55,35 @@ pub fn open_rounds(cal: &Calendar, today: Date) -> Vec<(String, String, Date)> {
 }
 
 /// Creates the visits of every open round: each filed hardship household and each model worker
-/// (劳模) gets a visit from their own union, once per round.
-pub async fn standing_visits(db: &Db, cal: &Calendar, today: Date) -> Result<RoundsReport> {
+/// (劳模) gets a visit from their own union, once per round. Who is owed a visit is read from two
+/// small indexes (filed households, model workers), never by a scan of the registry; the visits
+/// are written in transactions of 500, and `stop` is asked between them: a job stopped there
+/// has committed what it created, and the next run creates the rest.
+pub async fn standing_visits(db: &Db, cal: &Calendar, today: Date, stop: &(dyn Fn() -> bool + Sync)) -> Result<RoundsReport> {
     let Some(root) = crate::unions::root(db).await? else { return Ok(RoundsReport::default()) };
     let actor = Actor { username: "关爱制度".into(), name: "关爱制度".into(), ..Actor::system(root.org_path()) };
     let work_kind = &domain::work::CARE;
     let mut report = RoundsReport::default();
+    let mut owners: std::collections::HashMap<i64, Owner> = std::collections::HashMap::new();
     for (round, label, due) in open_rounds(cal, today) {
         report.rounds.push(round.clone());
         // Who is owed a visit in this round and has not got one yet.
         let people: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
-            "SELECT m.id, m.name, m.union_id, m.path, CASE WHEN EXISTS (SELECT 1 FROM hardship_files f \
-             WHERE f.member_id = m.id AND f.stage = 'filed') THEN '困难职工' ELSE '劳模' END FROM members m \
-             WHERE m.status = 'active' AND (m.model_worker <> 'none' OR EXISTS (SELECT 1 FROM hardship_files f \
-             WHERE f.member_id = m.id AND f.stage = 'filed')) AND NOT EXISTS (SELECT 1 FROM care_rounds r \
-             WHERE r.round = $1 AND r.member_id = m.id) ORDER BY m.id",
+            "SELECT m.id, m.name, m.union_id, m.path, \
+             CASE WHEN m.id IN (SELECT member_id FROM hardship_files WHERE stage = 'filed') THEN '困难职工' ELSE '劳模' END \
+             FROM members m WHERE m.id IN (SELECT member_id FROM hardship_files WHERE stage = 'filed' \
+             UNION SELECT id FROM members WHERE model_worker <> 'none') \
+             AND m.status = 'active' \
+             AND NOT EXISTS (SELECT 1 FROM care_rounds r WHERE r.round = $1 AND r.member_id = m.id) ORDER BY m.id",
         )
         .bind(round.clone())
         .fetch_all(db.pool())
         .await?;
         for chunk in people.chunks(500) {
+            if stop() {
+                report.stopped = true;
+                return Ok(report);
+            }
             let mut tx = db.write_tx().await?;
             for (member, name, union_id, path, who) in chunk {
                 let claimed = sqlx::query(
@@ -87,8 +99,12 @@ pub async fn standing_visits(db: &Db, cal: &Calendar, today: Date) -> Result<Rou
                 if claimed != 1 {
                     continue;
                 }
-                let origin = Owner::union(&mut tx, *union_id, None).await?;
-                let owner = acting_owner(&mut tx, *union_id, path, Level::Own, work_kind).await?;
+                // The member's own union both raises and owns the visit.
+                if !owners.contains_key(union_id) {
+                    let owner = acting_owner(&mut tx, *union_id, path, Level::Own, work_kind).await?;
+                    owners.insert(*union_id, owner);
+                }
+                let owner = &owners[union_id];
                 let title = format!("{label}：{name}（{who}）");
                 let row = NewRow {
                     kind: work_kind,
@@ -98,8 +114,8 @@ pub async fn standing_visits(db: &Db, cal: &Calendar, today: Date) -> Result<Rou
                     subject: Some(("member", *member, name)),
                     requester_member_id: Some(*member),
                     requester_name: "关爱制度",
-                    origin: &origin,
-                    owner: &owner,
+                    origin: owner,
+                    owner,
                     received: today,
                     respond_due: cal.add_working_days(today, 1).min(due),
                     due,

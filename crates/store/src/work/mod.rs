@@ -23,7 +23,7 @@ pub(crate) use figures::period;
 pub use figures::{ChildFigures, FigureRow, Figures, FiguresQuery, MonthFigures, figures};
 use figures::{Delta, bump, month};
 pub use history::{HistoryEvent, HistoryItem, write_history};
-pub use scan::{ScanReport, claim, finish, run_scheduled, scan};
+pub use scan::{ScanReport, claim, finish, release, run_scheduled, scan};
 pub(crate) use sources::{Change, Source};
 
 /// The loop's registration: its figures, and the paths of its items (origin and owner).

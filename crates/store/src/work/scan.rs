@@ -15,12 +15,16 @@ pub struct ScanReport {
     pub reminded: u64,
     pub escalated: u64,
     pub response_breaches: u64,
+    /// Stopped between two transactions (the process is shutting down); the next run goes on.
+    #[serde(skip)]
+    pub stopped: bool,
 }
 
 /// Reminds owners of items due on the next working day, escalates items past their deadline
 /// one level up, and flags late first responses. Each change is conditional on the state it
-/// was decided from, so two scans at once (two nodes) never remind or escalate twice.
-pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
+/// was decided from, so two scans at once (two nodes) never remind or escalate twice, and a scan
+/// stopped between transactions (`stop` is asked before each) is finished by the next one.
+pub async fn scan(db: &Db, cal: &Calendar, today: Date, stop: &(dyn Fn() -> bool + Sync)) -> Result<ScanReport> {
     let system = Actor {
         user_id: None,
         username: "system".into(),
@@ -55,6 +59,10 @@ pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
     .fetch_all(db.pool())
     .await?;
     for chunk in reminders.chunks(500) {
+        if stop() {
+            report.stopped = true;
+            return Ok(report);
+        }
         let mut tx = db.write_tx().await?;
         for (id, due, title, user, union, dept, _, status) in chunk {
             let done = sqlx::query(
@@ -85,6 +93,10 @@ pub async fn scan(db: &Db, cal: &Calendar, today: Date) -> Result<ScanReport> {
     .fetch_all(db.pool())
     .await?;
     for chunk in overdue.chunks(200) {
+        if stop() {
+            report.stopped = true;
+            return Ok(report);
+        }
         let mut tx = db.write_tx().await?;
         for (id, due, title, user, union, dept, kind, status) in chunk {
             let Ok(kind) = work::kind(kind) else { continue };
@@ -176,6 +188,18 @@ pub async fn claim(db: &Db, job: &str, slot: &str, node: &str) -> Result<bool> {
             == 1)
 }
 
+/// Gives back a slot this node claimed and did not finish (it stopped at a safe point), so the
+/// next start, here or on another node, runs it at once rather than after the claim goes stale.
+pub async fn release(db: &Db, job: &str, slot: &str, node: &str) -> Result<()> {
+    sqlx::query("DELETE FROM job_runs WHERE job = $1 AND slot = $2 AND node = $3 AND finished_at IS NULL")
+        .bind(job.to_string())
+        .bind(slot.to_string())
+        .bind(node.to_string())
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 /// Records that a claimed slot's run finished, with what it did.
 pub async fn finish(db: &Db, job: &str, slot: &str, detail: String) -> Result<()> {
     sqlx::query("UPDATE job_runs SET finished_at = $1, detail = $2 WHERE job = $3 AND slot = $4")
@@ -190,13 +214,24 @@ pub async fn finish(db: &Db, job: &str, slot: &str, detail: String) -> Result<()
 
 /// Runs the deadline scan for a slot (e.g. a day) at most once across every node sharing the
 /// database. The scan's own conditions keep a retry from repeating anything already done. None
-/// when another node has it.
-pub async fn run_scheduled(db: &Db, cal: &Calendar, today: Date, slot: &str, node: &str) -> Result<Option<ScanReport>> {
+/// when another node has it; a stopped run gives its slot back.
+pub async fn run_scheduled(
+    db: &Db,
+    cal: &Calendar,
+    today: Date,
+    slot: &str,
+    node: &str,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<ScanReport>> {
     const JOB: &str = "deadline-scan";
     if !claim(db, JOB, slot, node).await? {
         return Ok(None);
     }
-    let report = scan(db, cal, today).await?;
+    let report = scan(db, cal, today, stop).await?;
+    if report.stopped {
+        release(db, JOB, slot, node).await?;
+        return Ok(Some(report));
+    }
     let detail = format!("提醒 {}，升级 {}，受理超时 {}", report.reminded, report.escalated, report.response_breaches);
     finish(db, JOB, slot, detail).await?;
     Ok(Some(report))
