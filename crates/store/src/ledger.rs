@@ -279,7 +279,8 @@ pub async fn ledger(db: &Db, actor: &Actor, f: &PaymentQuery, today: Date) -> Re
     actor.require(Capability::ReadLedger)?;
     let year = f.year.unwrap_or(today.year() as i64);
     let mut conn = db.pool().acquire().await?;
-    let mut filter = Sql::new(" FROM care_payments p JOIN unions u ON u.id = p.union_id WHERE p.year = ");
+    // The sums and the count read the year's payments alone; names are looked up for the page.
+    let mut filter = Sql::new(" FROM care_payments p WHERE p.year = ");
     filter.bind(year);
     actor.care_visible(&mut filter, "p");
     let mut county_wide = matches!(&actor.scope, Scope::Subtree(r) if r.ids().len() == 1);
@@ -309,8 +310,11 @@ pub async fn ledger(db: &Db, actor: &Actor, f: &PaymentQuery, today: Date) -> Re
     }
     let paging = Paging::new(f.page, f.per_page);
     let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(&mut *conn).await?;
-    let mut q = filter.prefixed(&format!("SELECT {PAYMENT_COLUMNS}"));
+    let mut q = filter.prefixed(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM care_payments p JOIN unions u ON u.id = p.union_id WHERE p.id IN (SELECT p.id"
+    ));
     q.push(" ORDER BY p.paid_on DESC, p.id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    q.push(") ORDER BY p.paid_on DESC, p.id DESC");
     let items: Vec<Payment> = q.query_as().fetch_all(&mut *conn).await?;
     let budget_fen = if county_wide {
         sqlx::query_scalar("SELECT amount_fen FROM care_budgets WHERE year = $1")

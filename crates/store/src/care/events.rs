@@ -301,15 +301,24 @@ pub async fn events(db: &Db, actor: &Actor, f: &EventQuery) -> Result<Page<CareE
             filter.push(&format!(" AND e.recorded_on {op} ")).bind(fmt_date(d));
         }
     }
-    let open_count = "(SELECT count(*) FROM care_obligations o JOIN work_items w ON w.id = o.work_item_id \
-                      WHERE o.event_id = e.id AND w.closed_on IS NULL)";
+    // The event's obligations by its key, then each one's item by its id. (Written `closed_on
+    // IS NULL`, the open-items index matched and SQLite walked every open item of the county
+    // for each event: 250 ms a page at 1M members.)
+    let open_count = "(SELECT count(*) FROM care_obligations o CROSS JOIN work_items w \
+                      WHERE o.event_id = e.id AND w.id = o.work_item_id AND coalesce(w.closed_on, '') = '')";
     if f.open == Some(true) {
         filter.push(&format!(" AND {open_count} > 0"));
     }
     let paging = Paging::new(f.page, f.per_page);
     let total: i64 = filter.prefixed("SELECT count(*)").into_query_scalar().fetch_one(&mut *conn).await?;
-    let mut q = filter.prefixed(&format!("SELECT {EVENT_COLUMNS}, {open_count} AS open"));
+    // The page's events first, then their columns: the open count is worked out for twenty
+    // events, not for every event the filter matches before they are sorted.
+    let mut q = filter.prefixed(&format!(
+        "SELECT {EVENT_COLUMNS}, {open_count} AS open FROM care_events e JOIN unions u ON u.id = e.union_id \
+         WHERE e.id IN (SELECT e.id"
+    ));
     q.push(" ORDER BY e.id DESC LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
+    q.push(") ORDER BY e.id DESC");
     let items: Vec<CareEvent> = q.query_as().fetch_all(&mut *conn).await?;
     Ok(Page { items: items.into_iter().map(CareEvent::finish).collect(), total })
 }

@@ -174,8 +174,11 @@ async fn count(conn: &mut AnyConnection, actor: &Actor, code: &str, over: Over<'
     };
     let mut q = match over {
         Over::Children(u) => {
+            // CROSS JOIN keeps the children outside on SQLite: each child's records are one
+            // index range by path. Left to its guesses, the planner read every record and looked
+            // for its child among all the unions (256 ms for 685 letters at 2 500 unions).
             let mut q = Sql::new(&format!(
-                "SELECT c.id, {select} FROM unions c JOIN {from} ON {} WHERE c.parent_id = ",
+                "SELECT c.id, {select} FROM unions c CROSS JOIN {from} WHERE {} AND c.parent_id = ",
                 under(path, "c.path")
             ));
             q.bind(u.id);
