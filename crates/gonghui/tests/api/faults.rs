@@ -64,6 +64,21 @@ impl Instance {
     }
 }
 
+/// Sends SIGTERM and waits: the process must exit, successfully, within ten seconds.
+async fn sigterm_and_wait(child: &mut Child) {
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let asked = Instant::now();
+    let exit = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(10), "still running 10 s after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "{exit:?}");
+}
+
 /// `serve` on the instance, and an administrator's session on it.
 async fn start(node: &Instance, client: &reqwest::Client) -> (Child, String, String) {
     let (child, base) = node.serve();
@@ -198,17 +213,7 @@ async fn sigterm_during_an_import_stops_within_ten_seconds_and_the_same_file_com
         assert!(waited.elapsed() < Duration::from_secs(60), "the import did not start: {j}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(term.success());
-    let asked = Instant::now();
-    let exit = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(asked.elapsed() < Duration::from_secs(10), "still running 10 s after SIGTERM");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    assert!(exit.success(), "{exit:?}");
+    sigterm_and_wait(&mut child).await;
 
     // The next start: the job says it was interrupted and how to finish; what was committed stays.
     let (mut child, base, token) = start(&node, &client).await;
@@ -362,17 +367,7 @@ async fn sigterm_during_a_background_job_stops_within_ten_seconds_and_the_next_s
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(unfinished().await, 1, "the job is under way");
-    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(term.success());
-    let asked = Instant::now();
-    let exit = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(asked.elapsed() < Duration::from_secs(10), "still running 10 s after SIGTERM");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    assert!(exit.success(), "{exit:?}");
+    sigterm_and_wait(&mut child).await;
     let stopped_at = visits().await;
     assert!(stopped_at - before < WORKERS as i64, "stopped midway: {} of {owed}", stopped_at - before);
     assert_eq!(unfinished().await, 0, "the stopped job gave its slot back");
