@@ -3,7 +3,7 @@
 
 use crate::audit::{AuditAction, AuditEntity};
 use crate::sql::Sql;
-use crate::{Actor, Db, Page, Paging, Result, StoreError, audit, unions};
+use crate::{Actor, Db, Paging, Result, StoreError, audit, unions};
 use domain::member::{MemberDraft, MemberForm};
 use domain::{
     Capability, IdCardNo, Invalid, MemberEvent, MemberStatus, ModelWorkerLevel, NewEmploymentForm, Sex, SkillLevel,
@@ -157,7 +157,8 @@ pub struct MemberQuery {
     /// Union code: only that union's subtree.
     pub union: Option<String>,
     /// Any part of a name (those it starts first), an exact ID number, the last four characters
-    /// of one (`1234`, `123X`), a phone number or the start of one (3 or 5+ digits).
+    /// of one (`1234`, `123X`), a phone number or the start of one (3 or 5+ digits). A name's
+    /// matches are counted up to a cap (then `more` is set).
     pub q: Option<String>,
     /// active (default), retained, transferred_out, left, deceased, or all.
     #[param(pattern = r"^(active|retained|transferred_out|left|deceased|all)?$")]
@@ -178,9 +179,20 @@ fn id_tail(q: &str) -> Option<String> {
         .then(|| q.to_ascii_uppercase())
 }
 
-pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<Member>> {
+/// A page of members found.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MemberPage {
+    pub items: Vec<Member>,
+    /// Members found; a name search counts up to a cap, then sets `more`.
+    pub total: i64,
+    /// More than `total` were found.
+    pub more: bool,
+}
+
+pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<MemberPage> {
     let paging = Paging::new(query.page, query.per_page);
-    let mut filter = Sql::new(" FROM members m WHERE 1=1");
+    // The conditions, after a `FROM … WHERE 1=1` of the members (or, for a name, their index).
+    let mut filter = Sql::new("");
     actor.members_visible(&mut filter, "m");
     let mut only_scope_and_active = true;
     let mut within: Option<unions::Union> = None;
@@ -228,8 +240,10 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     }
 
     if let Some(q) = by_name {
-        return by_name_part(db, actor, filter, &q, paging).await;
+        let part = actor.searches_part(within.as_ref());
+        return by_name_part(db, actor, filter, &q, part, paging).await;
     }
+    let filter = filter.prefixed(" FROM members m WHERE 1=1");
     // Counting a county's members row by row is the slow part of a list; the per-union
     // counters give the same number for the common unfiltered case.
     let total = match (&actor.scope, only_scope_and_active) {
@@ -243,7 +257,7 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Page<
     // An order that follows an index, so a page is read in order rather than sorted.
     list.push(" ORDER BY m.path, m.name, m.id LIMIT ").bind(paging.per_page).push(" OFFSET ").bind(paging.offset());
     let rows: Vec<Row> = list.query_as().fetch_all(db.pool()).await?;
-    Ok(Page { items: rows.into_iter().map(|r| Member::from(r).shown_to(actor)).collect(), total })
+    Ok(MemberPage { items: rows.into_iter().map(|r| Member::from(r).shown_to(actor)).collect(), total, more: false })
 }
 
 /// The search index of members' names (`domain::text::name_terms`).
@@ -256,31 +270,50 @@ pub const NAME_COUNT_CAP: i64 = 10_000;
 pub const NAME_INNER_CAP: i64 = 1_000;
 
 /// Members whose name holds `q` anywhere: first those whose name starts with it (in name order,
-/// read along the name index), then those in whose name it comes later (found on the name
+/// read along the name index), then those in whose name it comes later (read along the name
 /// search index; in name order up to `NAME_INNER_CAP` of them, in registration order beyond).
-async fn by_name_part(db: &Db, actor: &Actor, filter: Sql, q: &str, paging: Paging) -> Result<Page<Member>> {
-    let mut starts = filter.clone();
+/// Each part is counted up to its cap, so a page of the commonest surname reads ten thousand
+/// index entries, not its hundred thousand holders. `conditions` follow a `WHERE`; `part`: they
+/// confine the search to part of the county (`Actor::searches_part`).
+async fn by_name_part(
+    db: &Db,
+    actor: &Actor,
+    conditions: Sql,
+    q: &str,
+    part: bool,
+    paging: Paging,
+) -> Result<MemberPage> {
+    let mut starts = conditions.prefixed(" FROM members m WHERE 1=1");
+    if part {
+        // The part's holders of the first character are one range of members_first_char.
+        let first: String = q.chars().take(1).collect();
+        starts.push(" AND substr(m.name, 1, 1) = ").bind(first);
+    }
     // An index range on both engines (binary / "C" collation).
     starts.push(" AND m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}"));
     let inner = domain::text::Query::parse(q).map(|query| {
-        let mut inner = filter;
-        NAMES.filter(&mut inner, db.backend(), "m.id", &query);
+        let (from, order) = NAMES.from_matching(db.backend(), "members");
+        let mut inner = conditions.prefixed(&from);
+        NAMES.matching(&mut inner, db.backend(), &query);
         inner.push(" AND NOT (m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}")).push(")");
-        inner
+        (inner, order)
     });
     let capped = async |f: &Sql, cap: i64| -> Result<i64> {
         let mut c = f.prefixed("SELECT count(*) FROM (SELECT 1");
-        c.push(" LIMIT ").bind(cap).push(") AS found");
+        c.push(" LIMIT ").bind(cap + 1).push(") AS found");
         Ok(c.query_scalar().fetch_one(db.pool()).await?)
     };
     let first = capped(&starts, NAME_COUNT_CAP).await?;
+    // Past the cap already: where those holding the part later would begin is not known.
     let later = match &inner {
-        Some(f) => capped(f, NAME_INNER_CAP).await?,
-        None => 0,
+        Some((f, _)) if first <= NAME_COUNT_CAP => capped(f, NAME_INNER_CAP).await?,
+        _ => 0,
     };
     let mut rows: Vec<Row> = Vec::new();
     let offset = paging.offset();
-    if offset < first {
+    // Past the cap the pages stay among those whose name starts with the part (how many there are
+    // is not known, so nor is where the others would begin).
+    if offset < first || first > NAME_COUNT_CAP {
         let mut list = starts.prefixed(&format!("SELECT {COLUMNS}"));
         list.push(" ORDER BY m.name, m.path, m.status, m.id LIMIT ")
             .bind(paging.per_page)
@@ -289,15 +322,23 @@ async fn by_name_part(db: &Db, actor: &Actor, filter: Sql, q: &str, paging: Pagi
         rows = list.query_as().fetch_all(db.pool()).await?;
     }
     let wanted = paging.per_page - rows.len() as i64;
-    if let Some(f) = inner.filter(|_| wanted > 0 && later > 0) {
+    if let Some((f, order)) = inner.filter(|_| wanted > 0 && later > 0) {
         let mut list = f.prefixed(&format!("SELECT {COLUMNS}"));
-        // Sorting every holder of a common character by name would read them all; the id
-        // order is the search index's own, read only as far as the page.
-        list.push(if later < NAME_INNER_CAP { " ORDER BY m.name, m.path, m.id" } else { " ORDER BY m.id" });
+        // Sorting every holder of a common character by name would read them all; the index's
+        // own order (the ids) is read only as far as the page.
+        if later <= NAME_INNER_CAP {
+            list.push(" ORDER BY m.name, m.path, m.id");
+        } else {
+            list.push(&format!(" ORDER BY {order}"));
+        }
         list.push(" LIMIT ").bind(wanted).push(" OFFSET ").bind((offset - first).max(0));
         rows.extend(list.query_as::<Row>().fetch_all(db.pool()).await?);
     }
-    Ok(Page { items: rows.into_iter().map(|r| Member::from(r).shown_to(actor)).collect(), total: first + later })
+    Ok(MemberPage {
+        items: rows.into_iter().map(|r| Member::from(r).shown_to(actor)).collect(),
+        total: first.min(NAME_COUNT_CAP) + later.min(NAME_INNER_CAP),
+        more: first > NAME_COUNT_CAP || later > NAME_INNER_CAP,
+    })
 }
 
 /// Fills the name search index for members written before it existed (a migration's task).

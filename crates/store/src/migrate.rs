@@ -71,6 +71,7 @@ migrations!(
     26 "0026_member_search",
     27 "0027_direct_network",
     28 "0028_job_indexes",
+    29 "0029_scale_indexes",
 );
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
@@ -199,7 +200,7 @@ mod tests {
     fn member_indexes_come_from_the_migrations() {
         // PostgreSQL's name search index is a GIN index on members_search, rebuilt after a load
         // like the others; SQLite's is an FTS5 table, written as rows arrive.
-        for (backend, n) in [(super::Backend::Sqlite, 6), (super::Backend::Postgres, 7)] {
+        for (backend, n) in [(super::Backend::Sqlite, 7), (super::Backend::Postgres, 8)] {
             let defs = super::member_indexes(backend);
             assert_eq!(defs.len(), n, "{defs:?}");
             assert!(defs.iter().all(|d| !d.contains("members_union_name")));

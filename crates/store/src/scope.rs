@@ -262,6 +262,17 @@ impl Actor {
         }
     }
 
+    /// Is a search confined to part of the county (a town, an industry union, a workplace, one's
+    /// own record), by the actor's scope or by the union chosen? Within a part, an index that
+    /// reads the part's range of a key beats one that reads the county's in order.
+    pub(crate) fn searches_part(&self, within: Option<&Union>) -> bool {
+        match (&self.scope, within) {
+            (_, Some(u)) => u.org_path().depth() > 1,
+            (Scope::Subtree(root), None) => root.depth() > 1,
+            (Scope::OwnRecord { .. }, None) => true,
+        }
+    }
+
     /// `narrow`, written so that no index on the path is used: for a count driven by another,
     /// narrower index (the open items past their deadline, by due date), where the path range
     /// would read every open item of the subtree.

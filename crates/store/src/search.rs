@@ -64,6 +64,28 @@ impl Index {
         Ok(())
     }
 
+    /// ` FROM <index> … <table> m WHERE 1=1`, for conditions and then `matching`, read along
+    /// the index: a count or a page stops after what it needs instead of first gathering every
+    /// match (as `filter`'s `IN` does: all 130 000 holders of a common character). Also the
+    /// column of the index's own order (the records' ids).
+    pub(crate) fn from_matching(self, backend: Backend, table: &str) -> (String, String) {
+        let index = self.0;
+        match backend {
+            Backend::Sqlite => {
+                (format!(" FROM {index} CROSS JOIN {table} m WHERE m.id = {index}.rowid"), format!("{index}.rowid"))
+            }
+            Backend::Postgres => (format!(" FROM {index} s JOIN {table} m ON m.id = s.id WHERE 1=1"), "s.id".into()),
+        }
+    }
+
+    /// ` AND <the text holds every run of the query>`, after `from_matching`.
+    pub(crate) fn matching(self, sql: &mut Sql, backend: Backend, q: &Query) {
+        match backend {
+            Backend::Sqlite => sql.push(&format!(" AND {} MATCH ", self.0)).bind(q.fts5()),
+            Backend::Postgres => sql.push(" AND s.terms @@ to_tsquery('simple', ").bind(q.tsquery()).push(")"),
+        };
+    }
+
     /// ` AND <id column> IN (the records whose text holds every run of the query)`.
     pub(crate) fn filter(self, sql: &mut Sql, backend: Backend, id: &str, q: &Query) {
         let table = self.0;

@@ -98,8 +98,20 @@ async fn any_part_of_a_name_finds_a_member() {
     );
     let (_, r) = app.get(&token, "/api/v1/members?q=光&per_page=2&page=2").await;
     assert_eq!(names(&r), vec!["李湖光".to_string(), "王小光".into()]);
+    assert_eq!(r["more"], false, "every match counted");
     let cadre = app.token("cadre_b").await;
     assert_eq!(names(&app.get(&cadre, "/api/v1/members?q=光").await.1), vec!["李湖光".to_string()]);
+    // Within part of the county (a town's cadre, or a union chosen) a name's start is found by
+    // its first character within the part: the same members, the same order.
+    let cadre_a = app.token("cadre_a").await;
+    let (_, r) = app.get(&cadre_a, "/api/v1/members?q=王小").await;
+    assert_eq!((r["total"].as_i64(), names(&r)), (Some(1), vec!["王小光".to_string()]));
+    assert_eq!(
+        names(&app.get(&cadre_a, "/api/v1/members?q=光").await.1),
+        vec!["光明".to_string(), "张阳光".into(), "王小光".into()]
+    );
+    assert_eq!(names(&app.get(&token, "/api/v1/members?q=王&union=A-001").await.1), vec!["王小光".to_string()]);
+    assert_eq!(app.get(&token, "/api/v1/members?q=王&union=320925102").await.1["total"], 0);
     let (_, r) = app.get(&token, "/api/v1/members?q=小光").await;
     let id = r["items"][0]["id"].as_i64().unwrap();
     assert_eq!(names(&r), vec!["王小光".to_string()]);

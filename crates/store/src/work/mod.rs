@@ -1480,7 +1480,10 @@ fn notices_filter(actor: &Actor, q: &mut Sql) {
 
 /// ` AND n is new to the caller`: not yet dealt with, and after the last notice they marked read.
 fn unread(actor: &Actor, q: &mut Sql) {
-    q.push(" AND n.done = 0 AND n.id > coalesce((SELECT notices_seen FROM users WHERE id = ");
+    // `+done`: not a term for an index, so the notices are read from the caller's own (by user,
+    // by union) and not from every open notice of the county by notices_item_open, which a
+    // planner without statistics prefers (2.4 ms warm, 24 ms cold, on every page's header).
+    q.push(" AND +n.done = 0 AND n.id > coalesce((SELECT notices_seen FROM users WHERE id = ");
     q.bind(actor.user_id.unwrap_or(0)).push("), 0)");
 }
 

@@ -18,7 +18,7 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 use crate::auth::client_ip;
 use axum::http::request::Parts;
 use store::audit::{AuditEntry, AuditFilter};
-use store::members::{HistoryEntry, Member, MemberPatch, MemberQuery, StatusForm, TransferForm};
+use store::members::{HistoryEntry, Member, MemberPage, MemberPatch, MemberQuery, StatusForm, TransferForm};
 use store::unions::{Enterprise, EnterpriseForm, Union, UnionDetail, UnionForm, UnionRow};
 use store::users::{LoginError, User};
 
@@ -240,12 +240,12 @@ async fn add_enterprise(
 
 /// Members in scope: by union subtree, name (from its start), phone, or exact ID number.
 #[utoipa::path(get, path = "/api/v1/members", tag = "members", params(MemberQuery),
-    responses((status = 200, body = Page<Member>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = MemberPage), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_members(
     State(st): State<AppState>,
     ApiUser(s): ApiUser,
     ApiQuery(q): ApiQuery<MemberQuery>,
-) -> ApiResult<Page<Member>> {
+) -> ApiResult<MemberPage> {
     Ok(Json(store::members::search(&st.db, &s.actor, &q).await?))
 }
 

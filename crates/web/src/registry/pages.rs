@@ -284,7 +284,7 @@ struct UnionPage {
     nav: Option<Nav>,
     u: store::unions::UnionDetail,
     children: Page<store::unions::UnionRow>,
-    members: Page<Member>,
+    members: store::members::MemberPage,
     q: String,
     pager: Pager,
     can_write: bool,
@@ -335,7 +335,7 @@ struct MembersPage {
     status: String,
     migrant: String,
     statuses: Vec<(&'static str, &'static str)>,
-    page: Page<Member>,
+    page: store::members::MemberPage,
     pager: Pager,
     can_write: bool,
 }
