@@ -58,7 +58,9 @@ impl Server {
         let r = signed(self.http.get(format!("{}{path}", self.base)), token).send().await?;
         let status = r.status();
         r.bytes().await?;
-        anyhow::ensure!(status.is_success(), "GET {path}: {status}");
+        if !status.is_success() {
+            return Err(Refused { path: path.to_string(), status }.into());
+        }
         Ok(())
     }
 
@@ -218,3 +220,19 @@ impl std::fmt::Display for Load {
         )
     }
 }
+
+/// A request answered with other than success: its path and status, kept for the caller to tell
+/// a refusal (403, 404) from a failure (5xx).
+#[derive(Debug)]
+pub struct Refused {
+    pub path: String,
+    pub status: reqwest::StatusCode,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GET {}: {}", self.path, self.status)
+    }
+}
+
+impl std::error::Error for Refused {}
