@@ -292,7 +292,7 @@ async fn by_name_part(
     // An index range on both engines (binary / "C" collation).
     starts.push(" AND m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}"));
     let inner = domain::text::Query::parse(q).map(|query| {
-        let (from, order) = NAMES.from_matching(db.backend(), "members");
+        let (from, order) = NAMES.joined(db.backend(), "members");
         let mut inner = conditions.prefixed(&from);
         NAMES.matching(&mut inner, db.backend(), &query);
         inner.push(" AND NOT (m.name >= ").bind(q).push(" AND m.name < ").bind(format!("{q}\u{10FFFF}")).push(")");

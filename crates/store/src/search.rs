@@ -68,7 +68,7 @@ impl Index {
     /// the index: a count or a page stops after what it needs instead of first gathering every
     /// match (as `filter`'s `IN` does: all 130 000 holders of a common character). Also the
     /// column of the index's own order (the records' ids).
-    pub(crate) fn from_matching(self, backend: Backend, table: &str) -> (String, String) {
+    pub(crate) fn joined(self, backend: Backend, table: &str) -> (String, String) {
         let index = self.0;
         match backend {
             Backend::Sqlite => {
@@ -78,7 +78,7 @@ impl Index {
         }
     }
 
-    /// ` AND <the text holds every run of the query>`, after `from_matching`.
+    /// ` AND <the text holds every run of the query>`, after `joined`.
     pub(crate) fn matching(self, sql: &mut Sql, backend: Backend, q: &Query) {
         match backend {
             Backend::Sqlite => sql.push(&format!(" AND {} MATCH ", self.0)).bind(q.fts5()),
