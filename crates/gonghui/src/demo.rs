@@ -505,6 +505,8 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     }
 
     tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
+    // From here the history is written statement by statement: on one CPU (see `affinity`).
+    let _one_cpu = crate::affinity::one_cpu();
     let logins = demo_users(db, &admin, &parents, &grassroots.iter().map(|g| &g.0).collect::<Vec<_>>()).await?;
 
     // A year of care, through the store, before the history (whose recount and first scan then

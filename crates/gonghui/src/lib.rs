@@ -1,5 +1,6 @@
 //! The `gonghui` binary's library: command line, configuration, start-up, demo data.
 
+mod affinity;
 pub mod cli;
 pub mod config;
 pub mod demo;
