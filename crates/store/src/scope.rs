@@ -94,6 +94,17 @@ impl Actor {
         }
     }
 
+    /// ` AND <work_items alias> is still open`, after `items_visible`. Staff read a subtree's
+    /// open items along its open-items index; a member's few requests are read by requester,
+    /// and the open test is written so that the planner (without statistics) does not prefer
+    /// scanning every open item of the county to them (14–21 ms a page → 0.1 ms).
+    pub(crate) fn items_open(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(_) => sql.push(&format!(" AND {alias}.closed_on IS NULL")),
+            Scope::OwnRecord { .. } => sql.push(&format!(" AND coalesce({alias}.closed_on, '') = ''")),
+        };
+    }
+
     /// ` AND <members alias> is visible`.
     pub(crate) fn members_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {

@@ -825,9 +825,7 @@ pub async fn list(db: &Db, cal: &Calendar, actor: &Actor, f: &ItemQuery, today: 
     let mut filter = Sql::new(&format!("{FROM} WHERE 1 = 1"));
     actor.items_visible(&mut filter, "w");
     match f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some("open") => {
-            filter.push(" AND w.closed_on IS NULL");
-        }
+        Some("open") => actor.items_open(&mut filter, "w"),
         Some(s) => {
             filter.push(" AND w.status = ").bind(WorkStatus::parse(s)?.code());
         }
