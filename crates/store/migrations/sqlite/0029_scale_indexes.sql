@@ -18,3 +18,6 @@ CREATE INDEX benefit_enrolments_member ON benefit_enrolments(member_id);
 -- 1.6 ms a record at 1M members, each a scan of the table).
 CREATE INDEX campaign_targets_member ON campaign_targets(member_id);
 CREATE INDEX hardship_files_member ON hardship_files(member_id, id);
+-- Items visible within part of the county: those of its unions, those now owned within it,
+-- those its users raised; the second half had no index, so a town's list scanned every item.
+CREATE INDEX work_items_owner_path ON work_items(owner_path, id);
