@@ -92,19 +92,33 @@ impl Actor {
                 sql.push(&format!(" AND {alias}.owner_path < ")).bind(root.upper_bound());
                 sql.push(&format!(") OR {alias}.requester_user_id = ")).bind(self.user_id.unwrap_or(0)).push(")");
             }
-            Scope::Subtree(root) => {
-                let n = root.as_str().len() as i64;
-                sql.push(&format!(" AND (substr({alias}.path, 1, CAST(")).bind(n);
-                sql.push(" AS INTEGER)) = ").bind(root.as_str());
-                sql.push(&format!(" OR substr({alias}.owner_path, 1, CAST(")).bind(n);
-                sql.push(" AS INTEGER)) = ").bind(root.as_str());
-                sql.push(&format!(" OR {alias}.requester_user_id = ")).bind(self.user_id.unwrap_or(0)).push(")");
-            }
+            Scope::Subtree(root) => self.items_visible_unindexed(sql, alias, root),
             Scope::OwnRecord { member_id } => {
                 sql.push(&format!(" AND ({alias}.requester_member_id = ")).bind(*member_id);
                 sql.push(&format!(" OR {alias}.requester_user_id = ")).bind(self.user_id.unwrap_or(0)).push(")");
             }
         }
+    }
+
+    /// `items_visible` for the items behind another record's list (policy questions, problems):
+    /// the list is driven by its own, smaller table and each item checked by its key, so for
+    /// staff the test is written so that no index on the items serves it — a planner without
+    /// statistics would otherwise read a town's 15 000 items to find its few hundred questions
+    /// (2.4 → 16 ms a page).
+    pub(crate) fn items_visible_beside(&self, sql: &mut Sql, alias: &str) {
+        match &self.scope {
+            Scope::Subtree(root) => self.items_visible_unindexed(sql, alias, root),
+            Scope::OwnRecord { .. } => self.items_visible(sql, alias),
+        }
+    }
+
+    fn items_visible_unindexed(&self, sql: &mut Sql, alias: &str, root: &OrgPath) {
+        let n = root.as_str().len() as i64;
+        sql.push(&format!(" AND (substr({alias}.path, 1, CAST(")).bind(n);
+        sql.push(" AS INTEGER)) = ").bind(root.as_str());
+        sql.push(&format!(" OR substr({alias}.owner_path, 1, CAST(")).bind(n);
+        sql.push(" AS INTEGER)) = ").bind(root.as_str());
+        sql.push(&format!(" OR {alias}.requester_user_id = ")).bind(self.user_id.unwrap_or(0)).push(")");
     }
 
     /// ` AND <work_items alias> is still open`, after `items_visible`. Staff read a subtree's

@@ -333,7 +333,7 @@ pub async fn file(db: &Db, cal: &Calendar, filer: Filer<'_>, f: &NewProblem, tod
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<Problem> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} AND p.id = "));
     q.bind(id);
-    actor.items_visible(&mut q, "i");
+    actor.items_visible_beside(&mut q, "i");
     let found: Option<Problem> = q.query_as().fetch_optional(db.pool()).await?;
     found.map(|p| p.finish().for_reporter(actor)).ok_or(StoreError::NotFound)
 }
@@ -366,7 +366,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &ProblemQuery) -> Result<Page<Probl
     let paging = Paging::new(f.page, f.per_page);
     let mut conn = db.pool().acquire().await?;
     let mut filter = Sql::new(FROM);
-    actor.items_visible(&mut filter, "i");
+    actor.items_visible_beside(&mut filter, "i");
     if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
         actor.narrow(&mut filter, "p.path", &u);
@@ -396,7 +396,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &ProblemQuery) -> Result<Page<Probl
 async fn locked(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Problem> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} AND p.id = "));
     q.bind(id);
-    actor.items_visible(&mut q, "i");
+    actor.items_visible_beside(&mut q, "i");
     let found: Option<Problem> = q.query_as().fetch_optional(&mut **tx).await?;
     found.map(Problem::finish).ok_or(StoreError::NotFound)
 }

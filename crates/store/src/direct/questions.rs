@@ -295,7 +295,7 @@ pub async fn ask(db: &Db, cal: &Calendar, actor: &Actor, f: &NewQuestion, today:
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<PolicyQuestion> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} AND q.id = "));
     q.bind(id);
-    actor.items_visible(&mut q, "i");
+    actor.items_visible_beside(&mut q, "i");
     let found: Option<PolicyQuestion> = q.query_as().fetch_optional(db.pool()).await?;
     found.map(PolicyQuestion::finish).ok_or(StoreError::NotFound)
 }
@@ -319,7 +319,7 @@ pub struct QuestionQuery {
 pub async fn list(db: &Db, actor: &Actor, f: &QuestionQuery) -> Result<Page<PolicyQuestion>> {
     let mut conn = db.pool().acquire().await?;
     let mut filter = Sql::new(FROM);
-    actor.items_visible(&mut filter, "i");
+    actor.items_visible_beside(&mut filter, "i");
     if let Some(code) = f.union.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
         actor.narrow(&mut filter, "q.path", &u);
@@ -360,7 +360,7 @@ pub async fn answer(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Questio
     let mut tx = db.write_tx().await?;
     let mut q = Sql::new("SELECT q.item_id, q.status, q.title, q.category, q.path FROM direct_questions q JOIN work_items i ON i.id = q.item_id WHERE q.id = ");
     q.bind(id);
-    actor.items_visible(&mut q, "i");
+    actor.items_visible_beside(&mut q, "i");
     let found: Option<(i64, String, String, String, String)> = q.query_as().fetch_optional(&mut *tx).await?;
     let (item, status, title, category, path) = found.ok_or(StoreError::NotFound)?;
     let item_row = wk::fetch_for(&mut tx, actor, item).await?;
