@@ -99,6 +99,8 @@ async fn any_part_of_a_name_finds_a_member() {
     let (_, r) = app.get(&token, "/api/v1/members?q=光&per_page=2&page=2").await;
     assert_eq!(names(&r), vec!["李湖光".to_string(), "王小光".into()]);
     assert_eq!(r["more"], false, "every match counted");
+    let (s, r) = app.get(&token, "/api/v1/members?q=光&page=99999").await;
+    assert_eq!((s, r["total"].as_i64(), r["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(4), Some(0)));
     let cadre = app.token("cadre_b").await;
     assert_eq!(names(&app.get(&cadre, "/api/v1/members?q=光").await.1), vec!["李湖光".to_string()]);
     // Within part of the county (a town's cadre, or a union chosen) a name's start is found by
