@@ -284,7 +284,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Restore { file } => restore(&db, &settings, &file).await?,
-        Command::Demo { members, items, seed } => demo(&db, members, items.unwrap_or(members / 5), seed).await?,
+        Command::Demo { members, items, seed } => demo(&settings, members, items.unwrap_or(members / 5), seed).await?,
         Command::Init { name, division, code } => {
             let form = store::unions::UnionForm {
                 code: code.unwrap_or_else(|| division.clone()),
@@ -452,7 +452,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 settings.listen = l;
             }
             if with_demo && store::unions::root(&db).await?.is_none() {
-                demo(&db, 60_000, 12_000, 2026).await?;
+                demo(&settings, 60_000, 12_000, 2026).await?;
             }
             if store::users::count(&db).await? == 0 {
                 tracing::warn!(
@@ -481,11 +481,15 @@ fn explain(e: store::StoreError) -> anyhow::Error {
     }
 }
 
-async fn demo(db: &store::Db, members: usize, items: usize, seed: u64) -> anyhow::Result<()> {
+/// Fills the empty database through a pool of its own, shaped for loading (`store::Purpose`).
+async fn demo(settings: &Settings, members: usize, items: usize, seed: u64) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let care_events = members / 60;
-    let report = crate::demo::run(db, &crate::demo::Options { members, items, care_events, seed, progress }).await?;
+    let db = crate::startup::open_db_for(settings, store::Purpose::Loading).await?;
+    let report = crate::demo::run(&db, &crate::demo::Options { members, items, care_events, seed, progress }).await;
+    db.close().await;
+    let report = report?;
     println!(
         "演示数据已生成：{} 个工会，{} 名会员，{} 件近两年的事项，{} 件关爱事件（发放 {} 笔），{} 户困难职工档案，{} 件法律援助案件，{} 件劳动争议，{} 件劳动法律监督，{} 份集体合同，{} 件政策咨询（{} 条收入常见问答），{} 份通知文件，五直联系网络 {} 个、寻策问计 {} 次、经验做法 {} 篇、问题直达 {} 件，四季送与普惠项目（今天逾期升级 {} 件），用时 {:.1} 秒。",
         report.unions,

@@ -4,12 +4,15 @@
 //! approved by the county; a budget for this year and last.
 
 use anyhow::Context;
-use domain::care::CareEventKind;
+use domain::care::{CareAction, CareEventKind};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use store::care::{NewEvent, NewPayment};
 use store::{Actor, Db};
 use time::{Date, Duration};
+
+/// Events written to one transaction.
+const BATCH: usize = 200;
 
 pub(crate) struct CareReport {
     pub events: usize,
@@ -66,7 +69,14 @@ pub(crate) async fn generate(
         .collect();
     plan.sort();
     let mut payments = 0;
-    for (day, member, k) in plan {
+    // Many events to a transaction: through the store's own steps, without a commit (and a
+    // page of writes to the log) for each.
+    let mut tx = db.write_tx().await?;
+    for (n, (day, member, k)) in plan.into_iter().enumerate() {
+        if n > 0 && n % BATCH == 0 {
+            tx.commit().await?;
+            tx = db.write_tx().await?;
+        }
         let (kind, _, notes) = KINDS[k];
         let recorded = cal.add_working_days(day, rng.gen_range(0..=1)).min(today);
         let note = notes[rng.gen_range(0..notes.len())].to_string();
@@ -76,56 +86,64 @@ pub(crate) async fn generate(
             date: domain::fmt_date(day),
             note: Some(note),
         };
-        let d = store::care::record_event(db, &cal, admin, &ev, recorded).await.context("关爱事件")?;
+        let d = store::care::record_event_within(&mut tx, &cal, admin, &ev, recorded).await.context("关爱事件")?;
         for o in &d.obligations {
-            let Some(due) = domain::parse_date(&o.due) else { continue };
-            let days = cal.working_days_between(recorded, due).max(1) as u32;
+            let days = cal.working_days_between(recorded, o.due).max(1) as u32;
             // Nine in ten on time; the rest a few working days late.
             let done = if rng.gen_bool(0.9) {
                 cal.add_working_days(recorded, rng.gen_range(0..=days))
             } else {
-                cal.add_working_days(due, rng.gen_range(1..=6))
+                cal.add_working_days(o.due, rng.gen_range(1..=6))
             };
             if done > today {
                 continue;
             }
-            if o.action == "payment" && o.max_fen > 0 {
+            if o.action == CareAction::Payment && o.max_fen > 0 {
                 let steps = (o.max_fen - o.min_fen) / 10_000;
                 let amount = (o.min_fen + 10_000 * rng.gen_range(0..=steps)) / 100;
                 let p = NewPayment {
-                    event_id: Some(d.event.id),
+                    event_id: Some(d.event_id),
                     amount: amount.to_string(),
                     paid_on: Some(domain::fmt_date(done)),
                     ..Default::default()
                 };
-                match store::care::pay(db, &cal, admin, &p, done).await {
-                    Ok(p) => {
+                match tx.step(async |tx| store::care::pay_within(tx, &cal, admin, &p, done).await).await {
+                    Ok((id, status)) => {
                         payments += 1;
-                        if p.status == "pending" {
-                            store::care::decide(db, &cal, admin, p.id, true, done).await?;
+                        if status == "pending" {
+                            store::care::decide_within(&mut tx, &cal, admin, id, true, done).await?;
                         }
                         continue;
                     }
                     // Over the person's yearly cap: the union records that nothing is paid.
                     Err(e) if e.is_bad_input() => {
-                        store::care::waive_payment(db, &cal, admin, d.event.id, "已达本年度慰问金上限", done).await?;
+                        store::care::waive_payment_within(
+                            &mut tx,
+                            &cal,
+                            admin,
+                            d.event_id,
+                            "已达本年度慰问金上限",
+                            done,
+                        )
+                        .await?;
                         continue;
                     }
                     Err(e) => return Err(e.into()),
                 }
             }
-            let result = match o.action.as_str() {
-                "congratulate" => "工会主席登门祝贺，送上贺卡",
-                "visit" => "工会干部上门走访慰问，了解困难",
-                "help" => "已建立帮扶台账，落实结对帮扶",
+            let result = match o.action {
+                CareAction::Congratulate => "工会主席登门祝贺，送上贺卡",
+                CareAction::Visit => "工会干部上门走访慰问，了解困难",
+                CareAction::Help => "已建立帮扶台账，落实结对帮扶",
                 _ => "已按标准发放",
             };
             let form =
                 store::work::ActionForm { action: "resolve".into(), result: Some(result.into()), ..Default::default() };
-            store::work::act(db, &cal, admin, o.work_item_id, &form, done).await.context("关爱事项办结")?;
+            store::work::act_within(&mut tx, &cal, admin, o.work_item_id, &form, done).await.context("关爱事项办结")?;
         }
         bar.inc(1);
     }
+    tx.commit().await?;
     Ok(CareReport { events, payments })
 }
 
@@ -173,7 +191,12 @@ pub(crate) async fn programmes(
     let mut plan: Vec<Date> = (0..files).map(|_| today - Duration::days(rng.gen_range(20..330))).collect();
     plan.sort();
     let mut filed = 0;
-    for applied in plan {
+    let mut tx = db.write_tx().await?;
+    for (n, applied) in plan.into_iter().enumerate() {
+        if n > 0 && n % BATCH == 0 {
+            tx.commit().await?;
+            tx = db.write_tx().await?;
+        }
         let mut household = vec![HouseholdMember {
             name: crate::demo::person_name(&mut rng),
             relation: "配偶".into(),
@@ -206,12 +229,11 @@ pub(crate) async fn programmes(
             insurance: Some("职工医保".into()),
             ..Default::default()
         };
-        let file = match store::hardship::apply(db, &cal, admin, &form, applied).await {
-            Ok(f) => f,
+        let id = match tx.step(async |tx| store::hardship::apply_within(tx, &cal, admin, &form, applied).await).await {
+            Ok(id) => id,
             Err(e) if e.is_bad_input() || matches!(e, store::StoreError::Conflict { .. }) => continue,
             Err(e) => return Err(e.into()),
         };
-        let id = file.file.id;
         let mut day = applied;
         let mut done = true;
         for step in 0..4 {
@@ -226,8 +248,8 @@ pub(crate) async fn programmes(
                 (_, 1) => Some("已入户核实，情况属实".to_string()),
                 _ => None,
             };
-            store::hardship::decide(db, &cal, admin, id, &store::hardship::Decision { approve: !refuse, note }, day)
-                .await?;
+            let decision = store::hardship::Decision { approve: !refuse, note };
+            store::hardship::decide_within(&mut tx, &cal, admin, id, &decision, day).await?;
             if refuse {
                 done = false;
                 break;
@@ -242,10 +264,13 @@ pub(crate) async fn programmes(
                 amount: Some((rng.gen_range(5..=20) * 100).to_string()),
                 given_on: None,
             };
-            let _ = store::hardship::aid(db, admin, id, &aid, given).await;
+            let _ = tx.step(async |tx| store::hardship::aid_within(tx, admin, id, &aid, given).await).await;
         }
         bar.inc(1);
     }
+    tx.commit().await?;
+
+    tracing::info!(filed, "demo: hardship files");
 
     // The four seasons: the last of each that has passed is delivered; the coming winter's list
     // is built and waits.
@@ -320,6 +345,8 @@ pub(crate) async fn programmes(
     };
     let c = store::campaigns::create(db, admin, &form).await?;
     store::campaigns::build_targets(db, &cal, admin, c.id, today).await?;
+
+    tracing::info!("demo: campaigns");
 
     // Benefits this year, joined by employers.
     let start = date(year, 1, 1);

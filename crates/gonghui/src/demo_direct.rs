@@ -395,6 +395,9 @@ pub(crate) struct DirectReport {
 }
 
 /// A year of questions (`count`), most answered and published, the latest still open; and a
+/// Questions written to one transaction.
+const BATCH: usize = 200;
+
 /// year of bulletins with their receipts.
 pub(crate) async fn generate(
     db: &Db,
@@ -430,7 +433,12 @@ pub(crate) async fn generate(
         .collect();
     days.sort();
     let (mut questions, mut published) = (0, 0);
-    for ((t, a, r), asked) in asks.into_iter().zip(days) {
+    let mut tx = db.write_tx().await?;
+    for (n, ((t, a, r), asked)) in asks.into_iter().zip(days).enumerate() {
+        if n > 0 && n % BATCH == 0 {
+            tx.commit().await?;
+            tx = db.write_tx().await?;
+        }
         let topic = &TOPICS[t];
         let trade = if topic.women { WOMEN_TRADES[r] } else { TRADES[r] };
         let stem = topic.asks[a];
@@ -443,7 +451,7 @@ pub(crate) async fn generate(
         );
         let f = qs::NewQuestion { category: topic.category.into(), title, body };
         let who = asker(&members, &mut rng);
-        let q = qs::ask(db, &cal, &who, &f, asked).await?;
+        let (id, item_id) = qs::ask_within(&mut tx, &cal, &who, &f, asked).await?;
         questions += 1;
         // Answered in one to four working days (now and then late); the last few still open.
         let answered = cal.add_working_days(asked, rng.gen_range(1..=4) + u32::from(rng.gen_bool(0.04)) * 3);
@@ -457,19 +465,20 @@ pub(crate) async fn generate(
             publish,
             faq_question: Some(format!("{trade}{}？", stem.trim_start_matches("我"))),
         };
-        qs::answer(db, &cal, by, q.id, &form, answered).await?;
+        qs::answer_within(&mut tx, &cal, by, id, &form, answered).await?;
         published += usize::from(publish);
         // Most askers rate the answer.
         if rng.gen_bool(0.7) {
             let rating = *[5, 5, 5, 4, 4, 3, 2].choose(&mut rng).unwrap_or(&5);
             let rate = store::work::ActionForm { action: "rate".into(), rating: Some(rating), ..Default::default() };
-            match store::work::act(db, &cal, &who, q.item_id, &rate, answered).await {
-                Ok(_) => {}
+            match tx.step(async |tx| store::work::act_within(tx, &cal, &who, item_id, &rate, answered).await).await {
+                Ok(()) => {}
                 Err(e) if e.is_bad_input() => {}
                 Err(e) => return Err(e.into()),
             }
         }
     }
+    tx.commit().await?;
     let bulletins = bulletins(db, admin, towns, grassroots, &mut rng, today).await?;
     Ok(DirectReport { questions, published, bulletins })
 }

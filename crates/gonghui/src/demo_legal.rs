@@ -25,6 +25,9 @@ const REPORTS: &[(&str, &str)] = &[
     ("settled", "在仲裁前与单位达成和解，单位分两期支付，已履行完毕。"),
 ];
 
+/// Cases written to one transaction.
+const BATCH: usize = 100;
+
 /// Cases applied for over the last year; returns how many.
 pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, today: Date) -> anyhow::Result<usize> {
     use store::legal::aid as la;
@@ -37,7 +40,12 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
         .collect();
     plan.sort();
     let mut made = 0;
-    for applied in plan {
+    let mut tx = db.write_tx().await?;
+    for (n, applied) in plan.into_iter().enumerate() {
+        if n > 0 && n % BATCH == 0 {
+            tx.commit().await?;
+            tx = db.write_tx().await?;
+        }
         let (matter, form, facts) = FACTS[rng.gen_range(0..FACTS.len())];
         let migrant = rng.gen_bool(0.35);
         let claim = rng.gen_range(30..400) * 100;
@@ -55,13 +63,12 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
             migrant,
             ..Default::default()
         };
-        let case = match la::apply(db, &cal, admin, &a, applied).await {
-            Ok(c) => c,
+        let id = match tx.step(async |tx| la::apply_within(tx, &cal, admin, &a, applied).await).await {
+            Ok(id) => id,
             Err(e) if e.is_bad_input() => continue,
             Err(e) => return Err(e.into()),
         };
         made += 1;
-        let id = case.case.id;
         let mut day = applied;
         let step = |rng: &mut StdRng, from: Date, days: std::ops::RangeInclusive<i64>| {
             let d = from + Duration::days(rng.gen_range(days));
@@ -69,8 +76,8 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
         };
         if rng.gen_bool(0.2) {
             let Some(d) = step(&mut rng, day, 0..=1) else { continue };
-            la::ask_materials(
-                db,
+            la::ask_materials_within(
+                &mut tx,
                 &cal,
                 admin,
                 id,
@@ -79,7 +86,7 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
             )
             .await?;
             let Some(d2) = step(&mut rng, d, 1..=6) else { continue };
-            la::materials_supplied(db, &cal, admin, id, d2).await?;
+            la::materials_supplied_within(&mut tx, &cal, admin, id, d2).await?;
             day = d2;
         }
         let Some(d) = step(&mut rng, day, 1..=6) else { continue };
@@ -95,14 +102,14 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
             late_reason: Some("节假日后集中审查".into()),
             form: None,
         };
-        la::decide(db, &cal, admin, id, &decided, d).await?;
+        la::decide_within(&mut tx, &cal, admin, id, &decided, d).await?;
         day = d;
         if decision == "refuse" {
             if rng.gen_bool(0.5)
                 && let Some(d) = step(&mut rng, day, 1..=5)
             {
-                la::object(
-                    db,
+                la::object_within(
+                    &mut tx,
                     &cal,
                     admin,
                     id,
@@ -112,7 +119,7 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
                 .await?;
                 if let Some(d2) = step(&mut rng, d, 2..=5) {
                     let r = la::ObjectionResult { upheld: false, note: "经审查，维持原决定".into() };
-                    la::objection_decided(db, &cal, admin, id, &r, d2).await?;
+                    la::objection_decided_within(&mut tx, &cal, admin, id, &r, d2).await?;
                 }
             }
             continue;
@@ -127,11 +134,12 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
             ["县总工会法律服务中心", "江苏湖滨律师事务所"][rng.gen_range(0..2)]
         );
         let kind = if provider.contains("法律服务中心") { "union_lawyer" } else { "law_firm" };
-        la::assign(db, &cal, admin, id, &la::AssignForm { provider, provider_kind: kind.into() }, d).await?;
+        la::assign_within(&mut tx, &cal, admin, id, &la::AssignForm { provider, provider_kind: kind.into() }, d)
+            .await?;
         let Some(d) = step(&mut rng, d, 10..=80) else { continue };
         if rng.gen_bool(0.06) {
             let t = la::TerminateForm { ground: "own_lawyer".into(), note: Some("申请人另行委托律师".into()) };
-            la::terminate(db, &cal, admin, id, &t, d).await?;
+            la::terminate_within(&mut tx, &cal, admin, id, &t, d).await?;
             continue;
         }
         let (outcome, report) = if form_is_advice(form) {
@@ -142,8 +150,9 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
         let recovered = if outcome == "advised" { 0 } else { claim * rng.gen_range(60..=100) / 100 };
         let c =
             la::CloseForm { outcome: outcome.into(), recovered: Some(recovered.to_string()), report: report.into() };
-        la::close(db, &cal, admin, id, &c, d).await?;
+        la::close_within(&mut tx, &cal, admin, id, &c, d).await?;
     }
+    tx.commit().await?;
     Ok(made)
 }
 
@@ -164,7 +173,12 @@ pub(crate) async fn disputes(db: &Db, admin: &Actor, count: usize, seed: u64, to
     let claims: &[&[&str]] =
         &[&["wages"], &["wages", "overtime"], &["compensation"], &["injury"], &["social_insurance"]];
     let mut made = 0;
-    for applied in plan {
+    let mut tx = db.write_tx().await?;
+    for (n, applied) in plan.into_iter().enumerate() {
+        if n > 0 && n % BATCH == 0 {
+            tx.commit().await?;
+            tx = db.write_tx().await?;
+        }
         let amount = rng.gen_range(20..300) * 100;
         let f = ld::DisputeForm {
             member_id: Some(rng.gen_range(lo..=hi)),
@@ -177,21 +191,20 @@ pub(crate) async fn disputes(db: &Db, admin: &Actor, count: usize, seed: u64, to
             facts: "职工反映单位拖欠工资、未依法支付加班费或解除劳动合同未给予经济补偿。".into(),
             knew_on: domain::fmt_date(applied - Duration::days(rng.gen_range(5..300))),
         };
-        let d = match ld::apply(db, &cal, admin, &f, applied).await {
-            Ok(d) => d,
+        let id = match tx.step(async |tx| ld::apply_within(tx, &cal, admin, &f, applied).await).await {
+            Ok(id) => id,
             Err(e) if e.is_bad_input() => continue,
             Err(e) => return Err(e.into()),
         };
         made += 1;
-        let id = d.case.id;
         let step = |rng: &mut StdRng, from: Date, days: std::ops::RangeInclusive<i64>| {
             let d = from + Duration::days(rng.gen_range(days));
             (d <= today).then_some(d)
         };
         let Some(day) = step(&mut rng, applied, 0..=2) else { continue };
         if rng.gen_bool(0.08) {
-            ld::accept(
-                db,
+            ld::accept_within(
+                &mut tx,
                 &cal,
                 admin,
                 id,
@@ -201,14 +214,21 @@ pub(crate) async fn disputes(db: &Db, admin: &Actor, count: usize, seed: u64, to
             .await?;
             continue;
         }
-        ld::accept(db, &cal, admin, id, &ld::AcceptForm { accept: true, reason: None }, day).await?;
+        ld::accept_within(&mut tx, &cal, admin, id, &ld::AcceptForm { accept: true, reason: None }, day).await?;
         let Some(day) = step(&mut rng, day, 2..=6) else { continue };
-        ld::session(db, admin, id, &ld::SessionForm { note: "双方到场，陈述意见，调解员释法说理".into() }, day).await?;
+        ld::session_within(
+            &mut tx,
+            admin,
+            id,
+            &ld::SessionForm { note: "双方到场，陈述意见，调解员释法说理".into() },
+            day,
+        )
+        .await?;
         let Some(day) = step(&mut rng, day, 1..=6) else { continue };
         if rng.gen_bool(0.25) {
             let next = if rng.gen_bool(0.7) { "arbitration" } else { "withdrawn" };
             let m = ld::MediationForm { agreed: false, next: Some(next.into()), ..Default::default() };
-            ld::mediation(db, &cal, admin, id, &m, day).await?;
+            ld::mediation_within(&mut tx, &cal, admin, id, &m, day).await?;
             continue;
         }
         let m = ld::MediationForm {
@@ -218,7 +238,7 @@ pub(crate) async fn disputes(db: &Db, admin: &Actor, count: usize, seed: u64, to
             perform_by: Some(domain::fmt_date(day + Duration::days(10))),
             next: None,
         };
-        ld::mediation(db, &cal, admin, id, &m, day).await?;
+        ld::mediation_within(&mut tx, &cal, admin, id, &m, day).await?;
         let Some(day) = step(&mut rng, day, 5..=12) else { continue };
         let performed = rng.gen_bool(0.85);
         let p = ld::PerformanceForm {
@@ -227,8 +247,9 @@ pub(crate) async fn disputes(db: &Db, admin: &Actor, count: usize, seed: u64, to
             next: (!performed).then(|| "payment_order".to_string()),
             note: None,
         };
-        ld::performance(db, &cal, admin, id, &p, day).await?;
+        ld::performance_within(&mut tx, &cal, admin, id, &p, day).await?;
     }
+    tx.commit().await?;
     Ok(made)
 }
 
@@ -435,7 +456,12 @@ pub(crate) async fn contracts(
     let mut made = 0;
     let mut chosen: Vec<i64> = enterprises.iter().copied().filter(|_| rng.gen_bool(0.4)).collect();
     chosen.sort();
-    for (i, enterprise) in chosen.into_iter().enumerate() {
+    let mut tx = db.write_tx().await?;
+    for (n, (i, enterprise)) in chosen.into_iter().enumerate().enumerate() {
+        if n > 0 && n % BATCH == 0 {
+            tx.commit().await?;
+            tx = db.write_tx().await?;
+        }
         let wages = rng.gen_bool(0.5);
         let (kind, years) = if wages { ("wages", 1) } else { ("comprehensive", 3) };
         // Requested between a few days and (a term and a bit) ago.
@@ -448,9 +474,8 @@ pub(crate) async fn contracts(
             requested_by: if rng.gen_bool(0.8) { "union" } else { "employer" }.into(),
             ..Default::default()
         };
-        let d = lc::request(db, &cal, admin, &f, requested).await?;
+        let id = lc::request_within(&mut tx, &cal, admin, &f, requested).await?;
         made += 1;
-        let id = d.contract.id;
         let step = |rng: &mut StdRng, from: Date, days: std::ops::RangeInclusive<i64>| {
             let d = from + Duration::days(rng.gen_range(days));
             (d <= today).then_some(d)
@@ -461,10 +486,11 @@ pub(crate) async fn contracts(
                 lc::AnswerForm {
                     agreed: false, reason: Some("企业经营困难，要求暂缓协商".into()), answered_on: None
                 };
-            lc::answer(db, &cal, admin, id, &no, day).await?;
+            lc::answer_within(&mut tx, &cal, admin, id, &no, day).await?;
             continue;
         }
-        lc::answer(db, &cal, admin, id, &lc::AnswerForm { agreed: true, ..Default::default() }, day).await?;
+        lc::answer_within(&mut tx, &cal, admin, id, &lc::AnswerForm { agreed: true, ..Default::default() }, day)
+            .await?;
         let Some(day) = step(&mut rng, day, 2..=10) else { continue };
         let n = rng.gen_range(3..=7);
         let reps = lc::RepresentativesForm {
@@ -473,7 +499,7 @@ pub(crate) async fn contracts(
             chief_worker: "工会主席".into(),
             chief_employer: "企业法定代表人".into(),
         };
-        lc::representatives(db, admin, id, &reps, day).await?;
+        lc::representatives_within(&mut tx, admin, id, &reps, day).await?;
         let Some(day) = step(&mut rng, day, 10..=40) else { continue };
         let entitled = rng.gen_range(30..=120);
         let present = entitled * rng.gen_range(70..=100) / 100;
@@ -487,14 +513,15 @@ pub(crate) async fn contracts(
             wage_increase: wages.then(|| format!("{}.{}", rng.gen_range(3..8), rng.gen_range(0..10))),
             covered_workers: Some(rng.gen_range(30..600)),
         };
-        lc::vote(db, &cal, admin, id, &vote, day).await?;
+        lc::vote_within(&mut tx, &cal, admin, id, &vote, day).await?;
         let Some(day) = step(&mut rng, day, 1..=9) else { continue };
-        lc::submit(db, &cal, admin, id, &lc::DateForm { on: None }, day).await?;
+        lc::submit_within(&mut tx, &cal, admin, id, &lc::DateForm { on: None }, day).await?;
         let Some(day) = step(&mut rng, day, 5..=16) else { continue };
-        lc::review(db, &cal, admin, id, &lc::ReviewForm { objection: None, on: None }, day).await?;
+        lc::review_within(&mut tx, &cal, admin, id, &lc::ReviewForm { objection: None, on: None }, day).await?;
         let Some(day) = step(&mut rng, day, 1..=5) else { continue };
-        lc::publish(db, admin, id, &lc::DateForm { on: None }, day).await?;
+        lc::publish_within(&mut tx, admin, id, &lc::DateForm { on: None }, day).await?;
     }
+    tx.commit().await?;
     Ok(made)
 }
 

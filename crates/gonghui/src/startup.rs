@@ -5,9 +5,13 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 pub async fn open_db(settings: &Settings) -> anyhow::Result<store::Db> {
+    open_db_for(settings, store::Purpose::Serving).await
+}
+
+pub async fn open_db_for(settings: &Settings, purpose: store::Purpose) -> anyhow::Result<store::Db> {
     let vault = settings.vault().map_err(anyhow::Error::msg)?;
     let url = settings.database_url();
-    store::Db::connect(&url, vault).await.map_err(|e| match e {
+    store::Db::connect_for(&url, vault, purpose).await.map_err(|e| match e {
         store::StoreError::Db(inner) => anyhow::anyhow!("无法打开数据库 {}：{inner}", redact(&url)),
         other => anyhow::anyhow!("{other}"),
     })

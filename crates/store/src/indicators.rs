@@ -32,7 +32,7 @@ pub(crate) struct Fact<'a> {
 }
 
 /// The facts of one transaction (or of a recount), merged by key.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Tally {
     rows: BTreeMap<Key, i64>,
 }

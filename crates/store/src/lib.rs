@@ -48,6 +48,19 @@ pub enum Backend {
     Postgres,
 }
 
+/// What a pool is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Requests and jobs: several connections, every commit on disk.
+    Serving,
+    /// Filling a database nobody else uses yet, statement after statement (the demo). On
+    /// SQLite one connection, so no other connection's write empties its page cache (a pool
+    /// hands its connections out in turn, and each then re-read its pages), with a larger
+    /// cache and commits not synced; on PostgreSQL commits that do not wait for the disk. A
+    /// crash may lose the last commits, never consistency, and the load is run again anyway.
+    Loading,
+}
+
 /// The database and the key that opens ID numbers: everything a request needs to persist.
 #[derive(Clone)]
 pub struct Db {
@@ -130,6 +143,11 @@ impl Db {
     /// Opens `sqlite://PATH` (the file and its folder are created) or `postgres://…`,
     /// then brings the schema up to date.
     pub async fn connect(url: &str, vault: IdVault) -> Result<Db> {
+        Db::connect_for(url, vault, Purpose::Serving).await
+    }
+
+    /// As `connect`, with the pool shaped for its purpose.
+    pub async fn connect_for(url: &str, vault: IdVault, purpose: Purpose) -> Result<Db> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -152,11 +170,12 @@ impl Db {
             .parse::<AnyConnectOptions>()?
             .log_statements(log::LevelFilter::Debug)
             .log_slow_statements(log::LevelFilter::Info, Duration::from_secs(1));
+        let loading = purpose == Purpose::Loading;
         let pool = match backend {
             Backend::Sqlite => {
                 options
-                    .max_connections(8)
-                    .after_connect(|conn, _| {
+                    .max_connections(if loading { 1 } else { 8 })
+                    .after_connect(move |conn, _| {
                         Box::pin(async move {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
@@ -164,13 +183,29 @@ impl Db {
                                  PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;",
                             )
                             .await?;
+                            if loading {
+                                conn.execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;").await?;
+                            }
                             Ok(())
                         })
                     })
                     .connect_with(connect)
                     .await?
             }
-            Backend::Postgres => options.max_connections(16).connect_with(connect).await?,
+            Backend::Postgres => {
+                options
+                    .max_connections(16)
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move {
+                            if loading {
+                                conn.execute("SET synchronous_commit = off").await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .connect_with(connect)
+                    .await?
+            }
         };
         let db = Db { pool, backend, vault: Arc::new(vault), url: url.into() };
         migrate::run(&db).await?;
@@ -235,6 +270,26 @@ impl Tx {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Runs `f` as one step of this transaction that may fail alone: on an error its writes
+    /// and the facts it counted are undone (a savepoint) and the transaction goes on. For a
+    /// loader that writes many records in one transaction, some of which the rules refuse.
+    pub async fn step<T>(&mut self, f: impl AsyncFnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        let tally = self.tally.clone();
+        sqlx::query("SAVEPOINT step").execute(&mut *self.tx).await?;
+        match f(self).await {
+            Ok(v) => {
+                sqlx::query("RELEASE SAVEPOINT step").execute(&mut *self.tx).await?;
+                Ok(v)
+            }
+            Err(e) => {
+                sqlx::query("ROLLBACK TO SAVEPOINT step").execute(&mut *self.tx).await?;
+                sqlx::query("RELEASE SAVEPOINT step").execute(&mut *self.tx).await?;
+                self.tally = tally;
+                Err(e)
+            }
+        }
     }
 
     pub(crate) fn count(&mut self, f: indicators::Fact<'_>) {

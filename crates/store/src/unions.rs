@@ -127,11 +127,16 @@ pub(crate) async fn visible_by_code(conn: &mut AnyConnection, actor: &Actor, cod
 
 /// Find a union by code or exact name (roster files use either), within scope.
 pub async fn by_code_or_name(db: &Db, actor: &Actor, key: &str) -> Result<Union> {
+    by_code_or_name_in(&mut *db.pool().acquire().await?, actor, key).await
+}
+
+/// `by_code_or_name` on the caller's connection (inside its transaction).
+pub(crate) async fn by_code_or_name_in(conn: &mut AnyConnection, actor: &Actor, key: &str) -> Result<Union> {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE (u.code = "));
     q.bind(key.trim()).push(" OR u.name = ").bind(key.trim()).push(")");
     actor.unions_visible(&mut q, "u");
     q.push(" ORDER BY u.id LIMIT 2");
-    let found: Vec<Union> = q.query_as().fetch_all(db.pool()).await?;
+    let found: Vec<Union> = q.query_as().fetch_all(&mut *conn).await?;
     match found.len() {
         1 => Ok(found.into_iter().next().unwrap()),
         0 => Err(StoreError::NotFound),

@@ -539,3 +539,55 @@ async fn standing_visits_come_each_quarter_and_before_spring_festival_once() {
     let r = store::care::standing_visits(&app.db, &cal, march, &|| false).await.unwrap();
     assert_eq!((r.rounds.len(), r.created), (1, 0));
 }
+
+/// A loader writes many events in one transaction (the demo): a step the rules refuse, or that
+/// fails after writing, leaves nothing behind — neither its rows nor its figures — and the
+/// transaction goes on; what the other steps wrote is counted once, as through the API.
+#[tokio::test]
+async fn a_failed_step_in_a_loaders_transaction_leaves_no_rows_and_no_figures() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let cal = store::calendar::load(&app.db).await.unwrap();
+    let root = store::unions::root(&app.db).await.unwrap().unwrap();
+    let sys = store::Actor::system(root.org_path());
+    let today = web::today();
+    let event = |kind: &str| store::care::NewEvent {
+        member_id: Some(app.member_a),
+        kind: kind.into(),
+        date: domain::fmt_date(today),
+        note: None,
+    };
+    let mut tx = app.db.write_tx().await.unwrap();
+    let kept = store::care::record_event_within(&mut tx, &cal, &sys, &event("hospitalisation"), today).await.unwrap();
+    // Written, then failed: undone with its facts.
+    let failed = tx
+        .step(async |tx| {
+            store::care::record_event_within(tx, &cal, &sys, &event("marriage"), today).await?;
+            Err::<(), _>(store::StoreError::conflict("演示失败", "made to fail"))
+        })
+        .await;
+    assert!(failed.is_err());
+    // Refused by the rules before writing.
+    let refused =
+        tx.step(async |tx| store::care::record_event_within(tx, &cal, &sys, &event("no-such-kind"), today).await).await;
+    assert!(refused.unwrap_err().is_bad_input());
+    // A step that succeeds is kept, and its payment closes its obligation.
+    let paid = store::care::NewPayment { event_id: Some(kept.event_id), amount: "500".into(), ..Default::default() };
+    let (_, status) = tx.step(async |tx| store::care::pay_within(tx, &cal, &sys, &paid, today).await).await.unwrap();
+    assert_eq!(status, "paid");
+    tx.commit().await.unwrap();
+
+    let (s, list) = app.get(&admin, "/api/v1/care/events").await;
+    assert_eq!(s, 200, "{list}");
+    assert_eq!(list["total"], 1, "the failed step's event is gone: {list}");
+    assert_eq!(list["items"][0]["kind"], "hospitalisation");
+    let (_, f) = app.get(&admin, "/api/v1/care/figures").await;
+    assert_eq!(f["total"]["events"], 1, "{f}");
+    assert_eq!(f["total"]["obligations"], 2, "{f}");
+    assert_eq!(f["total"]["done"], 1, "the payment closed its obligation: {f}");
+    assert_eq!(f["total"]["paid_fen"], 50_000);
+    // The figures are what a recount of the records gives.
+    store::indicators::recount(&app.db).await.unwrap();
+    let (_, again) = app.get(&admin, "/api/v1/care/figures").await;
+    assert_eq!(again["total"], f["total"]);
+}

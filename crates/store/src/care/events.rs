@@ -94,6 +94,31 @@ pub(super) fn may_record(actor: &Actor) -> Result<()> {
 /// Records a care event and, in the same transaction, the work items the policy makes due: each
 /// owned at its level, due in its working days from today. A member records their own.
 pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, today: Date) -> Result<EventDetail> {
+    let mut tx = db.write_tx().await?;
+    let recorded = record_event_within(&mut tx, cal, actor, f, today).await?;
+    tx.commit().await?;
+    event(db, actor, recorded.event_id, today).await
+}
+
+/// An event as recorded: its id and the obligations it opened.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub event_id: i64,
+    pub obligations: Vec<Opened>,
+}
+
+/// One obligation as opened: its work item, when it is due and, for a payment, the range.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub action: CareAction,
+    pub work_item_id: i64,
+    pub due: Date,
+    pub min_fen: i64,
+    pub max_fen: i64,
+}
+
+/// `record_event` inside the caller's transaction (a loader writing many in one).
+pub async fn record_event_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &NewEvent, today: Date) -> Result<Recorded> {
     may_record(actor)?;
     let mut errors = Vec::new();
     let kind = CareEventKind::parse(&f.kind).map_err(|mut e| {
@@ -130,8 +155,7 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
     let (kind, date, member_id) = (kind.unwrap(), date.unwrap(), member_id.unwrap());
     let work_kind = &domain::work::CARE;
 
-    let mut tx = db.write_tx().await?;
-    let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
+    let (member_name, union_id, path) = visible_member(tx, actor, member_id).await?;
     let self_reported = matches!(actor.scope, Scope::OwnRecord { .. });
     let reporter = if self_reported { format!("{member_name}（本人）") } else { actor.name.clone() };
     let id: i64 = sqlx::query_scalar(
@@ -151,15 +175,16 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
     .bind(reporter.clone())
     .bind(self_reported as i64)
     .bind(crate::now())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let origin = Owner::union(&mut tx, union_id, None).await?;
+    let origin = Owner::union(tx, union_id, None).await?;
     let month = fmt_date(today)[..7].to_string();
     let dims = [domain::indicator::dim("k", kind.code())];
     let fact = |indicator| Fact { path: &path, indicator, month: &month, dims: &dims, value: 1 };
     tx.count(fact(&ind::EVENTS));
-    for rule in rules(&mut tx, Some(kind)).await? {
-        let owner = acting_owner(&mut tx, union_id, &path, rule.level, work_kind).await?;
+    let mut obligations = Vec::new();
+    for rule in rules(tx, Some(kind)).await? {
+        let owner = acting_owner(tx, union_id, &path, rule.level, work_kind).await?;
         let title = format!("{}：{}（{}）", rule.action.label(), member_name, kind.label());
         let body = match &note {
             Some(n) => format!("{}·{}，{} 发生。{}", kind.principle(), kind.label(), fmt_date(date), n),
@@ -189,8 +214,15 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
             // The payment line closes only with its payment; the others on the loop.
             source: Some((if rule.action == CareAction::Payment { PAYMENT.code } else { OBLIGATION.code }, id)),
         };
-        let item = wk::insert(&mut tx, actor, &row, today).await?;
+        let item = wk::insert(tx, actor, &row, today).await?;
         tx.count(fact(&ind::OBLIGATIONS));
+        obligations.push(Opened {
+            action: rule.action,
+            work_item_id: item,
+            due,
+            min_fen: rule.min_fen,
+            max_fen: rule.max_fen,
+        });
         sqlx::query(
             "INSERT INTO care_obligations (event_id, action, level, work_item_id, min_fen, max_fen, path, event_kind, \
              month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -204,10 +236,10 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
         .bind(path.clone())
         .bind(kind.code())
         .bind(month.clone())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         wk::notice(
-            &mut tx,
+            tx,
             None,
             Some(owner.union_id),
             owner.department_id,
@@ -217,9 +249,8 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &NewEvent, 
         .await?;
     }
     let detail = format!("{}：{}，{}", kind.label(), member_name, fmt_date(date));
-    audit::record(&mut tx, actor, AuditAction::CareEvent, AuditEntity::CareEvent, id, Some(detail)).await?;
-    tx.commit().await?;
-    event(db, actor, id, today).await
+    audit::record(tx, actor, AuditAction::CareEvent, AuditEntity::CareEvent, id, Some(detail)).await?;
+    Ok(Recorded { event_id: id, obligations })
 }
 
 /// One event with its obligations and payments.

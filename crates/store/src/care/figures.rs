@@ -141,15 +141,18 @@ pub async fn figures(db: &Db, actor: &Actor, f: &CareFiguresQuery, today: Date) 
     }
     // Overdue now: open obligations past their deadline, by the event's type and month and by
     // the union below they belong to.
+    // Driven by the open items' due-date index (the overdue are few), not by the subtree's
+    // paths; the join to the obligations is what makes them care's. The open overdue items are
+    // found first, on their own (MATERIALIZED): PostgreSQL otherwise merged the two tables in
+    // id order, reading every work item to find none (108 ms at a million members).
     let mut q = Sql::new(
-        "SELECT o.event_kind, o.month, w.path FROM work_items w JOIN care_obligations o ON o.work_item_id = w.id \
+        "WITH w AS MATERIALIZED (SELECT w.id, w.path FROM work_items w \
          WHERE w.closed_on IS NULL AND w.status <> 'paused' AND w.due < ",
     );
     q.bind(fmt_date(today));
-    // Driven by the open items' due-date index (the overdue are few), not by the subtree's
-    // paths; the join to the obligations is what makes them care's.
     actor.narrow_unindexed(&mut q, "w.path", &union);
-    q.push(" AND o.month >= ").bind(first.as_str()).push(" AND o.month <= ").bind(last.as_str());
+    q.push(") SELECT o.event_kind, o.month, w.path FROM w JOIN care_obligations o ON o.work_item_id = w.id");
+    q.push(" WHERE o.month >= ").bind(first.as_str()).push(" AND o.month <= ").bind(last.as_str());
     let overdue: Vec<(String, String, String)> = q.query_as().fetch_all(&mut *conn).await?;
     for (kind, month, _) in &overdue {
         put(Some(kind), month, CareRow { overdue_now: 1, ..Default::default() });

@@ -29,6 +29,20 @@ pub struct NewPayment {
 /// Above the approval line it waits for a county administrator. A payment for an event closes
 /// the event's payment obligation when the recorder may close it.
 pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: Date) -> Result<Payment> {
+    let mut tx = db.write_tx().await?;
+    let (id, _) = pay_within(&mut tx, cal, actor, f, today).await?;
+    tx.commit().await?;
+    payment(db, actor, id).await
+}
+
+/// `pay` inside the caller's transaction: the payment's id and status (`paid` or `pending`).
+pub async fn pay_within(
+    tx: &mut Tx,
+    cal: &Calendar,
+    actor: &Actor,
+    f: &NewPayment,
+    today: Date,
+) -> Result<(i64, &'static str)> {
     actor.require(Capability::ServeMembers)?;
     let mut errors = Vec::new();
     let amount = care::parse_yuan("amount", &f.amount).map_err(|e| errors.push(e)).ok();
@@ -63,20 +77,19 @@ pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: 
     if !errors.is_empty() {
         return Err(StoreError::InvalidFields(errors));
     }
-    let mut tx = db.write_tx().await?;
     // The event, seen through the caller's scope, decides the member, the range and the
     // obligation the payment closes.
     let line = match f.event_id {
-        Some(eid) => Some(payment_line(&mut tx, actor, eid, f.member_id).await?),
+        Some(eid) => Some(payment_line(tx, actor, eid, f.member_id).await?),
         None => None,
     };
     if let Some(l) = &line {
         let waived: Option<(Option<String>, Option<String>)> =
             sqlx::query_as("SELECT closed_on, result FROM work_items WHERE id = $1 AND closed_on IS NOT NULL")
                 .bind(l.item)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
-        let earlier = crate::ledger::paid_for_event(&mut tx, l.event_id).await?;
+        let earlier = crate::ledger::paid_for_event(tx, l.event_id).await?;
         if let (Some((_, result)), None) = (waived, earlier) {
             return Err(StoreError::conflict(
                 format!(
@@ -100,14 +113,13 @@ pub async fn pay(db: &Db, cal: &Calendar, actor: &Actor, f: &NewPayment, today: 
         paid_on: paid_on.unwrap(),
         note,
     };
-    let (id, status) = pay_in(&mut tx, actor, &input).await?;
+    let (id, status) = pay_in(tx, actor, &input).await?;
     if status == "paid"
         && let Some(l) = &line
     {
-        close_obligation(&mut tx, cal, actor, l.item, input.amount_fen, id, today).await?;
+        close_obligation(tx, cal, actor, l.item, input.amount_fen, id, today).await?;
     }
-    tx.commit().await?;
-    payment(db, actor, id).await
+    Ok((id, status))
 }
 
 /// The payment line of an event's policy: who is paid, the range, the obligation's item.
@@ -187,14 +199,28 @@ pub async fn waive_payment(
     reason: &str,
     today: Date,
 ) -> Result<EventDetail> {
+    let mut tx = db.write_tx().await?;
+    waive_payment_within(&mut tx, cal, actor, event_id, reason, today).await?;
+    tx.commit().await?;
+    event(db, actor, event_id, today).await
+}
+
+/// `waive_payment` inside the caller's transaction.
+pub async fn waive_payment_within(
+    tx: &mut Tx,
+    cal: &Calendar,
+    actor: &Actor,
+    event_id: i64,
+    reason: &str,
+    today: Date,
+) -> Result<()> {
     actor.require(Capability::ServeMembers)?;
     let reason = domain::work::text_field("reason", "不予发放的原因", reason, MAX_NOTE_CHARS)?;
-    let mut tx = db.write_tx().await?;
-    let line = payment_line(&mut tx, actor, event_id, None).await?;
-    if let Some(p) = crate::ledger::paid_for_event(&mut tx, event_id).await? {
+    let line = payment_line(tx, actor, event_id, None).await?;
+    if let Some(p) = crate::ledger::paid_for_event(tx, event_id).await? {
         return Err(crate::ledger::twice(p));
     }
-    let item = wk::fetch_for(&mut tx, actor, line.item).await?;
+    let item = wk::fetch_for(tx, actor, line.item).await?;
     if !domain::work::may(wk::standing(actor, &item), domain::work::WorkAction::Resolve) {
         return Err(StoreError::Forbidden);
     }
@@ -205,20 +231,25 @@ pub async fn waive_payment(
         wk::ActionForm {
             action: "resolve".into(), result: Some(format!("不予发放：{reason}")), ..Default::default()
         };
-    wk::act_in(&mut tx, cal, actor, line.item, &form, today, wk::By::Record).await?;
-    audit::record(&mut tx, actor, AuditAction::CarePaymentWaive, AuditEntity::CareEvent, event_id, Some(reason)).await?;
-    tx.commit().await?;
-    event(db, actor, event_id, today).await
+    wk::act_in(tx, cal, actor, line.item, &form, today, wk::By::Record).await?;
+    audit::record(tx, actor, AuditAction::CarePaymentWaive, AuditEntity::CareEvent, event_id, Some(reason)).await
 }
 
 /// Approve or refuse a payment waiting for approval (county administrators).
 pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bool, today: Date) -> Result<Payment> {
+    let mut tx = db.write_tx().await?;
+    decide_within(&mut tx, cal, actor, id, approve, today).await?;
+    tx.commit().await?;
+    payment(db, actor, id).await
+}
+
+/// `decide` inside the caller's transaction.
+pub async fn decide_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, approve: bool, today: Date) -> Result<()> {
     actor.require(Capability::ApprovePayments)?;
-    let p = payment(db, actor, id).await?;
+    let p = payments_where(tx, actor, "p.id = ", id).await?.into_iter().next().ok_or(StoreError::NotFound)?;
     if p.status != "pending" {
         return Err(StoreError::conflict("该笔发放不在待审批状态", "the payment is not awaiting approval"));
     }
-    let mut tx = db.write_tx().await?;
     let status = if approve { "paid" } else { "rejected" };
     let n = sqlx::query(
         "UPDATE care_payments SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending'",
@@ -227,7 +258,7 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bo
     .bind(actor.user_id)
     .bind(crate::now())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?
     .rows_affected();
     if n == 0 {
@@ -237,23 +268,22 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, approve: bo
         let (path, purpose, paid_on): (String, String, String) =
             sqlx::query_as("SELECT path, purpose, paid_on FROM care_payments WHERE id = $1")
                 .bind(id)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
         let on = domain::parse_date(&paid_on).unwrap_or(today);
-        crate::ledger::count_paid(&mut tx, &path, &purpose, on, p.amount_fen, 1);
+        crate::ledger::count_paid(tx, &path, &purpose, on, p.amount_fen, 1);
     }
     let what = if approve { "批准" } else { "不予批准" };
-    audit::record(&mut tx, actor, AuditAction::CarePaymentDecide, AuditEntity::CarePayment, id, Some(what.into())).await?;
+    audit::record(tx, actor, AuditAction::CarePaymentDecide, AuditEntity::CarePayment, id, Some(what.into())).await?;
     if approve && let Some(eid) = p.event_id {
         let item: Option<i64> =
             sqlx::query_scalar("SELECT work_item_id FROM care_obligations WHERE event_id = $1 AND action = 'payment'")
                 .bind(eid)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         if let Some(item) = item {
-            close_obligation(&mut tx, cal, actor, item, p.amount_fen, id, today).await?;
+            close_obligation(tx, cal, actor, item, p.amount_fen, id, today).await?;
         }
     }
-    tx.commit().await?;
-    payment(db, actor, id).await
+    Ok(())
 }

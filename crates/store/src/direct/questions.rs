@@ -52,8 +52,12 @@ const CATEGORY_COLUMNS: &str = "c.code, c.label, c.department, a.username AS ans
 
 /// Every category, in order (everyone signed in: a member chooses one to ask in).
 pub async fn categories(db: &Db) -> Result<Vec<Category>> {
+    categories_in(&mut *db.pool().acquire().await?).await
+}
+
+async fn categories_in(conn: &mut sqlx::AnyConnection) -> Result<Vec<Category>> {
     let sql = format!("SELECT {CATEGORY_COLUMNS} ORDER BY c.sort, c.code");
-    let rows: Vec<Category> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
+    let rows: Vec<Category> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().map(|c| Category { active: c.active_n != 0, ..c }).collect())
 }
 
@@ -193,6 +197,15 @@ pub struct NewQuestion {
 /// Asks a question: a member about their own work, a cadre for their union. It goes straight to
 /// the category's department (or person) at the county, due within the service level.
 pub async fn ask(db: &Db, cal: &Calendar, actor: &Actor, f: &NewQuestion, today: Date) -> Result<PolicyQuestion> {
+    let mut tx = db.write_tx().await?;
+    let (id, _) = ask_within(&mut tx, cal, actor, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `ask` inside the caller's transaction (a loader writing many in one): the question's id and
+/// its work item's.
+pub async fn ask_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &NewQuestion, today: Date) -> Result<(i64, i64)> {
     let mut errors = Vec::new();
     let text = dq::check(&f.title, &f.body).map_err(|e| errors.extend(e)).ok();
     let code = f.category.trim();
@@ -200,10 +213,10 @@ pub async fn ask(db: &Db, cal: &Calendar, actor: &Actor, f: &NewQuestion, today:
         "SELECT code, department, answerer_id, label FROM direct_question_categories WHERE (code = $1 OR label = $1) AND active = 1",
     )
     .bind(code.to_string())
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut **tx)
     .await?;
     if category.is_none() {
-        let all = categories(db).await?;
+        let all = categories_in(tx).await?;
         let names: Vec<String> = all.iter().filter(|c| c.active).map(|c| format!("{}（{}）", c.label, c.code)).collect();
         errors.insert(
             0,
@@ -219,13 +232,12 @@ pub async fn ask(db: &Db, cal: &Calendar, actor: &Actor, f: &NewQuestion, today:
     }
     let ((title, body), (category, department, answerer, label)) = (text.unwrap(), category.unwrap());
 
-    let mut tx = db.write_tx().await?;
     let (union_id, path, member_id, asker_name) = match &actor.scope {
         Scope::OwnRecord { member_id } => {
             let (union_id, path, name): (i64, String, String) =
                 sqlx::query_as("SELECT union_id, path, name FROM members WHERE id = $1")
                     .bind(*member_id)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut **tx)
                     .await?;
             (union_id, path, Some(*member_id), name)
         }
@@ -250,17 +262,17 @@ pub async fn ask(db: &Db, cal: &Calendar, actor: &Actor, f: &NewQuestion, today:
     .bind(path.clone())
     .bind(fmt_date(today))
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     // Straight to the county: the category's person, or its department.
     let county = path.split('/').find_map(|s| s.parse::<i64>().ok()).ok_or(StoreError::NotFound)?;
     let owner = match answerer {
-        Some(user) => Owner { user_id: Some(user), ..Owner::union(&mut tx, county, None).await? },
-        None => Owner::union(&mut tx, county, Some(&department)).await?,
+        Some(user) => Owner { user_id: Some(user), ..Owner::union(tx, county, None).await? },
+        None => Owner::union(tx, county, Some(&department)).await?,
     };
-    let origin = Owner::union(&mut tx, union_id, None).await?;
+    let origin = Owner::union(tx, union_id, None).await?;
     let kind = &domain::work::POLICY_QUESTION;
-    let sla = wk::sla_for(&mut tx, kind, Priority::Normal).await?;
+    let sla = wk::sla_for(tx, kind, Priority::Normal).await?;
     let due = cal.add_working_days(today, sla.close_days);
     let item_title = format!("政策咨询·{label}：{title}");
     let member_subject = member_id.map(|m| ("member", m, asker_name.as_str()));
@@ -280,15 +292,14 @@ pub async fn ask(db: &Db, cal: &Calendar, actor: &Actor, f: &NewQuestion, today:
         note: format!("{label}，{} 个工作日内解答（{} 前）", sla.close_days, fmt_date(due)),
         source: Some((QUESTION.code, id)),
     };
-    let item = wk::insert(&mut tx, actor, &row, today).await?;
+    let item = wk::insert(tx, actor, &row, today).await?;
     let notice = format!("新的政策咨询：{title}（{} 前解答）", fmt_date(due));
-    wk::notice(&mut tx, owner.user_id, Some(owner.union_id), owner.department_id, item, &notice).await?;
-    sqlx::query("UPDATE direct_questions SET item_id = $1 WHERE id = $2").bind(item).bind(id).execute(&mut *tx).await?;
+    wk::notice(tx, owner.user_id, Some(owner.union_id), owner.department_id, item, &notice).await?;
+    sqlx::query("UPDATE direct_questions SET item_id = $1 WHERE id = $2").bind(item).bind(id).execute(&mut **tx).await?;
     tx.count(Fact { path: &path, indicator: &ind::ASKED, month: month(&fmt_date(today)), dims: &[], value: 1 });
-    audit::record(&mut tx, actor, AuditAction::DirectAsk, AuditEntity::DirectQuestion, id, Some(format!("{label}：{title}")))
+    audit::record(tx, actor, AuditAction::DirectAsk, AuditEntity::DirectQuestion, id, Some(format!("{label}：{title}")))
         .await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    Ok((id, item))
 }
 
 /// A question the caller may see: the asker, and staff whose scope holds its union or its item.
@@ -358,12 +369,19 @@ pub struct QuestionAnswer {
 /// through the loop; with `publish`, the answer joins the FAQ.
 pub async fn answer(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &QuestionAnswer, today: Date) -> Result<PolicyQuestion> {
     let mut tx = db.write_tx().await?;
+    answer_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `answer` inside the caller's transaction (a loader writing many in one).
+pub async fn answer_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &QuestionAnswer, today: Date) -> Result<()> {
     let mut q = Sql::new("SELECT q.item_id, q.status, q.title, q.category, q.path FROM direct_questions q JOIN work_items i ON i.id = q.item_id WHERE q.id = ");
     q.bind(id);
     actor.items_visible_beside(&mut q, "i");
-    let found: Option<(i64, String, String, String, String)> = q.query_as().fetch_optional(&mut *tx).await?;
+    let found: Option<(i64, String, String, String, String)> = q.query_as().fetch_optional(&mut **tx).await?;
     let (item, status, title, category, path) = found.ok_or(StoreError::NotFound)?;
-    let item_row = wk::fetch_for(&mut tx, actor, item).await?;
+    let item_row = wk::fetch_for(tx, actor, item).await?;
     if !domain::work::may(wk::standing(actor, &item_row), WorkAction::Resolve) {
         return Err(StoreError::Forbidden);
     }
@@ -381,16 +399,15 @@ pub async fn answer(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Questio
     }
     let answer = answer.unwrap();
     let resolve = wk::ActionForm { action: "resolve".into(), result: Some(answer.clone()), ..Default::default() };
-    wk::act_in(&mut tx, cal, actor, item, &resolve, today, wk::By::Record).await?;
+    wk::act_in(tx, cal, actor, item, &resolve, today, wk::By::Record).await?;
     if f.publish {
-        let faq = faq::publish_in(&mut tx, actor, &category, faq_question.as_deref().unwrap_or(&title), &answer, Some(id), today).await?;
-        sqlx::query("UPDATE direct_questions SET faq_id = $1 WHERE id = $2").bind(faq).bind(id).execute(&mut *tx).await?;
+        let faq = faq::publish_in(tx, actor, &category, faq_question.as_deref().unwrap_or(&title), &answer, Some(id), today).await?;
+        sqlx::query("UPDATE direct_questions SET faq_id = $1 WHERE id = $2").bind(faq).bind(id).execute(&mut **tx).await?;
         tx.count(Fact { path: &path, indicator: &ind::PUBLISHED, month: month(&fmt_date(today)), dims: &[], value: 1 });
     }
     let detail = if f.publish { format!("{title}（收入常见问答）") } else { title };
-    audit::record(&mut tx, actor, AuditAction::DirectAnswer, AuditEntity::DirectQuestion, id, Some(detail)).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    audit::record(tx, actor, AuditAction::DirectAnswer, AuditEntity::DirectQuestion, id, Some(detail)).await?;
+    Ok(())
 }
 
 /// The loop's word on a question's item: closing it answers the question with the result

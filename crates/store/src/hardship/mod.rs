@@ -331,6 +331,14 @@ async fn log(
 /// Applies for a hardship file: checks every field, computes the level against this year's
 /// standard (refusing a household above the lines, saying by how much) and opens the first step.
 pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, today: Date) -> Result<FileDetail> {
+    let mut tx = db.write_tx().await?;
+    let id = apply_within(&mut tx, cal, actor, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `apply` inside the caller's transaction (a loader writing many in one): the new record's id.
+pub async fn apply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &Application, today: Date) -> Result<i64> {
     actor.require(Capability::RaiseCare)?;
     let mut errors = Vec::new();
     let income = parse_amount("yearly_income", &f.yearly_income).map_err(|e| errors.push(e)).ok();
@@ -385,10 +393,9 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, toda
     let (income, loss, main, member_id) = (income.unwrap(), loss.unwrap(), main.unwrap(), member_id.unwrap());
     let size = f.household.len() as i64 + 1;
 
-    let mut tx = db.write_tx().await?;
-    let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
-    let minimum = standard(&mut tx, today.year() as i64).await?;
-    let rules = rules(&mut tx).await?;
+    let (member_name, union_id, path) = visible_member(tx, actor, member_id).await?;
+    let minimum = standard(tx, today.year() as i64).await?;
+    let rules = rules(tx).await?;
     let Some(level) = hs::level(income, size, loss, minimum, rules) else {
         let per_head = hs::income_per_head_month(income, size);
         return Err(Invalid::new(
@@ -408,7 +415,7 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, toda
         "SELECT id FROM hardship_files WHERE member_id = $1 AND stage NOT IN ('rejected', 'exited')",
     )
     .bind(member_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     if let Some(id) = open {
         return Err(StoreError::conflict(
@@ -445,7 +452,7 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, toda
     .bind(fmt_date(today))
     .bind(actor.user_id)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await;
     let id: i64 = match inserted {
         Ok(id) => id,
@@ -458,20 +465,19 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &Application, toda
         Err(e) => return Err(e.into()),
     };
     let item =
-        open_step(&mut tx, cal, actor, id, (member_id, &member_name), union_id, &path, HardshipStage::Applied, today)
+        open_step(tx, cal, actor, id, (member_id, &member_name), union_id, &path, HardshipStage::Applied, today)
             .await?;
     sqlx::query("UPDATE hardship_files SET step_item_id = $1 WHERE id = $2")
         .bind(item)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let note = format!("{}，{}", level.label(), main.label());
     tx.count(Fact { path: &path, indicator: &ind::APPLIED, month: &fmt_date(today)[..7], dims: &[], value: 1 });
-    log(&mut tx, actor, id, "申请", "提交", Some(&note), today).await?;
-    audit::record(&mut tx, actor, AuditAction::HardshipApply, AuditEntity::HardshipFile, id, Some(format!("{member_name}：{note}")))
+    log(tx, actor, id, "申请", "提交", Some(&note), today).await?;
+    audit::record(tx, actor, AuditAction::HardshipApply, AuditEntity::HardshipFile, id, Some(format!("{member_name}：{note}")))
         .await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    Ok(id)
 }
 
 async fn fetch(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<(FileRow, FileDetailRow, i64, String)> {
@@ -563,24 +569,30 @@ pub struct Decision {
 /// step is a review — or refuses with a reason. The step's work item closes with the decision
 /// and the next step's opens, in one transaction.
 pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, d: &Decision, today: Date) -> Result<FileDetail> {
-    let note = domain::work::note_field(d.note.as_deref())?;
     let mut tx = db.write_tx().await?;
-    let (file, detail, _, _) = fetch(&mut tx, actor, id).await?;
+    decide_within(&mut tx, cal, actor, id, d, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `decide` inside the caller's transaction (a loader writing many in one).
+pub async fn decide_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, d: &Decision, today: Date) -> Result<()> {
+    let note = domain::work::note_field(d.note.as_deref())?;
+    let (file, detail, _, _) = fetch(tx, actor, id).await?;
     let stage = HardshipStage::parse(&file.stage)?;
     let (Some((name, _, _, _)), Some(item)) = (stage.step(), detail.step_item_id) else {
         return Err(StoreError::conflict("该档案没有待办的审核步骤", "the file has no step waiting"));
     };
     let result = decision_text(name, stage, d.approve, note.as_deref())?;
     // Only the step's owner or the level above may decide it: the loop's own rule.
-    let step = wk::fetch_for(&mut tx, actor, item).await?;
+    let step = wk::fetch_for(tx, actor, item).await?;
     if !domain::work::may(wk::standing(actor, &step), domain::work::WorkAction::Resolve) {
         return Err(StoreError::Forbidden);
     }
     let form = wk::ActionForm { action: "resolve".into(), result: Some(result.clone()), ..Default::default() };
-    wk::act_in(&mut tx, cal, actor, item, &form, today, wk::By::Record).await?;
-    advance(&mut tx, cal, actor, id, item, d.approve, note.as_deref(), today).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    wk::act_in(tx, cal, actor, item, &form, today, wk::By::Record).await?;
+    advance(tx, cal, actor, id, item, d.approve, note.as_deref(), today).await?;
+    Ok(())
 }
 
 /// What a decision says on the step's item: 通过 (with what was found) or 不予通过 and why.
@@ -743,6 +755,14 @@ pub struct AidForm {
 /// Records assistance for a filed household. Money is paid through the care ledger in the same
 /// transaction, so the yearly cap and the audit apply.
 pub async fn aid(db: &Db, actor: &Actor, id: i64, f: &AidForm, today: Date) -> Result<FileDetail> {
+    let mut tx = db.write_tx().await?;
+    aid_within(&mut tx, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `aid` inside the caller's transaction (a loader writing many in one).
+pub async fn aid_within(tx: &mut Tx, actor: &Actor, id: i64, f: &AidForm, today: Date) -> Result<()> {
     may_serve(actor)?;
     let mut errors = Vec::new();
     let kind = AidKind::parse(&f.kind)
@@ -776,8 +796,7 @@ pub async fn aid(db: &Db, actor: &Actor, id: i64, f: &AidForm, today: Date) -> R
     }
     let (kind, description, amount, given_on) =
         (kind.unwrap(), description.unwrap(), amount.unwrap(), given_on.unwrap());
-    let mut tx = db.write_tx().await?;
-    let (file, _, _, _) = fetch(&mut tx, actor, id).await?;
+    let (file, _, _, _) = fetch(tx, actor, id).await?;
     if file.stage != HardshipStage::Filed.code() {
         return Err(StoreError::conflict("只有已建档的困难职工才能记录帮扶", "only filed households receive aid"));
     }
@@ -795,7 +814,7 @@ pub async fn aid(db: &Db, actor: &Actor, id: i64, f: &AidForm, today: Date) -> R
             paid_on: given_on,
             note: Some(format!("困难职工档案 {id}：{description}")),
         };
-        Some(ledger::pay_in(&mut tx, actor, &p).await?.0)
+        Some(ledger::pay_in(tx, actor, &p).await?.0)
     } else {
         None
     };
@@ -811,16 +830,15 @@ pub async fn aid(db: &Db, actor: &Actor, id: i64, f: &AidForm, today: Date) -> R
     .bind(payment_id)
     .bind(actor.user_id)
     .bind(crate::now())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let detail = format!(
         "{}：{description}{}",
         kind.label(),
         if amount > 0 { format!("，{} 元", fmt_yuan(amount)) } else { String::new() }
     );
-    audit::record(&mut tx, actor, AuditAction::HardshipAid, AuditEntity::HardshipFile, id, Some(detail)).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    audit::record(tx, actor, AuditAction::HardshipAid, AuditEntity::HardshipFile, id, Some(detail)).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -203,6 +203,14 @@ const COLUMNS: &str = "c.id, c.member_id, c.member_name, u.name AS union_name, c
 /// Applies for legal aid: checks every field, works out whether aid comes first and whether
 /// the hardship check is waived, and opens the review step, due by the decision limit.
 pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &AidApplication, today: Date) -> Result<AidDetail> {
+    let mut tx = db.write_tx().await?;
+    let id = apply_within(&mut tx, cal, actor, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `apply` inside the caller's transaction (a loader writing many in one): the new record's id.
+pub async fn apply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &AidApplication, today: Date) -> Result<i64> {
     actor.require(Capability::RaiseCare)?;
     let member_self = matches!(actor.scope, Scope::OwnRecord { .. });
     let mut errors = Vec::new();
@@ -270,9 +278,8 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &AidApplication, t
     );
     let first_aid = domain::legal::aid_comes_first(applied_on, limitation);
 
-    let mut tx = db.write_tx().await?;
-    let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
-    let limit = applied_limit(&mut tx, "aid.decision").await?;
+    let (member_name, union_id, path) = visible_member(tx, actor, member_id).await?;
+    let limit = applied_limit(tx, "aid.decision").await?;
     let due = la::decision_due(cal, &limit, applied_on, 0, limitation);
     let now = crate::now();
     let id: i64 = sqlx::query_scalar(
@@ -301,21 +308,20 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &AidApplication, t
     .bind(fmt_date(due))
     .bind(actor.user_id)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     let case = Ctx { id, member_id, member_name: member_name.clone(), union_id, path: path.clone(), first_aid };
-    let item = open_step(&mut tx, cal, actor, &case, AidStage::Applied, applied_on, Some(due), today).await?;
-    set_step(&mut tx, id, item).await?;
+    let item = open_step(tx, cal, actor, &case, AidStage::Applied, applied_on, Some(due), today).await?;
+    set_step(tx, id, item).await?;
     tx.count(Fact { path: &path, indicator: &ind::APPLIED, month: &fmt_date(applied_on)[..7], dims: &[], value: 1 });
     let mut note = format!("{}，{}，{}", matter.label(), form.label(), basis.label());
     if first_aid {
         note.push_str("；时效将届满，先行援助");
     }
-    log(&mut tx, actor, la::SOURCE, id, "申请", "受理", Some(&note), today).await?;
-    audit::record(&mut tx, actor, AuditAction::LegalAidApply, AuditEntity::LegalAid, id, Some(format!("{member_name}：{note}")))
+    log(tx, actor, la::SOURCE, id, "申请", "受理", Some(&note), today).await?;
+    audit::record(tx, actor, AuditAction::LegalAidApply, AuditEntity::LegalAid, id, Some(format!("{member_name}：{note}")))
         .await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    Ok(id)
 }
 
 /// What a step needs to know of its case.
@@ -466,9 +472,16 @@ pub struct MissingForm {
 /// Asks for the missing materials, all at once and only once: the review's item is paused and
 /// the decision's clock stands still until they arrive.
 pub async fn ask_materials(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &MissingForm, today: Date) -> Result<AidDetail> {
-    let materials = domain::work::text_field("materials", "需补充的材料", &f.materials, domain::work::MAX_NOTE_CHARS)?;
     let mut tx = db.write_tx().await?;
-    let (case, _, item) = step_for(&mut tx, actor, id, &[AidStage::Applied]).await?;
+    ask_materials_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `ask_materials` inside the caller's transaction (a loader writing many in one).
+pub async fn ask_materials_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &MissingForm, today: Date) -> Result<()> {
+    let materials = domain::work::text_field("materials", "需补充的材料", &f.materials, domain::work::MAX_NOTE_CHARS)?;
+    let (case, _, item) = step_for(tx, actor, id, &[AidStage::Applied]).await?;
     if case.missing.is_some() {
         return Err(StoreError::conflict(
             "需补充的材料已于受理时一次性告知，不能再次要求补充",
@@ -476,34 +489,39 @@ pub async fn ask_materials(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &
         ));
     }
     let pause = wk::ActionForm { action: "pause".into(), note: Some(format!("待补充材料：{materials}")), ..Default::default() };
-    wk::act_in(&mut tx, cal, actor, item, &pause, today, wk::By::Record).await?;
+    wk::act_in(tx, cal, actor, item, &pause, today, wk::By::Record).await?;
     sqlx::query("UPDATE legal_aid_cases SET missing = $1, missing_on = $2, updated_at = $3 WHERE id = $4")
         .bind(materials.clone())
         .bind(fmt_date(today))
         .bind(crate::now())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    finish_step(&mut tx, actor, id, "一次性告知补充材料", "待补充", Some(&materials), today).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    finish_step(tx, actor, id, "一次性告知补充材料", "待补充", Some(&materials), today).await?;
+    Ok(())
 }
 
 /// The materials arrived: the review goes on and its deadline moves by the days it waited.
 pub async fn materials_supplied(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Date) -> Result<AidDetail> {
     let mut tx = db.write_tx().await?;
-    let (case, _, item) = step_for(&mut tx, actor, id, &[AidStage::Applied]).await?;
+    materials_supplied_within(&mut tx, cal, actor, id, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `materials_supplied` inside the caller's transaction (a loader writing many in one).
+pub async fn materials_supplied_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, today: Date) -> Result<()> {
+    let (case, _, item) = step_for(tx, actor, id, &[AidStage::Applied]).await?;
     let Some(since) = case.missing_on.as_deref().and_then(parse_date).filter(|_| case.supplied_on.is_none()) else {
         return Err(StoreError::conflict("该案件没有在等待补充材料", "the case is not waiting for materials"));
     };
     let waited = (today - since).whole_days().max(0);
     let resume = wk::ActionForm { action: "resume".into(), note: Some("材料已补齐".into()), ..Default::default() };
-    wk::act_in(&mut tx, cal, actor, item, &resume, today, wk::By::Record).await?;
-    let due = supplied(&mut tx, cal, &case, item, today, waited).await?;
+    wk::act_in(tx, cal, actor, item, &resume, today, wk::By::Record).await?;
+    let due = supplied(tx, cal, &case, item, today, waited).await?;
     let note = format!("等待 {waited} 日，审查期限顺延至 {}", fmt_date(due));
-    finish_step(&mut tx, actor, id, "材料补齐", "继续审查", Some(&note), today).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    finish_step(tx, actor, id, "材料补齐", "继续审查", Some(&note), today).await?;
+    Ok(())
 }
 
 /// Records the materials' arrival and the decision's new deadline (on the case and its item).
@@ -543,6 +561,14 @@ pub struct DecisionForm {
 /// Decides the application: grant (the assignment step opens, due in 3 days), refuse or refer,
 /// with written reasons; late only with a reason for the delay.
 pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &DecisionForm, today: Date) -> Result<AidDetail> {
+    let mut tx = db.write_tx().await?;
+    decide_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `decide` inside the caller's transaction (a loader writing many in one).
+pub async fn decide_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &DecisionForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let decision = parse_field(&mut errors, "decision", &f.decision, AidDecision::parse);
     let reason = optional_text("reason", "理由", f.reason.as_deref(), domain::work::MAX_NOTE_CHARS).map_err(|e| errors.push(e)).ok().flatten();
@@ -561,20 +587,19 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Decisio
         return Err(StoreError::InvalidFields(errors));
     }
     let decision = decision.unwrap();
-    let mut tx = db.write_tx().await?;
-    let (case, ctx, item) = step_for(&mut tx, actor, id, &[AidStage::Applied]).await?;
+    let (case, ctx, item) = step_for(tx, actor, id, &[AidStage::Applied]).await?;
     let mut due = parse_date(&case.decision_due).unwrap_or(today);
     if case.missing_on.is_some() && case.supplied_on.is_none() {
         // Decided while still waiting for materials: the waiting ends now.
         let waited = (today - parse_date(case.missing_on.as_deref().unwrap_or("")).unwrap_or(today)).whole_days().max(0);
-        due = supplied(&mut tx, cal, &case, item, today, waited).await?;
+        due = supplied(tx, cal, &case, item, today, waited).await?;
     }
     let late = la::late_reason(today, due, late.as_deref())?;
     let text = match &reason {
         Some(r) => format!("审查决定：{}。{r}", decision.label()),
         None => format!("审查决定：{}", decision.label()),
     };
-    steps::close(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(tx, cal, actor, item, &text, today).await?;
     let next = match decision {
         AidDecision::Grant => AidStage::Granted,
         AidDecision::Refuse => AidStage::Refused,
@@ -590,23 +615,22 @@ pub async fn decide(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Decisio
         set.push(", settled_on = ").bind(fmt_date(today));
     }
     set.push(", updated_at = ").bind(crate::now()).push(" WHERE id = ").bind(id);
-    set.query().execute(&mut *tx).await?;
+    set.query().execute(&mut **tx).await?;
     let month = fmt_date(today)[..7].to_string();
     match decision {
         AidDecision::Grant => tx.count(Fact { path: &ctx.path, indicator: &ind::GRANTED, month: &month, dims: &[], value: 1 }),
         AidDecision::Refuse => tx.count(Fact { path: &ctx.path, indicator: &ind::REFUSED, month: &month, dims: &[], value: 1 }),
         AidDecision::Refer => {}
     }
-    let next_item = open_step(&mut tx, cal, actor, &ctx, next, today, None, today).await?;
-    set_step(&mut tx, id, next_item.or(Some(item))).await?;
+    let next_item = open_step(tx, cal, actor, &ctx, next, today, None, today).await?;
+    set_step(tx, id, next_item.or(Some(item))).await?;
     let note = match (reason, &late) {
         (Some(r), Some(l)) => Some(format!("{r}（逾期原因：{l}）")),
         (None, Some(l)) => Some(format!("逾期原因：{l}")),
         (r, None) => r,
     };
-    finish_step(&mut tx, actor, id, "审查决定", decision.label(), note.as_deref(), today).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    finish_step(tx, actor, id, "审查决定", decision.label(), note.as_deref(), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -621,6 +645,14 @@ pub struct AssignForm {
 
 /// Assigns the provider (within 3 days of the grant); the handling step opens.
 pub async fn assign(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AssignForm, today: Date) -> Result<AidDetail> {
+    let mut tx = db.write_tx().await?;
+    assign_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `assign` inside the caller's transaction (a loader writing many in one).
+pub async fn assign_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &AssignForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let provider = domain::work::text_field("provider", "承办人", &f.provider, MAX_NAME).map_err(|e| errors.push(e)).ok();
     let kind = parse_field(&mut errors, "provider_kind", &f.provider_kind, ProviderKind::parse);
@@ -628,10 +660,9 @@ pub async fn assign(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AssignF
         return Err(StoreError::InvalidFields(errors));
     }
     let (provider, kind) = (provider.unwrap(), kind.unwrap());
-    let mut tx = db.write_tx().await?;
-    let (_, ctx, item) = step_for(&mut tx, actor, id, &[AidStage::Granted]).await?;
+    let (_, ctx, item) = step_for(tx, actor, id, &[AidStage::Granted]).await?;
     let text = format!("指派{}：{provider}", kind.label());
-    steps::close(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(tx, cal, actor, item, &text, today).await?;
     sqlx::query(
         "UPDATE legal_aid_cases SET stage = $1, provider = $2, provider_kind = $3, assigned_on = $4, updated_at = $5 WHERE id = $6",
     )
@@ -641,13 +672,12 @@ pub async fn assign(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AssignF
     .bind(fmt_date(today))
     .bind(crate::now())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    let next = open_step(&mut tx, cal, actor, &ctx, AidStage::Assigned, today, None, today).await?;
-    set_step(&mut tx, id, next).await?;
-    finish_step(&mut tx, actor, id, "指派承办人", kind.label(), Some(&provider), today).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    let next = open_step(tx, cal, actor, &ctx, AidStage::Assigned, today, None, today).await?;
+    set_step(tx, id, next).await?;
+    finish_step(tx, actor, id, "指派承办人", kind.label(), Some(&provider), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -666,6 +696,14 @@ pub struct CloseForm {
 /// Closes a served case with its outcome, the amount recovered and the report; the member is
 /// asked to rate the help through the loop.
 pub async fn close(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &CloseForm, today: Date) -> Result<AidDetail> {
+    let mut tx = db.write_tx().await?;
+    close_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `close` inside the caller's transaction (a loader writing many in one).
+pub async fn close_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &CloseForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let outcome = parse_field(&mut errors, "outcome", &f.outcome, AidOutcome::parse);
     let report = domain::work::text_field("report", "结案报告", &f.report, MAX_FACTS).map_err(|e| errors.push(e)).ok();
@@ -677,10 +715,9 @@ pub async fn close(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &CloseFor
         return Err(StoreError::InvalidFields(errors));
     }
     let (outcome, report, recovered) = (outcome.unwrap(), report.unwrap(), recovered.unwrap());
-    let mut tx = db.write_tx().await?;
-    let (_, ctx, item) = step_for(&mut tx, actor, id, &[AidStage::Assigned]).await?;
+    let (_, ctx, item) = step_for(tx, actor, id, &[AidStage::Assigned]).await?;
     let text = format!("结案：{}，挽回经济损失 {} 元。{report}", outcome.label(), fmt_yuan(recovered));
-    steps::close(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(tx, cal, actor, item, &text, today).await?;
     sqlx::query(
         "UPDATE legal_aid_cases SET stage = $1, outcome = $2, recovered_fen = $3, report = $4, settled_on = $5, \
          updated_at = $6 WHERE id = $7",
@@ -692,15 +729,14 @@ pub async fn close(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &CloseFor
     .bind(fmt_date(today))
     .bind(crate::now())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let month = fmt_date(today)[..7].to_string();
     tx.count(Fact { path: &ctx.path, indicator: &ind::SERVED, month: &month, dims: &[], value: 1 });
     tx.count(Fact { path: &ctx.path, indicator: &ind::RECOVERED, month: &month, dims: &[], value: recovered });
     let note = format!("挽回经济损失 {} 元", fmt_yuan(recovered));
-    finish_step(&mut tx, actor, id, "结案", outcome.label(), Some(&note), today).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    finish_step(tx, actor, id, "结案", outcome.label(), Some(&note), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -715,26 +751,32 @@ pub struct TerminateForm {
 
 /// Ends aid early on one of the statutory grounds.
 pub async fn terminate(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &TerminateForm, today: Date) -> Result<AidDetail> {
+    let mut tx = db.write_tx().await?;
+    terminate_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `terminate` inside the caller's transaction (a loader writing many in one).
+pub async fn terminate_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &TerminateForm, today: Date) -> Result<()> {
     let ground = Termination::parse(&f.ground).map_err(|mut e| {
         e.field = "ground";
         e
     })?;
     let note = domain::work::note_field(f.note.as_deref())?;
-    let mut tx = db.write_tx().await?;
-    let (_, _, item) = step_for(&mut tx, actor, id, &[AidStage::Granted, AidStage::Assigned]).await?;
+    let (_, _, item) = step_for(tx, actor, id, &[AidStage::Granted, AidStage::Assigned]).await?;
     let text = format!("终止援助：{}{}", ground.label(), note.as_deref().map(|n| format!("。{n}")).unwrap_or_default());
-    steps::close(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(tx, cal, actor, item, &text, today).await?;
     sqlx::query("UPDATE legal_aid_cases SET stage = $1, termination = $2, settled_on = $3, updated_at = $4 WHERE id = $5")
         .bind(AidStage::Terminated.code())
         .bind(ground.code())
         .bind(fmt_date(today))
         .bind(crate::now())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    finish_step(&mut tx, actor, id, "终止援助", ground.label(), note.as_deref(), today).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    finish_step(tx, actor, id, "终止援助", ground.label(), note.as_deref(), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -749,10 +791,17 @@ pub struct ObjectionForm {
 
 /// The applicant objects to a refusal: the objection's review is tracked, due in 5 days.
 pub async fn object(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ObjectionForm, today: Date) -> Result<AidDetail> {
+    let mut tx = db.write_tx().await?;
+    object_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `object` inside the caller's transaction (a loader writing many in one).
+pub async fn object_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &ObjectionForm, today: Date) -> Result<()> {
     actor.require(Capability::ServeMembers)?;
     let note = domain::work::note_field(f.note.as_deref())?;
-    let mut tx = db.write_tx().await?;
-    let (case, ctx) = fetch(&mut tx, actor, id).await?;
+    let (case, ctx) = fetch(tx, actor, id).await?;
     if case.stage() != AidStage::Refused {
         return Err(StoreError::conflict("只有不予援助的决定才能提出异议", "only a refusal can be objected to"));
     }
@@ -765,13 +814,12 @@ pub async fn object(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Objecti
     .bind(fmt_date(filed))
     .bind(crate::now())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    let item = open_step(&mut tx, cal, actor, &ctx, AidStage::Objected, filed, None, today).await?;
-    set_step(&mut tx, id, item).await?;
-    finish_step(&mut tx, actor, id, "提出异议", "异议审查中", note.as_deref(), today).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    let item = open_step(tx, cal, actor, &ctx, AidStage::Objected, filed, None, today).await?;
+    set_step(tx, id, item).await?;
+    finish_step(tx, actor, id, "提出异议", "异议审查中", note.as_deref(), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -786,11 +834,18 @@ pub struct ObjectionResult {
 /// Records the objection's outcome: upheld means aid (the assignment step opens); dismissed
 /// leaves the refusal standing.
 pub async fn objection_decided(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ObjectionResult, today: Date) -> Result<AidDetail> {
-    let note = domain::work::text_field("note", "审查意见", &f.note, domain::work::MAX_NOTE_CHARS)?;
     let mut tx = db.write_tx().await?;
-    let (case, ctx, item) = step_for(&mut tx, actor, id, &[AidStage::Objected]).await?;
+    objection_decided_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id).await
+}
+
+/// `objection_decided` inside the caller's transaction (a loader writing many in one).
+pub async fn objection_decided_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &ObjectionResult, today: Date) -> Result<()> {
+    let note = domain::work::text_field("note", "审查意见", &f.note, domain::work::MAX_NOTE_CHARS)?;
+    let (case, ctx, item) = step_for(tx, actor, id, &[AidStage::Objected]).await?;
     let verdict = if f.upheld { "异议成立，予以援助" } else { "异议不成立，维持不予援助" };
-    steps::close(&mut tx, cal, actor, item, &format!("{verdict}。{note}"), today).await?;
+    steps::close(tx, cal, actor, item, &format!("{verdict}。{note}"), today).await?;
     let next = if f.upheld { AidStage::Granted } else { AidStage::Refused };
     let mut set = Sql::new("UPDATE legal_aid_cases SET stage = ");
     set.bind(next.code()).push(", objection_result = ").bind(format!("{verdict}。{note}"));
@@ -806,12 +861,11 @@ pub async fn objection_decided(db: &Db, cal: &Calendar, actor: &Actor, id: i64, 
         set.push(", settled_on = ").bind(fmt_date(today));
     }
     set.push(", updated_at = ").bind(crate::now()).push(" WHERE id = ").bind(id);
-    set.query().execute(&mut *tx).await?;
-    let next_item = open_step(&mut tx, cal, actor, &ctx, next, today, None, today).await?;
-    set_step(&mut tx, id, next_item.or(Some(item))).await?;
-    finish_step(&mut tx, actor, id, "异议审查", verdict, Some(&note), today).await?;
-    tx.commit().await?;
-    get(db, actor, id).await
+    set.query().execute(&mut **tx).await?;
+    let next_item = open_step(tx, cal, actor, &ctx, next, today, None, today).await?;
+    set_step(tx, id, next_item.or(Some(item))).await?;
+    finish_step(tx, actor, id, "异议审查", verdict, Some(&note), today).await?;
+    Ok(())
 }
 
 /// A closed case as a low rating finds it: stage, step item, path, recovered, settled on.

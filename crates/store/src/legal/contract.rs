@@ -208,6 +208,14 @@ fn past_year(today: Date) -> (Date, Date) {
 /// A request to negotiate (staff): an enterprise's, or a sector's or region's through its union.
 /// The written answer is due in 20 days.
 pub async fn request(db: &Db, cal: &Calendar, actor: &Actor, f: &ContractForm, today: Date) -> Result<ContractDetail> {
+    let mut tx = db.write_tx().await?;
+    let id = request_within(&mut tx, cal, actor, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `request` inside the caller's transaction (a loader writing many in one): the new record's id.
+pub async fn request_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &ContractForm, today: Date) -> Result<i64> {
     actor.require(Capability::StaffWork)?;
     let mut errors = Vec::new();
     let scope = parse_field(&mut errors, "scope", &f.scope, ContractScope::parse);
@@ -242,7 +250,7 @@ pub async fn request(db: &Db, cal: &Calendar, actor: &Actor, f: &ContractForm, t
         ContractScope::Enterprise => None,
         _ => {
             let key = f.union.as_deref().unwrap_or_default().trim();
-            match crate::unions::by_code_or_name(db, actor, key).await {
+            match crate::unions::by_code_or_name_in(tx, actor, key).await {
                 Ok(u) => Some(u),
                 Err(StoreError::NotFound) => {
                     return Err(Invalid::new("union", format!("没有找到工会“{key}”"), format!("no union {key:?}")).into());
@@ -251,10 +259,9 @@ pub async fn request(db: &Db, cal: &Calendar, actor: &Actor, f: &ContractForm, t
             }
         }
     };
-    let mut tx = db.write_tx().await?;
     let (enterprise_id, party_name, union_id, path) = match scope {
         ContractScope::Enterprise => {
-            let (id, name, union_id, path) = super::enterprise(&mut tx, actor, f.enterprise_id, f.enterprise.as_deref()).await?;
+            let (id, name, union_id, path) = super::enterprise(tx, actor, f.enterprise_id, f.enterprise.as_deref()).await?;
             (Some(id), name, union_id, path)
         }
         _ => {
@@ -262,14 +269,13 @@ pub async fn request(db: &Db, cal: &Calendar, actor: &Actor, f: &ContractForm, t
             (None, party.unwrap_or_default(), u.id, u.path.clone())
         }
     };
-    let id = insert(&mut tx, actor, (scope, enterprise_id, &party_name, union_id, &path), kind, by, on, None).await?;
+    let id = insert(tx, actor, (scope, enterprise_id, &party_name, union_id, &path), kind, by, on, None).await?;
     let ctx = Ctx { id, enterprise_id, party_name: party_name.clone(), union_id, path };
-    let due = applied_limit(&mut tx, "contract.request_answer").await?.due(cal, on);
-    open_step(&mut tx, cal, actor, &ctx, ContractStage::Requested, Some(due), today).await?;
+    let due = applied_limit(tx, "contract.request_answer").await?.due(cal, on);
+    open_step(tx, cal, actor, &ctx, ContractStage::Requested, Some(due), today).await?;
     let note = format!("{}提出，{} 前书面答复", by.label(), fmt_date(due));
-    finish_step(&mut tx, actor, id, &format!("{}协商要求", kind.label()), "收到", Some(&note), today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    finish_step(tx, actor, id, &format!("{}协商要求", kind.label()), "收到", Some(&note), today).await?;
+    Ok(id)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -400,6 +406,14 @@ pub struct AnswerForm {
 
 /// The written answer to the request: negotiation opens, or the refusal and its reasons end it.
 pub async fn answer(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AnswerForm, today: Date) -> Result<ContractDetail> {
+    let mut tx = db.write_tx().await?;
+    answer_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `answer` inside the caller's transaction (a loader writing many in one).
+pub async fn answer_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &AnswerForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let on = date_field("answered_on", "答复日期", f.answered_on.as_deref(), Some(today), past_year(today)).map_err(|e| errors.push(e)).ok().flatten();
     let reason = optional_text("reason", "拒绝理由", f.reason.as_deref(), 1000).map_err(|e| errors.push(e)).ok().flatten();
@@ -410,25 +424,23 @@ pub async fn answer(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AnswerF
         return Err(StoreError::InvalidFields(errors));
     }
     let on = on.unwrap_or(today);
-    let mut tx = db.write_tx().await?;
-    let (_, ctx, item) = step_for(&mut tx, actor, id, &[ContractStage::Requested]).await?;
+    let (_, ctx, item) = step_for(tx, actor, id, &[ContractStage::Requested]).await?;
     let text = if f.agreed { "同意协商".to_string() } else { format!("拒绝协商：{}", reason.clone().unwrap_or_default()) };
-    steps::close(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(tx, cal, actor, item, &text, today).await?;
     sqlx::query("UPDATE legal_contracts SET answered_on = $1, updated_at = $2 WHERE id = $3")
         .bind(fmt_date(on))
         .bind(crate::now())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     if f.agreed {
-        set_stage(&mut tx, id, ContractStage::Negotiating).await?;
-        open_step(&mut tx, cal, actor, &ctx, ContractStage::Negotiating, None, today).await?;
+        set_stage(tx, id, ContractStage::Negotiating).await?;
+        open_step(tx, cal, actor, &ctx, ContractStage::Negotiating, None, today).await?;
     } else {
-        end(&mut tx, id, reason.as_deref(), today).await?;
+        end(tx, id, reason.as_deref(), today).await?;
     }
-    finish_step(&mut tx, actor, id, "书面答复", if f.agreed { "同意协商" } else { "拒绝协商" }, reason.as_deref(), today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    finish_step(tx, actor, id, "书面答复", if f.agreed { "同意协商" } else { "拒绝协商" }, reason.as_deref(), today).await?;
+    Ok(())
 }
 
 async fn end(tx: &mut Tx, id: i64, reason: Option<&str>, today: Date) -> Result<()> {
@@ -459,6 +471,14 @@ pub struct RepresentativesForm {
 
 /// Records the representatives: the same number a side, at least three, and each side's chief.
 pub async fn representatives(db: &Db, actor: &Actor, id: i64, f: &RepresentativesForm, today: Date) -> Result<ContractDetail> {
+    let mut tx = db.write_tx().await?;
+    representatives_within(&mut tx, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `representatives` inside the caller's transaction (a loader writing many in one).
+pub async fn representatives_within(tx: &mut Tx, actor: &Actor, id: i64, f: &RepresentativesForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let count = |v: i64| u32::try_from(v).ok().filter(|v| *v <= 100);
     match (count(f.workers), count(f.employer)) {
@@ -474,8 +494,7 @@ pub async fn representatives(db: &Db, actor: &Actor, id: i64, f: &Representative
     if !errors.is_empty() {
         return Err(StoreError::InvalidFields(errors));
     }
-    let mut tx = db.write_tx().await?;
-    step_for(&mut tx, actor, id, &[ContractStage::Negotiating]).await?;
+    step_for(tx, actor, id, &[ContractStage::Negotiating]).await?;
     sqlx::query(
         "UPDATE legal_contracts SET workers_reps = $1, employer_reps = $2, chief_worker = $3, chief_employer = $4, updated_at = $5 WHERE id = $6",
     )
@@ -485,12 +504,11 @@ pub async fn representatives(db: &Db, actor: &Actor, id: i64, f: &Representative
     .bind(ce.clone())
     .bind(crate::now())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let note = format!("双方各 {} 人；首席代表：职工方 {}，企业方 {}", f.workers, cw.unwrap_or_default(), ce.unwrap_or_default());
-    finish_step(&mut tx, actor, id, "协商代表", "已确定", Some(&note), today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    finish_step(tx, actor, id, "协商代表", "已确定", Some(&note), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -526,6 +544,14 @@ pub struct VoteForm {
 /// half of all approving; then signed, and due at the labour department in 10 days. A vote that
 /// fails is recorded and negotiation goes on.
 pub async fn vote(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &VoteForm, today: Date) -> Result<ContractDetail> {
+    let mut tx = db.write_tx().await?;
+    vote_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `vote` inside the caller's transaction (a loader writing many in one).
+pub async fn vote_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &VoteForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let num = |v: i64| u32::try_from(v).ok();
     let adopted = match (num(f.entitled), num(f.present), num(f.approving)) {
@@ -577,8 +603,7 @@ pub async fn vote(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &VoteForm,
         return Err(StoreError::InvalidFields(errors));
     }
     let on = on.unwrap_or(today);
-    let mut tx = db.write_tx().await?;
-    let (c, ctx, item) = step_for(&mut tx, actor, id, &[ContractStage::Negotiating]).await?;
+    let (c, ctx, item) = step_for(tx, actor, id, &[ContractStage::Negotiating]).await?;
     if c.workers_reps == 0 {
         return Err(StoreError::conflict("请先登记双方协商代表，再提交职代会表决", "record the representatives first"));
     }
@@ -590,15 +615,14 @@ pub async fn vote(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &VoteForm,
         .bind(fmt_date(on))
         .bind(crate::now())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let Some((Some(years), Some(starts), wage, Some(covered))) = terms else {
-        finish_step(&mut tx, actor, id, "职代会表决", "未通过", Some(&format!("{counts}；须三分之二以上到会、全体半数以上同意，继续协商")), today).await?;
-        tx.commit().await?;
-        return get(db, actor, id, today).await;
+        finish_step(tx, actor, id, "职代会表决", "未通过", Some(&format!("{counts}；须三分之二以上到会、全体半数以上同意，继续协商")), today).await?;
+        return Ok(());
     };
     let expires = lc::expires_on(starts, years);
-    steps::close(&mut tx, cal, actor, item, &format!("职代会通过并签订（{counts}）"), today).await?;
+    steps::close(tx, cal, actor, item, &format!("职代会通过并签订（{counts}）"), today).await?;
     sqlx::query(
         "UPDATE legal_contracts SET stage = 'submitting', signed_on = $1, term_years = $2, starts_on = $3, expires_on = $4, \
          wage_increase = $5, covered_workers = $6, updated_at = $7 WHERE id = $8",
@@ -611,19 +635,18 @@ pub async fn vote(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &VoteForm,
     .bind(covered)
     .bind(crate::now())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let month = fmt_date(on)[..7].to_string();
     let dims = [domain::indicator::dim("k", &c.kind)];
     tx.count(Fact { path: &ctx.path, indicator: &ind::SIGNED, month: &month, dims: &dims, value: 1 });
     tx.count(Fact { path: &ctx.path, indicator: &ind::COVERED, month: &month, dims: &dims, value: covered });
-    let due = applied_limit(&mut tx, "contract.submission").await?.due(cal, on);
-    open_step(&mut tx, cal, actor, &ctx, ContractStage::Submitting, Some(due), today).await?;
+    let due = applied_limit(tx, "contract.submission").await?.due(cal, on);
+    open_step(tx, cal, actor, &ctx, ContractStage::Submitting, Some(due), today).await?;
     let wage = wage.map(|w| format!("，工资增长 {w}%")).unwrap_or_default();
     let note = format!("{counts}；{years} 年，{} 至 {}，覆盖职工 {covered} 人{wage}", fmt_date(starts), fmt_date(expires));
-    finish_step(&mut tx, actor, id, "职代会表决", "通过并签订", Some(&note), today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    finish_step(tx, actor, id, "职代会表决", "通过并签订", Some(&note), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -637,14 +660,21 @@ pub struct DateForm {
 /// Sent to the labour department: its review runs 15 days; if it raises no objection the
 /// contract is in force the day after.
 pub async fn submit(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &DateForm, today: Date) -> Result<ContractDetail> {
-    let on = date_field("on", "报送日期", f.on.as_deref(), Some(today), past_year(today))?.unwrap_or(today);
     let mut tx = db.write_tx().await?;
-    let (c, ctx, item) = step_for(&mut tx, actor, id, &[ContractStage::Submitting]).await?;
+    submit_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `submit` inside the caller's transaction (a loader writing many in one).
+pub async fn submit_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &DateForm, today: Date) -> Result<()> {
+    let on = date_field("on", "报送日期", f.on.as_deref(), Some(today), past_year(today))?.unwrap_or(today);
+    let (c, ctx, item) = step_for(tx, actor, id, &[ContractStage::Submitting]).await?;
     if c.signed_on.as_deref().and_then(parse_date).is_some_and(|s| on < s) {
         return Err(Invalid::new("on", "报送日期不能早于签订日期", "submitted before it was signed").into());
     }
-    steps::close(&mut tx, cal, actor, item, "已报送劳动行政部门", today).await?;
-    let due = applied_limit(&mut tx, "contract.review").await?.due(cal, on);
+    steps::close(tx, cal, actor, item, "已报送劳动行政部门", today).await?;
+    let due = applied_limit(tx, "contract.review").await?.due(cal, on);
     let effective = due.next_day().unwrap_or(due);
     sqlx::query(
         "UPDATE legal_contracts SET stage = 'reviewing', submitted_on = $1, review_due = $2, effective_on = $3, updated_at = $4 WHERE id = $5",
@@ -654,13 +684,12 @@ pub async fn submit(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &DateFor
     .bind(fmt_date(effective))
     .bind(crate::now())
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    open_step(&mut tx, cal, actor, &ctx, ContractStage::Reviewing, Some(due), today).await?;
+    open_step(tx, cal, actor, &ctx, ContractStage::Reviewing, Some(due), today).await?;
     let note = format!("{} 前审查；未提出异议的，自 {} 起生效", fmt_date(due), fmt_date(effective));
-    finish_step(&mut tx, actor, id, "报送", "已报送", Some(&note), today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    finish_step(tx, actor, id, "报送", "已报送", Some(&note), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -679,6 +708,14 @@ pub struct ReviewForm {
 /// in force (from the confirmation, or the day after the review period), and the renewal step
 /// waits for its window.
 pub async fn review(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ReviewForm, today: Date) -> Result<ContractDetail> {
+    let mut tx = db.write_tx().await?;
+    review_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `review` inside the caller's transaction (a loader writing many in one).
+pub async fn review_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &ReviewForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let objection = optional_text("objection", "审查意见", f.objection.as_deref(), 1000).map_err(|e| errors.push(e)).ok().flatten();
     let on = date_field("on", "审查日期", f.on.as_deref(), Some(today), past_year(today)).map_err(|e| errors.push(e)).ok().flatten();
@@ -686,42 +723,47 @@ pub async fn review(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ReviewF
         return Err(StoreError::InvalidFields(errors));
     }
     let on = on.unwrap_or(today);
-    let mut tx = db.write_tx().await?;
-    let (c, ctx, item) = step_for(&mut tx, actor, id, &[ContractStage::Reviewing]).await?;
+    let (c, ctx, item) = step_for(tx, actor, id, &[ContractStage::Reviewing]).await?;
     if let Some(o) = &objection {
-        steps::close(&mut tx, cal, actor, item, &format!("审查提出异议：{o}"), today).await?;
+        steps::close(tx, cal, actor, item, &format!("审查提出异议：{o}"), today).await?;
         sqlx::query("UPDATE legal_contracts SET stage = 'negotiating', effective_on = NULL, reason = $1, updated_at = $2 WHERE id = $3")
             .bind(o.clone())
             .bind(crate::now())
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        open_step(&mut tx, cal, actor, &ctx, ContractStage::Negotiating, None, today).await?;
-        finish_step(&mut tx, actor, id, "审查", "提出异议，重新协商", Some(o), today).await?;
+        open_step(tx, cal, actor, &ctx, ContractStage::Negotiating, None, today).await?;
+        finish_step(tx, actor, id, "审查", "提出异议，重新协商", Some(o), today).await?;
     } else {
         let silent = c.effective_on.as_deref().and_then(parse_date);
         let effective = silent.map(|s| s.min(on.max(c.submitted_on.as_deref().and_then(parse_date).unwrap_or(on)))).unwrap_or(on);
-        steps::close(&mut tx, cal, actor, item, "审查通过（或期满未提出异议）", today).await?;
+        steps::close(tx, cal, actor, item, "审查通过（或期满未提出异议）", today).await?;
         sqlx::query("UPDATE legal_contracts SET stage = 'in_force', effective_on = $1, updated_at = $2 WHERE id = $3")
             .bind(fmt_date(effective))
             .bind(crate::now())
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let opens = c.expires_on.as_deref().and_then(parse_date).map(domain::legal::renewal_opens).unwrap_or(today);
-        open_step(&mut tx, cal, actor, &ctx, ContractStage::InForce, Some(opens.max(today)), today).await?;
+        open_step(tx, cal, actor, &ctx, ContractStage::InForce, Some(opens.max(today)), today).await?;
         let note = format!("自 {} 起生效，{} 起可提出续签", fmt_date(effective), fmt_date(opens));
-        finish_step(&mut tx, actor, id, "审查", "生效", Some(&note), today).await?;
+        finish_step(tx, actor, id, "审查", "生效", Some(&note), today).await?;
     }
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    Ok(())
 }
 
 /// Published to the workers.
 pub async fn publish(db: &Db, actor: &Actor, id: i64, f: &DateForm, today: Date) -> Result<ContractDetail> {
-    let on = date_field("on", "公布日期", f.on.as_deref(), Some(today), past_year(today))?.unwrap_or(today);
     let mut tx = db.write_tx().await?;
-    let (c, _, _) = step_for(&mut tx, actor, id, &[ContractStage::InForce]).await?;
+    publish_within(&mut tx, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `publish` inside the caller's transaction (a loader writing many in one).
+pub async fn publish_within(tx: &mut Tx, actor: &Actor, id: i64, f: &DateForm, today: Date) -> Result<()> {
+    let on = date_field("on", "公布日期", f.on.as_deref(), Some(today), past_year(today))?.unwrap_or(today);
+    let (c, _, _) = step_for(tx, actor, id, &[ContractStage::InForce]).await?;
     if c.published_on.is_some() {
         return Err(StoreError::conflict("已登记公布", "published already"));
     }
@@ -729,11 +771,10 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64, f: &DateForm, today: Date)
         .bind(fmt_date(on))
         .bind(crate::now())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    finish_step(&mut tx, actor, id, "公布", "已向全体职工公布", Some(&fmt_date(on)), today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    finish_step(tx, actor, id, "公布", "已向全体职工公布", Some(&fmt_date(on)), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

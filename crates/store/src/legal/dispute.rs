@@ -184,6 +184,14 @@ async fn finish_step(tx: &mut Tx, actor: &Actor, id: i64, step: &str, decision: 
 /// Brings a dispute to the union: checks every field and opens the acceptance step (3 working
 /// days), urgent when the arbitration limit is near.
 pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &DisputeForm, today: Date) -> Result<DisputeDetail> {
+    let mut tx = db.write_tx().await?;
+    let id = apply_within(&mut tx, cal, actor, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `apply` inside the caller's transaction (a loader writing many in one): the new record's id.
+pub async fn apply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &DisputeForm, today: Date) -> Result<i64> {
     actor.require(Capability::RaiseCare)?;
     let mut errors = Vec::new();
     let mut claims = Vec::new();
@@ -227,8 +235,7 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &DisputeForm, toda
     let (amount, employer, facts, knew, member_id) =
         (amount.unwrap(), employer.unwrap(), facts.unwrap(), knew.unwrap(), member_id.unwrap());
     let ends = ld::arbitration_ends(cal, knew);
-    let mut tx = db.write_tx().await?;
-    let (member_name, union_id, path) = visible_member(&mut tx, actor, member_id).await?;
+    let (member_name, union_id, path) = visible_member(tx, actor, member_id).await?;
     let codes: Vec<&str> = claims.iter().map(|c| c.code()).collect();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO legal_disputes (member_id, member_name, union_id, path, claims, amount_fen, employer, facts, knew_on, \
@@ -249,18 +256,17 @@ pub async fn apply(db: &Db, cal: &Calendar, actor: &Actor, f: &DisputeForm, toda
     .bind(fmt_date(today))
     .bind(actor.user_id)
     .bind(crate::now())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     tx.count(Fact { path: &path, indicator: &ind::REGISTERED, month: &fmt_date(today)[..7], dims: &[], value: 1 });
     let ctx = Ctx { id, member_id, member_name: member_name.clone(), union_id, path };
-    open_step(&mut tx, cal, actor, &ctx, DisputeStage::Applied, today, ld::limit_near(today, ends), today).await?;
+    open_step(tx, cal, actor, &ctx, DisputeStage::Applied, today, ld::limit_near(today, ends), today).await?;
     let labels: Vec<&str> = claims.iter().map(|c| c.label()).collect();
     let note = format!("{}：{}；仲裁时效至 {}", employer, labels.join("、"), fmt_date(ends));
-    log(&mut tx, actor, ld::SOURCE, id, "申请调解", "登记", Some(&note), today).await?;
+    log(tx, actor, ld::SOURCE, id, "申请调解", "登记", Some(&note), today).await?;
     let detail = format!("{member_name}：{note}");
-    audit::record(&mut tx, actor, AuditAction::LegalDisputeApply, AuditEntity::LegalDispute, id, Some(detail)).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    audit::record(tx, actor, AuditAction::LegalDisputeApply, AuditEntity::LegalDispute, id, Some(detail)).await?;
+    Ok(id)
 }
 
 async fn fetch(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<(Dispute, Ctx)> {
@@ -375,33 +381,39 @@ pub struct AcceptForm {
 
 /// Accepts the dispute (mediation opens, due in 15 days) or declines it with reasons.
 pub async fn accept(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AcceptForm, today: Date) -> Result<DisputeDetail> {
+    let mut tx = db.write_tx().await?;
+    accept_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `accept` inside the caller's transaction (a loader writing many in one).
+pub async fn accept_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &AcceptForm, today: Date) -> Result<()> {
     let reason = optional_text("reason", "理由", f.reason.as_deref(), domain::work::MAX_NOTE_CHARS)?;
     if !f.accept && reason.is_none() {
         return Err(Invalid::new("reason", "不予受理须说明理由", "reason is required to decline").into());
     }
-    let mut tx = db.write_tx().await?;
-    let (case, ctx, item) = step_for(&mut tx, actor, id, &[DisputeStage::Applied]).await?;
+    let (case, ctx, item) = step_for(tx, actor, id, &[DisputeStage::Applied]).await?;
     if f.accept {
-        steps::close(&mut tx, cal, actor, item, "受理：进入调解", today).await?;
-        let due = applied_limit(&mut tx, "dispute.mediation_end").await?.due(cal, today);
+        steps::close(tx, cal, actor, item, "受理：进入调解", today).await?;
+        let due = applied_limit(tx, "dispute.mediation_end").await?.due(cal, today);
         sqlx::query("UPDATE legal_disputes SET stage = 'mediating', accepted_on = $1, mediation_due = $2, updated_at = $3 WHERE id = $4")
             .bind(fmt_date(today))
             .bind(fmt_date(due))
             .bind(crate::now())
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let near = parse_date(&case.arbitration_ends).is_some_and(|e| ld::limit_near(today, e));
-        open_step(&mut tx, cal, actor, &ctx, DisputeStage::Mediating, today, near, today).await?;
-        finish_step(&mut tx, actor, id, "受理", "受理", Some(&format!("{} 前调解", fmt_date(due))), today).await?;
+        open_step(tx, cal, actor, &ctx, DisputeStage::Mediating, today, near, today).await?;
+        finish_step(tx, actor, id, "受理", "受理", Some(&format!("{} 前调解", fmt_date(due))), today).await?;
     } else {
         let r = reason.unwrap_or_default();
-        steps::close(&mut tx, cal, actor, item, &format!("不予受理：{r}"), today).await?;
-        settle(&mut tx, &ctx.path, id, DisputeStage::Declined, Resolution::Declined, Some(&r), today).await?;
-        finish_step(&mut tx, actor, id, "受理", "不予受理", Some(&r), today).await?;
+        steps::close(tx, cal, actor, item, &format!("不予受理：{r}"), today).await?;
+        settle(tx, &ctx.path, id, DisputeStage::Declined, Resolution::Declined, Some(&r), today).await?;
+        finish_step(tx, actor, id, "受理", "不予受理", Some(&r), today).await?;
     }
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -414,19 +426,25 @@ pub struct SessionForm {
 
 /// Records a mediation session.
 pub async fn session(db: &Db, actor: &Actor, id: i64, f: &SessionForm, today: Date) -> Result<DisputeDetail> {
-    let note = domain::work::text_field("note", "调解情况", &f.note, domain::work::MAX_NOTE_CHARS)?;
     let mut tx = db.write_tx().await?;
-    let (case, _, _) = step_for(&mut tx, actor, id, &[DisputeStage::Mediating]).await?;
+    session_within(&mut tx, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `session` inside the caller's transaction (a loader writing many in one).
+pub async fn session_within(tx: &mut Tx, actor: &Actor, id: i64, f: &SessionForm, today: Date) -> Result<()> {
+    let note = domain::work::text_field("note", "调解情况", &f.note, domain::work::MAX_NOTE_CHARS)?;
+    let (case, _, _) = step_for(tx, actor, id, &[DisputeStage::Mediating]).await?;
     let n = case.sessions + 1;
     sqlx::query("UPDATE legal_disputes SET sessions = $1, updated_at = $2 WHERE id = $3")
         .bind(n)
         .bind(crate::now())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    finish_step(&mut tx, actor, id, &format!("第 {n} 次调解"), "已调解", Some(&note), today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    finish_step(tx, actor, id, &format!("第 {n} 次调解"), "已调解", Some(&note), today).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -450,6 +468,14 @@ pub struct MediationForm {
 /// The mediation's result: an agreement (followed for 15 days to its performance), or none
 /// (the worker is told they may go to arbitration, and where they went is recorded).
 pub async fn mediation(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &MediationForm, today: Date) -> Result<DisputeDetail> {
+    let mut tx = db.write_tx().await?;
+    mediation_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `mediation` inside the caller's transaction (a loader writing many in one).
+pub async fn mediation_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &MediationForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let terms = optional_text("terms", "协议内容", f.terms.as_deref(), MAX_TEXT).map_err(|e| errors.push(e)).ok().flatten();
     let amount = match f.amount.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -483,11 +509,10 @@ pub async fn mediation(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Medi
     if !errors.is_empty() {
         return Err(StoreError::InvalidFields(errors));
     }
-    let mut tx = db.write_tx().await?;
-    let (_, ctx, item) = step_for(&mut tx, actor, id, &[DisputeStage::Mediating]).await?;
+    let (_, ctx, item) = step_for(tx, actor, id, &[DisputeStage::Mediating]).await?;
     if f.agreed {
         let terms = terms.unwrap_or_default();
-        steps::close(&mut tx, cal, actor, item, &format!("达成调解协议：{terms}"), today).await?;
+        steps::close(tx, cal, actor, item, &format!("达成调解协议：{terms}"), today).await?;
         sqlx::query(
             "UPDATE legal_disputes SET stage = 'agreed', agreed_on = $1, terms = $2, agreed_fen = $3, perform_by = $4, \
              updated_at = $5 WHERE id = $6",
@@ -498,18 +523,17 @@ pub async fn mediation(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Medi
         .bind(perform_by.map(fmt_date))
         .bind(crate::now())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        open_step(&mut tx, cal, actor, &ctx, DisputeStage::Agreed, today, false, today).await?;
-        finish_step(&mut tx, actor, id, "调解结果", "达成协议", Some(&terms), today).await?;
+        open_step(tx, cal, actor, &ctx, DisputeStage::Agreed, today, false, today).await?;
+        finish_step(tx, actor, id, "调解结果", "达成协议", Some(&terms), today).await?;
     } else {
         let next = next.unwrap_or(Resolution::Arbitration);
-        steps::close(&mut tx, cal, actor, item, &format!("调解不成：{}", next.label()), today).await?;
-        settle(&mut tx, &ctx.path, id, DisputeStage::Closed, next, None, today).await?;
-        finish_step(&mut tx, actor, id, "调解结果", "调解不成", Some(next.label()), today).await?;
+        steps::close(tx, cal, actor, item, &format!("调解不成：{}", next.label()), today).await?;
+        settle(tx, &ctx.path, id, DisputeStage::Closed, next, None, today).await?;
+        finish_step(tx, actor, id, "调解结果", "调解不成", Some(next.label()), today).await?;
     }
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -528,6 +552,14 @@ pub struct PerformanceForm {
 /// How the agreement was performed: in full (resolved by mediation), or not (the worker is
 /// advised on a 支付令 or arbitration, and where they went is recorded).
 pub async fn performance(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &PerformanceForm, today: Date) -> Result<DisputeDetail> {
+    let mut tx = db.write_tx().await?;
+    performance_within(&mut tx, cal, actor, id, f, today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
+}
+
+/// `performance` inside the caller's transaction (a loader writing many in one).
+pub async fn performance_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &PerformanceForm, today: Date) -> Result<()> {
     let note = domain::work::note_field(f.note.as_deref())?;
     let next = match (f.performed, f.next.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
         (true, _) => Resolution::Mediated,
@@ -539,19 +571,17 @@ pub async fn performance(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Pe
         },
         (false, None) => return Err(Invalid::new("next", "协议未履行的，请登记职工的去向", "next is required").into()),
     };
-    let mut tx = db.write_tx().await?;
-    let (_, ctx, item) = step_for(&mut tx, actor, id, &[DisputeStage::Agreed]).await?;
+    let (_, ctx, item) = step_for(tx, actor, id, &[DisputeStage::Agreed]).await?;
     let text = if f.performed { "协议已履行".to_string() } else { format!("协议未履行：{}", next.label()) };
-    steps::close(&mut tx, cal, actor, item, &text, today).await?;
+    steps::close(tx, cal, actor, item, &text, today).await?;
     sqlx::query("UPDATE legal_disputes SET review_applied = $1 WHERE id = $2")
         .bind(f.review_applied as i64)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    settle(&mut tx, &ctx.path, id, DisputeStage::Closed, next, note.as_deref(), today).await?;
-    finish_step(&mut tx, actor, id, "履行跟踪", next.label(), note.as_deref(), today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
+    settle(tx, &ctx.path, id, DisputeStage::Closed, next, note.as_deref(), today).await?;
+    finish_step(tx, actor, id, "履行跟踪", next.label(), note.as_deref(), today).await?;
+    Ok(())
 }
 
 /// What a change to a step's item means for the dispute: steps are taken on its page; a

@@ -37,6 +37,11 @@ enum Counted {
     Contracted(bool),
 }
 
+/// Is the measure the same in every period (a stock as it stands today)?
+fn timeless(code: &str) -> bool {
+    matches!(counted(code), Some(Counted::Members | Counted::Enterprises))
+}
+
 fn counted(code: &str) -> Option<Counted> {
     Some(match code {
         "members_active" => Counted::Members,
@@ -460,7 +465,6 @@ pub async fn trend(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
     let mut conn = db.pool().acquire().await?;
     let u = actor.union_or_home(&mut conn, q.union.as_deref()).await?;
     let defs = definitions_in(&mut conn).await?;
-    drop(conn);
     let mut months = Vec::new();
     let mut start = p.from;
     loop {
@@ -472,11 +476,20 @@ pub async fn trend(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
             _ => break,
         }
     }
-    // The months side by side, each on its own connection.
-    let (defs, u) = (&defs, &u);
+    // The stocks once (they are the same in every month), then the months side by side, each
+    // on its own connection.
+    let mut stocks: HashMap<&str, i64> = HashMap::new();
+    for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]).filter(|m| timeless(m)) {
+        if !stocks.contains_key(m) {
+            let n = count(&mut conn, actor, m, Over::Subtree(&u), p).await?.first().map(|r| r.1).unwrap_or(0);
+            stocks.insert(m, n);
+        }
+    }
+    drop(conn);
+    let (defs, u, stocks) = (&defs, &u, &stocks);
     let out = futures_util::future::try_join_all(months.into_iter().map(|month| async move {
         let mut conn = db.pool().acquire().await?;
-        let mut counts: HashMap<&str, i64> = HashMap::new();
+        let mut counts: HashMap<&str, i64> = stocks.clone();
         for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]) {
             if !counts.contains_key(m) {
                 let n = count(&mut conn, actor, m, Over::Subtree(u), month).await?.first().map(|r| r.1).unwrap_or(0);

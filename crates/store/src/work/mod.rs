@@ -998,6 +998,11 @@ pub async fn act(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm
     get(db, cal, actor, id, today).await
 }
 
+/// `act` inside the caller's transaction, as the caller (a loader writing many in one).
+pub async fn act_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &ActionForm, today: Date) -> Result<()> {
+    act_in(tx, cal, actor, id, f, today, By::Person).await
+}
+
 /// One action inside the caller's transaction (for mechanisms whose own steps close or move
 /// an item together with their records).
 #[allow(clippy::too_many_arguments)]
