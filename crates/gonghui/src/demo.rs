@@ -588,6 +588,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     bar.finish_and_clear();
     tracing::info!(items = history.items, elapsed = ?started.elapsed(), "demo: work items");
     member_asks(db, today_cn).await?;
+    store::members::refresh_all_statistics(db).await?;
     Ok(Report {
         unions: 1 + parents.len() + grassroots.len(),
         members: opts.members,

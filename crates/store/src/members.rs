@@ -911,6 +911,17 @@ pub async fn refresh_statistics(db: &Db) -> Result<()> {
     Ok(())
 }
 
+/// After filling a database (the demo), PostgreSQL's statistics of every table: autovacuum
+/// would take them in its own time, and until then the planner guesses from an empty table's.
+/// SQLite keeps the statistics its member load took (see `refresh_statistics`).
+pub async fn refresh_all_statistics(db: &Db) -> Result<()> {
+    if db.backend() == crate::Backend::Postgres {
+        let mut conn = schema_fresh_connection(db).await?;
+        sqlx::raw_sql("ANALYZE").execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// The lowest and highest member ids (for tools that sample members: the demo, benchmarks).
 pub async fn id_range(db: &Db) -> Result<Option<(i64, i64)>> {
     let (lo, hi): (Option<i64>, Option<i64>) =

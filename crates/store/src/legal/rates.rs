@@ -451,6 +451,38 @@ pub async fn rates(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
     })
 }
 
+/// Only the named rates (and figures) of a union's subtree over a period, in their order, without
+/// the children's: what a page that shows a rate or two beside its list needs.
+pub async fn some(db: &Db, actor: &Actor, codes: &[&str], q: &RatesQuery, today: Date) -> Result<Vec<Rate>> {
+    actor.require(Capability::StaffWork)?;
+    let p = Period::parse(q.from.as_deref(), q.to.as_deref(), today)?;
+    let mut conn = db.pool().acquire().await?;
+    let u = actor.union_or_home(&mut conn, q.union.as_deref()).await?;
+    let defs: Vec<Definition> = definitions_in(&mut conn)
+        .await?
+        .into_iter()
+        .chain(lr::FIGURES.iter().map(figure))
+        .filter(|d| codes.contains(&d.code.as_str()))
+        .collect();
+    drop(conn);
+    let mut measures: Vec<&str> = Vec::new();
+    for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]) {
+        if !measures.contains(&m) {
+            measures.push(m);
+        }
+    }
+    let u = &u;
+    let counted: HashMap<&str, i64> = futures_util::future::try_join_all(measures.iter().map(|m| async move {
+        let mut conn = db.pool().acquire().await?;
+        let n = count(&mut conn, actor, m, Over::Subtree(u), p).await?.first().map(|r| r.1).unwrap_or(0);
+        Ok::<_, StoreError>((*m, n))
+    }))
+    .await?
+    .into_iter()
+    .collect();
+    Ok(defs.iter().map(|d| rate(d, counted[d.numerator.code], counted[d.denominator.code])).collect())
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MonthRate {
     /// YYYY-MM.

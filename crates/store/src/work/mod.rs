@@ -1472,16 +1472,45 @@ pub(crate) async fn notice(
     Ok(())
 }
 
-fn notices_filter(actor: &Actor, q: &mut Sql) {
-    q.push(" AND (n.user_id = ").bind(actor.user_id.unwrap_or(0));
+/// The lists a caller's notices come in, each one range of an index: sent to them; and for
+/// staff, sent to their union as a whole, and to their department of it.
+struct NoticeList {
+    /// The list's condition, ending in its id's placeholder.
+    cond: &'static str,
+    id: i64,
+    department: Option<i64>,
+    /// Its index's order, so the newest are read backwards along it (PostgreSQL otherwise
+    /// guessed a union's list large and walked every notice from the newest).
+    order: &'static str,
+}
+
+fn notice_lists(actor: &Actor) -> Vec<NoticeList> {
+    let user = actor.user_id.unwrap_or(0);
+    let mut lists = vec![NoticeList { cond: "n.user_id = ", id: user, department: None, order: "n.user_id DESC, n.id DESC" }];
     if let Some(home) = actor.home_union_id().filter(|_| actor.can(Capability::StaffWork)) {
-        q.push(" OR (n.union_id = ").bind(home).push(" AND (n.department_id IS NULL");
+        let order = "n.union_id DESC, n.department_id DESC, n.id DESC";
+        lists.push(NoticeList { cond: "n.department_id IS NULL AND n.union_id = ", id: home, department: None, order });
         if let Some(d) = actor.department_id {
-            q.push(" OR n.department_id = ").bind(d);
+            lists.push(NoticeList { cond: "n.union_id = ", id: home, department: Some(d), order });
         }
-        q.push("))");
     }
-    q.push(")");
+    lists
+}
+
+fn push_list(q: &mut Sql, l: &NoticeList) {
+    q.push(l.cond).bind(l.id);
+    if let Some(d) = l.department {
+        q.push(" AND n.department_id = ").bind(d);
+    }
+}
+
+/// ` AND n is one of the caller's notices`.
+fn notices_filter(actor: &Actor, q: &mut Sql) {
+    for (i, list) in notice_lists(actor).iter().enumerate() {
+        q.push(if i == 0 { " AND ((" } else { ") OR (" });
+        push_list(q, list);
+    }
+    q.push("))");
 }
 
 /// ` AND n is new to the caller`: not yet dealt with, and after the last notice they marked read.
@@ -1499,9 +1528,17 @@ pub async fn notices(db: &Db, actor: &Actor) -> Result<Vec<Notice>> {
         "SELECT n.id, n.item_id, n.text, n.at, CASE WHEN n.id <= coalesce((SELECT notices_seen FROM users WHERE id = ",
     );
     q.bind(actor.user_id.unwrap_or(0));
-    q.push("), 0) OR n.done = 1 THEN n.at ELSE NULL END AS read_at FROM notices n WHERE 1 = 1");
-    notices_filter(actor, &mut q);
-    q.push(" ORDER BY n.id DESC LIMIT 50");
+    q.push("), 0) OR n.done = 1 THEN n.at ELSE NULL END AS read_at FROM notices n WHERE n.id IN (");
+    // The newest fifty of each list, each read backwards along its index, then the newest fifty
+    // of those: one OR over the lists made PostgreSQL walk the county's notices backwards from
+    // the newest (78 000 read for 35 kept: 15 ms warm, 195 ms cold; now 0.2 ms).
+    for (i, list) in notice_lists(actor).iter().enumerate() {
+        q.push(if i == 0 { "" } else { " UNION ALL " });
+        q.push("SELECT id FROM (SELECT n.id FROM notices n WHERE ");
+        push_list(&mut q, list);
+        q.push(&format!(" ORDER BY {} LIMIT 50) l{i}", list.order));
+    }
+    q.push(") ORDER BY n.id DESC LIMIT 50");
     let mut list: Vec<Notice> = q.query_as().fetch_all(db.pool()).await?;
     list.sort_by_key(|n| (n.read_at.is_some(), std::cmp::Reverse(n.id)));
     Ok(list)

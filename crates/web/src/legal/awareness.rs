@@ -75,7 +75,9 @@ async fn publicity_view(st: &AppState, s: &SessionInfo, p: &PublicityParams, fla
     let year = p.year.unwrap_or_else(|| today().year());
     let plans = la::plans(&st.db, &s.actor, year).await.map_err(fail)?;
     let page = la::events(&st.db, &s.actor, &EventQuery { union: None, page: p.page, per_page: Some(20) }).await.map_err(fail)?;
-    let r = store::legal::rates::rates(&st.db, &s.actor, &RatesQuery::default(), today()).await.map_err(fail)?;
+    let r = store::legal::rates::some(&st.db, &s.actor, &["awareness"], &RatesQuery::default(), today())
+        .await
+        .map_err(fail)?;
     Ok(render(PublicityPage {
         nav: nav(s),
         csrf: s.csrf.clone(),
@@ -91,7 +93,7 @@ async fn publicity_view(st: &AppState, s: &SessionInfo, p: &PublicityParams, fla
         errors,
         today: domain::fmt_date(today()),
         this_month: domain::fmt_date(today())[..7].to_string(),
-        rate: r.rates.into_iter().find(|r| r.code == "awareness"),
+        rate: r.into_iter().next(),
     }))
 }
 

@@ -59,8 +59,8 @@ async fn list_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(
     let q = ContractQuery { union: Some(p.union.clone()), stage: Some(p.stage.clone()), page: p.page, per_page: Some(30) };
     let page = lc::list(&st.db, &s.actor, &q, today()).await.map_err(fail)?;
     let rq = RatesQuery { union: Some(p.union.clone()), ..Default::default() };
-    let r = store::legal::rates::rates(&st.db, &s.actor, &rq, today()).await.map_err(fail)?;
-    let rates = r.rates.into_iter().chain(r.figures).filter(|r| r.code == "win_win" || r.code == "contracts").collect();
+    let rates =
+        store::legal::rates::some(&st.db, &s.actor, &["win_win", "contracts"], &rq, today()).await.map_err(fail)?;
     let params = [("stage", p.stage.clone()), ("union", p.union.clone())];
     let mut stages: Choices = vec![("open", "协商和审查中（全部）"), ("expiring", "进入续签期")];
     stages.extend(ContractStage::ALL.iter().map(|s| (s.code(), s.label())));

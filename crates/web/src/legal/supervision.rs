@@ -65,8 +65,9 @@ async fn list_page(State(st): State<AppState>, PageUser(s): PageUser, PageQuery(
     let q = SupervisionQuery { union: Some(p.union.clone()), stage: Some(p.stage.clone()), page: p.page, per_page: Some(30) };
     let page = ls::list(&st.db, &s.actor, &q).await.map_err(fail)?;
     let rq = RatesQuery { union: Some(p.union.clone()), ..Default::default() };
-    let r = store::legal::rates::rates(&st.db, &s.actor, &rq, today()).await.map_err(fail)?;
-    let rates = r.rates.into_iter().filter(|r| r.code == "supervision").chain(r.figures).collect();
+    let rates = store::legal::rates::some(&st.db, &s.actor, &["supervision", "reply", "contracts"], &rq, today())
+        .await
+        .map_err(fail)?;
     let params = [("stage", p.stage.clone()), ("union", p.union.clone())];
     let mut stages: Choices = vec![("open", "办理中（全部）")];
     stages.extend(SupervisionStage::ALL.iter().map(|s| (s.code(), s.label())));
