@@ -261,14 +261,6 @@ async fn finish_step(tx: &mut Tx, actor: &Actor, id: i64, step: &str, decision: 
 /// Registers a lead (staff): checks every field and opens the acceptance step (5 working days
 /// to accept it or tell the complainant in writing why not).
 pub async fn register(db: &Db, cal: &Calendar, actor: &Actor, f: &SupervisionForm, today: Date) -> Result<SupervisionDetail> {
-    let mut tx = db.write_tx().await?;
-    let id = register_within(&mut tx, cal, actor, f, today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
-}
-
-/// `register` inside the caller's transaction (a loader writing many in one): the new record's id.
-pub async fn register_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &SupervisionForm, today: Date) -> Result<i64> {
     actor.require(Capability::StaffWork)?;
     let mut errors = Vec::new();
     let source = parse_field(&mut errors, "source", &f.source, LeadSource::parse);
@@ -292,8 +284,9 @@ pub async fn register_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &Sup
         return Err(StoreError::InvalidFields(errors));
     }
     let (source, facts, complainant) = (source.unwrap(), facts.unwrap(), complainant.flatten());
+    let mut tx = db.write_tx().await?;
     let (enterprise_id, enterprise_name, union_id, path) =
-        super::enterprise(tx, actor, f.enterprise_id, f.enterprise.as_deref()).await?;
+        super::enterprise(&mut tx, actor, f.enterprise_id, f.enterprise.as_deref()).await?;
     let codes: Vec<&str> = issues.iter().map(|c| c.code()).collect();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO legal_supervisions (enterprise_id, enterprise_name, union_id, path, source, issues, facts, complainant, \
@@ -312,18 +305,19 @@ pub async fn register_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &Sup
     .bind(fmt_date(today))
     .bind(actor.user_id)
     .bind(crate::now())
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     tx.count(Fact { path: &path, indicator: &ind::REGISTERED, month: &fmt_date(today)[..7], dims: &[], value: 1 });
     let ctx = Ctx { id, enterprise_id, enterprise_name: enterprise_name.clone(), union_id, path };
-    open_step(tx, cal, actor, &ctx, SupervisionStage::Registered, None, today, today).await?;
+    open_step(&mut tx, cal, actor, &ctx, SupervisionStage::Registered, None, today, today).await?;
     let labels: Vec<&str> = issues.iter().map(|c| c.label()).collect();
     let note = format!("{}：{}", source.label(), labels.join("、"));
-    log(tx, actor, ls::SOURCE, id, "登记线索", "登记", Some(&note), today).await?;
+    log(&mut tx, actor, ls::SOURCE, id, "登记线索", "登记", Some(&note), today).await?;
     let detail = format!("{enterprise_name}：{note}");
     let (action, entity) = (AuditAction::LegalSupervisionRegister, AuditEntity::LegalSupervision);
-    audit::record(tx, actor, action, entity, id, Some(detail)).await?;
-    Ok(id)
+    audit::record(&mut tx, actor, action, entity, id, Some(detail)).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
 }
 
 async fn fetch(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Result<(Supervision, Ctx)> {
@@ -474,36 +468,30 @@ pub use super::dispute::AcceptForm;
 /// told in writing (out of scope, already before a department, an arbitration committee or a
 /// court).
 pub async fn accept(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &AcceptForm, today: Date) -> Result<SupervisionDetail> {
-    let mut tx = db.write_tx().await?;
-    accept_within(&mut tx, cal, actor, id, f, today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
-}
-
-/// `accept` inside the caller's transaction (a loader writing many in one).
-pub async fn accept_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &AcceptForm, today: Date) -> Result<()> {
     let reason = optional_text("reason", "理由", f.reason.as_deref(), domain::work::MAX_NOTE_CHARS)?;
     if !f.accept && reason.is_none() {
         return Err(Invalid::new("reason", "不予受理须说明理由（将书面告知投诉人）", "reason is required to decline").into());
     }
-    let (_, ctx, item) = step_for(tx, actor, id, &[SupervisionStage::Registered]).await?;
+    let mut tx = db.write_tx().await?;
+    let (_, ctx, item) = step_for(&mut tx, actor, id, &[SupervisionStage::Registered]).await?;
     if f.accept {
-        steps::close(tx, cal, actor, item, "受理：开展调查核实", today).await?;
+        steps::close(&mut tx, cal, actor, item, "受理：开展调查核实", today).await?;
         sqlx::query("UPDATE legal_supervisions SET stage = 'investigating', accepted_on = $1, updated_at = $2 WHERE id = $3")
             .bind(fmt_date(today))
             .bind(crate::now())
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
-        open_step(tx, cal, actor, &ctx, SupervisionStage::Investigating, None, today, today).await?;
-        finish_step(tx, actor, id, "受理审查", "受理", None, today).await?;
+        open_step(&mut tx, cal, actor, &ctx, SupervisionStage::Investigating, None, today, today).await?;
+        finish_step(&mut tx, actor, id, "受理审查", "受理", None, today).await?;
     } else {
         let r = reason.unwrap_or_default();
-        steps::close(tx, cal, actor, item, &format!("不予受理：{r}"), today).await?;
-        close_case(tx, id, SupervisionOutcome::Declined, Some(&r), today).await?;
-        finish_step(tx, actor, id, "受理审查", "不予受理", Some(&r), today).await?;
+        steps::close(&mut tx, cal, actor, item, &format!("不予受理：{r}"), today).await?;
+        close_case(&mut tx, id, SupervisionOutcome::Declined, Some(&r), today).await?;
+        finish_step(&mut tx, actor, id, "受理审查", "不予受理", Some(&r), today).await?;
     }
-    Ok(())
+    tx.commit().await?;
+    get(db, actor, id, today).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -528,14 +516,6 @@ pub struct InspectionForm {
 /// Records an investigation: two supervisors at least, the record, and the employer's signature
 /// or its refusal noted.
 pub async fn inspect(db: &Db, actor: &Actor, id: i64, f: &InspectionForm, today: Date) -> Result<SupervisionDetail> {
-    let mut tx = db.write_tx().await?;
-    inspect_within(&mut tx, actor, id, f, today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
-}
-
-/// `inspect` inside the caller's transaction (a loader writing many in one).
-pub async fn inspect_within(tx: &mut Tx, actor: &Actor, id: i64, f: &InspectionForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let on = date_field("inspected_on", "调查日期", f.inspected_on.as_deref(), Some(today), (today - time::Duration::days(366), today))
         .map_err(|e| errors.push(e))
@@ -558,7 +538,8 @@ pub async fn inspect_within(tx: &mut Tx, actor: &Actor, id: i64, f: &InspectionF
         return Err(StoreError::InvalidFields(errors));
     }
     let (on, names, record) = (on.unwrap_or(today), names.unwrap_or_default().join("、"), record.unwrap_or_default());
-    let (case, _, _) = step_for(tx, actor, id, &[SupervisionStage::Investigating]).await?;
+    let mut tx = db.write_tx().await?;
+    let (case, _, _) = step_for(&mut tx, actor, id, &[SupervisionStage::Investigating]).await?;
     sqlx::query(
         "INSERT INTO legal_inspections (case_id, enterprise_id, inspected_on, inspectors, record, employer_signed, \
          refusal_note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -572,11 +553,12 @@ pub async fn inspect_within(tx: &mut Tx, actor: &Actor, id: i64, f: &InspectionF
     .bind(if f.employer_signed { None } else { refusal.clone() })
     .bind(actor.user_id)
     .bind(crate::now())
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     let signed = if f.employer_signed { "单位已签字盖章".to_string() } else { format!("单位拒签：{}", refusal.unwrap_or_default()) };
-    finish_step(tx, actor, id, "调查核实", "已调查", Some(&format!("{}，监督员 {names}；{signed}", fmt_date(on))), today).await?;
-    Ok(())
+    finish_step(&mut tx, actor, id, "调查核实", "已调查", Some(&format!("{}，监督员 {names}；{signed}", fmt_date(on))), today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -617,14 +599,6 @@ async fn template(conn: &mut AnyConnection, kind: LetterKind) -> Result<String> 
 /// (due by the letter's limit from today; from the day it is served once that is recorded). A
 /// 建议书 goes to the labour department (the county's staff only) and waits for its filing.
 pub async fn send_letter(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &LetterForm, today: Date) -> Result<SupervisionDetail> {
-    let mut tx = db.write_tx().await?;
-    send_letter_within(&mut tx, cal, actor, id, f, today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
-}
-
-/// `send_letter` inside the caller's transaction (a loader writing many in one).
-pub async fn send_letter_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &LetterForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let kind = parse_field(&mut errors, "kind", &f.kind, LetterKind::parse);
     let addressee = optional_text("addressee", "收函单位", f.addressee.as_deref(), 100).map_err(|e| errors.push(e)).ok().flatten();
@@ -641,29 +615,30 @@ pub async fn send_letter_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: 
         return Err(StoreError::InvalidFields(errors));
     }
     let (kind, facts, basis, requests) = (kind.unwrap(), facts.unwrap(), basis.unwrap(), requests.unwrap());
+    let mut tx = db.write_tx().await?;
     let stages = [SupervisionStage::Investigating, SupervisionStage::AwaitingReply, SupervisionStage::Verifying];
-    let (case, ctx, item) = step_for(tx, actor, id, &stages).await?;
-    let letters = letters_of(tx, id).await?;
-    let inspected = !inspections_of(tx, id).await?.is_empty();
+    let (case, ctx, item) = step_for(&mut tx, actor, id, &stages).await?;
+    let letters = letters_of(&mut tx, id).await?;
+    let inspected = !inspections_of(&mut tx, id).await?.is_empty();
     let overdue = letters.last().is_some_and(|l| l.overdue(today));
     let last = last_to_employer(&letters).map(Letter::kind);
     ls::letter_allowed(case.stage(), kind, last, inspected, overdue)?;
     let issuer: String = match actor.home_union_id() {
-        Some(u) => sqlx::query_scalar("SELECT name FROM unions WHERE id = $1").bind(u).fetch_one(&mut **tx).await?,
+        Some(u) => sqlx::query_scalar("SELECT name FROM unions WHERE id = $1").bind(u).fetch_one(&mut *tx).await?,
         None => return Err(StoreError::Forbidden),
     };
     let year = today.year();
     let seq: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) + 1 FROM legal_letters WHERE kind = $1 AND year = $2")
         .bind(kind.code())
         .bind(year as i64)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     let doc_no = ls::doc_no(&issuer, kind, year, seq);
-    let limit = applied_limit(tx, kind.reply_limit()).await?;
+    let limit = applied_limit(&mut tx, kind.reply_limit()).await?;
     let due = limit.due(cal, today);
     let addressee = addressee.unwrap_or_else(|| case.enterprise_name.clone());
     let body = ls::fill(
-        &template(tx, kind).await?,
+        &template(&mut tx, kind).await?,
         &[
             ("文号", &doc_no),
             ("单位名称", &addressee),
@@ -698,19 +673,20 @@ pub async fn send_letter_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: 
     .bind(fmt_date(due))
     .bind(actor.user_id)
     .bind(crate::now())
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     let month = fmt_date(today)[..7].to_string();
     let dims = [domain::indicator::dim("k", kind.code())];
     tx.count(Fact { path: &ctx.path, indicator: &ind::LETTERS, month: &month, dims: &dims, value: 1 });
     // An earlier letter still waiting is answered by this one: it was not answered in time.
-    steps::close(tx, cal, actor, item, &format!("发出{}（{doc_no}）", kind.label()), today).await?;
+    steps::close(&mut tx, cal, actor, item, &format!("发出{}（{doc_no}）", kind.label()), today).await?;
     let next = if kind == LetterKind::Proposal { SupervisionStage::WithDepartment } else { SupervisionStage::AwaitingReply };
-    set_stage(tx, id, next).await?;
-    open_step(tx, cal, actor, &ctx, next, Some(kind), today, today).await?;
+    set_stage(&mut tx, id, next).await?;
+    open_step(&mut tx, cal, actor, &ctx, next, Some(kind), today, today).await?;
     let note = format!("{doc_no}，致{addressee}，{} 前答复", fmt_date(due));
-    finish_step(tx, actor, id, &format!("发出{}", kind.label()), "已发函", Some(&note), today).await?;
-    Ok(())
+    finish_step(&mut tx, actor, id, &format!("发出{}", kind.label()), "已发函", Some(&note), today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -746,14 +722,6 @@ async fn waiting_letter(tx: &mut Tx, actor: &Actor, letter_id: i64) -> Result<(L
 
 /// Records how and when a letter was served; the answer is due by its limit from that day.
 pub async fn serve(db: &Db, cal: &Calendar, actor: &Actor, letter_id: i64, f: &ServiceForm, today: Date) -> Result<SupervisionDetail> {
-    let mut tx = db.write_tx().await?;
-    let rid = serve_within(&mut tx, cal, actor, letter_id, f, today).await?;
-    tx.commit().await?;
-    get(db, actor, rid, today).await
-}
-
-/// `serve` inside the caller's transaction (a loader writing many in one): the new record's id.
-pub async fn serve_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, letter_id: i64, f: &ServiceForm, today: Date) -> Result<i64> {
     let mut errors = Vec::new();
     let how = domain::work::text_field("served_how", "送达方式", &f.served_how, 200).map_err(|e| errors.push(e)).ok();
     let on = date_field("served_on", "送达日期", Some(&f.served_on), None, (today - time::Duration::days(366), today))
@@ -767,24 +735,26 @@ pub async fn serve_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, letter_id:
         return Err(StoreError::InvalidFields(errors));
     }
     let (on, how) = (on.unwrap(), how.unwrap());
-    let (letter, _, ctx, item) = waiting_letter(tx, actor, letter_id).await?;
+    let mut tx = db.write_tx().await?;
+    let (letter, _, ctx, item) = waiting_letter(&mut tx, actor, letter_id).await?;
     if let Some(issued) = parse_date(&letter.issued_on)
         && on < issued
     {
         return Err(Invalid::new("served_on", "送达日期不能早于发函日期", "served_on is before the letter was issued").into());
     }
-    let due = applied_limit(tx, letter.kind().reply_limit()).await?.due(cal, on).max(today);
+    let due = applied_limit(&mut tx, letter.kind().reply_limit()).await?.due(cal, on).max(today);
     sqlx::query("UPDATE legal_letters SET served_on = $1, served_how = $2, reply_due = $3 WHERE id = $4")
         .bind(fmt_date(on))
         .bind(how.clone())
         .bind(fmt_date(due))
         .bind(letter_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
-    wk::set_due(tx, item, due).await?;
+    wk::set_due(&mut tx, item, due).await?;
     let note = format!("{}，{}送达（{how}），{} 前答复", letter.doc_no, fmt_date(on), fmt_date(due));
-    finish_step(tx, actor, ctx.id, "送达", "已送达", Some(&note), today).await?;
-    Ok(ctx.id)
+    finish_step(&mut tx, actor, ctx.id, "送达", "已送达", Some(&note), today).await?;
+    tx.commit().await?;
+    get(db, actor, ctx.id, today).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -804,14 +774,6 @@ pub struct ReplyForm {
 /// Records the written answer to the latest letter. The employer's answer moves the case to
 /// verifying its rectification; the labour department's filing (or its refusal) ends the case.
 pub async fn reply(db: &Db, cal: &Calendar, actor: &Actor, letter_id: i64, f: &ReplyForm, today: Date) -> Result<SupervisionDetail> {
-    let mut tx = db.write_tx().await?;
-    let rid = reply_within(&mut tx, cal, actor, letter_id, f, today).await?;
-    tx.commit().await?;
-    get(db, actor, rid, today).await
-}
-
-/// `reply` inside the caller's transaction (a loader writing many in one): the new record's id.
-pub async fn reply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, letter_id: i64, f: &ReplyForm, today: Date) -> Result<i64> {
     let mut errors = Vec::new();
     let text = domain::work::text_field("reply", "答复内容", &f.reply, MAX_TEXT).map_err(|e| errors.push(e)).ok();
     let on = date_field("replied_on", "答复日期", f.replied_on.as_deref(), Some(today), (today - time::Duration::days(366), today))
@@ -822,7 +784,8 @@ pub async fn reply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, letter_id:
         return Err(StoreError::InvalidFields(errors));
     }
     let (on, text) = (on.unwrap_or(today), text.unwrap_or_default());
-    let (letter, _, ctx, item) = waiting_letter(tx, actor, letter_id).await?;
+    let mut tx = db.write_tx().await?;
+    let (letter, _, ctx, item) = waiting_letter(&mut tx, actor, letter_id).await?;
     if letter.replied_on.is_some() {
         return Err(StoreError::conflict("该函件的答复已登记", "this letter's answer is recorded already"));
     }
@@ -834,7 +797,7 @@ pub async fn reply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, letter_id:
         .bind(text.clone())
         .bind(f.accepted as i64)
         .bind(letter_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     let kind = letter.kind();
     let in_time = parse_date(&letter.reply_due).is_some_and(|due| ls::answered_in_time(due, Some(on)));
@@ -850,17 +813,18 @@ pub async fn reply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, letter_id:
         } else {
             ("部门不予立案", SupervisionOutcome::Unresolved)
         };
-        steps::close(tx, cal, actor, item, &format!("{decision}：{text}"), today).await?;
-        close_case(tx, ctx.id, outcome, Some(&text), today).await?;
-        finish_step(tx, actor, ctx.id, "部门立案", &format!("{decision}{late}"), Some(&text), today).await?;
+        steps::close(&mut tx, cal, actor, item, &format!("{decision}：{text}"), today).await?;
+        close_case(&mut tx, ctx.id, outcome, Some(&text), today).await?;
+        finish_step(&mut tx, actor, ctx.id, "部门立案", &format!("{decision}{late}"), Some(&text), today).await?;
     } else {
         let decision = if f.accepted { "单位接受并整改" } else { "单位有异议" };
-        steps::close(tx, cal, actor, item, &format!("{decision}：{text}"), today).await?;
-        set_stage(tx, ctx.id, SupervisionStage::Verifying).await?;
-        open_step(tx, cal, actor, &ctx, SupervisionStage::Verifying, Some(kind), today, today).await?;
-        finish_step(tx, actor, ctx.id, "单位书面答复", &format!("{decision}{late}"), Some(&text), today).await?;
+        steps::close(&mut tx, cal, actor, item, &format!("{decision}：{text}"), today).await?;
+        set_stage(&mut tx, ctx.id, SupervisionStage::Verifying).await?;
+        open_step(&mut tx, cal, actor, &ctx, SupervisionStage::Verifying, Some(kind), today, today).await?;
+        finish_step(&mut tx, actor, ctx.id, "单位书面答复", &format!("{decision}{late}"), Some(&text), today).await?;
     }
-    Ok(ctx.id)
+    tx.commit().await?;
+    get(db, actor, ctx.id, today).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -878,14 +842,6 @@ pub struct ConclusionForm {
 /// Ends a case: no violation found, or the rectification verified (or not; a 建议书 is the other
 /// way on).
 pub async fn conclude(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &ConclusionForm, today: Date) -> Result<SupervisionDetail> {
-    let mut tx = db.write_tx().await?;
-    conclude_within(&mut tx, cal, actor, id, f, today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
-}
-
-/// `conclude` inside the caller's transaction (a loader writing many in one).
-pub async fn conclude_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f: &ConclusionForm, today: Date) -> Result<()> {
     let mut errors = Vec::new();
     let outcome = match SupervisionOutcome::parse(&f.outcome) {
         Ok(o @ (SupervisionOutcome::Compliant | SupervisionOutcome::Rectified | SupervisionOutcome::Unresolved)) => Some(o),
@@ -904,11 +860,13 @@ pub async fn conclude_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64
     }
     let (outcome, note) = (outcome.unwrap(), note.unwrap());
     let stage = if outcome == SupervisionOutcome::Compliant { SupervisionStage::Investigating } else { SupervisionStage::Verifying };
-    let (_, _, item) = step_for(tx, actor, id, &[stage]).await?;
-    steps::close(tx, cal, actor, item, &format!("{}：{note}", outcome.label()), today).await?;
-    close_case(tx, id, outcome, Some(&note), today).await?;
-    finish_step(tx, actor, id, if stage == SupervisionStage::Investigating { "调查结论" } else { "整改核实" }, outcome.label(), Some(&note), today).await?;
-    Ok(())
+    let mut tx = db.write_tx().await?;
+    let (_, _, item) = step_for(&mut tx, actor, id, &[stage]).await?;
+    steps::close(&mut tx, cal, actor, item, &format!("{}：{note}", outcome.label()), today).await?;
+    close_case(&mut tx, id, outcome, Some(&note), today).await?;
+    finish_step(&mut tx, actor, id, if stage == SupervisionStage::Investigating { "调查结论" } else { "整改核实" }, outcome.label(), Some(&note), today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -924,14 +882,6 @@ pub struct ReferralForm {
 
 /// Refers the case to the procuratorate (county staff, once a letter went out without effect).
 pub async fn refer(db: &Db, actor: &Actor, id: i64, f: &ReferralForm, today: Date) -> Result<SupervisionDetail> {
-    let mut tx = db.write_tx().await?;
-    refer_within(&mut tx, actor, id, f, today).await?;
-    tx.commit().await?;
-    get(db, actor, id, today).await
-}
-
-/// `refer` inside the caller's transaction (a loader writing many in one).
-pub async fn refer_within(tx: &mut Tx, actor: &Actor, id: i64, f: &ReferralForm, today: Date) -> Result<()> {
     actor.require(Capability::ServeMembers)?;
     let mut errors = Vec::new();
     let group = parse_field(&mut errors, "group", &f.group, ReferralGroup::parse);
@@ -940,14 +890,15 @@ pub async fn refer_within(tx: &mut Tx, actor: &Actor, id: i64, f: &ReferralForm,
         return Err(StoreError::InvalidFields(errors));
     }
     let (group, note) = (group.unwrap(), note.unwrap());
-    let (case, _) = fetch(tx, actor, id).await?;
+    let mut tx = db.write_tx().await?;
+    let (case, _) = fetch(&mut tx, actor, id).await?;
     if !county(actor) {
         return Err(StoreError::Forbidden);
     }
     if case.referred_on.is_some() {
         return Err(StoreError::conflict("本案已移送检察机关", "the case was referred already"));
     }
-    if letters_of(tx, id).await?.is_empty() {
+    if letters_of(&mut tx, id).await?.is_empty() {
         return Err(StoreError::conflict(
             "向检察机关移送线索前，应已向用人单位发出提示函或意见书",
             "a letter goes to the employer before a referral",
@@ -959,10 +910,11 @@ pub async fn refer_within(tx: &mut Tx, actor: &Actor, id: i64, f: &ReferralForm,
         .bind(note.clone())
         .bind(crate::now())
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
-    finish_step(tx, actor, id, "移送检察机关", group.label(), Some(&note), today).await?;
-    Ok(())
+    finish_step(&mut tx, actor, id, "移送检察机关", group.label(), Some(&note), today).await?;
+    tx.commit().await?;
+    get(db, actor, id, today).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
