@@ -609,6 +609,20 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     })
 }
 
+/// The mechanisms' history goes through the store's own steps (`x_within`), this many records
+/// to a transaction: without a commit (and a page of writes to the log) for each.
+const TX_BATCH: usize = 200;
+
+/// Commits the loader's transaction after every `TX_BATCH` records (`n` counts them from 0) and
+/// opens the next; otherwise hands it back.
+pub(crate) async fn next_batch(db: &Db, tx: store::Tx, n: usize) -> anyhow::Result<store::Tx> {
+    if n == 0 || !n.is_multiple_of(TX_BATCH) {
+        return Ok(tx);
+    }
+    tx.commit().await?;
+    Ok(db.write_tx().await?)
+}
+
 /// Today's work of the demo member and their union's cadre, raised and handled through the
 /// store as they would through the pages: one policy question waiting at the county's 办公室,
 /// and one need the cadre answered, waiting for the member's rating.

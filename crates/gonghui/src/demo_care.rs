@@ -11,9 +11,6 @@ use store::care::{NewEvent, NewPayment};
 use store::{Actor, Db};
 use time::{Date, Duration};
 
-/// Events written to one transaction.
-const BATCH: usize = 200;
-
 pub(crate) struct CareReport {
     pub events: usize,
     pub payments: usize,
@@ -69,14 +66,10 @@ pub(crate) async fn generate(
         .collect();
     plan.sort();
     let mut payments = 0;
-    // Many events to a transaction: through the store's own steps, without a commit (and a
-    // page of writes to the log) for each.
+    // Through the store's own steps, many events to a transaction (`demo::next_batch`).
     let mut tx = db.write_tx().await?;
     for (n, (day, member, k)) in plan.into_iter().enumerate() {
-        if n > 0 && n % BATCH == 0 {
-            tx.commit().await?;
-            tx = db.write_tx().await?;
-        }
+        tx = crate::demo::next_batch(db, tx, n).await?;
         let (kind, _, notes) = KINDS[k];
         let recorded = cal.add_working_days(day, rng.gen_range(0..=1)).min(today);
         let note = notes[rng.gen_range(0..notes.len())].to_string();
@@ -193,10 +186,7 @@ pub(crate) async fn programmes(
     let mut filed = 0;
     let mut tx = db.write_tx().await?;
     for (n, applied) in plan.into_iter().enumerate() {
-        if n > 0 && n % BATCH == 0 {
-            tx.commit().await?;
-            tx = db.write_tx().await?;
-        }
+        tx = crate::demo::next_batch(db, tx, n).await?;
         let mut household = vec![HouseholdMember {
             name: crate::demo::person_name(&mut rng),
             relation: "配偶".into(),

@@ -395,9 +395,6 @@ pub(crate) struct DirectReport {
 }
 
 /// A year of questions (`count`), most answered and published, the latest still open; and a
-/// Questions written to one transaction.
-const BATCH: usize = 200;
-
 /// year of bulletins with their receipts.
 pub(crate) async fn generate(
     db: &Db,
@@ -435,10 +432,7 @@ pub(crate) async fn generate(
     let (mut questions, mut published) = (0, 0);
     let mut tx = db.write_tx().await?;
     for (n, ((t, a, r), asked)) in asks.into_iter().zip(days).enumerate() {
-        if n > 0 && n % BATCH == 0 {
-            tx.commit().await?;
-            tx = db.write_tx().await?;
-        }
+        tx = crate::demo::next_batch(db, tx, n).await?;
         let topic = &TOPICS[t];
         let trade = if topic.women { WOMEN_TRADES[r] } else { TRADES[r] };
         let stem = topic.asks[a];

@@ -25,9 +25,6 @@ const REPORTS: &[(&str, &str)] = &[
     ("settled", "在仲裁前与单位达成和解，单位分两期支付，已履行完毕。"),
 ];
 
-/// Cases written to one transaction.
-const BATCH: usize = 100;
-
 /// Cases applied for over the last year; returns how many.
 pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, today: Date) -> anyhow::Result<usize> {
     use store::legal::aid as la;
@@ -42,10 +39,7 @@ pub(crate) async fn generate(db: &Db, admin: &Actor, count: usize, seed: u64, to
     let mut made = 0;
     let mut tx = db.write_tx().await?;
     for (n, applied) in plan.into_iter().enumerate() {
-        if n > 0 && n % BATCH == 0 {
-            tx.commit().await?;
-            tx = db.write_tx().await?;
-        }
+        tx = crate::demo::next_batch(db, tx, n).await?;
         let (matter, form, facts) = FACTS[rng.gen_range(0..FACTS.len())];
         let migrant = rng.gen_bool(0.35);
         let claim = rng.gen_range(30..400) * 100;
@@ -175,10 +169,7 @@ pub(crate) async fn disputes(db: &Db, admin: &Actor, count: usize, seed: u64, to
     let mut made = 0;
     let mut tx = db.write_tx().await?;
     for (n, applied) in plan.into_iter().enumerate() {
-        if n > 0 && n % BATCH == 0 {
-            tx.commit().await?;
-            tx = db.write_tx().await?;
-        }
+        tx = crate::demo::next_batch(db, tx, n).await?;
         let amount = rng.gen_range(20..300) * 100;
         let f = ld::DisputeForm {
             member_id: Some(rng.gen_range(lo..=hi)),
@@ -458,10 +449,7 @@ pub(crate) async fn contracts(
     chosen.sort();
     let mut tx = db.write_tx().await?;
     for (n, (i, enterprise)) in chosen.into_iter().enumerate().enumerate() {
-        if n > 0 && n % BATCH == 0 {
-            tx.commit().await?;
-            tx = db.write_tx().await?;
-        }
+        tx = crate::demo::next_batch(db, tx, n).await?;
         let wages = rng.gen_bool(0.5);
         let (kind, years) = if wages { ("wages", 1) } else { ("comprehensive", 3) };
         // Requested between a few days and (a term and a bit) ago.

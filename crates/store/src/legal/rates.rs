@@ -364,6 +364,17 @@ pub struct RatesQuery {
     pub to: Option<String>,
 }
 
+/// The measures the definitions are made of, each once, in order.
+fn measures<'a>(defs: impl IntoIterator<Item = &'a Definition>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for m in defs.into_iter().flat_map(|d| [d.numerator.code, d.denominator.code]) {
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
+}
+
 /// A figure as a definition (its measures are fixed).
 fn figure(f: &RateDef) -> Definition {
     let m = |c| lr::measure_of(c).copied().expect("figures are made of measures");
@@ -406,12 +417,8 @@ pub async fn rates(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
             .await?;
     // Each measure counted once per shape, whichever rates use it (and the figures beside them),
     // the measures side by side, each on its own connection: the counts are independent reads.
-    let mut measures: Vec<&str> = Vec::new();
-    for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]).chain(lr::FIGURES.iter().flat_map(|f| [f.numerator, f.denominator])) {
-        if !measures.contains(&m) {
-            measures.push(m);
-        }
-    }
+    let figures: Vec<Definition> = lr::FIGURES.iter().map(figure).collect();
+    let measures = measures(defs.iter().chain(&figures));
     drop(conn);
     let counted = futures_util::future::try_join_all(measures.iter().map(|m| {
         let u = &u;
@@ -447,7 +454,7 @@ pub async fn rates(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
     if own.values().any(|v| *v > 0) {
         lines.push(UnionRates { code: String::new(), name: format!("{}（本级）", u.name), rates: line(&|m| own[m]) });
     }
-    let figures = lr::FIGURES.iter().map(|f| rate(&figure(f), totals[f.numerator], totals[f.denominator])).collect();
+    let figures = figures.iter().map(|f| rate(f, totals[f.numerator.code], totals[f.denominator.code])).collect();
     Ok(Rates {
         figures,
         rates: line(&|m| totals[m]),
@@ -473,12 +480,7 @@ pub async fn some(db: &Db, actor: &Actor, codes: &[&str], q: &RatesQuery, today:
         .filter(|d| codes.contains(&d.code.as_str()))
         .collect();
     drop(conn);
-    let mut measures: Vec<&str> = Vec::new();
-    for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]) {
-        if !measures.contains(&m) {
-            measures.push(m);
-        }
-    }
+    let measures = measures(&defs);
     let u = &u;
     let counted: HashMap<&str, i64> = futures_util::future::try_join_all(measures.iter().map(|m| async move {
         let mut conn = db.pool().acquire().await?;
@@ -518,23 +520,20 @@ pub async fn trend(db: &Db, actor: &Actor, q: &RatesQuery, today: Date) -> Resul
     }
     // The stocks once (they are the same in every month), then the months side by side, each
     // on its own connection.
-    let mut stocks: HashMap<&str, i64> = HashMap::new();
-    for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]).filter(|m| timeless(m)) {
-        if !stocks.contains_key(m) {
-            let n = count(&mut conn, actor, m, Over::Subtree(&u), p).await?.first().map(|r| r.1).unwrap_or(0);
-            stocks.insert(m, n);
-        }
+    let (stocks, flows): (Vec<&str>, Vec<&str>) = measures(&defs).into_iter().partition(|m| timeless(m));
+    let mut counts: HashMap<&str, i64> = HashMap::new();
+    for m in stocks {
+        let n = count(&mut conn, actor, m, Over::Subtree(&u), p).await?.first().map(|r| r.1).unwrap_or(0);
+        counts.insert(m, n);
     }
     drop(conn);
-    let (defs, u, stocks) = (&defs, &u, &stocks);
+    let (defs, u, stocks, flows) = (&defs, &u, &counts, &flows);
     let out = futures_util::future::try_join_all(months.into_iter().map(|month| async move {
         let mut conn = db.pool().acquire().await?;
-        let mut counts: HashMap<&str, i64> = stocks.clone();
-        for m in defs.iter().flat_map(|d| [d.numerator.code, d.denominator.code]) {
-            if !counts.contains_key(m) {
-                let n = count(&mut conn, actor, m, Over::Subtree(u), month).await?.first().map(|r| r.1).unwrap_or(0);
-                counts.insert(m, n);
-            }
+        let mut counts = stocks.clone();
+        for m in flows {
+            let n = count(&mut conn, actor, m, Over::Subtree(u), month).await?.first().map(|r| r.1).unwrap_or(0);
+            counts.insert(m, n);
         }
         let rates = defs.iter().map(|d| rate(d, counts[d.numerator.code], counts[d.denominator.code])).collect();
         Ok::<_, StoreError>(MonthRate { month: fmt_date(month.from)[..7].to_string(), rates })
