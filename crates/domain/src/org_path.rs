@@ -44,6 +44,12 @@ impl OrgPath {
         self.0.matches('/').count() - 1
     }
 
+    /// The path of `id` when it is this node or one above it.
+    pub fn ancestor(&self, id: i64) -> Option<OrgPath> {
+        let segment = format!("/{id}/");
+        self.0.find(&segment).map(|at| Self(self.0[..at + segment.len()].to_string()))
+    }
+
     /// Ids from the root down to this node.
     pub fn ids(&self) -> Vec<i64> {
         self.0.split('/').filter_map(|p| p.parse().ok()).collect()
@@ -78,6 +84,10 @@ mod tests {
         assert!(!(sibling.as_str() >= town.as_str() && sibling.as_str() < town.upper_bound().as_str()));
         assert_eq!(union.depth(), 3);
         assert_eq!(union.ids(), vec![1, 4, 17]);
+        assert_eq!(union.ancestor(4), Some(town.clone()));
+        assert_eq!(union.ancestor(17), Some(union.clone()));
+        assert_eq!(union.ancestor(7), None);
+        assert_eq!(OrgPath::root(14).child(1).ancestor(1).map(|p| p.to_string()), Some("/14/1/".into()));
     }
 
     #[test]

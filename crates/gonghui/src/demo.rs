@@ -457,7 +457,9 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         jiangsu,
         today,
     };
-    let load = store::bulk::begin_load(db, false).await?;
+    // Every person is new (`People::seen`, and the database was empty): the ID-hash index is
+    // built once after the load too, instead of kept up in random hash order.
+    let load = store::bulk::begin_load(db, true).await?;
     let bar = progress_bar(opts.progress, opts.members as u64, "会员");
     // People are made and their ID numbers sealed on one thread while the database writes
     // the previous batch on another.
@@ -505,67 +507,77 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     }
 
     tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
-    // From here the history is written statement by statement: on one CPU (see `affinity`).
-    let _one_cpu = crate::affinity::one_cpu();
+    // From here the history is written statement by statement. On SQLite each statement is a
+    // hand-off to its worker thread: on one CPU (see `affinity`). On PostgreSQL each is a round
+    // trip: the mechanisms' generators, independent of one another, run side by side.
+    let side_by_side = db.backend() == store::Backend::Postgres;
+    let _one_cpu = (!side_by_side).then(crate::affinity::one_cpu);
     let logins = demo_users(db, &admin, &parents, &grassroots.iter().map(|g| &g.0).collect::<Vec<_>>()).await?;
-
-    // A year of care, through the store, before the history (whose recount and first scan then
-    // take the care obligations in too).
-    let bar = progress_bar(opts.progress, opts.care_events as u64, "关爱事件");
     let recorder = Actor { username: "演示数据".into(), name: "演示数据".into(), ..admin.clone() };
     let today_cn = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
-    let care = crate::demo_care::generate(db, &recorder, opts.care_events, opts.seed, today_cn, &bar).await?;
-    bar.finish_and_clear();
-    tracing::info!(events = care.events, elapsed = ?started.elapsed(), "demo: care");
     let codes: Vec<String> = grassroots.iter().map(|g| g.0.code.clone()).collect();
-    let files = if opts.care_events == 0 { 0 } else { (opts.members / 400).max(10) };
-    let bar = progress_bar(opts.progress, files as u64, "困难职工档案");
-    let programmes =
-        crate::demo_care::programmes(db, &recorder, &root.code, &codes, files, opts.seed, today_cn, &bar).await?;
-    bar.finish_and_clear();
-    tracing::info!(files = programmes.files, elapsed = ?started.elapsed(), "demo: hardship files, campaigns, benefits");
-    let aid_cases = if opts.care_events == 0 { 0 } else { (opts.members / 250).clamp(24, 2000) };
-    let legal_aid = crate::demo_legal::generate(db, &recorder, aid_cases, opts.seed, today_cn).await?;
-    let disputes = crate::demo_legal::disputes(db, &recorder, aid_cases, opts.seed, today_cn).await?;
-    let employers: Vec<i64> = grassroots.iter().map(|g| g.1).collect();
-    let supervision = if opts.care_events == 0 {
-        0
-    } else {
-        crate::demo_legal::supervision(db, &recorder, &employers, opts.seed, today_cn).await?
+    let bars = indicatif::MultiProgress::new();
+
+    // A year of care, through the store, before the history (whose first scan then takes the
+    // care obligations in too); then hardship files, which the campaigns' lists are made from.
+    let care_and_programmes = async {
+        let bar = bars.add(progress_bar(opts.progress, opts.care_events as u64, "关爱事件"));
+        let care = crate::demo_care::generate(db, &recorder, opts.care_events, opts.seed, today_cn, &bar).await?;
+        bar.finish_and_clear();
+        tracing::info!(events = care.events, elapsed = ?started.elapsed(), "demo: care");
+        let files = if opts.care_events == 0 { 0 } else { (opts.members / 400).max(10) };
+        let bar = bars.add(progress_bar(opts.progress, files as u64, "困难职工档案"));
+        let programmes =
+            crate::demo_care::programmes(db, &recorder, &root.code, &codes, files, opts.seed, today_cn, &bar).await?;
+        bar.finish_and_clear();
+        tracing::info!(files = programmes.files, elapsed = ?started.elapsed(), "demo: hardship files, campaigns, benefits");
+        anyhow::Ok((care, programmes))
     };
-    let contracts = if opts.care_events == 0 {
-        0
-    } else {
-        crate::demo_legal::contracts(db, &recorder, &employers, opts.seed, today_cn).await?
+    let legal = async {
+        let aid_cases = if opts.care_events == 0 { 0 } else { (opts.members / 250).clamp(24, 2000) };
+        let legal_aid = crate::demo_legal::generate(db, &recorder, aid_cases, opts.seed, today_cn).await?;
+        let disputes = crate::demo_legal::disputes(db, &recorder, aid_cases, opts.seed, today_cn).await?;
+        let employers: Vec<i64> = grassroots.iter().map(|g| g.1).collect();
+        let (mut supervision, mut contracts, mut publicity) = (0, 0, 0);
+        if opts.care_events > 0 {
+            supervision = crate::demo_legal::supervision(db, &recorder, &employers, opts.seed, today_cn).await?;
+            contracts = crate::demo_legal::contracts(db, &recorder, &employers, opts.seed, today_cn).await?;
+            publicity = crate::demo_legal::awareness(db, &recorder, &codes, opts.seed, today_cn).await?;
+        }
+        tracing::info!(legal_aid, disputes, supervision, contracts, publicity, elapsed = ?started.elapsed(), "demo: legal work");
+        anyhow::Ok((legal_aid, disputes, supervision, contracts))
     };
-    let publicity = if opts.care_events == 0 {
-        0
-    } else {
-        crate::demo_legal::awareness(db, &recorder, &codes, opts.seed, today_cn).await?
-    };
-    tracing::info!(legal_aid, disputes, supervision, contracts, publicity, elapsed = ?started.elapsed(), "demo: legal work");
     // Towns and industry unions with grassroots unions under them, to send bulletins to.
     let towns: Vec<String> = parents
         .iter()
         .filter(|p| grassroots.iter().any(|g| g.0.path.starts_with(p.0.path.as_str())))
         .map(|p| p.0.code.clone())
         .collect();
-    // A county of 3 000 members or more asks 2 400 questions a year (some 2 200 in the FAQ).
-    let questions = (opts.members * 4 / 5).clamp(40, 2400);
-    let direct = if opts.care_events == 0 {
-        crate::demo_direct::DirectReport { questions: 0, published: 0, bulletins: 0 }
-    } else {
-        crate::demo_direct::generate(db, &recorder, questions, &towns, grassroots.len(), opts.seed, today_cn).await?
+    let channels = async {
+        // A county of 3 000 members or more asks 2 400 questions a year (some 2 200 in the FAQ).
+        let questions = (opts.members * 4 / 5).clamp(40, 2400);
+        let direct = if opts.care_events == 0 {
+            crate::demo_direct::DirectReport { questions: 0, published: 0, bulletins: 0 }
+        } else {
+            crate::demo_direct::generate(db, &recorder, questions, &towns, grassroots.len(), opts.seed, today_cn)
+                .await?
+        };
+        tracing::info!(questions = direct.questions, faq = direct.published, bulletins = direct.bulletins, elapsed = ?started.elapsed(), "demo: direct channels");
+        let front = if opts.care_events == 0 {
+            crate::demo_front::FrontReport { entries: 0, consultations: 0, practices: 0, problems: 0 }
+        } else {
+            let units: Vec<crate::demo_front::Unit> =
+                grassroots.iter().map(|(g, _)| (g.code.clone(), g.path.clone(), g.employer.clone())).collect();
+            crate::demo_front::generate(db, &recorder, &units, &towns, opts.members, opts.seed, today_cn).await?
+        };
+        tracing::info!(entries = front.entries, consultations = front.consultations, practices = front.practices, problems = front.problems, elapsed = ?started.elapsed(), "demo: front line");
+        anyhow::Ok((direct, front))
     };
-    tracing::info!(questions = direct.questions, faq = direct.published, bulletins = direct.bulletins, elapsed = ?started.elapsed(), "demo: direct channels");
-    let front = if opts.care_events == 0 {
-        crate::demo_front::FrontReport { entries: 0, consultations: 0, practices: 0, problems: 0 }
+    let ((care, programmes), (legal_aid, disputes, supervision, contracts), (direct, front)) = if side_by_side {
+        tokio::try_join!(care_and_programmes, legal, channels)?
     } else {
-        let units: Vec<crate::demo_front::Unit> =
-            grassroots.iter().map(|(g, _)| (g.code.clone(), g.path.clone(), g.employer.clone())).collect();
-        crate::demo_front::generate(db, &recorder, &units, &towns, opts.members, opts.seed, today_cn).await?
+        (care_and_programmes.await?, legal.await?, channels.await?)
     };
-    tracing::info!(entries = front.entries, consultations = front.consultations, practices = front.practices, problems = front.problems, elapsed = ?started.elapsed(), "demo: front line");
 
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots

@@ -167,9 +167,10 @@ pub(crate) async fn generate(
     let rest = batch.len() as u64;
     store::work::write_history(db, batch).await?;
     bar.inc(rest);
-    store::indicators::recount(db).await?;
+    tracing::info!("demo: work items written and counted");
     // Today's scan, as the background job would have run it this morning.
     let report = store::work::scan(db, &cal, today, &|| false).await?;
+    tracing::info!(escalated = report.escalated, "demo: today's scan");
     Ok(HistoryReport { items: n, escalated_today: report.escalated })
 }
 

@@ -271,7 +271,8 @@ impl BulkWriter {
             Backend::Sqlite => {
                 let path =
                     crate::sqlite_file(db.url()).ok_or_else(|| StoreError::BadUrl(db.url().to_string()))?.to_string();
-                let conn = tokio::task::spawn_blocking(move || open_sqlite(&path))
+                let loading = db.purpose() == crate::Purpose::Loading;
+                let conn = tokio::task::spawn_blocking(move || open_sqlite(&path, loading))
                     .await
                     .map_err(|e| StoreError::Output(e.to_string()))??;
                 Conn::Sqlite(std::sync::Mutex::new(Some(conn)))
@@ -307,7 +308,8 @@ impl BulkWriter {
     }
 }
 
-fn open_sqlite(path: &str) -> Result<rusqlite::Connection> {
+/// `loading`: for a database being filled (`Purpose::Loading`), commits not synced either.
+fn open_sqlite(path: &str, loading: bool) -> Result<rusqlite::Connection> {
     // Foreign keys are not checked on this connection: every union id comes from a union just
     // read, and every history row's member id from the insert before it.
     let conn = rusqlite::Connection::open(path).map_err(sqlite_error)?;
@@ -315,6 +317,9 @@ fn open_sqlite(path: &str) -> Result<rusqlite::Connection> {
     // (about 50 MB) stays in memory while rows arrive in random hash order.
     conn.execute_batch("PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;")
         .map_err(sqlite_error)?;
+    if loading {
+        conn.execute_batch("PRAGMA synchronous = OFF").map_err(sqlite_error)?;
+    }
     Ok(conn)
 }
 
@@ -693,13 +698,14 @@ pub(crate) async fn insert_rows(db: &Db, table: &str, columns: &[&str], rows: Ve
     match db.backend() {
         Backend::Sqlite => {
             let path = crate::sqlite_file(db.url()).ok_or(StoreError::NotFound)?.to_string();
+            let loading = db.purpose() == crate::Purpose::Loading;
             let sql = format!(
                 "INSERT INTO {table} ({}) VALUES ({})",
                 columns.join(", "),
                 (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
             );
             tokio::task::spawn_blocking(move || -> Result<()> {
-                let conn = open_sqlite(&path)?;
+                let conn = open_sqlite(&path, loading)?;
                 conn.execute_batch("BEGIN IMMEDIATE").map_err(sqlite_error)?;
                 {
                     let mut stmt = conn.prepare_cached(&sql).map_err(sqlite_error)?;

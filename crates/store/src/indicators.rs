@@ -16,9 +16,26 @@ use crate::{Backend, Db, Result};
 use domain::{Indicator, OrgPath};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 /// (union, indicator code, dimension, month).
 type Key = (i64, &'static str, String, String);
+
+/// A key looked up without building one (no two strings allocated for a row already there):
+/// hashes as the key's tuple does, since a `String` hashes as its `str`.
+struct Probe<'a>(i64, &'static str, &'a str, &'a str);
+
+impl Hash for Probe<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.0, self.1, self.2, self.3).hash(state);
+    }
+}
+
+impl hashbrown::Equivalent<Key> for Probe<'_> {
+    fn equivalent(&self, k: &Key) -> bool {
+        self.0 == k.0 && self.1 == k.1 && self.2 == k.2 && self.3 == k.3
+    }
+}
 
 /// One countable fact: `value` added to an indicator for the union at `path` (and so for every
 /// union above it) in a month, under the total and each of `dims`.
@@ -31,10 +48,11 @@ pub(crate) struct Fact<'a> {
     pub(crate) value: i64,
 }
 
-/// The facts of one transaction (or of a recount), merged by key.
-#[derive(Debug, Default, Clone)]
+/// The facts of one transaction (or of a recount), merged by key: hashed while they gather
+/// (a recount adds millions), put in key order when written.
+#[derive(Debug, Default)]
 pub struct Tally {
-    rows: BTreeMap<Key, i64>,
+    rows: hashbrown::HashMap<Key, i64>,
 }
 
 impl Tally {
@@ -52,7 +70,12 @@ impl Tally {
 
     /// One row as it is kept (no ancestors added): for moving kept totals around.
     pub(crate) fn add_row(&mut self, union_id: i64, indicator: &'static str, dim: &str, month: &str, value: i64) {
-        *self.rows.entry((union_id, indicator, dim.to_string(), month.to_string())).or_default() += value;
+        match self.rows.get_mut(&Probe(union_id, indicator, dim, month)) {
+            Some(v) => *v += value,
+            None => {
+                self.rows.insert((union_id, indicator, dim.to_string(), month.to_string()), value);
+            }
+        }
     }
 
     /// Takes in another tally's rows.
@@ -68,7 +91,8 @@ impl Tally {
 
     /// Adds everything to the kept rows, in key order.
     pub(crate) async fn flush(self, conn: &mut AnyConnection, backend: Backend) -> Result<()> {
-        let rows: Vec<(Key, i64)> = self.rows.into_iter().filter(|(_, v)| *v != 0).collect();
+        let mut rows: Vec<(Key, i64)> = self.rows.into_iter().filter(|(_, v)| *v != 0).collect();
+        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for chunk in rows.chunks(400) {
             let mut q =
                 Sql::anonymous("INSERT INTO indicators (union_id, indicator, dim, month, value) VALUES ", backend);
@@ -171,17 +195,24 @@ pub(crate) async fn shift(tx: &mut crate::Tx, union_id: i64, old_above: &[i64], 
 /// Rebuilds every mechanism's indicator rows from its records, one mechanism a transaction.
 pub async fn recount(db: &Db) -> Result<()> {
     for m in crate::mechanisms::ALL {
-        let Some(recount) = m.recount else { continue };
-        let mut tx = db.write_tx().await?;
-        let mut q = Sql::new("DELETE FROM indicators WHERE indicator IN ('-'");
-        for ind in m.indicators {
-            q.push(", ").bind(ind.code);
-        }
-        q.push(")");
-        q.query().execute(&mut *tx).await?;
-        recount(&mut tx).await?;
-        tx.commit().await?;
-        tracing::info!(mechanism = m.name, "indicators recounted");
+        recount_one(db, m).await?;
     }
+    Ok(())
+}
+
+/// Rebuilds one mechanism's indicator rows from its records, in one transaction.
+async fn recount_one(db: &Db, m: &crate::mechanisms::Mechanism) -> Result<()> {
+    let Some(recount) = m.recount else { return Ok(()) };
+    let started = std::time::Instant::now();
+    let mut tx = db.write_tx().await?;
+    let mut q = Sql::new("DELETE FROM indicators WHERE indicator IN ('-'");
+    for ind in m.indicators {
+        q.push(", ").bind(ind.code);
+    }
+    q.push(")");
+    q.query().execute(&mut *tx).await?;
+    recount(&mut tx).await?;
+    tx.commit().await?;
+    tracing::info!(mechanism = m.name, elapsed = ?started.elapsed(), "indicators recounted");
     Ok(())
 }

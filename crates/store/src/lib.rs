@@ -69,6 +69,7 @@ pub struct Db {
     vault: Arc<IdVault>,
     /// As connected (for the bulk writer's connection of its own).
     url: Arc<str>,
+    purpose: Purpose,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -207,7 +208,7 @@ impl Db {
                     .await?
             }
         };
-        let db = Db { pool, backend, vault: Arc::new(vault), url: url.into() };
+        let db = Db { pool, backend, vault: Arc::new(vault), url: url.into(), purpose };
         migrate::run(&db).await?;
         care::seed(&db).await?;
         Ok(db)
@@ -231,6 +232,10 @@ impl Db {
 
     pub(crate) fn url(&self) -> &str {
         &self.url
+    }
+
+    pub(crate) fn purpose(&self) -> Purpose {
+        self.purpose
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once
@@ -276,17 +281,20 @@ impl Tx {
     /// and the facts it counted are undone (a savepoint) and the transaction goes on. For a
     /// loader that writes many records in one transaction, some of which the rules refuse.
     pub async fn step<T>(&mut self, f: impl AsyncFnOnce(&mut Tx) -> Result<T>) -> Result<T> {
-        let tally = self.tally.clone();
         sqlx::query("SAVEPOINT step").execute(&mut *self.tx).await?;
-        match f(self).await {
+        // The step counts into a tally of its own, taken in only if it stands.
+        let before = std::mem::take(&mut self.tally);
+        let done = f(self).await;
+        let step = std::mem::replace(&mut self.tally, before);
+        match done {
             Ok(v) => {
                 sqlx::query("RELEASE SAVEPOINT step").execute(&mut *self.tx).await?;
+                self.tally.absorb(step);
                 Ok(v)
             }
             Err(e) => {
                 sqlx::query("ROLLBACK TO SAVEPOINT step").execute(&mut *self.tx).await?;
                 sqlx::query("RELEASE SAVEPOINT step").execute(&mut *self.tx).await?;
-                self.tally = tally;
                 Err(e)
             }
         }

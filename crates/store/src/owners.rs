@@ -4,6 +4,7 @@
 use crate::Result;
 use crate::sql::Sql;
 use crate::work::union_path;
+use domain::OrgPath;
 use domain::work::{Level, WorkKind};
 use sqlx::AnyConnection;
 
@@ -19,6 +20,24 @@ impl Owner {
     /// A union (and optionally one of its departments, by name) as the owner.
     pub(crate) async fn union(conn: &mut AnyConnection, union_id: i64, department: Option<&str>) -> Result<Owner> {
         let path = union_path(conn, union_id).await?.0;
+        Owner::at(conn, union_id, path, department).await
+    }
+
+    /// As `union`, for a union on a path already at hand (that of a member or record of it, or
+    /// of one below it): nothing to look up.
+    pub(crate) async fn on_path(
+        conn: &mut AnyConnection,
+        path: &str,
+        union_id: i64,
+        department: Option<&str>,
+    ) -> Result<Owner> {
+        match OrgPath::parse(path).and_then(|p| p.ancestor(union_id)) {
+            Some(p) => Owner::at(conn, union_id, p.to_string(), department).await,
+            None => Owner::union(conn, union_id, department).await,
+        }
+    }
+
+    async fn at(conn: &mut AnyConnection, union_id: i64, path: String, department: Option<&str>) -> Result<Owner> {
         let department_id = match department {
             Some(name) => Some(crate::users::department_id_in(conn, name).await?),
             None => None,
@@ -39,7 +58,7 @@ pub(crate) async fn acting_owner(
     let ids: Vec<i64> = path.split('/').filter_map(|s| s.parse().ok()).collect();
     let care_department = kind.department;
     match level {
-        Level::Own => Owner::union(conn, union_id, None).await,
+        Level::Own => Owner::on_path(conn, path, union_id, None).await,
         Level::Town => {
             let mut q = Sql::new("SELECT id FROM unions WHERE level IN ('town', 'industry') AND id IN (");
             for (i, id) in ids.iter().enumerate() {
@@ -48,11 +67,11 @@ pub(crate) async fn acting_owner(
             q.push(") ORDER BY length(path) DESC LIMIT 1");
             let town: Option<i64> = q.into_query_scalar().fetch_optional(&mut *conn).await?;
             match town {
-                Some(t) => Owner::union(conn, t, None).await,
+                Some(t) => Owner::on_path(conn, path, t, None).await,
                 // A member of a union directly under the county: the county acts.
-                None => Owner::union(conn, ids[0], care_department).await,
+                None => Owner::on_path(conn, path, ids[0], care_department).await,
             }
         }
-        Level::County => Owner::union(conn, ids[0], care_department).await,
+        Level::County => Owner::on_path(conn, path, ids[0], care_department).await,
     }
 }

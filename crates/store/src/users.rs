@@ -180,15 +180,22 @@ pub async fn department_id(db: &Db, name: &str) -> Result<i64> {
     department_id_in(&mut conn, name).await
 }
 
+/// A department's id, the department added if it is new.
 pub(crate) async fn department_id_in(conn: &mut sqlx::AnyConnection, name: &str) -> Result<i64> {
+    let find = async |conn: &mut sqlx::AnyConnection| -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
+            .bind(name.to_string())
+            .fetch_optional(&mut *conn)
+            .await?)
+    };
+    if let Some(id) = find(conn).await? {
+        return Ok(id);
+    }
     sqlx::query("INSERT INTO departments (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
         .bind(name.to_string())
         .execute(&mut *conn)
         .await?;
-    Ok(sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
-        .bind(name.to_string())
-        .fetch_one(&mut *conn)
-        .await?)
+    find(conn).await?.ok_or(StoreError::NotFound)
 }
 
 /// Every department's name, for choosing where to route an item.

@@ -72,6 +72,23 @@ fn first_run_init_users_and_clear_errors() {
     assert!(msg.contains("无法打开数据库") && !msg.contains("secret"), "{msg}");
 }
 
+/// Every non-zero figure row of a data folder's database, in key order.
+fn indicator_rows(dir: &std::path::Path) -> Vec<(i64, String, String, String, i64)> {
+    let url = format!("sqlite://{}", dir.join("gonghui.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        let rows = sqlx::query_as(
+            "SELECT union_id, indicator, dim, month, value FROM indicators WHERE value <> 0 ORDER BY 1, 2, 3, 4",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        rows
+    })
+}
+
 #[test]
 fn demo_fills_an_empty_database_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -79,6 +96,13 @@ fn demo_fills_an_empty_database_once() {
     assert!(o.status.success(), "{}", text(&o));
     let out = text(&o);
     assert!(out.contains("500 名会员") && out.contains("jianyang") && out.contains("gonghui-demo"), "{out}");
+    // The figures it counted as it went (the items' history on the fast lane included) are what
+    // a recount of its records gives.
+    let kept = indicator_rows(dir.path());
+    assert!(kept.len() > 1000, "{}", kept.len());
+    let o = gonghui(dir.path(), &["jobs", "recount"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(kept == indicator_rows(dir.path()), "the demo's figures differ from a recount");
     let o = gonghui(dir.path(), &["demo", "--members", "500"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("已有组织数据"));

@@ -14,7 +14,7 @@ use domain::indicator::dim;
 use domain::{Capability, Invalid, fmt_date};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use time::Date;
 
 /// Benefits' registration: their figures and the paths their enrolments carry.
@@ -105,14 +105,10 @@ async fn enrolled_of(conn: &mut AnyConnection, union_id: i64, benefits: &[i64]) 
 }
 
 /// Enrolments just made: counted in the month enrolled.
-fn count_enrolled(tx: &mut Tx, benefit: i64, on: &str, paths: &[String]) {
+fn count_enrolled(tx: &mut Tx, benefit: i64, on: &str, per_path: &[(String, i64)]) {
     let dims = [dim("b", benefit)];
-    let mut per_path: BTreeMap<&str, i64> = BTreeMap::new();
-    for p in paths {
-        *per_path.entry(p.as_str()).or_default() += 1;
-    }
     for (path, n) in per_path {
-        tx.count(Fact { path, indicator: &ind::ENROLLED, month: &on[..7.min(on.len())], dims: &dims, value: n });
+        tx.count(Fact { path, indicator: &ind::ENROLLED, month: &on[..7.min(on.len())], dims: &dims, value: *n });
     }
 }
 
@@ -341,7 +337,7 @@ pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date)
         }
         Err(e) => return Err(e.into()),
     }
-    count_enrolled(&mut tx, id, &t, &[path]);
+    count_enrolled(&mut tx, id, &t, &[(path, 1)]);
     audit::record(&mut tx, actor, AuditAction::BenefitEnrol, AuditEntity::Benefit, id, Some(name)).await?;
     tx.commit().await?;
     get(db, actor, id).await
@@ -401,10 +397,10 @@ pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, toda
     q.push(" FROM members m WHERE 1 = 1");
     actor.narrow(&mut q, "m.path", &u);
     eligible(&mut q, &b);
-    q.push(" ON CONFLICT (benefit_id, member_id) DO NOTHING RETURNING path");
-    let paths: Vec<String> = q.into_query_scalar().fetch_all(&mut *tx).await?;
-    let n = paths.len() as u64;
-    count_enrolled(&mut tx, id, &t, &paths);
+    q.push(" ON CONFLICT (benefit_id, member_id) DO NOTHING");
+    let added = crate::sql::added_per_path(&mut tx, "benefit_enrolments", q).await?;
+    let n = added.iter().map(|(_, k)| *k as u64).sum();
+    count_enrolled(&mut tx, id, &t, &added);
     audit::record(&mut tx, actor, AuditAction::BenefitEnrolUnion, AuditEntity::Benefit, id, Some(format!("{}：{n} 人", u.name))).await?;
     tx.commit().await?;
     Ok(n)

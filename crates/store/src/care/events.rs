@@ -177,7 +177,7 @@ pub async fn record_event_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: 
     .bind(crate::now())
     .fetch_one(&mut **tx)
     .await?;
-    let origin = Owner::union(tx, union_id, None).await?;
+    let origin = Owner::on_path(tx, &path, union_id, None).await?;
     let month = fmt_date(today)[..7].to_string();
     let dims = [domain::indicator::dim("k", kind.code())];
     let fact = |indicator| Fact { path: &path, indicator, month: &month, dims: &dims, value: 1 };

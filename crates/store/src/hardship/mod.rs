@@ -277,7 +277,7 @@ async fn open_step(
 ) -> Result<Option<i64>> {
     let Some((name, level, days, _)) = stage.step() else { return Ok(None) };
     let kind = &domain::work::HARDSHIP_STEP;
-    let origin = Owner::union(tx, union_id, None).await?;
+    let origin = Owner::on_path(tx, path, union_id, None).await?;
     let owner = acting_owner(tx, union_id, path, level, kind).await?;
     let title = format!("困难职工建档·{name}：{}", member.1);
     let due = cal.add_working_days(today, days);

@@ -54,7 +54,7 @@ pub(super) async fn open(tx: &mut Tx, cal: &Calendar, actor: &Actor, p: &Party<'
     let kind = s.kind;
     let (name, limit) = (s.name, &s.limit);
     let due = s.due.unwrap_or_else(|| limit.due(cal, s.from)).max(today);
-    let origin = Owner::union(tx, p.union_id, None).await?;
+    let origin = Owner::on_path(tx, p.path, p.union_id, None).await?;
     let owner = acting_owner(tx, p.union_id, p.path, s.level, kind).await?;
     let title = format!("{}·{name}：{}", s.record, p.subject.2);
     let body = format!("{}案件 {}，{name}，{}（{}）。", s.record, p.record_id, limit.spelled(), limit.basis);

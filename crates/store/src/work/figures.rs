@@ -39,8 +39,10 @@ impl Delta {
         }
         d
     }
+}
 
-    fn add(&mut self, o: Delta) {
+impl std::ops::AddAssign for Delta {
+    fn add_assign(&mut self, o: Delta) {
         self.received += o.received;
         self.closed += o.closed;
         self.on_time += o.on_time;
@@ -253,13 +255,13 @@ pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> R
     let mut total = Delta::default();
     for (code, _, month, value) in rows {
         let d = Delta::of(&code, value);
-        by_month.entry(month).or_default().add(d);
-        total.add(d);
+        *by_month.entry(month).or_default() += d;
+        total += d;
     }
     // Drill-down: each child union's rows.
     let mut by_child: HashMap<i64, Delta> = HashMap::new();
     for (child, code, _, value) in indicators::of_children(&mut conn, union.id, ind::ALL, dim, &first, &last).await? {
-        by_child.entry(child).or_default().add(Delta::of(&code, value));
+        *by_child.entry(child).or_default() += Delta::of(&code, value);
     }
     let child_rows: Vec<(i64, String, String, String, String)> =
         sqlx::query_as("SELECT id, code, name, level, path FROM unions WHERE parent_id = $1 ORDER BY code")

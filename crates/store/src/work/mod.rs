@@ -1297,10 +1297,17 @@ async fn superior(
     owner_department_id: Option<i64>,
     kind: &WorkKind,
 ) -> Result<Owner> {
-    let (path, parent) = union_path(conn, owner_union_id).await?;
-    match parent {
-        Some(p) => {
-            let (ppath, grand) = union_path(conn, p).await?;
+    // The owner's union and the one above it, in one look.
+    let (path, parent, parent_path, grand): (String, Option<i64>, Option<String>, Option<i64>) = sqlx::query_as(
+        "SELECT u.path, u.parent_id, p.path, p.parent_id FROM unions u LEFT JOIN unions p ON p.id = u.parent_id \
+         WHERE u.id = $1",
+    )
+    .bind(owner_union_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    match parent.zip(parent_path) {
+        Some((p, ppath)) => {
             let department_id = match (grand, kind.department) {
                 (None, Some(name)) => Some(crate::users::department_id_in(conn, name).await?),
                 _ => None,
