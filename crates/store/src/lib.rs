@@ -56,8 +56,9 @@ pub enum Purpose {
     /// Filling a database nobody else uses yet, statement after statement (the demo). On
     /// SQLite one connection, so no other connection's write empties its page cache (a pool
     /// hands its connections out in turn, and each then re-read its pages), with a larger
-    /// cache and commits not synced; on PostgreSQL commits that do not wait for the disk. A
-    /// crash may lose the last commits, never consistency, and the load is run again anyway.
+    /// cache and commits not synced (the bulk lane's connections' too); on PostgreSQL commits
+    /// that do not wait for the disk. A crash may lose the last commits, never consistency, and
+    /// the load is run again anyway.
     Loading,
 }
 
