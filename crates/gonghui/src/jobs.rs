@@ -63,6 +63,15 @@ pub async fn tick(
         let detail = format!("{}：新派发 {} 件", v.rounds.join("、"), v.created);
         store::work::finish(&state.db, VISITS, &day, detail).await?;
     }
+    if stop() {
+        return Ok(());
+    }
+    // The planner's statistics, once a day, where the data has outgrown them.
+    const STATISTICS: &str = "statistics";
+    if store::work::claim(&state.db, STATISTICS, &day, node).await? {
+        store::members::optimize_statistics(&state.db).await?;
+        store::work::finish(&state.db, STATISTICS, &day, "统计信息已更新".into()).await?;
+    }
     Ok(())
 }
 

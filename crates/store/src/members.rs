@@ -911,13 +911,29 @@ pub async fn refresh_statistics(db: &Db) -> Result<()> {
     Ok(())
 }
 
-/// After filling a database (the demo), PostgreSQL's statistics of every table: autovacuum
-/// would take them in its own time, and until then the planner guesses from an empty table's.
-/// SQLite keeps the statistics its member load took (see `refresh_statistics`).
+/// After filling a database (the demo), the planner's statistics of every table: on SQLite the
+/// member load took them while every other table was still empty (its partial indexes then
+/// read as holding nothing, so free to use), on PostgreSQL autovacuum would take them in its
+/// own time.
 pub async fn refresh_all_statistics(db: &Db) -> Result<()> {
-    if db.backend() == crate::Backend::Postgres {
-        let mut conn = schema_fresh_connection(db).await?;
-        sqlx::raw_sql("ANALYZE").execute(&mut *conn).await?;
+    let sql = match db.backend() {
+        crate::Backend::Sqlite => "PRAGMA analysis_limit = 2000; ANALYZE; PRAGMA analysis_limit = 0",
+        crate::Backend::Postgres => "ANALYZE",
+    };
+    let mut conn = schema_fresh_connection(db).await?;
+    sqlx::raw_sql(sql).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Once a day: SQLite's statistics taken again for the tables that have outgrown them (`PRAGMA
+/// optimize`, a bounded sample per index), so a county whose records grew since its first
+/// roster import is not planned as an empty one. PostgreSQL's autovacuum does this itself.
+pub async fn optimize_statistics(db: &Db) -> Result<()> {
+    if db.backend() == crate::Backend::Sqlite {
+        let mut conn = db.pool().acquire().await?;
+        sqlx::raw_sql("PRAGMA analysis_limit = 400; PRAGMA optimize; PRAGMA analysis_limit = 0")
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
