@@ -901,14 +901,7 @@ async fn export_audit(
 /// them even when they describe a table a thousandth the size): refresh them.
 pub async fn refresh_statistics(db: &Db) -> Result<()> {
     // On PostgreSQL, VACUUM also sets the visibility map, so counts can be index-only scans.
-    let sql = match db.backend() {
-        // A sample per index is plenty for the planner, and bounded on a million rows.
-        crate::Backend::Sqlite => "PRAGMA analysis_limit = 2000; ANALYZE; PRAGMA analysis_limit = 0",
-        crate::Backend::Postgres => "VACUUM ANALYZE members",
-    };
-    let mut conn = schema_fresh_connection(db).await?;
-    sqlx::raw_sql(sql).execute(&mut *conn).await?;
-    Ok(())
+    statistics(db, "VACUUM ANALYZE members").await
 }
 
 /// After filling a database (the demo), the planner's statistics of every table: on SQLite the
@@ -916,12 +909,18 @@ pub async fn refresh_statistics(db: &Db) -> Result<()> {
 /// read as holding nothing, so free to use), on PostgreSQL autovacuum would take them in its
 /// own time.
 pub async fn refresh_all_statistics(db: &Db) -> Result<()> {
+    statistics(db, "ANALYZE").await
+}
+
+/// SQLite: every table's statistics, a sample per index (plenty for the planner, and bounded on
+/// a million rows); PostgreSQL: `postgres`.
+async fn statistics(db: &Db, postgres: &str) -> Result<()> {
     let sql = match db.backend() {
         crate::Backend::Sqlite => "PRAGMA analysis_limit = 2000; ANALYZE; PRAGMA analysis_limit = 0",
-        crate::Backend::Postgres => "ANALYZE",
+        crate::Backend::Postgres => postgres,
     };
     let mut conn = schema_fresh_connection(db).await?;
-    sqlx::raw_sql(sql).execute(&mut *conn).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut *conn).await?;
     Ok(())
 }
 
