@@ -178,8 +178,14 @@ impl Actor {
     /// counts, signed lists): the actor's subtree; a member sees none of them.
     pub(crate) fn union_rows_visible(&self, sql: &mut Sql, alias: &str) {
         match &self.scope {
-            Scope::Subtree(root) => {
+            Scope::Subtree(root) if root.depth() > 1 => {
                 subtree(sql, &format!("{alias}.path"), root);
+            }
+            // The whole county: every row is in it, and a range on the path index would read
+            // all of them where the caller's own key (a bulletin's receipts) reads a few.
+            Scope::Subtree(root) => {
+                sql.push(" AND ");
+                subtree_unindexed(sql, &format!("{alias}.path"), root);
             }
             Scope::OwnRecord { .. } => {
                 sql.push(" AND 1 = 0");
