@@ -66,9 +66,10 @@ pub async fn tick(
     if stop() {
         return Ok(());
     }
-    // The planner's statistics, once a day, where the data has outgrown them.
+    // SQLite's planner statistics, once a day, where the data has outgrown them (PostgreSQL's
+    // autovacuum keeps its own).
     const STATISTICS: &str = "statistics";
-    if store::work::claim(&state.db, STATISTICS, &day, node).await? {
+    if state.db.backend() == store::Backend::Sqlite && store::work::claim(&state.db, STATISTICS, &day, node).await? {
         store::members::optimize_statistics(&state.db).await?;
         store::work::finish(&state.db, STATISTICS, &day, "统计信息已更新".into()).await?;
     }
