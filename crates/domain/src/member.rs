@@ -266,7 +266,7 @@ fn text(field: &'static str, zh: &str, s: &str, min: usize, max: usize) -> Resul
         return Err(Invalid::new(
             field,
             format!("{zh}最多 {max} 个字符，且不能含控制字符"),
-            format!("{field}: at most {max} characters, no control characters"),
+            format!("at most {max} characters, no control characters"),
         ));
     }
     Ok(s.to_string())

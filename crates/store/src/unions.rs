@@ -283,11 +283,11 @@ fn check_union_form(f: &UnionForm) -> Result<(UnionLevel, Option<DivisionCode>, 
         || code.chars().count() > 32
         || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        errors.push(Invalid::new("code", "工会代码为 1–32 位字母、数字、- 或 _", "code: 1-32 letters, digits, - or _"));
+        errors.push(Invalid::new("code", "工会代码为 1–32 位字母、数字、- 或 _", "1-32 letters, digits, - or _"));
     }
     let n = f.name.trim().chars().count();
     if n == 0 || n > 100 {
-        errors.push(Invalid::new("name", "工会名称为 1–100 个字符", "name: 1-100 characters"));
+        errors.push(Invalid::new("name", "工会名称为 1–100 个字符", "1-100 characters"));
     }
     let level = UnionLevel::parse(&f.level).map_err(|e| errors.push(Invalid { field: "level", ..e })).ok();
     let division = f
@@ -465,7 +465,7 @@ pub async fn add_enterprise(db: &Db, actor: &Actor, union_code: &str, f: &Enterp
     let mut errors = Vec::new();
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.push(Invalid::new("name", "单位名称为 1–100 个字符", "name: 1-100 characters"));
+        errors.push(Invalid::new("name", "单位名称为 1–100 个字符", "1-100 characters"));
     }
     let credit =
         trimmed(&f.credit_code).map(|c| CreditCode::parse(&c)).transpose().map_err(|e| errors.push(e)).ok().flatten();

@@ -103,14 +103,12 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
         || username.chars().count() > 32
         || username.chars().any(|c| c.is_whitespace() || domain::is_hidden_char(c))
     {
-        return Err(
-            Invalid::new("username", "用户名为 2–32 个字符，不含空格", "username: 2-32 characters, no spaces").into()
-        );
+        return Err(Invalid::new("username", "用户名为 2–32 个字符，不含空格", "2-32 characters, no spaces").into());
     }
     let role = Role::parse(&u.role)?;
     let mut name = u.name.trim().to_string();
     if name.chars().count() > 32 || name.chars().any(domain::is_hidden_char) {
-        return Err(Invalid::new("name", "姓名最多 32 个字符", "name: at most 32 characters").into());
+        return Err(Invalid::new("name", "姓名最多 32 个字符", "at most 32 characters").into());
     }
     check_password(&u.password, &[u.username.as_str(), u.name.as_str()])?;
     let union_id = match u.union_code.as_deref().filter(|s| !s.trim().is_empty()) {

@@ -156,11 +156,11 @@ pub fn check(kind: NetworkKind, f: &EntryInput<'_>) -> Result<Entry, Vec<Invalid
     if !phone.is_empty()
         && (phone.len() > 20 || !phone.bytes().all(|b| b.is_ascii_digit() || b == b'-') || phone.len() < 5)
     {
-        errors.push(Invalid::new("phone", "联系电话应为 5–20 位数字（可含“-”）", "phone: 5 to 20 digits or -"));
+        errors.push(Invalid::new("phone", "联系电话应为 5–20 位数字（可含“-”）", "5 to 20 digits or -"));
     }
     let quota = match (fields.quota, f.quota) {
         (true, Some(q)) if !(0..=QUOTA_MAX).contains(&q) => {
-            errors.push(Invalid::new("quota", format!("年走访次数应在 0–{QUOTA_MAX} 之间"), "quota: 0 to 365"));
+            errors.push(Invalid::new("quota", format!("年走访次数应在 0–{QUOTA_MAX} 之间"), "0 to 365"));
             None
         }
         (true, q) => q,

@@ -31,7 +31,7 @@ pub fn tags(s: &str) -> Result<Vec<String>, Invalid> {
             return Err(Invalid::new(
                 "tags",
                 format!("每个标签最多 {TAG_MAX} 个字：{t}"),
-                "tags: at most 12 characters each",
+                "at most 12 characters each",
             ));
         }
         if !out.iter().any(|o| o == t) {

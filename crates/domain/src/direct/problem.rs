@@ -99,7 +99,7 @@ pub fn check_phone(phone: &str) -> Result<String, Invalid> {
         Err(Invalid::new(
             "phone",
             "请填写能接通的手机号（11 位）或带区号的座机号，便于回访；不愿留电话可以选择匿名",
-            "phone: an 11-digit mobile or a landline with area code (or file anonymously)",
+            "an 11-digit mobile or a landline with area code (or file anonymously)",
         ))
     }
 }

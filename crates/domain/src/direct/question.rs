@@ -60,7 +60,7 @@ pub fn check_code(code: &str) -> Result<String, Invalid> {
         Err(Invalid::new(
             "code",
             "分类代码应为 2–32 位小写字母、数字或下划线，以字母开头",
-            "code: 2 to 32 lower-case letters, digits or _, starting with a letter",
+            "2 to 32 lower-case letters, digits or _, starting with a letter",
         ))
     }
 }

@@ -66,15 +66,11 @@ pub fn score(correct: usize, total: usize, pass_mark: i64) -> (i64, bool) {
 pub fn check_question(text: &str, options: &[String], answer: i64) -> Result<(), Vec<Invalid>> {
     let mut errors = Vec::new();
     if text.trim().is_empty() || text.chars().count() > 500 {
-        errors.push(Invalid::new("text", "题目应为 1–500 字", "text: 1 to 500 characters"));
+        errors.push(Invalid::new("text", "题目应为 1–500 字", "1 to 500 characters"));
     }
     let options: Vec<&str> = options.iter().map(|o| o.trim()).collect();
     if !(2..=6).contains(&options.len()) || options.iter().any(|o| o.is_empty() || o.chars().count() > 200) {
-        errors.push(Invalid::new(
-            "options",
-            "选项应为 2–6 个，每个 1–200 字",
-            "options: 2 to 6, each 1 to 200 characters",
-        ));
+        errors.push(Invalid::new("options", "选项应为 2–6 个，每个 1–200 字", "2 to 6, each 1 to 200 characters"));
     } else if !(0..options.len() as i64).contains(&answer) {
         errors.push(Invalid::new(
             "answer",

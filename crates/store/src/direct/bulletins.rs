@@ -164,7 +164,7 @@ pub async fn issue(db: &Db, cal: &Calendar, actor: &Actor, f: &NewBulletin, toda
         f.unions.iter().map(|u| u.trim()).filter(|u| !u.is_empty() && seen.insert(*u)).collect()
     };
     if keys.is_empty() {
-        errors.push(Invalid::new("unions", "请选择下发到哪些工会", "unions: choose at least one union"));
+        errors.push(Invalid::new("unions", "请选择下发到哪些工会", "choose at least one union"));
     } else if keys.len() > MAX_TARGETS {
         errors.push(Invalid::new("unions", format!("一次最多选择 {MAX_TARGETS} 个工会"), format!("at most {MAX_TARGETS} unions")));
     }
@@ -372,7 +372,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &BulletinQuery) -> Result<Page<Bull
     let pending = match f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some("pending") => true,
         Some(other) => {
-            return Err(Invalid::new("status", format!("无效的筛选“{other}”，可选：pending（待签收）"), "status: pending").into());
+            return Err(Invalid::new("status", format!("无效的筛选“{other}”，可选：pending（待签收）"), "pending").into());
         }
         None => false,
     };

@@ -368,7 +368,7 @@ pub async fn list_paged(db: &Db, actor: &Actor, f: &NetworkQuery, paging: Paging
         "" | "serving" => false,
         "all" => true,
         other => {
-            return Err(Invalid::new("status", format!("无效的筛选“{other}”，可选：serving（在任）、all（全部）"), "status: serving | all").into());
+            return Err(Invalid::new("status", format!("无效的筛选“{other}”，可选：serving（在任）、all（全部）"), "serving | all").into());
         }
     };
     let mut conn = db.pool().acquire().await?;
@@ -450,7 +450,7 @@ pub async fn log(db: &Db, actor: &Actor, id: i64, f: &LogForm, today: Date) -> R
             errors.push(Invalid::new(
                 "kind",
                 format!("“{other}”不适用于{}：联系点记走访（visit），观察员记年度评价（evaluation）", entry.kind_label),
-                "kind: visit (contact points) or evaluation (observers)",
+                "visit (contact points) or evaluation (observers)",
             ));
             ("", None)
         }

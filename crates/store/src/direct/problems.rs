@@ -171,7 +171,7 @@ pub async fn file(db: &Db, cal: &Calendar, filer: Filer<'_>, f: &NewProblem, tod
         (Filer::Public { .. }, _) => Channel::Qr,
         (_, Some(c)) if staff => match Channel::parse(c) {
             Ok(Channel::Qr) | Err(_) => {
-                errors.push(Invalid::new("channel", "来源应为 app（系统提交）、phone（电话）或 visit（来访）", "channel: app | phone | visit"));
+                errors.push(Invalid::new("channel", "来源应为 app（系统提交）、phone（电话）或 visit（来访）", "app | phone | visit"));
                 Channel::App
             }
             Ok(c) => c,
@@ -182,7 +182,7 @@ pub async fn file(db: &Db, cal: &Calendar, filer: Filer<'_>, f: &NewProblem, tod
     let anonymous = public && f.anonymous;
     let name = if anonymous { String::new() } else { f.name.as_deref().unwrap_or("").trim().to_string() };
     if name.chars().count() > dp::NAME_MAX || name.contains(['\n', '\r', '<', '>']) {
-        errors.push(Invalid::new("name", format!("姓名最多 {} 个字，不含特殊符号", dp::NAME_MAX), "name: at most 30 characters"));
+        errors.push(Invalid::new("name", format!("姓名最多 {} 个字，不含特殊符号", dp::NAME_MAX), "at most 30 characters"));
     }
     let phone = match f.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         _ if anonymous => String::new(),
@@ -491,7 +491,7 @@ pub async fn callback(db: &Db, actor: &Actor, id: i64, f: &Callback, today: Date
     let satisfaction = match f.satisfaction {
         Some(s) if (1..=5).contains(&s) => Some(s),
         _ => {
-            errors.push(Invalid::new("satisfaction", "请选择满意程度（1–5 分，3 分及以上为满意）", "satisfaction: 1 to 5"));
+            errors.push(Invalid::new("satisfaction", "请选择满意程度（1–5 分，3 分及以上为满意）", "1 to 5"));
             None
         }
     };

@@ -163,7 +163,7 @@ pub async fn set_plan(db: &Db, cal: &Calendar, actor: &Actor, f: &PlanForm, toda
 pub async fn plans(db: &Db, actor: &Actor, year: i32) -> Result<Vec<Plan>> {
     actor.require(Capability::StaffWork)?;
     if !(2000..=2100).contains(&year) {
-        return Err(Invalid::new("year", "年份应在 2000–2100 之间", "year: 2000 to 2100").into());
+        return Err(Invalid::new("year", "年份应在 2000–2100 之间", "2000 to 2100").into());
     }
     let mut conn = db.pool().acquire().await?;
     let mut q = Sql::new(
@@ -240,7 +240,7 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &EventForm,
     let form = parse_field(&mut errors, "form", &f.form, PublicityForm::parse);
     let topic = parse_field(&mut errors, "topic", &f.topic, LegalTopic::parse);
     if !(1..=100_000).contains(&f.participants) {
-        errors.push(Invalid::new("participants", "参加人数应为 1–100000", "participants: 1 to 100000"));
+        errors.push(Invalid::new("participants", "参加人数应为 1–100000", "1 to 100000"));
     }
     let materials = optional_text("materials", "发放材料", f.materials.as_deref(), 1000).map_err(|e| errors.push(e)).ok().flatten();
     let union = match union_named(db, actor, &f.union).await {
@@ -370,10 +370,10 @@ pub async fn set_quiz_settings(db: &Db, actor: &Actor, f: &QuizSettings) -> Resu
     actor.require(Capability::Administer)?;
     let mut errors = Vec::new();
     if !la::PASS_MARKS.contains(&f.pass_mark) {
-        errors.push(Invalid::new("pass_mark", "合格线应为 50–100 分", "pass_mark: 50 to 100"));
+        errors.push(Invalid::new("pass_mark", "合格线应为 50–100 分", "50 to 100"));
     }
     if !la::QUIZ_SIZES.contains(&f.questions) {
-        errors.push(Invalid::new("questions", "每次测试题数应为 3–20", "questions: 3 to 20"));
+        errors.push(Invalid::new("questions", "每次测试题数应为 3–20", "3 to 20"));
     }
     if !errors.is_empty() {
         return Err(StoreError::InvalidFields(errors));

@@ -487,7 +487,7 @@ pub async fn representatives_within(tx: &mut Tx, actor: &Actor, id: i64, f: &Rep
                 errors.push(e)
             }
         }
-        _ => errors.push(Invalid::new("representatives", "协商代表人数应为 3–100 的整数", "representatives: 3 to 100")),
+        _ => errors.push(Invalid::new("representatives", "协商代表人数应为 3–100 的整数", "3 to 100")),
     }
     let cw = domain::work::text_field("chief_worker", "职工方首席代表", &f.chief_worker, 30).map_err(|e| errors.push(e)).ok();
     let ce = domain::work::text_field("chief_employer", "企业方首席代表", &f.chief_employer, 30).map_err(|e| errors.push(e)).ok();
@@ -585,7 +585,7 @@ pub async fn vote_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f:
             Some(s) => match s.parse::<f64>() {
                 Ok(v) if (0.0..=100.0).contains(&v) && s.len() <= 6 => Some(s.to_string()),
                 _ => {
-                    errors.push(Invalid::new("wage_increase", "工资增长幅度应为 0–100 的百分数，如 5.5", "wage_increase: a per cent 0-100"));
+                    errors.push(Invalid::new("wage_increase", "工资增长幅度应为 0–100 的百分数，如 5.5", "a per cent 0-100"));
                     None
                 }
             },
@@ -593,7 +593,7 @@ pub async fn vote_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, f:
         let covered = match f.covered_workers {
             Some(n) if (1..=1_000_000).contains(&n) => Some(n),
             _ => {
-                errors.push(Invalid::new("covered_workers", "请填写覆盖职工人数（1 人以上）", "covered_workers: at least 1"));
+                errors.push(Invalid::new("covered_workers", "请填写覆盖职工人数（1 人以上）", "at least 1"));
                 None
             }
         };

@@ -491,7 +491,7 @@ pub async fn mediation_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i6
         Some(s) => match Resolution::parse(s) {
             Ok(r @ (Resolution::Arbitration | Resolution::Litigation | Resolution::Withdrawn)) => Some(r),
             _ => {
-                errors.push(Invalid::new("next", "去向应为转仲裁、转诉讼或撤回", "next: arbitration | litigation | withdrawn"));
+                errors.push(Invalid::new("next", "去向应为转仲裁、转诉讼或撤回", "arbitration | litigation | withdrawn"));
                 None
             }
         },
@@ -566,7 +566,7 @@ pub async fn performance_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: 
         (false, Some(s)) => match Resolution::parse(s) {
             Ok(r @ (Resolution::PaymentOrder | Resolution::Arbitration | Resolution::Litigation)) => r,
             _ => {
-                return Err(Invalid::new("next", "去向应为申请支付令、转仲裁或转诉讼", "next: payment_order | arbitration | litigation").into());
+                return Err(Invalid::new("next", "去向应为申请支付令、转仲裁或转诉讼", "payment_order | arbitration | litigation").into());
             }
         },
         (false, None) => return Err(Invalid::new("next", "协议未履行的，请登记职工的去向", "next is required").into()),

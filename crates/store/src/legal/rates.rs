@@ -578,7 +578,7 @@ pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date
         None | Some("numerator") => true,
         Some("denominator") => false,
         Some(_) => {
-            return Err(Invalid::new("part", "part 应为 numerator（分子）或 denominator（分母）", "part: numerator | denominator").into());
+            return Err(Invalid::new("part", "part 应为 numerator（分子）或 denominator（分母）", "numerator | denominator").into());
         }
     };
     let p = Period::parse(q.from.as_deref(), q.to.as_deref(), today)?;

@@ -849,7 +849,7 @@ pub async fn conclude(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Concl
             errors.push(Invalid::new(
                 "outcome",
                 "结论应为未发现违法行为、单位已整改或未整改",
-                "outcome: compliant | rectified | unresolved",
+                "compliant | rectified | unresolved",
             ));
             None
         }
