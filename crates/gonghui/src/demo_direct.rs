@@ -541,8 +541,8 @@ const BULLETINS: &[(&str, &str, &str)] = &[
 ];
 
 /// A year of bulletins, two a month: to the whole county while it is small enough for every
-/// union to confirm in the demo, otherwise to one or two towns; most unions confirm in time,
-/// some late, a few not yet.
+/// union to confirm in the demo, otherwise to each town in turn (now and then two); most unions
+/// confirm in time, some late, a few not yet.
 async fn bulletins(
     db: &Db,
     admin: &Actor,
@@ -562,8 +562,12 @@ async fn bulletins(
         let unions: Vec<String> = if county_wide || towns.is_empty() {
             vec![root.code.clone()]
         } else {
-            let mut t: Vec<String> = towns.choose_multiple(rng, 2).cloned().collect();
-            t.truncate(rng.gen_range(1..=2));
+            // Each town in turn (so every town's cadre has some in the year), now and then with
+            // a second.
+            let mut t = vec![towns[n as usize % towns.len()].clone()];
+            if let Some(other) = towns.choose(rng).filter(|o| **o != t[0] && rng.gen_bool(0.5)) {
+                t.push(other.clone());
+            }
             t
         };
         let confirm_by = cal.add_working_days(issued, 5);
