@@ -4,7 +4,7 @@
 //! process within ten seconds, keeps the committed batches and shows the job as interrupted,
 //! and importing the same file again completes it without duplicates.
 
-use crate::helpers::{fresh_postgres, id_no};
+use crate::helpers::{PgDatabase, fresh_postgres, id_no};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 /// A data folder and, on PostgreSQL, a fresh database: the arguments every command gets.
 struct Instance {
     dir: tempfile::TempDir,
-    database: Option<String>,
+    database: Option<PgDatabase>,
 }
 
 impl Instance {
@@ -36,8 +36,8 @@ impl Instance {
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_gonghui"));
         c.arg("--data-dir").arg(self.dir.path());
-        if let Some(url) = &self.database {
-            c.arg("--database").arg(url);
+        if let Some(database) = &self.database {
+            c.arg("--database").arg(&database.url);
         }
         c.args(args).env_remove("GONGHUI_DATABASE_URL").env("GONGHUI_LOG", "warn");
         c
@@ -296,7 +296,7 @@ async fn backup_while_serving_and_restore_on_either_engine() {
 async fn database(node: &Instance) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
     let url = match &node.database {
-        Some(url) => url.clone(),
+        Some(database) => database.url.clone(),
         None => format!("sqlite://{}", node.dir.path().join("gonghui.db").display()),
     };
     sqlx::AnyPool::connect(&url).await.unwrap()

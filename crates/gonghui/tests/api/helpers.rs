@@ -24,6 +24,8 @@ pub struct TestApp {
     /// Ids of the fixture members: one in town A's grassroots union, one in town B's.
     pub member_a: i64,
     pub member_b: i64,
+    /// Last, so that it is dropped after the pool above.
+    _postgres: Option<PgDatabase>,
 }
 
 /// Fixture tree:
@@ -34,9 +36,13 @@ pub struct TestApp {
 /// cadre_a1 (grassroots A-001), member_a (own record).
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let database_url = match std::env::var("GONGHUI_TEST_DATABASE_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => fresh_postgres(&admin_url).await,
-        _ => format!("sqlite://{}", dir.path().join("test.db").display()),
+    let postgres = match std::env::var("GONGHUI_TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => Some(fresh_postgres(&admin_url).await),
+        _ => None,
+    };
+    let database_url = match &postgres {
+        Some(p) => p.url.clone(),
+        None => format!("sqlite://{}", dir.path().join("test.db").display()),
     };
     let settings = Settings {
         database_url: Some(database_url),
@@ -56,16 +62,47 @@ pub async fn spawn_app() -> TestApp {
     tokio::spawn(app.run_until_stopped());
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    TestApp { address, db, settings, client, _dir: dir, member_a, member_b }
+    TestApp { address, db, settings, client, _dir: dir, member_a, member_b, _postgres: postgres }
 }
 
-pub async fn fresh_postgres(admin_url: &str) -> String {
+/// A database of one test's own on the server GONGHUI_TEST_DATABASE_URL names, dropped when
+/// the test ends, passed or failed: a run leaves nothing behind on the server (each is ~60 MB).
+pub struct PgDatabase {
+    pub url: String,
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        use sqlx::Connection;
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Its own thread and runtime: drop runs inside the test's runtime, which must not block
+        // on itself. FORCE ends the connections the app still holds.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin_url).await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .execute(&mut conn)
+                    .await
+                    .map(drop)
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("could not drop the test database {}: {e}", self.name);
+        }
+    }
+}
+
+pub async fn fresh_postgres(admin_url: &str) -> PgDatabase {
     use sqlx::Connection;
     let name = format!("gh_test_{}", rand::random::<u64>());
     let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to GONGHUI_TEST_DATABASE_URL");
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
     let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
-    format!("{base}/{name}")
+    PgDatabase { url: format!("{base}/{name}"), admin_url: admin_url.to_string(), name }
 }
 
 pub fn union(code: &str, name: &str, level: &str, parent: Option<&str>) -> UnionForm {

@@ -13,7 +13,8 @@ async fn both_engines_build_the_same_schema() {
     let dir = tempfile::tempdir().unwrap();
     let vault = || IdVault::from_hex(&"22".repeat(32)).unwrap();
     let sqlite = Db::connect(&format!("sqlite://{}", dir.path().join("s.db").display()), vault()).await.unwrap();
-    let postgres = Db::connect(&fresh_postgres(&admin_url).await, vault()).await.unwrap();
+    let database = fresh_postgres(&admin_url).await;
+    let postgres = Db::connect(&database.url, vault()).await.unwrap();
     let (a, b) = (store::schema::describe(&sqlite).await.unwrap(), store::schema::describe(&postgres).await.unwrap());
     assert!(a.tables.len() > 20, "{:?}", a.tables.keys());
     let diff = store::schema::differences(&a, &b);
