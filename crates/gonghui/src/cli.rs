@@ -487,7 +487,13 @@ async fn demo(settings: &Settings, members: usize, items: usize, seed: u64) -> a
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let care_events = members / 60;
     let db = crate::startup::open_db_for(settings, store::Purpose::Loading).await?;
-    let report = crate::demo::run(&db, &crate::demo::Options { members, items, care_events, seed, progress }).await;
+    let options = crate::demo::Options { members, items, care_events, seed, progress };
+    let report = if db.backend() == store::Backend::Postgres {
+        let db = db.clone();
+        tokio::spawn(async move { crate::demo::run(&db, &options).await }).await?
+    } else {
+        crate::demo::run(&db, &options).await
+    };
     db.close().await;
     let report = report?;
     println!(

@@ -519,19 +519,24 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     let bars = indicatif::MultiProgress::new();
 
     // A year of care, through the store, before the history (whose first scan then takes the
-    // care obligations in too); then hardship files, which the campaigns' lists are made from.
-    let care_and_programmes = async {
+    // care obligations in too).
+    let care = async {
         let bar = bars.add(progress_bar(opts.progress, opts.care_events as u64, "关爱事件"));
         let care = crate::demo_care::generate(db, &recorder, opts.care_events, opts.seed, today_cn, &bar).await?;
         bar.finish_and_clear();
         tracing::info!(events = care.events, elapsed = ?started.elapsed(), "demo: care");
+        anyhow::Ok(care)
+    };
+    // Hardship files, then the campaigns whose lists are made from them among others.
+    let programmes = async {
         let files = if opts.care_events == 0 { 0 } else { (opts.members / 400).max(10) };
         let bar = bars.add(progress_bar(opts.progress, files as u64, "困难职工档案"));
-        let programmes =
-            crate::demo_care::programmes(db, &recorder, &root.code, &codes, files, opts.seed, today_cn, &bar).await?;
+        let filed = crate::demo_care::hardship_files(db, &recorder, files, opts.seed, today_cn, &bar).await?;
         bar.finish_and_clear();
-        tracing::info!(files = programmes.files, elapsed = ?started.elapsed(), "demo: hardship files, campaigns, benefits");
-        anyhow::Ok((care, programmes))
+        tracing::info!(filed, elapsed = ?started.elapsed(), "demo: hardship files");
+        crate::demo_care::campaigns(db, &recorder, &root.code, &codes, opts.seed, today_cn).await?;
+        tracing::info!(elapsed = ?started.elapsed(), "demo: campaigns");
+        anyhow::Ok(filed)
     };
     let legal = async {
         let aid_cases = if opts.care_events == 0 { 0 } else { (opts.members / 250).clamp(24, 2000) };
@@ -571,43 +576,52 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
             crate::demo_front::generate(db, &recorder, &units, &towns, opts.members, opts.seed, today_cn).await?
         };
         tracing::info!(entries = front.entries, consultations = front.consultations, practices = front.practices, problems = front.problems, elapsed = ?started.elapsed(), "demo: front line");
+        crate::demo_care::benefits(db, &recorder, &codes, opts.seed, today_cn).await?;
+        tracing::info!(elapsed = ?started.elapsed(), "demo: benefits");
         anyhow::Ok((direct, front))
     };
-    let ((care, programmes), (legal_aid, disputes, supervision, contracts), (direct, front)) = if side_by_side {
-        tokio::try_join!(care_and_programmes, legal, channels)?
-    } else {
-        (care_and_programmes.await?, legal.await?, channels.await?)
-    };
-
     // Two years of work items, from the grassroots unions in proportion to their size.
     let sources: Vec<crate::demo_history::Source> = grassroots
         .iter()
         .zip(&sizes)
         .map(|((g, _), n)| crate::demo_history::Source { id: g.id, path: g.path.clone(), weight: *n as f64 })
         .collect();
-    let bar = progress_bar(opts.progress, opts.items as u64, "事项");
-    let history = crate::demo_history::generate(
-        db,
-        (root.id, root.path.clone()),
-        &sources,
-        opts.items,
-        opts.seed,
-        time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date(),
-        &mut person_name,
-        &bar,
-    )
-    .await?;
-    bar.finish_and_clear();
-    tracing::info!(items = history.items, elapsed = ?started.elapsed(), "demo: work items");
+    let history = async {
+        let bar = bars.add(progress_bar(opts.progress, opts.items as u64, "事项"));
+        let items = crate::demo_history::generate(
+            db,
+            (root.id, root.path.clone()),
+            &sources,
+            opts.items,
+            opts.seed,
+            today_cn,
+            &mut person_name,
+            &bar,
+        )
+        .await?;
+        bar.finish_and_clear();
+        tracing::info!(items, elapsed = ?started.elapsed(), "demo: work items");
+        anyhow::Ok(items)
+    };
+    let (care, hardship_files, (legal_aid, disputes, supervision, contracts), (direct, front), items) = if side_by_side
+    {
+        tokio::try_join!(care, programmes, legal, channels, history)?
+    } else {
+        (care.await?, programmes.await?, legal.await?, channels.await?, history.await?)
+    };
+    // Today's scan, as the background job would have run it this morning.
+    let cal = store::calendar::load(db).await?;
+    let escalated_today = store::work::scan(db, &cal, today_cn, &|| false).await?.escalated;
+    tracing::info!(escalated_today, elapsed = ?started.elapsed(), "demo: today's scan");
     member_asks(db, today_cn).await?;
     store::members::refresh_all_statistics(db).await?;
     Ok(Report {
         unions: 1 + parents.len() + grassroots.len(),
         members: opts.members,
-        items: history.items,
+        items,
         care_events: care.events,
         payments: care.payments,
-        hardship_files: programmes.files,
+        hardship_files,
         legal_aid,
         disputes,
         supervision,
@@ -616,14 +630,14 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         faq: direct.published,
         bulletins: direct.bulletins,
         front: (front.entries, front.consultations, front.practices, front.problems),
-        escalated_today: history.escalated_today,
+        escalated_today,
         logins,
     })
 }
 
 /// The mechanisms' history goes through the store's own steps (`x_within`), this many records
 /// to a transaction: without a commit (and a page of writes to the log) for each.
-const TX_BATCH: usize = 200;
+pub(crate) const TX_BATCH: usize = 200;
 
 /// Commits the loader's transaction after every `TX_BATCH` records (`n` counts them from 0) and
 /// opens the next; otherwise hands it back.

@@ -66,82 +66,86 @@ pub(crate) async fn generate(
         .collect();
     plan.sort();
     let mut payments = 0;
-    // Through the store's own steps, many events to a transaction (`demo::next_batch`).
-    let mut tx = db.write_tx().await?;
-    for (n, (day, member, k)) in plan.into_iter().enumerate() {
-        tx = crate::demo::next_batch(db, tx, n).await?;
-        let (kind, _, notes) = KINDS[k];
-        let recorded = cal.add_working_days(day, rng.gen_range(0..=1)).min(today);
-        let note = notes[rng.gen_range(0..notes.len())].to_string();
-        let ev = NewEvent {
-            member_id: Some(member),
-            kind: kind.code().into(),
-            date: domain::fmt_date(day),
-            note: Some(note),
-        };
-        let d = store::care::record_event_within(&mut tx, &cal, admin, &ev, recorded).await.context("关爱事件")?;
-        for o in &d.obligations {
-            let days = cal.working_days_between(recorded, o.due).max(1) as u32;
-            // Nine in ten on time; the rest a few working days late.
-            let done = if rng.gen_bool(0.9) {
-                cal.add_working_days(recorded, rng.gen_range(0..=days))
-            } else {
-                cal.add_working_days(o.due, rng.gen_range(1..=6))
+    // Through the store's own steps, many events to a transaction, holding their people from the
+    // start (the hardship files are paid beside it on PostgreSQL: `ledger::hold_people`).
+    for batch in plan.chunks(crate::demo::TX_BATCH) {
+        let mut tx = db.write_tx().await?;
+        store::ledger::hold_people(&mut tx, &batch.iter().map(|e| e.1).collect::<Vec<_>>()).await?;
+        for &(day, member, k) in batch {
+            let (kind, _, notes) = KINDS[k];
+            let recorded = cal.add_working_days(day, rng.gen_range(0..=1)).min(today);
+            let note = notes[rng.gen_range(0..notes.len())].to_string();
+            let ev = NewEvent {
+                member_id: Some(member),
+                kind: kind.code().into(),
+                date: domain::fmt_date(day),
+                note: Some(note),
             };
-            if done > today {
-                continue;
-            }
-            if o.action == CareAction::Payment && o.max_fen > 0 {
-                let steps = (o.max_fen - o.min_fen) / 10_000;
-                let amount = (o.min_fen + 10_000 * rng.gen_range(0..=steps)) / 100;
-                let p = NewPayment {
-                    event_id: Some(d.event_id),
-                    amount: amount.to_string(),
-                    paid_on: Some(domain::fmt_date(done)),
+            let d = store::care::record_event_within(&mut tx, &cal, admin, &ev, recorded).await.context("关爱事件")?;
+            for o in &d.obligations {
+                let days = cal.working_days_between(recorded, o.due).max(1) as u32;
+                // Nine in ten on time; the rest a few working days late.
+                let done = if rng.gen_bool(0.9) {
+                    cal.add_working_days(recorded, rng.gen_range(0..=days))
+                } else {
+                    cal.add_working_days(o.due, rng.gen_range(1..=6))
+                };
+                if done > today {
+                    continue;
+                }
+                if o.action == CareAction::Payment && o.max_fen > 0 {
+                    let steps = (o.max_fen - o.min_fen) / 10_000;
+                    let amount = (o.min_fen + 10_000 * rng.gen_range(0..=steps)) / 100;
+                    let p = NewPayment {
+                        event_id: Some(d.event_id),
+                        amount: amount.to_string(),
+                        paid_on: Some(domain::fmt_date(done)),
+                        ..Default::default()
+                    };
+                    match tx.step(async |tx| store::care::pay_within(tx, &cal, admin, &p, done).await).await {
+                        Ok((id, status)) => {
+                            payments += 1;
+                            if status == "pending" {
+                                store::care::decide_within(&mut tx, &cal, admin, id, true, done).await?;
+                            }
+                            continue;
+                        }
+                        // Over the person's yearly cap: the union records that nothing is paid.
+                        Err(e) if e.is_bad_input() => {
+                            store::care::waive_payment_within(
+                                &mut tx,
+                                &cal,
+                                admin,
+                                d.event_id,
+                                "已达本年度慰问金上限",
+                                done,
+                            )
+                            .await?;
+                            continue;
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                let result = match o.action {
+                    CareAction::Congratulate => "工会主席登门祝贺，送上贺卡",
+                    CareAction::Visit => "工会干部上门走访慰问，了解困难",
+                    CareAction::Help => "已建立帮扶台账，落实结对帮扶",
+                    _ => "已按标准发放",
+                };
+                let form = store::work::ActionForm {
+                    action: "resolve".into(),
+                    result: Some(result.into()),
                     ..Default::default()
                 };
-                match tx.step(async |tx| store::care::pay_within(tx, &cal, admin, &p, done).await).await {
-                    Ok((id, status)) => {
-                        payments += 1;
-                        if status == "pending" {
-                            store::care::decide_within(&mut tx, &cal, admin, id, true, done).await?;
-                        }
-                        continue;
-                    }
-                    // Over the person's yearly cap: the union records that nothing is paid.
-                    Err(e) if e.is_bad_input() => {
-                        store::care::waive_payment_within(
-                            &mut tx,
-                            &cal,
-                            admin,
-                            d.event_id,
-                            "已达本年度慰问金上限",
-                            done,
-                        )
-                        .await?;
-                        continue;
-                    }
-                    Err(e) => return Err(e.into()),
-                }
+                store::work::act_within(&mut tx, &cal, admin, o.work_item_id, &form, done)
+                    .await
+                    .context("关爱事项办结")?;
             }
-            let result = match o.action {
-                CareAction::Congratulate => "工会主席登门祝贺，送上贺卡",
-                CareAction::Visit => "工会干部上门走访慰问，了解困难",
-                CareAction::Help => "已建立帮扶台账，落实结对帮扶",
-                _ => "已按标准发放",
-            };
-            let form =
-                store::work::ActionForm { action: "resolve".into(), result: Some(result.into()), ..Default::default() };
-            store::work::act_within(&mut tx, &cal, admin, o.work_item_id, &form, done).await.context("关爱事项办结")?;
+            bar.inc(1);
         }
-        bar.inc(1);
+        tx.commit().await?;
     }
-    tx.commit().await?;
     Ok(CareReport { events, payments })
-}
-
-pub(crate) struct ProgrammesReport {
-    pub files: usize,
 }
 
 const CAUSES: &[(&str, u32)] =
@@ -159,108 +163,125 @@ fn pick<'a>(rng: &mut StdRng, list: &[(&'a str, u32)]) -> &'a str {
     list[0].0
 }
 
-/// Hardship files through their whole flow, the four seasonal campaigns (the past ones
-/// delivered), and the benefit programmes with employers' enrolments.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn programmes(
+/// Hardship files, applied over the last year, through their whole flow: most filed and
+/// helped. Returns how many were filed.
+pub(crate) async fn hardship_files(
     db: &Db,
     admin: &Actor,
-    county: &str,
-    grassroots: &[String],
     files: usize,
     seed: u64,
     today: Date,
     bar: &indicatif::ProgressBar,
-) -> anyhow::Result<ProgrammesReport> {
+) -> anyhow::Result<usize> {
     use domain::hardship::HouseholdMember;
     let cal = store::calendar::load(db).await?;
     let mut rng = StdRng::seed_from_u64(seed ^ 0x4a4d_5348);
     let year = today.year();
     store::hardship::set_standard(db, admin, year as i64 - 1, "830").await?;
     store::hardship::set_standard(db, admin, year as i64, "860").await?;
-    let Some((lo, hi)) = store::members::id_range(db).await? else { return Ok(ProgrammesReport { files: 0 }) };
+    let Some((lo, hi)) = store::members::id_range(db).await? else { return Ok(0) };
 
-    // Hardship files, applied over the last year, most taken through to filing.
-    let mut plan: Vec<Date> = (0..files).map(|_| today - Duration::days(rng.gen_range(20..330))).collect();
+    // (applied on, member), oldest first.
+    let mut plan: Vec<(Date, i64)> =
+        (0..files).map(|_| (today - Duration::days(rng.gen_range(20..330)), rng.gen_range(lo..=hi))).collect();
     plan.sort();
     let mut filed = 0;
-    let mut tx = db.write_tx().await?;
-    for (n, applied) in plan.into_iter().enumerate() {
-        tx = crate::demo::next_batch(db, tx, n).await?;
-        let mut household = vec![HouseholdMember {
-            name: crate::demo::person_name(&mut rng),
-            relation: "配偶".into(),
-            birth_year: Some(rng.gen_range(1968..1996)),
-            health: Some(["健康", "慢性病", "大病", "残疾"][rng.gen_range(0..4)].into()),
-            occupation: Some(["务农", "失业", "灵活就业", "无劳动能力"][rng.gen_range(0..4)].into()),
-        }];
-        for _ in 0..rng.gen_range(0..3) {
-            let born = if rng.gen_bool(0.2) { year - 18 } else { rng.gen_range(2006..2022) };
-            household.push(HouseholdMember {
+    // Many files to a transaction, holding their people from the start (care is paid beside
+    // it on PostgreSQL: `ledger::hold_people`).
+    for batch in plan.chunks(crate::demo::TX_BATCH) {
+        let mut tx = db.write_tx().await?;
+        store::ledger::hold_people(&mut tx, &batch.iter().map(|f| f.1).collect::<Vec<_>>()).await?;
+        for &(applied, member) in batch {
+            let mut household = vec![HouseholdMember {
                 name: crate::demo::person_name(&mut rng),
-                relation: "子女".into(),
-                birth_year: Some(born),
-                health: Some("健康".into()),
-                occupation: Some("在校".into()),
-            });
-        }
-        let size = household.len() as i64 + 1;
-        // Per head and month against the ¥860 standard: deep or relative hardship.
-        let share = if rng.gen_bool(0.4) { rng.gen_range(55..95) } else { rng.gen_range(105..190) };
-        let income_yuan = 860 * share / 100 * size * 12;
-        let main = pick(&mut rng, CAUSES);
-        let form = store::hardship::Application {
-            member_id: Some(rng.gen_range(lo..=hi)),
-            household,
-            yearly_income: income_yuan.to_string(),
-            main_cause: main.into(),
-            other_causes: if rng.gen_bool(0.4) { vec![pick(&mut rng, CAUSES).into()] } else { vec![] },
-            housing: Some(["自有住房", "租房", "危旧房"][rng.gen_range(0..3)].into()),
-            insurance: Some("职工医保".into()),
-            ..Default::default()
-        };
-        let id = match tx.step(async |tx| store::hardship::apply_within(tx, &cal, admin, &form, applied).await).await {
-            Ok(id) => id,
-            Err(e) if e.is_bad_input() || matches!(e, store::StoreError::Conflict { .. }) => continue,
-            Err(e) => return Err(e.into()),
-        };
-        let mut day = applied;
-        let mut done = true;
-        for step in 0..4 {
-            day = cal.add_working_days(day, rng.gen_range(1..=4));
-            if day > today {
-                done = false;
-                break;
+                relation: "配偶".into(),
+                birth_year: Some(rng.gen_range(1968..1996)),
+                health: Some(["健康", "慢性病", "大病", "残疾"][rng.gen_range(0..4)].into()),
+                occupation: Some(["务农", "失业", "灵活就业", "无劳动能力"][rng.gen_range(0..4)].into()),
+            }];
+            for _ in 0..rng.gen_range(0..3) {
+                let born = if rng.gen_bool(0.2) { year - 18 } else { rng.gen_range(2006..2022) };
+                household.push(HouseholdMember {
+                    name: crate::demo::person_name(&mut rng),
+                    relation: "子女".into(),
+                    birth_year: Some(born),
+                    health: Some("健康".into()),
+                    occupation: Some("在校".into()),
+                });
             }
-            let refuse = step == 0 && rng.gen_bool(0.04);
-            let note = match (refuse, step) {
-                (true, _) => Some("经核实家庭收入高于申报".to_string()),
-                (_, 1) => Some("已入户核实，情况属实".to_string()),
-                _ => None,
+            let size = household.len() as i64 + 1;
+            // Per head and month against the ¥860 standard: deep or relative hardship.
+            let share = if rng.gen_bool(0.4) { rng.gen_range(55..95) } else { rng.gen_range(105..190) };
+            let income_yuan = 860 * share / 100 * size * 12;
+            let main = pick(&mut rng, CAUSES);
+            let form = store::hardship::Application {
+                member_id: Some(member),
+                household,
+                yearly_income: income_yuan.to_string(),
+                main_cause: main.into(),
+                other_causes: if rng.gen_bool(0.4) { vec![pick(&mut rng, CAUSES).into()] } else { vec![] },
+                housing: Some(["自有住房", "租房", "危旧房"][rng.gen_range(0..3)].into()),
+                insurance: Some("职工医保".into()),
+                ..Default::default()
             };
-            let decision = store::hardship::Decision { approve: !refuse, note };
-            store::hardship::decide_within(&mut tx, &cal, admin, id, &decision, day).await?;
-            if refuse {
-                done = false;
-                break;
+            let id =
+                match tx.step(async |tx| store::hardship::apply_within(tx, &cal, admin, &form, applied).await).await {
+                    Ok(id) => id,
+                    Err(e) if e.is_bad_input() || matches!(e, store::StoreError::Conflict { .. }) => continue,
+                    Err(e) => return Err(e.into()),
+                };
+            let mut day = applied;
+            let mut done = true;
+            for step in 0..4 {
+                day = cal.add_working_days(day, rng.gen_range(1..=4));
+                if day > today {
+                    done = false;
+                    break;
+                }
+                let refuse = step == 0 && rng.gen_bool(0.04);
+                let note = match (refuse, step) {
+                    (true, _) => Some("经核实家庭收入高于申报".to_string()),
+                    (_, 1) => Some("已入户核实，情况属实".to_string()),
+                    _ => None,
+                };
+                let decision = store::hardship::Decision { approve: !refuse, note };
+                store::hardship::decide_within(&mut tx, &cal, admin, id, &decision, day).await?;
+                if refuse {
+                    done = false;
+                    break;
+                }
             }
+            if done {
+                filed += 1;
+                let given = cal.add_working_days(day, rng.gen_range(1..=10)).min(today);
+                let aid = store::hardship::AidForm {
+                    kind: "money".into(),
+                    description: "困难职工帮扶金".into(),
+                    amount: Some((rng.gen_range(5..=20) * 100).to_string()),
+                    given_on: None,
+                };
+                let _ = tx.step(async |tx| store::hardship::aid_within(tx, admin, id, &aid, given).await).await;
+            }
+            bar.inc(1);
         }
-        if done {
-            filed += 1;
-            let given = cal.add_working_days(day, rng.gen_range(1..=10)).min(today);
-            let aid = store::hardship::AidForm {
-                kind: "money".into(),
-                description: "困难职工帮扶金".into(),
-                amount: Some((rng.gen_range(5..=20) * 100).to_string()),
-                given_on: None,
-            };
-            let _ = tx.step(async |tx| store::hardship::aid_within(tx, admin, id, &aid, given).await).await;
-        }
-        bar.inc(1);
+        tx.commit().await?;
     }
-    tx.commit().await?;
+    Ok(filed)
+}
 
-    tracing::info!(filed, "demo: hardship files");
+/// The four seasonal campaigns: the last of each that has passed delivered, the coming winter's
+/// list built (from the hardship files among others) and waiting.
+pub(crate) async fn campaigns(
+    db: &Db,
+    admin: &Actor,
+    county: &str,
+    grassroots: &[String],
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<()> {
+    let cal = store::calendar::load(db).await?;
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x4341_4d50);
+    let year = today.year();
 
     // The four seasons: the last of each that has passed is delivered; the coming winter's list
     // is built and waits.
@@ -336,9 +357,20 @@ pub(crate) async fn programmes(
     let c = store::campaigns::create(db, admin, &form).await?;
     store::campaigns::build_targets(db, &cal, admin, c.id, today).await?;
 
-    tracing::info!("demo: campaigns");
+    Ok(())
+}
 
-    // Benefits this year, joined by employers.
+/// This year's benefit programmes, joined by employers.
+pub(crate) async fn benefits(
+    db: &Db,
+    admin: &Actor,
+    grassroots: &[String],
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<()> {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x4245_4e45);
+    let year = today.year();
+    let date = |y: i32, m: u8, d: u8| Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap();
     let start = date(year, 1, 1);
     for (kind, name, share) in [
         ("mutual_medical", "职工互助医疗保障", 0.8),
@@ -362,5 +394,5 @@ pub(crate) async fn programmes(
             }
         }
     }
-    Ok(ProgrammesReport { files: filed })
+    Ok(())
 }

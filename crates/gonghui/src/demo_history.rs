@@ -118,11 +118,6 @@ fn parent(path: &str) -> (i64, String) {
     (parent_ids[parent_ids.len() - 1], parent_path)
 }
 
-pub(crate) struct HistoryReport {
-    pub items: usize,
-    pub escalated_today: u64,
-}
-
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn generate(
     db: &Db,
@@ -131,11 +126,11 @@ pub(crate) async fn generate(
     n: usize,
     seed: u64,
     today: Date,
-    name: &mut dyn FnMut(&mut StdRng) -> String,
+    name: &mut (dyn FnMut(&mut StdRng) -> String + Send),
     bar: &indicatif::ProgressBar,
-) -> anyhow::Result<HistoryReport> {
+) -> anyhow::Result<usize> {
     if n == 0 || sources.is_empty() {
-        return Ok(HistoryReport { items: 0, escalated_today: 0 });
+        return Ok(0);
     }
     let cal = store::calendar::load(db).await?;
     let mut rng = StdRng::seed_from_u64(seed ^ 0x5eed_1234);
@@ -155,23 +150,21 @@ pub(crate) async fn generate(
     let start = today - time::Duration::days(730);
     const BATCH: usize = 50_000;
     let mut batch = Vec::with_capacity(BATCH.min(n));
+    let mut load = store::work::HistoryLoad::new();
     for _ in 0..n {
         let u: f64 = rng.r#gen::<f64>() * total;
         let src = &sources[cumulative.partition_point(|c| *c < u).min(sources.len() - 1)];
         batch.push(one(&mut rng, &cal, src, &root, &departments, start, today, name));
         if batch.len() == BATCH {
-            store::work::write_history(db, std::mem::take(&mut batch)).await?;
+            load.write(db, std::mem::take(&mut batch)).await?;
             bar.inc(BATCH as u64);
         }
     }
     let rest = batch.len() as u64;
-    store::work::write_history(db, batch).await?;
+    load.write(db, batch).await?;
     bar.inc(rest);
-    tracing::info!("demo: work items written and counted");
-    // Today's scan, as the background job would have run it this morning.
-    let report = store::work::scan(db, &cal, today, &|| false).await?;
-    tracing::info!(escalated = report.escalated, "demo: today's scan");
-    Ok(HistoryReport { items: n, escalated_today: report.escalated })
+    load.count(db).await?;
+    Ok(n)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -183,7 +176,7 @@ fn one(
     departments: &HashMap<&'static str, i64>,
     start: Date,
     today: Date,
-    name: &mut dyn FnMut(&mut StdRng) -> String,
+    name: &mut (dyn FnMut(&mut StdRng) -> String + Send),
 ) -> HistoryItem {
     let mix = pick(rng);
     let kind: &WorkKind = mix.kind;

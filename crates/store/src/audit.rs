@@ -2,7 +2,7 @@
 //! same transaction as the change it records; the tables refuse UPDATE and DELETE.
 
 use crate::sql::Sql;
-use crate::{Actor, Db, Page, Paging, Result};
+use crate::{Actor, Db, Page, Paging, Result, Tx};
 use domain::Capability;
 pub use domain::audit::{AuditAction, AuditEntity};
 use serde::Serialize;
@@ -23,20 +23,56 @@ pub struct AuditEntry {
     pub ip: Option<String>,
 }
 
-pub async fn record(
-    conn: &mut sqlx::AnyConnection,
+/// One line of the log, kept in its transaction until that commits.
+#[derive(Debug)]
+pub(crate) struct Line {
+    at: i64,
+    user_id: Option<i64>,
+    username: String,
+    action: &'static str,
+    entity: &'static str,
+    entity_id: String,
+    detail: Option<String>,
+    ip: Option<String>,
+}
+
+/// Logs a change in the transaction that makes it: the line is written when the transaction
+/// commits, with the others it gathered (one statement, not one round trip a line), and not at
+/// all if it rolls back.
+pub fn record(
+    tx: &mut Tx,
     actor: &Actor,
     action: AuditAction,
     entity: AuditEntity,
     entity_id: impl ToString,
     detail: Option<String>,
-) -> Result<()> {
-    let mut q =
-        Sql::new("INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, detail, ip) VALUES (");
-    q.bind(crate::now()).push(", ").bind(actor.user_id).push(", ").bind(actor.username.as_str());
-    q.push(", ").bind(action.code()).push(", ").bind(entity.code()).push(", ").bind(entity_id.to_string());
-    q.push(", ").bind(detail).push(", ").bind(actor.ip.clone()).push(")");
-    q.query().execute(conn).await?;
+) {
+    tx.log(Line {
+        at: crate::now(),
+        user_id: actor.user_id,
+        username: actor.username.clone(),
+        action: action.code(),
+        entity: entity.code(),
+        entity_id: entity_id.to_string(),
+        detail,
+        ip: actor.ip.clone(),
+    });
+}
+
+/// Writes a transaction's lines, in the order they were logged.
+pub(crate) async fn write(conn: &mut sqlx::AnyConnection, lines: Vec<Line>) -> Result<()> {
+    // 8 values a line: well within either engine's limit of parameters a statement.
+    for chunk in lines.chunks(500) {
+        let mut q =
+            Sql::new("INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, detail, ip) VALUES ");
+        for (i, l) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(l.at).push(", ").bind(l.user_id).push(", ").bind(l.username.as_str()).push(", ");
+            q.bind(l.action).push(", ").bind(l.entity).push(", ").bind(l.entity_id.as_str()).push(", ");
+            q.bind(l.detail.clone()).push(", ").bind(l.ip.clone()).push(")");
+        }
+        q.query().execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -49,8 +85,9 @@ pub async fn record_now(
     entity_id: impl ToString,
     detail: Option<String>,
 ) -> Result<()> {
-    let mut conn = db.pool().acquire().await?;
-    record(&mut conn, actor, action, entity, entity_id, detail).await
+    let mut tx = db.write_tx().await?;
+    record(&mut tx, actor, action, entity, entity_id, detail);
+    tx.commit().await
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]

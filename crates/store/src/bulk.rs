@@ -689,7 +689,7 @@ async fn read_postgres<T>(
 }
 
 /// Inserts many rows into one table in one transaction on the fast lane: prepared statements
-/// on SQLite, multi-row INSERTs on PostgreSQL. For generated history (the demo), not for input.
+/// on SQLite, COPY on PostgreSQL. For generated history (the demo), not for input.
 pub(crate) async fn insert_rows(db: &Db, table: &str, columns: &[&str], rows: Vec<Vec<crate::sql::Val>>) -> Result<()> {
     use crate::sql::Val;
     if rows.is_empty() {
@@ -728,25 +728,57 @@ pub(crate) async fn insert_rows(db: &Db, table: &str, columns: &[&str], rows: Ve
             .map_err(|e| StoreError::Output(e.to_string()))?
         }
         Backend::Postgres => {
-            let mut tx = db.write_tx().await?;
-            // PostgreSQL takes at most 65 535 parameters a statement.
-            let per = (60_000 / columns.len()).max(1);
-            for chunk in rows.chunks(per) {
-                let mut q = crate::sql::Sql::new(&format!("INSERT INTO {table} ({}) VALUES ", columns.join(", ")));
-                for (i, row) in chunk.iter().enumerate() {
-                    q.push(if i == 0 { "(" } else { ", (" });
-                    for (j, v) in row.iter().enumerate() {
-                        if j > 0 {
-                            q.push(", ");
-                        }
-                        q.bind(v.clone());
+            use sqlx::Connection;
+            let mut conn = <sqlx::PgConnection as Connection>::connect(db.url()).await?;
+            let mut tx = conn.begin().await?;
+            let mut copy = tx.copy_in_raw(&format!("COPY {table} ({}) FROM STDIN", columns.join(", "))).await?;
+            let mut data = Vec::with_capacity(1 << 20);
+            for row in &rows {
+                for (j, v) in row.iter().enumerate() {
+                    if j > 0 {
+                        data.push(b'\t');
                     }
-                    q.push(")");
+                    copy_text(&mut data, v);
                 }
-                q.into_query().execute(&mut *tx).await?;
+                data.push(b'\n');
+                if data.len() >= 1 << 20 {
+                    copy.send(std::mem::take(&mut data)).await?;
+                }
             }
+            copy.send(data).await?;
+            copy.finish().await?;
             tx.commit().await?;
             Ok(())
         }
+    }
+}
+
+/// A value in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return
+/// escaped; bytes as `\x` hex.
+fn copy_text(out: &mut Vec<u8>, v: &crate::sql::Val) {
+    use crate::sql::Val;
+    use std::io::Write;
+    match v {
+        Val::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Val::Text(t) => {
+            for b in t.bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    _ => out.push(b),
+                }
+            }
+        }
+        Val::Blob(bytes) => {
+            out.extend_from_slice(b"\\\\x");
+            for b in bytes {
+                let _ = write!(out, "{b:02x}");
+            }
+        }
+        Val::NullText | Val::NullInt => out.extend_from_slice(b"\\N"),
     }
 }

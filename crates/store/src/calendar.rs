@@ -44,7 +44,7 @@ pub async fn save(db: &Db, actor: &Actor, cal: &Calendar) -> Result<Vec<i32>> {
         .await?;
         let y = cal.year(*year);
         let detail = format!("{} 天假日，{} 天调休上班", y.days_off.len(), y.makeup_workdays.len());
-        audit::record(&mut tx, actor, AuditAction::CalendarLoad, AuditEntity::Calendar, year, Some(detail)).await?;
+        audit::record(&mut tx, actor, AuditAction::CalendarLoad, AuditEntity::Calendar, year, Some(detail));
     }
     tx.commit().await?;
     Ok(years)

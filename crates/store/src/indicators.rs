@@ -91,23 +91,43 @@ impl Tally {
 
     /// Adds everything to the kept rows, in key order.
     pub(crate) async fn flush(self, conn: &mut AnyConnection, backend: Backend) -> Result<()> {
-        let mut rows: Vec<(Key, i64)> = self.rows.into_iter().filter(|(_, v)| *v != 0).collect();
-        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for chunk in rows.chunks(400) {
-            let mut q =
-                Sql::anonymous("INSERT INTO indicators (union_id, indicator, dim, month, value) VALUES ", backend);
-            for (i, ((union_id, indicator, dim, month), value)) in chunk.iter().enumerate() {
-                q.push(if i == 0 { "(" } else { ", (" });
-                q.bind(*union_id).push(", ").bind(*indicator).push(", ").bind(dim.as_str()).push(", ");
-                q.bind(month.as_str()).push(", ").bind(*value).push(")");
-            }
-            q.push(
-                " ON CONFLICT (union_id, indicator, dim, month) DO UPDATE SET value = indicators.value + excluded.value",
-            );
-            q.into_query().execute(&mut *conn).await?;
+        write_rows(conn, backend, &self.sorted()).await
+    }
+
+    /// Adds everything in key order, a transaction for every `per_tx` rows: for a load's
+    /// figures (millions of rows) while other writers go on, each part holding its rows only
+    /// briefly. Not all or nothing: a load that dies between parts leaves figures short, as
+    /// `recount` mends.
+    pub(crate) async fn flush_in_parts(self, db: &Db, per_tx: usize) -> Result<()> {
+        for part in self.sorted().chunks(per_tx.max(1)) {
+            let mut tx = db.write_tx().await?;
+            write_rows(&mut tx, db.backend(), part).await?;
+            tx.commit().await?;
         }
         Ok(())
     }
+
+    fn sorted(self) -> Vec<(Key, i64)> {
+        let mut rows: Vec<(Key, i64)> = self.rows.into_iter().filter(|(_, v)| *v != 0).collect();
+        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        rows
+    }
+}
+
+async fn write_rows(conn: &mut AnyConnection, backend: Backend, rows: &[(Key, i64)]) -> Result<()> {
+    for chunk in rows.chunks(400) {
+        let mut q = Sql::anonymous("INSERT INTO indicators (union_id, indicator, dim, month, value) VALUES ", backend);
+        for (i, ((union_id, indicator, dim, month), value)) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(*union_id).push(", ").bind(*indicator).push(", ").bind(dim.as_str()).push(", ");
+            q.bind(month.as_str()).push(", ").bind(*value).push(")");
+        }
+        q.push(
+            " ON CONFLICT (union_id, indicator, dim, month) DO UPDATE SET value = indicators.value + excluded.value",
+        );
+        q.into_query().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Which rows of an indicator to read: the total, one breakdown, or every breakdown of a key.

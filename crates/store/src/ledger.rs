@@ -93,7 +93,7 @@ pub async fn set_money(db: &Db, actor: &Actor, f: &MoneyForm) -> Result<MoneyRul
     .execute(&mut *tx)
     .await?;
     let detail = format!("每人每年上限 {} 元，超过 {} 元需审批", care::fmt_yuan(cap), care::fmt_yuan(line));
-    audit::record(&mut tx, actor, AuditAction::CareMoney, AuditEntity::CareSettings, 1, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::CareMoney, AuditEntity::CareSettings, 1, Some(detail));
     tx.commit().await?;
     Ok(MoneyRules { yearly_cap_fen: cap, approval_above_fen: line })
 }
@@ -164,6 +164,24 @@ pub(crate) struct PayInput {
     pub(crate) note: Option<String>,
 }
 
+/// Takes these people's rows as `pay_in` takes one, all at once and in id order: a loader that
+/// pays many people in one transaction holds them from its start, so two such loaders side by
+/// side wait for each other where, each holding rows the other wants next, they would deadlock.
+/// On SQLite the one writer holds everything already.
+pub async fn hold_people(tx: &mut Tx, member_ids: &[i64]) -> Result<()> {
+    if tx.backend() != crate::Backend::Postgres || member_ids.is_empty() {
+        return Ok(());
+    }
+    let mut q = Sql::new("SELECT id FROM members WHERE id IN (");
+    for (i, id) in member_ids.iter().enumerate() {
+        q.push(if i == 0 { "" } else { ", " }).bind(*id);
+    }
+    // Locked as the sorted rows come out of the sort: in id order.
+    q.push(") ORDER BY id FOR NO KEY UPDATE");
+    q.query().execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// Writes a payment inside the caller's transaction after the checks: the event's range (when
 /// it answers one), once per event, and the person's yearly cap with pending payments counted.
 /// Above the approval line it waits for a county administrator. Returns (id, status).
@@ -217,7 +235,7 @@ pub(crate) async fn pay_in(tx: &mut Tx, actor: &Actor, p: &PayInput) -> Result<(
         Err(e) => return Err(e.into()),
     };
     let detail = format!("{}：{} {} 元（{}）", purpose.label(), member_name, care::fmt_yuan(amount), status);
-    audit::record(tx, actor, AuditAction::CarePayment, AuditEntity::CarePayment, id, Some(detail)).await?;
+    audit::record(tx, actor, AuditAction::CarePayment, AuditEntity::CarePayment, id, Some(detail));
     if status == "paid" {
         count_paid(tx, &path, purpose.code(), paid_on, amount, 1);
     }

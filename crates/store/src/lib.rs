@@ -246,7 +246,7 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(Tx { tx, tally: Tally::default(), backend: self.backend })
+        Ok(Tx { tx, tally: Tally::default(), log: Vec::new(), backend: self.backend })
     }
 
     pub async fn close(&self) {
@@ -265,12 +265,17 @@ impl Db {
 pub struct Tx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     tally: Tally,
+    /// The audit log's lines, written at commit.
+    log: Vec<audit::Line>,
     backend: Backend,
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
-        let Tx { mut tx, tally, backend } = self;
+        let Tx { mut tx, tally, log, backend } = self;
+        if !log.is_empty() {
+            audit::write(&mut tx, log).await?;
+        }
         if !tally.is_empty() {
             tally.flush(&mut tx, backend).await?;
         }
@@ -283,8 +288,10 @@ impl Tx {
     /// loader that writes many records in one transaction, some of which the rules refuse.
     pub async fn step<T>(&mut self, f: impl AsyncFnOnce(&mut Tx) -> Result<T>) -> Result<T> {
         sqlx::query("SAVEPOINT step").execute(&mut *self.tx).await?;
-        // The step counts into a tally of its own, taken in only if it stands.
+        // The step counts into a tally of its own, taken in only if it stands; its log lines
+        // go with its writes.
         let before = std::mem::take(&mut self.tally);
+        let logged = self.log.len();
         let done = f(self).await;
         let step = std::mem::replace(&mut self.tally, before);
         match done {
@@ -294,11 +301,16 @@ impl Tx {
                 Ok(v)
             }
             Err(e) => {
+                self.log.truncate(logged);
                 sqlx::query("ROLLBACK TO SAVEPOINT step").execute(&mut *self.tx).await?;
                 sqlx::query("RELEASE SAVEPOINT step").execute(&mut *self.tx).await?;
                 Err(e)
             }
         }
+    }
+
+    pub(crate) fn log(&mut self, line: audit::Line) {
+        self.log.push(line);
     }
 
     pub(crate) fn count(&mut self, f: indicators::Fact<'_>) {

@@ -445,8 +445,7 @@ pub async fn create(db: &Db, actor: &Actor, union_code: &str, form: &MemberForm)
         AuditEntity::Member,
         id,
         Some(format!("{} → {}", draft.id_card.masked(), union.name)),
-    )
-    .await?;
+    );
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
@@ -523,7 +522,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, patch: &MemberPatch) -> Res
     let new_id = id_changed.then(|| (db.vault().seal(draft.id_card.as_str()), hash));
     write_fields(&mut tx, id, &draft, new_id).await?;
     let changed = changed_fields(patch, id_changed);
-    audit::record(&mut tx, actor, AuditAction::MemberUpdate, AuditEntity::Member, id, Some(changed)).await?;
+    audit::record(&mut tx, actor, AuditAction::MemberUpdate, AuditEntity::Member, id, Some(changed));
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
@@ -633,8 +632,7 @@ pub async fn transfer(db: &Db, actor: &Actor, id: i64, f: &TransferForm) -> Resu
         AuditEntity::Member,
         id,
         Some(format!("{} → {}", m.union_name, to.name)),
-    )
-    .await?;
+    );
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)
@@ -685,8 +683,7 @@ pub async fn change_status(db: &Db, actor: &Actor, id: i64, f: &StatusForm) -> R
         AuditEntity::Member,
         id,
         Some(format!("{} → {}", m.status.label(), next.label())),
-    )
-    .await?;
+    );
     let m = get_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(m)

@@ -384,8 +384,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &UnionForm) -> Result<Union> {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, actor, AuditAction::UnionCreate, AuditEntity::Union, id, Some(f.name.trim().to_string()))
-        .await?;
+    audit::record(&mut tx, actor, AuditAction::UnionCreate, AuditEntity::Union, id, Some(f.name.trim().to_string()));
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM unions u WHERE u.id = "));
     q.bind(id);
     let union = q.query_as().fetch_one(&mut *tx).await?;
@@ -440,8 +439,7 @@ pub async fn move_to(db: &Db, actor: &Actor, code: &str, new_parent_code: &str) 
         AuditEntity::Union,
         node.id,
         Some(format!("移至 {}", parent.name)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     by_code(db, actor, code).await
 }
@@ -504,8 +502,7 @@ pub async fn add_enterprise(db: &Db, actor: &Actor, union_code: &str, f: &Enterp
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(&mut tx, actor, AuditAction::EnterpriseCreate, AuditEntity::Enterprise, e.id, Some(name.to_string()))
-        .await?;
+    audit::record(&mut tx, actor, AuditAction::EnterpriseCreate, AuditEntity::Enterprise, e.id, Some(name.to_string()));
     tx.commit().await?;
     Ok(e)
 }
@@ -618,8 +615,7 @@ pub async fn apply_roster_row(db: &Db, actor: &Actor, r: &domain::roster::UnionR
                     AuditEntity::Union,
                     u.id,
                     Some(format!("名册导入：{}", r.name)),
-                )
-                .await?;
+                );
                 tx.commit().await?;
                 (u, RosterOutcome::Updated)
             }

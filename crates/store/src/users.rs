@@ -166,8 +166,7 @@ pub async fn create(db: &Db, actor: &Actor, u: &NewUser) -> Result<User> {
         AuditEntity::User,
         id,
         Some(format!("{username}（{}）", role.label())),
-    )
-    .await?;
+    );
     tx.commit().await?;
     by_id(db, id).await
 }
@@ -230,7 +229,7 @@ pub async fn set_password(db: &Db, actor: &Actor, username: &str, password: &str
     .ok_or(StoreError::NotFound)?;
     // A new password ends every session opened with the old one.
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, AuditAction::UserPassword, AuditEntity::User, id, None).await?;
+    audit::record(&mut tx, actor, AuditAction::UserPassword, AuditEntity::User, id, None);
     tx.commit().await?;
     Ok(())
 }
@@ -320,7 +319,7 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: Option<String>) 
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
-    audit::record(&mut tx, &actor, AuditAction::Login, AuditEntity::User, id, None).await?;
+    audit::record(&mut tx, &actor, AuditAction::Login, AuditEntity::User, id, None);
     tx.commit().await?;
     Ok(NewSession { token, csrf, user: by_id(db, id).await?, expires_at })
 }

@@ -590,4 +590,10 @@ async fn a_failed_step_in_a_loaders_transaction_leaves_no_rows_and_no_figures() 
     store::indicators::recount(&app.db).await.unwrap();
     let (_, again) = app.get(&admin, "/api/v1/care/figures").await;
     assert_eq!(again["total"], f["total"]);
+    // The log has what stood, written at the commit: one event and its payment, not the
+    // failed step's event.
+    let (_, log) = app.get(&admin, "/api/v1/audit?action=care.event").await;
+    assert_eq!(log["total"], 1, "{log}");
+    let (_, log) = app.get(&admin, "/api/v1/audit?action=care.payment").await;
+    assert_eq!(log["total"], 1, "{log}");
 }

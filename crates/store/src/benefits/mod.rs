@@ -260,7 +260,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &BenefitForm) -> Result<Benefit> 
     .bind(crate::now())
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, AuditAction::BenefitCreate, AuditEntity::Benefit, id, Some(format!("{}：{name}", kind.label()))).await?;
+    audit::record(&mut tx, actor, AuditAction::BenefitCreate, AuditEntity::Benefit, id, Some(format!("{}：{name}", kind.label())));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -338,7 +338,7 @@ pub async fn enrol(db: &Db, actor: &Actor, id: i64, member_id: i64, today: Date)
         Err(e) => return Err(e.into()),
     }
     count_enrolled(&mut tx, id, &t, &[(path, 1)]);
-    audit::record(&mut tx, actor, AuditAction::BenefitEnrol, AuditEntity::Benefit, id, Some(name)).await?;
+    audit::record(&mut tx, actor, AuditAction::BenefitEnrol, AuditEntity::Benefit, id, Some(name));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -401,7 +401,7 @@ pub async fn enrol_union(db: &Db, actor: &Actor, id: i64, union_code: &str, toda
     let added = crate::sql::added_per_path(&mut tx, "benefit_enrolments", q).await?;
     let n = added.iter().map(|(_, k)| *k as u64).sum();
     count_enrolled(&mut tx, id, &t, &added);
-    audit::record(&mut tx, actor, AuditAction::BenefitEnrolUnion, AuditEntity::Benefit, id, Some(format!("{}：{n} 人", u.name))).await?;
+    audit::record(&mut tx, actor, AuditAction::BenefitEnrolUnion, AuditEntity::Benefit, id, Some(format!("{}：{n} 人", u.name)));
     tx.commit().await?;
     Ok(n)
 }

@@ -492,7 +492,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &CampaignForm) -> Result<Campaign
     .bind(crate::now())
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, AuditAction::CampaignCreate, AuditEntity::Campaign, id, Some(format!("{}：{name}", kind.label()))).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignCreate, AuditEntity::Campaign, id, Some(format!("{}：{name}", kind.label())));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -614,7 +614,7 @@ pub async fn build_targets(db: &Db, cal: &Calendar, actor: &Actor, id: i64, toda
         .await?;
     targets_added(&mut tx, cal, actor, &c, &added, today).await?;
     let n = added.len() as u64;
-    audit::record(&mut tx, actor, AuditAction::CampaignBuild, AuditEntity::Campaign, id, Some(format!("新增对象 {n} 人"))).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignBuild, AuditEntity::Campaign, id, Some(format!("新增对象 {n} 人")));
     tx.commit().await?;
     Ok(n)
 }
@@ -657,7 +657,7 @@ pub async fn add_target(
         Err(e) => return Err(e.into()),
     };
     targets_added(&mut tx, cal, actor, &c, &[(union_id, path)], today).await?;
-    audit::record(&mut tx, actor, AuditAction::CampaignAddTarget, AuditEntity::Campaign, id, Some(format!("{name}：{reason}"))).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignAddTarget, AuditEntity::Campaign, id, Some(format!("{name}：{reason}")));
     tx.commit().await?;
     target(db, actor, id, tid).await
 }
@@ -805,7 +805,7 @@ pub async fn deliver(
     }
     let paid = if payment.is_some() { amount } else { 0 };
     delivered(&mut tx, cal, actor, &c, &[(union_id, path, paid)], on).await?;
-    audit::record(&mut tx, actor, AuditAction::CampaignDeliver, AuditEntity::CampaignTarget, target_id, Some(c.name.clone())).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignDeliver, AuditEntity::CampaignTarget, target_id, Some(c.name.clone()));
     tx.commit().await?;
     target(db, actor, campaign, target_id).await
 }
@@ -889,8 +889,7 @@ pub async fn attach_signed(db: &Db, actor: &Actor, campaign: i64, union_code: &s
     .bind(crate::now())
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, AuditAction::CampaignSigned, AuditEntity::Campaign, campaign, Some(format!("{}：{}", u.name, f.name)))
-        .await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignSigned, AuditEntity::Campaign, campaign, Some(format!("{}：{}", u.name, f.name)));
     tx.commit().await?;
     signed(db, actor, campaign).await?.into_iter().find(|s| s.id == id).ok_or(StoreError::NotFound)
 }
@@ -986,7 +985,7 @@ pub async fn deliver_all(
     }
     delivered(&mut tx, cal, actor, &c, &done, on).await?;
     let detail = format!("{}：按签收表登记送达 {} 人", u.name, report.delivered);
-    audit::record(&mut tx, actor, AuditAction::CampaignDeliverAll, AuditEntity::Campaign, campaign, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignDeliverAll, AuditEntity::Campaign, campaign, Some(detail));
     tx.commit().await?;
     Ok(report)
 }
@@ -1079,7 +1078,7 @@ pub async fn add_fair(db: &Db, actor: &Actor, campaign: i64, f: &FairForm, today
     .execute(&mut *tx)
     .await?;
     let detail = format!("{}：岗位 {}", name.unwrap_or_default(), f.positions);
-    audit::record(&mut tx, actor, AuditAction::CampaignFair, AuditEntity::Campaign, campaign, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::CampaignFair, AuditEntity::Campaign, campaign, Some(detail));
     tx.commit().await?;
     fairs(db, actor, campaign).await
 }

@@ -249,7 +249,7 @@ pub async fn record_event_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: 
         .await?;
     }
     let detail = format!("{}：{}，{}", kind.label(), member_name, fmt_date(date));
-    audit::record(tx, actor, AuditAction::CareEvent, AuditEntity::CareEvent, id, Some(detail)).await?;
+    audit::record(tx, actor, AuditAction::CareEvent, AuditEntity::CareEvent, id, Some(detail));
     Ok(Recorded { event_id: id, obligations })
 }
 

@@ -232,7 +232,8 @@ pub async fn waive_payment_within(
             action: "resolve".into(), result: Some(format!("不予发放：{reason}")), ..Default::default()
         };
     wk::act_in(tx, cal, actor, line.item, &form, today, wk::By::Record).await?;
-    audit::record(tx, actor, AuditAction::CarePaymentWaive, AuditEntity::CareEvent, event_id, Some(reason)).await
+    audit::record(tx, actor, AuditAction::CarePaymentWaive, AuditEntity::CareEvent, event_id, Some(reason));
+    Ok(())
 }
 
 /// Approve or refuse a payment waiting for approval (county administrators).
@@ -274,7 +275,7 @@ pub async fn decide_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, 
         crate::ledger::count_paid(tx, &path, &purpose, on, p.amount_fen, 1);
     }
     let what = if approve { "批准" } else { "不予批准" };
-    audit::record(tx, actor, AuditAction::CarePaymentDecide, AuditEntity::CarePayment, id, Some(what.into())).await?;
+    audit::record(tx, actor, AuditAction::CarePaymentDecide, AuditEntity::CarePayment, id, Some(what.into()));
     if approve && let Some(eid) = p.event_id {
         let item: Option<i64> =
             sqlx::query_scalar("SELECT work_item_id FROM care_obligations WHERE event_id = $1 AND action = 'payment'")

@@ -160,7 +160,7 @@ pub async fn set_rule(db: &Db, actor: &Actor, event: &str, action: &str, f: &Rul
     upsert_rule(&mut tx, &rule).await?;
     let detail =
         format!("{}·{}：{}，{} 个工作日", rule.event.label(), rule.action.label(), rule.level.label(), rule.days);
-    audit::record(&mut tx, actor, AuditAction::CarePolicy, AuditEntity::CarePolicy, format!("{}/{}", event, action), Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::CarePolicy, AuditEntity::CarePolicy, format!("{}/{}", event, action), Some(detail));
     tx.commit().await?;
     Ok(rule.into())
 }
@@ -179,7 +179,7 @@ pub async fn delete_rule(db: &Db, actor: &Actor, event: &str, action: &str) -> R
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    audit::record(&mut tx, actor, AuditAction::CarePolicyDelete, AuditEntity::CarePolicy, format!("{event}/{action}"), None).await?;
+    audit::record(&mut tx, actor, AuditAction::CarePolicyDelete, AuditEntity::CarePolicy, format!("{event}/{action}"), None);
     tx.commit().await?;
     Ok(())
 }
@@ -201,8 +201,7 @@ pub async fn set_budget(db: &Db, actor: &Actor, year: i64, amount_yuan: &str) ->
     .bind(crate::now())
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, AuditAction::CareBudget, AuditEntity::CareBudgets, year, Some(format!("{} 元", care::fmt_yuan(fen))))
-        .await?;
+    audit::record(&mut tx, actor, AuditAction::CareBudget, AuditEntity::CareBudgets, year, Some(format!("{} 元", care::fmt_yuan(fen))));
     tx.commit().await?;
     Ok(fen)
 }

@@ -271,7 +271,7 @@ pub async fn issue(db: &Db, cal: &Calendar, actor: &Actor, f: &NewBulletin, toda
         tx.count(Fact { path, indicator: &ind::RECIPIENTS, month: month(&m), dims: &[], value: 1 });
     }
     let detail = format!("{}：{title}，{} 个基层工会，{} 前签收", kind.label(), reached.len(), fmt_date(confirm_by));
-    audit::record(&mut tx, actor, AuditAction::DirectBulletin, AuditEntity::DirectBulletin, id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectBulletin, AuditEntity::DirectBulletin, id, Some(detail));
     tx.commit().await?;
     get(db, actor, id).await.map(|d| d.bulletin)
 }
@@ -339,7 +339,7 @@ pub async fn attach(db: &Db, actor: &Actor, id: i64, name: &str, content_type: &
     }
     let mut tx = db.write_tx().await?;
     let f = FILES.insert(&mut tx, id, upload, &actor.username).await?;
-    audit::record(&mut tx, actor, AuditAction::DirectBulletin, AuditEntity::DirectBulletin, id, Some(format!("附件：{}", f.name))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectBulletin, AuditEntity::DirectBulletin, id, Some(format!("附件：{}", f.name)));
     tx.commit().await?;
     Ok(f)
 }
@@ -415,7 +415,7 @@ pub async fn confirm(db: &Db, cal: &Calendar, actor: &Actor, id: i64, today: Dat
         let item = item.ok_or(StoreError::NotFound)?;
         let f = wk::ActionForm { action: "resolve".into(), result: Some("已签收".into()), ..Default::default() };
         wk::act_in(&mut tx, cal, actor, item, &f, today, wk::By::Record).await?;
-        audit::record(&mut tx, actor, AuditAction::DirectConfirm, AuditEntity::DirectBulletin, id, None).await?;
+        audit::record(&mut tx, actor, AuditAction::DirectConfirm, AuditEntity::DirectBulletin, id, None);
         tx.commit().await?;
     } else {
         // Confirmed already: nothing to write, and the connection goes back before the read.

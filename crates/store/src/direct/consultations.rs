@@ -311,7 +311,7 @@ pub async fn issue(db: &Db, cal: &Calendar, actor: &Actor, f: &NewConsultation, 
         tx.count(Fact { path, indicator: &ind::ASKED, month: month(&m), dims: &[], value: 1 });
     }
     let detail = format!("{topic}：征询 {} 个对象，{} 前答复", targets.len(), fmt_date(due));
-    audit::record(&mut tx, actor, AuditAction::DirectConsult, AuditEntity::DirectConsultation, id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectConsult, AuditEntity::DirectConsultation, id, Some(detail));
     tx.commit().await?;
     get(db, actor, id).await.map(|d| d.consultation)
 }
@@ -479,7 +479,7 @@ pub async fn adopt(db: &Db, actor: &Actor, answer_id: i64, f: &AdoptForm, today:
     if adopted.is_none() {
         tx.count(Fact { path: &path, indicator: &ind::ADOPTED, month: month(&issued_on), dims: &[], value: 1 });
     }
-    audit::record(&mut tx, actor, AuditAction::DirectAdopt, AuditEntity::DirectConsultation, consultation, Some(outcome)).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectAdopt, AuditEntity::DirectConsultation, consultation, Some(outcome));
     tx.commit().await?;
     get(db, actor, consultation).await
 }
@@ -502,7 +502,7 @@ pub async fn summarise(db: &Db, actor: &Actor, id: i64, f: &SummaryForm) -> Resu
     let found: Option<i64> = q.into_query_scalar().fetch_optional(&mut *tx).await?;
     found.ok_or(StoreError::NotFound)?;
     sqlx::query("UPDATE direct_consultations SET summary = $1 WHERE id = $2").bind(summary).bind(id).execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, AuditAction::DirectAdopt, AuditEntity::DirectConsultation, id, Some("总结".into())).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectAdopt, AuditEntity::DirectConsultation, id, Some("总结".into()));
     tx.commit().await?;
     get(db, actor, id).await
 }

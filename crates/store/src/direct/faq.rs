@@ -151,7 +151,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &FaqForm, today: Date) -> Result<
     let mut tx = db.write_tx().await?;
     let category = category_code(&mut tx, &f.category).await?;
     let id = publish_in(&mut tx, actor, &category, &question, &answer, None, today).await?;
-    audit::record(&mut tx, actor, AuditAction::DirectFaq, AuditEntity::DirectFaq, id, Some(format!("发布：{question}"))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectFaq, AuditEntity::DirectFaq, id, Some(format!("发布：{question}")));
     tx.commit().await?;
     get(db, id).await
 }
@@ -175,7 +175,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, f: &FaqForm) -> Result<FaqE
         return Err(StoreError::NotFound);
     }
     SEARCH.put(&mut tx, id, &[&question, &answer]).await?;
-    audit::record(&mut tx, actor, AuditAction::DirectFaq, AuditEntity::DirectFaq, id, Some(format!("修改：{question}"))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectFaq, AuditEntity::DirectFaq, id, Some(format!("修改：{question}")));
     tx.commit().await?;
     get(db, id).await
 }
@@ -199,6 +199,6 @@ pub async fn withdraw(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     SEARCH.remove(&mut tx, id).await?;
     sqlx::query("UPDATE direct_questions SET faq_id = NULL WHERE faq_id = $1").bind(id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM direct_faq WHERE id = $1").bind(id).execute(&mut *tx).await?;
-    audit::record(&mut tx, actor, AuditAction::DirectFaq, AuditEntity::DirectFaq, id, Some(format!("撤下：{question}"))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectFaq, AuditEntity::DirectFaq, id, Some(format!("撤下：{question}")));
     tx.commit().await
 }

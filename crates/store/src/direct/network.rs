@@ -253,7 +253,7 @@ pub async fn save(db: &Db, actor: &Actor, id: Option<i64>, f: &EntryForm, today:
     q.push(" RETURNING id");
     let id: i64 = q.into_query_scalar().fetch_one(&mut *tx).await?;
     let detail = format!("{}：{}", kind.label(), e.name);
-    audit::record(&mut tx, actor, AuditAction::DirectNetwork, AuditEntity::DirectNetwork, id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectNetwork, AuditEntity::DirectNetwork, id, Some(detail));
     tx.commit().await?;
     get(db, actor, id, today).await.map(|d| d.entry)
 }
@@ -482,7 +482,7 @@ pub async fn log(db: &Db, actor: &Actor, id: i64, f: &LogForm, today: Date) -> R
     .execute(&mut *tx)
     .await?;
     let what = if kind == "visit" { "走访" } else { "年度评价" };
-    audit::record(&mut tx, actor, AuditAction::DirectNetwork, AuditEntity::DirectNetwork, id, Some(format!("{what}：{}", entry.name))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectNetwork, AuditEntity::DirectNetwork, id, Some(format!("{what}：{}", entry.name)));
     tx.commit().await?;
     get(db, actor, id, today).await
 }

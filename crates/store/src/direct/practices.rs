@@ -290,7 +290,7 @@ pub async fn submit(db: &Db, actor: &Actor, f: &PracticeForm, today: Date) -> Re
     .fetch_one(&mut *tx)
     .await?;
     tx.count(Fact { path: &union.path, indicator: &ind::SUBMITTED, month: month(&fmt_date(today)), dims: &[], value: 1 });
-    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("报送：{title}"))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("报送：{title}")));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -319,7 +319,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, f: &PracticeForm) -> Result
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("修改：{title}"))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("修改：{title}")));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -393,7 +393,7 @@ pub async fn review(db: &Db, actor: &Actor, id: i64, f: &PracticeReview, today: 
         }
     }
     let what = if publish { "发布" } else if was_published { "撤回" } else { "退回" };
-    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("{what}：{}", p.title))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("{what}：{}", p.title)));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -429,7 +429,7 @@ pub async fn adopt(db: &Db, actor: &Actor, id: i64, f: &AdoptPractice, today: Da
     .execute(&mut *tx)
     .await?;
     tx.count(Fact { path: &path, indicator: &ind::ADOPTED, month: month(&fmt_date(today)), dims: &[], value: 1 });
-    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("借鉴：{}", d.practice.title))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("借鉴：{}", d.practice.title)));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -447,7 +447,7 @@ pub async fn attach(db: &Db, actor: &Actor, id: i64, name: &str, content_type: &
     }
     let mut tx = db.write_tx().await?;
     let f = FILES.insert(&mut tx, id, upload, &actor.username).await?;
-    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("上传：{}", f.name))).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectPractice, AuditEntity::DirectPractice, id, Some(format!("上传：{}", f.name)));
     tx.commit().await?;
     Ok(f)
 }

@@ -319,8 +319,7 @@ pub async fn file(db: &Db, cal: &Calendar, filer: Filer<'_>, f: &NewProblem, tod
         .await?;
     let dims = [domain::indicator::dim("t", ptype.code())];
     tx.count(Fact { path: &path, indicator: &ind::FILED, month: month(&fmt_date(today)), dims: &dims, value: 1 });
-    audit::record(&mut tx, actor, AuditAction::DirectProblem, AuditEntity::DirectProblem, id, Some(format!("{ticket} {}：{title}", ptype.label())))
-        .await?;
+    audit::record(&mut tx, actor, AuditAction::DirectProblem, AuditEntity::DirectProblem, id, Some(format!("{ticket} {}：{title}", ptype.label())));
     tx.commit().await?;
     match filer {
         Filer::Signed(a) => get(db, a, id).await,
@@ -457,7 +456,7 @@ pub async fn classify(db: &Db, cal: &Calendar, actor: &Actor, id: i64, f: &Class
         .execute(&mut *tx)
         .await?;
     let detail = format!("{}：调整为{}，{} 前办结", p.ticket, c.label(), fmt_date(due));
-    audit::record(&mut tx, actor, AuditAction::DirectProblem, AuditEntity::DirectProblem, id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectProblem, AuditEntity::DirectProblem, id, Some(detail));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -525,8 +524,7 @@ pub async fn callback(db: &Db, actor: &Actor, id: i64, f: &Callback, today: Date
             tx.count(Fact { path: &path, indicator: &ind::SATISFIED, month: &m, dims: &[], value: 1 });
         }
     }
-    audit::record(&mut tx, actor, AuditAction::DirectCallback, AuditEntity::DirectProblem, id, Some(format!("{}：{satisfaction} 分", p.ticket)))
-        .await?;
+    audit::record(&mut tx, actor, AuditAction::DirectCallback, AuditEntity::DirectProblem, id, Some(format!("{}：{satisfaction} 分", p.ticket)));
     tx.commit().await?;
     get(db, actor, id).await
 }

@@ -130,7 +130,7 @@ pub async fn save_category(db: &Db, actor: &Actor, f: &CategoryForm) -> Result<C
     .execute(&mut *tx)
     .await?;
     let detail = format!("{code} {label} → {}", f.answerer.as_deref().filter(|s| !s.trim().is_empty()).unwrap_or(&department));
-    audit::record(&mut tx, actor, AuditAction::DirectCategory, AuditEntity::DirectCategory, 0, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::DirectCategory, AuditEntity::DirectCategory, 0, Some(detail));
     tx.commit().await?;
     categories(db).await?.into_iter().find(|c| c.code == code).ok_or(StoreError::NotFound)
 }
@@ -297,8 +297,7 @@ pub async fn ask_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &NewQuest
     wk::notice(tx, owner.user_id, Some(owner.union_id), owner.department_id, item, &notice).await?;
     sqlx::query("UPDATE direct_questions SET item_id = $1 WHERE id = $2").bind(item).bind(id).execute(&mut **tx).await?;
     tx.count(Fact { path: &path, indicator: &ind::ASKED, month: month(&fmt_date(today)), dims: &[], value: 1 });
-    audit::record(tx, actor, AuditAction::DirectAsk, AuditEntity::DirectQuestion, id, Some(format!("{label}：{title}")))
-        .await?;
+    audit::record(tx, actor, AuditAction::DirectAsk, AuditEntity::DirectQuestion, id, Some(format!("{label}：{title}")));
     Ok((id, item))
 }
 
@@ -406,7 +405,7 @@ pub async fn answer_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, 
         tx.count(Fact { path: &path, indicator: &ind::PUBLISHED, month: month(&fmt_date(today)), dims: &[], value: 1 });
     }
     let detail = if f.publish { format!("{title}（收入常见问答）") } else { title };
-    audit::record(tx, actor, AuditAction::DirectAnswer, AuditEntity::DirectQuestion, id, Some(detail)).await?;
+    audit::record(tx, actor, AuditAction::DirectAnswer, AuditEntity::DirectQuestion, id, Some(detail));
     Ok(())
 }
 

@@ -87,8 +87,7 @@ pub async fn set_standard(db: &Db, actor: &Actor, year: i64, yuan: &str) -> Resu
         AuditEntity::HardshipStandards,
         year,
         Some(format!("{} 元/人·月", fmt_yuan(fen))),
-    )
-    .await?;
+    );
     tx.commit().await?;
     Ok(fen)
 }
@@ -117,7 +116,7 @@ pub async fn set_rules(db: &Db, actor: &Actor, r: LevelRules) -> Result<LevelRul
     .execute(&mut *tx)
     .await?;
     let detail = format!("相对困难 < 低保 {}%，意外致困 > 年收入 {}%", r.relative_pct, r.accident_pct);
-    audit::record(&mut tx, actor, AuditAction::HardshipRules, AuditEntity::HardshipSettings, 1, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::HardshipRules, AuditEntity::HardshipSettings, 1, Some(detail));
     tx.commit().await?;
     Ok(r)
 }
@@ -475,8 +474,7 @@ pub async fn apply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &Applic
     let note = format!("{}，{}", level.label(), main.label());
     tx.count(Fact { path: &path, indicator: &ind::APPLIED, month: &fmt_date(today)[..7], dims: &[], value: 1 });
     log(tx, actor, id, "申请", "提交", Some(&note), today).await?;
-    audit::record(tx, actor, AuditAction::HardshipApply, AuditEntity::HardshipFile, id, Some(format!("{member_name}：{note}")))
-        .await?;
+    audit::record(tx, actor, AuditAction::HardshipApply, AuditEntity::HardshipFile, id, Some(format!("{member_name}：{note}")));
     Ok(id)
 }
 
@@ -664,7 +662,7 @@ async fn advance(
     }
     log(tx, actor, id, name, if approve { "通过" } else { "不予通过" }, note, today).await?;
     let result = decision_text(name, stage, approve, note).unwrap_or_default();
-    audit::record(tx, actor, AuditAction::HardshipDecide, AuditEntity::HardshipFile, id, Some(result)).await?;
+    audit::record(tx, actor, AuditAction::HardshipDecide, AuditEntity::HardshipFile, id, Some(result));
     Ok(())
 }
 
@@ -837,7 +835,7 @@ pub async fn aid_within(tx: &mut Tx, actor: &Actor, id: i64, f: &AidForm, today:
         kind.label(),
         if amount > 0 { format!("，{} 元", fmt_yuan(amount)) } else { String::new() }
     );
-    audit::record(tx, actor, AuditAction::HardshipAid, AuditEntity::HardshipFile, id, Some(detail)).await?;
+    audit::record(tx, actor, AuditAction::HardshipAid, AuditEntity::HardshipFile, id, Some(detail));
     Ok(())
 }
 
@@ -897,7 +895,7 @@ pub async fn review(db: &Db, actor: &Actor, id: i64, f: &ReviewForm, today: Date
         None => text,
     };
     log(&mut tx, actor, id, "年度复核", decision, Some(&full), today).await?;
-    audit::record(&mut tx, actor, AuditAction::HardshipReview, AuditEntity::HardshipFile, id, Some(full)).await?;
+    audit::record(&mut tx, actor, AuditAction::HardshipReview, AuditEntity::HardshipFile, id, Some(full));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -923,7 +921,7 @@ pub async fn exit(db: &Db, actor: &Actor, id: i64, reason: &str, today: Date) ->
     .execute(&mut *tx)
     .await?;
     log(&mut tx, actor, id, "脱困", "脱困", Some(&reason), today).await?;
-    audit::record(&mut tx, actor, AuditAction::HardshipExit, AuditEntity::HardshipFile, id, Some(reason)).await?;
+    audit::record(&mut tx, actor, AuditAction::HardshipExit, AuditEntity::HardshipFile, id, Some(reason));
     tx.commit().await?;
     get(db, actor, id).await
 }

@@ -319,8 +319,7 @@ pub async fn apply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &AidApp
         note.push_str("；时效将届满，先行援助");
     }
     log(tx, actor, la::SOURCE, id, "申请", "受理", Some(&note), today).await?;
-    audit::record(tx, actor, AuditAction::LegalAidApply, AuditEntity::LegalAid, id, Some(format!("{member_name}：{note}")))
-        .await?;
+    audit::record(tx, actor, AuditAction::LegalAidApply, AuditEntity::LegalAid, id, Some(format!("{member_name}：{note}")));
     Ok(id)
 }
 

@@ -154,7 +154,7 @@ pub async fn set_plan(db: &Db, cal: &Calendar, actor: &Actor, f: &PlanForm, toda
     let item = steps::open(&mut tx, cal, actor, &party, &step, today).await?;
     sqlx::query("UPDATE legal_publicity_plans SET step_item_id = $1 WHERE id = $2").bind(item).bind(id).execute(&mut *tx).await?;
     let detail = format!("{month}：{}，{}", u.name, topic.label());
-    audit::record(&mut tx, actor, AuditAction::LegalPublicity, AuditEntity::LegalPublicity, id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::LegalPublicity, AuditEntity::LegalPublicity, id, Some(detail));
     tx.commit().await?;
     plans(db, actor, first.year()).await?.into_iter().find(|p| p.id == id).ok_or(StoreError::NotFound)
 }
@@ -293,7 +293,7 @@ pub async fn record_event(db: &Db, cal: &Calendar, actor: &Actor, f: &EventForm,
         steps::close(&mut tx, cal, actor, item, &result, today).await?;
     }
     let detail = format!("{}：{}，{}，{} 人", u.name, form.label(), topic.label(), f.participants);
-    audit::record(&mut tx, actor, AuditAction::LegalPublicity, AuditEntity::Union, u.id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::LegalPublicity, AuditEntity::Union, u.id, Some(detail));
     tx.commit().await?;
     Ok(Event {
         id,
@@ -387,7 +387,7 @@ pub async fn set_quiz_settings(db: &Db, actor: &Actor, f: &QuizSettings) -> Resu
         .execute(&mut *tx)
         .await?;
     let detail = format!("合格线 {} 分，每次 {} 题", f.pass_mark, f.questions);
-    audit::record(&mut tx, actor, AuditAction::LegalQuiz, AuditEntity::LegalQuiz, "settings", Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::LegalQuiz, AuditEntity::LegalQuiz, "settings", Some(detail));
     let s = settings_in(&mut tx).await?;
     tx.commit().await?;
     Ok(s)
@@ -476,7 +476,7 @@ pub async fn add_question(db: &Db, actor: &Actor, f: &QuestionForm) -> Result<Qu
     .fetch_one(&mut *tx)
     .await?;
     let detail = format!("新增{}题目：{}", topic.label(), f.text.trim());
-    audit::record(&mut tx, actor, AuditAction::LegalQuiz, AuditEntity::LegalQuiz, id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::LegalQuiz, AuditEntity::LegalQuiz, id, Some(detail));
     tx.commit().await?;
     Ok(question((id, topic.code().into(), f.text.trim().into(), options.join("\n"), f.answer, 1)))
 }
@@ -499,7 +499,7 @@ pub async fn set_active(db: &Db, actor: &Actor, id: i64, f: &ActiveForm) -> Resu
     let mut row = row.ok_or(StoreError::NotFound)?;
     sqlx::query("UPDATE legal_quiz_questions SET active = $1 WHERE id = $2").bind(f.active as i64).bind(id).execute(&mut *tx).await?;
     let detail = format!("{}题目：{}", if f.active { "启用" } else { "停用" }, row.2);
-    audit::record(&mut tx, actor, AuditAction::LegalQuiz, AuditEntity::LegalQuiz, id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::LegalQuiz, AuditEntity::LegalQuiz, id, Some(detail));
     tx.commit().await?;
     row.5 = f.active as i64;
     Ok(question(row))

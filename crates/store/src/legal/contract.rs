@@ -852,7 +852,7 @@ pub async fn set_flags(db: &Db, actor: &Actor, enterprise_id: i64, f: &Enterpris
         yes(f.workers_congress),
         yes(f.open_affairs)
     );
-    audit::record(&mut tx, actor, AuditAction::EnterpriseFlags, AuditEntity::Enterprise, id, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::EnterpriseFlags, AuditEntity::Enterprise, id, Some(detail));
     let flags = flags_of(&mut tx, id).await?;
     tx.commit().await?;
     Ok(flags)

@@ -265,7 +265,7 @@ pub async fn apply_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, f: &Disput
     let note = format!("{}：{}；仲裁时效至 {}", employer, labels.join("、"), fmt_date(ends));
     log(tx, actor, ld::SOURCE, id, "申请调解", "登记", Some(&note), today).await?;
     let detail = format!("{member_name}：{note}");
-    audit::record(tx, actor, AuditAction::LegalDisputeApply, AuditEntity::LegalDispute, id, Some(detail)).await?;
+    audit::record(tx, actor, AuditAction::LegalDisputeApply, AuditEntity::LegalDispute, id, Some(detail));
     Ok(id)
 }
 

@@ -276,7 +276,7 @@ pub async fn set_limit(db: &Db, actor: &Actor, code: &str, f: &LimitForm) -> Res
     .await?;
     let after = Limit { days: f.days as u32, unit, ..*l }.spelled();
     let detail = format!("{}：{before} → {after}", l.label);
-    audit::record(&mut tx, actor, AuditAction::LegalLimit, AuditEntity::LegalLimit, code, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::LegalLimit, AuditEntity::LegalLimit, code, Some(detail));
     tx.commit().await?;
     Ok(row(l, Some((f.days, unit.code().into(), now))))
 }

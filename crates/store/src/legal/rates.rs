@@ -309,7 +309,7 @@ pub async fn set_definition(db: &Db, actor: &Actor, code: &str, f: &DefinitionFo
     .execute(&mut *tx)
     .await?;
     let detail = format!("{}：{} ÷ {}", rate.name, n.label, d.label);
-    audit::record(&mut tx, actor, AuditAction::LegalRate, AuditEntity::LegalRate, code, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::LegalRate, AuditEntity::LegalRate, code, Some(detail));
     let def = definitions_in(&mut tx).await?.into_iter().find(|r| r.code == code).ok_or(StoreError::NotFound)?;
     tx.commit().await?;
     Ok(def)

@@ -117,7 +117,8 @@ pub(super) async fn record(
         Some(n) => format!("{step}：{decision}。{n}"),
         None => format!("{step}：{decision}"),
     };
-    audit::record(tx, actor, action, entity, id, Some(detail)).await
+    audit::record(tx, actor, action, entity, id, Some(detail));
+    Ok(())
 }
 
 /// The refusal of 办结 by hand on the loop: a legal record's steps are taken on its page

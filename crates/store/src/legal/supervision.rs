@@ -315,7 +315,7 @@ pub async fn register(db: &Db, cal: &Calendar, actor: &Actor, f: &SupervisionFor
     log(&mut tx, actor, ls::SOURCE, id, "登记线索", "登记", Some(&note), today).await?;
     let detail = format!("{enterprise_name}：{note}");
     let (action, entity) = (AuditAction::LegalSupervisionRegister, AuditEntity::LegalSupervision);
-    audit::record(&mut tx, actor, action, entity, id, Some(detail)).await?;
+    audit::record(&mut tx, actor, action, entity, id, Some(detail));
     tx.commit().await?;
     get(db, actor, id, today).await
 }
@@ -1025,7 +1025,7 @@ pub async fn set_template(db: &Db, actor: &Actor, kind: &str, f: &TemplateForm) 
     let (action, entity) = (AuditAction::LegalLetterTemplate, AuditEntity::LegalLetterTemplate);
     if f.body.trim().is_empty() && f.body.chars().count() <= 5000 {
         sqlx::query("DELETE FROM legal_letter_templates WHERE kind = $1").bind(kind.code()).execute(&mut *tx).await?;
-        audit::record(&mut tx, actor, action, entity, kind.code(), Some(format!("{}：恢复默认", kind.label()))).await?;
+        audit::record(&mut tx, actor, action, entity, kind.code(), Some(format!("{}：恢复默认", kind.label())));
     } else {
         let body = ls::check_template(&f.body)?;
         sqlx::query(
@@ -1038,7 +1038,7 @@ pub async fn set_template(db: &Db, actor: &Actor, kind: &str, f: &TemplateForm) 
         .bind(crate::now())
         .execute(&mut *tx)
         .await?;
-        audit::record(&mut tx, actor, action, entity, kind.code(), Some(format!("{}：已修改", kind.label()))).await?;
+        audit::record(&mut tx, actor, action, entity, kind.code(), Some(format!("{}：已修改", kind.label())));
     }
     tx.commit().await?;
     templates(db, actor).await?.templates.into_iter().find(|t| t.kind == kind.code()).ok_or(StoreError::NotFound)

@@ -22,7 +22,7 @@ mod sources;
 pub(crate) use figures::period;
 pub use figures::{ChildFigures, FigureRow, Figures, FiguresQuery, MonthFigures, figures};
 use figures::{Delta, bump, month};
-pub use history::{HistoryEvent, HistoryItem, write_history};
+pub use history::{HistoryEvent, HistoryItem, HistoryLoad};
 pub use scan::{ScanReport, claim, finish, release, run_scheduled, scan};
 pub(crate) use sources::{Change, Source};
 
@@ -282,7 +282,7 @@ pub async fn set_sla(db: &Db, actor: &Actor, kind: &str, priority: &str, sla: Sl
     .await?;
     let detail =
         format!("{} {}：受理 {} 天，办结 {} 天", kind.label, priority.label(), sla.respond_days, sla.close_days);
-    audit::record(&mut tx, actor, AuditAction::WorkSla, AuditEntity::WorkKind, kind.code, Some(detail)).await?;
+    audit::record(&mut tx, actor, AuditAction::WorkSla, AuditEntity::WorkKind, kind.code, Some(detail));
     tx.commit().await?;
     kinds(db).await?.into_iter().find(|k| k.kind.code == kind.code).ok_or(StoreError::NotFound)
 }
@@ -647,7 +647,7 @@ pub async fn create(db: &Db, cal: &Calendar, actor: &Actor, f: &NewItem, today: 
         source: None,
     };
     let id = insert(&mut tx, actor, &row, today).await?;
-    audit::record(&mut tx, actor, AuditAction::WorkCreate, AuditEntity::WorkItem, id, Some(format!("{}：{title}", kind.label))).await?;
+    audit::record(&mut tx, actor, AuditAction::WorkCreate, AuditEntity::WorkItem, id, Some(format!("{}：{title}", kind.label)));
     tx.commit().await?;
     get(db, cal, actor, id, today).await
 }
@@ -1227,7 +1227,7 @@ pub(crate) async fn act_in(
     for (user, union, dept, text) in notify {
         notice(conn, user, union, dept, id, &text).await?;
     }
-    audit::record(conn, actor, AuditAction::of_work(action), AuditEntity::WorkItem, id, None).await?;
+    audit::record(tx, actor, AuditAction::of_work(action), AuditEntity::WorkItem, id, None);
     tx.tally().absorb(facts);
     Ok(())
 }
@@ -1422,7 +1422,7 @@ pub async fn attach(
     .await?;
     let status = item.status();
     event(conn, actor, id, today, WorkAction::Attach, Some(status), Some(status), Some(name.clone())).await?;
-    audit::record(conn, actor, AuditAction::WorkAttach, AuditEntity::WorkItem, id, Some(name.clone())).await?;
+    audit::record(&mut tx, actor, AuditAction::WorkAttach, AuditEntity::WorkItem, id, Some(name.clone()));
     tx.commit().await?;
     Ok(Attachment { id: att_id, name, content_type, size, username: actor.username.clone(), at: crate::now() })
 }
