@@ -198,15 +198,20 @@ pub(crate) async fn pay_in(tx: &mut Tx, actor: &Actor, p: &PayInput) -> Result<(
     // Take the member's row first, so two payments to one person are checked one after the other.
     sqlx::query("UPDATE members SET updated_at = updated_at WHERE id = $1").bind(member_id).execute(&mut **tx).await?;
     let year = paid_on.year() as i64;
-    let so_far: i64 = sqlx::query_scalar(
-        "SELECT CAST(coalesce(sum(amount_fen), 0) AS BIGINT) FROM care_payments WHERE member_id = $1 AND year = $2 \
-         AND status <> 'rejected'",
+    // What the person has had this year, and the rules in force (`money_rules`), in one read.
+    let (so_far, cap, approval): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT CAST(coalesce((SELECT sum(amount_fen) FROM care_payments WHERE member_id = $1 AND year = $2 \
+         AND status <> 'rejected'), 0) AS BIGINT), (SELECT yearly_cap_fen FROM care_settings WHERE id = 1), \
+         (SELECT approval_above_fen FROM care_settings WHERE id = 1)",
     )
     .bind(member_id)
     .bind(year)
     .fetch_one(&mut **tx)
     .await?;
-    let money = money_rules(tx).await?;
+    let money = match (cap, approval) {
+        (Some(yearly_cap_fen), Some(approval_above_fen)) => MoneyRules { yearly_cap_fen, approval_above_fen },
+        _ => MoneyRules::default(),
+    };
     care::check_payment(amount, range, so_far, money)?;
     let status = if amount > money.approval_above_fen { "pending" } else { "paid" };
     let inserted = sqlx::query_scalar(

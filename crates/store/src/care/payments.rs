@@ -177,14 +177,11 @@ pub(super) async fn close_obligation(
         result: Some(format!("已发放慰问金 {} 元（发放记录 {payment}）", care::fmt_yuan(amount))),
         ..Default::default()
     };
-    let open: Option<String> = sqlx::query_scalar("SELECT status FROM work_items WHERE id = $1 AND closed_on IS NULL")
-        .bind(item)
-        .fetch_optional(&mut **tx)
-        .await?;
-    match open.as_deref() {
+    let item = wk::fetch_locked(tx, item).await?;
+    match item.status() {
         // Closed already, or paused: the payment is recorded; the item stays as its owner left it.
-        None | Some("paused") => Ok(()),
-        Some(_) => wk::act_in(tx, cal, actor, item, &form, today, wk::By::Record).await,
+        WorkStatus::Closed | WorkStatus::Paused => Ok(()),
+        _ => wk::act_on(tx, cal, actor, item, &form, today, wk::By::Record).await,
     }
 }
 
@@ -231,7 +228,7 @@ pub async fn waive_payment_within(
         wk::ActionForm {
             action: "resolve".into(), result: Some(format!("不予发放：{reason}")), ..Default::default()
         };
-    wk::act_in(tx, cal, actor, line.item, &form, today, wk::By::Record).await?;
+    wk::act_on(tx, cal, actor, item, &form, today, wk::By::Record).await?;
     audit::record(tx, actor, AuditAction::CarePaymentWaive, AuditEntity::CareEvent, event_id, Some(reason));
     Ok(())
 }

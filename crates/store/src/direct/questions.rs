@@ -398,7 +398,7 @@ pub async fn answer_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, 
     }
     let answer = answer.unwrap();
     let resolve = wk::ActionForm { action: "resolve".into(), result: Some(answer.clone()), ..Default::default() };
-    wk::act_in(tx, cal, actor, item, &resolve, today, wk::By::Record).await?;
+    wk::act_on(tx, cal, actor, item_row, &resolve, today, wk::By::Record).await?;
     if f.publish {
         let faq = faq::publish_in(tx, actor, &category, faq_question.as_deref().unwrap_or(&title), &answer, Some(id), today).await?;
         sqlx::query("UPDATE direct_questions SET faq_id = $1 WHERE id = $2").bind(faq).bind(id).execute(&mut **tx).await?;

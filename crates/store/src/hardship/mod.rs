@@ -588,7 +588,7 @@ pub async fn decide_within(tx: &mut Tx, cal: &Calendar, actor: &Actor, id: i64, 
         return Err(StoreError::Forbidden);
     }
     let form = wk::ActionForm { action: "resolve".into(), result: Some(result.clone()), ..Default::default() };
-    wk::act_in(tx, cal, actor, item, &form, today, wk::By::Record).await?;
+    wk::act_on(tx, cal, actor, step, &form, today, wk::By::Record).await?;
     advance(tx, cal, actor, id, item, d.approve, note.as_deref(), today).await?;
     Ok(())
 }

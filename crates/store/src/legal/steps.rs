@@ -90,14 +90,14 @@ pub(super) async fn may_take(tx: &mut Tx, actor: &Actor, item: i64) -> Result<()
 /// Closes the step's item with `result`, through the loop (its timeline, figures and rating);
 /// a paused item resumes first.
 pub(super) async fn close(tx: &mut Tx, cal: &Calendar, actor: &Actor, item: i64, result: &str, today: Date) -> Result<()> {
-    let status: String =
-        sqlx::query_scalar("SELECT status FROM work_items WHERE id = $1").bind(item).fetch_one(&mut **tx).await?;
-    if status == domain::work::WorkStatus::Paused.code() {
+    let step = wk::fetch_locked(tx, item).await?;
+    let resolve = wk::ActionForm { action: "resolve".into(), result: Some(result.to_string()), ..Default::default() };
+    if step.status() == domain::work::WorkStatus::Paused {
         let f = wk::ActionForm { action: "resume".into(), note: Some("作出决定".into()), ..Default::default() };
-        wk::act_in(tx, cal, actor, item, &f, today, wk::By::Record).await?;
+        wk::act_on(tx, cal, actor, step, &f, today, wk::By::Record).await?;
+        return wk::act_in(tx, cal, actor, item, &resolve, today, wk::By::Record).await;
     }
-    let f = wk::ActionForm { action: "resolve".into(), result: Some(result.to_string()), ..Default::default() };
-    wk::act_in(tx, cal, actor, item, &f, today, wk::By::Record).await
+    wk::act_on(tx, cal, actor, step, &resolve, today, wk::By::Record).await
 }
 
 /// What a record writes when a step is taken: its log line and its audit line, alike.

@@ -42,6 +42,9 @@ const COLUMNS: &str = "w.id, w.kind, w.title, w.body, w.priority, w.status, w.su
      w.close_days, w.on_time, w.breached, w.escalations, w.reopened, w.rating, w.rating_comment, w.rated_on, \
      w.created_at, w.source, w.source_id, w.resolved_by, og.name AS origin_union_name, ou.name AS owner_union_name, d.name AS owner_department, \
      uu.username AS owner_username, COALESCE(NULLIF(uu.name, ''), uu.username) AS owner_name";
+/// With an item about to change: the requester's own account (`Item::requester_account`).
+const ACCOUNT: &str =
+    ", (SELECT ra.id FROM users ra WHERE ra.member_id = w.requester_member_id) AS requester_account";
 const FROM: &str = " FROM work_items w JOIN unions og ON og.id = w.origin_union_id \
      JOIN unions ou ON ou.id = w.owner_union_id LEFT JOIN departments d ON d.id = w.owner_department_id \
      LEFT JOIN users uu ON uu.id = w.owner_user_id";
@@ -105,6 +108,11 @@ pub struct Item {
     /// The user who resolved it (they do not rate it).
     #[serde(skip)]
     pub resolved_by: Option<i64>,
+    /// The requester's own account, when the requester is a member who has one: who is asked
+    /// to rate the closing. Read with the item for a change only (`fetch`).
+    #[serde(skip)]
+    #[sqlx(default)]
+    pub(crate) requester_account: Option<i64>,
     pub origin_union_name: String,
     pub owner_union_name: String,
     pub owner_department: Option<String>,
@@ -717,7 +725,7 @@ pub(crate) async fn fetch_for(tx: &mut Tx, actor: &Actor, id: i64) -> Result<Ite
 
 /// An item whatever the caller's scope, locked for the change (its record's mechanism acting).
 async fn fetch_any(conn: &mut AnyConnection, id: i64, backend: crate::Backend) -> Result<Item> {
-    let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} WHERE w.id = "));
+    let mut q = Sql::new(&format!("SELECT {COLUMNS}{ACCOUNT}{FROM} WHERE w.id = "));
     q.bind(id);
     if backend == crate::Backend::Postgres {
         q.push(" FOR UPDATE OF w");
@@ -726,7 +734,8 @@ async fn fetch_any(conn: &mut AnyConnection, id: i64, backend: crate::Backend) -
 }
 
 async fn fetch(conn: &mut AnyConnection, actor: &Actor, id: i64, lock: bool, backend: crate::Backend) -> Result<Item> {
-    let mut q = Sql::new(&format!("SELECT {COLUMNS}{FROM} WHERE w.id = "));
+    let account = if lock { ACCOUNT } else { "" };
+    let mut q = Sql::new(&format!("SELECT {COLUMNS}{account}{FROM} WHERE w.id = "));
     q.bind(id);
     actor.items_visible(&mut q, "w");
     if lock && backend == crate::Backend::Postgres {
@@ -1015,15 +1024,37 @@ pub(crate) async fn act_in(
     today: Date,
     by: By,
 ) -> Result<()> {
-    let action = WorkAction::parse(&f.action)?;
-    if matches!(action, WorkAction::Create | WorkAction::Remind | WorkAction::Escalate | WorkAction::Attach) {
-        return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
-    }
     let backend = tx.backend();
     let item = match by {
         By::Person => fetch(tx, actor, id, true, backend).await?,
         By::Record => fetch_any(tx, id, backend).await?,
     };
+    act_on(tx, cal, actor, item, f, today, by).await
+}
+
+/// An item whatever the caller's scope, locked for a change its record's mechanism makes with
+/// `act_on` after looking at it.
+pub(crate) async fn fetch_locked(tx: &mut Tx, id: i64) -> Result<Item> {
+    let backend = tx.backend();
+    fetch_any(tx, id, backend).await
+}
+
+/// `act_in` on an item read (and locked) for the change in this transaction already.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn act_on(
+    tx: &mut Tx,
+    cal: &Calendar,
+    actor: &Actor,
+    item: Item,
+    f: &ActionForm,
+    today: Date,
+    by: By,
+) -> Result<()> {
+    let id = item.id;
+    let action = WorkAction::parse(&f.action)?;
+    if matches!(action, WorkAction::Create | WorkAction::Remind | WorkAction::Escalate | WorkAction::Attach) {
+        return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
+    }
     let kind = item.kind().ok_or_else(|| Invalid::new("kind", "未知的事项类型", "unknown kind"))?;
     if by == By::Person && !work::may(standing(actor, &item), action) {
         if action == WorkAction::Rate
@@ -1205,13 +1236,7 @@ pub(crate) async fn act_in(
     }
     if to == WorkStatus::Closed && from != WorkStatus::Closed && item.rating.is_none() {
         // The person the item is for hears it is done, and is asked to rate it.
-        let rater: Option<i64> = match item.requester_member_id {
-            Some(m) => sqlx::query_scalar("SELECT id FROM users WHERE member_id = $1")
-                .bind(m)
-                .fetch_optional(&mut *conn)
-                .await?,
-            None => item.requester_user_id,
-        };
+        let rater = if item.requester_member_id.is_some() { item.requester_account } else { item.requester_user_id };
         if let Some(user) = rater.filter(|u| Some(*u) != actor.user_id) {
             notify.push((Some(user), None, None, format!("事项已办结，请评价：{}", item.title)));
         }
