@@ -898,7 +898,11 @@ async fn export_audit(
 /// them even when they describe a table a thousandth the size): refresh them.
 pub async fn refresh_statistics(db: &Db) -> Result<()> {
     // On PostgreSQL, VACUUM also sets the visibility map, so counts can be index-only scans.
-    statistics(db, "VACUUM ANALYZE members").await
+    let sql = match db.backend() {
+        crate::Backend::Sqlite => SQLITE_ANALYZE,
+        crate::Backend::Postgres => "VACUUM ANALYZE members",
+    };
+    run_fresh(db, sql).await
 }
 
 /// After filling a database (the demo), the planner's statistics of every table: on SQLite the
@@ -907,12 +911,12 @@ pub async fn refresh_statistics(db: &Db) -> Result<()> {
 /// own time.
 pub async fn refresh_all_statistics(db: &Db) -> Result<()> {
     if db.backend() == crate::Backend::Sqlite {
-        return statistics(db, "ANALYZE").await;
+        return run_fresh(db, SQLITE_ANALYZE).await;
     }
     // PostgreSQL analyses one table after another: two sessions, one per core, the tables
     // dealt to them largest first (a demo county's 2 s → 1.2).
     let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() \
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() \
          ORDER BY pg_relation_size(format('%I.%I', schemaname, tablename)::regclass) DESC",
     )
     .fetch_all(db.pool())
@@ -922,26 +926,22 @@ pub async fn refresh_all_statistics(db: &Db) -> Result<()> {
             tables.iter().skip(first).step_by(2).map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
         (!names.is_empty()).then(|| format!("ANALYZE {}", names.join(", ")))
     };
-    let run = async |sql: Option<String>| -> Result<()> {
-        if let Some(sql) = sql {
-            let mut conn = schema_fresh_connection(db).await?;
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await?;
-        }
-        Ok(())
+    let run = async |sql: Option<String>| match sql {
+        Some(sql) => run_fresh(db, &sql).await,
+        None => Ok(()),
     };
     let (a, b) = tokio::join!(run(deal(0)), run(deal(1)));
     a.and(b)
 }
 
-/// SQLite: every table's statistics, a sample per index (plenty for the planner, and bounded on
-/// a million rows); PostgreSQL: `postgres`.
-async fn statistics(db: &Db, postgres: &'static str) -> Result<()> {
-    let sql = match db.backend() {
-        crate::Backend::Sqlite => "PRAGMA analysis_limit = 2000; ANALYZE; PRAGMA analysis_limit = 0",
-        crate::Backend::Postgres => postgres,
-    };
+/// SQLite's statistics of every table: a sample per index (plenty for the planner, and bounded
+/// on a million rows).
+const SQLITE_ANALYZE: &str = "PRAGMA analysis_limit = 2000; ANALYZE; PRAGMA analysis_limit = 0";
+
+/// Runs statements on a connection that sees the schema as it is now.
+async fn run_fresh(db: &Db, sql: &str) -> Result<()> {
     let mut conn = schema_fresh_connection(db).await?;
-    sqlx::raw_sql(sql).execute(&mut *conn).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut *conn).await?;
     Ok(())
 }
 
