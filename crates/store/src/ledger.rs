@@ -56,9 +56,13 @@ pub(crate) async fn money_rules(conn: &mut AnyConnection) -> Result<MoneyRules> 
         sqlx::query_as("SELECT yearly_cap_fen, approval_above_fen FROM care_settings WHERE id = 1")
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(row
-        .map(|(yearly_cap_fen, approval_above_fen)| MoneyRules { yearly_cap_fen, approval_above_fen })
-        .unwrap_or_default())
+    Ok(rules_or_default(row))
+}
+
+/// The rules as kept (cap, approval line), or the defaults when none are kept.
+fn rules_or_default(kept: Option<(i64, i64)>) -> MoneyRules {
+    kept.map(|(yearly_cap_fen, approval_above_fen)| MoneyRules { yearly_cap_fen, approval_above_fen })
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -164,21 +168,27 @@ pub(crate) struct PayInput {
     pub(crate) note: Option<String>,
 }
 
-/// Takes these people's rows as `pay_in` takes one, all at once and in id order: a loader that
-/// pays many people in one transaction holds them from its start, so two such loaders side by
-/// side wait for each other where, each holding rows the other wants next, they would deadlock.
-/// On SQLite the one writer holds everything already.
+/// Takes these people's rows as `pay_in` takes one, all at once and in id order: a transaction
+/// that pays many people (a campaign's sign-for list, a loader's batch) holds them before the
+/// first payment, so two of them side by side wait for each other where, each holding rows the
+/// other wants next, they would deadlock. On SQLite the one writer holds everything already.
 pub async fn hold_people(tx: &mut Tx, member_ids: &[i64]) -> Result<()> {
-    if tx.backend() != crate::Backend::Postgres || member_ids.is_empty() {
+    if tx.backend() != crate::Backend::Postgres {
         return Ok(());
     }
-    let mut q = Sql::new("SELECT id FROM members WHERE id IN (");
-    for (i, id) in member_ids.iter().enumerate() {
-        q.push(if i == 0 { "" } else { ", " }).bind(*id);
+    let mut ids = member_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    // Ascending part after part (a statement takes at most 65 535 parameters).
+    for part in ids.chunks(10_000) {
+        let mut q = Sql::new("SELECT id FROM members WHERE id IN (");
+        for (i, id) in part.iter().enumerate() {
+            q.push(if i == 0 { "" } else { ", " }).bind(*id);
+        }
+        // Locked as the sorted rows come out of the sort: in id order.
+        q.push(") ORDER BY id FOR NO KEY UPDATE");
+        q.query().execute(&mut **tx).await?;
     }
-    // Locked as the sorted rows come out of the sort: in id order.
-    q.push(") ORDER BY id FOR NO KEY UPDATE");
-    q.query().execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -208,10 +218,7 @@ pub(crate) async fn pay_in(tx: &mut Tx, actor: &Actor, p: &PayInput) -> Result<(
     .bind(year)
     .fetch_one(&mut **tx)
     .await?;
-    let money = match (cap, approval) {
-        (Some(yearly_cap_fen), Some(approval_above_fen)) => MoneyRules { yearly_cap_fen, approval_above_fen },
-        _ => MoneyRules::default(),
-    };
+    let money = rules_or_default(cap.zip(approval));
     care::check_payment(amount, range, so_far, money)?;
     let status = if amount > money.approval_above_fen { "pending" } else { "paid" };
     let inserted = sqlx::query_scalar(

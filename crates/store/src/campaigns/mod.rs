@@ -955,6 +955,9 @@ pub async fn deliver_all(
     q.bind(campaign).push(" AND t.delivered_on IS NULL AND t.amount_fen > 0");
     actor.narrow(&mut q, "t.path", &u);
     let paid: Vec<(i64, i64, String, i64, i64, String)> = q.query_as().fetch_all(&mut *tx).await?;
+    // Everyone paid here, taken at once: beside another list's delivery or a loader paying
+    // people, one by one would deadlock.
+    ledger::hold_people(&mut tx, &paid.iter().map(|p| p.1).collect::<Vec<_>>()).await?;
     for (tid, member, name, amount, union_id, path) in paid {
         let p = PayInput {
             member_id: member,
