@@ -509,7 +509,9 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
     // From here the history is written statement by statement. On SQLite each statement is a
     // hand-off to its worker thread: on one CPU (see `affinity`). On PostgreSQL each is a round
-    // trip: the mechanisms' generators, independent of one another, run side by side.
+    // trip: the mechanisms' generators run side by side — the two that pay people (care and the
+    // hardship files) each hold a batch's people from its start (`ledger::hold_people`), the
+    // others write rows of their own, and the figures are taken in key order at each commit.
     let side_by_side = db.backend() == store::Backend::Postgres;
     let _one_cpu = (!side_by_side).then(crate::affinity::one_cpu);
     let logins = demo_users(db, &admin, &parents, &grassroots.iter().map(|g| &g.0).collect::<Vec<_>>()).await?;
@@ -518,8 +520,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     let codes: Vec<String> = grassroots.iter().map(|g| g.0.code.clone()).collect();
     let bars = indicatif::MultiProgress::new();
 
-    // A year of care, through the store, before the history (whose first scan then takes the
-    // care obligations in too).
+    // A year of care, through the store.
     let care = async {
         let bar = bars.add(progress_bar(opts.progress, opts.care_events as u64, "关爱事件"));
         let care = crate::demo_care::generate(db, &recorder, opts.care_events, opts.seed, today_cn, &bar).await?;
@@ -609,11 +610,11 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     } else {
         (care.await?, programmes.await?, legal.await?, channels.await?, history.await?)
     };
-    // Today's scan, as the background job would have run it this morning.
+    // Today's scan over every line's items, as the background job would have run it this morning.
     let cal = store::calendar::load(db).await?;
     let escalated_today = store::work::scan(db, &cal, today_cn, &|| false).await?.escalated;
     tracing::info!(escalated_today, elapsed = ?started.elapsed(), "demo: today's scan");
-    member_asks(db, today_cn).await?;
+    member_asks(db, &cal, today_cn).await?;
     store::members::refresh_all_statistics(db).await?;
     Ok(Report {
         unions: 1 + parents.len() + grassroots.len(),
@@ -652,8 +653,7 @@ pub(crate) async fn next_batch(db: &Db, tx: store::Tx, n: usize) -> anyhow::Resu
 /// Today's work of the demo member and their union's cadre, raised and handled through the
 /// store as they would through the pages: one policy question waiting at the county's 办公室,
 /// and one need the cadre answered, waiting for the member's rating.
-async fn member_asks(db: &Db, today: time::Date) -> anyhow::Result<()> {
-    let cal = store::calendar::load(db).await?;
+async fn member_asks(db: &Db, cal: &domain::Calendar, today: time::Date) -> anyhow::Result<()> {
     let users = store::users::list(db).await?;
     let (Some(member_user), Some(cadre_user)) =
         (users.iter().find(|u| u.username == "member"), users.iter().find(|u| u.username == "jiceng"))
@@ -673,10 +673,10 @@ async fn member_asks(db: &Db, today: time::Date) -> anyhow::Result<()> {
         title: "孩子上学能申请工会助学吗".into(),
         body: "家里今年有困难，孩子考上大学，想了解金秋助学的条件。".into(),
     };
-    store::direct::questions::ask(db, &cal, &member, &question, today).await?;
+    store::direct::questions::ask(db, cal, &member, &question, today).await?;
     let need = store::work::create(
         db,
-        &cal,
+        cal,
         &member,
         &ask("need", "仓库没有空调，夏天太热", "仓库下午温度超过 35 度，希望加装空调或风扇。"),
         today,
@@ -691,9 +691,9 @@ async fn member_asks(db: &Db, today: time::Date) -> anyhow::Result<()> {
         result: result.map(String::from),
         ..Default::default()
     };
-    store::work::act(db, &cal, &cadre, need.item.id, &act("accept", None), today).await?;
+    store::work::act(db, cal, &cadre, need.item.id, &act("accept", None), today).await?;
     let done = "已与企业协商，仓库加装两台工业风扇，下月安装空调。";
-    store::work::act(db, &cal, &cadre, need.item.id, &act("resolve", Some(done)), today).await?;
+    store::work::act(db, cal, &cadre, need.item.id, &act("resolve", Some(done)), today).await?;
     Ok(())
 }
 

@@ -1024,12 +1024,23 @@ pub(crate) async fn act_in(
     today: Date,
     by: By,
 ) -> Result<()> {
+    // Bad input is refused before the item is read.
+    taken_action(f)?;
     let backend = tx.backend();
     let item = match by {
         By::Person => fetch(tx, actor, id, true, backend).await?,
         By::Record => fetch_any(tx, id, backend).await?,
     };
     act_on(tx, cal, actor, item, f, today, by).await
+}
+
+/// The form's action, if it is one a person or a record takes (not one the system takes).
+fn taken_action(f: &ActionForm) -> Result<WorkAction> {
+    let action = WorkAction::parse(&f.action)?;
+    if matches!(action, WorkAction::Create | WorkAction::Remind | WorkAction::Escalate | WorkAction::Attach) {
+        return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
+    }
+    Ok(action)
 }
 
 /// An item whatever the caller's scope, locked for a change its record's mechanism makes with
@@ -1051,10 +1062,7 @@ pub(crate) async fn act_on(
     by: By,
 ) -> Result<()> {
     let id = item.id;
-    let action = WorkAction::parse(&f.action)?;
-    if matches!(action, WorkAction::Create | WorkAction::Remind | WorkAction::Escalate | WorkAction::Attach) {
-        return Err(Invalid::new("action", "该操作由系统完成", "this action is taken by the system").into());
-    }
+    let action = taken_action(f)?;
     let kind = item.kind().ok_or_else(|| Invalid::new("kind", "未知的事项类型", "unknown kind"))?;
     if by == By::Person && !work::may(standing(actor, &item), action) {
         if action == WorkAction::Rate
