@@ -444,69 +444,105 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         sizes[k] += 1;
     }
 
-    // Members, in batches, while the bar shows rows per second.
-    let jiangsu: Vec<String> = JIANGSU_AREAS
-        .lines()
-        .skip(1)
-        .filter(|l| !l.contains("市辖区"))
-        .filter_map(|l| l.split(',').next().map(String::from))
-        .collect();
-    let people = People {
-        rng: StdRng::seed_from_u64(opts.seed ^ 0x9e37_79b9),
-        seen: HashSet::with_capacity(opts.members),
-        jiangsu,
-        today,
-    };
-    // Every person is new (`People::seen`, and the database was empty): the ID-hash index is
-    // built once after the load too, instead of kept up in random hash order.
-    let load = store::bulk::begin_load(db, true).await?;
-    let bar = progress_bar(opts.progress, opts.members as u64, "会员");
-    // People are made and their ID numbers sealed on one thread while the database writes
-    // the previous batch on another.
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<BulkMember>>(2);
-    let plan: Vec<(i64, String, String, time::Date, usize)> = grassroots
+    let today_cn = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
+    let bars = indicatif::MultiProgress::new();
+    // Two years of work items, from the grassroots unions in proportion to their size: written
+    // in bulk and touching no member, so on PostgreSQL beside the members' load (whose COPY
+    // leaves a core half idle), on SQLite after it.
+    let sources: Vec<crate::demo_history::Source> = grassroots
         .iter()
         .zip(&sizes)
-        .map(|((g, _), n)| (g.id, g.path.clone(), g.employer.clone(), g.founded, *n))
+        .map(|((g, _), n)| crate::demo_history::Source { id: g.id, path: g.path.clone(), weight: *n as f64 })
         .collect();
-    let maker_db = db.clone();
-    let maker = std::thread::spawn(move || {
-        const BATCH: usize = 10_000;
-        let mut people = people;
-        let mut batch = Vec::with_capacity(BATCH);
-        for (id, path, employer, founded, n) in plan {
-            for _ in 0..n {
-                let draft = people.member(&employer, founded);
-                batch.push(BulkMember::new(maker_db.vault(), id, path.clone(), draft));
-                if batch.len() == BATCH
-                    && tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err()
-                {
-                    return;
+    let history = async {
+        let bar = bars.add(progress_bar(opts.progress, opts.items as u64, "事项"));
+        let items = crate::demo_history::generate(
+            db,
+            (root.id, root.path.clone()),
+            &sources,
+            opts.items,
+            opts.seed,
+            today_cn,
+            &mut person_name,
+            &bar,
+        )
+        .await?;
+        bar.finish_and_clear();
+        tracing::info!(items, elapsed = ?started.elapsed(), "demo: work items");
+        anyhow::Ok(items)
+    };
+    let members = async {
+        // Members, in batches, while the bar shows rows per second.
+        let jiangsu: Vec<String> = JIANGSU_AREAS
+            .lines()
+            .skip(1)
+            .filter(|l| !l.contains("市辖区"))
+            .filter_map(|l| l.split(',').next().map(String::from))
+            .collect();
+        let people = People {
+            rng: StdRng::seed_from_u64(opts.seed ^ 0x9e37_79b9),
+            seen: HashSet::with_capacity(opts.members),
+            jiangsu,
+            today,
+        };
+        // Every person is new (`People::seen`, and the database was empty): the ID-hash index is
+        // built once after the load too, instead of kept up in random hash order.
+        let load = store::bulk::begin_load(db, true).await?;
+        let bar = progress_bar(opts.progress, opts.members as u64, "会员");
+        // People are made and their ID numbers sealed on one thread while the database writes
+        // the previous batch on another.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<BulkMember>>(2);
+        let plan: Vec<(i64, String, String, time::Date, usize)> = grassroots
+            .iter()
+            .zip(&sizes)
+            .map(|((g, _), n)| (g.id, g.path.clone(), g.employer.clone(), g.founded, *n))
+            .collect();
+        let maker_db = db.clone();
+        let maker = std::thread::spawn(move || {
+            const BATCH: usize = 10_000;
+            let mut people = people;
+            let mut batch = Vec::with_capacity(BATCH);
+            for (id, path, employer, founded, n) in plan {
+                for _ in 0..n {
+                    let draft = people.member(&employer, founded);
+                    batch.push(BulkMember::new(maker_db.vault(), id, path.clone(), draft));
+                    if batch.len() == BATCH
+                        && tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err()
+                    {
+                        return;
+                    }
                 }
             }
+            let _ = tx.blocking_send(batch);
+        });
+        let mut writer = store::bulk::BulkWriter::open(db, Some(&load)).await.context("写入会员")?;
+        while let Some(batch) = rx.recv().await {
+            let n = batch.len() as u64;
+            writer.write(batch, Default::default()).await.context("写入会员")?;
+            bar.inc(n);
         }
-        let _ = tx.blocking_send(batch);
-    });
-    let mut writer = store::bulk::BulkWriter::open(db, Some(&load)).await.context("写入会员")?;
-    while let Some(batch) = rx.recv().await {
-        let n = batch.len() as u64;
-        writer.write(batch, Default::default()).await.context("写入会员")?;
-        bar.inc(n);
-    }
-    drop(writer);
-    maker.join().map_err(|_| anyhow::anyhow!("demo generator thread failed"))?;
-    bar.finish_and_clear();
-    tracing::info!(members = opts.members, elapsed = ?started.elapsed(), "demo: members written");
-    store::bulk::end_load(db, load).await?;
-    tracing::info!(elapsed = ?started.elapsed(), "demo: indexes built");
-    store::unions::recount(db).await?;
-    // Headcount: members plus the workers who have not joined (入会率 about 85–95%).
-    for ((_, enterprise_id), size) in grassroots.iter().zip(&sizes) {
-        let headcount = (*size as f64 * rng.gen_range(1.05..1.18)).round() as i64;
-        store::unions::set_headcount(db, *enterprise_id, headcount).await?;
-    }
+        drop(writer);
+        maker.join().map_err(|_| anyhow::anyhow!("demo generator thread failed"))?;
+        bar.finish_and_clear();
+        tracing::info!(members = opts.members, elapsed = ?started.elapsed(), "demo: members written");
+        store::bulk::end_load(db, load).await?;
+        tracing::info!(elapsed = ?started.elapsed(), "demo: indexes built");
+        store::unions::recount(db).await?;
+        // Headcount: members plus the workers who have not joined (入会率 about 85–95%).
+        for ((_, enterprise_id), size) in grassroots.iter().zip(&sizes) {
+            let headcount = (*size as f64 * rng.gen_range(1.05..1.18)).round() as i64;
+            store::unions::set_headcount(db, *enterprise_id, headcount).await?;
+        }
 
-    tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
+        tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
+        anyhow::Ok(())
+    };
+    let items = if db.backend() == store::Backend::Postgres {
+        tokio::try_join!(members, history)?.1
+    } else {
+        members.await?;
+        history.await?
+    };
     // From here the history is written statement by statement. On SQLite each statement is a
     // hand-off to its worker thread: on one CPU (see `affinity`). On PostgreSQL each is a round
     // trip: the mechanisms' generators run side by side — the two that pay people (care and the
@@ -516,9 +552,7 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
     let _one_cpu = (!side_by_side).then(crate::affinity::one_cpu);
     let logins = demo_users(db, &admin, &parents, &grassroots.iter().map(|g| &g.0).collect::<Vec<_>>()).await?;
     let recorder = Actor { username: "演示数据".into(), name: "演示数据".into(), ..admin.clone() };
-    let today_cn = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).date();
     let codes: Vec<String> = grassroots.iter().map(|g| g.0.code.clone()).collect();
-    let bars = indicatif::MultiProgress::new();
 
     // A year of care, through the store.
     let care = async {
@@ -581,34 +615,10 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         tracing::info!(elapsed = ?started.elapsed(), "demo: benefits");
         anyhow::Ok((direct, front))
     };
-    // Two years of work items, from the grassroots unions in proportion to their size.
-    let sources: Vec<crate::demo_history::Source> = grassroots
-        .iter()
-        .zip(&sizes)
-        .map(|((g, _), n)| crate::demo_history::Source { id: g.id, path: g.path.clone(), weight: *n as f64 })
-        .collect();
-    let history = async {
-        let bar = bars.add(progress_bar(opts.progress, opts.items as u64, "事项"));
-        let items = crate::demo_history::generate(
-            db,
-            (root.id, root.path.clone()),
-            &sources,
-            opts.items,
-            opts.seed,
-            today_cn,
-            &mut person_name,
-            &bar,
-        )
-        .await?;
-        bar.finish_and_clear();
-        tracing::info!(items, elapsed = ?started.elapsed(), "demo: work items");
-        anyhow::Ok(items)
-    };
-    let (care, hardship_files, (legal_aid, disputes, supervision, contracts), (direct, front), items) = if side_by_side
-    {
-        tokio::try_join!(care, programmes, legal, channels, history)?
+    let (care, hardship_files, (legal_aid, disputes, supervision, contracts), (direct, front)) = if side_by_side {
+        tokio::try_join!(care, programmes, legal, channels)?
     } else {
-        (care.await?, programmes.await?, legal.await?, channels.await?, history.await?)
+        (care.await?, programmes.await?, legal.await?, channels.await?)
     };
     // Today's scan over every line's items, as the background job would have run it this morning.
     let cal = store::calendar::load(db).await?;

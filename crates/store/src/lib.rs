@@ -274,7 +274,7 @@ impl Tx {
     pub async fn commit(self) -> Result<()> {
         let Tx { mut tx, tally, log, backend } = self;
         if !log.is_empty() {
-            audit::write(&mut tx, log).await?;
+            audit::write(&mut tx, backend, log).await?;
         }
         if !tally.is_empty() {
             tally.flush(&mut tx, backend).await?;
