@@ -37,6 +37,7 @@ const PG_FOREIGN_KEYS: &[(&str, &str, &str)] = &[
     ("member_history", "member_history_member_id_fkey", "FOREIGN KEY (member_id) REFERENCES members(id)"),
     ("member_history", "member_history_from_union_id_fkey", "FOREIGN KEY (from_union_id) REFERENCES unions(id)"),
     ("member_history", "member_history_to_union_id_fkey", "FOREIGN KEY (to_union_id) REFERENCES unions(id)"),
+    ("members_search", "members_search_id_fkey", "FOREIGN KEY (id) REFERENCES members(id)"),
 ];
 
 fn lock_path(db: &Db) -> Option<String> {
