@@ -327,7 +327,7 @@ pub async fn ledger(db: &Db, actor: &Actor, f: &PaymentQuery, today: Date) -> Re
         .query_as()
         .fetch_one(&mut *conn)
         .await?;
-    if let Some(s) = f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
         if !matches!(s, "pending" | "paid" | "rejected") {
             return Err(Invalid::new(
                 "status",

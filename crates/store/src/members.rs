@@ -217,7 +217,7 @@ pub async fn search(db: &Db, actor: &Actor, query: &MemberQuery) -> Result<Membe
             by_name = Some(q.to_string());
         }
     }
-    match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match query.status.as_deref().filter(|s| !s.is_empty()) {
         Some("all") => only_scope_and_active = false,
         Some(s) => {
             let status = MemberStatus::parse(s).map_err(|e| Invalid { field: "status", ..e })?;

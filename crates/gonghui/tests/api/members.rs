@@ -62,6 +62,22 @@ async fn invalid_fields_are_all_reported_and_nothing_is_written() {
     assert_eq!(e["error"]["fields"][0]["field"], "union");
     let (_, list) = app.get(&token, "/api/v1/members?status=all").await;
     assert_eq!(list["total"], 2);
+    // A list's filter of a fixed set: empty is every value; spaces alone are not a value (the
+    // API document lists the values and "" only), in every mechanism.
+    for path in ["/api/v1/members?status=", "/api/v1/work/items?status=&kind=", "/api/v1/problems?type="] {
+        let (s, body) = app.get(&token, path).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {body}");
+    }
+    for path in [
+        "/api/v1/members?status=%0A",
+        "/api/v1/work/items?kind=%20",
+        "/api/v1/problems?type=%0A",
+        "/api/v1/legal/aid?stage=%20",
+        "/api/v1/bulletins?status=%09",
+    ] {
+        let (s, body) = app.get(&token, path).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {body}");
+    }
 }
 
 #[tokio::test]

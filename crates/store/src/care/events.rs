@@ -320,7 +320,7 @@ pub async fn events(db: &Db, actor: &Actor, f: &EventQuery) -> Result<Page<CareE
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
         actor.narrow(&mut filter, "e.path", &u);
     }
-    if let Some(k) = f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
         let k = CareEventKind::parse(k).map_err(|mut e| {
             e.field = "kind";
             e

@@ -369,7 +369,7 @@ pub struct BulletinQuery {
 /// Bulletins the caller may see, newest first, each with its receipts counted in their scope.
 pub async fn list(db: &Db, actor: &Actor, f: &BulletinQuery) -> Result<Page<Bulletin>> {
     let paging = Paging::new(f.page, f.per_page);
-    let pending = match f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let pending = match f.status.as_deref().filter(|s| !s.is_empty()) {
         Some("pending") => true,
         Some(other) => {
             return Err(Invalid::new("status", format!("无效的筛选“{other}”，可选：pending（待签收）"), "pending").into());

@@ -357,14 +357,14 @@ pub async fn list(db: &Db, actor: &Actor, f: &NetworkQuery, today: Date) -> Resu
 /// `list` with any page size (the export takes up to `EXPORT_MAX` at once).
 pub async fn list_paged(db: &Db, actor: &Actor, f: &NetworkQuery, paging: Paging, today: Date) -> Result<Page<Entry>> {
     actor.require(Capability::StaffWork)?;
-    let kind = match f.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let kind = match f.kind.as_deref().filter(|s| !s.is_empty()) {
         Some(k) => Some(NetworkKind::parse(k).map_err(|mut e| {
             e.field = "kind";
             e
         })?),
         None => None,
     };
-    let all = match f.status.as_deref().map(str::trim).unwrap_or("") {
+    let all = match f.status.as_deref().unwrap_or("") {
         "" | "serving" => false,
         "all" => true,
         other => {

@@ -205,7 +205,7 @@ pub struct PracticePage {
 /// those submitted or returned in their scope.
 pub async fn list(db: &Db, actor: &Actor, f: &PracticeQuery) -> Result<PracticePage> {
     let paging = crate::Paging::new(f.page, f.per_page);
-    let status = match f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let status = match f.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => PracticeStatus::parse(s).map_err(|mut e| {
             e.field = "status";
             e
@@ -223,7 +223,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &PracticeQuery) -> Result<PracticeP
             filter.contains_any(&["p.title", "p.tags"], f.q.as_deref().unwrap_or("").trim());
         }
     }
-    if let Some(m) = f.mechanism.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(m) = f.mechanism.as_deref().filter(|s| !s.is_empty()) {
         let m = Mechanism::parse(m).map_err(|mut e| {
             e.field = "mechanism";
             e

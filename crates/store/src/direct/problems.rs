@@ -370,14 +370,14 @@ pub async fn list(db: &Db, actor: &Actor, f: &ProblemQuery) -> Result<Page<Probl
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
         actor.narrow(&mut filter, "p.path", &u);
     }
-    if let Some(s) = f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
         let s = ProblemStatus::parse(s).map_err(|mut e| {
             e.field = "status";
             e
         })?;
         filter.push(" AND p.status = ").bind(s.code());
     }
-    if let Some(t) = f.r#type.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(t) = f.r#type.as_deref().filter(|s| !s.is_empty()) {
         let t = ProblemType::parse(t).map_err(|mut e| {
             e.field = "type";
             e

@@ -334,7 +334,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &QuestionQuery) -> Result<Page<Poli
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
         actor.narrow(&mut filter, "q.path", &u);
     }
-    if let Some(s) = f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(s) = f.status.as_deref().filter(|s| !s.is_empty()) {
         let s = QuestionStatus::parse(s).map_err(|mut e| {
             e.field = "status";
             e

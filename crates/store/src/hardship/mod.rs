@@ -953,7 +953,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &FileQuery, today: Date) -> Result<
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
         actor.narrow(&mut filter, "f.path", &u);
     }
-    match f.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match f.stage.as_deref().filter(|s| !s.is_empty()) {
         Some("open") => {
             filter.push(" AND f.stage IN ('applied', 'grassroots_reviewed', 'visited', 'town_reviewed')");
         }
@@ -966,7 +966,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &FileQuery, today: Date) -> Result<
         }
         None => {}
     }
-    if let Some(l) = f.level.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(l) = f.level.as_deref().filter(|s| !s.is_empty()) {
         let l = HardshipLevel::parse(l).map_err(|mut e| {
             e.field = "level";
             e

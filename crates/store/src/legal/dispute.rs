@@ -632,7 +632,7 @@ pub async fn list(db: &Db, actor: &Actor, f: &DisputeQuery) -> Result<Page<Dispu
         let u = crate::unions::visible_by_code(&mut conn, actor, code).await?;
         actor.narrow(&mut filter, "c.path", &u);
     }
-    match f.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match f.stage.as_deref().filter(|s| !s.is_empty()) {
         Some("open") => {
             filter.push(" AND c.stage IN ('applied', 'mediating', 'agreed')");
         }

@@ -574,7 +574,7 @@ pub struct RateRow {
 /// The records behind a rate's numerator (or denominator): exactly those counted.
 pub async fn rows(db: &Db, actor: &Actor, code: &str, q: &RowsQuery, today: Date) -> Result<Page<RateRow>> {
     actor.require(Capability::StaffWork)?;
-    let part = match q.part.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let part = match q.part.as_deref().filter(|s| !s.is_empty()) {
         None | Some("numerator") => true,
         Some("denominator") => false,
         Some(_) => {

@@ -233,7 +233,7 @@ pub async fn figures(db: &Db, actor: &Actor, f: &FiguresQuery, today: Date) -> R
     // for ever when every connection is held by a request doing the same.
     let mut conn = db.pool().acquire().await?;
     let union = actor.union_or_home(&mut conn, f.union.as_deref()).await?;
-    let kind = match f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
+    let kind = match f.kind.as_deref().filter(|s| !s.is_empty()) {
         Some(k) => Some(work::kind(k)?),
         None => None,
     };

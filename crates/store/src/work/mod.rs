@@ -835,14 +835,14 @@ pub async fn list(db: &Db, cal: &Calendar, actor: &Actor, f: &ItemQuery, today: 
     // page's twenty are read whole with their unions' and owners' names.
     let mut filter = Sql::new(" FROM work_items w WHERE 1 = 1");
     actor.items_visible(&mut filter, "w");
-    match f.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match f.status.as_deref().filter(|s| !s.is_empty()) {
         Some("open") => actor.items_open(&mut filter, "w"),
         Some(s) => {
             filter.push(" AND w.status = ").bind(WorkStatus::parse(s)?.code());
         }
         None => {}
     }
-    if let Some(k) = f.kind.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
         filter.push(" AND w.kind = ").bind(work::kind(k)?.code);
     }
     if f.overdue == Some(true) {

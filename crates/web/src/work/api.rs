@@ -91,7 +91,7 @@ async fn calendar_add(
     if !(0..=3650).contains(&q.days) {
         return Err(invalid("days must be between 0 and 3650", "天数应在 0 到 3650 之间"));
     }
-    let unit = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+    let unit = match q.unit.as_deref().filter(|u| !u.is_empty()) {
         None => domain::calendar::DayUnit::Working,
         Some(u) => domain::calendar::DayUnit::parse(u).map_err(|_| {
             invalid("unit must be working or calendar", "计算单位应为 working（工作日）或 calendar（日）")
