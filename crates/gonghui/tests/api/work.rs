@@ -156,6 +156,33 @@ async fn a_members_request_goes_round_the_whole_loop() {
 }
 
 #[tokio::test]
+async fn a_member_with_two_accounts_is_asked_once_to_rate() {
+    let app = spawn_app().await;
+    // Nothing forbids a second account for one member: closing their request still works, and
+    // the first account is asked to rate it.
+    let root = store::unions::root(&app.db).await.unwrap().unwrap();
+    let second = store::users::NewUser {
+        username: "member_a_2".into(),
+        name: String::new(),
+        password: crate::helpers::PASSWORD.into(),
+        role: "member".into(),
+        union_code: None,
+        department: None,
+        member_id: Some(app.member_a),
+    };
+    store::users::create(&app.db, &store::Actor::system(root.org_path()), &second).await.unwrap();
+    let member = app.token("member_a").await;
+    let cadre_a1 = app.token("cadre_a1").await;
+    let id = create(&app, &member, json!({"kind": "need", "title": "更衣室缺少储物柜"})).await["id"].as_i64().unwrap();
+    let (s, d) = act(&app, &cadre_a1, id, json!({"action": "resolve", "result": "已添置储物柜"})).await;
+    assert_eq!((s, d["item"]["status"].as_str()), (200, Some("closed")), "{d}");
+    let (_, notices) = app.get(&member, "/api/v1/notices").await;
+    assert_eq!(notices[0]["text"], "事项已办结，请评价：更衣室缺少储物柜", "{notices}");
+    let (_, theirs) = app.get(&app.token("member_a_2").await, "/api/v1/notices").await;
+    assert_eq!(theirs.as_array().map(Vec::len), Some(0), "{theirs}");
+}
+
+#[tokio::test]
 async fn deadlines_cross_holidays_and_overdue_items_climb_the_tree() {
     let app = spawn_app().await;
     let cadre_a1 = app.token("cadre_a1").await;

@@ -42,9 +42,11 @@ const COLUMNS: &str = "w.id, w.kind, w.title, w.body, w.priority, w.status, w.su
      w.close_days, w.on_time, w.breached, w.escalations, w.reopened, w.rating, w.rating_comment, w.rated_on, \
      w.created_at, w.source, w.source_id, w.resolved_by, og.name AS origin_union_name, ou.name AS owner_union_name, d.name AS owner_department, \
      uu.username AS owner_username, COALESCE(NULLIF(uu.name, ''), uu.username) AS owner_name";
-/// With an item about to change: the requester's own account (`Item::requester_account`).
+/// With an item about to change: the requester's own account (`Item::requester_account`); the
+/// first, should a member have two (nothing forbids it, and a scalar subquery of two rows is an
+/// error on PostgreSQL).
 const ACCOUNT: &str =
-    ", (SELECT ra.id FROM users ra WHERE ra.member_id = w.requester_member_id) AS requester_account";
+    ", (SELECT min(ra.id) FROM users ra WHERE ra.member_id = w.requester_member_id) AS requester_account";
 const FROM: &str = " FROM work_items w JOIN unions og ON og.id = w.origin_union_id \
      JOIN unions ou ON ou.id = w.owner_union_id LEFT JOIN departments d ON d.id = w.owner_department_id \
      LEFT JOIN users uu ON uu.id = w.owner_user_id";
