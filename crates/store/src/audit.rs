@@ -63,16 +63,17 @@ pub fn record(
 pub(crate) async fn write(conn: &mut sqlx::AnyConnection, backend: crate::Backend, lines: Vec<Line>) -> Result<()> {
     // 8 values a line: well within either engine's limit of parameters a statement, and
     // anonymous (a loader's batch has 4 000 of them).
-    for chunk in lines.chunks(500) {
+    let mut lines = lines.into_iter().peekable();
+    while lines.peek().is_some() {
         let mut q = Sql::anonymous(
             "INSERT INTO audit_log (at, user_id, username, action, entity, entity_id, detail, ip) VALUES ",
             backend,
         );
-        for (i, l) in chunk.iter().enumerate() {
+        for (i, l) in lines.by_ref().take(500).enumerate() {
             q.push(if i == 0 { "(" } else { ", (" });
-            q.bind(l.at).push(", ").bind(l.user_id).push(", ").bind(l.username.as_str()).push(", ");
-            q.bind(l.action).push(", ").bind(l.entity).push(", ").bind(l.entity_id.as_str()).push(", ");
-            q.bind(l.detail.clone()).push(", ").bind(l.ip.clone()).push(")");
+            q.bind(l.at).push(", ").bind(l.user_id).push(", ").bind(l.username).push(", ");
+            q.bind(l.action).push(", ").bind(l.entity).push(", ").bind(l.entity_id).push(", ");
+            q.bind(l.detail).push(", ").bind(l.ip).push(")");
         }
         q.into_query().execute(&mut *conn).await?;
     }

@@ -85,8 +85,9 @@ type Group = (String, i64, &'static str, String);
 
 /// Past items written batch by batch; their facts gathered as they go and counted once, as the
 /// loop would have counted them one by one, when the load is `count`ed (in transactions of
-/// their own: a load that dies before leaves figures short, which `gonghui jobs recount` mends). Once, because each count of a batch would add to the same
-/// county, town and month rows again: 200 000 items' figures are some 2 million rows.
+/// their own: a load that dies before leaves figures short, which `gonghui jobs recount`
+/// mends). Once, because each count of a batch would add to the same county, town and month
+/// rows again: 200 000 items' figures are some 2 million rows.
 #[derive(Default)]
 pub struct HistoryLoad {
     facts: HashMap<Group, Delta>,
