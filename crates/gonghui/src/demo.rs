@@ -537,18 +537,19 @@ pub async fn run(db: &Db, opts: &Options) -> anyhow::Result<Report> {
         tracing::info!(elapsed = ?started.elapsed(), "demo: counts and headcounts");
         anyhow::Ok(())
     };
-    let items = if db.backend() == store::Backend::Postgres {
+    let side_by_side = db.backend() == store::Backend::Postgres;
+    let items = if side_by_side {
         tokio::try_join!(members, history)?.1
     } else {
         members.await?;
         history.await?
     };
-    // From here the history is written statement by statement. On SQLite each statement is a
-    // hand-off to its worker thread: on one CPU (see `affinity`). On PostgreSQL each is a round
-    // trip: the mechanisms' generators run side by side — the two that pay people (care and the
-    // hardship files) each hold a batch's people from its start (`ledger::hold_people`), the
-    // others write rows of their own, and the figures are taken in key order at each commit.
-    let side_by_side = db.backend() == store::Backend::Postgres;
+    // From here the mechanisms' records are written statement by statement. On SQLite each
+    // statement is a hand-off to its worker thread: on one CPU (see `affinity`). On PostgreSQL
+    // each is a round trip: the mechanisms' generators run side by side — the two that pay people
+    // (care and the hardship files) each hold a batch's people from its start
+    // (`ledger::hold_people`), the others write rows of their own, and the figures are taken in
+    // key order at each commit.
     let _one_cpu = (!side_by_side).then(crate::affinity::one_cpu);
     let logins = demo_users(db, &admin, &parents, &grassroots.iter().map(|g| &g.0).collect::<Vec<_>>()).await?;
     let recorder = Actor { username: "演示数据".into(), name: "演示数据".into(), ..admin.clone() };
